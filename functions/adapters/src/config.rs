@@ -1,0 +1,111 @@
+//! Settings read from the environment, once, at start-up. A missing or bad
+//! setting stops the function with a message naming it; nothing falls back
+//! silently to a default that would misbehave in production.
+
+use moments_domain::fields::{EmailAddress, ProgramDomains};
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+fn var(name: &'static str) -> Result<String, ConfigError> {
+    std::env::var(name).map_err(|_| ConfigError {
+        name,
+        problem: "is not set".into(),
+    })
+}
+
+/// What every HTTP function needs to know about the program.
+#[derive(Debug, Clone)]
+pub struct ProgramConfig {
+    /// The site's address, e.g. `https://moments.mo.gov`; links in emails start with it.
+    pub base_url: String,
+    pub domains: ProgramDomains,
+    /// The first program administrators (more are kept in the table later).
+    pub program_admins: Vec<EmailAddress>,
+    /// Secret the session cookie is signed with.
+    pub session_secret: String,
+}
+
+impl ProgramConfig {
+    pub const MIN_SECRET_LEN: usize = 32;
+
+    pub fn new(
+        base_url: &str,
+        domains: &str,
+        program_admins: &str,
+        session_secret: &str,
+    ) -> Result<Self, ConfigError> {
+        let base_url = base_url.trim().trim_end_matches('/').to_string();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(ConfigError {
+                name: "MOMENTS_BASE_URL",
+                problem: "must start with https:// (or http:// locally)".into(),
+            });
+        }
+        let domains = ProgramDomains::parse(domains).map_err(|problem| ConfigError {
+            name: "MOMENTS_EMAIL_DOMAINS",
+            problem,
+        })?;
+        let program_admins = program_admins
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                EmailAddress::parse(s).map_err(|p| ConfigError {
+                    name: "MOMENTS_PROGRAM_ADMINS",
+                    problem: format!("{s:?}: {p}"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if session_secret.len() < Self::MIN_SECRET_LEN {
+            return Err(ConfigError {
+                name: "MOMENTS_SESSION_SECRET",
+                problem: format!("must be at least {} characters", Self::MIN_SECRET_LEN),
+            });
+        }
+        Ok(ProgramConfig {
+            base_url,
+            domains,
+            program_admins,
+            session_secret: session_secret.to_string(),
+        })
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::new(
+            &var("MOMENTS_BASE_URL")?,
+            &var("MOMENTS_EMAIL_DOMAINS")?,
+            &std::env::var("MOMENTS_PROGRAM_ADMINS").unwrap_or_default(),
+            &var("MOMENTS_SESSION_SECRET")?,
+        )
+    }
+
+    /// Cookies are `Secure` whenever the site is served over https (always in AWS).
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// Settings of the AWS adapters.
+#[derive(Debug, Clone)]
+pub struct AwsConfig {
+    pub table_name: String,
+    pub mail_from: String,
+    pub ses_configuration_set: Option<String>,
+}
+
+impl AwsConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(AwsConfig {
+            table_name: var("MOMENTS_TABLE")?,
+            mail_from: var("MOMENTS_MAIL_FROM")?,
+            ses_configuration_set: std::env::var("MOMENTS_SES_CONFIGURATION_SET")
+                .ok()
+                .filter(|s| !s.is_empty()),
+        })
+    }
+}

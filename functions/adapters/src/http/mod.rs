@@ -1,0 +1,200 @@
+//! HTTP plumbing shared by the functions: their dependencies, the session
+//! cookie, the signed-in caller, JSON bodies, and the error mapping.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum_extra::extract::SignedCookieJar;
+use axum_extra::extract::cookie::{Cookie, Key, SameSite};
+use jiff::Timestamp;
+use moments_domain::access::Actor;
+use moments_domain::fields::EmailAddress;
+use moments_domain::mail::Message;
+use moments_domain::signin::SESSION_LIFETIME;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha512};
+
+use crate::config::ProgramConfig;
+use crate::mail::Mailer;
+use crate::store::Store;
+
+mod error;
+pub mod views;
+
+pub use error::ApiError;
+
+/// Largest request body any function accepts.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub const SESSION_COOKIE: &str = "moments_session";
+
+/// Everything a function's handlers use, built once at start-up.
+#[derive(Clone)]
+pub struct Deps {
+    pub store: Store,
+    pub mailer: Arc<dyn Mailer>,
+    pub config: Arc<ProgramConfig>,
+    cookie_key: Key,
+    clock: Clock,
+}
+
+/// The time source: the real clock, or a fixed instant in tests of expiry.
+#[derive(Clone)]
+pub enum Clock {
+    System,
+    Fixed(Arc<std::sync::Mutex<Timestamp>>),
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => *t.lock().unwrap_or_else(|p| p.into_inner()),
+        }
+    }
+}
+
+impl Deps {
+    pub fn new(store: Store, mailer: Arc<dyn Mailer>, config: ProgramConfig) -> Deps {
+        // The signing key is stretched from the configured secret so any
+        // sufficiently long secret gives a full-strength 512-bit key.
+        let key = Key::from(&Sha512::digest(config.session_secret.as_bytes())[..]);
+        Deps {
+            store,
+            mailer,
+            config: Arc::new(config),
+            cookie_key: key,
+            clock: Clock::System,
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Deps {
+        self.clock = clock;
+        self
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Send a message after a change has been committed. A failure is
+    /// logged with its recipient and subject, not the body.
+    pub async fn notify(&self, message: Message) {
+        if let Err(e) = self.mailer.send(&message).await {
+            tracing::error!(error = %e, to = %message.to, subject = %message.subject, "email not sent");
+        }
+    }
+
+    /// The session cookie for this person. It carries its own expiry
+    /// (`SESSION_LIFETIME`), checked on every request; the browser forgets
+    /// it when it closes, which suits shared computers.
+    pub fn session_cookie(&self, email: &EmailAddress) -> Cookie<'static> {
+        let expires = self.now() + SESSION_LIFETIME;
+        Cookie::build((SESSION_COOKIE, format!("{}|{}", email, expires.as_second())))
+            .http_only(true)
+            .secure(self.config.secure_cookies())
+            .same_site(SameSite::Lax)
+            .path("/")
+            .build()
+    }
+
+    pub fn expired_session_cookie(&self) -> Cookie<'static> {
+        Cookie::build((SESSION_COOKIE, ""))
+            .http_only(true)
+            .secure(self.config.secure_cookies())
+            .same_site(SameSite::Lax)
+            .path("/")
+            .build()
+    }
+}
+
+impl FromRef<Deps> for Key {
+    fn from_ref(deps: &Deps) -> Key {
+        deps.cookie_key.clone()
+    }
+}
+
+/// A function's routes, ready to serve: state attached, bodies capped.
+pub fn app(routes: axum::Router<Deps>, deps: Deps) -> axum::Router {
+    routes
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(deps)
+}
+
+/// Random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], ApiError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(bytes)
+}
+
+/// The signed-in person, with their administrative roles. Extracting it
+/// answers 401 when there is no valid session.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Actor);
+
+impl FromRequestParts<Deps> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, Self::Rejection> {
+        let jar = SignedCookieJar::<Key>::from_request_parts(parts, deps)
+            .await
+            .map_err(|_| ApiError::Unauthorized)?;
+        let email = jar
+            .get(SESSION_COOKIE)
+            .and_then(|c| session_email(c.value(), deps.now()))
+            .ok_or(ApiError::Unauthorized)?;
+        let departments = deps.store.departments_administered(&email).await?;
+        let program_admin = deps.config.program_admins.contains(&email);
+        Ok(Caller(Actor {
+            email,
+            program_admin,
+            departments,
+        }))
+    }
+}
+
+/// The email of a session cookie value that has not expired. The value is
+/// only trusted because the signed jar verified its signature.
+fn session_email(value: &str, now: Timestamp) -> Option<EmailAddress> {
+    let (email, expires) = value.rsplit_once('|')?;
+    let expires: i64 = expires.parse().ok()?;
+    (now.as_second() < expires)
+        .then(|| EmailAddress::parse(email).ok())
+        .flatten()
+}
+
+/// A JSON object body. Anything else is a 400 problem saying so, so the
+/// field-by-field checks always get an object to read.
+pub struct JsonBody(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<Value>::from_request(req, state).await {
+            Ok(axum::Json(Value::Object(map))) => Ok(JsonBody(map)),
+            Ok(_) => Err(ApiError::BadRequest("The request body must be a JSON object.".into())),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
+                "Send the request body as JSON (Content-Type: application/json).".into(),
+            )),
+            Err(e) => Err(ApiError::BadRequest(format!("The request body is not valid JSON: {}", e.body_text()))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_values_expire_and_must_hold_an_email() {
+        let now = Timestamp::from_second(1_000).expect("time");
+        assert!(session_email("a@mo.gov|1001", now).is_some());
+        assert!(session_email("a@mo.gov|1000", now).is_none());
+        assert!(session_email("not-an-email|5000", now).is_none());
+        assert!(session_email("a@mo.gov", now).is_none());
+    }
+}

@@ -1,0 +1,36 @@
+//! Start-up of a function in AWS: logging, config from the environment, and
+//! the SDK clients, built once per execution environment, never per request.
+
+use std::sync::Arc;
+
+use crate::config::{AwsConfig, ConfigError, ProgramConfig};
+use crate::http::Deps;
+use crate::mail::ses::SesMailer;
+use crate::store::Store;
+use crate::table::dynamo::DynamoTable;
+
+/// JSON logs for CloudWatch, level from `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .without_time() // CloudWatch stamps each line
+        .init();
+}
+
+/// Everything an HTTP function needs, on DynamoDB and SES.
+pub async fn deps_from_env() -> Result<Deps, ConfigError> {
+    let program = ProgramConfig::from_env()?;
+    let aws = AwsConfig::from_env()?;
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), aws.table_name);
+    let mailer = SesMailer::new(
+        aws_sdk_sesv2::Client::new(&sdk),
+        aws.mail_from,
+        aws.ses_configuration_set,
+    );
+    Ok(Deps::new(Store::new(Arc::new(table)), Arc::new(mailer), program))
+}

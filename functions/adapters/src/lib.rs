@@ -1,0 +1,8 @@
+//! Adapters: implementations of the ports the functions use.
+
+pub mod config;
+pub mod http;
+pub mod lambda;
+pub mod mail;
+pub mod store;
+pub mod table;

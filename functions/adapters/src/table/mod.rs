@@ -1,0 +1,195 @@
+//! The single-table port: the few DynamoDB operations the platform uses,
+//! expressed once, so the program's key design and rules (in `store`) are
+//! written a single time and run unchanged on DynamoDB and on the embedded
+//! stand-in. Both backends must give the same answers; the conformance suite
+//! in `tests/` holds them to it.
+
+use async_trait::async_trait;
+use serde_json::{Map, Value};
+
+pub mod dynamo;
+pub mod embedded;
+
+/// An item: attribute name → JSON value. Numbers become DynamoDB `N`,
+/// strings `S`, booleans `BOOL`, arrays `L`, objects `M`, null `NULL`.
+pub type Item = Map<String, Value>;
+
+/// Partition and sort key attribute names of the table and its indexes.
+pub const PK: &str = "pk";
+pub const SK: &str = "sk";
+
+/// The indexes a query can read. Index key attributes are plain string
+/// attributes of the item; an item without them is simply not in the index
+/// (sparse index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Index {
+    /// The table itself: `pk` / `sk`.
+    Primary,
+    /// `gsi1`: `gsi1pk` / `gsi1sk` (applications by supervisor).
+    Gsi1,
+    /// `gsi2`: `gsi2pk` / `gsi2sk` (applications and administrators by department).
+    Gsi2,
+}
+
+impl Index {
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Index::Primary => None,
+            Index::Gsi1 => Some("gsi1"),
+            Index::Gsi2 => Some("gsi2"),
+        }
+    }
+    pub fn key_attributes(self) -> (&'static str, &'static str) {
+        match self {
+            Index::Primary => (PK, SK),
+            Index::Gsi1 => ("gsi1pk", "gsi1sk"),
+            Index::Gsi2 => ("gsi2pk", "gsi2sk"),
+        }
+    }
+    pub const ALL: [Index; 3] = [Index::Primary, Index::Gsi1, Index::Gsi2];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    pub fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        Key {
+            pk: pk.into(),
+            sk: sk.into(),
+        }
+    }
+}
+
+/// A condition on the item currently stored under a write's key, checked
+/// atomically with the write (DynamoDB `ConditionExpression`).
+/// Comparisons follow DynamoDB: a missing attribute makes `Eq`, `Lt`, `Gt`
+/// false and `Ne` true; values of different types are never equal and never
+/// ordered; strings order by bytes, numbers numerically.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    /// An item exists under the key (`attribute_exists(pk)`).
+    Exists,
+    /// No item exists under the key (`attribute_not_exists(pk)`).
+    NotExists,
+    Eq(String, Value),
+    Ne(String, Value),
+    Lt(String, Value),
+    Gt(String, Value),
+    And(Vec<Cond>),
+}
+
+/// One write of an atomic batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// Replace the whole item (its `pk`/`sk` attributes give the key).
+    Put { item: Item, cond: Option<Cond> },
+    /// Change some attributes of the item under `key`, creating it if absent
+    /// (DynamoDB `UpdateItem`): `set` replaces attributes, `add` adds to a
+    /// number (a missing one counts as 0), `remove` deletes attributes.
+    Update {
+        key: Key,
+        set: Vec<(String, Value)>,
+        add: Vec<(String, i64)>,
+        remove: Vec<String>,
+        cond: Option<Cond>,
+    },
+    Delete { key: Key, cond: Option<Cond> },
+    /// Only check `cond`, write nothing (`ConditionCheck`).
+    Check { key: Key, cond: Cond },
+}
+
+impl Write {
+    pub fn key(&self) -> Key {
+        match self {
+            Write::Put { item, .. } => Key::new(
+                item.get(PK).and_then(Value::as_str).unwrap_or_default(),
+                item.get(SK).and_then(Value::as_str).unwrap_or_default(),
+            ),
+            Write::Update { key, .. } | Write::Delete { key, .. } | Write::Check { key, .. } => {
+                key.clone()
+            }
+        }
+    }
+}
+
+/// A key-condition query: every item of one index partition, optionally
+/// narrowed to sort keys starting with `sk_prefix`, in sort-key order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub index: Index,
+    pub pk: String,
+    pub sk_prefix: Option<String>,
+    /// Newest-first when false.
+    pub forward: bool,
+    /// At most this many items in the page (DynamoDB `Limit`).
+    pub limit: Option<u32>,
+    /// Continue after this page's `next` (DynamoDB `ExclusiveStartKey`).
+    pub start: Option<Item>,
+}
+
+impl Query {
+    pub fn new(index: Index, pk: impl Into<String>) -> Self {
+        Query {
+            index,
+            pk: pk.into(),
+            sk_prefix: None,
+            forward: true,
+            limit: None,
+            start: None,
+        }
+    }
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.sk_prefix = Some(prefix.into());
+        self
+    }
+    pub fn backward(mut self) -> Self {
+        self.forward = false;
+        self
+    }
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub items: Vec<Item>,
+    /// Where the next page starts, when there may be more (`LastEvaluatedKey`:
+    /// the table key plus the index key of the last item returned).
+    pub next: Option<Item>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// The condition of the write at this position of the batch failed;
+    /// nothing of the batch was written.
+    #[error("condition of write {index} failed")]
+    ConditionFailed { index: usize },
+    /// Another transaction touched the same items at the same moment
+    /// (DynamoDB `TransactionConflict`); nothing was written, retrying may succeed.
+    #[error("conflicting concurrent transaction")]
+    Conflict,
+    /// The service asked us to slow down or timed out; nothing is known to be written.
+    #[error("store temporarily unavailable: {0}")]
+    Unavailable(String),
+    /// The batch itself is malformed (e.g. two writes on one key, more than 100 writes).
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    #[error("store failure: {0}")]
+    Other(String),
+}
+
+/// The table. Every method is atomic on its own; `write` applies all of its
+/// writes or none (DynamoDB `TransactWriteItems`; a single write may use the
+/// plain item operation with the same condition).
+#[async_trait]
+pub trait Table: Send + Sync + 'static {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, TableError>;
+    async fn query(&self, query: &Query) -> Result<Page, TableError>;
+    async fn write(&self, writes: Vec<Write>) -> Result<(), TableError>;
+}

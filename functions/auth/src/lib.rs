@@ -1,0 +1,145 @@
+//! The `auth` function: sign-in by emailed one-time link, sessions, and
+//! `GET /api/me`.
+//!
+//! A link's token is 256 random bits, kept only as its SHA-256 hash, valid
+//! for 10 minutes and once. The emailed link opens a page whose button POSTs
+//! the token, because mail scanners follow links in emails.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_extra::extract::SignedCookieJar;
+use axum_extra::extract::cookie::Key;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
+use moments_adapters::store::{SignInGrant, StoreError, TokenRefused};
+use moments_domain::access::RoleName;
+use moments_domain::application::FormReader;
+use moments_domain::notify;
+use moments_domain::signin::{LINK_LIFETIME, TOKEN_BYTES, safe_next};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+pub fn router() -> Router<Deps> {
+    Router::new()
+        .route("/api/auth/link", post(request_link))
+        .route("/api/auth/session", post(start_session))
+        .route("/api/auth/signout", post(sign_out))
+        .route("/api/me", get(me))
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tracing::instrument(skip_all)]
+async fn request_link(State(deps): State<Deps>, JsonBody(body): JsonBody) -> Result<impl IntoResponse, ApiError> {
+    let mut form = FormReader::new(&body);
+    let email = form.parsed("email", |raw| deps.config.domains.work_email(raw));
+    let next = form.text("next");
+    let next = match next.trim() {
+        "" => None,
+        n => match safe_next(n) {
+            Some(n) => Some(n.to_string()),
+            None => {
+                form.errors.add("next", "The page to return to must be a page of this site.");
+                None
+            }
+        },
+    };
+    let email = form.finish(email).map_err(ApiError::Invalid)?;
+
+    let token = URL_SAFE_NO_PAD.encode(random_bytes::<TOKEN_BYTES>()?);
+    let grant = SignInGrant { email: email.clone(), next };
+    match deps
+        .store
+        .put_sign_in_token(&token_hash(&token), &grant, deps.now() + LINK_LIFETIME)
+        .await
+    {
+        Ok(()) => {}
+        // 256 random bits do not collide; treat it as the failure it would be.
+        Err(StoreError::AlreadyExists) => {
+            return Err(ApiError::Internal("sign-in token collision".into()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let link = format!("{}/signin/confirm/?token={token}", deps.config.base_url);
+    deps.notify(notify::sign_in_link(email.as_str(), &link)).await;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({
+            "message": format!("We sent a sign-in link to {email}. It works once, for 10 minutes."),
+        })),
+    ))
+}
+
+#[tracing::instrument(skip_all)]
+async fn start_session(
+    State(deps): State<Deps>,
+    jar: SignedCookieJar<Key>,
+    JsonBody(body): JsonBody,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut form = FormReader::new(&body);
+    let token = form.text("token");
+    if token.trim().is_empty() {
+        form.errors.add("token", "The sign-in link is incomplete; open it again from your email.");
+    }
+    if !form.errors.is_empty() {
+        return Err(ApiError::Invalid(form.errors));
+    }
+    let grant = match deps.store.take_sign_in_token(&token_hash(token.trim()), deps.now()).await? {
+        Ok(grant) => grant,
+        Err(TokenRefused::Expired) => {
+            return Err(ApiError::Gone(
+                "This sign-in link has expired. Ask for a new one; links work for 10 minutes.".into(),
+            ));
+        }
+        Err(TokenRefused::UnknownOrUsed) => {
+            return Err(ApiError::Gone(
+                "This sign-in link has already been used or is not valid. Ask for a new one.".into(),
+            ));
+        }
+    };
+    let jar = jar.add(deps.session_cookie(&grant.email));
+    Ok((
+        jar,
+        Json(json!({"email": grant.email.as_str(), "next": grant.next})),
+    ))
+}
+
+async fn sign_out(State(deps): State<Deps>, jar: SignedCookieJar<Key>) -> impl IntoResponse {
+    (jar.remove(deps.expired_session_cookie()), StatusCode::NO_CONTENT)
+}
+
+#[tracing::instrument(skip_all)]
+async fn me(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
+    let mut roles = Vec::new();
+    if !deps.store.applications_of(&actor.email).await?.is_empty() {
+        roles.push(RoleName::Applicant);
+    }
+    if deps.store.is_supervisor(&actor.email).await? {
+        roles.push(RoleName::Supervisor);
+    }
+    if !actor.departments.is_empty() {
+        roles.push(RoleName::DepartmentAdmin);
+    }
+    if actor.program_admin {
+        roles.push(RoleName::ProgramAdmin);
+    }
+    let departments: Vec<Value> = actor
+        .departments
+        .iter()
+        .map(|d| json!({"id": d.as_str(), "name": d.name()}))
+        .collect();
+    Ok(Json(json!({
+        "email": actor.email.as_str(),
+        "roles": roles,
+        "departments": departments,
+    })))
+}

@@ -1,0 +1,28 @@
+//! The append-only record of who did what to which record, and when.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::fields::EmailAddress;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Submitted,
+    Edited,
+    Resubmitted,
+    Rerouted,
+    Approved,
+    Denied,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: Timestamp,
+    pub actor: EmailAddress,
+    pub action: Action,
+    /// The supervisor an administrator acted for.
+    pub on_behalf_of: Option<EmailAddress>,
+    /// A short factual note (e.g. "from a@mo.gov to b@mo.gov"); never free text a person typed.
+    pub note: Option<String>,
+}

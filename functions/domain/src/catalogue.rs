@@ -1,0 +1,114 @@
+//! The program's catalogue: skills, departments and working hours. One data
+//! file (`site/data/catalogue.toml`) feeds both the site and the API.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+const SOURCE: &str = include_str!("../../../site/data/catalogue.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkillKind {
+    Career,
+    Soft,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skill {
+    pub id: String,
+    pub name: String,
+    pub kind: SkillKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Catalogue {
+    pub career_skills: Vec<Entry>,
+    pub soft_skills: Vec<Entry>,
+    pub departments: Vec<Entry>,
+    pub working_hours: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Raw {
+    career_skills: Vec<Entry>,
+    soft_skills: Vec<Entry>,
+    departments: Vec<Entry>,
+    working_hours: Vec<Entry>,
+}
+
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
+    // The file is compiled in and checked by a unit test, so a broken
+    // catalogue fails the build's tests, never a running function.
+    let raw: Raw = toml::from_str(SOURCE).unwrap_or_else(|e| panic!("catalogue.toml: {e}"));
+    Catalogue {
+        career_skills: raw.career_skills,
+        soft_skills: raw.soft_skills,
+        departments: raw.departments,
+        working_hours: raw.working_hours,
+    }
+});
+
+impl Catalogue {
+    pub fn get() -> &'static Catalogue {
+        &CATALOGUE
+    }
+
+    pub fn skill(&self, id: &str) -> Option<Skill> {
+        let find = |list: &[Entry], kind| {
+            list.iter().find(|e| e.id == id).map(|e| Skill {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                kind,
+            })
+        };
+        find(&self.career_skills, SkillKind::Career).or_else(|| find(&self.soft_skills, SkillKind::Soft))
+    }
+
+    pub fn department(&self, id: &str) -> Option<&Entry> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+
+    pub fn working_hours(&self, id: &str) -> Option<&Entry> {
+        self.working_hours.iter().find(|d| d.id == id)
+    }
+
+    pub fn skill_ids(&self) -> impl Iterator<Item = &str> {
+        self.career_skills
+            .iter()
+            .chain(&self.soft_skills)
+            .map(|e| e.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn catalogue_parses_and_ids_are_unique() {
+        let c = Catalogue::get();
+        assert!(c.career_skills.len() >= 6 && c.soft_skills.len() >= 6);
+        let skills: HashSet<_> = c.skill_ids().collect();
+        assert_eq!(skills.len(), c.career_skills.len() + c.soft_skills.len());
+        let depts: HashSet<_> = c.departments.iter().map(|d| &d.id).collect();
+        assert_eq!(depts.len(), c.departments.len());
+        let hours: Vec<_> = c.working_hours.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(hours, ["daytime", "evening", "overnight"]);
+    }
+
+    #[test]
+    fn skills_know_their_kind() {
+        let c = Catalogue::get();
+        assert_eq!(c.skill("leadership").map(|s| s.kind), Some(SkillKind::Soft));
+        assert_eq!(c.skill("budgeting").map(|s| s.kind), Some(SkillKind::Career));
+        assert_eq!(c.skill("juggling"), None);
+    }
+}

@@ -1,0 +1,459 @@
+//! Values that parse at the edge. Once one exists it is valid; nothing
+//! downstream checks it again. Stored values are read back through the same
+//! parsers (`serde(try_from)`), so a hand-edited record cannot smuggle in
+//! something the forms would refuse.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::{Catalogue, Skill};
+
+/// Why a value was refused, in words a person filling the form understands.
+pub type Problem = String;
+
+/// An email address: ASCII, one `@`, a dotted domain, lower-cased.
+/// Deliberately stricter than RFC 5322: these are work addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let s = raw.trim().to_ascii_lowercase();
+        let bad = || Err("Enter an email address like name@mo.gov.".to_string());
+        if s.is_empty() {
+            return Err("Enter an email address.".into());
+        }
+        if s.len() > 254 {
+            return Err("That email address is too long.".into());
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return bad();
+        };
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._%+-'".contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        if local_ok && domain_ok {
+            Ok(EmailAddress(s))
+        } else {
+            bad()
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn domain(&self) -> &str {
+        self.0.rsplit('@').next().unwrap_or_default()
+    }
+}
+
+impl TryFrom<String> for EmailAddress {
+    type Error = Problem;
+    fn try_from(s: String) -> Result<Self, Problem> {
+        EmailAddress::parse(&s)
+    }
+}
+impl From<EmailAddress> for String {
+    fn from(e: EmailAddress) -> String {
+        e.0
+    }
+}
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The email domains of the program (e.g. `mo.gov`). Only their addresses may
+/// sign in, apply, or be named as a supervisor; subdomains count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramDomains(Vec<String>);
+
+impl ProgramDomains {
+    pub fn parse(list: &str) -> Result<Self, Problem> {
+        let domains: Vec<String> = list
+            .split(',')
+            .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect();
+        if domains.is_empty() {
+            return Err("at least one email domain is required".into());
+        }
+        Ok(ProgramDomains(domains))
+    }
+
+    pub fn admits(&self, email: &EmailAddress) -> bool {
+        let domain = email.domain();
+        self.0
+            .iter()
+            .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
+    }
+
+    /// Parse an address and insist it belongs to the program.
+    pub fn work_email(&self, raw: &str) -> Result<EmailAddress, Problem> {
+        let email = EmailAddress::parse(raw)?;
+        if self.admits(&email) {
+            Ok(email)
+        } else {
+            Err(format!("Use your work email address ({}).", self.describe()))
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        self.0
+            .iter()
+            .map(|d| format!("@{d}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Markup in free text is refused rather than stored: it would never render
+/// (every page shows text as text), so a person who typed it should know.
+fn looks_like_markup(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!' || w[1] == b'?'))
+}
+
+fn check_text(raw: &str, what: &str, max: usize, multiline: bool) -> Result<String, Problem> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(format!("Enter {what}."));
+    }
+    let n = s.chars().count();
+    if n > max {
+        return Err(format!(
+            "Keep {what} to {max} characters or fewer (now {n})."
+        ));
+    }
+    if s
+        .chars()
+        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
+    {
+        return Err(format!("Remove the special characters from {what}."));
+    }
+    if looks_like_markup(s) {
+        return Err(format!(
+            "Write {what} as plain text, without HTML tags such as <b> or <script>."
+        ));
+    }
+    Ok(s.to_string())
+}
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr, $multiline:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+            pub fn parse(raw: &str) -> Result<Self, Problem> {
+                check_text(raw, $what, $max, $multiline).map($name)
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = Problem;
+            fn try_from(s: String) -> Result<Self, Problem> {
+                $name::parse(&s)
+            }
+        }
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+text_type!(
+    /// A first or last name.
+    PersonName, "a name", 60, false);
+text_type!(
+    /// A job title.
+    JobTitle, "a job title", 100, false);
+text_type!(
+    /// Where someone works: a city, building or office.
+    WorkLocation, "a work location", 100, false);
+text_type!(
+    /// The short bio on an application.
+    Bio, "a short bio", 1500, true);
+text_type!(
+    /// What a mentee hopes to achieve.
+    Goals, "your goals", 1500, true);
+text_type!(
+    /// A supervisor's note to the applicant with a decision.
+    DecisionMessage, "the message", 2000, true);
+
+/// A phone number as people write them: digits with the usual separators,
+/// 7 to 15 digits, an optional extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let s = raw.trim();
+        let (number, ext) = match s.to_ascii_lowercase().find(['x', 'e']) {
+            Some(i) => (&s[..i], Some(&s[i..])),
+            None => (s, None),
+        };
+        let digits = number.chars().filter(char::is_ascii_digit).count();
+        let number_ok = number
+            .chars()
+            .all(|c| c.is_ascii_digit() || " ()+-.".contains(c));
+        let ext_ok = ext.is_none_or(|e| {
+            let e = e.to_ascii_lowercase();
+            let rest = e
+                .trim_start_matches("ext.")
+                .trim_start_matches("ext")
+                .trim_start_matches('x')
+                .trim();
+            !rest.is_empty() && rest.len() <= 6 && rest.chars().all(|c| c.is_ascii_digit())
+        });
+        if number_ok && ext_ok && (7..=15).contains(&digits) && s.len() <= 30 {
+            Ok(Phone(s.to_string()))
+        } else {
+            Err("Enter a phone number like 573-555-0100, or leave it empty.".into())
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl TryFrom<String> for Phone {
+    type Error = Problem;
+    fn try_from(s: String) -> Result<Self, Problem> {
+        Phone::parse(&s)
+    }
+}
+impl From<Phone> for String {
+    fn from(v: Phone) -> String {
+        v.0
+    }
+}
+
+/// A department from the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DepartmentId(String);
+
+impl DepartmentId {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let id = raw.trim();
+        if id.is_empty() {
+            return Err("Choose your department.".into());
+        }
+        Catalogue::get()
+            .department(id)
+            .map(|d| DepartmentId(d.id.clone()))
+            .ok_or_else(|| "Choose a department from the list.".to_string())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn name(&self) -> &'static str {
+        Catalogue::get()
+            .department(&self.0)
+            .map(|d| d.name.as_str())
+            .unwrap_or_default()
+    }
+}
+impl TryFrom<String> for DepartmentId {
+    type Error = Problem;
+    fn try_from(s: String) -> Result<Self, Problem> {
+        DepartmentId::parse(&s)
+    }
+}
+impl From<DepartmentId> for String {
+    fn from(v: DepartmentId) -> String {
+        v.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkingHours {
+    Daytime,
+    Evening,
+    Overnight,
+}
+
+impl WorkingHours {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        match raw.trim() {
+            "daytime" => Ok(Self::Daytime),
+            "evening" => Ok(Self::Evening),
+            "overnight" => Ok(Self::Overnight),
+            "" => Err("Choose your working hours.".into()),
+            _ => Err("Choose Daytime, Evening or Overnight.".into()),
+        }
+    }
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Daytime => "daytime",
+            Self::Evening => "evening",
+            Self::Overnight => "overnight",
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Daytime => "Daytime",
+            Self::Evening => "Evening",
+            Self::Overnight => "Overnight",
+        }
+    }
+}
+
+/// Skills ranked most important first: 3 to 6 different catalogue skills,
+/// career and soft together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<String>", into = "Vec<String>")]
+pub struct SkillRanking(Vec<String>);
+
+impl SkillRanking {
+    pub const MIN: usize = 3;
+    pub const MAX: usize = 6;
+
+    pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, Problem> {
+        // Empty rank slots of the form arrive as empty strings.
+        let ids: Vec<&str> = raw
+            .iter()
+            .map(|s| s.as_ref().trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let catalogue = Catalogue::get();
+        if let Some(unknown) = ids.iter().find(|id| catalogue.skill(id).is_none()) {
+            return Err(format!(
+                "\"{}\" is not a skill in the program's list; choose from the list.",
+                unknown.chars().take(40).collect::<String>()
+            ));
+        }
+        let mut seen = HashSet::new();
+        if let Some(dup) = ids.iter().find(|id| !seen.insert(**id)) {
+            let name = catalogue.skill(dup).map(|s| s.name).unwrap_or_default();
+            return Err(format!("{name} is chosen twice; each skill can appear once."));
+        }
+        if ids.len() < Self::MIN {
+            return Err(format!(
+                "Choose at least {} skills (you chose {}).",
+                Self::MIN,
+                ids.len()
+            ));
+        }
+        if ids.len() > Self::MAX {
+            return Err(format!(
+                "Choose at most {} skills (you chose {}).",
+                Self::MAX,
+                ids.len()
+            ));
+        }
+        Ok(SkillRanking(ids.into_iter().map(str::to_string).collect()))
+    }
+
+    pub fn ids(&self) -> &[String] {
+        &self.0
+    }
+
+    pub fn skills(&self) -> Vec<Skill> {
+        let catalogue = Catalogue::get();
+        self.0.iter().filter_map(|id| catalogue.skill(id)).collect()
+    }
+}
+impl TryFrom<Vec<String>> for SkillRanking {
+    type Error = Problem;
+    fn try_from(v: Vec<String>) -> Result<Self, Problem> {
+        SkillRanking::parse(&v)
+    }
+}
+impl From<SkillRanking> for Vec<String> {
+    fn from(v: SkillRanking) -> Vec<String> {
+        v.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_lowercased_and_checked() {
+        assert_eq!(
+            EmailAddress::parse(" Ada.Lovelace@MO.gov ").map(String::from),
+            Ok("ada.lovelace@mo.gov".to_string())
+        );
+        for bad in ["", "ada", "ada@", "@mo.gov", "ada@mo", "a b@mo.gov", "ada@mo..gov", "<x>@mo.gov", "ada@-mo.gov"] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn program_domains_admit_subdomains_only_of_their_own() {
+        let d = ProgramDomains::parse("mo.gov, @example.org").expect("domains");
+        assert!(d.work_email("a@mo.gov").is_ok());
+        assert!(d.work_email("a@dor.mo.gov").is_ok());
+        assert!(d.work_email("a@evilmo.gov").is_err());
+        assert!(d.work_email("a@gmail.com").is_err());
+        assert!(ProgramDomains::parse(" , ").is_err());
+    }
+
+    #[test]
+    fn markup_in_free_text_is_refused_but_comparisons_are_fine() {
+        assert!(Bio::parse("I like <script>alert(1)</script>").is_err());
+        assert!(Bio::parse("<b>bold</b>").is_err());
+        assert!(Bio::parse("x < y and 3 <5").is_ok());
+        assert!(Bio::parse(&"a".repeat(Bio::MAX_CHARS + 1)).is_err());
+        assert!(Bio::parse("line one\nline two").is_ok());
+        assert!(PersonName::parse("Ada\nLovelace").is_err());
+        assert!(PersonName::parse("   ").is_err());
+    }
+
+    #[test]
+    fn phones_accept_common_forms() {
+        for ok in ["573-555-0100", "(573) 555-0100", "+1 573 555 0100", "573.555.0100 x123", "5735550100 ext. 12"] {
+            assert!(Phone::parse(ok).is_ok(), "{ok} refused");
+        }
+        for bad in ["12", "call me", "573-555-0100 x", "1234567890123456"] {
+            assert!(Phone::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn skill_ranking_needs_three_to_six_distinct_known_skills() {
+        let ok = SkillRanking::parse(&["leadership", "budgeting", "", "teamwork"]).expect("valid");
+        assert_eq!(ok.ids(), ["leadership", "budgeting", "teamwork"]);
+        assert!(SkillRanking::parse(&["leadership", "budgeting"]).is_err());
+        assert!(SkillRanking::parse(&["leadership", "budgeting", "leadership"]).is_err());
+        assert!(SkillRanking::parse(&["leadership", "budgeting", "juggling"]).is_err());
+        let seven: Vec<&str> = Catalogue::get().skill_ids().take(7).collect();
+        assert!(SkillRanking::parse(&seven).is_err());
+    }
+}

@@ -1,0 +1,2 @@
+//! The local platform.
+pub mod site;

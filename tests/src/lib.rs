@@ -1,0 +1,1 @@
+//! Shared helpers for the workspace tests live in the test targets.
