@@ -1,2 +1,9 @@
-//! The local platform.
+//! The local platform: the site and every function on one port, with the
+//! embedded store and the outbox standing in for DynamoDB and SES.
+
+pub mod demo;
+pub mod outbox_page;
+pub mod platform;
 pub mod site;
+
+pub use platform::{LocalConfig, Platform, build, build_with_clock, workspace_root};

@@ -1,0 +1,193 @@
+//! The whole platform in one process: every function's Router, the built
+//! site, the embedded store and the outbox, on one port.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use moments_adapters::config::ProgramConfig;
+use moments_adapters::http::{ApiError, Clock, Deps, app};
+use moments_adapters::mail::outbox::Outbox;
+use moments_adapters::store::Store;
+use moments_adapters::table::Table;
+use moments_adapters::table::embedded::EmbeddedTable;
+
+use crate::site::Site;
+use crate::{demo, outbox_page};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LocalError {
+    #[error("data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("store: {0}")]
+    Store(#[from] moments_adapters::table::TableError),
+    #[error("site: {0}")]
+    Site(#[from] crate::site::SiteError),
+    #[error("configuration: {0}")]
+    Config(#[from] moments_adapters::config::ConfigError),
+    #[error("demo data: {0}")]
+    Demo(#[from] demo::DemoError),
+}
+
+/// How to run the local platform.
+#[derive(Debug, Clone)]
+pub struct LocalConfig {
+    /// Where the embedded store keeps its file (and the session secret).
+    pub data_dir: PathBuf,
+    /// The Zola site's directory.
+    pub site_dir: PathBuf,
+    /// The address people open, e.g. `http://127.0.0.1:8080`.
+    pub base_url: String,
+    /// Comma-separated email domains of the program.
+    pub domains: String,
+    /// Comma-separated first program administrators.
+    pub program_admins: String,
+    /// Seed demo data at start.
+    pub demo: bool,
+}
+
+impl LocalConfig {
+    /// The settings a newcomer gets, overridable from the environment
+    /// (`MOMENTS_DATA_DIR`, `MOMENTS_EMAIL_DOMAINS`, `MOMENTS_PROGRAM_ADMINS`, `MOMENTS_DEMO`).
+    pub fn from_env(base_url: String) -> LocalConfig {
+        let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+        let root = workspace_root();
+        LocalConfig {
+            data_dir: std::env::var_os("MOMENTS_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root.join(".moments")),
+            site_dir: root.join("site"),
+            base_url,
+            domains: env("MOMENTS_EMAIL_DOMAINS", "mo.gov"),
+            program_admins: env("MOMENTS_PROGRAM_ADMINS", "admin@mo.gov"),
+            demo: matches!(env("MOMENTS_DEMO", "").as_str(), "1" | "true" | "yes"),
+        }
+    }
+}
+
+/// The repository root, found from this crate's location at build time.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// The running platform's parts, for the binary and for tests.
+pub struct Platform {
+    pub router: Router,
+    pub store: Store,
+    pub outbox: Arc<Outbox>,
+    pub deps: Deps,
+}
+
+/// A secret kept in the data directory, made on first start, so sessions
+/// survive restarts of the local platform.
+fn session_secret(data_dir: &Path) -> Result<String, LocalError> {
+    let path = data_dir.join("session-secret");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= ProgramConfig::MIN_SECRET_LEN => Ok(s.trim().to_string()),
+        _ => {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| LocalError::DataDir(path.clone(), std::io::Error::other(e)))?;
+            let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            std::fs::write(&path, &secret).map_err(|e| LocalError::DataDir(path.clone(), e))?;
+            Ok(secret)
+        }
+    }
+}
+
+pub async fn build(config: &LocalConfig) -> Result<Platform, LocalError> {
+    build_with_clock(config, Clock::System).await
+}
+
+pub async fn build_with_clock(config: &LocalConfig, clock: Clock) -> Result<Platform, LocalError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
+    let table: Arc<dyn Table> = Arc::new(EmbeddedTable::open(&config.data_dir.join("moments.redb"))?);
+    let store = Store::new(table.clone());
+    let outbox = Arc::new(Outbox::new(table));
+    let program = ProgramConfig::new(
+        &config.base_url,
+        &config.domains,
+        &config.program_admins,
+        &session_secret(&config.data_dir)?,
+    )?;
+    if config.demo {
+        demo::seed(&store, &program.domains, clock.now()).await?;
+    }
+    let deps = Deps::new(store.clone(), outbox.clone(), program).with_clock(clock);
+    let site = Arc::new(Site::render(&config.site_dir)?);
+
+    let api = moments_auth::router()
+        .merge(moments_applications::router())
+        .merge(moments_decisions::router());
+    let local = Router::new()
+        .route("/_local/outbox", get(outbox_html))
+        .route("/_local/outbox.json", get(outbox_json))
+        .with_state(outbox.clone());
+    let router = app(api, deps.clone())
+        .merge(local)
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("API route") }))
+        .fallback(move |method: Method, uri: Uri| serve_site(site.clone(), method, uri));
+    Ok(Platform {
+        router,
+        store,
+        outbox,
+        deps,
+    })
+}
+
+async fn outbox_html(State(outbox): State<Arc<Outbox>>) -> Response {
+    match outbox.list(200).await {
+        Ok(messages) => match outbox_page::render(&messages) {
+            Ok(page) => Html(page).into_response(),
+            Err(e) => ApiError::Internal(Box::new(e)).into_response(),
+        },
+        Err(e) => ApiError::Internal(Box::new(e)).into_response(),
+    }
+}
+
+async fn outbox_json(State(outbox): State<Arc<Outbox>>) -> Response {
+    match outbox.list(500).await {
+        Ok(messages) => axum::Json(messages).into_response(),
+        Err(e) => ApiError::Internal(Box::new(e)).into_response(),
+    }
+}
+
+/// Serve the built site like CloudFront in front of the site bucket:
+/// `/x/` → `/x/index.html`, `/x` → redirect to `/x/` when that is a page.
+async fn serve_site(site: Arc<Site>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let path = uri.path();
+    if let Some((content_type, bytes)) = site.get(path) {
+        let is_page = !path.contains('.') || path.ends_with(".html");
+        if is_page && !path.ends_with('/') && !path.ends_with(".html") {
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            return Redirect::permanent(&format!("{path}/{query}")).into_response();
+        }
+        let mut response = Response::new(Body::from(bytes.to_vec()));
+        if let Ok(value) = HeaderValue::from_str(content_type) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+        return response;
+    }
+    let not_found = site
+        .get("/404.html")
+        .map(|(_, b)| b.to_vec())
+        .unwrap_or_else(|| b"Not found".to_vec());
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        not_found,
+    )
+        .into_response()
+}

@@ -1,0 +1,8 @@
+//! API scenarios over HTTP against the local platform, one fresh platform
+//! per test: each role, bad input, and forbidden actions.
+
+mod applications;
+mod auth;
+mod decisions;
+mod helpers;
+mod platform;
