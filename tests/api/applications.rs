@@ -19,10 +19,17 @@ async fn mentee_application_goes_to_the_supervisor_with_a_review_link() {
     let id = created["id"].as_str().expect("id").to_string();
 
     let received = app.mail_to("ada.lovelace@mo.gov").await;
-    assert!(received.iter().any(|m| m.subject.contains("received")), "applicant told");
+    assert!(
+        received.iter().any(|m| m.subject.contains("received")),
+        "applicant told"
+    );
     let review = app.mail_to(GRACE).await;
     assert_eq!(review.len(), 1);
-    assert!(review[0].text.contains(&format!("{}/review/?application={id}", app.base)));
+    assert!(
+        review[0]
+            .text
+            .contains(&format!("{}/review/?application={id}", app.base))
+    );
 
     let mine = json_of(ada.get("/api/applications").await).await;
     assert_eq!(mine["applications"][0]["id"], json!(id));
@@ -32,8 +39,16 @@ async fn mentee_application_goes_to_the_supervisor_with_a_review_link() {
 #[tokio::test]
 async fn applying_requires_signing_in() {
     let app = spawn_app().await;
-    problem(app.anonymous().apply(mentee_form(GRACE)).await, StatusCode::UNAUTHORIZED).await;
-    problem(app.anonymous().get("/api/applications").await, StatusCode::UNAUTHORIZED).await;
+    problem(
+        app.anonymous().apply(mentee_form(GRACE)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    problem(
+        app.anonymous().get("/api/applications").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
 }
 
 /// Each bad form, and the fields its answer must name.
@@ -45,26 +60,102 @@ fn bad_forms() -> Vec<(&'static str, Value, Vec<&'static str>)> {
         }
         form
     };
-    let seven: Vec<&str> = vec!["budgeting", "hiring", "grant-writing", "leadership", "teamwork", "listening", "networking"];
+    let seven: Vec<&str> = vec![
+        "budgeting",
+        "hiring",
+        "grant-writing",
+        "leadership",
+        "teamwork",
+        "listening",
+        "networking",
+    ];
     vec![
-        ("two skills", with(json!({"skills": ["leadership", "budgeting"]})), vec!["skills"]),
-        ("seven skills", with(json!({"skills": seven})), vec!["skills"]),
-        ("repeated skill", with(json!({"skills": ["leadership", "budgeting", "leadership"]})), vec!["skills"]),
-        ("unknown skill", with(json!({"skills": ["leadership", "budgeting", "juggling"]})), vec!["skills"]),
-        ("unknown department", with(json!({"department": "ministry-of-magic"})), vec!["department"]),
-        ("missing agreement", with(json!({"agreement": false})), vec!["agreement"]),
-        ("malformed supervisor email", with(json!({"supervisor_email": "grace@"})), vec!["supervisor_email"]),
-        ("supervisor outside the program", with(json!({"supervisor_email": "grace@gmail.com"})), vec!["supervisor_email"]),
-        ("oversized bio", with(json!({"bio": "a".repeat(1501)})), vec!["bio"]),
-        ("script in bio", with(json!({"bio": "Hi <script>alert(1)</script>"})), vec!["bio"]),
-        ("markup in job title", with(json!({"job_title": "<b>Boss</b>"})), vec!["job_title"]),
-        ("unknown working hours", with(json!({"working_hours": "weekends"})), vec!["working_hours"]),
-        ("unknown role", with(json!({"role": "sponsor"})), vec!["role"]),
-        ("own supervisor", with(json!({"supervisor_email": "ada.lovelace@mo.gov"})), vec!["supervisor_email"]),
-        ("eligibility not attested", with(json!({"full_time": false, "not_at_risk": null})), vec!["full_time", "not_at_risk"]),
-        ("skills not a list", with(json!({"skills": "leadership"})), vec!["skills"]),
+        (
+            "two skills",
+            with(json!({"skills": ["leadership", "budgeting"]})),
+            vec!["skills"],
+        ),
+        (
+            "seven skills",
+            with(json!({"skills": seven})),
+            vec!["skills"],
+        ),
+        (
+            "repeated skill",
+            with(json!({"skills": ["leadership", "budgeting", "leadership"]})),
+            vec!["skills"],
+        ),
+        (
+            "unknown skill",
+            with(json!({"skills": ["leadership", "budgeting", "juggling"]})),
+            vec!["skills"],
+        ),
+        (
+            "unknown department",
+            with(json!({"department": "ministry-of-magic"})),
+            vec!["department"],
+        ),
+        (
+            "missing agreement",
+            with(json!({"agreement": false})),
+            vec!["agreement"],
+        ),
+        (
+            "malformed supervisor email",
+            with(json!({"supervisor_email": "grace@"})),
+            vec!["supervisor_email"],
+        ),
+        (
+            "supervisor outside the program",
+            with(json!({"supervisor_email": "grace@gmail.com"})),
+            vec!["supervisor_email"],
+        ),
+        (
+            "oversized bio",
+            with(json!({"bio": "a".repeat(1501)})),
+            vec!["bio"],
+        ),
+        (
+            "script in bio",
+            with(json!({"bio": "Hi <script>alert(1)</script>"})),
+            vec!["bio"],
+        ),
+        (
+            "markup in job title",
+            with(json!({"job_title": "<b>Boss</b>"})),
+            vec!["job_title"],
+        ),
+        (
+            "unknown working hours",
+            with(json!({"working_hours": "weekends"})),
+            vec!["working_hours"],
+        ),
+        (
+            "unknown role",
+            with(json!({"role": "sponsor"})),
+            vec!["role"],
+        ),
+        (
+            "own supervisor",
+            with(json!({"supervisor_email": "ada.lovelace@mo.gov"})),
+            vec!["supervisor_email"],
+        ),
+        (
+            "eligibility not attested",
+            with(json!({"full_time": false, "not_at_risk": null})),
+            vec!["full_time", "not_at_risk"],
+        ),
+        (
+            "skills not a list",
+            with(json!({"skills": "leadership"})),
+            vec!["skills"],
+        ),
         ("missing goals", with(json!({"goals": ""})), vec!["goals"]),
-        ("bad phone", with(json!({"phone": "call me"})), vec!["phone"]),
+        (
+            "bad phone",
+            with(json!({"phone": "call me"})),
+            vec!["phone"],
+        ),
         (
             "many problems at once",
             with(json!({"first_name": "", "skills": [], "agreement": null, "department": ""})),
@@ -87,11 +178,21 @@ async fn bad_input_is_refused_naming_each_field_and_stores_nothing() {
         expected.sort_unstable();
         assert_eq!(named, expected, "{case}: {body}");
         for field in fields {
-            assert!(errors[field].as_str().is_some_and(|m| !m.is_empty()), "{case}: message for {field}");
+            assert!(
+                errors[field].as_str().is_some_and(|m| !m.is_empty()),
+                "{case}: message for {field}"
+            );
         }
     }
-    assert_eq!(json_of(ada.get("/api/applications").await).await["applications"], json!([]));
-    assert_eq!(app.mail_count().await, mails_before, "no email for refused input");
+    assert_eq!(
+        json_of(ada.get("/api/applications").await).await["applications"],
+        json!([])
+    );
+    assert_eq!(
+        app.mail_count().await,
+        mails_before,
+        "no email for refused input"
+    );
 }
 
 #[tokio::test]
@@ -107,121 +208,256 @@ async fn a_body_that_is_not_a_json_object_is_a_clear_400() {
         .await
         .expect("POST");
     problem(r, StatusCode::BAD_REQUEST).await;
-    problem(ada.post("/api/applications", json!(["a list"])).await, StatusCode::BAD_REQUEST).await;
+    problem(
+        ada.post("/api/applications", json!(["a list"])).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn one_application_per_role_but_both_roles_allowed() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada.lovelace@mo.gov").await;
-    assert_eq!(ada.apply(mentee_form(GRACE)).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        ada.apply(mentee_form(GRACE)).await.status(),
+        StatusCode::CREATED
+    );
     problem(ada.apply(mentee_form(GRACE)).await, StatusCode::CONFLICT).await;
     let r = ada.apply(mentor_form(GRACE)).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let mentor = json_of(r).await;
     assert_eq!(mentor["prior_mentees"], json!(["kim.lee@mo.gov"]));
-    assert_eq!(json_of(ada.get("/api/applications").await).await["applications"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        json_of(ada.get("/api/applications").await).await["applications"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
 }
 
 #[tokio::test]
 async fn prior_mentees_are_never_shown_to_the_supervisor() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada.lovelace@mo.gov").await;
-    let id = json_of(ada.apply(mentor_form(GRACE)).await).await["id"].as_str().expect("id").to_string();
+    let id = json_of(ada.apply(mentor_form(GRACE)).await).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let grace = app.sign_in(GRACE).await;
     let seen = json_of(grace.get(&format!("/api/applications/{id}")).await).await;
     assert!(seen.get("prior_mentees").is_none(), "{seen}");
-    assert_eq!(seen["bio"], json!("Analyst in collections reporting; curious about leading a team."));
+    assert_eq!(
+        seen["bio"],
+        json!("Analyst in collections reporting; curious about leading a team.")
+    );
 }
 
 #[tokio::test]
 async fn someone_else_cannot_read_or_change_an_application() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada.lovelace@mo.gov").await;
-    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"].as_str().expect("id").to_string();
+    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let eve = app.sign_in("eve.other@mo.gov").await;
-    problem(eve.get(&format!("/api/applications/{id}")).await, StatusCode::FORBIDDEN).await;
-    problem(eve.put(&format!("/api/applications/{id}"), mentee_form("eve.boss@mo.gov")).await, StatusCode::FORBIDDEN).await;
+    problem(
+        eve.get(&format!("/api/applications/{id}")).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        eve.put(
+            &format!("/api/applications/{id}"),
+            mentee_form("eve.boss@mo.gov"),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     let reroute = json!({"supervisor_first_name": "Eve", "supervisor_last_name": "Boss", "supervisor_email": "eve.boss@mo.gov"});
-    problem(eve.put(&format!("/api/applications/{id}/supervisor"), reroute.clone()).await, StatusCode::FORBIDDEN).await;
+    problem(
+        eve.put(
+            &format!("/api/applications/{id}/supervisor"),
+            reroute.clone(),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     // The supervisor may read it but not change it.
     let grace = app.sign_in(GRACE).await;
-    problem(grace.put(&format!("/api/applications/{id}/supervisor"), reroute).await, StatusCode::FORBIDDEN).await;
+    problem(
+        grace
+            .put(&format!("/api/applications/{id}/supervisor"), reroute)
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     let still = json_of(ada.get(&format!("/api/applications/{id}")).await).await;
     assert_eq!(still["supervisor"]["email"], GRACE);
-    problem(eve.get("/api/applications/not-an-id").await, StatusCode::NOT_FOUND).await;
+    problem(
+        eve.get("/api/applications/not-an-id").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn rerouting_sends_the_review_to_the_new_supervisor() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada.lovelace@mo.gov").await;
-    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"].as_str().expect("id").to_string();
+    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let bad = json!({"supervisor_first_name": "", "supervisor_last_name": "Knuth", "supervisor_email": "nope"});
-    let body = problem(ada.put(&format!("/api/applications/{id}/supervisor"), bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(body["errors"]["supervisor_first_name"].is_string() && body["errors"]["supervisor_email"].is_string());
+    let body = problem(
+        ada.put(&format!("/api/applications/{id}/supervisor"), bad)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        body["errors"]["supervisor_first_name"].is_string()
+            && body["errors"]["supervisor_email"].is_string()
+    );
 
     let to_don = json!({"supervisor_first_name": "Don", "supervisor_last_name": "Knuth", "supervisor_email": "don.knuth@mo.gov"});
-    let r = ada.put(&format!("/api/applications/{id}/supervisor"), to_don.clone()).await;
+    let r = ada
+        .put(
+            &format!("/api/applications/{id}/supervisor"),
+            to_don.clone(),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(json_of(r).await["supervisor"]["email"], "don.knuth@mo.gov");
     assert!(app.mail_to("don.knuth@mo.gov").await[0].text.contains(&id));
 
     let grace = app.sign_in(GRACE).await;
     let queue = json_of(grace.get("/api/reviews").await).await;
-    assert_eq!(queue["supervisor"]["pending"], json!([]), "old supervisor no longer asked");
-    problem(grace.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "approve"})).await, StatusCode::FORBIDDEN).await;
+    assert_eq!(
+        queue["supervisor"]["pending"],
+        json!([]),
+        "old supervisor no longer asked"
+    );
+    problem(
+        grace
+            .post(
+                &format!("/api/applications/{id}/decision"),
+                json!({"outcome": "approve"}),
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
     let don = app.sign_in("don.knuth@mo.gov").await;
     let queue = json_of(don.get("/api/reviews").await).await;
     assert_eq!(queue["supervisor"]["pending"][0]["id"], json!(id));
-    assert_eq!(don.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "approve"})).await.status(), StatusCode::OK);
+    assert_eq!(
+        don.post(
+            &format!("/api/applications/{id}/decision"),
+            json!({"outcome": "approve"})
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
 
     // Once decided, the review cannot be rerouted.
-    problem(ada.put(&format!("/api/applications/{id}/supervisor"), to_don).await, StatusCode::CONFLICT).await;
+    problem(
+        ada.put(&format!("/api/applications/{id}/supervisor"), to_don)
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn edits_keep_an_approved_application_approved() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada.lovelace@mo.gov").await;
-    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"].as_str().expect("id").to_string();
+    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let grace = app.sign_in(GRACE).await;
-    grace.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "approve"})).await;
+    grace
+        .post(
+            &format!("/api/applications/{id}/decision"),
+            json!({"outcome": "approve"}),
+        )
+        .await;
 
     let mut form = mentee_form(GRACE);
     form["job_title"] = json!("Senior Revenue Analyst");
     form["skills"] = json!(["leadership", "data-analysis", "budgeting", "teamwork"]);
-    let edited = json_of(ada.put(&format!("/api/applications/{id}"), form.clone()).await).await;
+    let edited = json_of(
+        ada.put(&format!("/api/applications/{id}"), form.clone())
+            .await,
+    )
+    .await;
     assert_eq!(edited["status"], "approved");
     assert_eq!(edited["job_title"], "Senior Revenue Analyst");
     assert_eq!(edited["skills"].as_array().map(Vec::len), Some(4));
 
     form["skills"] = json!(["leadership"]);
-    let body = problem(ada.put(&format!("/api/applications/{id}"), form).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let body = problem(
+        ada.put(&format!("/api/applications/{id}"), form).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert!(body["errors"]["skills"].is_string());
     let unchanged = json_of(ada.get(&format!("/api/applications/{id}")).await).await;
     assert_eq!(unchanged["skills"].as_array().map(Vec::len), Some(4));
 
     let mut other_role = mentee_form(GRACE);
     other_role["role"] = json!("mentor");
-    problem(ada.put(&format!("/api/applications/{id}"), other_role).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    problem(
+        ada.put(&format!("/api/applications/{id}"), other_role)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn editing_a_denied_application_sends_it_for_review_again() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada.lovelace@mo.gov").await;
-    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"].as_str().expect("id").to_string();
+    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
     let grace = app.sign_in(GRACE).await;
-    grace.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "deny"})).await;
-    assert_eq!(app.mail_to(GRACE).await.len() >= 1, true);
-    let reviews_before = app.mail_to(GRACE).await.iter().filter(|m| m.subject.contains("review")).count();
+    grace
+        .post(
+            &format!("/api/applications/{id}/decision"),
+            json!({"outcome": "deny"}),
+        )
+        .await;
+    let reviews_before = app
+        .mail_to(GRACE)
+        .await
+        .iter()
+        .filter(|m| m.subject.contains("review"))
+        .count();
 
-    let again = json_of(ada.put(&format!("/api/applications/{id}"), mentee_form(GRACE)).await).await;
+    let again = json_of(
+        ada.put(&format!("/api/applications/{id}"), mentee_form(GRACE))
+            .await,
+    )
+    .await;
     assert_eq!(again["status"], "pending");
     assert_eq!(again["decision"], Value::Null);
-    let reviews_after = app.mail_to(GRACE).await.iter().filter(|m| m.subject.contains("review")).count();
+    let reviews_after = app
+        .mail_to(GRACE)
+        .await
+        .iter()
+        .filter(|m| m.subject.contains("review"))
+        .count();
     assert_eq!(reviews_after, reviews_before + 1);
 }
 
@@ -231,6 +467,10 @@ async fn catalogue_lists_skills_departments_and_hours() {
     let c = json_of(app.anonymous().get("/api/catalogue").await).await;
     assert!(c["career_skills"].as_array().is_some_and(|s| s.len() >= 6));
     assert!(c["soft_skills"].as_array().is_some_and(|s| s.len() >= 6));
-    assert!(c["departments"].as_array().is_some_and(|d| d.iter().any(|d| d["id"] == "revenue")));
+    assert!(
+        c["departments"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["id"] == "revenue"))
+    );
     assert_eq!(c["working_hours"].as_array().map(Vec::len), Some(3));
 }

@@ -10,12 +10,20 @@ const GRACE: &str = "grace.hopper@mo.gov";
 
 async fn applied(app: &TestApp) -> String {
     let ada = app.sign_in(ADA).await;
-    json_of(ada.apply(mentee_form(GRACE)).await).await["id"].as_str().expect("id").to_string()
+    json_of(ada.apply(mentee_form(GRACE)).await).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
 }
 
 async fn status_of(app: &TestApp, id: &str) -> String {
     let id = ApplicationId::parse(id).expect("id");
-    let stored = app.store.application(&id).await.expect("read").expect("exists");
+    let stored = app
+        .store
+        .application(&id)
+        .await
+        .expect("read")
+        .expect("exists");
     stored.status.as_str().to_string()
 }
 
@@ -27,7 +35,12 @@ async fn supervisor_approves_once_and_the_applicant_is_told() {
     let queue = json_of(grace.get("/api/reviews").await).await;
     assert_eq!(queue["supervisor"]["pending"][0]["id"], json!(id));
 
-    let r = grace.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "approve"})).await;
+    let r = grace
+        .post(
+            &format!("/api/applications/{id}/decision"),
+            json!({"outcome": "approve"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let decided = json_of(r).await;
     assert_eq!(decided["status"], "approved");
@@ -38,11 +51,21 @@ async fn supervisor_approves_once_and_the_applicant_is_told() {
 
     let mails = app.mail_count().await;
     let again = problem(
-        grace.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "deny", "message": "Changed my mind"})).await,
+        grace
+            .post(
+                &format!("/api/applications/{id}/decision"),
+                json!({"outcome": "deny", "message": "Changed my mind"}),
+            )
+            .await,
         StatusCode::CONFLICT,
     )
     .await;
-    assert!(again["detail"].as_str().unwrap_or_default().contains("approved"));
+    assert!(
+        again["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("approved")
+    );
     assert_eq!(status_of(&app, &id).await, "approved");
     assert_eq!(app.mail_count().await, mails, "no second email");
 
@@ -57,14 +80,22 @@ async fn denial_carries_the_supervisors_message_as_text() {
     let id = applied(&app).await;
     let grace = app.sign_in(GRACE).await;
     let message = "Let's talk after the busy season — ask me in March.";
-    let r = grace.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "deny", "message": message})).await;
+    let r = grace
+        .post(
+            &format!("/api/applications/{id}/decision"),
+            json!({"outcome": "deny", "message": message}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let told = app.mail_to(ADA).await.pop().expect("decision email");
     assert!(told.subject.contains("not approved"));
     assert!(told.text.contains(message));
     let ada = app.sign_in(ADA).await;
     let mine = json_of(ada.get("/api/applications").await).await;
-    assert_eq!(mine["applications"][0]["decision"]["message"], json!(message));
+    assert_eq!(
+        mine["applications"][0]["decision"]["message"],
+        json!(message)
+    );
 }
 
 #[tokio::test]
@@ -72,10 +103,24 @@ async fn bad_decision_input_names_the_field_and_changes_nothing() {
     let app = spawn_app().await;
     let id = applied(&app).await;
     let grace = app.sign_in(GRACE).await;
-    let body = problem(grace.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "maybe"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let body = problem(
+        grace
+            .post(
+                &format!("/api/applications/{id}/decision"),
+                json!({"outcome": "maybe"}),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert!(body["errors"]["outcome"].is_string());
     let body = problem(
-        grace.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "deny", "message": "<script>x</script>"})).await,
+        grace
+            .post(
+                &format!("/api/applications/{id}/decision"),
+                json!({"outcome": "deny", "message": "<script>x</script>"}),
+            )
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -91,19 +136,48 @@ async fn only_the_supervisor_or_a_department_administrator_may_decide() {
     let path = format!("/api/applications/{id}/decision");
 
     let other_supervisor = app.sign_in("someone.else@mo.gov").await;
-    problem(other_supervisor.post(&path, json!({"outcome": "approve"})).await, StatusCode::FORBIDDEN).await;
+    problem(
+        other_supervisor
+            .post(&path, json!({"outcome": "approve"}))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
-    app.make_department_admin("tom.transport@mo.gov", "transportation").await;
+    app.make_department_admin("tom.transport@mo.gov", "transportation")
+        .await;
     let other_dept_admin = app.sign_in("tom.transport@mo.gov").await;
-    problem(other_dept_admin.post(&path, json!({"outcome": "approve"})).await, StatusCode::FORBIDDEN).await;
+    problem(
+        other_dept_admin
+            .post(&path, json!({"outcome": "approve"}))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
     let program_admin = app.sign_in(PROGRAM_ADMIN).await;
-    problem(program_admin.post(&path, json!({"outcome": "approve"})).await, StatusCode::FORBIDDEN).await;
+    problem(
+        program_admin
+            .post(&path, json!({"outcome": "approve"}))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
-    problem(app.anonymous().post(&path, json!({"outcome": "approve"})).await, StatusCode::UNAUTHORIZED).await;
+    problem(
+        app.anonymous()
+            .post(&path, json!({"outcome": "approve"}))
+            .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
 
     assert_eq!(status_of(&app, &id).await, "pending");
-    assert_eq!(app.mail_count().await, mails + 3, "only the three sign-in links were sent");
+    assert_eq!(
+        app.mail_count().await,
+        mails + 3,
+        "only the three sign-in links were sent"
+    );
 }
 
 #[tokio::test]
@@ -112,7 +186,15 @@ async fn applicants_cannot_decide_their_own_application_even_as_administrators()
     let id = applied(&app).await;
     app.make_department_admin(ADA, "revenue").await;
     let ada = app.sign_in(ADA).await;
-    let body = problem(ada.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "approve"})).await, StatusCode::FORBIDDEN).await;
+    let body = problem(
+        ada.post(
+            &format!("/api/applications/{id}/decision"),
+            json!({"outcome": "approve"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert!(body["detail"].as_str().unwrap_or_default().contains("own"));
     assert_eq!(status_of(&app, &id).await, "pending");
 }
@@ -121,13 +203,19 @@ async fn applicants_cannot_decide_their_own_application_even_as_administrators()
 async fn department_administrator_decides_on_the_supervisors_behalf_and_the_supervisor_sees_it() {
     let app = spawn_app().await;
     let id = applied(&app).await;
-    app.make_department_admin("dana.admin@mo.gov", "revenue").await;
+    app.make_department_admin("dana.admin@mo.gov", "revenue")
+        .await;
     let dana = app.sign_in("dana.admin@mo.gov").await;
     let queue = json_of(dana.get("/api/reviews").await).await;
     assert_eq!(queue["department_admin"][0]["department"]["id"], "revenue");
     assert_eq!(queue["department_admin"][0]["pending"][0]["id"], json!(id));
 
-    let r = dana.post(&format!("/api/applications/{id}/decision"), json!({"outcome": "approve"})).await;
+    let r = dana
+        .post(
+            &format!("/api/applications/{id}/decision"),
+            json!({"outcome": "approve"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let decided = json_of(r).await;
     assert_eq!(decided["decision"]["decided_by"], "dana.admin@mo.gov");
@@ -138,33 +226,57 @@ async fn department_administrator_decides_on_the_supervisors_behalf_and_the_supe
 
     let grace = app.sign_in(GRACE).await;
     let queue = json_of(grace.get("/api/reviews").await).await;
-    assert_eq!(queue["supervisor"]["decided"][0]["decision"]["on_behalf_of"], GRACE);
-    assert_eq!(queue["supervisor"]["decided"][0]["decision"]["decided_by"], "dana.admin@mo.gov");
+    assert_eq!(
+        queue["supervisor"]["decided"][0]["decision"]["on_behalf_of"],
+        GRACE
+    );
+    assert_eq!(
+        queue["supervisor"]["decided"][0]["decision"]["decided_by"],
+        "dana.admin@mo.gov"
+    );
     let told = app.mail_to(ADA).await.pop().expect("decision email");
-    assert!(told.text.contains("on behalf of Grace Hopper"), "{}", told.text);
+    assert!(
+        told.text.contains("on behalf of Grace Hopper"),
+        "{}",
+        told.text
+    );
 
     let id = ApplicationId::parse(&id).expect("id");
     let trail = app.store.audit_of(&id).await.expect("audit");
     let actions: Vec<String> = trail.iter().map(|e| format!("{:?}", e.action)).collect();
     assert_eq!(actions, ["Submitted", "Approved"]);
-    assert_eq!(trail[1].on_behalf_of.as_ref().map(|e| e.as_str()), Some(GRACE));
+    assert_eq!(
+        trail[1].on_behalf_of.as_ref().map(|e| e.as_str()),
+        Some(GRACE)
+    );
 }
 
 #[tokio::test]
 async fn simultaneous_decisions_apply_exactly_once() {
     let app = spawn_app().await;
     let id = applied(&app).await;
-    app.make_department_admin("dana.admin@mo.gov", "revenue").await;
+    app.make_department_admin("dana.admin@mo.gov", "revenue")
+        .await;
     let grace = app.sign_in(GRACE).await;
     let dana = app.sign_in("dana.admin@mo.gov").await;
     let path = format!("/api/applications/{id}/decision");
     let mut tasks = Vec::new();
     for n in 0..20 {
-        let client = if n % 2 == 0 { grace.client.clone() } else { dana.client.clone() };
+        let client = if n % 2 == 0 {
+            grace.client.clone()
+        } else {
+            dana.client.clone()
+        };
         let url = app.url(&path);
         let outcome = if n % 3 == 0 { "deny" } else { "approve" };
         tasks.push(tokio::spawn(async move {
-            client.post(url).json(&json!({"outcome": outcome})).send().await.expect("POST").status()
+            client
+                .post(url)
+                .json(&json!({"outcome": outcome}))
+                .send()
+                .await
+                .expect("POST")
+                .status()
         }));
     }
     let mut ok = 0;
@@ -177,9 +289,18 @@ async fn simultaneous_decisions_apply_exactly_once() {
         }
     }
     assert_eq!((ok, conflict), (1, 19));
-    let trail = app.store.audit_of(&ApplicationId::parse(&id).expect("id")).await.expect("audit");
+    let trail = app
+        .store
+        .audit_of(&ApplicationId::parse(&id).expect("id"))
+        .await
+        .expect("audit");
     assert_eq!(trail.len(), 2, "submitted + one decision");
-    let decisions = app.mail_to(ADA).await.iter().filter(|m| m.subject.contains("approved")).count();
+    let decisions = app
+        .mail_to(ADA)
+        .await
+        .iter()
+        .filter(|m| m.subject.contains("approved"))
+        .count();
     assert_eq!(decisions, 1);
 }
 
@@ -188,5 +309,9 @@ async fn deciding_an_unknown_application_is_not_found() {
     let app = spawn_app().await;
     let grace = app.sign_in(GRACE).await;
     let path = format!("/api/applications/{}/decision", "0".repeat(32));
-    problem(grace.post(&path, json!({"outcome": "approve"})).await, StatusCode::NOT_FOUND).await;
+    problem(
+        grace.post(&path, json!({"outcome": "approve"})).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }

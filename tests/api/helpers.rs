@@ -24,7 +24,9 @@ pub struct TestApp {
 
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let config = LocalConfig {
         data_dir: dir.path().join("data"),
@@ -68,7 +70,10 @@ impl TestApp {
     pub fn anonymous(&self) -> Person {
         Person {
             email: String::new(),
-            client: Client::builder().cookie_store(true).build().expect("client"),
+            client: Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
             base: self.base.clone(),
         }
     }
@@ -104,7 +109,9 @@ impl TestApp {
         let mut person = self.anonymous();
         person.email = email.to_string();
         let token = self.request_link(&person, email).await;
-        let r = person.post("/api/auth/session", json!({"token": token})).await;
+        let r = person
+            .post("/api/auth/session", json!({"token": token}))
+            .await;
         assert_eq!(r.status(), StatusCode::OK, "session for {email}");
         person
     }
@@ -138,10 +145,20 @@ impl Person {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
     pub async fn post(&self, path: &str, body: Value) -> Response {
-        self.client.post(self.url(path)).json(&body).send().await.expect("POST")
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("POST")
     }
     pub async fn put(&self, path: &str, body: Value) -> Response {
-        self.client.put(self.url(path)).json(&body).send().await.expect("PUT")
+        self.client
+            .put(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("PUT")
     }
     pub async fn apply(&self, body: Value) -> Response {
         self.post("/api/applications", body).await

@@ -32,5 +32,9 @@ pub async fn deps_from_env() -> Result<Deps, ConfigError> {
         aws.mail_from,
         aws.ses_configuration_set,
     );
-    Ok(Deps::new(Store::new(Arc::new(table)), Arc::new(mailer), program))
+    Ok(Deps::new(
+        Store::new(Arc::new(table)),
+        Arc::new(mailer),
+        program,
+    ))
 }

@@ -36,7 +36,8 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Unavailable(_) => ApiError::Unavailable(e),
             StoreError::Changed => ApiError::Conflict(
-                "Someone changed this record at the same moment. Reload the page and try again.".into(),
+                "Someone changed this record at the same moment. Reload the page and try again."
+                    .into(),
             ),
             other => ApiError::Internal(Box::new(other)),
         }
@@ -72,7 +73,12 @@ impl IntoResponse for ApiError {
             }
             ApiError::BadRequest(detail) => (
                 StatusCode::BAD_REQUEST,
-                problem(StatusCode::BAD_REQUEST, "bad-request", "The request could not be read", detail),
+                problem(
+                    StatusCode::BAD_REQUEST,
+                    "bad-request",
+                    "The request could not be read",
+                    detail,
+                ),
             ),
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -89,15 +95,30 @@ impl IntoResponse for ApiError {
             ),
             ApiError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
-                problem(StatusCode::NOT_FOUND, "not-found", "Not found", &format!("There is no such {what}.")),
+                problem(
+                    StatusCode::NOT_FOUND,
+                    "not-found",
+                    "Not found",
+                    &format!("There is no such {what}."),
+                ),
             ),
             ApiError::Conflict(detail) => (
                 StatusCode::CONFLICT,
-                problem(StatusCode::CONFLICT, "conflict", "That cannot be done now", detail),
+                problem(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "That cannot be done now",
+                    detail,
+                ),
             ),
             ApiError::Gone(detail) => (
                 StatusCode::GONE,
-                problem(StatusCode::GONE, "gone", "This link no longer works", detail),
+                problem(
+                    StatusCode::GONE,
+                    "gone",
+                    "This link no longer works",
+                    detail,
+                ),
             ),
             ApiError::Unavailable(e) => {
                 tracing::warn!(error = %e, "store unavailable");

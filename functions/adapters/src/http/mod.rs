@@ -176,11 +176,16 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<Value>::from_request(req, state).await {
             Ok(axum::Json(Value::Object(map))) => Ok(JsonBody(map)),
-            Ok(_) => Err(ApiError::BadRequest("The request body must be a JSON object.".into())),
+            Ok(_) => Err(ApiError::BadRequest(
+                "The request body must be a JSON object.".into(),
+            )),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
                 "Send the request body as JSON (Content-Type: application/json).".into(),
             )),
-            Err(e) => Err(ApiError::BadRequest(format!("The request body is not valid JSON: {}", e.body_text()))),
+            Err(e) => Err(ApiError::BadRequest(format!(
+                "The request body is not valid JSON: {}",
+                e.body_text()
+            ))),
         }
     }
 }

@@ -122,7 +122,11 @@ impl Store {
 
     /// Store a new application with its first audit entry; refused with
     /// `AlreadyExists` when the applicant already has one for that role.
-    pub async fn create_application(&self, app: &Application, entry: &AuditEntry) -> Result<(), StoreError> {
+    pub async fn create_application(
+        &self,
+        app: &Application,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let guard = keys::role_guard(app.applicant.as_str(), app.role.as_str());
         let writes = vec![
             Write::Put {
@@ -182,8 +186,12 @@ impl Store {
     }
 
     /// The person's applications (at most one per role).
-    pub async fn applications_of(&self, email: &EmailAddress) -> Result<Vec<Application>, StoreError> {
-        let q = Query::new(crate::table::Index::Primary, keys::person(email.as_str())).prefix("APP#");
+    pub async fn applications_of(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Vec<Application>, StoreError> {
+        let q =
+            Query::new(crate::table::Index::Primary, keys::person(email.as_str())).prefix("APP#");
         let mut out = Vec::new();
         for guard in self.query_all(q, 2).await? {
             let id = guard
@@ -199,7 +207,11 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn application_for_role(&self, email: &EmailAddress, role: Role) -> Result<Option<Application>, StoreError> {
+    pub async fn application_for_role(
+        &self,
+        email: &EmailAddress,
+        role: Role,
+    ) -> Result<Option<Application>, StoreError> {
         Ok(self
             .applications_of(email)
             .await?
@@ -209,31 +221,56 @@ impl Store {
 
     /// Applications naming this person as supervisor, oldest first:
     /// pending ones, then decided ones.
-    pub async fn applications_for_supervisor(&self, email: &EmailAddress) -> Result<Vec<Application>, StoreError> {
-        let q = Query::new(keys::BY_SUPERVISOR, keys::supervisor_partition(email.as_str()));
+    pub async fn applications_for_supervisor(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Vec<Application>, StoreError> {
+        let q = Query::new(
+            keys::BY_SUPERVISOR,
+            keys::supervisor_partition(email.as_str()),
+        );
         let items = self.query_all(q, QUEUE_LIMIT).await?;
-        let mut apps: Vec<Application> = items.into_iter().map(data_of).collect::<Result<_, _>>()?;
+        let mut apps: Vec<Application> =
+            items.into_iter().map(data_of).collect::<Result<_, _>>()?;
         apps.sort_by_key(|a| (a.status != Status::Pending, a.submitted_at));
         Ok(apps)
     }
 
     /// Whether anyone names this person as their supervisor.
     pub async fn is_supervisor(&self, email: &EmailAddress) -> Result<bool, StoreError> {
-        let q = Query::new(keys::BY_SUPERVISOR, keys::supervisor_partition(email.as_str())).limit(1);
+        let q = Query::new(
+            keys::BY_SUPERVISOR,
+            keys::supervisor_partition(email.as_str()),
+        )
+        .limit(1);
         Ok(!self.table.query(&q).await?.items.is_empty())
     }
 
     /// Pending applications of a department, oldest first.
-    pub async fn pending_in_department(&self, dept: &DepartmentId) -> Result<Vec<Application>, StoreError> {
-        let q = Query::new(keys::BY_DEPARTMENT, keys::department_partition(dept.as_str()))
-            .prefix(format!("{}{}#", keys::DEPT_APP_PREFIX, Status::Pending.as_str()));
+    pub async fn pending_in_department(
+        &self,
+        dept: &DepartmentId,
+    ) -> Result<Vec<Application>, StoreError> {
+        let q = Query::new(
+            keys::BY_DEPARTMENT,
+            keys::department_partition(dept.as_str()),
+        )
+        .prefix(format!(
+            "{}{}#",
+            keys::DEPT_APP_PREFIX,
+            Status::Pending.as_str()
+        ));
         let items = self.query_all(q, QUEUE_LIMIT).await?;
         items.into_iter().map(data_of).collect()
     }
 
     /// The audit trail of an application, oldest first.
     pub async fn audit_of(&self, id: &ApplicationId) -> Result<Vec<AuditEntry>, StoreError> {
-        let q = Query::new(crate::table::Index::Primary, keys::application(id.as_str()).pk).prefix(keys::AUDIT_PREFIX);
+        let q = Query::new(
+            crate::table::Index::Primary,
+            keys::application(id.as_str()).pk,
+        )
+        .prefix(keys::AUDIT_PREFIX);
         let items = self.query_all(q, 10_000).await?;
         items.into_iter().map(data_of).collect()
     }
@@ -259,7 +296,11 @@ impl Store {
             .map_err(StoreError::from)
     }
 
-    pub async fn remove_department_admin(&self, email: &EmailAddress, dept: &DepartmentId) -> Result<(), StoreError> {
+    pub async fn remove_department_admin(
+        &self,
+        email: &EmailAddress,
+        dept: &DepartmentId,
+    ) -> Result<(), StoreError> {
         let key = keys::department_admin(email.as_str(), dept.as_str());
         self.table
             .write(vec![Write::Delete { key, cond: None }])
@@ -268,8 +309,12 @@ impl Store {
     }
 
     /// Departments this person administers.
-    pub async fn departments_administered(&self, email: &EmailAddress) -> Result<Vec<DepartmentId>, StoreError> {
-        let q = Query::new(crate::table::Index::Primary, keys::person(email.as_str())).prefix(keys::DEPTADMIN_PREFIX);
+    pub async fn departments_administered(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Vec<DepartmentId>, StoreError> {
+        let q = Query::new(crate::table::Index::Primary, keys::person(email.as_str()))
+            .prefix(keys::DEPTADMIN_PREFIX);
         let items = self.query_all(q, 100).await?;
         Ok(items
             .iter()
@@ -279,8 +324,15 @@ impl Store {
     }
 
     /// Administrators of a department.
-    pub async fn department_admins(&self, dept: &DepartmentId) -> Result<Vec<EmailAddress>, StoreError> {
-        let q = Query::new(keys::BY_DEPARTMENT, keys::department_partition(dept.as_str())).prefix(keys::DEPT_ADMIN_PREFIX);
+    pub async fn department_admins(
+        &self,
+        dept: &DepartmentId,
+    ) -> Result<Vec<EmailAddress>, StoreError> {
+        let q = Query::new(
+            keys::BY_DEPARTMENT,
+            keys::department_partition(dept.as_str()),
+        )
+        .prefix(keys::DEPT_ADMIN_PREFIX);
         let items = self.query_all(q, 100).await?;
         Ok(items
             .iter()
@@ -304,7 +356,14 @@ impl Store {
             // Epoch seconds: DynamoDB's TTL attribute removes stale tokens.
             "expires_at": expires_at.as_second(),
         }));
-        match self.table.write(vec![Write::Put { item, cond: Some(Cond::NotExists) }]).await {
+        match self
+            .table
+            .write(vec![Write::Put {
+                item,
+                cond: Some(Cond::NotExists),
+            }])
+            .await
+        {
             Err(TableError::ConditionFailed { .. }) => Err(StoreError::AlreadyExists),
             other => other.map_err(StoreError::from),
         }
@@ -323,7 +382,10 @@ impl Store {
         };
         match self
             .table
-            .write(vec![Write::Delete { key, cond: Some(Cond::Exists) }])
+            .write(vec![Write::Delete {
+                key,
+                cond: Some(Cond::Exists),
+            }])
             .await
         {
             Ok(()) => {}

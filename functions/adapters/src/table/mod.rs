@@ -86,7 +86,10 @@ pub enum Cond {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     /// Replace the whole item (its `pk`/`sk` attributes give the key).
-    Put { item: Item, cond: Option<Cond> },
+    Put {
+        item: Item,
+        cond: Option<Cond>,
+    },
     /// Change some attributes of the item under `key`, creating it if absent
     /// (DynamoDB `UpdateItem`): `set` replaces attributes, `add` adds to a
     /// number (a missing one counts as 0), `remove` deletes attributes.
@@ -97,9 +100,15 @@ pub enum Write {
         remove: Vec<String>,
         cond: Option<Cond>,
     },
-    Delete { key: Key, cond: Option<Cond> },
+    Delete {
+        key: Key,
+        cond: Option<Cond>,
+    },
     /// Only check `cond`, write nothing (`ConditionCheck`).
-    Check { key: Key, cond: Cond },
+    Check {
+        key: Key,
+        cond: Cond,
+    },
 }
 
 impl Write {
