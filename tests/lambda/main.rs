@@ -16,15 +16,24 @@ use tower::ServiceExt;
 
 fn deps(dir: &tempfile::TempDir) -> Deps {
     let table = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("store"));
-    let config = ProgramConfig::new("https://moments.example.gov", "mo.gov", "", &"s".repeat(40)).expect("config");
-    Deps::new(Store::new(table.clone()), Arc::new(Outbox::new(table)), config)
+    let config = ProgramConfig::new("https://moments.example.gov", "mo.gov", "", &"s".repeat(40))
+        .expect("config");
+    Deps::new(
+        Store::new(table.clone()),
+        Arc::new(Outbox::new(table)),
+        config,
+    )
 }
 
 async fn answer(routes: Router<Deps>, event: &str) -> (u16, String, serde_json::Value) {
     let dir = tempfile::tempdir().expect("dir");
-    let text = std::fs::read_to_string(workspace_root().join("events").join(event)).expect("event file");
+    let text =
+        std::fs::read_to_string(workspace_root().join("events").join(event)).expect("event file");
     let request = from_str(&text).expect("an API Gateway event");
-    let response = app(routes, deps(&dir)).oneshot(request).await.expect("response");
+    let response = app(routes, deps(&dir))
+        .oneshot(request)
+        .await
+        .expect("response");
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -32,22 +41,39 @@ async fn answer(routes: Router<Deps>, event: &str) -> (u16, String, serde_json::
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
-    (status, content_type, serde_json::from_slice(&bytes).expect("JSON body"))
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (
+        status,
+        content_type,
+        serde_json::from_slice(&bytes).expect("JSON body"),
+    )
 }
 
 #[tokio::test]
 async fn auth_answers_me_without_a_session_with_401_problem() {
     let (status, content_type, body) = answer(moments_auth::router(), "auth-me.json").await;
-    assert_eq!((status, content_type.as_str()), (401, "application/problem+json"));
+    assert_eq!(
+        (status, content_type.as_str()),
+        (401, "application/problem+json")
+    );
     assert_eq!(body["type"], "/problems/sign-in-required");
 }
 
 #[tokio::test]
 async fn applications_serves_the_catalogue() {
-    let (status, _, body) = answer(moments_applications::router(), "applications-catalogue.json").await;
+    let (status, _, body) = answer(
+        moments_applications::router(),
+        "applications-catalogue.json",
+    )
+    .await;
     assert_eq!(status, 200);
-    assert!(body["departments"].as_array().is_some_and(|d| !d.is_empty()));
+    assert!(
+        body["departments"]
+            .as_array()
+            .is_some_and(|d| !d.is_empty())
+    );
 }
 
 #[tokio::test]

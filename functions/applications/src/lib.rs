@@ -61,7 +61,15 @@ async fn submit(
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
     let mut form = FormReader::new(&body);
     let role = form.parsed("role", Role::parse);
-    let (role, details) = match (role, Details::parse(&body, role.unwrap_or(Role::Mentee), &actor.email, &deps.config.domains)) {
+    let (role, details) = match (
+        role,
+        Details::parse(
+            &body,
+            role.unwrap_or(Role::Mentee),
+            &actor.email,
+            &deps.config.domains,
+        ),
+    ) {
         (Some(role), Ok(details)) if form.errors.is_empty() => (role, details),
         (_, result) => {
             let mut errors = form.errors;
@@ -88,14 +96,19 @@ async fn submit(
         }
         Err(e) => return Err(e.into()),
     }
-    deps.notify(notify::application_received(&app, &deps.config.base_url)).await;
-    deps.notify(notify::review_requested(&app, &deps.config.base_url)).await;
+    deps.notify(notify::application_received(&app, &deps.config.base_url))
+        .await;
+    deps.notify(notify::review_requested(&app, &deps.config.base_url))
+        .await;
     Ok((StatusCode::CREATED, Json(ApplicationView::of(&app, &actor))))
 }
 
 async fn mine(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
     let apps = deps.store.applications_of(&actor.email).await?;
-    let views: Vec<ApplicationView> = apps.iter().map(|a| ApplicationView::of(a, &actor)).collect();
+    let views: Vec<ApplicationView> = apps
+        .iter()
+        .map(|a| ApplicationView::of(a, &actor))
+        .collect();
     Ok(Json(json!({ "applications": views })))
 }
 
@@ -133,12 +146,18 @@ async fn save_change(
         ),
     };
     deps.store
-        .save_application(before.version, require_pending, &after, &entry(actor, &after, action, note))
+        .save_application(
+            before.version,
+            require_pending,
+            &after,
+            &entry(actor, &after, action, note),
+        )
         .await?;
     match effect {
         EditEffect::Updated => {}
         EditEffect::Rerouted { .. } | EditEffect::Resubmitted => {
-            deps.notify(notify::review_requested(&after, &deps.config.base_url)).await;
+            deps.notify(notify::review_requested(&after, &deps.config.base_url))
+                .await;
         }
     }
     Ok(Json(ApplicationView::of(&after, actor)))
@@ -163,8 +182,11 @@ async fn edit(
             "The role of an application cannot change; apply separately for the other role.",
         )));
     }
-    let details = Details::parse(&body, app.role, &actor.email, &deps.config.domains).map_err(ApiError::Invalid)?;
-    let (after, effect) = app.edit(&actor.email, details, deps.now()).map_err(refused)?;
+    let details = Details::parse(&body, app.role, &actor.email, &deps.config.domains)
+        .map_err(ApiError::Invalid)?;
+    let (after, effect) = app
+        .edit(&actor.email, details, deps.now())
+        .map_err(refused)?;
     // A pending application must still be pending when the edit lands, or a
     // decision made meanwhile would be overwritten; the version check covers it.
     save_change(&deps, &actor, &app, after, effect, false).await

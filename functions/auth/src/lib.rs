@@ -39,7 +39,10 @@ fn token_hash(token: &str) -> String {
 }
 
 #[tracing::instrument(skip_all)]
-async fn request_link(State(deps): State<Deps>, JsonBody(body): JsonBody) -> Result<impl IntoResponse, ApiError> {
+async fn request_link(
+    State(deps): State<Deps>,
+    JsonBody(body): JsonBody,
+) -> Result<impl IntoResponse, ApiError> {
     let mut form = FormReader::new(&body);
     let email = form.parsed("email", |raw| deps.config.domains.work_email(raw));
     let next = form.text("next");
@@ -48,7 +51,8 @@ async fn request_link(State(deps): State<Deps>, JsonBody(body): JsonBody) -> Res
         n => match safe_next(n) {
             Some(n) => Some(n.to_string()),
             None => {
-                form.errors.add("next", "The page to return to must be a page of this site.");
+                form.errors
+                    .add("next", "The page to return to must be a page of this site.");
                 None
             }
         },
@@ -56,7 +60,10 @@ async fn request_link(State(deps): State<Deps>, JsonBody(body): JsonBody) -> Res
     let email = form.finish(email).map_err(ApiError::Invalid)?;
 
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<TOKEN_BYTES>()?);
-    let grant = SignInGrant { email: email.clone(), next };
+    let grant = SignInGrant {
+        email: email.clone(),
+        next,
+    };
     match deps
         .store
         .put_sign_in_token(&token_hash(&token), &grant, deps.now() + LINK_LIFETIME)
@@ -70,7 +77,8 @@ async fn request_link(State(deps): State<Deps>, JsonBody(body): JsonBody) -> Res
         Err(e) => return Err(e.into()),
     }
     let link = format!("{}/signin/confirm/?token={token}", deps.config.base_url);
-    deps.notify(notify::sign_in_link(email.as_str(), &link)).await;
+    deps.notify(notify::sign_in_link(email.as_str(), &link))
+        .await;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({
@@ -88,21 +96,30 @@ async fn start_session(
     let mut form = FormReader::new(&body);
     let token = form.text("token");
     if token.trim().is_empty() {
-        form.errors.add("token", "The sign-in link is incomplete; open it again from your email.");
+        form.errors.add(
+            "token",
+            "The sign-in link is incomplete; open it again from your email.",
+        );
     }
     if !form.errors.is_empty() {
         return Err(ApiError::Invalid(form.errors));
     }
-    let grant = match deps.store.take_sign_in_token(&token_hash(token.trim()), deps.now()).await? {
+    let grant = match deps
+        .store
+        .take_sign_in_token(&token_hash(token.trim()), deps.now())
+        .await?
+    {
         Ok(grant) => grant,
         Err(TokenRefused::Expired) => {
             return Err(ApiError::Gone(
-                "This sign-in link has expired. Ask for a new one; links work for 10 minutes.".into(),
+                "This sign-in link has expired. Ask for a new one; links work for 10 minutes."
+                    .into(),
             ));
         }
         Err(TokenRefused::UnknownOrUsed) => {
             return Err(ApiError::Gone(
-                "This sign-in link has already been used or is not valid. Ask for a new one.".into(),
+                "This sign-in link has already been used or is not valid. Ask for a new one."
+                    .into(),
             ));
         }
     };
@@ -114,7 +131,10 @@ async fn start_session(
 }
 
 async fn sign_out(State(deps): State<Deps>, jar: SignedCookieJar<Key>) -> impl IntoResponse {
-    (jar.remove(deps.expired_session_cookie()), StatusCode::NO_CONTENT)
+    (
+        jar.remove(deps.expired_session_cookie()),
+        StatusCode::NO_CONTENT,
+    )
 }
 
 #[tracing::instrument(skip_all)]

@@ -27,7 +27,9 @@ async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<V
     let (pending, decided): (Vec<&Application>, Vec<&Application>) =
         mine.iter().partition(|a| a.status == Status::Pending);
     let view = |apps: Vec<&Application>| -> Vec<ApplicationView> {
-        apps.into_iter().map(|a| ApplicationView::of(a, &actor)).collect()
+        apps.into_iter()
+            .map(|a| ApplicationView::of(a, &actor))
+            .collect()
     };
     let mut departments = Vec::new();
     for dept in &actor.departments {
@@ -45,7 +47,9 @@ async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<V
 
 fn refused(e: DecisionRefused) -> ApiError {
     match e {
-        DecisionRefused::OwnApplication | DecisionRefused::NoAuthority => ApiError::Forbidden(e.to_string()),
+        DecisionRefused::OwnApplication | DecisionRefused::NoAuthority => {
+            ApiError::Forbidden(e.to_string())
+        }
         DecisionRefused::AlreadyDecided(_) => ApiError::Conflict(e.to_string()),
     }
 }
@@ -71,7 +75,10 @@ async fn decide(
     let decided = app
         .decide(&actor, outcome, message, deps.now())
         .map_err(refused)?;
-    let decision = decided.decision.as_ref().ok_or_else(|| ApiError::Internal("decision missing".into()))?;
+    let decision = decided
+        .decision
+        .as_ref()
+        .ok_or_else(|| ApiError::Internal("decision missing".into()))?;
     let entry = AuditEntry {
         at: decision.decided_at,
         actor: actor.email.clone(),
@@ -82,7 +89,11 @@ async fn decide(
         on_behalf_of: decision.on_behalf_of.clone(),
         note: None,
     };
-    match deps.store.save_application(app.version, true, &decided, &entry).await {
+    match deps
+        .store
+        .save_application(app.version, true, &decided, &entry)
+        .await
+    {
         Ok(()) => {}
         // Someone decided (or the applicant rerouted) in the meantime: say
         // what the application is now, not a generic conflict.

@@ -38,7 +38,9 @@ impl Actor {
 
     /// Prior mentees are never public: only the applicant and administrators see them.
     pub fn sees_private_fields(&self, app: &Application) -> bool {
-        self.email == app.applicant || self.program_admin || self.administers(&app.details.department)
+        self.email == app.applicant
+            || self.program_admin
+            || self.administers(&app.details.department)
     }
 }
 

@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 
 use crate::access::Actor;
 use crate::fields::{
-    Bio, DecisionMessage, DepartmentId, EmailAddress, Goals, JobTitle, PersonName, Phone,
-    Problem, ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
+    Bio, DecisionMessage, DepartmentId, EmailAddress, Goals, JobTitle, PersonName, Phone, Problem,
+    ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -51,7 +51,9 @@ pub struct FieldErrors(pub BTreeMap<String, String>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_string()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -96,7 +98,11 @@ impl<'a> FormReader<'a> {
         }
     }
 
-    pub fn parsed<T>(&mut self, field: &str, parse: impl FnOnce(&str) -> Result<T, Problem>) -> Option<T> {
+    pub fn parsed<T>(
+        &mut self,
+        field: &str,
+        parse: impl FnOnce(&str) -> Result<T, Problem>,
+    ) -> Option<T> {
         let raw = self.text(field);
         if self.errors.0.contains_key(field) {
             return None;
@@ -111,7 +117,11 @@ impl<'a> FormReader<'a> {
     }
 
     /// Optional text: empty means absent.
-    pub fn optional<T>(&mut self, field: &str, parse: impl FnOnce(&str) -> Result<T, Problem>) -> Option<T> {
+    pub fn optional<T>(
+        &mut self,
+        field: &str,
+        parse: impl FnOnce(&str) -> Result<T, Problem>,
+    ) -> Option<T> {
         let raw = self.text(field);
         if raw.trim().is_empty() || self.errors.0.contains_key(field) {
             return None;
@@ -134,7 +144,8 @@ impl<'a> FormReader<'a> {
                     .map(|v| v.as_str().map(str::to_string))
                     .collect();
                 texts.unwrap_or_else(|| {
-                    self.errors.add(field, "This must be a list of text values.");
+                    self.errors
+                        .add(field, "This must be a list of text values.");
                     Vec::new()
                 })
             }
@@ -303,9 +314,16 @@ impl Details {
     }
 }
 
-fn read_prior_mentees(f: &mut FormReader<'_>, applicant: &EmailAddress) -> Option<Vec<EmailAddress>> {
+fn read_prior_mentees(
+    f: &mut FormReader<'_>,
+    applicant: &EmailAddress,
+) -> Option<Vec<EmailAddress>> {
     let raw = f.list("prior_mentees");
-    let entries: Vec<&str> = raw.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let entries: Vec<&str> = raw
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
     if entries.len() > MAX_PRIOR_MENTEES {
         f.errors.add(
             "prior_mentees",
@@ -317,7 +335,10 @@ fn read_prior_mentees(f: &mut FormReader<'_>, applicant: &EmailAddress) -> Optio
     for entry in entries {
         match EmailAddress::parse(entry) {
             Ok(e) if &e == applicant => {
-                f.errors.add("prior_mentees", "List the people you mentored, not yourself.");
+                f.errors.add(
+                    "prior_mentees",
+                    "List the people you mentored, not yourself.",
+                );
                 return None;
             }
             Ok(e) => {
@@ -391,7 +412,11 @@ pub struct ApplicationId(String);
 
 impl ApplicationId {
     pub fn parse(raw: &str) -> Result<Self, Problem> {
-        if raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if raw.len() == 32
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             Ok(ApplicationId(raw.to_string()))
         } else {
             Err("not an application id".into())
@@ -441,7 +466,9 @@ pub struct Application {
 pub enum DecisionRefused {
     #[error("You cannot decide on your own application.")]
     OwnApplication,
-    #[error("Only the applicant's supervisor or an administrator of the applicant's department can decide on this application.")]
+    #[error(
+        "Only the applicant's supervisor or an administrator of the applicant's department can decide on this application."
+    )]
     NoAuthority,
     #[error("This application has already been {0}.")]
     AlreadyDecided(&'static str),
@@ -452,7 +479,9 @@ pub enum DecisionRefused {
 pub enum ChangeRefused {
     #[error("Only the applicant can change an application.")]
     NotApplicant,
-    #[error("The application has already been {0}; the review can no longer be sent to another supervisor.")]
+    #[error(
+        "The application has already been {0}; the review can no longer be sent to another supervisor."
+    )]
     NotPending(&'static str),
 }
 

@@ -68,7 +68,8 @@ impl Catalogue {
                 kind,
             })
         };
-        find(&self.career_skills, SkillKind::Career).or_else(|| find(&self.soft_skills, SkillKind::Soft))
+        find(&self.career_skills, SkillKind::Career)
+            .or_else(|| find(&self.soft_skills, SkillKind::Soft))
     }
 
     pub fn department(&self, id: &str) -> Option<&Entry> {
@@ -108,7 +109,10 @@ mod tests {
     fn skills_know_their_kind() {
         let c = Catalogue::get();
         assert_eq!(c.skill("leadership").map(|s| s.kind), Some(SkillKind::Soft));
-        assert_eq!(c.skill("budgeting").map(|s| s.kind), Some(SkillKind::Career));
+        assert_eq!(
+            c.skill("budgeting").map(|s| s.kind),
+            Some(SkillKind::Career)
+        );
         assert_eq!(c.skill("juggling"), None);
     }
 }

@@ -113,7 +113,10 @@ impl ProgramDomains {
         if self.admits(&email) {
             Ok(email)
         } else {
-            Err(format!("Use your work email address ({}).", self.describe()))
+            Err(format!(
+                "Use your work email address ({}).",
+                self.describe()
+            ))
         }
     }
 
@@ -130,8 +133,9 @@ impl ProgramDomains {
 /// (every page shows text as text), so a person who typed it should know.
 fn looks_like_markup(s: &str) -> bool {
     let b = s.as_bytes();
-    b.windows(2)
-        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!' || w[1] == b'?'))
+    b.windows(2).any(|w| {
+        w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!' || w[1] == b'?')
+    })
 }
 
 fn check_text(raw: &str, what: &str, max: usize, multiline: bool) -> Result<String, Problem> {
@@ -145,8 +149,7 @@ fn check_text(raw: &str, what: &str, max: usize, multiline: bool) -> Result<Stri
             "Keep {what} to {max} characters or fewer (now {n})."
         ));
     }
-    if s
-        .chars()
+    if s.chars()
         .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
     {
         return Err(format!("Remove the special characters from {what}."));
@@ -360,7 +363,9 @@ impl SkillRanking {
         let mut seen = HashSet::new();
         if let Some(dup) = ids.iter().find(|id| !seen.insert(**id)) {
             let name = catalogue.skill(dup).map(|s| s.name).unwrap_or_default();
-            return Err(format!("{name} is chosen twice; each skill can appear once."));
+            return Err(format!(
+                "{name} is chosen twice; each skill can appear once."
+            ));
         }
         if ids.len() < Self::MIN {
             return Err(format!(
@@ -410,7 +415,17 @@ mod tests {
             EmailAddress::parse(" Ada.Lovelace@MO.gov ").map(String::from),
             Ok("ada.lovelace@mo.gov".to_string())
         );
-        for bad in ["", "ada", "ada@", "@mo.gov", "ada@mo", "a b@mo.gov", "ada@mo..gov", "<x>@mo.gov", "ada@-mo.gov"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@mo.gov",
+            "ada@mo",
+            "a b@mo.gov",
+            "ada@mo..gov",
+            "<x>@mo.gov",
+            "ada@-mo.gov",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} accepted");
         }
     }
@@ -438,7 +453,13 @@ mod tests {
 
     #[test]
     fn phones_accept_common_forms() {
-        for ok in ["573-555-0100", "(573) 555-0100", "+1 573 555 0100", "573.555.0100 x123", "5735550100 ext. 12"] {
+        for ok in [
+            "573-555-0100",
+            "(573) 555-0100",
+            "+1 573 555 0100",
+            "573.555.0100 x123",
+            "5735550100 ext. 12",
+        ] {
             assert!(Phone::parse(ok).is_ok(), "{ok} refused");
         }
         for bad in ["12", "call me", "573-555-0100 x", "1234567890123456"] {

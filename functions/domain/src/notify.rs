@@ -4,7 +4,8 @@
 use crate::application::{Application, Outcome, Role};
 use crate::mail::Message;
 
-const SIGNATURE: &str = "MOments — to teach, to learn, to connect.\nThe statewide employee mentoring program.";
+const SIGNATURE: &str =
+    "MOments — to teach, to learn, to connect.\nThe statewide employee mentoring program.";
 
 fn role_phrase(role: Role) -> &'static str {
     match role {
@@ -30,7 +31,10 @@ pub fn application_received(app: &Application, base_url: &str) -> Message {
     let d = &app.details;
     Message {
         to: app.applicant.to_string(),
-        subject: format!("We received your MOments {} application", role_phrase(app.role)),
+        subject: format!(
+            "We received your MOments {} application",
+            role_phrase(app.role)
+        ),
         text: format!(
             "Hello {first},\n\nThank you for applying to be a {role} in MOments. \
              Your application is now with your supervisor, {sup}, for review. \
@@ -132,7 +136,10 @@ pub fn decided(app: &Application, base_url: &str) -> Option<Message> {
 }
 
 fn quote(text: &str) -> String {
-    text.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("> {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn capitalise(s: &str) -> String {

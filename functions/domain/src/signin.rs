@@ -29,8 +29,18 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next("/review/?application=ab"), Some("/review/?application=ab"));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "review", "/a b", ""] {
+        assert_eq!(
+            safe_next("/review/?application=ab"),
+            Some("/review/?application=ab")
+        );
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "review",
+            "/a b",
+            "",
+        ] {
             assert_eq!(safe_next(bad), None, "{bad}");
         }
     }

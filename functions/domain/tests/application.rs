@@ -47,7 +47,13 @@ fn t0() -> Timestamp {
 }
 
 fn submitted(role: Role) -> Application {
-    Application::submit(ApplicationId::from_random([7; 16]), role, email(ADA), details(role), t0())
+    Application::submit(
+        ApplicationId::from_random([7; 16]),
+        role,
+        email(ADA),
+        details(role),
+        t0(),
+    )
 }
 
 fn admin_of(dept: &str, who: &str) -> Actor {
@@ -65,7 +71,11 @@ fn role_specific_fields_are_kept_only_for_their_role() {
     assert!(mentee.prior_mentees.is_empty());
     let mentor = details(Role::Mentor);
     assert!(mentor.goals.is_none());
-    assert_eq!(mentor.prior_mentees, vec![email("kim@mo.gov")], "deduplicated, blanks dropped");
+    assert_eq!(
+        mentor.prior_mentees,
+        vec![email("kim@mo.gov")],
+        "deduplicated, blanks dropped"
+    );
     assert!(mentee.phone.is_none(), "an empty phone is no phone");
 }
 
@@ -90,7 +100,12 @@ fn supervisor_decides_in_their_own_name() {
     let app = submitted(Role::Mentee);
     let msg = DecisionMessage::parse("Welcome aboard").expect("message");
     let done = app
-        .decide(&Actor::new(email(GRACE)), Outcome::Denied, Some(msg.clone()), t0())
+        .decide(
+            &Actor::new(email(GRACE)),
+            Outcome::Denied,
+            Some(msg.clone()),
+            t0(),
+        )
         .expect("decided");
     assert_eq!(done.status, Status::Denied);
     let d = done.decision.expect("decision");
@@ -104,24 +119,49 @@ fn supervisor_decides_in_their_own_name() {
 fn department_administrator_decides_on_the_supervisors_behalf() {
     let app = submitted(Role::Mentor);
     let done = app
-        .decide(&admin_of("revenue", "dana@mo.gov"), Outcome::Approved, None, t0())
+        .decide(
+            &admin_of("revenue", "dana@mo.gov"),
+            Outcome::Approved,
+            None,
+            t0(),
+        )
         .expect("decided");
-    assert_eq!(done.decision.and_then(|d| d.on_behalf_of), Some(email(GRACE)));
+    assert_eq!(
+        done.decision.and_then(|d| d.on_behalf_of),
+        Some(email(GRACE))
+    );
 }
 
 #[test]
 fn nobody_else_decides_and_nobody_decides_twice() {
     let app = submitted(Role::Mentee);
     let stranger = Actor::new(email("eve@mo.gov"));
-    assert_eq!(app.decide(&stranger, Outcome::Approved, None, t0()), Err(DecisionRefused::NoAuthority));
+    assert_eq!(
+        app.decide(&stranger, Outcome::Approved, None, t0()),
+        Err(DecisionRefused::NoAuthority)
+    );
     let other_dept = admin_of("transportation", "tom@mo.gov");
-    assert_eq!(app.decide(&other_dept, Outcome::Approved, None, t0()), Err(DecisionRefused::NoAuthority));
-    let program_admin = Actor { program_admin: true, ..Actor::new(email("pat@mo.gov")) };
-    assert_eq!(app.decide(&program_admin, Outcome::Approved, None, t0()), Err(DecisionRefused::NoAuthority));
+    assert_eq!(
+        app.decide(&other_dept, Outcome::Approved, None, t0()),
+        Err(DecisionRefused::NoAuthority)
+    );
+    let program_admin = Actor {
+        program_admin: true,
+        ..Actor::new(email("pat@mo.gov"))
+    };
+    assert_eq!(
+        app.decide(&program_admin, Outcome::Approved, None, t0()),
+        Err(DecisionRefused::NoAuthority)
+    );
     let self_admin = admin_of("revenue", ADA);
-    assert_eq!(app.decide(&self_admin, Outcome::Approved, None, t0()), Err(DecisionRefused::OwnApplication));
+    assert_eq!(
+        app.decide(&self_admin, Outcome::Approved, None, t0()),
+        Err(DecisionRefused::OwnApplication)
+    );
 
-    let done = app.decide(&Actor::new(email(GRACE)), Outcome::Approved, None, t0()).expect("decided");
+    let done = app
+        .decide(&Actor::new(email(GRACE)), Outcome::Approved, None, t0())
+        .expect("decided");
     assert_eq!(
         done.decide(&Actor::new(email(GRACE)), Outcome::Denied, None, t0()),
         Err(DecisionRefused::AlreadyDecided("approved"))
@@ -136,8 +176,13 @@ fn reroute_only_while_pending_and_only_by_the_applicant() {
         last_name: PersonName::parse("Knuth").expect("name"),
         email: email("don@mo.gov"),
     };
-    assert_eq!(app.reroute(&email(GRACE), don.clone(), t0()).err(), Some(ChangeRefused::NotApplicant));
-    let (moved, effect) = app.reroute(&email(ADA), don.clone(), t0()).expect("rerouted");
+    assert_eq!(
+        app.reroute(&email(GRACE), don.clone(), t0()).err(),
+        Some(ChangeRefused::NotApplicant)
+    );
+    let (moved, effect) = app
+        .reroute(&email(ADA), don.clone(), t0())
+        .expect("rerouted");
     assert_eq!(effect, EditEffect::Rerouted { from: email(GRACE) });
     assert_eq!(moved.supervisor(), &email("don@mo.gov"));
     assert_eq!(
@@ -145,33 +190,62 @@ fn reroute_only_while_pending_and_only_by_the_applicant() {
         Err(DecisionRefused::NoAuthority),
         "the old supervisor no longer decides"
     );
-    let approved = moved.decide(&Actor::new(email("don@mo.gov")), Outcome::Approved, None, t0()).expect("decided");
-    assert_eq!(approved.reroute(&email(ADA), don, t0()).err(), Some(ChangeRefused::NotPending("approved")));
+    let approved = moved
+        .decide(
+            &Actor::new(email("don@mo.gov")),
+            Outcome::Approved,
+            None,
+            t0(),
+        )
+        .expect("decided");
+    assert_eq!(
+        approved.reroute(&email(ADA), don, t0()).err(),
+        Some(ChangeRefused::NotPending("approved"))
+    );
 }
 
 #[test]
 fn edits_keep_approval_and_resubmit_denials() {
     let app = submitted(Role::Mentee);
     let later = t0() + SignedDuration::from_hours(24);
-    let approved = app.decide(&Actor::new(email(GRACE)), Outcome::Approved, None, t0()).expect("decided");
+    let approved = app
+        .decide(&Actor::new(email(GRACE)), Outcome::Approved, None, t0())
+        .expect("decided");
     let mut changed = details(Role::Mentee);
     changed.bio = Bio::parse("New bio").expect("bio");
-    let (edited, effect) = approved.edit(&email(ADA), changed.clone(), later).expect("edited");
+    let (edited, effect) = approved
+        .edit(&email(ADA), changed.clone(), later)
+        .expect("edited");
     assert_eq!(effect, EditEffect::Updated);
     assert_eq!(edited.status, Status::Approved);
     assert_eq!(edited.decision, approved.decision);
 
-    let denied = app.decide(&Actor::new(email(GRACE)), Outcome::Denied, None, t0()).expect("decided");
+    let denied = app
+        .decide(&Actor::new(email(GRACE)), Outcome::Denied, None, t0())
+        .expect("decided");
     let (again, effect) = denied.edit(&email(ADA), changed, later).expect("edited");
     assert_eq!(effect, EditEffect::Resubmitted);
-    assert_eq!((again.status, again.decision.clone(), again.submitted_at), (Status::Pending, None, later));
-    assert_eq!(denied.edit(&email(GRACE), details(Role::Mentee), later).err(), Some(ChangeRefused::NotApplicant));
+    assert_eq!(
+        (again.status, again.decision.clone(), again.submitted_at),
+        (Status::Pending, None, later)
+    );
+    assert_eq!(
+        denied
+            .edit(&email(GRACE), details(Role::Mentee), later)
+            .err(),
+        Some(ChangeRefused::NotApplicant)
+    );
 }
 
 #[test]
 fn stored_applications_read_back_identical() {
     let app = submitted(Role::Mentor)
-        .decide(&admin_of("revenue", "dana@mo.gov"), Outcome::Approved, None, t0())
+        .decide(
+            &admin_of("revenue", "dana@mo.gov"),
+            Outcome::Approved,
+            None,
+            t0(),
+        )
         .expect("decided");
     let stored = serde_json::to_value(&app).expect("serialise");
     let back: Application = serde_json::from_value(stored).expect("deserialise");
@@ -220,7 +294,11 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn actor(i: usize) -> Actor {
-    if PEOPLE[i] == "dana@mo.gov" { admin_of("revenue", "dana@mo.gov") } else { Actor::new(email(PEOPLE[i])) }
+    if PEOPLE[i] == "dana@mo.gov" {
+        admin_of("revenue", "dana@mo.gov")
+    } else {
+        Actor::new(email(PEOPLE[i]))
+    }
 }
 
 proptest! {

@@ -34,50 +34,99 @@ struct Person {
 
 const PEOPLE: &[Person] = &[
     Person {
-        first: "Maria", last: "Okafor", role: Role::Mentor, department: "revenue",
-        title: "Tax Policy Manager", skills: &["policy-writing", "leadership", "supervision", "public-speaking"],
+        first: "Maria",
+        last: "Okafor",
+        role: Role::Mentor,
+        department: "revenue",
+        title: "Tax Policy Manager",
+        skills: &[
+            "policy-writing",
+            "leadership",
+            "supervision",
+            "public-speaking",
+        ],
         approved: true,
         bio: "Twenty years in state service, the last eight leading a policy team. I enjoy helping new supervisors find their footing.",
     },
     Person {
-        first: "James", last: "Whitfield", role: Role::Mentor, department: "transportation",
-        title: "Project Engineer", skills: &["project-management", "data-analysis", "problem-solving"],
+        first: "James",
+        last: "Whitfield",
+        role: Role::Mentor,
+        department: "transportation",
+        title: "Project Engineer",
+        skills: &["project-management", "data-analysis", "problem-solving"],
         approved: true,
         bio: "Civil engineer who has run highway projects across the state. Happy to talk planning, budgets and keeping a team moving.",
     },
     Person {
-        first: "Priya", last: "Shah", role: Role::Mentor, department: "mental-health",
-        title: "Training Coordinator", skills: &["training-design", "verbal-communication", "emotional-intelligence", "listening"],
+        first: "Priya",
+        last: "Shah",
+        role: Role::Mentor,
+        department: "mental-health",
+        title: "Training Coordinator",
+        skills: &[
+            "training-design",
+            "verbal-communication",
+            "emotional-intelligence",
+            "listening",
+        ],
         approved: true,
         bio: "I design onboarding for clinical staff and love seeing people grow into their roles.",
     },
     Person {
-        first: "Alex", last: "Nguyen", role: Role::Mentee, department: "revenue",
-        title: "Revenue Analyst", skills: &["data-analysis", "leadership", "public-speaking"],
+        first: "Alex",
+        last: "Nguyen",
+        role: Role::Mentee,
+        department: "revenue",
+        title: "Revenue Analyst",
+        skills: &["data-analysis", "leadership", "public-speaking"],
         approved: false,
         bio: "Three years at the Department of Revenue, working on collections reporting. I want to grow toward leading a team.",
     },
     Person {
-        first: "Jordan", last: "Baker", role: Role::Mentee, department: "revenue",
-        title: "Customer Service Representative", skills: &["customer-service", "conflict-resolution", "time-management", "career-planning"],
+        first: "Jordan",
+        last: "Baker",
+        role: Role::Mentee,
+        department: "revenue",
+        title: "Customer Service Representative",
+        skills: &[
+            "customer-service",
+            "conflict-resolution",
+            "time-management",
+            "career-planning",
+        ],
         approved: false,
         bio: "I help taxpayers on the phone every day and want to plan my next step in state service.",
     },
 ];
 
 fn email_of(p: &Person) -> String {
-    format!("{}.{}@mo.gov", p.first.to_lowercase(), p.last.to_lowercase())
+    format!(
+        "{}.{}@mo.gov",
+        p.first.to_lowercase(),
+        p.last.to_lowercase()
+    )
 }
 
 /// Seed the demo records. Idempotent: existing applications are left alone.
-pub async fn seed(store: &Store, domains: &ProgramDomains, now: Timestamp) -> Result<(), DemoError> {
-    let admin = EmailAddress::parse(DEPARTMENT_ADMIN).map_err(|e| DemoError::Invalid("admin", e))?;
-    let revenue = DepartmentId::parse("revenue").map_err(|e| DemoError::Invalid("department", e))?;
-    store.add_department_admin(&admin, &revenue, &admin, now).await?;
+pub async fn seed(
+    store: &Store,
+    domains: &ProgramDomains,
+    now: Timestamp,
+) -> Result<(), DemoError> {
+    let admin =
+        EmailAddress::parse(DEPARTMENT_ADMIN).map_err(|e| DemoError::Invalid("admin", e))?;
+    let revenue =
+        DepartmentId::parse("revenue").map_err(|e| DemoError::Invalid("department", e))?;
+    store
+        .add_department_admin(&admin, &revenue, &admin, now)
+        .await?;
 
-    let supervisor = EmailAddress::parse(SUPERVISOR).map_err(|e| DemoError::Invalid("supervisor", e))?;
+    let supervisor =
+        EmailAddress::parse(SUPERVISOR).map_err(|e| DemoError::Invalid("supervisor", e))?;
     for (n, p) in PEOPLE.iter().enumerate() {
-        let email = EmailAddress::parse(&email_of(p)).map_err(|e| DemoError::Invalid(p.first, e))?;
+        let email =
+            EmailAddress::parse(&email_of(p)).map_err(|e| DemoError::Invalid(p.first, e))?;
         if store.application_for_role(&email, p.role).await?.is_some() {
             continue;
         }
@@ -90,7 +139,8 @@ pub async fn seed(store: &Store, domains: &ProgramDomains, now: Timestamp) -> Re
             "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
         });
         if p.role == Role::Mentee {
-            body["goals"] = json!("Build confidence leading meetings and learn how other departments work.");
+            body["goals"] =
+                json!("Build confidence leading meetings and learn how other departments work.");
         }
         let body = body.as_object().cloned().unwrap_or_default();
         let details = Details::parse(&body, p.role, &email, domains)
@@ -98,18 +148,43 @@ pub async fn seed(store: &Store, domains: &ProgramDomains, now: Timestamp) -> Re
         let mut id = [0u8; 16];
         id[0] = 0xde;
         id[15] = n as u8;
-        let app = Application::submit(ApplicationId::from_random(id), p.role, email.clone(), details, now);
-        let entry = AuditEntry { at: now, actor: email.clone(), action: Action::Submitted, on_behalf_of: None, note: None };
+        let app = Application::submit(
+            ApplicationId::from_random(id),
+            p.role,
+            email.clone(),
+            details,
+            now,
+        );
+        let entry = AuditEntry {
+            at: now,
+            actor: email.clone(),
+            action: Action::Submitted,
+            on_behalf_of: None,
+            note: None,
+        };
         match store.create_application(&app, &entry).await {
             Ok(()) | Err(StoreError::AlreadyExists) => {}
             Err(e) => return Err(e.into()),
         }
         if p.approved {
             let decided = app
-                .decide(&Actor::new(supervisor.clone()), Outcome::Approved, None, now)
+                .decide(
+                    &Actor::new(supervisor.clone()),
+                    Outcome::Approved,
+                    None,
+                    now,
+                )
                 .map_err(|e| DemoError::Invalid(p.first, e.to_string()))?;
-            let entry = AuditEntry { at: now, actor: supervisor.clone(), action: Action::Approved, on_behalf_of: None, note: None };
-            store.save_application(app.version, true, &decided, &entry).await?;
+            let entry = AuditEntry {
+                at: now,
+                actor: supervisor.clone(),
+                action: Action::Approved,
+                on_behalf_of: None,
+                note: None,
+            };
+            store
+                .save_application(app.version, true, &decided, &entry)
+                .await?;
         }
     }
     Ok(())

@@ -40,16 +40,29 @@ async fn main() -> ExitCode {
     };
     println!("MOments is running at {base_url}/");
     println!("  sent emails (the outbox): {base_url}/_local/outbox");
-    println!("  data: {}  (delete it to start afresh)", config.data_dir.display());
-    println!("  sign-in domains: {}; program administrators: {}", config.domains, config.program_admins);
+    println!(
+        "  data: {}  (delete it to start afresh)",
+        config.data_dir.display()
+    );
+    println!(
+        "  sign-in domains: {}; program administrators: {}",
+        config.domains, config.program_admins
+    );
     if config.demo {
-        println!("  demo data loaded: supervisor {}, department administrator {}", moments_local::demo::SUPERVISOR, moments_local::demo::DEPARTMENT_ADMIN);
+        println!(
+            "  demo data loaded: supervisor {}, department administrator {}",
+            moments_local::demo::SUPERVISOR,
+            moments_local::demo::DEPARTMENT_ADMIN
+        );
     }
     println!("Press Ctrl-C to stop.");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match axum::serve(listener, platform.router).with_graceful_shutdown(shutdown).await {
+    match axum::serve(listener, platform.router)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("server stopped: {e}");

@@ -61,18 +61,32 @@ struct Shown<'a> {
 fn parts(text: &str) -> Vec<Part<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(start) = rest.find("http://").into_iter().chain(rest.find("https://")).min() {
+    while let Some(start) = rest
+        .find("http://")
+        .into_iter()
+        .chain(rest.find("https://"))
+        .min()
+    {
         if start > 0 {
-            out.push(Part { text: &rest[..start], link: false });
+            out.push(Part {
+                text: &rest[..start],
+                link: false,
+            });
         }
         let end = rest[start..]
             .find(char::is_whitespace)
             .map_or(rest.len(), |i| start + i);
-        out.push(Part { text: &rest[start..end], link: true });
+        out.push(Part {
+            text: &rest[start..end],
+            link: true,
+        });
         rest = &rest[end..];
     }
     if !rest.is_empty() {
-        out.push(Part { text: rest, link: false });
+        out.push(Part {
+            text: rest,
+            link: false,
+        });
     }
     out
 }
@@ -104,11 +118,16 @@ mod tests {
             sent_at: "2026-11-25T10:00:00Z".into(),
             to: "a@mo.gov".into(),
             subject: "Hi <b>".into(),
-            text: "Open http://127.0.0.1:8080/signin/confirm/?token=abc now\n<script>x</script>".into(),
+            text: "Open http://127.0.0.1:8080/signin/confirm/?token=abc now\n<script>x</script>"
+                .into(),
         }])
         .expect("renders");
         // Tera escapes "/" as an entity, which the browser decodes in href.
-        assert_eq!(page.matches("<a href=").count(), 2, "home link and one message link");
+        assert_eq!(
+            page.matches("<a href=").count(),
+            2,
+            "home link and one message link"
+        );
         assert!(page.contains("token=abc\">"));
         assert!(page.contains("Hi &lt;b&gt;"));
         assert!(!page.contains("<script>x"));

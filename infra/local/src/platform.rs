@@ -55,7 +55,8 @@ impl LocalConfig {
     /// The settings a newcomer gets, overridable from the environment
     /// (`MOMENTS_DATA_DIR`, `MOMENTS_EMAIL_DOMAINS`, `MOMENTS_PROGRAM_ADMINS`, `MOMENTS_DEMO`).
     pub fn from_env(base_url: String) -> LocalConfig {
-        let env = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+        let env =
+            |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
         let root = workspace_root();
         LocalConfig {
             data_dir: std::env::var_os("MOMENTS_DATA_DIR")
@@ -109,8 +110,10 @@ pub async fn build(config: &LocalConfig) -> Result<Platform, LocalError> {
 }
 
 pub async fn build_with_clock(config: &LocalConfig, clock: Clock) -> Result<Platform, LocalError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
-    let table: Arc<dyn Table> = Arc::new(EmbeddedTable::open(&config.data_dir.join("moments.redb"))?);
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
+    let table: Arc<dyn Table> =
+        Arc::new(EmbeddedTable::open(&config.data_dir.join("moments.redb"))?);
     let store = Store::new(table.clone());
     let outbox = Arc::new(Outbox::new(table));
     let program = ProgramConfig::new(
@@ -134,7 +137,10 @@ pub async fn build_with_clock(config: &LocalConfig, clock: Clock) -> Result<Plat
         .with_state(outbox.clone());
     let router = app(api, deps.clone())
         .merge(local)
-        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("API route") }))
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::NotFound("API route") }),
+        )
         .fallback(move |method: Method, uri: Uri| serve_site(site.clone(), method, uri));
     Ok(Platform {
         router,
