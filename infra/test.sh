@@ -3,7 +3,9 @@
 # unit and property tests, API scenarios against the local platform, and the
 # adapter conformance suite against the embedded store and against AWS
 # stand-ins (moto server on 127.0.0.1, installed here into .venv and started
-# and stopped by this script). Needs only what a new machine has: Rust, Python 3.
+# and stopped by this script), and browser journeys in Debian's chromium
+# driven by playwright-core (both installed here when missing). Needs only
+# what a new machine has: Rust, Python 3, Node.js and apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,3 +43,17 @@ if command -v cargo-nextest >/dev/null 2>&1; then
 else
   cargo test --workspace --locked --no-fail-fast
 fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "Installing Debian's chromium for the browser journeys (apt-get; one-time)"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+say "Installing playwright-core and axe-core (npm ci in tests/e2e)"
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+say "Building the local platform for the browser journeys"
+cargo build -p moments-local --locked
+say "Running the browser journeys (node --test in tests/e2e)"
+(cd tests/e2e && npm test)

@@ -1,0 +1,109 @@
+// The first journey, in a real browser: a team member applies as a mentee,
+// the supervisor opens the emailed review link, signs in through it and
+// decides, and the applicant receives the decision by email.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations } from "./support.mjs";
+
+let platform;
+let browser;
+
+before(async () => {
+  platform = await startPlatform();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+async function fillMenteeApplication(page, supervisorEmail) {
+  await page.locator("#f-first_name").fill("Ada");
+  await page.locator("#f-last_name").fill("Lovelace");
+  await page.locator("#f-department").selectOption("revenue");
+  await page.locator("#f-job_title").fill("Revenue Analyst");
+  await page.locator("#f-work_location").fill("Jefferson City");
+  await page.getByLabel("Daytime").check();
+  await page.locator("#f-supervisor_first_name").fill("Grace");
+  await page.locator("#f-supervisor_last_name").fill("Hopper");
+  await page.locator("#f-supervisor_email").fill(supervisorEmail);
+  await page.locator("#f-bio").fill("Analyst in collections reporting & curious about leading a team (3 < 5 years in).");
+  await page.locator("#f-goals").fill("Lead my first project.");
+  await page.locator("#f-skills-1").selectOption("data-analysis");
+  await page.locator("#f-skills-2").selectOption("leadership");
+  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
+    await page.locator(`#f-${name}`).check();
+  }
+}
+
+test("mentee applies; the supervisor denies from the emailed link with a message; the mentee is told", async () => {
+  const ada = await (await browser.newContext()).newPage();
+  await ada.goto(`${platform.url}/apply/mentee/`);
+  await signInFromHere(ada, platform, "ada.lovelace@mo.gov");
+
+  await fillMenteeApplication(ada, "grace.hopper@mo.gov");
+  // Two skills are not enough: the API's message appears next to the field.
+  await ada.locator("#submit-application").click();
+  await ada.locator("#e-skills").waitFor();
+  assert.match(await ada.locator("#e-skills").innerText(), /at least 3/);
+  assert.equal(await ada.locator("#f-skills-1").getAttribute("aria-invalid"), "true");
+  assert.deepEqual(await axeViolations(ada), [], "form with errors is accessible");
+
+  await ada.locator("#f-skills-3").selectOption("public-speaking");
+  await ada.locator("#submit-application").click();
+  await ada.locator("#submitted").waitFor();
+
+  // The supervisor opens the review link from the outbox, signed out.
+  const review = lastMailTo(platform, "grace.hopper@mo.gov");
+  const reviewLink = linkIn(await review, "/review/");
+  const grace = await (await browser.newContext()).newPage();
+  await grace.goto(reviewLink);
+  await grace.locator("#signin-needed").waitFor();
+  await signInFromHere(grace, platform, "grace.hopper@mo.gov");
+
+  await grace.locator("#decision-form").waitFor();
+  // Text typed by the applicant is shown as text, never as markup.
+  assert.match(await grace.locator("#detail-fields").innerText(), /curious about leading a team \(3 < 5 years in\)/);
+  assert.deepEqual(await axeViolations(grace), [], "review page is accessible");
+  const message = "Let's talk after the busy season <3 — ask me again in March.";
+  await grace.locator("#f-message").fill(message);
+  await grace.getByRole("button", { name: "Deny application" }).click();
+  await grace.locator("#decision-record").waitFor();
+
+  const told = await lastMailTo(platform, "ada.lovelace@mo.gov");
+  assert.match(told.subject, /not approved/);
+  assert.ok(told.text.includes(message), "the supervisor's message reaches the applicant");
+
+  // The applicant sees the decision and the message on My applications.
+  await ada.goto(`${platform.url}/my/applications/`);
+  await ada.getByText(message).waitFor();
+});
+
+test("supervisor approves, and a second decision is refused with a clear message", async () => {
+  const sam = await (await browser.newContext()).newPage();
+  await sam.goto(`${platform.url}/apply/mentee/`);
+  await signInFromHere(sam, platform, "sam.okafor@mo.gov");
+  await fillMenteeApplication(sam, "lin.boss@mo.gov");
+  await sam.locator("#f-skills-3").selectOption("teamwork");
+  await sam.locator("#submit-application").click();
+  await sam.locator("#submitted").waitFor();
+
+  const link = linkIn(await lastMailTo(platform, "lin.boss@mo.gov"), "/review/");
+  const lin = await (await browser.newContext()).newPage();
+  await lin.goto(link);
+  await signInFromHere(lin, platform, "lin.boss@mo.gov");
+  // A second tab with the same application open, to decide twice.
+  const second = await lin.context().newPage();
+  await second.goto(link);
+  await second.locator("#decision-form").waitFor();
+
+  await lin.getByRole("button", { name: "Approve application" }).click();
+  await lin.locator("#decision-record").waitFor();
+  assert.match((await lastMailTo(platform, "sam.okafor@mo.gov")).subject, /approved/);
+
+  await second.getByRole("button", { name: "Deny application" }).click();
+  await second.locator("#decision-errors, #detail-problem").first().waitFor();
+  assert.match(await second.locator("main").innerText(), /already been approved/);
+});
