@@ -43,6 +43,17 @@ pub async fn load_visible(deps: &Deps, actor: &Actor, id: &str) -> Result<Applic
     }
 }
 
+/// Load the caller's own application: others (even its supervisor) are
+/// refused before their input is looked at.
+async fn load_own(deps: &Deps, actor: &Actor, id: &str) -> Result<Application, ApiError> {
+    let app = load_visible(deps, actor, id).await?;
+    if app.applicant == actor.email {
+        Ok(app)
+    } else {
+        Err(refused(ChangeRefused::NotApplicant))
+    }
+}
+
 fn entry(actor: &Actor, app: &Application, action: Action, note: Option<String>) -> AuditEntry {
     AuditEntry {
         at: app.updated_at,
@@ -170,10 +181,7 @@ async fn edit(
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    let app = load_visible(&deps, &actor, &id).await?;
-    if app.applicant != actor.email {
-        return Err(refused(ChangeRefused::NotApplicant));
-    }
+    let app = load_own(&deps, &actor, &id).await?;
     if let Some(role) = body.get("role").and_then(Value::as_str)
         && role != app.role.as_str()
     {
@@ -199,10 +207,7 @@ async fn reroute(
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    let app = load_visible(&deps, &actor, &id).await?;
-    if app.applicant != actor.email {
-        return Err(refused(ChangeRefused::NotApplicant));
-    }
+    let app = load_own(&deps, &actor, &id).await?;
     let mut form = FormReader::new(&body);
     let supervisor = Supervisor::read(&mut form, &actor.email, &deps.config.domains);
     let supervisor = form.finish(supervisor).map_err(ApiError::Invalid)?;

@@ -122,17 +122,10 @@ impl<'a> FormReader<'a> {
         field: &str,
         parse: impl FnOnce(&str) -> Result<T, Problem>,
     ) -> Option<T> {
-        let raw = self.text(field);
-        if raw.trim().is_empty() || self.errors.0.contains_key(field) {
+        if self.text(field).trim().is_empty() {
             return None;
         }
-        match parse(&raw) {
-            Ok(v) => Some(v),
-            Err(p) => {
-                self.errors.add(field, p);
-                None
-            }
-        }
+        self.parsed(field, parse)
     }
 
     pub fn list(&mut self, field: &str) -> Vec<String> {
