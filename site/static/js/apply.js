@@ -1,0 +1,159 @@
+// The mentee and mentor application forms (/apply/mentee/, /apply/mentor/).
+// Creates the application, or edits the one the person already has for this
+// role.
+import { applicationPath, get, post, put, showSignIn } from "./api.js";
+import { announce, busy, clearErrors, el, formatDate, fullName, isBusy, showPanelProblem, showProblem } from "./ui.js";
+
+const form = document.getElementById("application-form");
+const role = form.dataset.role;
+const submitButton = document.getElementById("submit-application");
+const submitted = document.getElementById("submitted");
+let current = null; // the person's application for this role, once there is one
+
+const TEXT_FIELDS = ["first_name", "last_name", "phone", "job_title", "work_location", "bio", "goals"];
+const CONFIRMATIONS = ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"];
+
+function field(name) {
+  return form.elements.namedItem(name);
+}
+
+function setValue(name, value) {
+  const control = field(name);
+  if (control) control.value = value ?? "";
+}
+
+/** Puts a stored application back into the form. */
+function fill(app) {
+  for (const name of TEXT_FIELDS) setValue(name, app[name]);
+  setValue("supervisor_first_name", app.supervisor?.first_name);
+  setValue("supervisor_last_name", app.supervisor?.last_name);
+  setValue("supervisor_email", app.supervisor?.email);
+  setValue("department", app.department?.id);
+  for (const radio of form.querySelectorAll('input[name="working_hours"]')) {
+    radio.checked = radio.value === app.working_hours?.id;
+  }
+  const ranks = form.querySelectorAll('select[name="skills"]');
+  ranks.forEach((select, i) => {
+    select.value = app.skills?.[i]?.id ?? "";
+  });
+  if (field("prior_mentees")) setValue("prior_mentees", (app.prior_mentees || []).join("\n"));
+  // Eligibility is confirmed afresh on every save.
+  for (const name of CONFIRMATIONS) field(name).checked = false;
+}
+
+/** The request body, with the API's field names. */
+function body() {
+  const data = new FormData(form);
+  const text = (name) => String(data.get(name) ?? "").trim();
+  const request = {
+    role,
+    first_name: text("first_name"),
+    last_name: text("last_name"),
+    phone: text("phone"),
+    department: text("department"),
+    job_title: text("job_title"),
+    work_location: text("work_location"),
+    supervisor_first_name: text("supervisor_first_name"),
+    supervisor_last_name: text("supervisor_last_name"),
+    supervisor_email: text("supervisor_email"),
+    working_hours: text("working_hours"),
+    bio: text("bio"),
+    // Ranked slots in order; empty slots left out.
+    skills: data.getAll("skills").map(String).filter(Boolean),
+  };
+  if (role === "mentee") request.goals = text("goals");
+  if (role === "mentor") request.prior_mentees = text("prior_mentees").split(/[\s,;]+/).filter(Boolean);
+  for (const name of CONFIRMATIONS) request[name] = data.has(name);
+  return request;
+}
+
+function describeEditing() {
+  const notice = document.getElementById("edit-notice");
+  if (!current) {
+    notice.hidden = true;
+    submitButton.textContent = "Submit application";
+    return;
+  }
+  const since = formatDate(current.submitted_at);
+  const texts = {
+    pending: `You sent this application on ${since}. It is waiting for your supervisor’s review; if you name a different supervisor, the review moves to them.`,
+    approved: `You sent this application on ${since} and it is approved. Saving changes keeps it approved.`,
+    denied: `You sent this application on ${since} and it was denied. Saving it sends it to your supervisor again for a new review.`,
+  };
+  document.getElementById("edit-notice-status").textContent = texts[current.status] || "";
+  notice.hidden = false;
+  submitButton.textContent = current.status === "denied" ? "Send for review again" : "Save changes";
+}
+
+function showSubmitted(app, created) {
+  const supervisor = app.supervisor ? `${fullName(app.supervisor)} (${app.supervisor.email})` : "your supervisor";
+  document.getElementById("submitted-title").textContent = created ? "Application submitted" : "Changes saved";
+  const statusLine = document.getElementById("submitted-status");
+  const next = document.getElementById("submitted-next");
+  if (app.status === "approved") {
+    statusLine.textContent = "Status: approved.";
+    next.textContent = "Your application stays approved with these changes.";
+  } else {
+    statusLine.textContent = "Status: waiting for your supervisor’s review.";
+    next.textContent = `We have sent your application to ${supervisor}, who will approve or deny it. We will email you when they decide.`;
+  }
+  form.hidden = true;
+  submitted.hidden = false;
+  document.getElementById("submitted-title").focus();
+}
+
+function loadFailed(problem) {
+  announce("");
+  showPanelProblem(document.getElementById("load-error"), problem);
+}
+
+async function start() {
+  announce("Loading your details…");
+  const me = await get("/api/me");
+  if (me.status === 401) {
+    announce("");
+    showSignIn(location.pathname);
+    return;
+  }
+  if (!me.ok) return loadFailed(me.problem);
+  document.getElementById("applicant-email").textContent = me.data.email;
+
+  const mine = await get("/api/applications");
+  if (!mine.ok) return loadFailed(mine.problem);
+  current = (mine.data?.applications || []).find((app) => app.role === role) || null;
+  if (current) fill(current);
+  describeEditing();
+  announce("");
+  form.hidden = false;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (isBusy(submitButton)) return;
+  clearErrors(form);
+  const created = !current;
+  const done = busy(submitButton, created ? "Submitting…" : "Saving…");
+  const response = created
+    ? await post("/api/applications", body())
+    : await put(applicationPath(current.id), body());
+  done();
+  if (response.ok) {
+    current = response.data;
+    fill(current);
+    describeEditing();
+    showSubmitted(current, created);
+  } else if (response.status === 401) {
+    form.hidden = true;
+    showSignIn(location.pathname);
+  } else {
+    showProblem(form, response.problem);
+  }
+});
+
+document.getElementById("edit-again").addEventListener("click", () => {
+  submitted.hidden = true;
+  form.hidden = false;
+  field("first_name").focus();
+});
+
+start();
