@@ -253,7 +253,7 @@ pub async fn queues_follow_supervisor_department_and_status(table: Arc<dyn Table
         .expect("saved");
     assert_eq!(
         ids(store.pending_in_department(&revenue).await.expect("q")),
-        [b.id.clone()]
+        vec![b.id.clone()]
     );
     assert_eq!(
         ids(store
@@ -286,7 +286,7 @@ pub async fn queues_follow_supervisor_department_and_status(table: Arc<dyn Table
             .applications_for_supervisor(&email("grace@mo.gov"))
             .await
             .expect("q")),
-        [a.id.clone()]
+        vec![a.id.clone()]
     );
     assert_eq!(
         ids(store
