@@ -27,7 +27,7 @@ fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 say "Starting moto server on 127.0.0.1:$port (log: target/moto.log)"
 mkdir -p target
-.venv/bin/moto_server -H 127.0.0.1 -p "$port" >target/moto.log 2>&1 &
+.venv/bin/python infra/moto_server.py 127.0.0.1 "$port" >target/moto.log 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
