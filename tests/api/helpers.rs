@@ -7,15 +7,30 @@ use jiff::{SignedDuration, Timestamp};
 use moments_adapters::http::Clock;
 use moments_adapters::mail::outbox::OutboxEntry;
 use moments_adapters::store::Store;
+use moments_domain::access::Actor;
+use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
+use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::fields::ProgramDomains;
 use moments_domain::fields::{DepartmentId, EmailAddress};
-use moments_local::{LocalConfig, build_with_clock, workspace_root};
+use moments_local::{LocalConfig, build_on, build_with_clock, workspace_root};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
 pub const PROGRAM_ADMIN: &str = "pat.admin@mo.gov";
 
+/// The supervisor of every application `approved` seeds.
+pub const SUPERVISOR: &str = "sam.super@mo.gov";
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 pub struct TestApp {
     pub base: String,
+    seeded: std::sync::atomic::AtomicU64,
     pub store: Store,
     outbox: Arc<moments_adapters::mail::outbox::Outbox>,
     now: Arc<Mutex<Timestamp>>,
@@ -23,6 +38,20 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn(None).await
+}
+
+/// The platform on DynamoDB (moto) instead of the embedded store.
+pub async fn spawn_app_on_dynamodb(case: &str) -> TestApp {
+    spawn(Some(moments_tests::Backend::dynamodb(case).await)).await
+}
+
+async fn spawn(backend: Option<moments_tests::Backend>) -> TestApp {
+    // Errors the platform logs show up beside a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn")
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -37,12 +66,15 @@ pub async fn spawn_app() -> TestApp {
         demo: false,
     };
     let now = Arc::new(Mutex::new(Timestamp::now()));
-    let platform = build_with_clock(&config, Clock::Fixed(now.clone()))
-        .await
-        .expect("platform starts");
+    let platform = match backend {
+        None => build_with_clock(&config, Clock::Fixed(now.clone())).await,
+        Some(b) => build_on(&config, Clock::Fixed(now.clone()), b.table()).await,
+    }
+    .expect("platform starts");
     tokio::spawn(async move { axum::serve(listener, platform.router).await });
     TestApp {
         base,
+        seeded: std::sync::atomic::AtomicU64::new(1),
         store: platform.store,
         outbox: platform.outbox,
         now,
@@ -114,6 +146,83 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), StatusCode::OK, "session for {email}");
         person
+    }
+
+    /// An approved application put straight into the store (the review
+    /// journey has its own scenarios), with these skills and hours.
+    pub async fn approved(
+        &self,
+        email: &str,
+        role: Role,
+        skills: &[&str],
+        hours: &str,
+    ) -> ApplicationId {
+        let n = self
+            .seeded
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (first, last) = email
+            .split_once('@')
+            .map(|(l, _)| l.split_once('.').unwrap_or((l, "Tester")))
+            .expect("email");
+        let mut form = mentee_form(if email == SUPERVISOR {
+            "grace.hopper@mo.gov"
+        } else {
+            SUPERVISOR
+        });
+        form["first_name"] = json!(capitalised(first));
+        form["last_name"] = json!(capitalised(last));
+        form["skills"] = json!(skills);
+        form["working_hours"] = json!(hours);
+        let applicant = EmailAddress::parse(email).expect("email");
+        let domains = ProgramDomains::parse("mo.gov").expect("domains");
+        let details = Details::parse(
+            form.as_object().expect("object"),
+            role,
+            &applicant,
+            &domains,
+        )
+        .expect("valid form");
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&n.to_be_bytes());
+        bytes[8] = role as u8 + 1;
+        let now = *self.now.lock().expect("clock");
+        let app = Application::submit(
+            ApplicationId::from_random(bytes),
+            role,
+            applicant.clone(),
+            details,
+            now,
+        );
+        let entry = |actor: &EmailAddress, action| AuditEntry {
+            at: now,
+            actor: actor.clone(),
+            action,
+            on_behalf_of: None,
+            note: None,
+        };
+        self.store
+            .create_application(&app, &entry(&applicant, Action::Submitted))
+            .await
+            .expect("created");
+        let supervisor = app.supervisor().clone();
+        let decided = app
+            .decide(
+                &Actor::new(supervisor.clone()),
+                Outcome::Approved,
+                None,
+                now,
+            )
+            .expect("decided");
+        self.store
+            .save_application(
+                app.version,
+                true,
+                &decided,
+                &entry(&supervisor, Action::Approved),
+            )
+            .await
+            .expect("approved");
+        app.id
     }
 
     pub async fn make_department_admin(&self, email: &str, dept: &str) {

@@ -5,4 +5,5 @@ mod applications;
 mod auth;
 mod decisions;
 mod helpers;
+mod mentorships;
 mod platform;

@@ -397,47 +397,11 @@ pub struct Decision {
     pub decided_at: Timestamp,
 }
 
-/// An application id: 32 lowercase hex characters (128 random bits, made by
-/// the caller so the domain stays free of I/O).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ApplicationId(String);
-
-impl ApplicationId {
-    pub fn parse(raw: &str) -> Result<Self, Problem> {
-        if raw.len() == 32
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        {
-            Ok(ApplicationId(raw.to_string()))
-        } else {
-            Err("not an application id".into())
-        }
-    }
-    pub fn from_random(bytes: [u8; 16]) -> Self {
-        ApplicationId(bytes.iter().map(|b| format!("{b:02x}")).collect())
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl TryFrom<String> for ApplicationId {
-    type Error = Problem;
-    fn try_from(s: String) -> Result<Self, Problem> {
-        ApplicationId::parse(&s)
-    }
-}
-impl From<ApplicationId> for String {
-    fn from(v: ApplicationId) -> String {
-        v.0
-    }
-}
-impl fmt::Display for ApplicationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::ids::hex_id!(
+    /// An application id.
+    ApplicationId,
+    "application"
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {

@@ -14,6 +14,15 @@ pub enum Action {
     Rerouted,
     Approved,
     Denied,
+    AvailabilityChanged,
+    RequestSent,
+    RequestAccepted,
+    RequestDeclined,
+    RequestWithdrawn,
+    RequestClosed,
+    AgreementSaved,
+    AgreementConfirmed,
+    MentorshipEnded,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

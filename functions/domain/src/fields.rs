@@ -213,8 +213,32 @@ text_type!(
     /// What a mentee hopes to achieve.
     Goals, "your goals", 1500, true);
 text_type!(
+    /// A short note: a mentee's message with a request, a mentor's reason for declining.
+    Note,
+    "the note",
+    500,
+    true
+);
+text_type!(
+    /// A longer answer: agreement sections, survey comments, why a mentorship ended.
+    LongText,
+    "this answer",
+    2000,
+    true
+);
+text_type!(
     /// A supervisor's note to the applicant with a decision.
     DecisionMessage, "the message", 2000, true);
+
+/// A calendar date written `YYYY-MM-DD`, as HTML date inputs send it.
+pub fn parse_date(raw: &str) -> Result<jiff::civil::Date, Problem> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("Enter a date.".into());
+    }
+    s.parse::<jiff::civil::Date>()
+        .map_err(|_| "Enter the date as YYYY-MM-DD, for example 2026-03-14.".to_string())
+}
 
 /// A phone number as people write them: digits with the usual separators,
 /// 7 to 15 digits, an optional extension.

@@ -149,3 +149,160 @@ fn capitalise(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// Someone the emails name: their address and how to greet them.
+pub struct Who<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub full_name: String,
+}
+
+impl<'a> Who<'a> {
+    pub fn of(app: &'a Application) -> Who<'a> {
+        Who {
+            email: app.applicant.as_str(),
+            first_name: app.details.first_name.as_str(),
+            full_name: app.details.full_name(),
+        }
+    }
+}
+
+/// To the mentor: a mentee selected them.
+pub fn request_received(
+    mentor: &Who<'_>,
+    mentee: &Application,
+    request_id: &str,
+    message: Option<&str>,
+    base_url: &str,
+) -> Message {
+    let note = message
+        .map(|m| format!("\nTheir note to you:\n\n{}\n", quote(m)))
+        .unwrap_or_default();
+    let d = &mentee.details;
+    Message {
+        to: mentor.email.to_string(),
+        subject: format!("{} would like you as their MOments mentor", d.full_name()),
+        text: format!(
+            "Hello {first},\n\n{name} ({title}, {dept}) selected you as a mentor in MOments.\n{note}\n\
+             Read their application and accept or decline the request here:\n\n{base_url}/requests/?id={request_id}\n\n\
+             If you accept, you will both get each other's contact details, and the mentee will reach out \
+             within 48 hours to set up a first meeting.\n\n{SIGNATURE}\n",
+            first = mentor.first_name,
+            name = d.full_name(),
+            title = d.job_title,
+            dept = d.department.name(),
+        ),
+    }
+}
+
+/// To the mentee: the mentor declined, or the request closed.
+pub fn request_not_accepted(
+    mentee: &Who<'_>,
+    mentor_name: &str,
+    reason: Option<&str>,
+    closed_by_program: bool,
+    base_url: &str,
+) -> Message {
+    let why = reason
+        .map(|r| format!("\n{}\n", quote(r)))
+        .unwrap_or_default();
+    let what = if closed_by_program {
+        format!("Your request to {mentor_name} has been closed.")
+    } else {
+        format!("{mentor_name} is not able to take you on as a mentee this time.")
+    };
+    Message {
+        to: mentee.email.to_string(),
+        subject: format!("Your MOments request to {mentor_name}"),
+        text: format!(
+            "Hello {first},\n\n{what}\n{why}\nThis happens, and it says nothing about you: mentors have limited room. \
+             Search for another mentor here:\n\n{base_url}/mentors/\n\n{SIGNATURE}\n",
+            first = mentee.first_name,
+        ),
+    }
+}
+
+/// To the mentor: the mentee withdrew their request (or no longer needs it).
+pub fn request_withdrawn(mentor: &Who<'_>, mentee_name: &str, base_url: &str) -> Message {
+    Message {
+        to: mentor.email.to_string(),
+        subject: format!("{mentee_name} withdrew their MOments request"),
+        text: format!(
+            "Hello {first},\n\n{mentee_name} withdrew their request for you to be their mentor, so there is \
+             nothing for you to answer. Your dashboard shows any other requests:\n\n{base_url}/dashboard/\n\n{SIGNATURE}\n",
+            first = mentor.first_name,
+        ),
+    }
+}
+
+/// To each side of a new pair: the other's contact details and the 48-hour advice.
+pub fn matched(
+    to: &Who<'_>,
+    partner: &Who<'_>,
+    partner_phone: Option<&str>,
+    to_is_mentee: bool,
+    mentorship_id: &str,
+    base_url: &str,
+) -> Message {
+    let phone = partner_phone
+        .map(|p| format!("\nPhone: {p}"))
+        .unwrap_or_default();
+    let (headline, next) = if to_is_mentee {
+        (
+            format!(
+                "{} accepted your request: you are now matched.",
+                partner.full_name
+            ),
+            "Please reach out to your mentor within 48 hours to set up your first meeting. Mentees drive the \
+             mentorship: bring your goals, and agree together how often and how long you will meet.",
+        )
+    } else {
+        (
+            format!(
+                "You accepted {}'s request: you are now matched.",
+                partner.full_name
+            ),
+            "Your mentee will reach out within 48 hours to set up your first meeting. If you have not heard from \
+             them by then, feel free to write first.",
+        )
+    };
+    Message {
+        to: to.email.to_string(),
+        subject: format!("You are matched with {} in MOments", partner.full_name),
+        text: format!(
+            "Hello {first},\n\n{headline}\n\nContact details:\n{name}\nEmail: {email}{phone}\n\n{next}\n\n\
+             The program suggests meeting about once a month for an hour, during working hours, for up to a year; \
+             an optional mentorship agreement helps you set goals together. Your mentorship page:\n\n\
+             {base_url}/mentorships/?id={mentorship_id}\n\n{SIGNATURE}\n",
+            first = to.first_name,
+            name = partner.full_name,
+            email = partner.email,
+        ),
+    }
+}
+
+/// To each side when a mentorship ends: thanks, and the survey.
+pub fn mentorship_ended(
+    to: &Who<'_>,
+    partner_name: &str,
+    completed: bool,
+    mentorship_id: &str,
+    base_url: &str,
+) -> Message {
+    let how = if completed {
+        "is complete"
+    } else {
+        "has ended"
+    };
+    Message {
+        to: to.email.to_string(),
+        subject: "Your MOments mentorship has ended: a short survey".to_string(),
+        text: format!(
+            "Hello {first},\n\nYour mentorship with {partner_name} {how}. Thank you for the time you gave it.\n\n\
+             Please take a few minutes to answer the post-mentorship survey. Your answers help the program \
+             improve for everyone who comes after you:\n\n{base_url}/survey/?mentorship={mentorship_id}\n\n\
+             Remember to record your meeting hours as training credit if you have not yet.\n\n{SIGNATURE}\n",
+            first = to.first_name,
+        ),
+    }
+}

@@ -114,6 +114,18 @@ pub async fn build_with_clock(config: &LocalConfig, clock: Clock) -> Result<Plat
         .map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
     let table: Arc<dyn Table> =
         Arc::new(EmbeddedTable::open(&config.data_dir.join("moments.redb"))?);
+    build_on(config, clock, table).await
+}
+
+/// The platform on a given table: the embedded one normally, or DynamoDB
+/// (in moto) when tests run the same scenarios against it.
+pub async fn build_on(
+    config: &LocalConfig,
+    clock: Clock,
+    table: Arc<dyn Table>,
+) -> Result<Platform, LocalError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
     let store = Store::new(table.clone());
     let outbox = Arc::new(Outbox::new(table));
     let program = ProgramConfig::new(
@@ -130,7 +142,9 @@ pub async fn build_with_clock(config: &LocalConfig, clock: Clock) -> Result<Plat
 
     let api = moments_auth::router()
         .merge(moments_applications::router())
-        .merge(moments_decisions::router());
+        .merge(moments_decisions::router())
+        .merge(moments_mentorships::router())
+        .merge(moments_surveys::router());
     let local = Router::new()
         .route("/_local/outbox", get(outbox_html))
         .route("/_local/outbox.json", get(outbox_json))

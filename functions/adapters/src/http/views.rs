@@ -3,6 +3,10 @@
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, Decision, Outcome};
 use moments_domain::catalogue::{Catalogue, Skill};
+use moments_domain::fields::EmailAddress;
+use moments_domain::mentorship::{Meeting, MentorshipRequest, MentorshipStatus};
+
+use crate::store::MentorshipRecord;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -90,4 +94,89 @@ impl ApplicationView {
 
 pub fn catalogue() -> &'static Catalogue {
     Catalogue::get()
+}
+
+/// A person as the other side of a request or mentorship sees them. The
+/// phone number only once they are matched.
+pub fn person(app: &Application, with_phone: bool) -> Value {
+    let d = &app.details;
+    let mut v = json!({
+        "email": app.applicant.as_str(),
+        "first_name": d.first_name.as_str(),
+        "last_name": d.last_name.as_str(),
+        "job_title": d.job_title.as_str(),
+        "department": {"id": d.department.as_str(), "name": d.department.name()},
+    });
+    if with_phone {
+        v["phone"] = json!(d.phone.as_ref().map(|p| p.as_str()));
+    }
+    v
+}
+
+pub fn request(r: &MentorshipRequest, mentee: &Application, mentor: &Application) -> Value {
+    json!({
+        "id": r.id.as_str(),
+        "status": r.status.as_str(),
+        "mentee": person(mentee, false),
+        "mentor": person(mentor, false),
+        "message": r.message.as_ref().map(|m| m.as_str()),
+        "reason": r.reason,
+        "created_at": r.created_at.to_string(),
+        "updated_at": r.updated_at.to_string(),
+        "mentorship_id": r.mentorship.as_ref().map(|m| m.as_str()),
+    })
+}
+
+pub fn meeting(m: &Meeting) -> Value {
+    json!({
+        "id": m.id.as_str(),
+        "date": m.date.to_string(),
+        "minutes": m.minutes,
+        "topic": m.topic.as_ref().map(|t| t.as_str()),
+        "logged_by": m.logged_by.as_str(),
+    })
+}
+
+/// Minutes as training-credit hours, to two decimals.
+pub fn hours(minutes: u32) -> f64 {
+    (f64::from(minutes) / 60.0 * 100.0).round() / 100.0
+}
+
+pub fn mentorship(
+    record: &MentorshipRecord,
+    viewer: &EmailAddress,
+    mentee: &Application,
+    mentor: &Application,
+) -> Value {
+    let m = &record.mentorship;
+    let agreement = m.agreement.as_ref().map(|a| {
+        json!({
+            "goals": a.goals.as_str(),
+            "steps": a.steps.as_ref().map(|t| t.as_str()),
+            "schedule": a.schedule.as_ref().map(|t| t.as_str()),
+            "end_date": a.end_date.map(|d| d.to_string()),
+            "off_limits": a.off_limits.as_ref().map(|t| t.as_str()),
+            "version": a.version,
+            "confirmed_by_mentee": a.confirmed_by_mentee,
+            "confirmed_by_mentor": a.confirmed_by_mentor,
+            "updated_by": a.updated_by.as_str(),
+            "updated_at": a.updated_at.to_string(),
+        })
+    });
+    json!({
+        "id": m.id.as_str(),
+        "status": m.status.as_str(),
+        "mentee": person(mentee, true),
+        "mentor": person(mentor, true),
+        "my_role": m.role_of(viewer).map(|r| r.as_str()),
+        "started_at": m.started_at.to_string(),
+        "ended_at": m.ended.as_ref().map(|e| e.at.to_string()),
+        "ended_by": m.ended.as_ref().map(|e| e.by.as_str()),
+        "outcome": if m.status == MentorshipStatus::Active { None } else { Some(m.status.as_str()) },
+        "end_reason": m.ended.as_ref().map(|e| e.reason.as_str()),
+        "agreement": agreement,
+        "meeting_count": record.meeting_count,
+        "minutes": record.minutes,
+        "hours": hours(record.minutes),
+    })
 }

@@ -5,9 +5,15 @@
 //! |---|---|---|---|---|
 //! | application | `APP#{id}` | `APP` | `SUP#{email}` / `{status}#{submitted}#{id}` | `DEPT#{dept}` / `APP#{status}#{submitted}#{id}` |
 //! | one-per-role guard | `PERSON#{email}` | `APP#{role}` | | |
-//! | audit entry | `APP#{id}` | `AUDIT#{version:010}` | | |
+//! | audit entry (any record) | the record's pk | `AUDIT#{sequence}` | | |
 //! | department administrator | `PERSON#{email}` | `DEPTADMIN#{dept}` | | `DEPT#{dept}` / `ADMIN#{email}` |
 //! | sign-in token | `SIGNIN#{sha256 hex}` | `SIGNIN` | | |
+//! | mentor listing (searchable) | `LISTING#{hours}` | `{mentor email}` | | |
+//! | pair guard | `PAIR#{mentee}#{mentor}` | `PAIR` | | |
+//! | request | `REQ#{id}` | `REQ` | `REQTO#{mentor}` / `{created}#{id}` | `REQFROM#{mentee}` / `{created}#{id}` |
+//! | mentorship | `MS#{id}` | `MS` | `MSMENTEE#{mentee}` / `{started}#{id}` | `MSMENTOR#{mentor}` / `{started}#{id}` |
+//! | meeting | `MS#{id}` | `MEET#{date}#{meeting id}` | | |
+//! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
 
 use crate::table::{Index, Key};
 
@@ -35,8 +41,10 @@ pub fn person(email: &str) -> String {
     format!("PERSON#{email}")
 }
 
-pub fn audit(id: &str, version: u64) -> Key {
-    Key::new(format!("APP#{id}"), format!("AUDIT#{version:010}"))
+/// An audit entry of the record under `pk`; `sequence` orders the entries
+/// of one record and is unique within it.
+pub fn audit(pk: &str, sequence: &str) -> Key {
+    Key::new(pk, format!("AUDIT#{sequence}"))
 }
 
 pub const AUDIT_PREFIX: &str = "AUDIT#";
@@ -57,4 +65,55 @@ pub fn department_partition(dept: &str) -> String {
 
 pub fn sign_in_token(hash_hex: &str) -> Key {
     Key::new(format!("SIGNIN#{hash_hex}"), SIGNIN_SK)
+}
+
+pub const LISTING_PREFIX: &str = "LISTING#";
+
+pub fn listing_partition(hours: &str) -> String {
+    format!("{LISTING_PREFIX}{hours}")
+}
+
+pub fn listing(hours: &str, mentor: &str) -> Key {
+    Key::new(listing_partition(hours), mentor)
+}
+
+pub fn pair(mentee: &str, mentor: &str) -> Key {
+    Key::new(format!("PAIR#{mentee}#{mentor}"), "PAIR")
+}
+
+pub fn request(id: &str) -> Key {
+    Key::new(format!("REQ#{id}"), "REQ")
+}
+
+pub fn requests_to(mentor: &str) -> String {
+    format!("REQTO#{mentor}")
+}
+
+pub fn requests_from(mentee: &str) -> String {
+    format!("REQFROM#{mentee}")
+}
+
+pub fn mentorship(id: &str) -> Key {
+    Key::new(format!("MS#{id}"), "MS")
+}
+
+pub fn mentorships_as_mentee(email: &str) -> String {
+    format!("MSMENTEE#{email}")
+}
+
+pub fn mentorships_as_mentor(email: &str) -> String {
+    format!("MSMENTOR#{email}")
+}
+
+pub const MEETING_PREFIX: &str = "MEET#";
+
+pub fn meeting(mentorship_id: &str, date: &str, meeting_id: &str) -> Key {
+    Key::new(
+        mentorship(mentorship_id).pk,
+        format!("{MEETING_PREFIX}{date}#{meeting_id}"),
+    )
+}
+
+pub fn survey(mentorship_id: &str, email: &str) -> Key {
+    Key::new(mentorship(mentorship_id).pk, format!("SURVEY#{email}"))
 }

@@ -7,12 +7,18 @@ use jiff::Timestamp;
 use moments_domain::application::{Application, ApplicationId, Role, Status};
 use moments_domain::audit::AuditEntry;
 use moments_domain::fields::{DepartmentId, EmailAddress};
+use moments_domain::mentorship::Capacity;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
 use crate::table::{Cond, Item, Query, Table, TableError, Write};
 
 pub mod keys;
+mod listing;
+mod mentorships;
+
+pub use listing::Listing;
+pub use mentorships::{MentorshipRecord, RequestSides};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -79,32 +85,77 @@ fn item_of(pairs: Value) -> Item {
     }
 }
 
-fn application_item(app: &Application) -> Result<Item, StoreError> {
-    let key = keys::application(app.id.as_str());
+/// The attributes of an application item that follow from the record
+/// itself. Its capacity attributes (`active`, `available`) are separate:
+/// only the writes that change them touch them.
+fn application_attributes(app: &Application) -> Result<Vec<(String, Value)>, StoreError> {
     let status = app.status.as_str();
     let order = format!("{}#{}", app.submitted_at, app.id);
-    Ok(item_of(json!({
-        "pk": key.pk,
-        "sk": key.sk,
-        "kind": "application",
-        "status": status,
-        "version": app.version,
-        "gsi1pk": keys::supervisor_partition(app.supervisor().as_str()),
-        "gsi1sk": format!("{status}#{order}"),
-        "gsi2pk": keys::department_partition(app.details.department.as_str()),
-        "gsi2sk": format!("{}{status}#{order}", keys::DEPT_APP_PREFIX),
-        "data": to_value(app)?,
-    })))
+    Ok(vec![
+        ("kind".into(), json!("application")),
+        ("status".into(), json!(status)),
+        ("version".into(), json!(app.version)),
+        (
+            "gsi1pk".into(),
+            json!(keys::supervisor_partition(app.supervisor().as_str())),
+        ),
+        ("gsi1sk".into(), json!(format!("{status}#{order}"))),
+        (
+            "gsi2pk".into(),
+            json!(keys::department_partition(app.details.department.as_str())),
+        ),
+        (
+            "gsi2sk".into(),
+            json!(format!("{}{status}#{order}", keys::DEPT_APP_PREFIX)),
+        ),
+        ("data".into(), to_value(app)?),
+    ])
 }
 
-fn audit_item(app: &Application, entry: &AuditEntry) -> Result<Item, StoreError> {
-    let key = keys::audit(app.id.as_str(), app.version);
-    Ok(item_of(json!({
-        "pk": key.pk,
-        "sk": key.sk,
-        "kind": "audit",
-        "data": to_value(entry)?,
-    })))
+/// An append-only audit entry: written with `attribute_not_exists`, never changed.
+fn audit_write(pk: &str, sequence: &str, entry: &AuditEntry) -> Result<Write, StoreError> {
+    let key = keys::audit(pk, sequence);
+    Ok(Write::Put {
+        item: item_of(json!({
+            "pk": key.pk,
+            "sk": key.sk,
+            "kind": "audit",
+            "data": to_value(entry)?,
+        })),
+        cond: Some(Cond::NotExists),
+    })
+}
+
+fn app_audit(app: &Application, entry: &AuditEntry) -> Result<Write, StoreError> {
+    audit_write(
+        &keys::application(app.id.as_str()).pk,
+        &format!("{:010}", app.version),
+        entry,
+    )
+}
+
+/// The capacity attributes of an application item.
+fn capacity_of(item: &Item) -> Capacity {
+    let default = Capacity::default();
+    Capacity {
+        active: item
+            .get("active")
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(default.active),
+        available: item
+            .get("available")
+            .and_then(Value::as_bool)
+            .unwrap_or(default.available),
+    }
+}
+
+/// The condition that an application's capacity is still what was read.
+fn capacity_unchanged(read: Capacity) -> Cond {
+    Cond::And(vec![
+        Cond::Eq("active".into(), json!(read.active)),
+        Cond::Eq("available".into(), json!(read.available)),
+    ])
 }
 
 fn data_of<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
@@ -128,7 +179,13 @@ impl Store {
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
         let guard = keys::role_guard(app.applicant.as_str(), app.role.as_str());
-        let writes = vec![
+        let key = keys::application(app.id.as_str());
+        let mut item = item_of(json!({"pk": key.pk, "sk": key.sk}));
+        item.extend(application_attributes(app)?);
+        let capacity = Capacity::default();
+        item.insert("active".into(), json!(capacity.active));
+        item.insert("available".into(), json!(capacity.available));
+        let mut writes = vec![
             Write::Put {
                 item: item_of(json!({
                     "pk": guard.pk, "sk": guard.sk, "kind": "role_guard",
@@ -137,23 +194,22 @@ impl Store {
                 cond: Some(Cond::NotExists),
             },
             Write::Put {
-                item: application_item(app)?,
+                item,
                 cond: Some(Cond::NotExists),
             },
-            Write::Put {
-                item: audit_item(app, entry)?,
-                cond: Some(Cond::NotExists),
-            },
+            app_audit(app, entry)?,
         ];
+        writes.extend(listing::writes(None, app, capacity));
         match self.table.write(writes).await {
             Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
             other => other.map_err(StoreError::from),
         }
     }
 
-    /// Replace an application read at `read_version` with its next state,
+    /// Save an application read at `read_version` in its next state,
     /// appending `entry`. Refused with `Changed` if anyone else wrote it in
-    /// between, or if `require_pending` and it is no longer pending.
+    /// between, or if `require_pending` and it is no longer pending. A mentor's
+    /// listing follows in the same transaction.
     pub async fn save_application(
         &self,
         read_version: u64,
@@ -161,21 +217,80 @@ impl Store {
         app: &Application,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let mut conds = vec![Cond::Eq("version".into(), json!(read_version))];
+        // The listing depends on the capacity too: read it, and write only if
+        // it is still what was read.
+        let Some((before, capacity)) = self.application_with_capacity(&app.id).await? else {
+            return Err(StoreError::Changed);
+        };
+        let mut conds = vec![
+            Cond::Eq("version".into(), json!(read_version)),
+            capacity_unchanged(capacity),
+        ];
         if require_pending {
             conds.push(Cond::Eq("status".into(), json!(Status::Pending.as_str())));
         }
-        let writes = vec![
-            Write::Put {
-                item: application_item(app)?,
+        let mut writes = vec![
+            Write::Update {
+                key: keys::application(app.id.as_str()),
+                set: application_attributes(app)?,
+                add: vec![],
+                remove: vec![],
                 cond: Some(Cond::And(conds)),
             },
-            Write::Put {
-                item: audit_item(app, entry)?,
-                cond: Some(Cond::NotExists),
-            },
+            app_audit(app, entry)?,
         ];
+        writes.extend(listing::writes(Some(&before), app, capacity));
         self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// An application and the capacity kept beside it.
+    pub async fn application_with_capacity(
+        &self,
+        id: &ApplicationId,
+    ) -> Result<Option<(Application, Capacity)>, StoreError> {
+        match self.table.get(&keys::application(id.as_str())).await? {
+            Some(item) => {
+                let capacity = capacity_of(&item);
+                Ok(Some((data_of(item)?, capacity)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// A mentor takes new mentees again, or stops for now. Existing
+    /// mentorships are not affected.
+    pub async fn set_availability(
+        &self,
+        app: &Application,
+        read: Capacity,
+        available: bool,
+        entry: &AuditEntry,
+    ) -> Result<Capacity, StoreError> {
+        let after = Capacity { available, ..read };
+        let mut writes = vec![Write::Update {
+            key: keys::application(app.id.as_str()),
+            set: vec![("available".into(), json!(available))],
+            add: vec![],
+            remove: vec![],
+            cond: Some(Cond::And(vec![
+                Cond::Eq("version".into(), json!(app.version)),
+                capacity_unchanged(read),
+            ])),
+        }];
+        // Availability changes do not bump the version: a random suffix
+        // keeps each entry's key its own, ordered after the version's entry.
+        let mut suffix = [0u8; 8];
+        getrandom::fill(&mut suffix)
+            .map_err(|e| StoreError::Corrupt(format!("randomness: {e}")))?;
+        let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+        writes.push(audit_write(
+            &keys::application(app.id.as_str()).pk,
+            &format!("{:010}-{}-{suffix}", app.version, entry.at.as_nanosecond()),
+            entry,
+        )?);
+        writes.extend(listing::writes(Some(app), app, after));
+        self.table.write(writes).await?;
+        Ok(after)
     }
 
     pub async fn application(&self, id: &ApplicationId) -> Result<Option<Application>, StoreError> {

@@ -384,11 +384,20 @@ impl Expressions {
                 let pk = self.name(PK);
                 format!("(attribute_exists({pk}) OR attribute_not_exists({pk}))")
             }
-            Cond::And(conds) => conds
-                .iter()
-                .map(|c| Ok(format!("({})", self.render(c)?)))
-                .collect::<Result<Vec<_>, TableError>>()?
-                .join(" AND "),
+            // AND is associative: nested conjunctions are flattened, and a
+            // part that renders parenthesised already is not wrapped again
+            // (DynamoDB refuses redundant parentheses).
+            Cond::And(conds) => {
+                let mut parts = Vec::new();
+                for c in flatten(conds) {
+                    let rendered = self.render(c)?;
+                    parts.push(match c {
+                        Cond::Lt(..) | Cond::Gt(..) | Cond::And(_) => rendered,
+                        _ => format!("({rendered})"),
+                    });
+                }
+                parts.join(" AND ")
+            }
         })
     }
 
@@ -546,4 +555,16 @@ fn transaction_error(err: SdkError<TransactWriteItemsError, HttpResponse>) -> Ta
     } else {
         TableError::Other(format!("transaction canceled: {}", described()))
     }
+}
+
+/// The leaves of nested conjunctions; an empty `And` (always true) is kept.
+fn flatten(conds: &[Cond]) -> Vec<&Cond> {
+    let mut out = Vec::new();
+    for c in conds {
+        match c {
+            Cond::And(inner) if !inner.is_empty() => out.extend(flatten(inner)),
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -1,0 +1,512 @@
+//! Requests, mentorships, meetings and surveys. Capacity is enforced here,
+//! in the transactions: accepting a request commits only if the request is
+//! still pending and both sides' active counts are still what was read (and
+//! so below two); ending frees both in the same way.
+
+use moments_domain::application::Application;
+use moments_domain::audit::AuditEntry;
+use moments_domain::fields::{EmailAddress, WorkingHours};
+use moments_domain::mentorship::{
+    Capacity, MAX_ACTIVE, Meeting, Mentorship, MentorshipId, MentorshipRequest, RequestId,
+};
+use moments_domain::survey::SurveyResponse;
+use serde_json::{Value, json};
+
+use super::listing::{self, Listing};
+use super::{Store, StoreError, audit_write, capacity_unchanged, data_of, item_of, keys, to_value};
+use crate::table::{Cond, Index, Item, Query, TableError, Write};
+
+/// A mentorship with the totals kept beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentorshipRecord {
+    pub mentorship: Mentorship,
+    pub meeting_count: u32,
+    pub minutes: u32,
+}
+
+/// Both applications a request or mentorship joins, as read, with capacity.
+#[derive(Debug, Clone)]
+pub struct RequestSides {
+    pub mentee: Application,
+    pub mentee_capacity: Capacity,
+    pub mentor: Application,
+    pub mentor_capacity: Capacity,
+}
+
+/// Most requests or mentorships one person's list shows.
+const LIST_LIMIT: usize = 500;
+
+fn request_attributes(r: &MentorshipRequest) -> Result<Vec<(String, Value)>, StoreError> {
+    let order = format!("{}#{}", r.created_at, r.id);
+    Ok(vec![
+        ("kind".into(), json!("request")),
+        ("status".into(), json!(r.status.as_str())),
+        ("gsi1pk".into(), json!(keys::requests_to(r.mentor.as_str()))),
+        ("gsi1sk".into(), json!(order)),
+        (
+            "gsi2pk".into(),
+            json!(keys::requests_from(r.mentee.as_str())),
+        ),
+        ("gsi2sk".into(), json!(order)),
+        ("data".into(), to_value(r)?),
+    ])
+}
+
+fn mentorship_attributes(m: &Mentorship) -> Result<Vec<(String, Value)>, StoreError> {
+    let order = format!("{}#{}", m.started_at, m.id);
+    Ok(vec![
+        ("kind".into(), json!("mentorship")),
+        ("status".into(), json!(m.status.as_str())),
+        ("version".into(), json!(m.version)),
+        (
+            "gsi1pk".into(),
+            json!(keys::mentorships_as_mentee(m.mentee.as_str())),
+        ),
+        ("gsi1sk".into(), json!(order)),
+        (
+            "gsi2pk".into(),
+            json!(keys::mentorships_as_mentor(m.mentor.as_str())),
+        ),
+        ("gsi2sk".into(), json!(order)),
+        ("data".into(), to_value(m)?),
+    ])
+}
+
+fn update(
+    key: crate::table::Key,
+    set: Vec<(String, Value)>,
+    add: Vec<(String, i64)>,
+    cond: Cond,
+) -> Write {
+    Write::Update {
+        key,
+        set,
+        add,
+        remove: vec![],
+        cond: Some(cond),
+    }
+}
+
+fn request_audit(r: &MentorshipRequest, entry: &AuditEntry) -> Result<Write, StoreError> {
+    let sequence = format!("{:020}-{}", entry.at.as_nanosecond(), r.status.as_str());
+    audit_write(&keys::request(r.id.as_str()).pk, &sequence, entry)
+}
+
+fn mentorship_audit(m: &Mentorship, entry: &AuditEntry) -> Result<Write, StoreError> {
+    audit_write(
+        &keys::mentorship(m.id.as_str()).pk,
+        &format!("{:010}", m.version),
+        entry,
+    )
+}
+
+fn record_of(item: Item) -> Result<MentorshipRecord, StoreError> {
+    let count = |name: &str| {
+        item.get(name)
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0)
+    };
+    let meeting_count = count("meeting_count");
+    let minutes = count("minutes");
+    Ok(MentorshipRecord {
+        mentorship: data_of(item)?,
+        meeting_count,
+        minutes,
+    })
+}
+
+/// An application's capacity after adding `delta` active mentorships.
+fn moved(capacity: Capacity, delta: i64) -> Capacity {
+    Capacity {
+        active: u32::try_from(i64::from(capacity.active) + delta).unwrap_or(0),
+        ..capacity
+    }
+}
+
+impl Store {
+    /// Every listed mentor, or those working `hours`, and how many items
+    /// were read to find them.
+    pub async fn listed_mentors(
+        &self,
+        hours: Option<WorkingHours>,
+    ) -> Result<(Vec<Listing>, usize), StoreError> {
+        let all = [
+            WorkingHours::Daytime,
+            WorkingHours::Evening,
+            WorkingHours::Overnight,
+        ];
+        let mut listings = Vec::new();
+        for h in all
+            .into_iter()
+            .filter(|h| hours.is_none_or(|want| want == *h))
+        {
+            let items = self
+                .query_all(
+                    Query::new(Index::Primary, keys::listing_partition(h.id())),
+                    usize::MAX,
+                )
+                .await?;
+            for item in items {
+                listings.push(
+                    serde_json::from_value(Value::Object(item))
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                );
+            }
+        }
+        let read = listings.len();
+        Ok((listings, read))
+    }
+
+    /// Whether the two have a pending request or an active mentorship.
+    pub async fn is_paired(
+        &self,
+        mentee: &EmailAddress,
+        mentor: &EmailAddress,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .table
+            .get(&keys::pair(mentee.as_str(), mentor.as_str()))
+            .await?
+            .is_some())
+    }
+
+    /// Store a new request. `AlreadyExists` when the two are already paired;
+    /// `Changed` when either application changed since the caller checked it
+    /// (re-read and check again).
+    pub async fn create_request(
+        &self,
+        r: &MentorshipRequest,
+        sides: &RequestSides,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let pair = keys::pair(r.mentee.as_str(), r.mentor.as_str());
+        let key = keys::request(r.id.as_str());
+        let mut item = item_of(json!({"pk": key.pk, "sk": key.sk}));
+        item.extend(request_attributes(r)?);
+        let room = |capacity: Capacity, app: &Application| {
+            Cond::And(vec![
+                capacity_unchanged(capacity),
+                Cond::Lt("active".into(), json!(MAX_ACTIVE)),
+                Cond::Eq("version".into(), json!(app.version)),
+            ])
+        };
+        let writes = vec![
+            Write::Put {
+                item: item_of(json!({
+                    "pk": pair.pk, "sk": pair.sk, "kind": "pair",
+                    "request_id": r.id.as_str(),
+                })),
+                cond: Some(Cond::NotExists),
+            },
+            Write::Put {
+                item,
+                cond: Some(Cond::NotExists),
+            },
+            Write::Check {
+                key: keys::application(sides.mentee.id.as_str()),
+                cond: room(sides.mentee_capacity, &sides.mentee),
+            },
+            Write::Check {
+                key: keys::application(sides.mentor.id.as_str()),
+                cond: room(sides.mentor_capacity, &sides.mentor),
+            },
+            request_audit(r, entry)?,
+        ];
+        match self.table.write(writes).await {
+            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
+    }
+
+    pub async fn request(&self, id: &RequestId) -> Result<Option<MentorshipRequest>, StoreError> {
+        match self.table.get(&keys::request(id.as_str())).await? {
+            Some(item) => data_of(item).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Requests to this mentor, newest first.
+    pub async fn requests_to(
+        &self,
+        mentor: &EmailAddress,
+    ) -> Result<Vec<MentorshipRequest>, StoreError> {
+        let q = Query::new(Index::Gsi1, keys::requests_to(mentor.as_str())).backward();
+        self.query_all(q, LIST_LIMIT)
+            .await?
+            .into_iter()
+            .map(data_of)
+            .collect()
+    }
+
+    /// Requests from this mentee, newest first.
+    pub async fn requests_from(
+        &self,
+        mentee: &EmailAddress,
+    ) -> Result<Vec<MentorshipRequest>, StoreError> {
+        let q = Query::new(Index::Gsi2, keys::requests_from(mentee.as_str())).backward();
+        self.query_all(q, LIST_LIMIT)
+            .await?
+            .into_iter()
+            .map(data_of)
+            .collect()
+    }
+
+    /// Accept a request: one transaction moves the request from pending to
+    /// accepted, adds one to each side's active count only if both counts are
+    /// still as read, creates the mentorship, and takes a mentor who is now
+    /// full out of search. `Changed` when anything moved: re-read and decide again.
+    pub async fn accept_request(
+        &self,
+        before: &MentorshipRequest,
+        after: &MentorshipRequest,
+        mentorship: &Mentorship,
+        sides: &RequestSides,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let key = keys::mentorship(mentorship.id.as_str());
+        let mut item =
+            item_of(json!({"pk": key.pk, "sk": key.sk, "meeting_count": 0, "minutes": 0}));
+        item.extend(mentorship_attributes(mentorship)?);
+        let pending = Cond::Eq("status".into(), json!(before.status.as_str()));
+        let mut writes = vec![
+            update(
+                keys::request(before.id.as_str()),
+                request_attributes(after)?,
+                vec![],
+                pending,
+            ),
+            update(
+                keys::application(sides.mentor.id.as_str()),
+                vec![],
+                vec![("active".into(), 1)],
+                Cond::And(vec![
+                    capacity_unchanged(sides.mentor_capacity),
+                    Cond::Lt("active".into(), json!(MAX_ACTIVE)),
+                    Cond::Eq("version".into(), json!(sides.mentor.version)),
+                ]),
+            ),
+            update(
+                keys::application(sides.mentee.id.as_str()),
+                vec![],
+                vec![("active".into(), 1)],
+                Cond::And(vec![
+                    Cond::Eq("active".into(), json!(sides.mentee_capacity.active)),
+                    Cond::Lt("active".into(), json!(MAX_ACTIVE)),
+                ]),
+            ),
+            Write::Put {
+                item,
+                cond: Some(Cond::NotExists),
+            },
+            update(
+                keys::pair(before.mentee.as_str(), before.mentor.as_str()),
+                vec![("mentorship_id".into(), json!(mentorship.id.as_str()))],
+                vec![],
+                Cond::Eq("request_id".into(), json!(before.id.as_str())),
+            ),
+            request_audit(after, entry)?,
+            mentorship_audit(mentorship, entry)?,
+        ];
+        writes.extend(listing::writes(
+            Some(&sides.mentor),
+            &sides.mentor,
+            moved(sides.mentor_capacity, 1),
+        ));
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// Decline, withdraw or close a pending request; the pair may ask again later.
+    pub async fn answer_request(
+        &self,
+        before: &MentorshipRequest,
+        after: &MentorshipRequest,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let writes = vec![
+            update(
+                keys::request(before.id.as_str()),
+                request_attributes(after)?,
+                vec![],
+                Cond::Eq("status".into(), json!(before.status.as_str())),
+            ),
+            Write::Delete {
+                key: keys::pair(before.mentee.as_str(), before.mentor.as_str()),
+                cond: Some(Cond::Eq("request_id".into(), json!(before.id.as_str()))),
+            },
+            request_audit(after, entry)?,
+        ];
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    pub async fn mentorship(
+        &self,
+        id: &MentorshipId,
+    ) -> Result<Option<MentorshipRecord>, StoreError> {
+        match self.table.get(&keys::mentorship(id.as_str())).await? {
+            Some(item) => record_of(item).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A person's mentorships in both roles, newest first.
+    pub async fn mentorships_of(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Vec<MentorshipRecord>, StoreError> {
+        let mut out = Vec::new();
+        for q in [
+            Query::new(Index::Gsi1, keys::mentorships_as_mentee(email.as_str())),
+            Query::new(Index::Gsi2, keys::mentorships_as_mentor(email.as_str())),
+        ] {
+            for item in self.query_all(q, LIST_LIMIT).await? {
+                out.push(record_of(item)?);
+            }
+        }
+        out.sort_by_key(|r| std::cmp::Reverse(r.mentorship.started_at));
+        Ok(out)
+    }
+
+    /// Save an active mentorship read at `read_version` in its next state.
+    pub async fn save_mentorship(
+        &self,
+        read_version: u64,
+        m: &Mentorship,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let writes = vec![
+            update(
+                keys::mentorship(m.id.as_str()),
+                mentorship_attributes(m)?,
+                vec![],
+                Cond::Eq("version".into(), json!(read_version)),
+            ),
+            mentorship_audit(m, entry)?,
+        ];
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// Log a meeting of an active mentorship and add it to the pair's totals.
+    pub async fn log_meeting(&self, m: &Mentorship, meeting: &Meeting) -> Result<(), StoreError> {
+        let key = keys::meeting(
+            m.id.as_str(),
+            &meeting.date.to_string(),
+            meeting.id.as_str(),
+        );
+        let item = item_of(json!({
+            "pk": key.pk, "sk": key.sk, "kind": "meeting",
+            "data": to_value(meeting)?,
+        }));
+        let writes = vec![
+            Write::Put {
+                item,
+                cond: Some(Cond::NotExists),
+            },
+            update(
+                keys::mentorship(m.id.as_str()),
+                vec![],
+                vec![
+                    ("meeting_count".into(), 1),
+                    ("minutes".into(), i64::from(meeting.minutes)),
+                ],
+                Cond::Eq("status".into(), json!("active")),
+            ),
+        ];
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// A mentorship's meetings, oldest first.
+    pub async fn meetings_of(&self, id: &MentorshipId) -> Result<Vec<Meeting>, StoreError> {
+        let q = Query::new(Index::Primary, keys::mentorship(id.as_str()).pk)
+            .prefix(keys::MEETING_PREFIX);
+        self.query_all(q, 10_000)
+            .await?
+            .into_iter()
+            .map(data_of)
+            .collect()
+    }
+
+    /// End a mentorship: it stops being active and both sides get the room
+    /// back, in one transaction; a mentor with room again is listed again.
+    pub async fn end_mentorship(
+        &self,
+        before: &Mentorship,
+        after: &Mentorship,
+        sides: &RequestSides,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![
+            update(
+                keys::mentorship(before.id.as_str()),
+                mentorship_attributes(after)?,
+                vec![],
+                Cond::And(vec![
+                    Cond::Eq("version".into(), json!(before.version)),
+                    Cond::Eq("status".into(), json!("active")),
+                ]),
+            ),
+            update(
+                keys::application(sides.mentor.id.as_str()),
+                vec![],
+                vec![("active".into(), -1)],
+                Cond::And(vec![
+                    capacity_unchanged(sides.mentor_capacity),
+                    Cond::Eq("version".into(), json!(sides.mentor.version)),
+                ]),
+            ),
+            update(
+                keys::application(sides.mentee.id.as_str()),
+                vec![],
+                vec![("active".into(), -1)],
+                Cond::Eq("active".into(), json!(sides.mentee_capacity.active)),
+            ),
+            Write::Delete {
+                key: keys::pair(before.mentee.as_str(), before.mentor.as_str()),
+                cond: Some(Cond::Eq("mentorship_id".into(), json!(before.id.as_str()))),
+            },
+            mentorship_audit(after, entry)?,
+        ];
+        writes.extend(listing::writes(
+            Some(&sides.mentor),
+            &sides.mentor,
+            moved(sides.mentor_capacity, -1),
+        ));
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// Record a survey answer; `AlreadyExists` if this person answered for
+    /// this mentorship before.
+    pub async fn save_survey(&self, response: &SurveyResponse) -> Result<(), StoreError> {
+        let key = keys::survey(response.mentorship.as_str(), response.respondent.as_str());
+        let item = item_of(json!({
+            "pk": key.pk, "sk": key.sk, "kind": "survey",
+            "data": to_value(response)?,
+        }));
+        match self
+            .table
+            .write(vec![Write::Put {
+                item,
+                cond: Some(Cond::NotExists),
+            }])
+            .await
+        {
+            Err(TableError::ConditionFailed { .. }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
+    }
+
+    pub async fn survey_of(
+        &self,
+        mentorship: &MentorshipId,
+        email: &EmailAddress,
+    ) -> Result<Option<SurveyResponse>, StoreError> {
+        match self
+            .table
+            .get(&keys::survey(mentorship.as_str(), email.as_str()))
+            .await?
+        {
+            Some(item) => data_of(item).map(Some),
+            None => Ok(None),
+        }
+    }
+}

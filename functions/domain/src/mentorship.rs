@@ -1,0 +1,571 @@
+//! Requests and mentorships: "Select as Mentor", the mentor's answer, the
+//! capacity of two on each side, the agreement, the meeting log, the end.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::application::{Application, ApplicationId, Role, Status};
+use crate::fields::{EmailAddress, LongText, Note};
+use crate::ids::hex_id;
+
+/// Most active mentorships a mentee, or a mentor, can have at once.
+pub const MAX_ACTIVE: u32 = 2;
+
+hex_id!(
+    /// A "Select as Mentor" request.
+    RequestId,
+    "request"
+);
+hex_id!(
+    /// A mentorship.
+    MentorshipId,
+    "mentorship"
+);
+hex_id!(
+    /// A logged meeting.
+    MeetingId,
+    "meeting"
+);
+
+/// What sits beside an application in the store: how many active
+/// mentorships it has, and (mentors) whether it takes new mentees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capacity {
+    pub active: u32,
+    pub available: bool,
+}
+
+impl Default for Capacity {
+    fn default() -> Self {
+        Capacity {
+            active: 0,
+            available: true,
+        }
+    }
+}
+
+impl Capacity {
+    pub fn has_room(self) -> bool {
+        self.active < MAX_ACTIVE
+    }
+}
+
+/// Listed mentors are the ones mentees can find and be suggested: approved,
+/// available, and with room for another mentee.
+pub fn is_listed(app: &Application, capacity: Capacity) -> bool {
+    app.role == Role::Mentor
+        && app.status == Status::Approved
+        && capacity.available
+        && capacity.has_room()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestStatus {
+    Pending,
+    Accepted,
+    Declined,
+    Withdrawn,
+    /// Closed by the program: one side reached two mentorships.
+    Closed,
+}
+
+impl RequestStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "pending",
+            RequestStatus::Accepted => "accepted",
+            RequestStatus::Declined => "declined",
+            RequestStatus::Withdrawn => "withdrawn",
+            RequestStatus::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentorshipRequest {
+    pub id: RequestId,
+    pub mentee: EmailAddress,
+    pub mentor: EmailAddress,
+    pub mentee_application: ApplicationId,
+    pub mentor_application: ApplicationId,
+    pub message: Option<Note>,
+    pub status: RequestStatus,
+    /// Why it was declined or closed.
+    pub reason: Option<String>,
+    pub mentorship: Option<MentorshipId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Why "Select as Mentor" was refused. The texts are shown to the mentee.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SelectRefused {
+    #[error("Only mentees whose application has been approved can select a mentor.")]
+    MenteeNotApproved,
+    #[error("You already have two active mentors, the most the program allows at once.")]
+    MenteeFull,
+    #[error("You already have a pending request or an active mentorship with this mentor.")]
+    AlreadyPaired,
+    #[error("You cannot select yourself as your mentor.")]
+    SelfSelect,
+    #[error(
+        "Your supervisor cannot also be your mentor in the program; please choose someone else."
+    )]
+    OwnSupervisor,
+    #[error("This person is not an approved mentor.")]
+    MentorNotApproved,
+    #[error("This mentor is not taking new mentees at the moment.")]
+    MentorUnavailable,
+    #[error("This mentor already has two mentees, the most the program allows at once.")]
+    MentorFull,
+}
+
+/// The two applications a request joins, with their capacities.
+pub struct Sides<'a> {
+    pub mentee: Option<(&'a Application, Capacity)>,
+    pub mentor: (&'a Application, Capacity),
+}
+
+/// Check that `caller` may ask this mentor, without making anything.
+pub fn may_select(
+    caller: &EmailAddress,
+    sides: &Sides<'_>,
+    already_paired: bool,
+) -> Result<(), SelectRefused> {
+    let (mentor, mentor_capacity) = sides.mentor;
+    if mentor.role != Role::Mentor || mentor.status != Status::Approved {
+        return Err(SelectRefused::MentorNotApproved);
+    }
+    if &mentor.applicant == caller {
+        return Err(SelectRefused::SelfSelect);
+    }
+    let Some((mentee, mentee_capacity)) = sides.mentee else {
+        return Err(SelectRefused::MenteeNotApproved);
+    };
+    if mentee.role != Role::Mentee
+        || mentee.status != Status::Approved
+        || &mentee.applicant != caller
+    {
+        return Err(SelectRefused::MenteeNotApproved);
+    }
+    if mentee.supervisor() == &mentor.applicant {
+        return Err(SelectRefused::OwnSupervisor);
+    }
+    if !mentee_capacity.has_room() {
+        return Err(SelectRefused::MenteeFull);
+    }
+    if already_paired {
+        return Err(SelectRefused::AlreadyPaired);
+    }
+    if !mentor_capacity.has_room() {
+        return Err(SelectRefused::MentorFull);
+    }
+    if !mentor_capacity.available {
+        return Err(SelectRefused::MentorUnavailable);
+    }
+    Ok(())
+}
+
+/// "Select as Mentor": a pending request from the caller's approved mentee
+/// application to an approved, available mentor with room.
+pub fn select(
+    caller: &EmailAddress,
+    sides: &Sides<'_>,
+    already_paired: bool,
+    id: RequestId,
+    message: Option<Note>,
+    now: Timestamp,
+) -> Result<MentorshipRequest, SelectRefused> {
+    may_select(caller, sides, already_paired)?;
+    let (mentor, _) = sides.mentor;
+    let (mentee, _) = sides.mentee.ok_or(SelectRefused::MenteeNotApproved)?;
+    Ok(MentorshipRequest {
+        id,
+        mentee: mentee.applicant.clone(),
+        mentor: mentor.applicant.clone(),
+        mentee_application: mentee.id.clone(),
+        mentor_application: mentor.id.clone(),
+        message,
+        status: RequestStatus::Pending,
+        reason: None,
+        mentorship: None,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// Why an answer to a request was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RespondRefused {
+    #[error("Only the mentor who was asked can answer this request.")]
+    NotTheMentor,
+    #[error("Only the mentee who sent this request can withdraw it.")]
+    NotTheMentee,
+    #[error("This request is no longer pending: it was {0}.")]
+    NotPending(&'static str),
+    #[error("You already have two active mentees, the most the program allows at once.")]
+    MentorFull,
+    #[error("This mentee already has two active mentors, the most the program allows at once.")]
+    MenteeFull,
+}
+
+pub const CLOSED_MENTOR_FULL: &str =
+    "The mentor now has two mentees, the most the program allows at once.";
+pub const CLOSED_MENTEE_FULL: &str =
+    "You now have two mentors, the most the program allows at once.";
+
+impl MentorshipRequest {
+    fn pending(&self) -> Result<(), RespondRefused> {
+        match self.status {
+            RequestStatus::Pending => Ok(()),
+            other => Err(RespondRefused::NotPending(other.as_str())),
+        }
+    }
+
+    fn with(
+        &self,
+        status: RequestStatus,
+        reason: Option<String>,
+        now: Timestamp,
+    ) -> MentorshipRequest {
+        MentorshipRequest {
+            status,
+            reason,
+            updated_at: now,
+            ..self.clone()
+        }
+    }
+
+    /// The mentor accepts: the pair is matched if both still have room.
+    pub fn accept(
+        &self,
+        actor: &EmailAddress,
+        mentor: Capacity,
+        mentee: Capacity,
+        id: MentorshipId,
+        now: Timestamp,
+    ) -> Result<(MentorshipRequest, Mentorship), RespondRefused> {
+        if actor != &self.mentor {
+            return Err(RespondRefused::NotTheMentor);
+        }
+        self.pending()?;
+        if !mentor.has_room() {
+            return Err(RespondRefused::MentorFull);
+        }
+        if !mentee.has_room() {
+            return Err(RespondRefused::MenteeFull);
+        }
+        let mut accepted = self.with(RequestStatus::Accepted, None, now);
+        accepted.mentorship = Some(id.clone());
+        let mentorship = Mentorship {
+            id,
+            request: self.id.clone(),
+            mentee: self.mentee.clone(),
+            mentor: self.mentor.clone(),
+            mentee_application: self.mentee_application.clone(),
+            mentor_application: self.mentor_application.clone(),
+            status: MentorshipStatus::Active,
+            started_at: now,
+            ended: None,
+            agreement: None,
+            version: 1,
+        };
+        Ok((accepted, mentorship))
+    }
+
+    pub fn decline(
+        &self,
+        actor: &EmailAddress,
+        reason: Option<Note>,
+        now: Timestamp,
+    ) -> Result<MentorshipRequest, RespondRefused> {
+        if actor != &self.mentor {
+            return Err(RespondRefused::NotTheMentor);
+        }
+        self.pending()?;
+        Ok(self.with(RequestStatus::Declined, reason.map(String::from), now))
+    }
+
+    pub fn withdraw(
+        &self,
+        actor: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<MentorshipRequest, RespondRefused> {
+        if actor != &self.mentee {
+            return Err(RespondRefused::NotTheMentee);
+        }
+        self.pending()?;
+        Ok(self.with(RequestStatus::Withdrawn, None, now))
+    }
+
+    /// The program closes a pending request one side no longer has room for.
+    pub fn close(&self, reason: &str, now: Timestamp) -> Result<MentorshipRequest, RespondRefused> {
+        self.pending()?;
+        Ok(self.with(RequestStatus::Closed, Some(reason.to_string()), now))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MentorshipStatus {
+    Active,
+    Completed,
+    Discontinued,
+}
+
+impl MentorshipStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentorshipStatus::Active => "active",
+            MentorshipStatus::Completed => "completed",
+            MentorshipStatus::Discontinued => "discontinued",
+        }
+    }
+    pub fn parse_outcome(raw: &str) -> Result<MentorshipStatus, String> {
+        match raw.trim() {
+            "completed" => Ok(MentorshipStatus::Completed),
+            "discontinued" => Ok(MentorshipStatus::Discontinued),
+            _ => Err("Choose completed or discontinued.".into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ending {
+    pub at: Timestamp,
+    pub by: EmailAddress,
+    pub reason: LongText,
+}
+
+/// The optional agreement a pair writes together. Saving it confirms it for
+/// the one who saved; the other confirms the same version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub goals: LongText,
+    pub steps: Option<LongText>,
+    pub schedule: Option<LongText>,
+    pub end_date: Option<Date>,
+    pub off_limits: Option<LongText>,
+    pub version: u32,
+    pub confirmed_by_mentee: bool,
+    pub confirmed_by_mentor: bool,
+    pub updated_by: EmailAddress,
+    pub updated_at: Timestamp,
+}
+
+/// What a person writes in the agreement form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementDraft {
+    pub goals: LongText,
+    pub steps: Option<LongText>,
+    pub schedule: Option<LongText>,
+    pub end_date: Option<Date>,
+    pub off_limits: Option<LongText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mentorship {
+    pub id: MentorshipId,
+    pub request: RequestId,
+    pub mentee: EmailAddress,
+    pub mentor: EmailAddress,
+    pub mentee_application: ApplicationId,
+    pub mentor_application: ApplicationId,
+    pub status: MentorshipStatus,
+    pub started_at: Timestamp,
+    pub ended: Option<Ending>,
+    pub agreement: Option<Agreement>,
+    /// Bumped by every change, for conditional writes.
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MentorshipRefused {
+    #[error("Only the mentee and the mentor of this mentorship can do that.")]
+    NotInIt,
+    #[error("This mentorship has ended; it can no longer be changed.")]
+    Ended,
+    #[error("There is no agreement to confirm yet.")]
+    NoAgreement,
+    #[error("The agreement changed since you read it; read the new version before confirming.")]
+    AgreementChanged,
+}
+
+/// Longest meeting that can be logged at once: a working day.
+pub const MAX_MEETING_MINUTES: u32 = 8 * 60;
+
+/// What a person enters to log a meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingDraft {
+    pub date: Date,
+    pub minutes: u32,
+    pub topic: Option<Note>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub id: MeetingId,
+    pub date: Date,
+    pub minutes: u32,
+    pub topic: Option<Note>,
+    pub logged_by: EmailAddress,
+    pub logged_at: Timestamp,
+}
+
+impl Mentorship {
+    pub fn role_of(&self, email: &EmailAddress) -> Option<Role> {
+        if email == &self.mentee {
+            Some(Role::Mentee)
+        } else if email == &self.mentor {
+            Some(Role::Mentor)
+        } else {
+            None
+        }
+    }
+
+    pub fn partner_of(&self, email: &EmailAddress) -> Option<&EmailAddress> {
+        match self.role_of(email)? {
+            Role::Mentee => Some(&self.mentor),
+            Role::Mentor => Some(&self.mentee),
+        }
+    }
+
+    fn active_member(&self, actor: &EmailAddress) -> Result<Role, MentorshipRefused> {
+        let role = self.role_of(actor).ok_or(MentorshipRefused::NotInIt)?;
+        if self.status != MentorshipStatus::Active {
+            return Err(MentorshipRefused::Ended);
+        }
+        Ok(role)
+    }
+
+    pub fn set_agreement(
+        &self,
+        actor: &EmailAddress,
+        draft: AgreementDraft,
+        now: Timestamp,
+    ) -> Result<Mentorship, MentorshipRefused> {
+        let role = self.active_member(actor)?;
+        let version = self.agreement.as_ref().map_or(1, |a| a.version + 1);
+        Ok(Mentorship {
+            agreement: Some(Agreement {
+                goals: draft.goals,
+                steps: draft.steps,
+                schedule: draft.schedule,
+                end_date: draft.end_date,
+                off_limits: draft.off_limits,
+                version,
+                confirmed_by_mentee: role == Role::Mentee,
+                confirmed_by_mentor: role == Role::Mentor,
+                updated_by: actor.clone(),
+                updated_at: now,
+            }),
+            version: self.version + 1,
+            ..self.clone()
+        })
+    }
+
+    pub fn confirm_agreement(
+        &self,
+        actor: &EmailAddress,
+        version: u32,
+    ) -> Result<Mentorship, MentorshipRefused> {
+        let role = self.active_member(actor)?;
+        let mut agreement = self
+            .agreement
+            .clone()
+            .ok_or(MentorshipRefused::NoAgreement)?;
+        if agreement.version != version {
+            return Err(MentorshipRefused::AgreementChanged);
+        }
+        match role {
+            Role::Mentee => agreement.confirmed_by_mentee = true,
+            Role::Mentor => agreement.confirmed_by_mentor = true,
+        }
+        Ok(Mentorship {
+            agreement: Some(agreement),
+            version: self.version + 1,
+            ..self.clone()
+        })
+    }
+
+    /// A meeting to log: only while active, dated between the match and today.
+    pub fn log_meeting(
+        &self,
+        actor: &EmailAddress,
+        id: MeetingId,
+        draft: MeetingDraft,
+        now: Timestamp,
+        today: Date,
+    ) -> Result<Meeting, MeetingRefused> {
+        let MeetingDraft {
+            date,
+            minutes,
+            topic,
+        } = draft;
+        self.active_member(actor)
+            .map_err(MeetingRefused::Mentorship)?;
+        let matched_on = jiff::tz::TimeZone::UTC.to_datetime(self.started_at).date();
+        if date > today {
+            return Err(MeetingRefused::Date(
+                "Log meetings once they have happened; this date is in the future.".into(),
+            ));
+        }
+        // A day's grace: the match time is in UTC, the person's calendar may not be.
+        if date < matched_on.yesterday().unwrap_or(matched_on) {
+            return Err(MeetingRefused::Date(
+                "This date is before you were matched.".into(),
+            ));
+        }
+        if minutes == 0 || minutes > MAX_MEETING_MINUTES {
+            return Err(MeetingRefused::Minutes(format!(
+                "Enter the meeting's length in minutes, from 1 to {MAX_MEETING_MINUTES}."
+            )));
+        }
+        Ok(Meeting {
+            id,
+            date,
+            minutes,
+            topic,
+            logged_by: actor.clone(),
+            logged_at: now,
+        })
+    }
+
+    /// Either side ends the mentorship, completed or discontinued.
+    pub fn end(
+        &self,
+        actor: &EmailAddress,
+        outcome: MentorshipStatus,
+        reason: LongText,
+        now: Timestamp,
+    ) -> Result<Mentorship, MentorshipRefused> {
+        self.active_member(actor)?;
+        let status = if outcome == MentorshipStatus::Active {
+            MentorshipStatus::Completed
+        } else {
+            outcome
+        };
+        Ok(Mentorship {
+            status,
+            ended: Some(Ending {
+                at: now,
+                by: actor.clone(),
+                reason,
+            }),
+            version: self.version + 1,
+            ..self.clone()
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MeetingRefused {
+    #[error(transparent)]
+    Mentorship(MentorshipRefused),
+    #[error("{0}")]
+    Date(String),
+    #[error("{0}")]
+    Minutes(String),
+}

@@ -1,0 +1,434 @@
+//! "Select as Mentor" requests: sending, reading, accepting, declining,
+//! withdrawing; closing the ones a new match leaves without room.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use moments_adapters::http::views::{self, ApplicationView};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
+use moments_adapters::store::StoreError;
+use moments_domain::application::{Application, ApplicationId, FormReader, Role};
+use moments_domain::audit::Action;
+use moments_domain::fields::{EmailAddress, Note};
+use moments_domain::mentorship::{
+    CLOSED_MENTEE_FULL, CLOSED_MENTOR_FULL, MAX_ACTIVE, MentorshipId, MentorshipRequest, RequestId,
+    RequestStatus, RespondRefused, SelectRefused, Sides, select,
+};
+use moments_domain::notify::{self, Who};
+use serde_json::{Value, json};
+
+use crate::{ATTEMPTS, busy, entry, own, sides};
+
+fn refused(e: SelectRefused) -> ApiError {
+    ApiError::Conflict(e.to_string())
+}
+
+fn answer_refused(e: RespondRefused) -> ApiError {
+    match e {
+        RespondRefused::NotTheMentor | RespondRefused::NotTheMentee => {
+            ApiError::Forbidden(e.to_string())
+        }
+        _ => ApiError::Conflict(e.to_string()),
+    }
+}
+
+/// Applications by id, each read once, for showing requests.
+struct Apps<'a> {
+    deps: &'a Deps,
+    seen: HashMap<ApplicationId, Application>,
+}
+
+impl<'a> Apps<'a> {
+    fn new(deps: &'a Deps) -> Self {
+        Apps {
+            deps,
+            seen: HashMap::new(),
+        }
+    }
+    async fn get(&mut self, id: &ApplicationId) -> Result<Application, ApiError> {
+        if let Some(app) = self.seen.get(id) {
+            return Ok(app.clone());
+        }
+        let app = self.deps.store.application(id).await?.ok_or_else(|| {
+            ApiError::Internal(format!("application {id} referred to but missing").into())
+        })?;
+        self.seen.insert(id.clone(), app.clone());
+        Ok(app)
+    }
+    async fn view(&mut self, r: &MentorshipRequest) -> Result<Value, ApiError> {
+        let mentee = self.get(&r.mentee_application).await?;
+        let mentor = self.get(&r.mentor_application).await?;
+        Ok(views::request(r, &mentee, &mentor))
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let mut form = FormReader::new(&body);
+    let mentor_id = form.parsed("mentor", |s| {
+        ApplicationId::parse(s.trim()).map_err(|_| "Choose a mentor from the search.".to_string())
+    });
+    let message = form.optional("message", Note::parse);
+    let mentor_id = form.finish(mentor_id).map_err(ApiError::Invalid)?;
+
+    for _ in 0..ATTEMPTS {
+        let (mentor, mentor_capacity) = deps
+            .store
+            .application_with_capacity(&mentor_id)
+            .await?
+            .ok_or(ApiError::NotFound("mentor"))?;
+        if mentor.role != Role::Mentor {
+            return Err(ApiError::NotFound("mentor"));
+        }
+        let mine = own(&deps, &actor.email, Role::Mentee).await?;
+        let paired = deps
+            .store
+            .is_paired(&actor.email, &mentor.applicant)
+            .await?;
+        let sides = Sides {
+            mentee: mine.as_ref().map(|(a, c)| (a, *c)),
+            mentor: (&mentor, mentor_capacity),
+        };
+        let id = RequestId::from_random(random_bytes()?);
+        let request = select(
+            &actor.email,
+            &sides,
+            paired,
+            id,
+            message.clone(),
+            deps.now(),
+        )
+        .map_err(refused)?;
+        let Some((mentee, mentee_capacity)) = mine else {
+            return Err(refused(SelectRefused::MenteeNotApproved));
+        };
+        let both = moments_adapters::store::RequestSides {
+            mentee: mentee.clone(),
+            mentee_capacity,
+            mentor: mentor.clone(),
+            mentor_capacity,
+        };
+        match deps
+            .store
+            .create_request(
+                &request,
+                &both,
+                &entry(&actor.email, request.created_at, Action::RequestSent),
+            )
+            .await
+        {
+            Ok(()) => {
+                deps.notify(notify::request_received(
+                    &Who::of(&mentor),
+                    &mentee,
+                    request.id.as_str(),
+                    request.message.as_ref().map(|m| m.as_str()),
+                    &deps.config.base_url,
+                ))
+                .await;
+                return Ok((
+                    StatusCode::CREATED,
+                    Json(views::request(&request, &mentee, &mentor)),
+                ));
+            }
+            Err(StoreError::AlreadyExists) => return Err(refused(SelectRefused::AlreadyPaired)),
+            Err(StoreError::Changed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(busy())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+) -> Result<Json<Value>, ApiError> {
+    let mut apps = Apps::new(&deps);
+    let mut incoming = Vec::new();
+    for r in deps.store.requests_to(&actor.email).await? {
+        incoming.push(apps.view(&r).await?);
+    }
+    let mut outgoing = Vec::new();
+    for r in deps.store.requests_from(&actor.email).await? {
+        outgoing.push(apps.view(&r).await?);
+    }
+    Ok(Json(json!({"incoming": incoming, "outgoing": outgoing})))
+}
+
+async fn load(deps: &Deps, id: &str) -> Result<MentorshipRequest, ApiError> {
+    let id = RequestId::parse(id).map_err(|_| ApiError::NotFound("request"))?;
+    deps.store
+        .request(&id)
+        .await?
+        .ok_or(ApiError::NotFound("request"))
+}
+
+fn only_the_two(r: &MentorshipRequest, email: &EmailAddress) -> Result<(), ApiError> {
+    if email == &r.mentee || email == &r.mentor {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "Only the mentee and the mentor of this request can see it.".into(),
+        ))
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn read(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let r = load(&deps, &id).await?;
+    only_the_two(&r, &actor.email)?;
+    let mut apps = Apps::new(&deps);
+    let mut view = apps.view(&r).await?;
+    if actor.email == r.mentor {
+        let mentee = apps.get(&r.mentee_application).await?;
+        view["mentee_application"] = json!(ApplicationView::of(&mentee, &actor));
+    }
+    Ok(Json(view))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn accept(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    for _ in 0..ATTEMPTS {
+        let before = load(&deps, &id).await?;
+        only_the_two(&before, &actor.email)?;
+        let both = sides(
+            &deps,
+            &before.mentee_application,
+            &before.mentor_application,
+        )
+        .await?;
+        let mentorship_id = MentorshipId::from_random(random_bytes()?);
+        let (after, mentorship) = before
+            .accept(
+                &actor.email,
+                both.mentor_capacity,
+                both.mentee_capacity,
+                mentorship_id,
+                deps.now(),
+            )
+            .map_err(answer_refused)?;
+        match deps
+            .store
+            .accept_request(
+                &before,
+                &after,
+                &mentorship,
+                &both,
+                &entry(&actor.email, after.updated_at, Action::RequestAccepted),
+            )
+            .await
+        {
+            Ok(()) => {
+                let (mentee, mentor) = (&both.mentee, &both.mentor);
+                let link = mentorship.id.as_str();
+                let base = &deps.config.base_url;
+                let phone =
+                    |a: &Application| a.details.phone.as_ref().map(|p| p.as_str().to_string());
+                deps.notify(notify::matched(
+                    &Who::of(mentee),
+                    &Who::of(mentor),
+                    phone(mentor).as_deref(),
+                    true,
+                    link,
+                    base,
+                ))
+                .await;
+                deps.notify(notify::matched(
+                    &Who::of(mentor),
+                    &Who::of(mentee),
+                    phone(mentee).as_deref(),
+                    false,
+                    link,
+                    base,
+                ))
+                .await;
+                if both.mentor_capacity.active + 1 >= MAX_ACTIVE {
+                    close_pending(
+                        &deps,
+                        deps.store.requests_to(&mentor.applicant).await?,
+                        CLOSED_MENTOR_FULL,
+                    )
+                    .await?;
+                }
+                if both.mentee_capacity.active + 1 >= MAX_ACTIVE {
+                    close_pending(
+                        &deps,
+                        deps.store.requests_from(&mentee.applicant).await?,
+                        CLOSED_MENTEE_FULL,
+                    )
+                    .await?;
+                }
+                let request = views::request(&after, mentee, mentor);
+                let record = moments_adapters::store::MentorshipRecord {
+                    mentorship,
+                    meeting_count: 0,
+                    minutes: 0,
+                };
+                return Ok(Json(json!({
+                    "request": request,
+                    "mentorship": views::mentorship(&record, &actor.email, mentee, mentor),
+                })));
+            }
+            Err(StoreError::Changed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(busy())
+}
+
+/// Close the still-pending requests of someone who has just reached two
+/// mentorships, telling the other side. One that changed meanwhile is left
+/// as it is: it was answered.
+async fn close_pending(
+    deps: &Deps,
+    requests: Vec<MentorshipRequest>,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let mut apps = Apps::new(deps);
+    for before in requests
+        .into_iter()
+        .filter(|r| r.status == RequestStatus::Pending)
+    {
+        let Ok(after) = before.close(reason, deps.now()) else {
+            continue;
+        };
+        let system = if reason == CLOSED_MENTOR_FULL {
+            &before.mentor
+        } else {
+            &before.mentee
+        };
+        match deps
+            .store
+            .answer_request(
+                &before,
+                &after,
+                &entry(system, after.updated_at, Action::RequestClosed),
+            )
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Changed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+        let mentee = apps.get(&before.mentee_application).await?;
+        let mentor = apps.get(&before.mentor_application).await?;
+        let message = if reason == CLOSED_MENTOR_FULL {
+            notify::request_not_accepted(
+                &Who::of(&mentee),
+                &mentor.details.full_name(),
+                Some(reason),
+                true,
+                &deps.config.base_url,
+            )
+        } else {
+            notify::request_withdrawn(
+                &Who::of(&mentor),
+                &mentee.details.full_name(),
+                &deps.config.base_url,
+            )
+        };
+        deps.notify(message).await;
+    }
+    Ok(())
+}
+
+/// Decline or withdraw: the common path of an answer that ends a request.
+async fn answer(
+    deps: &Deps,
+    actor: &EmailAddress,
+    id: &str,
+    decide: impl Fn(&MentorshipRequest) -> Result<MentorshipRequest, RespondRefused>,
+    action: Action,
+) -> Result<(MentorshipRequest, Application, Application), ApiError> {
+    for _ in 0..ATTEMPTS {
+        let before = load(deps, id).await?;
+        only_the_two(&before, actor)?;
+        let after = decide(&before).map_err(answer_refused)?;
+        match deps
+            .store
+            .answer_request(&before, &after, &entry(actor, after.updated_at, action))
+            .await
+        {
+            Ok(()) => {
+                let mut apps = Apps::new(deps);
+                let mentee = apps.get(&after.mentee_application).await?;
+                let mentor = apps.get(&after.mentor_application).await?;
+                return Ok((after, mentee, mentor));
+            }
+            Err(StoreError::Changed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(busy())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn decline(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let mut form = FormReader::new(&body);
+    let reason = form.optional("reason", Note::parse);
+    if !form.errors.is_empty() {
+        return Err(ApiError::Invalid(form.errors));
+    }
+    let now = deps.now();
+    let (after, mentee, mentor) = answer(
+        &deps,
+        &actor.email,
+        &id,
+        |r| r.decline(&actor.email, reason.clone(), now),
+        Action::RequestDeclined,
+    )
+    .await?;
+    deps.notify(notify::request_not_accepted(
+        &Who::of(&mentee),
+        &mentor.details.full_name(),
+        after.reason.as_deref(),
+        false,
+        &deps.config.base_url,
+    ))
+    .await;
+    Ok(Json(views::request(&after, &mentee, &mentor)))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn withdraw(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let now = deps.now();
+    let (after, mentee, mentor) = answer(
+        &deps,
+        &actor.email,
+        &id,
+        |r| r.withdraw(&actor.email, now),
+        Action::RequestWithdrawn,
+    )
+    .await?;
+    deps.notify(notify::request_withdrawn(
+        &Who::of(&mentor),
+        &mentee.details.full_name(),
+        &deps.config.base_url,
+    ))
+    .await;
+    Ok(Json(views::request(&after, &mentee, &mentor)))
+}

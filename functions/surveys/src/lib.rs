@@ -1,0 +1,111 @@
+//! The `surveys` function: the post-mentorship survey, one answer per
+//! person per mentorship, in the mentee or mentor version.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use moments_adapters::http::views;
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody};
+use moments_adapters::store::{MentorshipRecord, StoreError};
+use moments_domain::application::Role;
+use moments_domain::fields::EmailAddress;
+use moments_domain::mentorship::{MentorshipId, MentorshipStatus};
+use moments_domain::survey::{SurveyAnswers, SurveyResponse};
+use serde_json::{Value, json};
+
+pub fn router() -> Router<Deps> {
+    Router::new().route("/api/surveys/{id}", get(read).post(answer))
+}
+
+/// An ended mentorship the caller was part of, and their role in it.
+async fn load(
+    deps: &Deps,
+    actor: &EmailAddress,
+    id: &str,
+) -> Result<(MentorshipRecord, Role), ApiError> {
+    let id = MentorshipId::parse(id).map_err(|_| ApiError::NotFound("mentorship"))?;
+    let record = deps
+        .store
+        .mentorship(&id)
+        .await?
+        .ok_or(ApiError::NotFound("mentorship"))?;
+    let role = record.mentorship.role_of(actor).ok_or_else(|| {
+        ApiError::Forbidden(
+            "Only the mentee and the mentor of this mentorship can answer its survey.".into(),
+        )
+    })?;
+    if record.mentorship.status == MentorshipStatus::Active {
+        return Err(ApiError::Conflict(
+            "The survey opens once the mentorship has ended.".into(),
+        ));
+    }
+    Ok((record, role))
+}
+
+async fn mentorship_view(
+    deps: &Deps,
+    record: &MentorshipRecord,
+    viewer: &EmailAddress,
+) -> Result<Value, ApiError> {
+    let m = &record.mentorship;
+    let missing = || ApiError::Internal("application of a mentorship missing".into());
+    let mentee = deps
+        .store
+        .application(&m.mentee_application)
+        .await?
+        .ok_or_else(missing)?;
+    let mentor = deps
+        .store
+        .application(&m.mentor_application)
+        .await?
+        .ok_or_else(missing)?;
+    Ok(views::mentorship(record, viewer, &mentee, &mentor))
+}
+
+#[tracing::instrument(skip_all)]
+async fn read(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (record, role) = load(&deps, &actor.email, &id).await?;
+    let answered = deps
+        .store
+        .survey_of(&record.mentorship.id, &actor.email)
+        .await?
+        .is_some();
+    Ok(Json(json!({
+        "mentorship": mentorship_view(&deps, &record, &actor.email).await?,
+        "version": role.as_str(),
+        "answered": answered,
+    })))
+}
+
+#[tracing::instrument(skip_all)]
+async fn answer(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (record, role) = load(&deps, &actor.email, &id).await?;
+    let answers = SurveyAnswers::parse(&body).map_err(ApiError::Invalid)?;
+    let response = SurveyResponse {
+        mentorship: record.mentorship.id.clone(),
+        respondent: actor.email.clone(),
+        version: role,
+        answers,
+        submitted_at: deps.now(),
+    };
+    match deps.store.save_survey(&response).await {
+        Ok(()) => Ok((
+            StatusCode::CREATED,
+            Json(json!({"version": role.as_str(), "answered": true})),
+        )),
+        Err(StoreError::AlreadyExists) => Err(ApiError::Conflict(
+            "You have already answered the survey for this mentorship. Thank you!".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
