@@ -11,7 +11,7 @@ use moments_domain::fields::EmailAddress;
 
 mod pairs;
 mod requests;
-mod search;
+pub mod search;
 
 pub fn router() -> Router<Deps> {
     Router::new()

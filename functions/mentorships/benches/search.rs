@@ -1,0 +1,138 @@
+//! Mentor search with 3,000 listed mentors in the embedded store: latency
+//! of the search handler (store Query, filtering, fit ranking, JSON page)
+//! and items read per search. Run: `cargo bench -p moments-mentorships --bench search`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Query, State};
+use jiff::Timestamp;
+use moments_adapters::config::ProgramConfig;
+use moments_adapters::http::{Caller, Deps};
+use moments_adapters::mail::outbox::Outbox;
+use moments_adapters::store::Store;
+use moments_adapters::table::embedded::EmbeddedTable;
+use moments_domain::access::Actor;
+use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
+use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::catalogue::Catalogue;
+use moments_domain::fields::{EmailAddress, ProgramDomains};
+use moments_mentorships::search::{SearchParams, search};
+use serde_json::json;
+
+const MENTORS: usize = 3_000;
+const RUNS: usize = 40;
+
+/// A small deterministic generator, so every run searches the same data.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+fn details(role: Role, email: &EmailAddress, rng: &mut Lcg) -> Details {
+    let c = Catalogue::get();
+    let skills: Vec<&str> = c.skill_ids().collect();
+    let mut chosen: Vec<&str> = Vec::new();
+    let want = 3 + rng.next(4);
+    while chosen.len() < want {
+        let s = skills[rng.next(skills.len())];
+        if !chosen.contains(&s) {
+            chosen.push(s);
+        }
+    }
+    let hours = ["daytime", "daytime", "daytime", "evening", "overnight"][rng.next(5)];
+    let dept = &c.departments[rng.next(c.departments.len())].id;
+    let n = rng.next(100_000);
+    let body = json!({
+        "first_name": format!("Mentor{n}"), "last_name": format!("Person{}", rng.next(1000)),
+        "department": dept, "job_title": "Program Specialist", "work_location": "Jefferson City",
+        "supervisor_first_name": "Sam", "supervisor_last_name": "Boss", "supervisor_email": "sam.boss@mo.gov",
+        "working_hours": hours, "bio": "Twenty years of state service across three departments. ".repeat(4),
+        "skills": chosen, "goals": "Grow as a leader.",
+        "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
+    });
+    let domains = ProgramDomains::parse("mo.gov").expect("domains");
+    Details::parse(body.as_object().expect("object"), role, email, &domains).expect("valid")
+}
+
+async fn seed(store: &Store, n: usize, role: Role, rng: &mut Lcg) -> Vec<EmailAddress> {
+    let boss = EmailAddress::parse("sam.boss@mo.gov").expect("email");
+    let now = Timestamp::now();
+    let mut out = Vec::new();
+    for i in 0..n {
+        let email = EmailAddress::parse(&format!("{}{i}@mo.gov", role.as_str())).expect("email");
+        let mut id = [0u8; 16];
+        id[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        id[8] = role as u8;
+        let app = Application::submit(ApplicationId::from_random(id), role, email.clone(), details(role, &email, rng), now);
+        let entry = |actor: &EmailAddress, action| AuditEntry { at: now, actor: actor.clone(), action, on_behalf_of: None, note: None };
+        store.create_application(&app, &entry(&email, Action::Submitted)).await.expect("create");
+        let approved = app.decide(&Actor::new(boss.clone()), Outcome::Approved, None, now).expect("decide");
+        store.save_application(app.version, true, &approved, &entry(&boss, Action::Approved)).await.expect("approve");
+        out.push(email);
+    }
+    out
+}
+
+fn params(department: &str, skills: &str, hours: &str, name: &str) -> SearchParams {
+    SearchParams {
+        department: department.into(),
+        skills: skills.into(),
+        hours: hours.into(),
+        name: name.into(),
+        page: String::new(),
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = Arc::new(EmbeddedTable::open(&dir.path().join("bench.redb")).expect("store"));
+    let store = Store::new(table.clone());
+    let mut rng = Lcg(2026);
+    let started = Instant::now();
+    seed(&store, MENTORS, Role::Mentor, &mut rng).await;
+    let mentee = seed(&store, 1, Role::Mentee, &mut rng).await.remove(0);
+    eprintln!("seeded {MENTORS} approved mentors in {:.1?}", started.elapsed());
+
+    let config = ProgramConfig::new("http://127.0.0.1", "mo.gov", "", &"b".repeat(40)).expect("config");
+    let deps = Deps::new(store.clone(), Arc::new(Outbox::new(table)), config);
+    let caller = Caller(Actor::new(mentee));
+
+    let cases = [
+        ("no filter", params("", "", "", "")),
+        ("working hours", params("", "", "evening", "")),
+        ("department", params("revenue", "", "", "")),
+        ("two skills", params("", "leadership,budgeting", "", "")),
+        ("name", params("", "", "", "mentor12")),
+        ("all filters", params("revenue", "leadership,budgeting", "daytime", "mentor")),
+    ];
+    println!("| search ({MENTORS} listed mentors) | median ms | p95 ms | items read | results |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, p) in cases {
+        let hours = if p.hours.is_empty() { None } else { Some(moments_domain::fields::WorkingHours::parse(&p.hours).expect("hours")) };
+        let (_, read) = store.listed_mentors(hours).await.expect("listing");
+        let mut times = Vec::with_capacity(RUNS);
+        let mut total = 0;
+        for _ in 0..RUNS {
+            let q = SearchParams { ..params(&p.department, &p.skills, &p.hours, &p.name) };
+            let t = Instant::now();
+            let answer = search(State(deps.clone()), caller.clone(), Query(q)).await.expect("search");
+            times.push(t.elapsed());
+            total = answer.0["total"].as_u64().unwrap_or(0);
+        }
+        times.sort();
+        println!(
+            "| {name} | {:.2} | {:.2} | {read} | {total} |",
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.95).as_secs_f64() * 1e3,
+        );
+    }
+}
