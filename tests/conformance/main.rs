@@ -6,6 +6,7 @@
 //! sets `MOMENTS_TEST_AWS_ENDPOINT`.
 
 mod mail;
+mod scheduler;
 mod store;
 mod support;
 mod table;

@@ -4,5 +4,6 @@ pub mod config;
 pub mod http;
 pub mod lambda;
 pub mod mail;
+pub mod scheduler;
 pub mod store;
 pub mod table;
