@@ -15,6 +15,12 @@ async fn the_site_and_the_outbox_are_served_on_the_same_port() {
         "/signin/confirm/",
         "/review/",
         "/my/applications/",
+        "/mentors/",
+        "/mentors/profile/?id=01J",
+        "/dashboard/",
+        "/requests/?id=01J",
+        "/mentorships/?id=01J",
+        "/survey/?mentorship=01J",
     ] {
         let r = p.get(page).await;
         assert_eq!(r.status(), StatusCode::OK, "{page}");
@@ -37,4 +43,26 @@ async fn unknown_api_routes_answer_with_a_problem() {
         StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+#[tokio::test]
+async fn demo_data_loads_and_twice_changes_nothing() {
+    use moments_domain::fields::EmailAddress;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = moments_local::LocalConfig {
+        data_dir: dir.path().to_path_buf(),
+        site_dir: moments_local::workspace_root().join("site"),
+        base_url: "http://127.0.0.1:1".into(),
+        domains: "mo.gov".into(),
+        program_admins: "admin@mo.gov".into(),
+        demo: true,
+    };
+    let first = moments_local::build(&config).await.expect("demo loads");
+    let supervisor = EmailAddress::parse(moments_local::demo::SUPERVISOR).expect("email");
+    let queue = first.store.applications_for_supervisor(&supervisor).await.expect("queue");
+    drop(first);
+    let again = moments_local::build(&config).await.expect("demo loads again");
+    let (listed, _) = again.store.listed_mentors(None).await.expect("listing");
+    assert_eq!(again.store.applications_for_supervisor(&supervisor).await.expect("queue").len(), queue.len());
+    assert_eq!(listed.len(), 3, "the three approved demo mentors are searchable");
 }

@@ -1210,6 +1210,13 @@ mod tests {
             "/js/signin-confirm.js",
             "/js/my-applications.js",
             "/js/review.js",
+            "/js/mentoring.js",
+            "/js/mentors.js",
+            "/js/mentor-profile.js",
+            "/js/dashboard.js",
+            "/js/request.js",
+            "/js/mentorship.js",
+            "/js/survey.js",
         ] {
             assert_eq!(
                 site.get(script).map(|s| s.0),
@@ -1343,6 +1350,12 @@ mod tests {
             "/signin/",
             "/my/applications/",
             "/review/",
+            "/mentors/",
+            "/mentors/profile/",
+            "/dashboard/",
+            "/requests/",
+            "/mentorships/",
+            "/survey/",
         ] {
             let text = html(&site, page);
             for tag in ["<input ", "<select ", "<textarea "] {
@@ -1378,6 +1391,277 @@ mod tests {
             ] {
                 assert!(!text.contains(sink), "{path} uses {sink}");
             }
+        }
+    }
+
+    /// The pages of finding a mentor and living a mentorship, and the module each runs.
+    const MENTORING_PAGES: [(&str, &str); 6] = [
+        ("/mentors/", "/js/mentors.js"),
+        ("/mentors/profile/", "/js/mentor-profile.js"),
+        ("/dashboard/", "/js/dashboard.js"),
+        ("/requests/", "/js/request.js"),
+        ("/mentorships/", "/js/mentorship.js"),
+        ("/survey/", "/js/survey.js"),
+    ];
+
+    #[test]
+    fn every_mentoring_page_is_built_and_runs_its_module() {
+        let site = real_site();
+        for (path, script) in MENTORING_PAGES {
+            let page = html(&site, path);
+            assert!(page.starts_with("<!doctype html>"), "{path}");
+            assert!(page.contains("<main id=\"main\""), "{path}");
+            assert!(
+                page.contains(&format!("<script type=\"module\" src=\"{script}\">")),
+                "{path} runs {script}"
+            );
+            // Signed out, each one offers the same way back in.
+            assert!(page.contains("id=\"signin-needed\""), "{path}");
+            assert!(
+                page.contains("id=\"page-status\" role=\"status\""),
+                "{path}"
+            );
+            assert!(page.contains("<noscript>"), "{path}");
+        }
+    }
+
+    #[test]
+    fn header_and_footer_lead_to_find_a_mentor_and_the_dashboard() {
+        let site = real_site();
+        let home = html(&site, "/");
+        let header = home.split("</header>").next().unwrap_or_default();
+        let footer = home.split("<footer").nth(1).unwrap_or_default();
+        for (href, text) in [
+            ("/mentors/", "Find a mentor"),
+            ("/dashboard/", "My dashboard"),
+        ] {
+            let link = format!("<a href=\"{href}\">{text}</a>");
+            assert!(header.contains(&link), "header: {link}");
+            assert!(footer.contains(&link), "footer: {link}");
+        }
+        assert!(footer.contains("<a href=\"/my/applications/\">My applications</a>"));
+        let find = html(&site, "/mentors/");
+        assert!(find.contains("<a href=\"/mentors/\" aria-current=\"page\">Find a mentor</a>"));
+        let dashboard = html(&site, "/dashboard/");
+        assert!(
+            dashboard.contains("<a href=\"/dashboard/\" aria-current=\"page\">My dashboard</a>")
+        );
+    }
+
+    #[test]
+    fn find_a_mentor_is_a_get_form_with_every_filter_of_the_api() {
+        let site = real_site();
+        let catalogue = catalogue();
+        let page = html(&site, "/mentors/");
+        assert!(page.contains("method=\"get\" action=\"/mentors/\""));
+        assert!(page.contains("name=\"name\" type=\"search\""));
+        assert!(page.contains("<option value=\"\">Any department</option>"));
+        for department in &catalogue.departments {
+            let option = format!(
+                "<option value=\"{}\">{}</option>",
+                department.id, department.name
+            );
+            assert!(page.contains(&option), "{}", department.id);
+        }
+        assert!(page.contains("name=\"hours\" value=\"\" checked"));
+        for hours in &catalogue.working_hours {
+            assert!(
+                page.contains(&format!("name=\"hours\" value=\"{}\"", hours.id)),
+                "{}",
+                hours.id
+            );
+        }
+        // Skills: one checkbox each, career skills and soft skills in their own groups.
+        let soft_at = page
+            .find("<legend class=\"skill-filter__legend\">Soft skills</legend>")
+            .unwrap_or_else(|| panic!("no soft skills group"));
+        let career_at = page
+            .find("<legend class=\"skill-filter__legend\">Career skills</legend>")
+            .unwrap_or_else(|| panic!("no career skills group"));
+        for (skills, soft) in [
+            (&catalogue.career_skills, false),
+            (&catalogue.soft_skills, true),
+        ] {
+            for skill in skills {
+                let checkbox = format!(
+                    "type=\"checkbox\" id=\"f-skill-{0}\" name=\"skills\" value=\"{0}\"",
+                    skill.id
+                );
+                let at = page
+                    .find(&checkbox)
+                    .unwrap_or_else(|| panic!("no checkbox for {}", skill.id));
+                assert_eq!(page.matches(&checkbox).count(), 1, "{}", skill.id);
+                assert_eq!(at > soft_at, soft, "{} in the wrong group", skill.id);
+                assert!(at > career_at, "{}", skill.id);
+            }
+        }
+        assert_eq!(
+            page.matches("name=\"skills\"").count(),
+            catalogue.career_skills.len() + catalogue.soft_skills.len()
+        );
+        assert!(page.contains("id=\"results\"") && page.contains("id=\"pager\""));
+    }
+
+    #[test]
+    fn mentoring_forms_carry_the_api_field_names() {
+        let site = real_site();
+        let fields: [(&str, &[&str]); 5] = [
+            ("/mentors/profile/", &["message"]),
+            ("/dashboard/", &["reason", "available"]),
+            ("/requests/", &["reason"]),
+            (
+                "/mentorships/",
+                &[
+                    "goals",
+                    "steps",
+                    "schedule",
+                    "end_date",
+                    "off_limits",
+                    "date",
+                    "minutes",
+                    "topic",
+                    "outcome",
+                    "reason",
+                ],
+            ),
+            (
+                "/survey/",
+                &[
+                    "satisfaction",
+                    "goals_met",
+                    "meetings",
+                    "cadence",
+                    "would_recommend",
+                    "went_well",
+                    "improve",
+                    "platform_feedback",
+                ],
+            ),
+        ];
+        for (path, names) in fields {
+            let page = html(&site, path);
+            for name in names {
+                assert!(page.contains(&format!("name=\"{name}\"")), "{path}: {name}");
+                assert!(
+                    page.contains(&format!("data-field=\"{name}\"")),
+                    "{path}: {name} has no place for its error"
+                );
+            }
+            assert!(page.contains("class=\"error-summary\""), "{path}");
+        }
+        let profile = html(&site, "/mentors/profile/");
+        assert!(profile.contains(">Select as Mentor</button>"));
+        let mentorship = html(&site, "/mentorships/");
+        for value in ["completed", "discontinued"] {
+            assert!(mentorship.contains(&format!("name=\"outcome\" value=\"{value}\"")));
+        }
+        assert!(mentorship.contains("id=\"f-end_date\" name=\"end_date\" type=\"date\""));
+        assert!(mentorship.contains("id=\"f-date\" name=\"date\" type=\"date\""));
+        assert!(mentorship.contains("inputmode=\"numeric\""));
+        let survey = html(&site, "/survey/");
+        for value in 1..=5 {
+            assert!(survey.contains(&format!("name=\"satisfaction\" value=\"{value}\"")));
+        }
+        for value in ["yes", "partly", "no"] {
+            assert!(survey.contains(&format!("name=\"goals_met\" value=\"{value}\"")));
+        }
+        for value in [
+            "weekly",
+            "every-two-weeks",
+            "monthly",
+            "less-often",
+            "irregular",
+        ] {
+            assert!(survey.contains(&format!("name=\"cadence\" value=\"{value}\"")));
+        }
+        for value in ["true", "false"] {
+            assert!(survey.contains(&format!("name=\"would_recommend\" value=\"{value}\"")));
+        }
+    }
+
+    #[test]
+    fn the_mentorship_page_prints_the_agreement_and_explains_training_credit() {
+        let site = real_site();
+        let page = html(&site, "/mentorships/");
+        assert!(page.contains("id=\"print-agreement\""));
+        assert!(page.contains("class=\"print-only signatures\""));
+        for step in [
+            "ESS portal",
+            "“My Information”",
+            "“My Development”",
+            "“View Training Log”",
+            "“Add Training”",
+            "“Mentorship Meeting”",
+        ] {
+            assert!(page.contains(step), "training credit step {step}");
+        }
+        // The program's best practice is on the page, not only in its script.
+        assert!(page.contains("about an hour each month") && page.contains("travel or overtime"));
+        let css = site
+            .get("/main.css")
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        assert!(css.contains("@media print"));
+        assert!(css.contains(".printing-agreement .print-section:not(.print-agreement)"));
+    }
+
+    /// The scripts a page loads: its module and, transitively, what it imports.
+    fn scripts_of(site: &Site, page: &str) -> Vec<String> {
+        let mut found: Vec<String> = page
+            .split("<script type=\"module\" src=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_string)
+            .collect();
+        let mut i = 0;
+        while i < found.len() {
+            let text = site
+                .get(&found[i])
+                .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_else(|| panic!("missing script {}", found[i]));
+            let dir = found[i]
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or_default()
+                .to_string();
+            for rest in text.split("from \"./").skip(1) {
+                let name = rest.split('"').next().unwrap_or_default();
+                let path = format!("{dir}/{name}");
+                if !found.contains(&path) {
+                    found.push(path);
+                }
+            }
+            i += 1;
+        }
+        found
+    }
+
+    #[test]
+    fn every_page_weighs_at_most_100_kb_with_its_css_and_scripts() {
+        let site = real_site();
+        let size = |path: &str| site.get(path).map_or(0, |(_, b)| b.len());
+        let css = size("/main.css");
+        for path in site.paths().filter(|p| p.ends_with(".html")) {
+            let page = html(&site, path);
+            let scripts = scripts_of(&site, &page);
+            let total = page.len() + css + scripts.iter().map(|s| size(s)).sum::<usize>();
+            assert!(
+                total <= 100 * 1024,
+                "{path} weighs {total} bytes with {scripts:?}"
+            );
+        }
+        // The mentorship page pulls in the most; make sure its imports were followed.
+        let scripts = scripts_of(&site, &html(&site, "/mentorships/"));
+        for script in [
+            "/js/mentorship.js",
+            "/js/api.js",
+            "/js/ui.js",
+            "/js/mentoring.js",
+        ] {
+            assert!(
+                scripts.iter().any(|s| s == script),
+                "{script} in {scripts:?}"
+            );
         }
     }
 

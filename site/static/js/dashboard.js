@@ -1,0 +1,297 @@
+// /dashboard/: the signed-in person's applications, mentorships, requests
+// (to them as a mentor, from them as a mentee) and availability as a mentor.
+// Calls GET /api/me, /api/applications, /api/requests, /api/mentorships;
+// POST /api/requests/{id}/accept|decline|withdraw; PUT /api/availability.
+import { get, here, post, put, showSignIn } from "./api.js";
+import {
+  announce, busy, clearErrors, el, formatDate, isBusy, roleLabel, showPanelProblem, showProblem,
+  statusBadge, uniqueIds,
+} from "./ui.js";
+import { badge, contactDetails, count, hoursText, nameOf, pageLink, reasonLabel, workLine } from "./mentoring.js";
+
+const root = document.getElementById("dashboard");
+const urls = root.dataset;
+const requestPath = (id) => `/api/requests/${encodeURIComponent(id)}`;
+let me = null;
+let applications = [];
+let mentorships = [];
+
+function failed(response) {
+  announce("");
+  if (response.status === 401) {
+    document.getElementById("board").hidden = true;
+    showSignIn(here());
+  } else {
+    showPanelProblem(document.getElementById("load-error"), response.problem);
+  }
+}
+
+/** After a refused action: show why at the top, with the board as it is now. */
+async function refused(response) {
+  if (response.status === 401) return failed(response);
+  await load();
+  const panel = document.getElementById("load-error");
+  showPanelProblem(panel, response.problem);
+  panel.focus();
+}
+
+// --- My applications ---------------------------------------------------------
+
+function renderApplications() {
+  const list = document.getElementById("application-list");
+  list.replaceChildren(...applications.map((app) => el("li", {},
+    `${roleLabel(app.role)} application: `, statusBadge(app.status),
+  )));
+  const links = [];
+  for (const role of ["mentee", "mentor"]) {
+    if (!applications.some((app) => app.role === role)) {
+      links.push(el("a", { class: "button button--secondary", href: role === "mentee" ? urls.applyMentee : urls.applyMentor }, `Apply as a ${role}`));
+    }
+  }
+  const mentor = applications.find((app) => app.role === "mentor" && app.status === "approved");
+  if (mentor) links.push(el("a", { href: pageLink(urls.profileUrl, "id", mentor.id) }, "See my mentor profile as mentees see it"));
+  if (!applications.length) list.replaceChildren(el("li", {}, "You have not applied yet. Apply as a mentee to find a mentor, or as a mentor to help someone grow."));
+  document.getElementById("application-links").replaceChildren(...links);
+}
+
+// --- My mentorships ----------------------------------------------------------
+
+function mentorshipCard(m) {
+  const partner = m.my_role === "mentor" ? m.mentee : m.mentor;
+  const name = nameOf(partner);
+  const since = m.status === "active"
+    ? `since ${formatDate(m.started_at)}`
+    : `${formatDate(m.started_at)} to ${formatDate(m.ended_at)}`;
+  const item = el("li", { class: "card" },
+    el("h3", {}, name),
+    el("p", { class: "card__meta" }, [m.my_role === "mentor" ? "Your mentee" : "Your mentor", workLine(partner)].filter(Boolean).join(" · ")),
+    el("p", {}, badge(m.status), ` ${since}`),
+  );
+  if (m.status === "active") {
+    item.append(contactDetails(partner));
+    if (!m.meeting_count && m.my_role === "mentee") {
+      item.append(el("p", { class: "note" }, `You lead this mentorship: get in touch with ${partner.first_name || name} within 48 hours of the match to plan your first meeting.`));
+    }
+    const a = m.agreement;
+    if (a && !(m.my_role === "mentor" ? a.confirmed_by_mentor : a.confirmed_by_mentee)) {
+      item.append(el("p", { class: "note" }, `${partner.first_name || name} changed your mentorship agreement and asks you to confirm it.`));
+    }
+  }
+  item.append(el("p", {}, `Logged: ${count(m.meeting_count || 0, "meeting", "meetings")}, ${hoursText(m.hours)}.`));
+  const links = el("p", { class: "actions" },
+    el("a", { class: "button button--secondary button--small", href: pageLink(urls.mentorshipUrl, "id", m.id) },
+      m.status === "active" ? "Agreement, meetings and more" : "See the mentorship",
+      el("span", { class: "visually-hidden" }, ` with ${name}`)),
+  );
+  if (m.status !== "active" && !m.survey_answered) {
+    links.append(el("a", { class: "button button--small", href: pageLink(urls.surveyUrl, "mentorship", m.id) },
+      "Answer the survey", el("span", { class: "visually-hidden" }, ` about your mentorship with ${name}`)));
+  }
+  item.append(links);
+  return item;
+}
+
+function renderMentorships(hours) {
+  const active = (m) => (m.status === "active" ? 0 : 1);
+  const sorted = [...mentorships].sort((a, b) => active(a) - active(b));
+  document.getElementById("mentorship-list").replaceChildren(...sorted.map(mentorshipCard));
+  document.getElementById("mentorships-empty").hidden = mentorships.length > 0;
+  const parts = [];
+  if (mentorships.some((m) => m.my_role === "mentee")) parts.push(`${hoursText(hours?.as_mentee)} as a mentee`);
+  if (mentorships.some((m) => m.my_role === "mentor")) parts.push(`${hoursText(hours?.as_mentor)} as a mentor`);
+  document.getElementById("hours-total").textContent = parts.length
+    ? `Time in mentoring meetings so far: ${parts.join(", ")}. It counts as training: each mentorship’s page says how to record it.`
+    : "";
+}
+
+// --- Requests ----------------------------------------------------------------
+
+function requestCard(request, incoming) {
+  const person = incoming ? request.mentee : request.mentor;
+  const name = nameOf(person);
+  const item = el("li", { class: "card" },
+    el("h3", {}, name),
+    el("p", { class: "card__meta" }, [workLine(person), `sent ${formatDate(request.created_at)}`].filter(Boolean).join(" · ")),
+    el("p", {}, badge(request.status)),
+  );
+  if (request.message) {
+    item.append(el("p", { class: "mentor-card__label" }, incoming ? "Their note to you:" : "Your note:"), el("blockquote", { class: "message" }, request.message));
+  }
+  if (request.reason && request.status !== "pending") item.append(el("p", {}, el("strong", {}, `${reasonLabel(request.status)}: `), request.reason));
+  const link = el("a", { href: pageLink(urls.requestUrl, "id", request.id) },
+    incoming ? "Read their application" : "See the request",
+    el("span", { class: "visually-hidden" }, incoming ? ` from ${name}` : ` to ${name}`));
+  item.append(el("p", {}, link));
+  if (request.status === "accepted" && request.mentorship_id) {
+    item.append(el("p", {}, el("a", { href: pageLink(urls.mentorshipUrl, "id", request.mentorship_id) },
+      "Open the mentorship", el("span", { class: "visually-hidden" }, ` with ${name}`))));
+  }
+  if (request.status === "pending") item.append(incoming ? answerForms(request, name) : withdrawForm(request, name));
+  return item;
+}
+
+function answerForms(request, name) {
+  const fragment = uniqueIds(document.getElementById("answer-template").content.cloneNode(true), request.id);
+  const [accept, decline] = fragment.querySelectorAll("form");
+  const acceptButton = accept.querySelector("button");
+  acceptButton.append(el("span", { class: "visually-hidden" }, ` ${name} as your mentee`));
+  accept.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (isBusy(acceptButton)) return;
+    const done = busy(acceptButton, "Accepting…");
+    const response = await post(`${requestPath(request.id)}/accept`);
+    done();
+    if (!response.ok) return refused(response);
+    await load();
+    showAccepted(response.data?.mentorship, name);
+  });
+  const declineButton = decline.querySelector('button[type="submit"]');
+  decline.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (isBusy(declineButton)) return;
+    clearErrors(decline);
+    const reason = String(new FormData(decline).get("reason") ?? "").trim();
+    const done = busy(declineButton, "Declining…");
+    const response = await post(`${requestPath(request.id)}/decline`, { reason });
+    done();
+    if (response.status === 422) return showProblem(decline, response.problem);
+    if (!response.ok) return refused(response);
+    await load();
+    announce(`You declined ${name}’s request. We will let them know.`);
+    document.getElementById("incoming-title").focus();
+  });
+  return fragment;
+}
+
+function showAccepted(mentorship, name) {
+  const panel = document.getElementById("accepted");
+  document.getElementById("accepted-title").textContent = `You are now ${name}’s mentor`;
+  document.getElementById("accepted-contact").replaceChildren(mentorship?.mentee ? contactDetails(mentorship.mentee) : "");
+  const link = document.getElementById("accepted-link");
+  if (mentorship?.id) link.href = pageLink(urls.mentorshipUrl, "id", mentorship.id);
+  link.hidden = !mentorship?.id;
+  panel.hidden = false;
+  document.getElementById("accepted-title").focus();
+}
+
+function withdrawForm(request, name) {
+  const button = el("button", { class: "button button--secondary button--small", type: "submit" },
+    "Withdraw request", el("span", { class: "visually-hidden" }, ` to ${name}`));
+  const form = el("form", { class: "answer", novalidate: true }, button);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (isBusy(button)) return;
+    const done = busy(button, "Withdrawing…");
+    const response = await post(`${requestPath(request.id)}/withdraw`);
+    done();
+    if (!response.ok) return refused(response);
+    await load();
+    announce(`You withdrew your request to ${name}.`);
+    document.getElementById("outgoing-title").focus();
+  });
+  return form;
+}
+
+function renderRequests(data) {
+  const incoming = data?.incoming || [];
+  const outgoing = data?.outgoing || [];
+  const hasRole = (role) => applications.some((app) => app.role === role);
+  const show = (prefix, list, isIncoming) => {
+    document.getElementById(`${prefix}-list`).replaceChildren(...list.map((r) => requestCard(r, isIncoming)));
+    document.getElementById(`${prefix}-empty`).hidden = list.length > 0;
+  };
+  document.getElementById("incoming-section").hidden = !(hasRole("mentor") || incoming.length);
+  document.getElementById("outgoing-section").hidden = !(hasRole("mentee") || outgoing.length);
+  show("incoming", incoming, true);
+  show("outgoing", outgoing, false);
+}
+
+// --- Availability ------------------------------------------------------------
+
+const availabilityForm = document.getElementById("availability-form");
+
+function listedText(available, listed, mentorApp) {
+  if (!available) return "Your profile is hidden from Find a mentor and from suggested matches.";
+  if (listed) return "Your profile is in Find a mentor, and you can be suggested to mentees.";
+  if (mentorApp.status !== "approved") return "Your profile appears in Find a mentor once your supervisor approves your mentor application.";
+  return "You already mentor two people, so your profile stays out of the search until one of those mentorships ends.";
+}
+
+async function renderAvailability() {
+  const section = document.getElementById("availability-section");
+  const mentorApp = applications.find((app) => app.role === "mentor");
+  section.hidden = !mentorApp;
+  if (!mentorApp) return;
+  let available = typeof mentorApp.available === "boolean" ? mentorApp.available : null;
+  let listed = typeof mentorApp.listed === "boolean" ? mentorApp.listed : null;
+  if (available === null && mentorApp.status === "approved") {
+    // The profile says whether mentees can find this mentor right now.
+    const profile = await get(`/api/mentors/${encodeURIComponent(mentorApp.id)}`);
+    if (profile.ok && profile.data?.listed === true) {
+      available = true;
+      listed = true;
+    }
+  }
+  document.getElementById("f-available-yes").checked = available === true;
+  document.getElementById("f-available-no").checked = available === false;
+  // Say where the profile stands only when the API told us.
+  const known = available === false || (available === true && listed !== null);
+  document.getElementById("listed-now").textContent = known ? listedText(available, listed, mentorApp) : "";
+}
+
+availabilityForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = document.getElementById("save-availability");
+  if (isBusy(button)) return;
+  clearErrors(availabilityForm);
+  const choice = new FormData(availabilityForm).get("available");
+  if (choice === null) {
+    showProblem(availabilityForm, { title: "There is a problem", detail: "", errors: { available: "Choose available or unavailable." } });
+    return;
+  }
+  const done = busy(button, "Saving…");
+  const response = await put("/api/availability", { available: choice === "true" });
+  done();
+  if (!response.ok) {
+    if (response.status === 401) return failed(response);
+    showProblem(availabilityForm, response.problem);
+    return;
+  }
+  const mentorApp = applications.find((app) => app.role === "mentor");
+  const text = listedText(Boolean(response.data?.available), Boolean(response.data?.listed), mentorApp);
+  document.getElementById("listed-now").textContent = text;
+  announce(`Saved. ${text}`);
+});
+
+// --- Loading -----------------------------------------------------------------
+
+async function load() {
+  document.getElementById("load-error").hidden = true;
+  const [mine, requests, pairs] = await Promise.all([get("/api/applications"), get("/api/requests"), get("/api/mentorships")]);
+  for (const response of [mine, requests, pairs]) {
+    if (!response.ok) {
+      failed(response);
+      return false;
+    }
+  }
+  applications = mine.data?.applications || [];
+  mentorships = pairs.data?.mentorships || [];
+  renderApplications();
+  renderMentorships(pairs.data?.hours);
+  renderRequests(requests.data);
+  await renderAvailability();
+  return true;
+}
+
+async function start() {
+  announce("Loading your dashboard…");
+  const who = await get("/api/me");
+  if (!who.ok) return failed(who);
+  me = who.data;
+  document.getElementById("me-email").textContent = me.email;
+  if (!(await load())) return;
+  announce("");
+  document.getElementById("board").hidden = false;
+}
+
+start();
