@@ -131,7 +131,7 @@ pub async fn seed(
             continue;
         }
         let mut body = json!({
-            "first_name": p.first, "last_name": p.last, "phone": "573-555-01{n:02}",
+            "first_name": p.first, "last_name": p.last, "phone": format!("573-555-01{n:02}"),
             "department": p.department, "job_title": p.title, "work_location": "Jefferson City",
             "supervisor_first_name": "Sam", "supervisor_last_name": "Rivera",
             "supervisor_email": SUPERVISOR, "working_hours": "daytime",
