@@ -109,3 +109,13 @@ impl AwsConfig {
         })
     }
 }
+
+/// Where one-time reminder jobs go (functions that create them only).
+pub fn job_target_from_env() -> Result<crate::scheduler::eventbridge::JobTarget, ConfigError> {
+    Ok(crate::scheduler::eventbridge::JobTarget {
+        group: var("MOMENTS_SCHEDULE_GROUP")?,
+        function_arn: var("MOMENTS_REMINDERS_ARN")?,
+        role_arn: var("MOMENTS_SCHEDULER_ROLE_ARN")?,
+        dead_letter_arn: var("MOMENTS_SCHEDULER_DLQ_ARN")?,
+    })
+}

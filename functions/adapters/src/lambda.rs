@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::config::{AwsConfig, ConfigError, ProgramConfig};
 use crate::http::Deps;
 use crate::mail::ses::SesMailer;
+use crate::scheduler::eventbridge::EventBridgeScheduler;
 use crate::store::Store;
 use crate::table::dynamo::DynamoTable;
 
@@ -23,9 +24,22 @@ pub fn init_tracing() {
 
 /// Everything an HTTP function needs, on DynamoDB and SES.
 pub async fn deps_from_env() -> Result<Deps, ConfigError> {
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    deps_on(&sdk)
+}
+
+/// The same, plus EventBridge Scheduler for functions that create reminder jobs.
+pub async fn deps_with_scheduler_from_env() -> Result<Deps, ConfigError> {
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let target = crate::config::job_target_from_env()?;
+    let scheduler = EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(&sdk), target);
+    Ok(deps_on(&sdk)?.with_scheduler(Arc::new(scheduler)))
+}
+
+fn deps_on(sdk: &aws_config::SdkConfig) -> Result<Deps, ConfigError> {
     let program = ProgramConfig::from_env()?;
     let aws = AwsConfig::from_env()?;
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = sdk.clone();
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), aws.table_name);
     let mailer = SesMailer::new(
         aws_sdk_sesv2::Client::new(&sdk),

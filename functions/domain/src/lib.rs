@@ -11,5 +11,6 @@ pub(crate) mod ids;
 pub mod mail;
 pub mod mentorship;
 pub mod notify;
+pub mod reminders;
 pub mod signin;
 pub mod survey;

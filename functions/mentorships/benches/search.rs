@@ -27,7 +27,10 @@ const RUNS: usize = 40;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n
     }
 }
@@ -67,11 +70,36 @@ async fn seed(store: &Store, n: usize, role: Role, rng: &mut Lcg) -> Vec<EmailAd
         let mut id = [0u8; 16];
         id[..8].copy_from_slice(&(i as u64).to_be_bytes());
         id[8] = role as u8;
-        let app = Application::submit(ApplicationId::from_random(id), role, email.clone(), details(role, &email, rng), now);
-        let entry = |actor: &EmailAddress, action| AuditEntry { at: now, actor: actor.clone(), action, on_behalf_of: None, note: None };
-        store.create_application(&app, &entry(&email, Action::Submitted)).await.expect("create");
-        let approved = app.decide(&Actor::new(boss.clone()), Outcome::Approved, None, now).expect("decide");
-        store.save_application(app.version, true, &approved, &entry(&boss, Action::Approved)).await.expect("approve");
+        let app = Application::submit(
+            ApplicationId::from_random(id),
+            role,
+            email.clone(),
+            details(role, &email, rng),
+            now,
+        );
+        let entry = |actor: &EmailAddress, action| AuditEntry {
+            at: now,
+            actor: actor.clone(),
+            action,
+            on_behalf_of: None,
+            note: None,
+        };
+        store
+            .create_application(&app, &entry(&email, Action::Submitted))
+            .await
+            .expect("create");
+        let approved = app
+            .decide(&Actor::new(boss.clone()), Outcome::Approved, None, now)
+            .expect("decide");
+        store
+            .save_application(
+                app.version,
+                true,
+                &approved,
+                &entry(&boss, Action::Approved),
+            )
+            .await
+            .expect("approve");
         out.push(email);
     }
     out
@@ -100,9 +128,13 @@ async fn main() {
     let started = Instant::now();
     seed(&store, MENTORS, Role::Mentor, &mut rng).await;
     let mentee = seed(&store, 1, Role::Mentee, &mut rng).await.remove(0);
-    eprintln!("seeded {MENTORS} approved mentors in {:.1?}", started.elapsed());
+    eprintln!(
+        "seeded {MENTORS} approved mentors in {:.1?}",
+        started.elapsed()
+    );
 
-    let config = ProgramConfig::new("http://127.0.0.1", "mo.gov", "", &"b".repeat(40)).expect("config");
+    let config =
+        ProgramConfig::new("http://127.0.0.1", "mo.gov", "", &"b".repeat(40)).expect("config");
     let deps = Deps::new(store.clone(), Arc::new(Outbox::new(table)), config);
     let caller = Caller(Actor::new(mentee));
 
@@ -112,19 +144,30 @@ async fn main() {
         ("department", params("revenue", "", "", "")),
         ("two skills", params("", "leadership,budgeting", "", "")),
         ("name", params("", "", "", "mentor12")),
-        ("all filters", params("revenue", "leadership,budgeting", "daytime", "mentor")),
+        (
+            "all filters",
+            params("revenue", "leadership,budgeting", "daytime", "mentor"),
+        ),
     ];
     println!("| search ({MENTORS} listed mentors) | median ms | p95 ms | items read | results |");
     println!("|---|---:|---:|---:|---:|");
     for (name, p) in cases {
-        let hours = if p.hours.is_empty() { None } else { Some(moments_domain::fields::WorkingHours::parse(&p.hours).expect("hours")) };
+        let hours = if p.hours.is_empty() {
+            None
+        } else {
+            Some(moments_domain::fields::WorkingHours::parse(&p.hours).expect("hours"))
+        };
         let (_, read) = store.listed_mentors(hours).await.expect("listing");
         let mut times = Vec::with_capacity(RUNS);
         let mut total = 0;
         for _ in 0..RUNS {
-            let q = SearchParams { ..params(&p.department, &p.skills, &p.hours, &p.name) };
+            let q = SearchParams {
+                ..params(&p.department, &p.skills, &p.hours, &p.name)
+            };
             let t = Instant::now();
-            let answer = search(State(deps.clone()), caller.clone(), Query(q)).await.expect("search");
+            let answer = search(State(deps.clone()), caller.clone(), Query(q))
+                .await
+                .expect("search");
             times.push(t.elapsed());
             total = answer.0["total"].as_u64().unwrap_or(0);
         }

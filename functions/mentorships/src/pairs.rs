@@ -14,6 +14,7 @@ use moments_domain::mentorship::{
     MentorshipStatus,
 };
 use moments_domain::notify::{self, Who};
+use moments_domain::reminders::connect_job;
 use serde_json::{Value, json};
 
 use crate::{ATTEMPTS, busy, entry, sides};
@@ -238,7 +239,11 @@ pub async fn log_meeting(
             MeetingRefused::Minutes(msg) => ApiError::Invalid(FieldErrors::single("minutes", msg)),
         })?;
     match deps.store.log_meeting(&record.mentorship, &meeting).await {
-        Ok(()) => Ok((StatusCode::CREATED, Json(views::meeting(&meeting)))),
+        Ok(()) => {
+            // They have connected: no nudge needed.
+            deps.cancel(&connect_job(&record.mentorship).0.name()).await;
+            Ok((StatusCode::CREATED, Json(views::meeting(&meeting))))
+        }
         Err(StoreError::Changed) => Err(refused(MentorshipRefused::Ended)),
         Err(e) => Err(e.into()),
     }
@@ -273,6 +278,7 @@ pub async fn end(
             .await
         {
             Ok(()) => {
+                deps.cancel(&connect_job(&after).0.name()).await;
                 let completed = after.status == MentorshipStatus::Completed;
                 let base = &deps.config.base_url;
                 let (mentee, mentor) = (Who::of(&both.mentee), Who::of(&both.mentor));

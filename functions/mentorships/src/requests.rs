@@ -17,9 +17,25 @@ use moments_domain::mentorship::{
     RequestStatus, RespondRefused, SelectRefused, Sides, select,
 };
 use moments_domain::notify::{self, Who};
+use moments_domain::reminders::{Job, connect_job, request_jobs};
 use serde_json::{Value, json};
 
 use crate::{ATTEMPTS, busy, entry, own, sides};
+
+/// Create a reminder job (its payload is the job itself).
+pub(crate) async fn schedule(deps: &Deps, job: &Job, at: jiff::Timestamp) {
+    match serde_json::to_value(job) {
+        Ok(payload) => deps.schedule(&job.name(), at, &payload).await,
+        Err(e) => tracing::error!(error = %e, "job payload"),
+    }
+}
+
+/// A request that is no longer pending needs no reminder nor expiry.
+pub(crate) async fn cancel_request_jobs(deps: &Deps, r: &MentorshipRequest) {
+    for (job, _) in request_jobs(r) {
+        deps.cancel(&job.name()).await;
+    }
+}
 
 fn refused(e: SelectRefused) -> ApiError {
     ApiError::Conflict(e.to_string())
@@ -124,6 +140,9 @@ pub async fn create(
             .await
         {
             Ok(()) => {
+                for (job, at) in request_jobs(&request) {
+                    schedule(&deps, &job, at).await;
+                }
                 deps.notify(notify::request_received(
                     &Who::of(&mentor),
                     &mentee,
@@ -234,6 +253,9 @@ pub async fn accept(
             .await
         {
             Ok(()) => {
+                cancel_request_jobs(&deps, &after).await;
+                let (job, at) = connect_job(&mentorship);
+                schedule(&deps, &job, at).await;
                 let (mentee, mentor) = (&both.mentee, &both.mentor);
                 let link = mentorship.id.as_str();
                 let base = &deps.config.base_url;
@@ -321,7 +343,7 @@ async fn close_pending(
             )
             .await
         {
-            Ok(()) => {}
+            Ok(()) => cancel_request_jobs(deps, &after).await,
             Err(StoreError::Changed) => continue,
             Err(e) => return Err(e.into()),
         }
@@ -365,6 +387,7 @@ async fn answer(
             .await
         {
             Ok(()) => {
+                cancel_request_jobs(deps, &after).await;
                 let mut apps = Apps::new(deps);
                 let mentee = apps.get(&after.mentee_application).await?;
                 let mentor = apps.get(&after.mentor_application).await?;

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha512};
 
 use crate::config::ProgramConfig;
 use crate::mail::Mailer;
+use crate::scheduler::{Scheduler, SchedulerError};
 use crate::store::Store;
 
 mod error;
@@ -36,6 +37,7 @@ pub struct Deps {
     pub store: Store,
     pub mailer: Arc<dyn Mailer>,
     pub config: Arc<ProgramConfig>,
+    scheduler: Option<Arc<dyn Scheduler>>,
     cookie_key: Key,
     clock: Clock,
 }
@@ -65,8 +67,38 @@ impl Deps {
             store,
             mailer,
             config: Arc::new(config),
+            scheduler: None,
             cookie_key: key,
             clock: Clock::System,
+        }
+    }
+
+    pub fn with_scheduler(mut self, scheduler: Arc<dyn Scheduler>) -> Deps {
+        self.scheduler = Some(scheduler);
+        self
+    }
+
+    /// Create (or replace) a one-time job after a change has been committed.
+    /// A failure is logged with the job's name; the job's own checks make a
+    /// missing reminder harmless beyond the reminder itself.
+    pub async fn schedule(&self, name: &str, at: Timestamp, payload: &serde_json::Value) {
+        let result = match &self.scheduler {
+            Some(s) => s.schedule(name, at, payload).await,
+            None => Err(SchedulerError::Refused("this function has no scheduler configured".into())),
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, job = name, "job not scheduled");
+        }
+    }
+
+    /// Cancel a one-time job that is no longer needed (absent is fine).
+    pub async fn cancel(&self, name: &str) {
+        let result = match &self.scheduler {
+            Some(s) => s.cancel(name).await,
+            None => Err(SchedulerError::Refused("this function has no scheduler configured".into())),
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, job = name, "job not cancelled");
         }
     }
 
