@@ -216,6 +216,10 @@ async fn the_whole_pairing_journey_over_the_api() {
         "Lead my first project and present it to leadership."
     );
     let seen_by_ada = json_of(ada.get(&format!("/api/requests/{request}")).await).await;
+    assert_eq!(
+        seen_by_ada["mentor"]["application_id"],
+        json!(mentor_id.as_str())
+    );
     assert!(seen_by_ada.get("mentee_application").is_none());
     let outsider = app.sign_in("eve.other@mo.gov").await;
     problem(

@@ -59,10 +59,28 @@ async fn demo_data_loads_and_twice_changes_nothing() {
     };
     let first = moments_local::build(&config).await.expect("demo loads");
     let supervisor = EmailAddress::parse(moments_local::demo::SUPERVISOR).expect("email");
-    let queue = first.store.applications_for_supervisor(&supervisor).await.expect("queue");
+    let queue = first
+        .store
+        .applications_for_supervisor(&supervisor)
+        .await
+        .expect("queue");
     drop(first);
-    let again = moments_local::build(&config).await.expect("demo loads again");
+    let again = moments_local::build(&config)
+        .await
+        .expect("demo loads again");
     let (listed, _) = again.store.listed_mentors(None).await.expect("listing");
-    assert_eq!(again.store.applications_for_supervisor(&supervisor).await.expect("queue").len(), queue.len());
-    assert_eq!(listed.len(), 3, "the three approved demo mentors are searchable");
+    assert_eq!(
+        again
+            .store
+            .applications_for_supervisor(&supervisor)
+            .await
+            .expect("queue")
+            .len(),
+        queue.len()
+    );
+    assert_eq!(
+        listed.len(),
+        3,
+        "the three approved demo mentors are searchable"
+    );
 }

@@ -36,14 +36,29 @@ impl Job {
 /// The jobs a new request starts, with their times.
 pub fn request_jobs(r: &MentorshipRequest) -> [(Job, Timestamp); 2] {
     [
-        (Job::RequestReminder { request: r.id.clone() }, r.created_at + REMIND_AFTER),
-        (Job::RequestExpiry { request: r.id.clone() }, r.created_at + EXPIRE_AFTER),
+        (
+            Job::RequestReminder {
+                request: r.id.clone(),
+            },
+            r.created_at + REMIND_AFTER,
+        ),
+        (
+            Job::RequestExpiry {
+                request: r.id.clone(),
+            },
+            r.created_at + EXPIRE_AFTER,
+        ),
     ]
 }
 
 /// The job a new mentorship starts.
 pub fn connect_job(m: &Mentorship) -> (Job, Timestamp) {
-    (Job::ConnectCheck { mentorship: m.id.clone() }, m.started_at + CONNECT_WITHIN)
+    (
+        Job::ConnectCheck {
+            mentorship: m.id.clone(),
+        },
+        m.started_at + CONNECT_WITHIN,
+    )
 }
 
 #[cfg(test)]
@@ -52,7 +67,9 @@ mod tests {
 
     #[test]
     fn jobs_read_back_from_their_payload_and_have_stable_names() {
-        let job = Job::RequestExpiry { request: RequestId::from_random([1; 16]) };
+        let job = Job::RequestExpiry {
+            request: RequestId::from_random([1; 16]),
+        };
         let payload = serde_json::to_value(&job).expect("payload");
         assert_eq!(payload["kind"], "request_expiry");
         assert_eq!(serde_json::from_value::<Job>(payload).expect("job"), job);

@@ -17,7 +17,10 @@ pub fn router() -> Router<Deps> {
     Router::new()
         .route("/api/mentors", get(search::search))
         .route("/api/mentors/{id}", get(search::profile))
-        .route("/api/availability", put(search::set_availability))
+        .route(
+            "/api/availability",
+            get(search::availability).put(search::set_availability),
+        )
         .route("/api/requests", get(requests::list).post(requests::create))
         .route("/api/requests/{id}", get(requests::read))
         .route("/api/requests/{id}/accept", post(requests::accept))

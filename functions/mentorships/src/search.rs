@@ -256,6 +256,21 @@ pub async fn profile(
 }
 
 #[tracing::instrument(skip_all)]
+pub async fn availability(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+) -> Result<Json<Value>, ApiError> {
+    let (app, capacity) = own(&deps, &actor.email, Role::Mentor)
+        .await?
+        .ok_or(ApiError::NotFound("mentor application"))?;
+    Ok(Json(json!({
+        "available": capacity.available,
+        "listed": is_listed(&app, capacity),
+        "active_mentees": capacity.active,
+    })))
+}
+
+#[tracing::instrument(skip_all)]
 pub async fn set_availability(
     State(deps): State<Deps>,
     Caller(actor): Caller,

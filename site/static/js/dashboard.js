@@ -1,7 +1,7 @@
 // /dashboard/: the signed-in person's applications, mentorships, requests
 // (to them as a mentor, from them as a mentee) and availability as a mentor.
 // Calls GET /api/me, /api/applications, /api/requests, /api/mentorships;
-// POST /api/requests/{id}/accept|decline|withdraw; PUT /api/availability.
+// POST /api/requests/{id}/accept|decline|withdraw; GET and PUT /api/availability.
 import { get, here, post, put, showSignIn } from "./api.js";
 import {
   announce, busy, clearErrors, el, formatDate, isBusy, roleLabel, showPanelProblem, showProblem,
@@ -222,21 +222,12 @@ async function renderAvailability() {
   const mentorApp = applications.find((app) => app.role === "mentor");
   section.hidden = !mentorApp;
   if (!mentorApp) return;
-  let available = typeof mentorApp.available === "boolean" ? mentorApp.available : null;
-  let listed = typeof mentorApp.listed === "boolean" ? mentorApp.listed : null;
-  if (available === null && mentorApp.status === "approved") {
-    // The profile says whether mentees can find this mentor right now.
-    const profile = await get(`/api/mentors/${encodeURIComponent(mentorApp.id)}`);
-    if (profile.ok && profile.data?.listed === true) {
-      available = true;
-      listed = true;
-    }
-  }
+  const state = await get("/api/availability");
+  const available = state.ok ? state.data.available === true : null;
+  const listed = state.ok ? state.data.listed === true : null;
   document.getElementById("f-available-yes").checked = available === true;
   document.getElementById("f-available-no").checked = available === false;
-  // Say where the profile stands only when the API told us.
-  const known = available === false || (available === true && listed !== null);
-  document.getElementById("listed-now").textContent = known ? listedText(available, listed, mentorApp) : "";
+  document.getElementById("listed-now").textContent = state.ok ? listedText(available, listed, mentorApp) : "";
 }
 
 availabilityForm.addEventListener("submit", async (event) => {

@@ -84,7 +84,9 @@ impl Deps {
     pub async fn schedule(&self, name: &str, at: Timestamp, payload: &serde_json::Value) {
         let result = match &self.scheduler {
             Some(s) => s.schedule(name, at, payload).await,
-            None => Err(SchedulerError::Refused("this function has no scheduler configured".into())),
+            None => Err(SchedulerError::Refused(
+                "this function has no scheduler configured".into(),
+            )),
         };
         if let Err(e) = result {
             tracing::error!(error = %e, job = name, "job not scheduled");
@@ -95,7 +97,9 @@ impl Deps {
     pub async fn cancel(&self, name: &str) {
         let result = match &self.scheduler {
             Some(s) => s.cancel(name).await,
-            None => Err(SchedulerError::Refused("this function has no scheduler configured".into())),
+            None => Err(SchedulerError::Refused(
+                "this function has no scheduler configured".into(),
+            )),
         };
         if let Err(e) = result {
             tracing::error!(error = %e, job = name, "job not cancelled");

@@ -101,6 +101,7 @@ pub fn catalogue() -> &'static Catalogue {
 pub fn person(app: &Application, with_phone: bool) -> Value {
     let d = &app.details;
     let mut v = json!({
+        "application_id": app.id.as_str(),
         "email": app.applicant.as_str(),
         "first_name": d.first_name.as_str(),
         "last_name": d.last_name.as_str(),
