@@ -30,6 +30,8 @@ fn capitalised(s: &str) -> String {
 
 pub struct TestApp {
     pub base: String,
+    /// The local scheduler's jobs and a way to run them.
+    pub jobs: moments_local::jobs_page::Jobs,
     seeded: std::sync::atomic::AtomicU64,
     pub store: Store,
     outbox: Arc<moments_adapters::mail::outbox::Outbox>,
@@ -74,6 +76,7 @@ async fn spawn(backend: Option<moments_tests::Backend>) -> TestApp {
     tokio::spawn(async move { axum::serve(listener, platform.router).await });
     TestApp {
         base,
+        jobs: platform.jobs,
         seeded: std::sync::atomic::AtomicU64::new(1),
         store: platform.store,
         outbox: platform.outbox,

@@ -7,3 +7,4 @@ mod decisions;
 mod helpers;
 mod mentorships;
 mod platform;
+mod reminders;

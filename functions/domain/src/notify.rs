@@ -306,3 +306,52 @@ pub fn mentorship_ended(
         ),
     }
 }
+
+/// To the mentor: a request has waited a week.
+pub fn request_reminder(
+    mentor: &Who<'_>,
+    mentee_name: &str,
+    request_id: &str,
+    base_url: &str,
+) -> Message {
+    Message {
+        to: mentor.email.to_string(),
+        subject: format!("Reminder: {mentee_name} is waiting for your answer"),
+        text: format!(
+            "Hello {first},\n\n{mentee_name} asked you to be their mentor a week ago and is waiting for your \
+             answer. Accepting or declining takes a minute, and a quick answer helps them either way:\n\n\
+             {base_url}/requests/?id={request_id}\n\nIf there is no answer within another week, the request \
+             closes by itself.\n\n{SIGNATURE}\n",
+            first = mentor.first_name,
+        ),
+    }
+}
+
+/// To each side of a pair with no meeting logged 48 hours after the match.
+pub fn connect_nudge(
+    to: &Who<'_>,
+    partner_name: &str,
+    to_is_mentee: bool,
+    mentorship_id: &str,
+    base_url: &str,
+) -> Message {
+    let ask = if to_is_mentee {
+        format!(
+            "If you have not yet, now is a good time to write to {partner_name} and set up your first meeting."
+        )
+    } else {
+        format!(
+            "If you have not heard from {partner_name} yet, a short hello from you can get things started."
+        )
+    };
+    Message {
+        to: to.email.to_string(),
+        subject: format!("Have you connected with {partner_name}?"),
+        text: format!(
+            "Hello {first},\n\nYou and {partner_name} were matched two days ago. {ask}\n\n\
+             Once you have met, log the meeting on your mentorship page; the time counts as training credit:\n\n\
+             {base_url}/mentorships/?id={mentorship_id}\n\n{SIGNATURE}\n",
+            first = to.first_name,
+        ),
+    }
+}

@@ -2,6 +2,7 @@
 //! embedded store and the outbox standing in for DynamoDB and SES.
 
 pub mod demo;
+pub mod jobs_page;
 pub mod outbox_page;
 pub mod platform;
 pub mod site;

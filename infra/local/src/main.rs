@@ -40,6 +40,7 @@ async fn main() -> ExitCode {
     };
     println!("MOments is running at {base_url}/");
     println!("  sent emails (the outbox): {base_url}/_local/outbox");
+    println!("  timed jobs (reminders; run them now): {base_url}/_local/jobs");
     println!(
         "  data: {}  (delete it to start afresh)",
         config.data_dir.display()

@@ -13,10 +13,12 @@ use axum::routing::get;
 use moments_adapters::config::ProgramConfig;
 use moments_adapters::http::{ApiError, Clock, Deps, app};
 use moments_adapters::mail::outbox::Outbox;
+use moments_adapters::scheduler::local::LocalScheduler;
 use moments_adapters::store::Store;
 use moments_adapters::table::Table;
 use moments_adapters::table::embedded::EmbeddedTable;
 
+use crate::jobs_page::{self, Jobs};
 use crate::site::Site;
 use crate::{demo, outbox_page};
 
@@ -86,6 +88,8 @@ pub struct Platform {
     pub store: Store,
     pub outbox: Arc<Outbox>,
     pub deps: Deps,
+    /// The timed jobs waiting in the local scheduler.
+    pub jobs: Jobs,
 }
 
 /// A secret kept in the data directory, made on first start, so sessions
@@ -127,7 +131,7 @@ pub async fn build_on(
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
     let store = Store::new(table.clone());
-    let outbox = Arc::new(Outbox::new(table));
+    let outbox = Arc::new(Outbox::new(table.clone()));
     let program = ProgramConfig::new(
         &config.base_url,
         &config.domains,
@@ -137,7 +141,14 @@ pub async fn build_on(
     if config.demo {
         demo::seed(&store, &program.domains, clock.now()).await?;
     }
-    let deps = Deps::new(store.clone(), outbox.clone(), program).with_clock(clock);
+    let scheduler = Arc::new(LocalScheduler::new(table.clone()));
+    let deps = Deps::new(store.clone(), outbox.clone(), program)
+        .with_clock(clock)
+        .with_scheduler(scheduler.clone());
+    let jobs = Jobs {
+        scheduler,
+        deps: deps.clone(),
+    };
     let site = Arc::new(Site::render(&config.site_dir)?);
 
     let api = moments_auth::router()
@@ -151,6 +162,7 @@ pub async fn build_on(
         .with_state(outbox.clone());
     let router = app(api, deps.clone())
         .merge(local)
+        .merge(jobs_page::router(jobs.clone()))
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::NotFound("API route") }),
@@ -161,6 +173,7 @@ pub async fn build_on(
         store,
         outbox,
         deps,
+        jobs,
     })
 }
 

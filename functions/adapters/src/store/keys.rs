@@ -14,6 +14,7 @@
 //! | mentorship | `MS#{id}` | `MS` | `MSMENTEE#{mentee}` / `{started}#{id}` | `MSMENTOR#{mentor}` / `{started}#{id}` |
 //! | meeting | `MS#{id}` | `MEET#{date}#{meeting id}` | | |
 //! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
+//! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
 
 use crate::table::{Index, Key};
 
@@ -116,4 +117,8 @@ pub fn meeting(mentorship_id: &str, date: &str, meeting_id: &str) -> Key {
 
 pub fn survey(mentorship_id: &str, email: &str) -> Key {
     Key::new(mentorship(mentorship_id).pk, format!("SURVEY#{email}"))
+}
+
+pub fn notice(name: &str) -> Key {
+    Key::new(format!("NOTICE#{name}"), "NOTICE")
 }

@@ -520,6 +520,46 @@ impl Store {
         Ok(Ok(SignInGrant { email, next }))
     }
 
+    /// Claim the right to send a one-off notice (a reminder, a digest) so a
+    /// retried job does not send it twice. `false`: already claimed. The
+    /// claim expires after `keep` (TTL), long after any retry.
+    pub async fn claim_notice(
+        &self,
+        name: &str,
+        now: Timestamp,
+        keep: jiff::SignedDuration,
+    ) -> Result<bool, StoreError> {
+        let key = keys::notice(name);
+        let item = item_of(json!({
+            "pk": key.pk, "sk": key.sk, "kind": "notice",
+            "claimed_at": now.to_string(),
+            "expires_at": (now + keep).as_second(),
+        }));
+        match self
+            .table
+            .write(vec![Write::Put {
+                item,
+                cond: Some(Cond::NotExists),
+            }])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(TableError::ConditionFailed { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Give a claim back when the notice could not be sent, so a retry sends it.
+    pub async fn release_notice(&self, name: &str) -> Result<(), StoreError> {
+        self.table
+            .write(vec![Write::Delete {
+                key: keys::notice(name),
+                cond: None,
+            }])
+            .await
+            .map_err(StoreError::from)
+    }
+
     /// Every item of a query, following pages, up to `max` items.
     async fn query_all(&self, mut q: Query, max: usize) -> Result<Vec<Item>, StoreError> {
         let mut out = Vec::new();

@@ -1,0 +1,162 @@
+//! The `reminders` function: runs one-time jobs made when a request is sent
+//! or a pair is matched. Each job looks at the record as it is now and does
+//! nothing if it no longer applies, and a notice is claimed before it is
+//! sent, so a retried or repeated job never sends twice. Failures are
+//! returned as errors so the scheduler's retries and dead-letter queue work.
+
+use jiff::SignedDuration;
+use moments_adapters::http::Deps;
+use moments_adapters::store::StoreError;
+use moments_domain::application::{Application, ApplicationId};
+use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::mentorship::{MentorshipRequest, MentorshipStatus, RequestStatus};
+use moments_domain::notify::{self, Who};
+use moments_domain::reminders::{EXPIRED, Job};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReminderError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("record missing: {0}")]
+    Missing(String),
+    #[error("email not sent: {0}")]
+    Mail(#[from] moments_adapters::mail::MailError),
+}
+
+/// What a job did, for the log and the local platform's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent(usize),
+    Expired,
+    NothingToDo(&'static str),
+}
+
+/// How long a sent-notice claim is kept: far beyond any retry.
+const KEEP_CLAIMS: SignedDuration = SignedDuration::from_hours(60 * 24);
+
+async fn application(deps: &Deps, id: &ApplicationId) -> Result<Application, ReminderError> {
+    deps.store
+        .application(id)
+        .await?
+        .ok_or_else(|| ReminderError::Missing(format!("application {id}")))
+}
+
+/// Send `messages` once for the notice `name`; on failure give the claim back.
+async fn send_once(
+    deps: &Deps,
+    name: &str,
+    messages: Vec<moments_domain::mail::Message>,
+) -> Result<Outcome, ReminderError> {
+    if !deps
+        .store
+        .claim_notice(name, deps.now(), KEEP_CLAIMS)
+        .await?
+    {
+        return Ok(Outcome::NothingToDo("already sent"));
+    }
+    let n = messages.len();
+    for m in &messages {
+        if let Err(e) = deps.mailer.send(m).await {
+            deps.store.release_notice(name).await?;
+            return Err(e.into());
+        }
+    }
+    Ok(Outcome::Sent(n))
+}
+
+async fn pending_request(
+    deps: &Deps,
+    job: &Job,
+) -> Result<Option<MentorshipRequest>, ReminderError> {
+    let (Job::RequestReminder { request } | Job::RequestExpiry { request }) = job else {
+        return Ok(None);
+    };
+    Ok(deps
+        .store
+        .request(request)
+        .await?
+        .filter(|r| r.status == RequestStatus::Pending))
+}
+
+#[tracing::instrument(skip(deps), fields(job = %job.name()))]
+pub async fn run(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
+    let base = &deps.config.base_url;
+    let outcome = match job {
+        Job::RequestReminder { .. } => {
+            let Some(r) = pending_request(deps, job).await? else {
+                return Ok(Outcome::NothingToDo("the request was answered"));
+            };
+            let mentee = application(deps, &r.mentee_application).await?;
+            let mentor = application(deps, &r.mentor_application).await?;
+            let m = notify::request_reminder(
+                &Who::of(&mentor),
+                &mentee.details.full_name(),
+                r.id.as_str(),
+                base,
+            );
+            send_once(deps, &job.name(), vec![m]).await?
+        }
+        Job::RequestExpiry { .. } => {
+            let Some(before) = pending_request(deps, job).await? else {
+                return Ok(Outcome::NothingToDo("the request was answered"));
+            };
+            let Ok(after) = before.close(EXPIRED, deps.now()) else {
+                return Ok(Outcome::NothingToDo("the request was answered"));
+            };
+            let entry = AuditEntry {
+                at: after.updated_at,
+                actor: before.mentor.clone(),
+                action: Action::RequestClosed,
+                on_behalf_of: None,
+                note: Some("expired".into()),
+            };
+            match deps.store.answer_request(&before, &after, &entry).await {
+                Ok(()) => {}
+                // Answered at the last moment: nothing to expire.
+                Err(StoreError::Changed) => {
+                    return Ok(Outcome::NothingToDo("the request was answered"));
+                }
+                Err(e) => return Err(e.into()),
+            }
+            deps.cancel(
+                &Job::RequestReminder {
+                    request: before.id.clone(),
+                }
+                .name(),
+            )
+            .await;
+            let mentee = application(deps, &before.mentee_application).await?;
+            let mentor = application(deps, &before.mentor_application).await?;
+            let m = notify::request_not_accepted(
+                &Who::of(&mentee),
+                &mentor.details.full_name(),
+                Some(EXPIRED),
+                true,
+                base,
+            );
+            send_once(deps, &job.name(), vec![m]).await?;
+            Outcome::Expired
+        }
+        Job::ConnectCheck { mentorship } => {
+            let Some(record) = deps.store.mentorship(mentorship).await? else {
+                return Err(ReminderError::Missing(format!("mentorship {mentorship}")));
+            };
+            if record.mentorship.status != MentorshipStatus::Active || record.meeting_count > 0 {
+                return Ok(Outcome::NothingToDo(
+                    "they have met, or the mentorship ended",
+                ));
+            }
+            let m = &record.mentorship;
+            let mentee = application(deps, &m.mentee_application).await?;
+            let mentor = application(deps, &m.mentor_application).await?;
+            let (a, b) = (Who::of(&mentee), Who::of(&mentor));
+            let messages = vec![
+                notify::connect_nudge(&a, &b.full_name, true, m.id.as_str(), base),
+                notify::connect_nudge(&b, &a.full_name, false, m.id.as_str(), base),
+            ];
+            send_once(deps, &job.name(), messages).await?
+        }
+    };
+    tracing::info!(?outcome, "job done");
+    Ok(outcome)
+}

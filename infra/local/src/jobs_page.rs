@@ -1,0 +1,155 @@
+//! The local stand-in's control for timed work: the one-time jobs waiting
+//! in the scheduler, and buttons to run the due ones now, or all of them as
+//! if their time had come (reminders are 7, 14 days or 48 hours away).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use moments_adapters::http::{ApiError, Deps};
+use moments_adapters::scheduler::local::{DueJob, LocalScheduler};
+use moments_domain::reminders::Job;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+const TEMPLATE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Timed jobs — MOments local platform</title>
+<style>
+body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; color: #1b1b1b; }
+header { border-bottom: 2px solid #12355b; margin-bottom: 1rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border-bottom: 1px solid #767676; padding: 0.4rem; text-align: left; vertical-align: top; }
+button { font: inherit; padding: 0.4rem 0.9rem; margin: 0 0.5rem 0.5rem 0; }
+button:focus, a:focus { outline: 3px solid #ffbf47; outline-offset: 2px; }
+a { color: #0b4f8a; }
+.done { border: 1px solid #2e7d32; padding: 0.5rem 1rem; }
+</style>
+</head>
+<body>
+<header>
+<p><a href="/">MOments</a> · local platform · <a href="/_local/outbox">Outbox</a></p>
+<h1>Timed jobs</h1>
+<p>In AWS, EventBridge Scheduler runs these at their time. Here they wait until you run them.</p>
+</header>
+<main>
+{% if ran %}<section class="done" aria-labelledby="ran"><h2 id="ran">Ran {{ ran | length }} job(s)</h2><ul>{% for r in ran %}<li>{{ r.name }}: {{ r.outcome }}</li>{% endfor %}</ul></section>{% endif %}
+<form method="post" action="/_local/jobs/run-due"><button type="submit">Run the jobs that are due now</button></form>
+<form method="post" action="/_local/jobs/run-all"><button type="submit">Run every job now, as if its time had come</button></form>
+<h2>Waiting</h2>
+{% if jobs | length == 0 %}<p>No jobs are waiting.</p>{% else %}
+<table><thead><tr><th scope="col">Job</th><th scope="col">Due</th><th scope="col">What it does</th></tr></thead><tbody>
+{% for j in jobs %}<tr><td>{{ j.name }}</td><td><time datetime="{{ j.at }}">{{ j.at }}</time></td><td>{{ j.what }}</td></tr>{% endfor %}
+</tbody></table>{% endif %}
+</main>
+</body>
+</html>
+"#;
+
+#[derive(Clone)]
+pub struct Jobs {
+    pub scheduler: Arc<LocalScheduler>,
+    pub deps: Deps,
+}
+
+#[derive(Serialize)]
+struct Shown {
+    name: String,
+    at: String,
+    what: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Ran {
+    pub name: String,
+    pub outcome: String,
+}
+
+fn what(payload: &serde_json::Value) -> &'static str {
+    match serde_json::from_value::<Job>(payload.clone()) {
+        Ok(Job::RequestReminder { .. }) => "Remind the mentor of an unanswered request",
+        Ok(Job::RequestExpiry { .. }) => "Close a request the mentor never answered",
+        Ok(Job::ConnectCheck { .. }) => "Nudge a new pair that has not logged a meeting",
+        Err(_) => "Unknown job",
+    }
+}
+
+impl Jobs {
+    /// Run the jobs due at `now`, as the reminders function would.
+    pub async fn run_due(&self, now: Timestamp) -> Result<Vec<Ran>, ApiError> {
+        let due = self
+            .scheduler
+            .take_due(now)
+            .await
+            .map_err(|e| ApiError::Internal(Box::new(e)))?;
+        let mut ran = Vec::new();
+        for DueJob { name, payload, .. } in due {
+            let outcome = match serde_json::from_value::<Job>(payload) {
+                Ok(job) => match moments_reminders::run(&self.deps, &job).await {
+                    Ok(o) => format!("{o:?}"),
+                    Err(e) => format!("failed: {e}"),
+                },
+                Err(e) => format!("unreadable job: {e}"),
+            };
+            ran.push(Ran { name, outcome });
+        }
+        Ok(ran)
+    }
+
+    async fn page(&self, ran: Vec<Ran>) -> Response {
+        let jobs = match self.scheduler.jobs().await {
+            Ok(jobs) => jobs,
+            Err(e) => return ApiError::Internal(Box::new(e)).into_response(),
+        };
+        let shown: Vec<Shown> = jobs
+            .iter()
+            .map(|j| Shown {
+                name: j.name.clone(),
+                at: j.at.to_string(),
+                what: what(&j.payload),
+            })
+            .collect();
+        let mut context = Context::new();
+        context.insert("jobs", &shown);
+        context.insert("ran", &ran);
+        match Tera::one_off(TEMPLATE, &context, true) {
+            Ok(page) => Html(page).into_response(),
+            Err(e) => ApiError::Internal(Box::new(e)).into_response(),
+        }
+    }
+}
+
+pub fn router(jobs: Jobs) -> Router {
+    Router::new()
+        .route(
+            "/_local/jobs",
+            get(|State(j): State<Jobs>| async move { j.page(Vec::new()).await }),
+        )
+        .route(
+            "/_local/jobs/run-due",
+            post(|State(j): State<Jobs>| async move {
+                match j.run_due(j.deps.now()).await {
+                    Ok(ran) => j.page(ran).await,
+                    Err(e) => e.into_response(),
+                }
+            }),
+        )
+        .route(
+            "/_local/jobs/run-all",
+            post(|State(j): State<Jobs>| async move {
+                // Far enough ahead that every reminder is due.
+                let later = j.deps.now() + jiff::SignedDuration::from_hours(24 * 365);
+                match j.run_due(later).await {
+                    Ok(ran) => j.page(ran).await,
+                    Err(e) => e.into_response(),
+                }
+            }),
+        )
+        .with_state(jobs)
+}
