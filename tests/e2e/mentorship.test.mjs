@@ -1,0 +1,100 @@
+// The heart of the program in a real browser, on the demo data: a supervisor
+// approves a mentee, who finds a mentor and selects them; the mentor accepts
+// from the emailed link; both see the pair and each other's details; they
+// log a meeting, end the mentorship, and both answer the survey.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations } from "./support.mjs";
+
+let platform;
+let browser;
+
+before(async () => {
+  platform = await startPlatform({ demo: true });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+async function newPage() {
+  return (await browser.newContext()).newPage();
+}
+
+test("approve → search → select → accept → meet → end → survey", async () => {
+  // The supervisor approves Alex's pending mentee application.
+  const sam = await newPage();
+  await sam.goto(`${platform.url}/review/`);
+  await signInFromHere(sam, platform, "sam.rivera@mo.gov");
+  await sam.getByRole("link", { name: /Alex Nguyen/ }).first().click();
+  await sam.getByRole("button", { name: "Approve application" }).click();
+  await sam.locator("#decision-record").waitFor();
+
+  // Alex searches, opens Maria's profile and selects her.
+  const alex = await newPage();
+  await alex.goto(`${platform.url}/mentors/`);
+  await signInFromHere(alex, platform, "alex.nguyen@mo.gov");
+  await alex.locator("#results").getByRole("link", { name: /Maria Okafor/ }).first().waitFor();
+  assert.deepEqual(await axeViolations(alex), [], "find a mentor is accessible");
+  await alex.locator("#results").getByRole("link", { name: /Maria Okafor/ }).first().click();
+  await alex.locator("#select-mentor").waitFor();
+  assert.equal(await alex.locator("#contact").isVisible(), false, "no contact details before the match");
+  await alex.locator("#f-message").fill("I would like to grow into leading a team.");
+  await alex.locator("#select-mentor").click();
+  await alex.locator("#requested").waitFor();
+
+  // Maria opens the emailed link, signs in through it, reads and accepts.
+  const asked = await lastMailTo(platform, "maria.okafor@mo.gov");
+  const maria = await newPage();
+  await maria.goto(linkIn(asked, "/requests/"));
+  await signInFromHere(maria, platform, "maria.okafor@mo.gov");
+  await maria.locator("#application").getByText("Revenue Analyst").first().waitFor();
+  assert.deepEqual(await axeViolations(maria), [], "the request page is accessible");
+  await maria.locator("#accept-button").click();
+  await maria.locator("#matched").waitFor();
+  assert.match(await maria.locator("#matched").innerText(), /alex\.nguyen@mo\.gov/);
+
+  // Alex follows the match email to the mentorship page and sees Maria's details.
+  const matched = await lastMailTo(platform, "alex.nguyen@mo.gov");
+  assert.match(matched.text, /48 hours/);
+  await alex.goto(linkIn(matched, "/mentorships/"));
+  await alex.locator("#pair-people").getByText("maria.okafor@mo.gov").waitFor();
+
+  // A meeting is logged and counted as training credit.
+  const today = new Date().toISOString().slice(0, 10);
+  await alex.locator("#f-date").fill(today);
+  await alex.locator("#f-minutes").fill("60");
+  await alex.locator("#f-topic").fill("Getting to know each other");
+  await alex.locator("#log-meeting").click();
+  await alex.locator("#meeting-rows").getByText("Getting to know each other").waitFor();
+  assert.match(await alex.locator("#meetings-total").innerText(), /1(\.0+)? hour/);
+  assert.deepEqual(await axeViolations(alex), [], "the mentorship page is accessible");
+
+  // Alex ends it; both are invited to the survey.
+  await alex.locator("#f-outcome-completed").check();
+  await alex.locator("#f-reason").fill("We met the goals we set.");
+  await alex.locator("#end-button").click();
+  await alex.locator("#end-yes").click();
+  await alex.locator("#ended").waitFor();
+
+  for (const [page, email] of [
+    [alex, "alex.nguyen@mo.gov"],
+    [maria, "maria.okafor@mo.gov"],
+  ]) {
+    const invitation = await lastMailTo(platform, email);
+    await page.goto(linkIn(invitation, "/survey/"));
+    await page.locator("#survey-form").waitFor();
+    await page.locator("#f-satisfaction-5").check();
+    await page.locator("#f-goals_met-yes").check();
+    await page.locator("#f-meetings").fill("1");
+    await page.locator("#f-cadence-monthly").check();
+    await page.locator("#f-would_recommend-true").check();
+    await page.locator("#f-went_well").fill("Clear goals & honest feedback.");
+    assert.deepEqual(await axeViolations(page), [], "the survey is accessible");
+    await page.locator("#send-survey").click();
+    await page.locator("#thanks").waitFor();
+  }
+});
