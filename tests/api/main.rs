@@ -4,6 +4,7 @@
 mod applications;
 mod auth;
 mod decisions;
+mod digest;
 mod helpers;
 mod mentorships;
 mod platform;

@@ -5,6 +5,7 @@ pub mod access;
 pub mod application;
 pub mod audit;
 pub mod catalogue;
+pub mod digest;
 pub mod fields;
 pub mod fit;
 pub(crate) mod ids;

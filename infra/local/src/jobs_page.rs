@@ -1,6 +1,7 @@
 //! The local stand-in's control for timed work: the one-time jobs waiting
-//! in the scheduler, and buttons to run the due ones now, or all of them as
-//! if their time had come (reminders are 7, 14 days or 48 hours away).
+//! in the scheduler, buttons to run the due ones now, or all of them as if
+//! their time had come (reminders are 7, 14 days or 48 hours away), and the
+//! weekly digest, which in AWS runs every Monday at 7:00 Chicago time.
 
 use std::sync::Arc;
 
@@ -42,6 +43,7 @@ a { color: #0b4f8a; }
 {% if ran %}<section class="done" aria-labelledby="ran"><h2 id="ran">Ran {{ ran | length }} job(s)</h2><ul>{% for r in ran %}<li>{{ r.name }}: {{ r.outcome }}</li>{% endfor %}</ul></section>{% endif %}
 <form method="post" action="/_local/jobs/run-due"><button type="submit">Run the jobs that are due now</button></form>
 <form method="post" action="/_local/jobs/run-all"><button type="submit">Run every job now, as if its time had come</button></form>
+<form method="post" action="/_local/jobs/digest"><button type="submit">Send the Monday digest now</button></form>
 <h2>Waiting</h2>
 {% if jobs | length == 0 %}<p>No jobs are waiting.</p>{% else %}
 <table><thead><tr><th scope="col">Job</th><th scope="col">Due</th><th scope="col">What it does</th></tr></thead><tbody>
@@ -149,6 +151,23 @@ pub fn router(jobs: Jobs) -> Router {
                     Ok(ran) => j.page(ran).await,
                     Err(e) => e.into_response(),
                 }
+            }),
+        )
+        .route(
+            "/_local/jobs/digest",
+            post(|State(j): State<Jobs>| async move {
+                let outcome = match moments_digest::run(&j.deps, j.deps.now()).await {
+                    Ok(summary) => format!(
+                        "{} sent, {} already sent this week",
+                        summary.sent, summary.already_sent
+                    ),
+                    Err(e) => format!("failed: {e}"),
+                };
+                j.page(vec![Ran {
+                    name: "Monday digest".into(),
+                    outcome,
+                }])
+                .await
             }),
         )
         .with_state(jobs)

@@ -1,0 +1,531 @@
+//! A primal network simplex for minimum-cost circulations: every node's
+//! supply is zero, arcs have integer capacities and costs, and the answer is
+//! an integral flow of least total cost together with node potentials that
+//! prove it optimal (complementary slackness).
+//!
+//! The data structures follow the LEMON library's `NetworkSimplex` (spanning
+//! tree kept as parent / thread / successor-count arrays, block-search
+//! pivoting, strongly feasible trees so degenerate pivots cannot cycle).
+//! Arcs may be added after a solve: they enter at zero flow, which keeps the
+//! current tree feasible, so the next solve starts from where the last ended.
+
+/// No node: the parent of the root.
+const NONE: usize = usize::MAX;
+/// Capacity of the artificial arcs that tie every node to the root.
+const INF: i64 = i64::MAX;
+
+// Direction of a node's tree arc: from the node up to its parent, or down.
+const UP: i8 = 1;
+const DOWN: i8 = -1;
+
+// State of an arc: at its lower bound, in the tree, at its upper bound. The
+// sign turns a reduced cost into "how much entering would gain".
+const LOWER: i8 = 1;
+const TREE: i8 = 0;
+const UPPER: i8 = -1;
+
+pub(super) type Arc = usize;
+
+#[derive(Debug)]
+pub(super) struct Circulation {
+    /// Real nodes are `0..nodes`; the root is `nodes`.
+    nodes: usize,
+    // Per arc. Arcs `0..nodes` are the artificial arcs `u -> root`.
+    source: Vec<usize>,
+    target: Vec<usize>,
+    cost: Vec<i64>,
+    cap: Vec<i64>,
+    flow: Vec<i64>,
+    state: Vec<i8>,
+    // Per node, root included.
+    pi: Vec<i64>,
+    parent: Vec<usize>,
+    pred: Vec<Arc>,
+    pred_dir: Vec<i8>,
+    thread: Vec<usize>,
+    rev_thread: Vec<usize>,
+    succ_num: Vec<usize>,
+    last_succ: Vec<usize>,
+    dirty_revs: Vec<usize>,
+    // The pivot under way.
+    next_arc: Arc,
+    in_arc: Arc,
+    join: usize,
+    u_in: usize,
+    v_in: usize,
+    u_out: usize,
+    delta: i64,
+    pivots: u64,
+}
+
+impl Circulation {
+    pub(super) fn new(nodes: usize) -> Self {
+        let root = nodes;
+        let all = nodes + 1;
+        let mut c = Circulation {
+            nodes,
+            source: (0..nodes).collect(),
+            target: vec![root; nodes],
+            cost: vec![0; nodes],
+            cap: vec![INF; nodes],
+            flow: vec![0; nodes],
+            state: vec![TREE; nodes],
+            pi: vec![0; all],
+            parent: vec![root; all],
+            pred: (0..all).collect(),
+            pred_dir: vec![UP; all],
+            thread: (1..=all).collect(),
+            rev_thread: vec![0; all],
+            succ_num: vec![1; all],
+            last_succ: (0..all).collect(),
+            dirty_revs: Vec::new(),
+            next_arc: nodes,
+            in_arc: 0,
+            join: 0,
+            u_in: 0,
+            v_in: 0,
+            u_out: 0,
+            delta: 0,
+            pivots: 0,
+        };
+        for u in 0..nodes {
+            c.rev_thread[u + 1] = u;
+        }
+        c.parent[root] = NONE;
+        c.pred[root] = NONE;
+        c.thread[root] = 0;
+        c.rev_thread[0] = root;
+        c.succ_num[root] = all;
+        c.last_succ[root] = if nodes == 0 { root } else { root - 1 };
+        c
+    }
+
+    /// An arc `from -> to` carrying 0 to `cap` units at `cost` each.
+    pub(super) fn add_arc(&mut self, from: usize, to: usize, cap: i64, cost: i64) -> Arc {
+        self.source.push(from);
+        self.target.push(to);
+        self.cost.push(cost);
+        self.cap.push(cap);
+        self.flow.push(0);
+        self.state.push(LOWER);
+        self.source.len() - 1
+    }
+
+    pub(super) fn flow(&self, arc: Arc) -> i64 {
+        self.flow[arc]
+    }
+
+    /// Node potential: at optimum every arc's reduced cost
+    /// `cost + potential(from) - potential(to)` is >= 0 when it carries
+    /// nothing, <= 0 when full, 0 in between.
+    pub(super) fn potential(&self, node: usize) -> i64 {
+        self.pi[node]
+    }
+
+    pub(super) fn pivots(&self) -> u64 {
+        self.pivots
+    }
+
+    /// Pivot until no arc can lower the cost.
+    pub(super) fn solve(&mut self) {
+        let real = self.source.len() - self.nodes;
+        if real == 0 {
+            return;
+        }
+        let block = ((real as f64).sqrt() as usize).max(10);
+        if self.next_arc >= self.source.len() {
+            self.next_arc = self.nodes;
+        }
+        while self.find_entering_arc(block) {
+            self.find_join_node();
+            let change = self.find_leaving_arc();
+            self.change_flow(change);
+            if change {
+                self.update_tree_structure();
+                self.update_potential();
+            }
+            self.pivots += 1;
+        }
+    }
+
+    fn reduced(&self, e: Arc) -> i64 {
+        self.cost[e] + self.pi[self.source[e]] - self.pi[self.target[e]]
+    }
+
+    /// Block search: scan arcs in blocks from where the last search stopped,
+    /// take the most violating arc of the first block that has one.
+    fn find_entering_arc(&mut self, block: usize) -> bool {
+        let first = self.nodes;
+        let all = self.source.len();
+        let mut min = 0;
+        let mut found = NONE;
+        let mut count = block;
+        let mut e = self.next_arc;
+        for _ in first..all {
+            let c = i64::from(self.state[e]) * self.reduced(e);
+            if c < min {
+                min = c;
+                found = e;
+            }
+            e += 1;
+            if e == all {
+                e = first;
+            }
+            count -= 1;
+            if count == 0 {
+                if min < 0 {
+                    break;
+                }
+                count = block;
+            }
+        }
+        if found == NONE {
+            return false;
+        }
+        self.in_arc = found;
+        self.next_arc = e;
+        true
+    }
+
+    fn find_join_node(&mut self) {
+        let mut u = self.source[self.in_arc];
+        let mut v = self.target[self.in_arc];
+        while u != v {
+            if self.succ_num[u] < self.succ_num[v] {
+                u = self.parent[u];
+            } else {
+                v = self.parent[v];
+            }
+        }
+        self.join = u;
+    }
+
+    fn room(&self, e: Arc) -> i64 {
+        if self.cap[e] == INF {
+            INF
+        } else {
+            self.cap[e] - self.flow[e]
+        }
+    }
+
+    /// The blocking arc of the cycle; ties go to the last one met in the
+    /// cycle's direction, which keeps the tree strongly feasible.
+    fn find_leaving_arc(&mut self) -> bool {
+        let a = self.in_arc;
+        let (first, second) = if self.state[a] == LOWER {
+            (self.source[a], self.target[a])
+        } else {
+            (self.target[a], self.source[a])
+        };
+        let mut delta = self.cap[a];
+        let mut result = 0;
+        let mut u = first;
+        while u != self.join {
+            let e = self.pred[u];
+            let d = if self.pred_dir[u] == DOWN {
+                self.room(e)
+            } else {
+                self.flow[e]
+            };
+            if d < delta {
+                delta = d;
+                self.u_out = u;
+                result = 1;
+            }
+            u = self.parent[u];
+        }
+        u = second;
+        while u != self.join {
+            let e = self.pred[u];
+            let d = if self.pred_dir[u] == UP {
+                self.room(e)
+            } else {
+                self.flow[e]
+            };
+            if d <= delta {
+                delta = d;
+                self.u_out = u;
+                result = 2;
+            }
+            u = self.parent[u];
+        }
+        if result == 1 {
+            self.u_in = first;
+            self.v_in = second;
+        } else {
+            self.u_in = second;
+            self.v_in = first;
+        }
+        self.delta = delta;
+        result != 0
+    }
+
+    fn change_flow(&mut self, change: bool) {
+        if self.delta > 0 {
+            let val = i64::from(self.state[self.in_arc]) * self.delta;
+            self.flow[self.in_arc] += val;
+            let mut u = self.source[self.in_arc];
+            while u != self.join {
+                self.flow[self.pred[u]] -= i64::from(self.pred_dir[u]) * val;
+                u = self.parent[u];
+            }
+            u = self.target[self.in_arc];
+            while u != self.join {
+                self.flow[self.pred[u]] += i64::from(self.pred_dir[u]) * val;
+                u = self.parent[u];
+            }
+        }
+        if change {
+            self.state[self.in_arc] = TREE;
+            let out = self.pred[self.u_out];
+            self.state[out] = if self.flow[out] == 0 { LOWER } else { UPPER };
+        } else {
+            self.state[self.in_arc] = -self.state[self.in_arc];
+        }
+    }
+
+    fn update_tree_structure(&mut self) {
+        let (u_in, v_in, u_out, join) = (self.u_in, self.v_in, self.u_out, self.join);
+        let in_arc = self.in_arc;
+        let old_rev_thread = self.rev_thread[u_out];
+        let old_succ_num = self.succ_num[u_out];
+        let old_last_succ = self.last_succ[u_out];
+        let v_out = self.parent[u_out];
+        let in_dir = if u_in == self.source[in_arc] { UP } else { DOWN };
+
+        if u_in == u_out {
+            self.parent[u_in] = v_in;
+            self.pred[u_in] = in_arc;
+            self.pred_dir[u_in] = in_dir;
+            if self.thread[v_in] != u_out {
+                let mut after = self.thread[old_last_succ];
+                self.thread[old_rev_thread] = after;
+                self.rev_thread[after] = old_rev_thread;
+                after = self.thread[v_in];
+                self.thread[v_in] = u_out;
+                self.rev_thread[u_out] = v_in;
+                self.thread[old_last_succ] = after;
+                self.rev_thread[after] = old_last_succ;
+            }
+        } else {
+            // When the subtree of u_out follows v_in directly in the thread,
+            // join and v_out coincide.
+            let thread_continue = if old_rev_thread == v_in {
+                self.thread[old_last_succ]
+            } else {
+                self.thread[v_in]
+            };
+            // Re-hang the stem (u_in up to u_out) under v_in, reversing it.
+            let mut stem = u_in;
+            let mut par_stem = v_in;
+            let mut last = self.last_succ[u_in];
+            let mut after = self.thread[last];
+            self.thread[v_in] = u_in;
+            self.dirty_revs.clear();
+            self.dirty_revs.push(v_in);
+            while stem != u_out {
+                let next_stem = self.parent[stem];
+                self.thread[last] = next_stem;
+                self.dirty_revs.push(last);
+                let before = self.rev_thread[stem];
+                self.thread[before] = after;
+                self.rev_thread[after] = before;
+                self.parent[stem] = par_stem;
+                par_stem = stem;
+                stem = next_stem;
+                last = if self.last_succ[stem] == self.last_succ[par_stem] {
+                    self.rev_thread[par_stem]
+                } else {
+                    self.last_succ[stem]
+                };
+                after = self.thread[last];
+            }
+            self.parent[u_out] = par_stem;
+            self.thread[last] = thread_continue;
+            self.rev_thread[thread_continue] = last;
+            self.last_succ[u_out] = last;
+            if old_rev_thread != v_in {
+                self.thread[old_rev_thread] = after;
+                self.rev_thread[after] = old_rev_thread;
+            }
+            for &u in &self.dirty_revs {
+                self.rev_thread[self.thread[u]] = u;
+            }
+            // Tree arcs, directions and subtree sizes along the reversed stem.
+            let mut tmp_sc = 0;
+            let tmp_ls = self.last_succ[u_out];
+            let mut u = u_out;
+            while u != u_in {
+                let p = self.parent[u];
+                self.pred[u] = self.pred[p];
+                self.pred_dir[u] = -self.pred_dir[p];
+                tmp_sc += self.succ_num[u] - self.succ_num[p];
+                self.succ_num[u] = tmp_sc;
+                self.last_succ[p] = tmp_ls;
+                u = p;
+            }
+            self.pred[u_in] = in_arc;
+            self.pred_dir[u_in] = in_dir;
+            self.succ_num[u_in] = old_succ_num;
+        }
+
+        let up_limit_out = if self.last_succ[join] == v_in {
+            join
+        } else {
+            NONE
+        };
+        let last_succ_out = self.last_succ[u_out];
+        let mut u = v_in;
+        while u != NONE && self.last_succ[u] == v_in {
+            self.last_succ[u] = last_succ_out;
+            u = self.parent[u];
+        }
+        if join != old_rev_thread && v_in != old_rev_thread {
+            let mut u = v_out;
+            while u != up_limit_out && self.last_succ[u] == old_last_succ {
+                self.last_succ[u] = old_rev_thread;
+                u = self.parent[u];
+            }
+        } else if last_succ_out != old_last_succ {
+            let mut u = v_out;
+            while u != up_limit_out && self.last_succ[u] == old_last_succ {
+                self.last_succ[u] = last_succ_out;
+                u = self.parent[u];
+            }
+        }
+        let mut u = v_in;
+        while u != join {
+            self.succ_num[u] += old_succ_num;
+            u = self.parent[u];
+        }
+        let mut u = v_out;
+        while u != join {
+            self.succ_num[u] -= old_succ_num;
+            u = self.parent[u];
+        }
+    }
+
+    /// Shift the potentials of the subtree that was re-hung under v_in so the
+    /// entering arc's reduced cost is zero.
+    fn update_potential(&mut self) {
+        let sigma = self.pi[self.v_in]
+            - self.pi[self.u_in]
+            - i64::from(self.pred_dir[self.u_in]) * self.cost[self.in_arc];
+        let end = self.thread[self.last_succ[self.u_in]];
+        let mut u = self.u_in;
+        while u != end {
+            self.pi[u] += sigma;
+            u = self.thread[u];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Checks a solved circulation: capacities, conservation, and the
+    /// potentials' optimality certificate on every arc.
+    fn assert_certified(c: &Circulation) {
+        let mut balance = vec![0i64; c.nodes + 1];
+        for e in 0..c.source.len() {
+            assert!(c.flow[e] >= 0 && c.flow[e] <= c.cap[e], "arc {e} out of bounds");
+            balance[c.source[e]] -= c.flow[e];
+            balance[c.target[e]] += c.flow[e];
+            let rc = c.reduced(e);
+            if e >= c.nodes {
+                if c.flow[e] == 0 {
+                    assert!(rc >= 0, "empty arc {e} has reduced cost {rc}");
+                }
+                if c.flow[e] == c.cap[e] {
+                    assert!(rc <= 0, "full arc {e} has reduced cost {rc}");
+                }
+                if c.flow[e] > 0 && c.flow[e] < c.cap[e] {
+                    assert_eq!(rc, 0, "partial arc {e}");
+                }
+            }
+        }
+        assert!(balance.iter().all(|b| *b == 0), "flow not conserved");
+        for e in 0..c.nodes {
+            assert_eq!(c.flow[e], 0, "artificial arc {e} carries flow");
+        }
+    }
+
+    /// Least cost over every integral circulation, by enumeration.
+    fn brute_force(nodes: usize, arcs: &[(usize, usize, i64, i64)]) -> i64 {
+        fn go(
+            k: usize,
+            arcs: &[(usize, usize, i64, i64)],
+            balance: &mut Vec<i64>,
+            cost: i64,
+            best: &mut i64,
+        ) {
+            if k == arcs.len() {
+                if balance.iter().all(|b| *b == 0) {
+                    *best = (*best).min(cost);
+                }
+                return;
+            }
+            let (u, v, cap, c) = arcs[k];
+            for f in 0..=cap {
+                balance[u] -= f;
+                balance[v] += f;
+                go(k + 1, arcs, balance, cost + f * c, best);
+                balance[u] += f;
+                balance[v] -= f;
+            }
+        }
+        let mut best = 0;
+        go(0, arcs, &mut vec![0; nodes], 0, &mut best);
+        best
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn circulation_is_cheapest_and_certified(
+            nodes in 2usize..6,
+            raw in prop::collection::vec((0usize..6, 0usize..6, 0i64..3, -9i64..9), 1..8),
+        ) {
+            let arcs: Vec<_> = raw
+                .into_iter()
+                .map(|(u, v, cap, c)| (u % nodes, v % nodes, cap, c))
+                .filter(|(u, v, _, _)| u != v)
+                .collect();
+            let mut c = Circulation::new(nodes);
+            let ids: Vec<Arc> = arcs.iter().map(|&(u, v, cap, cost)| c.add_arc(u, v, cap, cost)).collect();
+            c.solve();
+            assert_certified(&c);
+            let total: i64 = ids.iter().zip(&arcs).map(|(&e, a)| c.flow(e) * a.3).sum();
+            prop_assert_eq!(total, brute_force(nodes, &arcs));
+        }
+
+        #[test]
+        fn arcs_added_after_a_solve_are_taken_into_account(
+            nodes in 2usize..6,
+            raw in prop::collection::vec((0usize..6, 0usize..6, 0i64..3, -9i64..9), 2..8),
+            split in 0usize..8,
+        ) {
+            let arcs: Vec<_> = raw
+                .into_iter()
+                .map(|(u, v, cap, c)| (u % nodes, v % nodes, cap, c))
+                .filter(|(u, v, _, _)| u != v)
+                .collect();
+            let split = split.min(arcs.len());
+            let mut c = Circulation::new(nodes);
+            let mut ids = Vec::new();
+            for &(u, v, cap, cost) in &arcs[..split] {
+                ids.push(c.add_arc(u, v, cap, cost));
+            }
+            c.solve();
+            for &(u, v, cap, cost) in &arcs[split..] {
+                ids.push(c.add_arc(u, v, cap, cost));
+            }
+            c.solve();
+            assert_certified(&c);
+            let total: i64 = ids.iter().zip(&arcs).map(|(&e, a)| c.flow(e) * a.3).sum();
+            prop_assert_eq!(total, brute_force(nodes, &arcs));
+        }
+    }
+}
