@@ -6,6 +6,7 @@ mod auth;
 mod decisions;
 mod digest;
 mod helpers;
+mod matching;
 mod mentorships;
 mod platform;
 mod reminders;

@@ -10,6 +10,7 @@ pub mod fields;
 pub mod fit;
 pub(crate) mod ids;
 pub mod mail;
+pub mod matching;
 pub mod mentorship;
 pub mod notify;
 pub mod reminders;

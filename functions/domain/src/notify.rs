@@ -355,3 +355,19 @@ pub fn connect_nudge(
         ),
     }
 }
+
+/// To a mentee: the quarterly run has suggested mentors for them.
+pub fn suggestions_ready(to: &Who<'_>, count: usize, base_url: &str) -> Message {
+    Message {
+        to: to.email.to_string(),
+        subject: "Your suggested MOments mentors are ready".to_string(),
+        text: format!(
+            "Hello {first},\n\nThis quarter's matching has picked {count} mentor{s} whose skills fit the ones you \
+             ranked in your application. You will find them, each with the reason it was suggested, on your \
+             dashboard:\n\n{base_url}/dashboard/\n\nSuggestions are a starting point: press \"Select as Mentor\" \
+             on a profile to send a request, or search for someone else at {base_url}/mentors/.\n\n{SIGNATURE}\n",
+            first = to.first_name,
+            s = if count == 1 { "" } else { "s" },
+        ),
+    }
+}

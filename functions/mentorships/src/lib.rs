@@ -17,6 +17,7 @@ pub fn router() -> Router<Deps> {
     Router::new()
         .route("/api/mentors", get(search::search))
         .route("/api/mentors/{id}", get(search::profile))
+        .route("/api/suggestions", get(search::suggestions))
         .route(
             "/api/availability",
             get(search::availability).put(search::set_availability),

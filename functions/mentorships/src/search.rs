@@ -255,6 +255,36 @@ pub async fn profile(
     })))
 }
 
+/// The caller's suggested mentors from the latest quarterly run, each marked
+/// with whether that mentor can still be asked (they may have filled up since).
+#[tracing::instrument(skip_all)]
+pub async fn suggestions(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+) -> Result<Json<Value>, ApiError> {
+    let Some(mut stored) = deps.store.suggestions_of(&actor.email).await? else {
+        return Ok(Json(json!({"run": null, "suggestions": []})));
+    };
+    if let Some(list) = stored.get_mut("suggestions").and_then(Value::as_array_mut) {
+        for s in list.iter_mut() {
+            let listed = match s
+                .get("mentor_application_id")
+                .and_then(Value::as_str)
+                .map(ApplicationId::parse)
+            {
+                Some(Ok(id)) => deps
+                    .store
+                    .application_with_capacity(&id)
+                    .await?
+                    .is_some_and(|(a, c)| is_listed(&a, c)),
+                _ => false,
+            };
+            s["listed"] = json!(listed);
+        }
+    }
+    Ok(Json(stored))
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn availability(
     State(deps): State<Deps>,

@@ -1,7 +1,8 @@
 //! The local stand-in's control for timed work: the one-time jobs waiting
 //! in the scheduler, buttons to run the due ones now, or all of them as if
 //! their time had come (reminders are 7, 14 days or 48 hours away), and the
-//! weekly digest, which in AWS runs every Monday at 7:00 Chicago time.
+//! weekly digest, which in AWS runs every Monday at 7:00 Chicago time, and
+//! the quarterly matching.
 
 use std::sync::Arc;
 
@@ -44,6 +45,8 @@ a { color: #0b4f8a; }
 <form method="post" action="/_local/jobs/run-due"><button type="submit">Run the jobs that are due now</button></form>
 <form method="post" action="/_local/jobs/run-all"><button type="submit">Run every job now, as if its time had come</button></form>
 <form method="post" action="/_local/jobs/digest"><button type="submit">Send the Monday digest now</button></form>
+<form method="post" action="/_local/jobs/matching"><button type="submit">Run and publish the quarterly matching now</button></form>
+<p>A dry run of the matching, without publishing, is on the program administrators' API: <code>POST /api/admin/matching/preview</code>.</p>
 <h2>Waiting</h2>
 {% if jobs | length == 0 %}<p>No jobs are waiting.</p>{% else %}
 <table><thead><tr><th scope="col">Job</th><th scope="col">Due</th><th scope="col">What it does</th></tr></thead><tbody>
@@ -165,6 +168,27 @@ pub fn router(jobs: Jobs) -> Router {
                 };
                 j.page(vec![Ran {
                     name: "Monday digest".into(),
+                    outcome,
+                }])
+                .await
+            }),
+        )
+        .route(
+            "/_local/jobs/matching",
+            post(|State(j): State<Jobs>| async move {
+                let now = j.deps.now();
+                let outcome = match moments_matching::compute(&j.deps, now).await {
+                    Ok(p) => match moments_matching::publish(&j.deps, &p, now).await {
+                        Ok(emailed) => format!(
+                            "{} mentees, {} with suggestions, {emailed} emailed",
+                            p.mentees, p.with_suggestions
+                        ),
+                        Err(e) => format!("failed: {e}"),
+                    },
+                    Err(e) => format!("failed: {e}"),
+                };
+                j.page(vec![Ran {
+                    name: "Quarterly matching".into(),
                     outcome,
                 }])
                 .await

@@ -155,7 +155,8 @@ pub async fn build_on(
         .merge(moments_applications::router())
         .merge(moments_decisions::router())
         .merge(moments_mentorships::router())
-        .merge(moments_surveys::router());
+        .merge(moments_surveys::router())
+        .merge(moments_reports::router());
     let local = Router::new()
         .route("/_local/outbox", get(outbox_html))
         .route("/_local/outbox.json", get(outbox_json))

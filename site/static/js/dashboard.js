@@ -1,6 +1,6 @@
 // /dashboard/: the signed-in person's applications, mentorships, requests
 // (to them as a mentor, from them as a mentee) and availability as a mentor.
-// Calls GET /api/me, /api/applications, /api/requests, /api/mentorships;
+// Calls GET /api/me, /api/applications, /api/requests, /api/mentorships, /api/suggestions;
 // POST /api/requests/{id}/accept|decline|withdraw; GET and PUT /api/availability.
 import { get, here, post, put, showSignIn } from "./api.js";
 import {
@@ -52,6 +52,18 @@ function renderApplications() {
   if (mentor) links.push(el("a", { href: pageLink(urls.profileUrl, "id", mentor.id) }, "See my mentor profile as mentees see it"));
   if (!applications.length) list.replaceChildren(el("li", {}, "You have not applied yet. Apply as a mentee to find a mentor, or as a mentor to help someone grow."));
   document.getElementById("application-links").replaceChildren(...links);
+}
+
+// --- Suggested mentors --------------------------------------------------------
+
+function renderSuggestions(suggestions) {
+  document.getElementById("suggestions-section").hidden = suggestions.length === 0;
+  document.getElementById("suggestion-list").replaceChildren(...suggestions.map((s) => el("li", { class: "card" },
+    el("h3", {}, el("a", { href: pageLink(urls.profileUrl, "id", s.mentor_application_id) }, `${s.first_name} ${s.last_name}`)),
+    el("p", {}, `${s.job_title}, ${s.department?.name || ""} · ${s.working_hours?.name || ""} hours`),
+    el("p", {}, s.reason),
+    s.listed ? null : el("p", {}, "This mentor cannot take new mentees at the moment."),
+  )));
 }
 
 // --- My mentorships ----------------------------------------------------------
@@ -258,8 +270,10 @@ availabilityForm.addEventListener("submit", async (event) => {
 
 async function load() {
   document.getElementById("load-error").hidden = true;
-  const [mine, requests, pairs] = await Promise.all([get("/api/applications"), get("/api/requests"), get("/api/mentorships")]);
-  for (const response of [mine, requests, pairs]) {
+  const [mine, requests, pairs, suggested] = await Promise.all([
+    get("/api/applications"), get("/api/requests"), get("/api/mentorships"), get("/api/suggestions"),
+  ]);
+  for (const response of [mine, requests, pairs, suggested]) {
     if (!response.ok) {
       failed(response);
       return false;
@@ -270,6 +284,7 @@ async function load() {
   renderApplications();
   renderMentorships(pairs.data?.hours);
   renderRequests(requests.data);
+  renderSuggestions(suggested.data?.suggestions || []);
   await renderAvailability();
   return true;
 }

@@ -15,6 +15,7 @@
 //! | meeting | `MS#{id}` | `MEET#{date}#{meeting id}` | | |
 //! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
 //! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
+//! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
 
 use crate::table::{Index, Key};
 
@@ -121,4 +122,8 @@ pub fn survey(mentorship_id: &str, email: &str) -> Key {
 
 pub fn notice(name: &str) -> Key {
     Key::new(format!("NOTICE#{name}"), "NOTICE")
+}
+
+pub fn suggestions(email: &str) -> Key {
+    Key::new(person(email), "SUGGESTIONS")
 }

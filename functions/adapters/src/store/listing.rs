@@ -6,7 +6,7 @@
 
 use moments_domain::application::{Application, ApplicationId, Role};
 use moments_domain::fields::{DepartmentId, EmailAddress, SkillRanking, WorkingHours};
-use moments_domain::mentorship::{Capacity, is_listed};
+use moments_domain::mentorship::{Capacity, MAX_ACTIVE, is_listed};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -28,6 +28,8 @@ pub struct Listing {
     pub working_hours: WorkingHours,
     pub skills: SkillRanking,
     pub bio: String,
+    /// How many more mentees the mentor can take now.
+    pub open_places: u32,
 }
 
 fn listing_key(app: &Application) -> crate::table::Key {
@@ -67,6 +69,7 @@ pub(super) fn writes(
             working_hours: d.working_hours,
             skills: d.skills.clone(),
             bio: d.bio.as_str().chars().take(BIO_EXCERPT_CHARS).collect(),
+            open_places: MAX_ACTIVE.saturating_sub(capacity.active),
         };
         let mut item = item_of(json!({"pk": key.pk, "sk": key.sk, "kind": "listing"}));
         if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&listing) {

@@ -495,6 +495,31 @@ impl Store {
         }
     }
 
+    /// Replace a mentee's suggested mentors with the latest run's.
+    pub async fn put_suggestions(
+        &self,
+        mentee: &EmailAddress,
+        suggestions: &Value,
+    ) -> Result<(), StoreError> {
+        let key = keys::suggestions(mentee.as_str());
+        let item = item_of(
+            json!({"pk": key.pk, "sk": key.sk, "kind": "suggestions", "data": suggestions}),
+        );
+        self.table
+            .write(vec![Write::Put { item, cond: None }])
+            .await
+            .map_err(StoreError::from)
+    }
+
+    /// A mentee's suggested mentors from the latest matching run, as stored.
+    pub async fn suggestions_of(&self, mentee: &EmailAddress) -> Result<Option<Value>, StoreError> {
+        Ok(self
+            .table
+            .get(&keys::suggestions(mentee.as_str()))
+            .await?
+            .and_then(|mut item| item.remove("data")))
+    }
+
     pub async fn survey_of(
         &self,
         mentorship: &MentorshipId,

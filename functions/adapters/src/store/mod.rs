@@ -379,6 +379,31 @@ impl Store {
         items.into_iter().map(data_of).collect()
     }
 
+    /// Approved applications of a department, with their capacity (for the
+    /// matching run: a bounded Query per department, never a Scan).
+    pub async fn approved_in_department(
+        &self,
+        dept: &DepartmentId,
+    ) -> Result<Vec<(Application, Capacity)>, StoreError> {
+        let q = Query::new(
+            keys::BY_DEPARTMENT,
+            keys::department_partition(dept.as_str()),
+        )
+        .prefix(format!(
+            "{}{}#",
+            keys::DEPT_APP_PREFIX,
+            Status::Approved.as_str()
+        ));
+        let items = self.query_all(q, usize::MAX).await?;
+        items
+            .into_iter()
+            .map(|item| {
+                let capacity = capacity_of(&item);
+                data_of(item).map(|app| (app, capacity))
+            })
+            .collect()
+    }
+
     /// The audit trail of an application, oldest first.
     pub async fn audit_of(&self, id: &ApplicationId) -> Result<Vec<AuditEntry>, StoreError> {
         let q = Query::new(

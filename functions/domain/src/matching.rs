@@ -1,0 +1,483 @@
+//! Quarterly suggested matches: for every mentee who still needs a mentor, up
+//! to five suggested mentors, chosen for all mentees together.
+//!
+//! The lists are one assignment problem. Each mentee has five places in a
+//! list, each mentor a bound on how many lists they appear in (their open
+//! places times [`LISTS_PER_OPEN_PLACE`]), and a pair is either suggested or
+//! not. The objective, in order of importance:
+//!
+//! 1. as many *priority* mentees (left without suggestions last time) as
+//!    possible get at least one suggestion;
+//! 2. then as many mentees as possible get at least one;
+//! 3. then the total fit (sum of [`crate::fit::fit`] scores) is largest.
+//!
+//! It is solved exactly as a minimum-cost circulation
+//! `source -> mentee -> mentor -> sink -> source`: a mentee's first list
+//! place carries a bonus (larger for priority mentees) so large that no gain
+//! in a lower tier can pay for a loss in a higher one, the other four places
+//! carry none, and a pair's arc costs minus its fit. The network simplex
+//! returns an integral optimum with node potentials that certify it.
+//!
+//! The full graph (every mentee with every mentor) is too big to hand to the
+//! solver, so it starts from each mentee's best-fitting mentors and then
+//! *prices* every other pair against the potentials: a pair left out whose
+//! reduced cost is negative could improve the answer, so it is added and the
+//! solve resumes. The loop ends when no pair in the whole graph prices
+//! negative, which is the optimality condition of the full problem, so the
+//! restriction never changes the answer; it only makes it fast.
+//!
+//! A pair that shares nothing (fit 0) is suggested only to a mentee who would
+//! otherwise have no one, and then just one such mentor: fit 0 adds nothing
+//! to the objective, and a list of strangers helps nobody.
+
+use crate::fields::{SkillRanking, WorkingHours};
+use crate::fit::{SAME_HOURS, fit};
+
+mod simplex;
+#[cfg(test)]
+mod tests;
+
+use simplex::Circulation;
+
+/// Most mentors in one mentee's list.
+pub const SUGGESTIONS_PER_MENTEE: usize = 5;
+
+/// How many lists a mentor may appear in per open place (open places =
+/// [`crate::mentorship::MAX_ACTIVE`] minus active mentorships).
+///
+/// A mentee sends one request from a list of five, so each appearance brings
+/// a mentor about a fifth of a request: ten lists per open place means about
+/// two requests per place. That fills the place even when one request is
+/// declined or a mentee never acts, without flooding the mentor. With 1.5
+/// open places per mentor on average it gives about 15 list places per
+/// mentor: at three mentees per mentor, four to five suggestions each.
+pub const LISTS_PER_OPEN_PLACE: u32 = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mentee {
+    pub skills: SkillRanking,
+    pub hours: WorkingHours,
+    /// Left without suggestions by the previous run: served first.
+    pub priority: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mentor {
+    pub skills: SkillRanking,
+    pub hours: WorkingHours,
+    /// Mentorships the mentor can still take on; 0 keeps them out of all lists.
+    pub open_places: u32,
+}
+
+impl Mentor {
+    /// Most lists this mentor may appear in.
+    pub fn list_bound(&self) -> u32 {
+        self.open_places.saturating_mul(LISTS_PER_OPEN_PLACE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// Index into the mentors given to [`suggest`].
+    pub mentor: usize,
+    pub score: u32,
+    pub reason: String,
+}
+
+/// How the solve went, for logs and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Pairs the solver started from (each mentee's best-fitting mentors).
+    pub candidate_pairs: usize,
+    /// Times every other pair was priced against the solution.
+    pub pricing_rounds: usize,
+    /// Pairs pricing found that could improve the answer, added and solved.
+    pub pairs_added: usize,
+    /// Network simplex pivots, all rounds together.
+    pub pivots: u64,
+}
+
+/// One list per mentee, best first. `excluded(mentee, mentor)` is true for
+/// pairs that must never be suggested: the mentee themself, their
+/// supervisor, a current or past partner, a mentor who declined them.
+pub fn suggest(
+    mentees: &[Mentee],
+    mentors: &[Mentor],
+    excluded: &dyn Fn(usize, usize) -> bool,
+) -> Vec<Vec<Suggestion>> {
+    suggest_with_stats(mentees, mentors, excluded).0
+}
+
+/// [`suggest`], with how the solve went.
+pub fn suggest_with_stats(
+    mentees: &[Mentee],
+    mentors: &[Mentor],
+    excluded: &dyn Fn(usize, usize) -> bool,
+) -> (Vec<Vec<Suggestion>>, Stats) {
+    let table = SkillTable::new(mentees, mentors);
+    let priority: Vec<bool> = mentees.iter().map(|m| m.priority).collect();
+    let bounds: Vec<u32> = mentors.iter().map(Mentor::list_bound).collect();
+    let row = |i: usize, out: &mut [u32]| table.row(i, out);
+    let instance = Instance {
+        priority: &priority,
+        bounds: &bounds,
+        max_score: MAX_FIT,
+        row: &row,
+        excluded,
+    };
+    let (lists, stats) = assign(&instance, CANDIDATES_PER_MENTEE);
+    (explain(mentees, mentors, lists), stats)
+}
+
+/// The baseline the assignment is measured against: mentees one at a time
+/// (priority mentees first, then in the order given), each taking its five
+/// best-fitting mentors among those not yet at their bound. Same exclusions,
+/// bound and fit-0 rule as [`suggest`].
+pub fn greedy(
+    mentees: &[Mentee],
+    mentors: &[Mentor],
+    excluded: &dyn Fn(usize, usize) -> bool,
+) -> Vec<Vec<Suggestion>> {
+    let table = SkillTable::new(mentees, mentors);
+    let priority: Vec<bool> = mentees.iter().map(|m| m.priority).collect();
+    let bounds: Vec<u32> = mentors.iter().map(Mentor::list_bound).collect();
+    let row = |i: usize, out: &mut [u32]| table.row(i, out);
+    let instance = Instance {
+        priority: &priority,
+        bounds: &bounds,
+        max_score: MAX_FIT,
+        row: &row,
+        excluded,
+    };
+    explain(mentees, mentors, greedy_lists(&instance))
+}
+
+/// Points a skill at 1-based `rank` is worth, as in [`crate::fit`].
+const fn rank_weight(rank: usize) -> u32 {
+    (SkillRanking::MAX + 1).saturating_sub(rank) as u32
+}
+
+/// The largest fit any pair can have: identical rankings, same hours.
+const MAX_FIT: u32 = {
+    let mut total = SAME_HOURS;
+    let mut rank = 1;
+    while rank <= SkillRanking::MAX {
+        total += rank_weight(rank) * rank_weight(rank);
+        rank += 1;
+    }
+    total
+};
+
+/// Mentors per mentee handed to the solver before pricing. Pricing makes
+/// the answer exact whatever this is; it only trades solver size against
+/// pricing rounds.
+const CANDIDATES_PER_MENTEE: usize = 16;
+
+/// Most improving pairs pricing adds for one mentee per round.
+const ADDED_PER_MENTEE: usize = 32;
+
+/// Fit scores computed from the rankings without allocating: a mentor's
+/// ranking as a column of rank weights per skill, so one mentee's scores
+/// against every mentor are a few multiply-adds over contiguous memory.
+/// Only the chosen pairs go through [`fit`], for its reason text.
+struct SkillTable {
+    mentors: usize,
+    /// `by_skill[s * mentors + j]`: weight of skill `s` in mentor `j`'s
+    /// ranking, 0 when they did not choose it.
+    by_skill: Vec<u8>,
+    mentor_hours: Vec<WorkingHours>,
+    /// Per mentee, (skill column, weight of its rank).
+    mentee_skills: Vec<Vec<(usize, u32)>>,
+    mentee_hours: Vec<WorkingHours>,
+}
+
+impl SkillTable {
+    fn new(mentees: &[Mentee], mentors: &[Mentor]) -> Self {
+        let mut columns: std::collections::HashMap<&str, usize> = Default::default();
+        for mentor in mentors {
+            for id in mentor.skills.ids() {
+                let next = columns.len();
+                columns.entry(id.as_str()).or_insert(next);
+            }
+        }
+        let m = mentors.len();
+        let mut by_skill = vec![0u8; columns.len() * m];
+        for (j, mentor) in mentors.iter().enumerate() {
+            for (rank, id) in mentor.skills.ids().iter().enumerate() {
+                if let Some(&s) = columns.get(id.as_str()) {
+                    by_skill[s * m + j] = rank_weight(rank + 1) as u8;
+                }
+            }
+        }
+        // Mirrors `fit`: the mentee's side ranks the catalogue skills in order.
+        let mentee_skills = mentees
+            .iter()
+            .map(|mentee| {
+                mentee
+                    .skills
+                    .skills()
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(rank, skill)| {
+                        columns
+                            .get(skill.id.as_str())
+                            .map(|&s| (s, rank_weight(rank + 1)))
+                    })
+                    .collect()
+            })
+            .collect();
+        SkillTable {
+            mentors: m,
+            by_skill,
+            mentor_hours: mentors.iter().map(|m| m.hours).collect(),
+            mentee_skills,
+            mentee_hours: mentees.iter().map(|m| m.hours).collect(),
+        }
+    }
+
+    /// Mentee `i`'s fit with every mentor.
+    fn row(&self, i: usize, out: &mut [u32]) {
+        let hours = self.mentee_hours[i];
+        for (score, mentor_hours) in out.iter_mut().zip(&self.mentor_hours) {
+            *score = if *mentor_hours == hours {
+                SAME_HOURS
+            } else {
+                0
+            };
+        }
+        for &(s, weight) in &self.mentee_skills[i] {
+            let column = &self.by_skill[s * self.mentors..(s + 1) * self.mentors];
+            for (score, &w) in out.iter_mut().zip(column) {
+                *score += weight * u32::from(w);
+            }
+        }
+    }
+}
+
+/// The assignment problem with scores abstracted, so tests can give any
+/// scores and bounds.
+struct Instance<'a> {
+    priority: &'a [bool],
+    /// Per mentor, most lists they may be in.
+    bounds: &'a [u32],
+    /// No score exceeds this.
+    max_score: u32,
+    /// Fills mentee `i`'s score with every mentor.
+    row: &'a dyn Fn(usize, &mut [u32]),
+    excluded: &'a dyn Fn(usize, usize) -> bool,
+}
+
+/// (mentor, score) pairs per mentee, in no particular order.
+type Lists = Vec<Vec<(usize, u32)>>;
+
+/// Sort key: best score first, then lowest mentor index.
+fn key(max_score: u32, score: u32, mentor: usize) -> u64 {
+    (u64::from(max_score.saturating_sub(score)) << 32) | mentor as u64
+}
+
+fn mentor_of(key: u64) -> usize {
+    (key & u64::from(u32::MAX)) as usize
+}
+
+/// The exact assignment. `per_mentee` is how many best-fitting mentors per
+/// mentee the solver starts from; pricing adds whatever else is needed.
+fn assign(inst: &Instance, per_mentee: usize) -> (Lists, Stats) {
+    let n = inst.priority.len();
+    let m = inst.bounds.len();
+    let mut stats = Stats::default();
+    let usable: Vec<usize> = (0..m).filter(|&j| inst.bounds[j] > 0).collect();
+    if n == 0 || usable.is_empty() {
+        return (vec![Vec::new(); n], stats);
+    }
+
+    // Tier weights. Total fit is below `cover`, so covering one more mentee
+    // outweighs any fit; the fit plus cover bonuses of all mentees are below
+    // `first`, so covering one more priority mentee outweighs both.
+    let fit_ceiling = (SUGGESTIONS_PER_MENTEE as i64)
+        .saturating_mul(i64::from(inst.max_score))
+        .saturating_mul(n as i64);
+    let cover = fit_ceiling.saturating_add(1);
+    let first = cover.saturating_mul(n as i64 + 1);
+
+    const SOURCE: usize = 0;
+    const SINK: usize = 1;
+    let mentee_node = |i: usize| 2 + i;
+    let mentor_node = |j: usize| 2 + n + j;
+    let mut net = Circulation::new(2 + n + m);
+    net.add_arc(SINK, SOURCE, (SUGGESTIONS_PER_MENTEE * n) as i64, 0);
+    for (i, &priority) in inst.priority.iter().enumerate() {
+        let bonus = if priority {
+            cover.saturating_add(first)
+        } else {
+            cover
+        };
+        net.add_arc(SOURCE, mentee_node(i), 1, -bonus);
+        net.add_arc(SOURCE, mentee_node(i), SUGGESTIONS_PER_MENTEE as i64 - 1, 0);
+    }
+    for &j in &usable {
+        net.add_arc(mentor_node(j), SINK, i64::from(inst.bounds[j]), 0);
+    }
+
+    // (mentee, mentor, score, arc) of every pair given to the solver.
+    let mut pairs: Vec<(usize, usize, u32, simplex::Arc)> = Vec::new();
+    // Per mentee, mentors already given to the solver or known excluded.
+    let mut known: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut scores = vec![0u32; m];
+    let mut keys: Vec<u64> = Vec::with_capacity(usable.len());
+    for (i, known) in known.iter_mut().enumerate() {
+        (inst.row)(i, &mut scores);
+        keys.clear();
+        keys.extend(usable.iter().map(|&j| key(inst.max_score, scores[j], j)));
+        let mut taken = 0;
+        for_each_best_first(&mut keys, per_mentee, |k| {
+            let j = mentor_of(k);
+            known.push(j);
+            if !(inst.excluded)(i, j) {
+                let arc = net.add_arc(mentee_node(i), mentor_node(j), 1, -i64::from(scores[j]));
+                pairs.push((i, j, scores[j], arc));
+                taken += 1;
+            }
+            taken < per_mentee
+        });
+    }
+    stats.candidate_pairs = pairs.len();
+
+    let mut marked = vec![usize::MAX; m];
+    let mut improving: Vec<(i64, usize)> = Vec::new();
+    loop {
+        net.solve();
+        stats.pricing_rounds += 1;
+        let mut added = 0;
+        for (i, known) in known.iter_mut().enumerate() {
+            for &j in known.iter() {
+                marked[j] = i;
+            }
+            let pi = net.potential(mentee_node(i));
+            (inst.row)(i, &mut scores);
+            improving.clear();
+            for &j in &usable {
+                // Reduced cost of the pair's arc: -score + pi(mentee) - pi(mentor).
+                let reduced = pi - net.potential(mentor_node(j)) - i64::from(scores[j]);
+                if reduced < 0 && marked[j] != i {
+                    improving.push((reduced, j));
+                }
+            }
+            let mut taken = 0;
+            for_each_best_first(&mut improving, ADDED_PER_MENTEE, |(_, j)| {
+                known.push(j);
+                if !(inst.excluded)(i, j) {
+                    let arc = net.add_arc(mentee_node(i), mentor_node(j), 1, -i64::from(scores[j]));
+                    pairs.push((i, j, scores[j], arc));
+                    taken += 1;
+                }
+                taken < ADDED_PER_MENTEE
+            });
+            added += taken;
+        }
+        if added == 0 {
+            break;
+        }
+        stats.pairs_added += added;
+    }
+    stats.pivots = net.pivots();
+
+    let mut lists: Lists = vec![Vec::new(); n];
+    for &(i, j, score, arc) in &pairs {
+        if net.flow(arc) > 0 {
+            lists[i].push((j, score));
+        }
+    }
+    (lists, stats)
+}
+
+/// Calls `take` with keys in ascending order until it returns false,
+/// sorting only as much as needed (`expect` keys are sorted up front).
+fn for_each_best_first<K: Ord + Copy>(
+    keys: &mut [K],
+    expect: usize,
+    mut take: impl FnMut(K) -> bool,
+) {
+    let prefix = expect.min(keys.len());
+    if prefix < keys.len() && prefix > 0 {
+        keys.select_nth_unstable(prefix - 1);
+    }
+    keys[..prefix].sort_unstable();
+    for idx in 0..keys.len() {
+        if idx == prefix {
+            keys[prefix..].sort_unstable();
+        }
+        if !take(keys[idx]) {
+            return;
+        }
+    }
+}
+
+/// The baseline, on an abstract instance.
+fn greedy_lists(inst: &Instance) -> Lists {
+    let n = inst.priority.len();
+    let m = inst.bounds.len();
+    let mut left = inst.bounds.to_vec();
+    let mut lists: Lists = vec![Vec::new(); n];
+    let mut scores = vec![0u32; m];
+    let mut keys: Vec<u64> = Vec::with_capacity(m);
+    let order = (0..n)
+        .filter(|&i| inst.priority[i])
+        .chain((0..n).filter(|&i| !inst.priority[i]));
+    for i in order {
+        (inst.row)(i, &mut scores);
+        keys.clear();
+        keys.extend(
+            (0..m)
+                .filter(|&j| left[j] > 0)
+                .map(|j| key(inst.max_score, scores[j], j)),
+        );
+        let list = &mut lists[i];
+        for_each_best_first(&mut keys, SUGGESTIONS_PER_MENTEE + 2, |k| {
+            let j = mentor_of(k);
+            // Best first: from here on everyone shares nothing with the mentee.
+            if scores[j] == 0 && !list.is_empty() {
+                return false;
+            }
+            if !(inst.excluded)(i, j) {
+                list.push((j, scores[j]));
+                left[j] -= 1;
+            }
+            list.len() < SUGGESTIONS_PER_MENTEE
+        });
+    }
+    lists
+}
+
+/// Applies the fit-0 rule, orders each list best first, and explains each
+/// suggestion with [`fit`].
+fn explain(mentees: &[Mentee], mentors: &[Mentor], lists: Lists) -> Vec<Vec<Suggestion>> {
+    lists
+        .into_iter()
+        .zip(mentees)
+        .map(|(list, mentee)| {
+            finish(list)
+                .into_iter()
+                .map(|(j, _)| {
+                    let mentor = &mentors[j];
+                    let f = fit(&mentee.skills, mentee.hours, &mentor.skills, mentor.hours);
+                    Suggestion {
+                        mentor: j,
+                        score: f.score,
+                        reason: f.reason,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Fit-0 mentors only when there is no one else, and then one; best first.
+fn finish(mut list: Vec<(usize, u32)>) -> Vec<(usize, u32)> {
+    list.sort_unstable_by_key(|&(j, score)| (std::cmp::Reverse(score), j));
+    if list.first().is_some_and(|&(_, score)| score > 0) {
+        list.retain(|&(_, score)| score > 0);
+    } else {
+        list.truncate(1);
+    }
+    list
+}

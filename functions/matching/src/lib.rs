@@ -1,0 +1,237 @@
+//! The `matching` function: the quarterly suggested matches. Every approved
+//! mentee with no active mentor gets up to five suggested mentors, chosen
+//! for all mentees together (`moments_domain::matching`), never themself,
+//! their supervisor, a current or past partner, a mentor they already asked
+//! or who declined them. `compute` changes nothing (a program administrator's
+//! dry run shows it); `publish` stores each list and emails the mentee once
+//! per run. Mentees left without suggestions carry priority into the next run.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::{SignedDuration, Timestamp};
+use moments_adapters::http::Deps;
+use moments_adapters::store::{Listing, StoreError};
+use moments_domain::application::{Application, Role};
+use moments_domain::catalogue::Catalogue;
+use moments_domain::fields::{DepartmentId, EmailAddress};
+use moments_domain::matching::{Mentee, Mentor, suggest};
+use moments_domain::notify::{self, Who};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MatchingError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0} suggestion email(s) could not be sent; the next retry sends them")]
+    NotSent(usize),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggested {
+    pub mentor_application_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub department: Value,
+    pub working_hours: Value,
+    pub score: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MenteeList {
+    pub email: String,
+    pub name: String,
+    pub application_id: String,
+    /// Left without suggestions in the previous run.
+    pub priority: bool,
+    pub suggestions: Vec<Suggested>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    pub run: String,
+    pub computed_at: String,
+    pub mentees: usize,
+    pub with_suggestions: usize,
+    pub mentors_listed: usize,
+    pub total_fit: u64,
+    pub largest_lists_per_mentor: usize,
+    pub lists: Vec<MenteeList>,
+}
+
+const KEEP_CLAIMS: SignedDuration = SignedDuration::from_hours(400 * 24);
+
+/// Mentors a mentee must never be suggested.
+async fn exclusions(
+    deps: &Deps,
+    mentee: &Application,
+) -> Result<HashSet<EmailAddress>, StoreError> {
+    let mut out = HashSet::from([mentee.applicant.clone(), mentee.supervisor().clone()]);
+    for record in deps.store.mentorships_of(&mentee.applicant).await? {
+        if let Some(partner) = record.mentorship.partner_of(&mentee.applicant) {
+            out.insert(partner.clone());
+        }
+    }
+    // Anyone already asked (pending, accepted) or who declined.
+    for r in deps.store.requests_from(&mentee.applicant).await? {
+        out.insert(r.mentor);
+    }
+    Ok(out)
+}
+
+/// What the run would suggest now; changes nothing.
+#[tracing::instrument(skip(deps))]
+pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingError> {
+    let (listings, _) = deps.store.listed_mentors(None).await?;
+    let mut mentees: Vec<Application> = Vec::new();
+    for entry in &Catalogue::get().departments {
+        let Ok(dept) = DepartmentId::parse(&entry.id) else {
+            continue;
+        };
+        for (app, capacity) in deps.store.approved_in_department(&dept).await? {
+            if app.role == Role::Mentee && capacity.active == 0 {
+                mentees.push(app);
+            }
+        }
+    }
+    mentees.sort_by(|a, b| {
+        a.submitted_at
+            .cmp(&b.submitted_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+
+    let mentor_index: HashMap<&EmailAddress, usize> = listings
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (&l.email, i))
+        .collect();
+    let mut excluded: HashSet<(usize, usize)> = HashSet::new();
+    let mut inputs = Vec::with_capacity(mentees.len());
+    for (i, app) in mentees.iter().enumerate() {
+        for email in exclusions(deps, app).await? {
+            if let Some(&j) = mentor_index.get(&email) {
+                excluded.insert((i, j));
+            }
+        }
+        let priority = deps
+            .store
+            .suggestions_of(&app.applicant)
+            .await?
+            .and_then(|v| v.get("priority").and_then(Value::as_bool))
+            .unwrap_or(false);
+        inputs.push(Mentee {
+            skills: app.details.skills.clone(),
+            hours: app.details.working_hours,
+            priority,
+        });
+    }
+    let mentors: Vec<Mentor> = listings
+        .iter()
+        .map(|l| Mentor {
+            skills: l.skills.clone(),
+            hours: l.working_hours,
+            open_places: l.open_places,
+        })
+        .collect();
+    let lists = suggest(&inputs, &mentors, &|i, j| excluded.contains(&(i, j)));
+
+    let mut per_mentor = vec![0usize; listings.len()];
+    let mut total_fit = 0u64;
+    let shown = |l: &Listing, score: u32, reason: &str| Suggested {
+        mentor_application_id: l.application_id.to_string(),
+        first_name: l.first_name.clone(),
+        last_name: l.last_name.clone(),
+        job_title: l.job_title.clone(),
+        department: json!({"id": l.department.as_str(), "name": l.department.name()}),
+        working_hours: json!({"id": l.working_hours.id(), "name": l.working_hours.name()}),
+        score,
+        reason: reason.to_string(),
+    };
+    let out: Vec<MenteeList> = mentees
+        .iter()
+        .zip(lists)
+        .zip(&inputs)
+        .map(|((app, list), input)| MenteeList {
+            email: app.applicant.to_string(),
+            name: app.details.full_name(),
+            application_id: app.id.to_string(),
+            priority: input.priority,
+            suggestions: list
+                .iter()
+                .map(|s| {
+                    per_mentor[s.mentor] += 1;
+                    total_fit += u64::from(s.score);
+                    shown(&listings[s.mentor], s.score, &s.reason)
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Proposal {
+        run: format!("{}", jiff::tz::TimeZone::UTC.to_datetime(now).date()),
+        computed_at: now.to_string(),
+        mentees: out.len(),
+        with_suggestions: out.iter().filter(|l| !l.suggestions.is_empty()).count(),
+        mentors_listed: listings.len(),
+        total_fit,
+        largest_lists_per_mentor: per_mentor.into_iter().max().unwrap_or(0),
+        lists: out,
+    })
+}
+
+/// Store every list and email each mentee who has suggestions, once per run.
+#[tracing::instrument(skip(deps, proposal), fields(run = %proposal.run))]
+pub async fn publish(
+    deps: &Deps,
+    proposal: &Proposal,
+    now: Timestamp,
+) -> Result<usize, MatchingError> {
+    let mut failed = 0;
+    let mut sent = 0;
+    for list in &proposal.lists {
+        let Ok(email) = EmailAddress::parse(&list.email) else {
+            continue;
+        };
+        let stored = json!({
+            "run": proposal.run,
+            "published_at": now.to_string(),
+            "priority": list.suggestions.is_empty(),
+            "suggestions": list.suggestions,
+        });
+        deps.store.put_suggestions(&email, &stored).await?;
+        if list.suggestions.is_empty() {
+            continue;
+        }
+        let notice = format!("matching-{}-{}", proposal.run, list.email);
+        if !deps.store.claim_notice(&notice, now, KEEP_CLAIMS).await? {
+            continue;
+        }
+        let first = list.name.split(' ').next().unwrap_or_default().to_string();
+        let who = Who {
+            email: &list.email,
+            first_name: &first,
+            full_name: list.name.clone(),
+        };
+        match deps
+            .mailer
+            .send(&notify::suggestions_ready(
+                &who,
+                list.suggestions.len(),
+                &deps.config.base_url,
+            ))
+            .await
+        {
+            Ok(()) => sent += 1,
+            Err(e) => {
+                tracing::error!(error = %e, to = %list.email, "suggestions email not sent");
+                deps.store.release_notice(&notice).await?;
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(MatchingError::NotSent(failed));
+    }
+    Ok(sent)
+}

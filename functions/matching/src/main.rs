@@ -1,0 +1,28 @@
+//! The `matching` Lambda: invoked by the quarterly schedule; computes and
+//! publishes the suggested matches. An error makes the scheduler retry.
+
+use lambda_runtime::{Error, LambdaEvent, run, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    moments_adapters::lambda::init_tracing();
+    let deps = moments_adapters::lambda::deps_from_env().await?;
+    let deps = &deps;
+    run(service_fn(
+        move |_: LambdaEvent<serde_json::Value>| async move {
+            let boxed = |e: moments_matching::MatchingError| {
+                Error::from(Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+            };
+            let now = deps.now();
+            let proposal = moments_matching::compute(deps, now).await.map_err(boxed)?;
+            let sent = moments_matching::publish(deps, &proposal, now)
+                .await
+                .map_err(boxed)?;
+            Ok::<_, Error>(format!(
+                "{} mentees, {} with suggestions, {sent} emailed",
+                proposal.mentees, proposal.with_suggestions
+            ))
+        },
+    ))
+    .await
+}

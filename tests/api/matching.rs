@@ -1,0 +1,179 @@
+//! Quarterly suggested matches: a program administrator's dry run changes
+//! nothing; publishing stores each mentee's list and emails them once; lists
+//! never include excluded mentors.
+
+use moments_domain::application::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn matching_scenario(app: TestApp) {
+    // Ada's supervisor (SUPERVISOR) is also a mentor: never suggested to her.
+    app.approved(
+        SUPERVISOR,
+        Role::Mentor,
+        &["leadership", "budgeting", "teamwork"],
+        "daytime",
+    )
+    .await;
+    app.approved(
+        "max.mentor@mo.gov",
+        Role::Mentor,
+        &["leadership", "budgeting", "hiring"],
+        "daytime",
+    )
+    .await;
+    let declined_by = app
+        .approved(
+            "dan.decliner@mo.gov",
+            Role::Mentor,
+            &["leadership", "budgeting", "teamwork"],
+            "daytime",
+        )
+        .await;
+    app.approved(
+        "eve.evening@mo.gov",
+        Role::Mentor,
+        &["grant-writing", "hiring", "listening"],
+        "evening",
+    )
+    .await;
+    app.approved(
+        "ada.mentee@mo.gov",
+        Role::Mentee,
+        &["leadership", "budgeting", "teamwork"],
+        "daytime",
+    )
+    .await;
+    app.approved(
+        "bo.mentee@mo.gov",
+        Role::Mentee,
+        &["grant-writing", "listening", "hiring"],
+        "evening",
+    )
+    .await;
+    // Dan declined Ada once.
+    let ada = app.sign_in("ada.mentee@mo.gov").await;
+    let r = json_of(
+        ada.post("/api/requests", json!({"mentor": declined_by.as_str()}))
+            .await,
+    )
+    .await;
+    let dan = app.sign_in("dan.decliner@mo.gov").await;
+    dan.post(
+        &format!("/api/requests/{}/decline", r["id"].as_str().expect("id")),
+        json!({}),
+    )
+    .await;
+
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    problem(
+        ada.post("/api/admin/matching/preview", json!({})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let mails = app.mail_count().await;
+    let preview = json_of(admin.post("/api/admin/matching/preview", json!({})).await).await;
+    assert_eq!(
+        (
+            preview["mentees"].clone(),
+            preview["with_suggestions"].clone()
+        ),
+        (json!(2), json!(2))
+    );
+    let lists = preview["lists"].as_array().expect("lists");
+    let ada_list: Vec<&str> = lists
+        .iter()
+        .find(|l| l["email"] == "ada.mentee@mo.gov")
+        .and_then(|l| l["suggestions"].as_array())
+        .expect("ada's list")
+        .iter()
+        .map(|s| s["first_name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(ada_list[0], "Max", "best fit first");
+    assert!(
+        !ada_list.contains(&"Dan") && !ada_list.contains(&"Sam"),
+        "{ada_list:?}"
+    );
+    assert!(lists.iter().all(|l| {
+        l["suggestions"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty() && s.len() <= 5)
+    }));
+    assert_eq!(app.mail_count().await, mails, "a dry run sends nothing");
+    assert_eq!(
+        json_of(ada.get("/api/suggestions").await).await["suggestions"],
+        json!([]),
+        "and stores nothing"
+    );
+
+    let published = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
+    assert_eq!(published["emailed"], 2);
+    assert!(
+        app.mail_to("ada.mentee@mo.gov")
+            .await
+            .pop()
+            .expect("mail")
+            .subject
+            .contains("suggested")
+    );
+    let mine = json_of(ada.get("/api/suggestions").await).await;
+    let first: &Value = &mine["suggestions"][0];
+    assert_eq!(
+        (first["first_name"].clone(), first["listed"].clone()),
+        (json!("Max"), json!(true))
+    );
+    assert!(
+        first["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("Shares"))
+    );
+
+    // Publishing again the same day emails no one twice.
+    let again = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
+    assert_eq!(again["emailed"], 0);
+}
+
+#[tokio::test]
+async fn matching_dry_run_then_publish_on_the_embedded_store() {
+    matching_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn matching_dry_run_then_publish_on_dynamodb() {
+    matching_scenario(spawn_app_on_dynamodb("matching").await).await;
+}
+
+#[tokio::test]
+async fn the_jobs_page_runs_the_matching() {
+    let app = spawn_app().await;
+    app.approved(
+        "max.mentor@mo.gov",
+        Role::Mentor,
+        &["leadership", "budgeting", "hiring"],
+        "daytime",
+    )
+    .await;
+    app.approved(
+        "ada.mentee@mo.gov",
+        Role::Mentee,
+        &["leadership", "budgeting", "teamwork"],
+        "daytime",
+    )
+    .await;
+    let page = app
+        .anonymous()
+        .client
+        .post(app.url("/_local/jobs/matching"))
+        .send()
+        .await
+        .expect("POST")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("1 mentees, 1 with suggestions, 1 emailed"),
+        "{page}"
+    );
+}
