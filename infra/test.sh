@@ -3,13 +3,18 @@
 # unit and property tests, API scenarios against the local platform, and the
 # adapter conformance suite against the embedded store and against AWS
 # stand-ins (moto server on 127.0.0.1, installed here into .venv and started
-# and stopped by this script), and browser journeys in Debian's chromium
-# driven by playwright-core (both installed here when missing). Needs only
-# what a new machine has: Rust, Python 3, Node.js and apt.
+# and stopped by this script), the deployment template (cfn-lint and
+# `sam validate --lint`, offline, and tests/deploy: every route and schedule
+# in template.yaml reaches a function that handles it), and browser journeys
+# in Debian's chromium driven by playwright-core (both installed here when
+# missing). Needs only what a new machine has: Rust, Python 3, Node.js and apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MOTO_VERSION="5.2.5"
+CFN_LINT_VERSION="1.58.0"
+SAM_CLI_VERSION="1.170.0"
+PYTHON_TOOLS=("moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" "aws-sam-cli==$SAM_CLI_VERSION")
 say() { printf '\n==> %s\n' "$*"; }
 
 say "Checking formatting (cargo fmt --check)"
@@ -18,11 +23,25 @@ cargo fmt --all -- --check
 say "Linting every crate and test (cargo clippy -- -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-if ! .venv/bin/python -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
-  say "Installing moto[server] $MOTO_VERSION into .venv (stand-in for DynamoDB and SES; one-time)"
+installed() {
+  .venv/bin/python - "$@" <<'PY'
+import importlib.metadata, re, sys
+for spec in sys.argv[1:]:
+    name, version = re.sub(r"\[.*\]", "", spec).split("==")
+    if importlib.metadata.version(name) != version:
+        sys.exit(1)
+PY
+}
+if ! installed "${PYTHON_TOOLS[@]}" 2>/dev/null; then
+  say "Installing ${PYTHON_TOOLS[*]} into .venv (stand-ins for DynamoDB, SES and Scheduler; template checks; one-time)"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  .venv/bin/pip install --quiet --disable-pip-version-check "${PYTHON_TOOLS[@]}"
 fi
+
+say "Linting template.yaml (cfn-lint $CFN_LINT_VERSION)"
+.venv/bin/cfn-lint template.yaml
+say "Validating template.yaml (sam validate --lint; offline, no AWS account needed)"
+SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 .venv/bin/sam validate --lint
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 say "Starting moto server on 127.0.0.1:$port (log: target/moto.log)"

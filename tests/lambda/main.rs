@@ -81,3 +81,33 @@ async fn decisions_requires_a_session_for_the_review_queue() {
     let (status, _, _) = answer(moments_decisions::router(), "decisions-reviews.json").await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn mentorships_requires_a_session_to_search_mentors() {
+    let (status, content_type, body) =
+        answer(moments_mentorships::router(), "mentorships-mentors.json").await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (401, "application/problem+json")
+    );
+    assert_eq!(body["type"], "/problems/sign-in-required");
+}
+
+#[tokio::test]
+async fn surveys_requires_a_session_to_read_a_survey() {
+    let (status, content_type, _) = answer(moments_surveys::router(), "surveys-survey.json").await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (401, "application/problem+json")
+    );
+}
+
+#[tokio::test]
+async fn reports_requires_a_session_to_preview_matching() {
+    let (status, content_type, _) =
+        answer(moments_reports::router(), "reports-matching-preview.json").await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (401, "application/problem+json")
+    );
+}

@@ -1,0 +1,13 @@
+//! The smallest useful Lambda function, built the same way as ours: the
+//! baseline their start-up is measured against.
+
+use lambda_runtime::{Error, LambdaEvent, run, service_fn};
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    run(service_fn(|event: LambdaEvent<Value>| async move {
+        Ok::<_, Error>(json!({ "hello": event.payload }))
+    }))
+    .await
+}

@@ -1,0 +1,271 @@
+//! template.yaml against the code, so what is deployed is what the workspace
+//! serves: every route in the template reaches a handler in the Router of
+//! the function it names (sent as API Gateway will send it, through
+//! `lambda_http`), every route a Router serves is routed to that function,
+//! every schedule starts a scheduled function that exists, and each
+//! function's build, logs, alarm, settings, and the table match the code.
+
+mod checks;
+mod template;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use axum::Router;
+use moments_adapters::http::Deps;
+use serde_json::Value;
+
+use checks::Workspace;
+
+fn root() -> PathBuf {
+    moments_local::workspace_root()
+}
+
+/// The HTTP functions of the workspace, by binary name, with their Routers.
+fn http_functions() -> BTreeMap<String, Router<Deps>> {
+    [
+        ("moments-auth", moments_auth::router()),
+        ("moments-applications", moments_applications::router()),
+        ("moments-decisions", moments_decisions::router()),
+        ("moments-mentorships", moments_mentorships::router()),
+        ("moments-surveys", moments_surveys::router()),
+        ("moments-reports", moments_reports::router()),
+    ]
+    .into_iter()
+    .map(|(name, router)| (name.to_string(), router))
+    .collect()
+}
+
+/// The functions of the workspace that EventBridge Scheduler starts, by
+/// binary name. Only these may be the target of a schedule in template.yaml.
+const SCHEDULED_FUNCTIONS: &[&str] = &["moments-digest", "moments-matching", "moments-reminders"];
+
+fn workspace() -> Workspace {
+    Workspace::read(&root(), http_functions(), SCHEDULED_FUNCTIONS)
+}
+
+fn deployed() -> Value {
+    let text = std::fs::read_to_string(root().join("template.yaml")).expect("template.yaml");
+    template::parse(&text).expect("template.yaml parses")
+}
+
+fn assert_none(problems: Vec<String>) {
+    assert!(
+        problems.is_empty(),
+        "template.yaml and the code disagree:\n  - {}",
+        problems.join("\n  - ")
+    );
+}
+
+#[tokio::test]
+async fn every_route_in_the_template_reaches_a_handler_of_its_function() {
+    assert_none(checks::template_routes(&deployed(), &workspace()).await);
+}
+
+#[tokio::test]
+async fn every_route_the_functions_serve_is_routed_to_them() {
+    assert_none(checks::served_routes(&deployed(), &workspace()).await);
+}
+
+#[test]
+fn every_function_crate_is_deployed_and_every_deployed_function_is_a_crate() {
+    assert_none(checks::functions(&deployed(), &workspace()));
+}
+
+#[test]
+fn schedules_start_only_scheduled_functions_that_exist() {
+    assert_none(checks::triggers(&deployed(), &workspace()));
+}
+
+#[test]
+fn every_function_has_a_log_group_with_retention_and_an_error_alarm() {
+    assert_none(checks::logs_and_alarms(&deployed()));
+}
+
+#[test]
+fn the_table_has_the_keys_indexes_and_protection_the_store_expects() {
+    assert_none(checks::table(&deployed()));
+}
+
+#[test]
+fn every_function_starts_with_the_environment_the_template_gives_it() {
+    assert_none(checks::settings(&deployed(), &workspace()));
+}
+
+/// The other half of the test above: run again as a child process with one
+/// function's environment, start that function's dependencies as its main.rs
+/// does. Run normally, without that environment, it has nothing to do.
+#[tokio::test]
+async fn start_up_in_child_process() {
+    let Ok(start_up) = std::env::var(checks::START_UP_VAR) else {
+        return;
+    };
+    let started = match start_up.as_str() {
+        "deps_from_env" => moments_adapters::lambda::deps_from_env().await.map(drop),
+        "deps_with_scheduler_from_env" => moments_adapters::lambda::deps_with_scheduler_from_env()
+            .await
+            .map(drop),
+        other => panic!("{other}: a start-up tests/deploy does not know yet; add it here"),
+    };
+    if let Err(e) = started {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn every_function_has_a_sample_event_for_one_of_its_routes() {
+    assert_none(checks::sample_events(&deployed(), &workspace()));
+}
+
+// The checks themselves refuse what they are there to refuse.
+
+/// template.yaml with `edit` applied to its text.
+fn edited(edit: impl FnOnce(String) -> String) -> Value {
+    let text = std::fs::read_to_string(root().join("template.yaml")).expect("template.yaml");
+    template::parse(&edit(text)).expect("edited template parses")
+}
+
+fn add_resource(text: String, resource: &str) -> String {
+    text.replacen("\nResources:\n", &format!("\nResources:\n{resource}\n"), 1)
+}
+
+#[test]
+fn a_schedule_for_a_function_that_does_not_exist_is_refused() {
+    let template = edited(|t| {
+        add_resource(
+            t,
+            r#"
+  NightlyFunction:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: rust-cargolambda
+      BuildProperties:
+        Binary: moments-nightly
+    Properties:
+      FunctionName: !Sub ${AWS::StackName}-nightly
+      Events:
+        Weekly:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: cron(0 7 ? * MON *)
+            ScheduleExpressionTimezone: America/Chicago
+  QuarterlyExport:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      ScheduleExpression: cron(0 7 1 1,4,7,10 ? *)
+      FlexibleTimeWindow: { Mode: "OFF" }
+      Target:
+        Arn: !GetAtt ExportFunction.Arn
+        RoleArn: !GetAtt SchedulerRole.Arn"#,
+        )
+    });
+    let problems = checks::triggers(&template, &workspace());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("NightlyFunction event Weekly")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("QuarterlyExport") && p.contains("ExportFunction")),
+        "{problems:?}"
+    );
+    assert!(
+        checks::functions(&template, &workspace())
+            .iter()
+            .any(|p| p.contains("moments-nightly")),
+        "a function whose binary is not in the workspace is refused"
+    );
+}
+
+#[test]
+fn a_schedule_on_an_http_function_is_refused() {
+    let template = edited(|t| {
+        t.replacen(
+            "        Me: { Type: HttpApi",
+            "        Nightly: { Type: ScheduleV2, Properties: { ScheduleExpression: rate(1 day) } }\n        Me: { Type: HttpApi",
+            1,
+        )
+    });
+    let problems = checks::triggers(&template, &workspace());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("AuthFunction event Nightly")),
+        "{problems:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_route_no_handler_serves_is_refused() {
+    let template = edited(|t| {
+        t.replacen(
+            "        Me: { Type: HttpApi",
+            "        Typo: { Type: HttpApi, Properties: { ApiId: !Ref Api, Method: GET, Path: /api/mee } }\n        Wrong: { Type: HttpApi, Properties: { ApiId: !Ref Api, Method: DELETE, Path: /api/me } }\n        Me: { Type: HttpApi",
+            1,
+        )
+    });
+    let problems = checks::template_routes(&template, &workspace()).await;
+    assert!(
+        problems.iter().any(|p| p.contains("GET /api/mee")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("DELETE /api/me")),
+        "{problems:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_served_route_missing_from_the_template_is_refused() {
+    let template = edited(|t| {
+        let line = t
+            .lines()
+            .find(|l| l.contains("Path: \"/api/applications/{id}/supervisor\""))
+            .expect("the reroute route")
+            .to_string();
+        t.replace(&format!("{line}\n"), "")
+    });
+    let problems = checks::served_routes(&template, &workspace()).await;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("PUT /api/applications/") && p.contains("moments-applications")),
+        "{problems:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_route_sent_to_the_wrong_function_is_refused() {
+    let template = edited(|t| {
+        t.replacen(
+            "Method: GET, Path: /api/reviews",
+            "Method: GET, Path: /api/catalogue",
+            1,
+        )
+    });
+    let forward = checks::template_routes(&template, &workspace()).await;
+    assert!(
+        forward.iter().any(|p| p.contains("GET /api/catalogue")),
+        "{forward:?}"
+    );
+    let backward = checks::served_routes(&template, &workspace()).await;
+    assert!(
+        backward.iter().any(|p| p.contains("GET /api/reviews")),
+        "{backward:?}"
+    );
+}
+
+#[test]
+fn a_function_not_given_a_setting_it_reads_is_refused() {
+    let template = edited(|t| t.replace("        MOMENTS_TABLE: !Ref Table\n", ""));
+    let problems = checks::settings(&template, &workspace());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("AuthFunction") && p.contains("MOMENTS_TABLE")),
+        "{problems:?}"
+    );
+}
