@@ -482,17 +482,7 @@ impl Store {
             "pk": key.pk, "sk": key.sk, "kind": "survey",
             "data": to_value(response)?,
         }));
-        match self
-            .table
-            .write(vec![Write::Put {
-                item,
-                cond: Some(Cond::NotExists),
-            }])
-            .await
-        {
-            Err(TableError::ConditionFailed { .. }) => Err(StoreError::AlreadyExists),
-            other => other.map_err(StoreError::from),
-        }
+        self.put_new(item).await
     }
 
     /// Replace a mentee's suggested mentors with the latest run's.

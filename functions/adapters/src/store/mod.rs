@@ -496,17 +496,7 @@ impl Store {
             // Epoch seconds: DynamoDB's TTL attribute removes stale tokens.
             "expires_at": expires_at.as_second(),
         }));
-        match self
-            .table
-            .write(vec![Write::Put {
-                item,
-                cond: Some(Cond::NotExists),
-            }])
-            .await
-        {
-            Err(TableError::ConditionFailed { .. }) => Err(StoreError::AlreadyExists),
-            other => other.map_err(StoreError::from),
-        }
+        self.put_new(item).await
     }
 
     /// Use a sign-in token: it works once (the conditional delete lets only
@@ -560,17 +550,10 @@ impl Store {
             "claimed_at": now.to_string(),
             "expires_at": (now + keep).as_second(),
         }));
-        match self
-            .table
-            .write(vec![Write::Put {
-                item,
-                cond: Some(Cond::NotExists),
-            }])
-            .await
-        {
+        match self.put_new(item).await {
             Ok(()) => Ok(true),
-            Err(TableError::ConditionFailed { .. }) => Ok(false),
-            Err(e) => Err(e.into()),
+            Err(StoreError::AlreadyExists) => Ok(false),
+            Err(e) => Err(e),
         }
     }
 
@@ -583,6 +566,18 @@ impl Store {
             }])
             .await
             .map_err(StoreError::from)
+    }
+
+    /// Write an item only if none exists under its key yet.
+    async fn put_new(&self, item: Item) -> Result<(), StoreError> {
+        let put = Write::Put {
+            item,
+            cond: Some(Cond::NotExists),
+        };
+        match self.table.write(vec![put]).await {
+            Err(TableError::ConditionFailed { .. }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
     }
 
     /// Every item of a query, following pages, up to `max` items.
