@@ -455,12 +455,8 @@ impl Store {
     ) -> Result<Vec<DepartmentId>, StoreError> {
         let q = Query::new(crate::table::Index::Primary, keys::person(email.as_str()))
             .prefix(keys::DEPTADMIN_PREFIX);
-        let items = self.query_all(q, 100).await?;
-        Ok(items
-            .iter()
-            .filter_map(|i| i.get("department").and_then(Value::as_str))
-            .filter_map(|d| DepartmentId::parse(d).ok())
-            .collect())
+        self.query_attribute(q, "department", DepartmentId::parse)
+            .await
     }
 
     /// Administrators of a department.
@@ -473,12 +469,7 @@ impl Store {
             keys::department_partition(dept.as_str()),
         )
         .prefix(keys::DEPT_ADMIN_PREFIX);
-        let items = self.query_all(q, 100).await?;
-        Ok(items
-            .iter()
-            .filter_map(|i| i.get("email").and_then(Value::as_str))
-            .filter_map(|e| EmailAddress::parse(e).ok())
-            .collect())
+        self.query_attribute(q, "email", EmailAddress::parse).await
     }
 
     /// Remember a sign-in token by its hash until `expires_at`.
@@ -566,6 +557,22 @@ impl Store {
             }])
             .await
             .map_err(StoreError::from)
+    }
+
+    /// One string attribute of each item a (small) query finds, parsed;
+    /// an item whose value does not parse is skipped.
+    async fn query_attribute<T, E>(
+        &self,
+        q: Query,
+        attribute: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Vec<T>, StoreError> {
+        let items = self.query_all(q, 100).await?;
+        Ok(items
+            .iter()
+            .filter_map(|i| i.get(attribute).and_then(Value::as_str))
+            .filter_map(|v| parse(v).ok())
+            .collect())
     }
 
     /// Write an item only if none exists under its key yet.
