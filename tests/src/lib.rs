@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
 use moments_adapters::table::Table;
 use moments_adapters::table::dynamo::{DynamoTable, create_table};
@@ -28,7 +28,8 @@ pub fn endpoint() -> String {
 
 /// SDK configuration pointing at moto with static test credentials.
 pub async fn aws() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
+    moments_adapters::aws::defaults()
+        .expect("SDK HTTP client")
         .endpoint_url(endpoint())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))

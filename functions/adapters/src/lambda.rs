@@ -10,27 +10,36 @@ use crate::scheduler::eventbridge::EventBridgeScheduler;
 use crate::store::Store;
 use crate::table::dynamo::DynamoTable;
 
-/// JSON logs for CloudWatch, level from `RUST_LOG` (default `info`).
+/// JSON logs for CloudWatch, filtered by `RUST_LOG` (default `info`). Plain
+/// targets and levels (`debug`, `info,moments_auth=debug`) rather than
+/// EnvFilter, whose regular expressions would double the bootstrap's size.
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_current_span(false)
-        .without_time() // CloudWatch stamps each line
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .json()
+                .with_current_span(false)
+                .without_time(), // CloudWatch stamps each line
+        )
+        .with(filter)
         .init();
 }
 
 /// Everything an HTTP function needs, on DynamoDB and SES.
 pub async fn deps_from_env() -> Result<Deps, ConfigError> {
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = crate::aws::defaults()?.load().await;
     deps_on(&sdk)
 }
 
 /// The same, plus EventBridge Scheduler for functions that create reminder jobs.
 pub async fn deps_with_scheduler_from_env() -> Result<Deps, ConfigError> {
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = crate::aws::defaults()?.load().await;
     let target = crate::config::job_target_from_env()?;
     let scheduler = EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(&sdk), target);
     Ok(deps_on(&sdk)?.with_scheduler(Arc::new(scheduler)))

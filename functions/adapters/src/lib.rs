@@ -1,5 +1,6 @@
 //! Adapters: implementations of the ports the functions use.
 
+pub mod aws;
 pub mod config;
 pub mod http;
 pub mod lambda;

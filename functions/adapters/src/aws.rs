@@ -1,0 +1,64 @@
+//! The SDK's shared configuration: region and credentials from the
+//! environment, and one HTTPS client for every AWS client of a function.
+//!
+//! The client is rustls with ring, trusting only Amazon's root CAs (Amazon
+//! Root CA 1–4 and the Starfield Services G2 root that cross-signs them),
+//! which sign every AWS service endpoint. The SDK's default client instead
+//! reads and parses every certificate of the operating system's store when
+//! the function starts and links aws-lc: together most of a cold start and
+//! over a megabyte of each bootstrap (see docs/deploy.md, "Cold starts").
+
+use aws_config::{BehaviorVersion, ConfigLoader};
+use aws_sdk_dynamodb::config::SharedHttpClient;
+use aws_smithy_http_client::Builder;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+
+use crate::config::ConfigError;
+
+const AMAZON_ROOTS: &[u8] = include_bytes!("amazon-roots.pem");
+
+/// An HTTPS (and, for local stand-ins, plain HTTP) client for the SDK.
+pub fn http_client() -> Result<SharedHttpClient, ConfigError> {
+    let trust = TrustStore::empty()
+        .with_native_roots(false)
+        .with_pem_certificate(AMAZON_ROOTS);
+    let tls = TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|e| ConfigError {
+            name: "AWS root certificates",
+            problem: e.to_string(),
+        })?;
+    Ok(Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .tls_context(tls)
+        .build_https())
+}
+
+/// `aws_config::defaults` (region and credentials from the environment)
+/// with our HTTP client.
+pub fn defaults() -> Result<ConfigLoader, ConfigError> {
+    Ok(aws_config::defaults(BehaviorVersion::latest()).http_client(http_client()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+
+    use super::*;
+
+    /// The client parses the roots only when it first connects, and panics
+    /// there if they are malformed: check them here instead.
+    #[test]
+    fn the_embedded_amazon_roots_are_five_well_formed_certificates() {
+        let certs = CertificateDer::pem_slice_iter(AMAZON_ROOTS)
+            .collect::<Result<Vec<_>, _>>()
+            .expect("well-formed PEM");
+        assert_eq!(certs.len(), 5);
+        let mut roots = rustls::RootCertStore::empty();
+        let (valid, invalid) = roots.add_parsable_certificates(certs);
+        assert_eq!((valid, invalid), (5, 0));
+        assert!(http_client().is_ok());
+    }
+}
