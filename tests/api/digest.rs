@@ -107,8 +107,8 @@ async fn monday_digest_goes_once_a_week_to_each_supervisor_and_administrator_on_
 }
 
 #[tokio::test]
-async fn monday_digest_goes_once_a_week_to_each_supervisor_and_administrator_on_dynamodb() {
-    digest_scenario(spawn_app_on_dynamodb("digest").await).await;
+async fn monday_digest_goes_once_a_week_to_each_supervisor_and_administrator_through_ses() {
+    digest_scenario(spawn_app_on_aws("digest").await).await;
 }
 
 #[tokio::test]

@@ -12,7 +12,8 @@ use moments_domain::application::{Application, ApplicationId, Details, Outcome, 
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::ProgramDomains;
 use moments_domain::fields::{DepartmentId, EmailAddress};
-use moments_local::{LocalConfig, build_on, build_with_clock, workspace_root};
+use moments_local::jobs_page::Ran;
+use moments_local::{Adapters, LocalConfig, build_with, build_with_clock, workspace_root};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -35,20 +36,36 @@ pub struct TestApp {
     seeded: std::sync::atomic::AtomicU64,
     pub store: Store,
     outbox: Arc<moments_adapters::mail::outbox::Outbox>,
+    /// Set when mail and timed jobs go through SES and EventBridge Scheduler.
+    aws: Option<crate::aws_side::AwsSide>,
     now: Arc<Mutex<Timestamp>>,
     _dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn(None).await
+    spawn(None, None).await
 }
 
 /// The platform on DynamoDB (moto) instead of the embedded store.
 pub async fn spawn_app_on_dynamodb(case: &str) -> TestApp {
-    spawn(Some(moments_tests::Backend::dynamodb(case).await)).await
+    spawn(Some(moments_tests::Backend::dynamodb(case).await), None).await
 }
 
-async fn spawn(backend: Option<moments_tests::Backend>) -> TestApp {
+/// The platform on the AWS adapters alone, all in moto: DynamoDB, SES for
+/// mail and EventBridge Scheduler for timed jobs.
+pub async fn spawn_app_on_aws(case: &str) -> TestApp {
+    let (side, adapters) = crate::aws_side::AwsSide::start(case).await;
+    spawn(
+        Some(moments_tests::Backend::dynamodb(case).await),
+        Some((side, adapters)),
+    )
+    .await
+}
+
+async fn spawn(
+    backend: Option<moments_tests::Backend>,
+    aws: Option<(crate::aws_side::AwsSide, Adapters)>,
+) -> TestApp {
     // Errors the platform logs show up beside a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
@@ -68,9 +85,13 @@ async fn spawn(backend: Option<moments_tests::Backend>) -> TestApp {
         demo: false,
     };
     let now = Arc::new(Mutex::new(Timestamp::now()));
+    let (aws, adapters) = match aws {
+        Some((side, adapters)) => (Some(side), Some(adapters)),
+        None => (None, None),
+    };
     let platform = match backend {
         None => build_with_clock(&config, Clock::Fixed(now.clone())).await,
-        Some(b) => build_on(&config, Clock::Fixed(now.clone()), b.table()).await,
+        Some(b) => build_with(&config, Clock::Fixed(now.clone()), b.table(), adapters).await,
     }
     .expect("platform starts");
     tokio::spawn(async move { axum::serve(listener, platform.router).await });
@@ -80,6 +101,7 @@ async fn spawn(backend: Option<moments_tests::Backend>) -> TestApp {
         seeded: std::sync::atomic::AtomicU64::new(1),
         store: platform.store,
         outbox: platform.outbox,
+        aws,
         now,
         _dir: dir,
     }
@@ -115,20 +137,51 @@ impl TestApp {
 
     /// Every email sent to `to`, oldest first.
     pub async fn mail_to(&self, to: &str) -> Vec<OutboxEntry> {
-        let mut all: Vec<OutboxEntry> = self
-            .outbox
-            .list(10_000)
+        self.all_mail()
             .await
-            .expect("outbox")
             .into_iter()
             .filter(|m| m.to == to)
-            .collect();
+            .collect()
+    }
+
+    pub async fn mail_count(&self) -> usize {
+        self.all_mail().await.len()
+    }
+
+    /// Every email sent, oldest first: what SES accepted, or the outbox.
+    async fn all_mail(&self) -> Vec<OutboxEntry> {
+        if let Some(aws) = &self.aws {
+            return aws.sent();
+        }
+        let mut all = self.outbox.list(10_000).await.expect("outbox");
         all.reverse();
         all
     }
 
-    pub async fn mail_count(&self) -> usize {
-        self.outbox.list(10_000).await.expect("outbox").len()
+    /// The names of the timed jobs waiting, soonest first.
+    pub async fn job_names(&self) -> Vec<String> {
+        match &self.aws {
+            Some(aws) => aws.jobs().await.into_iter().map(|j| j.name).collect(),
+            None => self
+                .jobs
+                .scheduler
+                .jobs()
+                .await
+                .expect("jobs")
+                .into_iter()
+                .map(|j| j.name)
+                .collect(),
+        }
+    }
+
+    /// Run the timed jobs due now, as EventBridge Scheduler (or the local
+    /// stand-in) would invoke the reminders function.
+    pub async fn run_due_jobs(&self) -> Vec<Ran> {
+        let now = self.jobs.deps.now();
+        match &self.aws {
+            Some(aws) => aws.run_due(&self.jobs.deps, now).await,
+            None => self.jobs.run_due(now).await.expect("run due jobs"),
+        }
     }
 
     /// Ask for a sign-in link and return the token from the emailed link.

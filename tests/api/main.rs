@@ -3,6 +3,7 @@
 
 mod applications;
 mod auth;
+mod aws_side;
 mod decisions;
 mod digest;
 mod helpers;

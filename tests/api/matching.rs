@@ -141,8 +141,8 @@ async fn matching_dry_run_then_publish_on_the_embedded_store() {
 }
 
 #[tokio::test]
-async fn matching_dry_run_then_publish_on_dynamodb() {
-    matching_scenario(spawn_app_on_dynamodb("matching").await).await;
+async fn matching_dry_run_then_publish_through_dynamodb_and_ses() {
+    matching_scenario(spawn_app_on_aws("matching").await).await;
 }
 
 #[tokio::test]

@@ -37,37 +37,19 @@ async fn pair_up(app: &TestApp) -> (Person, Person, ApplicationId, String) {
     (ada, app.sign_in(MAX).await, mentor, request)
 }
 
-async fn job_names(app: &TestApp) -> Vec<String> {
-    app.jobs
-        .scheduler
-        .jobs()
-        .await
-        .expect("jobs")
-        .into_iter()
-        .map(|j| j.name)
-        .collect()
-}
-
 async fn unanswered_request_reminds_then_expires(app: TestApp) {
     let (_, _, _, request) = pair_up(&app).await;
     assert_eq!(
-        job_names(&app).await,
+        app.job_names().await,
         [
             format!("req-{request}-remind"),
             format!("req-{request}-expire")
         ]
     );
-    assert!(
-        app.jobs
-            .run_due(app_now(&app))
-            .await
-            .expect("run")
-            .is_empty(),
-        "nothing due yet"
-    );
+    assert!(app.run_due_jobs().await.is_empty(), "nothing due yet");
 
     app.advance(SignedDuration::from_hours(7 * 24) + SignedDuration::from_secs(1));
-    let ran = app.jobs.run_due(app_now(&app)).await.expect("run");
+    let ran = app.run_due_jobs().await;
     assert_eq!(
         ran.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
         ["Sent(1)"]
@@ -79,7 +61,7 @@ async fn unanswered_request_reminds_then_expires(app: TestApp) {
     );
 
     app.advance(SignedDuration::from_hours(7 * 24));
-    let ran = app.jobs.run_due(app_now(&app)).await.expect("run");
+    let ran = app.run_due_jobs().await;
     assert_eq!(
         ran.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
         ["Expired"]
@@ -100,7 +82,7 @@ async fn unanswered_request_reminds_then_expires(app: TestApp) {
         StatusCode::CONFLICT,
     )
     .await;
-    assert!(job_names(&app).await.is_empty());
+    assert!(app.job_names().await.is_empty());
 }
 
 fn app_now(app: &TestApp) -> jiff::Timestamp {
@@ -114,22 +96,41 @@ async fn an_unanswered_request_reminds_the_mentor_at_a_week_and_expires_at_two_o
 }
 
 #[tokio::test]
-async fn an_unanswered_request_reminds_the_mentor_at_a_week_and_expires_at_two_on_dynamodb() {
-    unanswered_request_reminds_then_expires(spawn_app_on_dynamodb("reminders").await).await;
+async fn an_unanswered_request_reminds_the_mentor_at_a_week_and_expires_at_two_through_ses_and_eventbridge_scheduler()
+ {
+    unanswered_request_reminds_then_expires(spawn_app_on_aws("reminders").await).await;
 }
 
-#[tokio::test]
-async fn answering_a_request_cancels_its_reminders() {
-    let app = spawn_app().await;
+async fn answering_a_request_cancels_its_reminders(app: TestApp) {
     let (_, max, _, request) = pair_up(&app).await;
+    assert_eq!(app.job_names().await.len(), 2);
     max.post(&format!("/api/requests/{request}/decline"), json!({}))
         .await;
-    assert!(job_names(&app).await.is_empty());
+    assert!(app.job_names().await.is_empty());
 }
 
 #[tokio::test]
-async fn a_new_pair_with_no_meeting_is_nudged_once_after_two_days() {
-    let app = spawn_app().await;
+async fn answering_a_request_cancels_its_reminders_on_the_embedded_store() {
+    answering_a_request_cancels_its_reminders(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn answering_a_request_cancels_its_reminders_in_eventbridge_scheduler() {
+    answering_a_request_cancels_its_reminders(spawn_app_on_aws("cancel").await).await;
+}
+
+#[tokio::test]
+async fn a_new_pair_with_no_meeting_is_nudged_once_after_two_days_on_the_embedded_store() {
+    new_pair_with_no_meeting_is_nudged_once(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_new_pair_with_no_meeting_is_nudged_once_after_two_days_through_ses_and_eventbridge_scheduler()
+ {
+    new_pair_with_no_meeting_is_nudged_once(spawn_app_on_aws("nudge").await).await;
+}
+
+async fn new_pair_with_no_meeting_is_nudged_once(app: TestApp) {
     let (_, max, _, request) = pair_up(&app).await;
     let accepted = json_of(
         max.post(&format!("/api/requests/{request}/accept"), json!({}))
@@ -140,11 +141,11 @@ async fn a_new_pair_with_no_meeting_is_nudged_once_after_two_days() {
         .as_str()
         .expect("id")
         .to_string();
-    assert_eq!(job_names(&app).await, [format!("ms-{mentorship}-connect")]);
+    assert_eq!(app.job_names().await, [format!("ms-{mentorship}-connect")]);
 
     app.advance(SignedDuration::from_hours(48));
     let before = app.mail_count().await;
-    let ran = app.jobs.run_due(app_now(&app)).await.expect("run");
+    let ran = app.run_due_jobs().await;
     assert_eq!(
         ran.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
         ["Sent(2)"]
@@ -191,7 +192,7 @@ async fn a_pair_that_has_met_is_not_nudged() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    assert!(job_names(&app).await.is_empty(), "the nudge was cancelled");
+    assert!(app.job_names().await.is_empty(), "the nudge was cancelled");
     // Even if it ran, it would find the meeting and do nothing.
     let job = Job::ConnectCheck {
         mentorship: moments_domain::mentorship::MentorshipId::parse(&mentorship).expect("id"),

@@ -7,4 +7,6 @@ pub mod outbox_page;
 pub mod platform;
 pub mod site;
 
-pub use platform::{LocalConfig, Platform, build, build_on, build_with_clock, workspace_root};
+pub use platform::{
+    Adapters, LocalConfig, Platform, build, build_on, build_with, build_with_clock, workspace_root,
+};

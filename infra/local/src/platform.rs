@@ -12,7 +12,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use moments_adapters::config::ProgramConfig;
 use moments_adapters::http::{ApiError, Clock, Deps, app};
+use moments_adapters::mail::Mailer;
 use moments_adapters::mail::outbox::Outbox;
+use moments_adapters::scheduler::Scheduler;
 use moments_adapters::scheduler::local::LocalScheduler;
 use moments_adapters::store::Store;
 use moments_adapters::table::Table;
@@ -128,6 +130,23 @@ pub async fn build_on(
     clock: Clock,
     table: Arc<dyn Table>,
 ) -> Result<Platform, LocalError> {
+    build_with(config, clock, table, None).await
+}
+
+/// Mail and timed jobs through other adapters than the outbox and the local
+/// scheduler: tests run scenarios through SES and EventBridge Scheduler (in
+/// moto) this way. The outbox and jobs pages then show nothing.
+pub struct Adapters {
+    pub mailer: Arc<dyn Mailer>,
+    pub scheduler: Arc<dyn Scheduler>,
+}
+
+pub async fn build_with(
+    config: &LocalConfig,
+    clock: Clock,
+    table: Arc<dyn Table>,
+    adapters: Option<Adapters>,
+) -> Result<Platform, LocalError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
     let store = Store::new(table.clone());
@@ -142,9 +161,13 @@ pub async fn build_on(
         demo::seed(&store, &program.domains, clock.now()).await?;
     }
     let scheduler = Arc::new(LocalScheduler::new(table.clone()));
-    let deps = Deps::new(store.clone(), outbox.clone(), program)
+    let (mailer, jobs_scheduler): (Arc<dyn Mailer>, Arc<dyn Scheduler>) = match adapters {
+        Some(a) => (a.mailer, a.scheduler),
+        None => (outbox.clone(), scheduler.clone()),
+    };
+    let deps = Deps::new(store.clone(), mailer, program)
         .with_clock(clock)
-        .with_scheduler(scheduler.clone());
+        .with_scheduler(jobs_scheduler);
     let jobs = Jobs {
         scheduler,
         deps: deps.clone(),
