@@ -40,15 +40,22 @@ pub struct TestApp {
     aws: Option<crate::aws_side::AwsSide>,
     now: Arc<Mutex<Timestamp>>,
     _dir: tempfile::TempDir,
+    /// Keeps an embedded store's directory while the platform runs.
+    _backend: Option<moments_tests::Backend>,
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn(None, None).await
+    spawn(None, None, None).await
 }
 
 /// The platform on DynamoDB (moto) instead of the embedded store.
 pub async fn spawn_app_on_dynamodb(case: &str) -> TestApp {
-    spawn(Some(moments_tests::Backend::dynamodb(case).await), None).await
+    spawn(
+        Some(moments_tests::Backend::dynamodb(case).await),
+        None,
+        None,
+    )
+    .await
 }
 
 /// The platform on the AWS adapters alone, all in moto: DynamoDB, SES for
@@ -57,14 +64,55 @@ pub async fn spawn_app_on_aws(case: &str) -> TestApp {
     let (side, adapters) = crate::aws_side::AwsSide::start(case).await;
     spawn(
         Some(moments_tests::Backend::dynamodb(case).await),
-        Some((side, adapters)),
+        Some(adapters),
+        Some(side),
     )
     .await
 }
 
+/// The outbox behind a switch: while `failing` is set, every send fails the
+/// way SES fails when it throttles.
+pub struct FlakyMail {
+    outbox: moments_adapters::mail::outbox::Outbox,
+    pub failing: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl moments_adapters::mail::Mailer for FlakyMail {
+    async fn send(
+        &self,
+        message: &moments_domain::mail::Message,
+    ) -> Result<(), moments_adapters::mail::MailError> {
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(moments_adapters::mail::MailError::Unavailable(
+                "Throttling: Maximum sending rate exceeded.".into(),
+            ));
+        }
+        self.outbox.send(message).await
+    }
+}
+
+/// The platform on the embedded store, with mail that fails on demand.
+pub async fn spawn_app_with_flaky_mail() -> (TestApp, Arc<FlakyMail>) {
+    let backend = moments_tests::Backend::embedded();
+    let table = backend.table();
+    let mail = Arc::new(FlakyMail {
+        outbox: moments_adapters::mail::outbox::Outbox::new(table.clone()),
+        failing: false.into(),
+    });
+    let adapters = Adapters {
+        mailer: mail.clone(),
+        scheduler: Arc::new(moments_adapters::scheduler::local::LocalScheduler::new(
+            table,
+        )),
+    };
+    (spawn(Some(backend), Some(adapters), None).await, mail)
+}
+
 async fn spawn(
     backend: Option<moments_tests::Backend>,
-    aws: Option<(crate::aws_side::AwsSide, Adapters)>,
+    adapters: Option<Adapters>,
+    aws: Option<crate::aws_side::AwsSide>,
 ) -> TestApp {
     // Errors the platform logs show up beside a failing test's output.
     let _ = tracing_subscriber::fmt()
@@ -85,11 +133,7 @@ async fn spawn(
         demo: false,
     };
     let now = Arc::new(Mutex::new(Timestamp::now()));
-    let (aws, adapters) = match aws {
-        Some((side, adapters)) => (Some(side), Some(adapters)),
-        None => (None, None),
-    };
-    let platform = match backend {
+    let platform = match &backend {
         None => build_with_clock(&config, Clock::Fixed(now.clone())).await,
         Some(b) => build_with(&config, Clock::Fixed(now.clone()), b.table(), adapters).await,
     }
@@ -104,6 +148,7 @@ async fn spawn(
         aws,
         now,
         _dir: dir,
+        _backend: backend,
     }
 }
 

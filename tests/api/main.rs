@@ -7,6 +7,7 @@ mod aws_side;
 mod decisions;
 mod digest;
 mod helpers;
+mod mail_retry;
 mod matching;
 mod mentorships;
 mod platform;

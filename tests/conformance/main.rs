@@ -6,6 +6,7 @@
 //! sets `MOMENTS_TEST_AWS_ENDPOINT`.
 
 mod mail;
+mod mail_queue;
 mod scheduler;
 mod store;
 mod support;
@@ -79,6 +80,12 @@ on_both_backends!(
     queues_follow_supervisor_department_and_status,
     department_administrators_are_kept_per_department,
     sign_in_tokens_work_once_and_only_before_they_expire,
+);
+
+on_both_backends!(
+    mail_queue_cases => mail_queue:
+    queued_mail_comes_back_when_due_soonest_first_and_leaves_once_sent,
+    failed_mail_moves_to_its_next_time_or_is_set_aside_never_lost,
 );
 
 #[tokio::test]

@@ -78,6 +78,25 @@ fn schedules_start_only_scheduled_functions_that_exist() {
 }
 
 #[test]
+fn every_schedule_of_the_reminders_function_hands_it_a_job_it_reads() {
+    let template = deployed();
+    let mut inputs = 0;
+    for (id, f) in template::of_type(&template, "AWS::Serverless::Function") {
+        if f["Metadata"]["BuildProperties"]["Binary"] != "moments-reminders" {
+            continue;
+        }
+        for (name, event) in f["Properties"]["Events"].as_object().into_iter().flatten() {
+            let input = event["Properties"]["Input"].as_str().unwrap_or_default();
+            if let Err(e) = serde_json::from_str::<moments_domain::reminders::Job>(input) {
+                panic!("{id} event {name}: Input {input:?} is not a reminders job: {e}");
+            }
+            inputs += 1;
+        }
+    }
+    assert_eq!(inputs, 1, "the mail retry schedule");
+}
+
+#[test]
 fn every_function_has_a_log_group_with_retention_and_an_error_alarm() {
     assert_none(checks::logs_and_alarms(&deployed()));
 }

@@ -77,8 +77,15 @@ async fn request_link(
         Err(e) => return Err(e.into()),
     }
     let link = format!("{}/signin/confirm/?token={token}", deps.config.base_url);
-    deps.notify(notify::sign_in_link(email.as_str(), &link))
-        .await;
+    // Not queued for a retry like other mail: the link would arrive after it
+    // expired. The person is told to try again instead.
+    if let Err(e) = deps
+        .mailer
+        .send(&notify::sign_in_link(email.as_str(), &link))
+        .await
+    {
+        return Err(ApiError::Unavailable(Box::new(e)));
+    }
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({

@@ -17,9 +17,18 @@ pub const EXPIRED: &str = "The mentor did not answer within 14 days, so the requ
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Job {
-    RequestReminder { request: RequestId },
-    RequestExpiry { request: RequestId },
-    ConnectCheck { mentorship: MentorshipId },
+    RequestReminder {
+        request: RequestId,
+    },
+    RequestExpiry {
+        request: RequestId,
+    },
+    ConnectCheck {
+        mentorship: MentorshipId,
+    },
+    /// Send the mail that failed after a committed change and is now due
+    /// again (a recurring schedule, not a one-time job).
+    RetryMail,
 }
 
 impl Job {
@@ -29,6 +38,7 @@ impl Job {
             Job::RequestReminder { request } => format!("req-{request}-remind"),
             Job::RequestExpiry { request } => format!("req-{request}-expire"),
             Job::ConnectCheck { mentorship } => format!("ms-{mentorship}-connect"),
+            Job::RetryMail => "retry-mail".into(),
         }
     }
 }

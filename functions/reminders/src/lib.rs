@@ -3,12 +3,14 @@
 //! nothing if it no longer applies, and a notice is claimed before it is
 //! sent, so a retried or repeated job never sends twice. Failures are
 //! returned as errors so the scheduler's retries and dead-letter queue work.
+//! A recurring schedule also has it send the mail queued after failed sends.
 
 use jiff::SignedDuration;
 use moments_adapters::http::Deps;
 use moments_adapters::store::StoreError;
 use moments_domain::application::{Application, ApplicationId};
 use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::mail;
 use moments_domain::mentorship::{MentorshipRequest, MentorshipStatus, RequestStatus};
 use moments_domain::notify::{self, Who};
 use moments_domain::reminders::{EXPIRED, Job};
@@ -21,6 +23,10 @@ pub enum ReminderError {
     Missing(String),
     #[error("email not sent: {0}")]
     Mail(#[from] moments_adapters::mail::MailError),
+    /// Queued mail failed again; it stays queued. An error, so the
+    /// function's error alarm tells the program team.
+    #[error("{0} queued emails failed again")]
+    MailStillFailing(usize),
 }
 
 /// What a job did, for the log and the local platform's page.
@@ -29,6 +35,48 @@ pub enum Outcome {
     Sent(usize),
     Expired,
     NothingToDo(&'static str),
+}
+
+/// At most this many queued emails per run; the rest wait for the next.
+const RETRIES_PER_RUN: u32 = 100;
+
+/// Send the queued mail that is due. Each message is deleted only once
+/// sent; one that fails again moves to its next time, or after
+/// `MAIL_ATTEMPTS` is set aside for the program team.
+pub async fn retry_mail(deps: &Deps) -> Result<Outcome, ReminderError> {
+    let now = deps.now();
+    let mut sent = 0;
+    let mut failed = 0;
+    for queued in deps.store.due_mail(now, RETRIES_PER_RUN).await? {
+        match deps.mailer.send(&queued.message).await {
+            Ok(()) => {
+                if deps.store.mail_sent(&queued).await? {
+                    sent += 1;
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                let next = (queued.attempts + 1 < mail::MAIL_ATTEMPTS)
+                    .then(|| now + mail::retry_delay(queued.attempts + 1));
+                tracing::error!(
+                    error = %e, to = %queued.message.to, subject = %queued.message.subject,
+                    attempts = queued.attempts + 1, set_aside = next.is_none(),
+                    "queued email failed again"
+                );
+                deps.store
+                    .mail_failed(&queued, &e.to_string(), next)
+                    .await?;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(ReminderError::MailStillFailing(failed));
+    }
+    Ok(if sent == 0 {
+        Outcome::NothingToDo("no queued mail is due")
+    } else {
+        Outcome::Sent(sent)
+    })
 }
 
 /// How long a sent-notice claim is kept: far beyond any retry.
@@ -156,6 +204,7 @@ pub async fn run(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
             ];
             send_once(deps, &job.name(), messages).await?
         }
+        Job::RetryMail => retry_mail(deps).await?,
     };
     tracing::info!(?outcome, "job done");
     Ok(outcome)

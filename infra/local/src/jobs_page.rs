@@ -81,6 +81,7 @@ fn what(payload: &serde_json::Value) -> &'static str {
         Ok(Job::RequestReminder { .. }) => "Remind the mentor of an unanswered request",
         Ok(Job::RequestExpiry { .. }) => "Close a request the mentor never answered",
         Ok(Job::ConnectCheck { .. }) => "Nudge a new pair that has not logged a meeting",
+        Ok(Job::RetryMail) => "Send emails that failed earlier",
         Err(_) => "Unknown job",
     }
 }
@@ -103,6 +104,19 @@ impl Jobs {
                 Err(e) => format!("unreadable job: {e}"),
             };
             ran.push(Ran { name, outcome });
+        }
+        // The mail retry runs on its own 15-minute schedule in AWS; here it
+        // runs with the due jobs, and shows only when it had work.
+        let outcome = match moments_reminders::retry_mail(&self.deps).await {
+            Ok(moments_reminders::Outcome::NothingToDo(_)) => None,
+            Ok(o) => Some(format!("{o:?}")),
+            Err(e) => Some(format!("failed: {e}")),
+        };
+        if let Some(outcome) = outcome {
+            ran.push(Ran {
+                name: Job::RetryMail.name(),
+                outcome,
+            });
         }
         Ok(ran)
     }

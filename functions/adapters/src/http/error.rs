@@ -25,8 +25,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("gone: {0}")]
     Gone(String),
+    /// A service we depend on (store, mail) is busy or did not answer.
     #[error("unavailable")]
-    Unavailable(#[source] StoreError),
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -34,7 +35,7 @@ pub enum ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Unavailable(_) => ApiError::Unavailable(e),
+            StoreError::Unavailable(_) => ApiError::Unavailable(Box::new(e)),
             StoreError::Changed => ApiError::Conflict(
                 "Someone changed this record at the same moment. Reload the page and try again."
                     .into(),
@@ -121,7 +122,7 @@ impl IntoResponse for ApiError {
                 ),
             ),
             ApiError::Unavailable(e) => {
-                tracing::warn!(error = %e, "store unavailable");
+                tracing::warn!(error = %e, "a service is unavailable");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     problem(

@@ -115,11 +115,29 @@ impl Deps {
         self.clock.now()
     }
 
-    /// Send a message after a change has been committed. A failure is
-    /// logged with its recipient and subject, not the body.
+    /// Send a message after a change has been committed. One that fails is
+    /// queued and sent later by the mail retry job (the reminders function,
+    /// every 15 minutes), never dropped; it is logged with its recipient and
+    /// subject, not the body.
     pub async fn notify(&self, message: Message) {
-        if let Err(e) = self.mailer.send(&message).await {
-            tracing::error!(error = %e, to = %message.to, subject = %message.subject, "email not sent");
+        let Err(e) = self.mailer.send(&message).await else {
+            return;
+        };
+        let now = self.now();
+        let due = now + moments_domain::mail::retry_delay(1);
+        match self
+            .store
+            .queue_mail(&message, &e.to_string(), now, due)
+            .await
+        {
+            Ok(q) => tracing::warn!(
+                error = %e, to = %message.to, subject = %message.subject, queued = %q.id,
+                "email not sent; queued for a retry"
+            ),
+            Err(store) => tracing::error!(
+                error = %e, store = %store, to = %message.to, subject = %message.subject,
+                "email not sent and could not be queued"
+            ),
         }
     }
 

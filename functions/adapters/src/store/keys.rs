@@ -16,6 +16,8 @@
 //! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
 //! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
+//! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
+//! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
 
 use crate::table::{Index, Key};
 
@@ -126,4 +128,12 @@ pub fn notice(name: &str) -> Key {
 
 pub fn suggestions(email: &str) -> Key {
     Key::new(person(email), "SUGGESTIONS")
+}
+
+pub const MAIL_QUEUE: &str = "MAILQ";
+pub const MAIL_SET_ASIDE: &str = "MAILQ#ASIDE";
+
+/// Fixed-width nanoseconds sort as text, so the queue reads soonest first.
+pub fn queued_mail(partition: &str, due: jiff::Timestamp, id: &str) -> Key {
+    Key::new(partition, format!("{:020}#{id}", due.as_nanosecond()))
 }

@@ -15,9 +15,11 @@ use crate::table::{Cond, Item, Query, Table, TableError, Write};
 
 pub mod keys;
 mod listing;
+mod mail_queue;
 mod mentorships;
 
 pub use listing::Listing;
+pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, RequestSides};
 
 #[derive(Debug, thiserror::Error)]
