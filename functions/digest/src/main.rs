@@ -3,7 +3,7 @@
 
 use lambda_runtime::{Error, LambdaEvent, run, service_fn};
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     moments_adapters::lambda::init_tracing();
     let deps = moments_adapters::lambda::deps_from_env().await?;

@@ -1,7 +1,7 @@
 //! The `mentorships` Lambda: config and clients built once, then the Router serves
 //! API Gateway events.
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     moments_adapters::lambda::init_tracing();
     let deps = moments_adapters::lambda::deps_from_env().await?;

@@ -4,7 +4,7 @@
 use lambda_runtime::{Error, LambdaEvent, run, service_fn};
 use moments_domain::reminders::Job;
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     moments_adapters::lambda::init_tracing();
     let deps = moments_adapters::lambda::deps_with_scheduler_from_env().await?;
