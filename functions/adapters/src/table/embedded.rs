@@ -44,7 +44,7 @@ type Entry = (String, String, Key);
 struct State {
     items: BTreeMap<Key, Item>,
     /// One ordered view per `Index::ALL` entry; the primary one mirrors `items`.
-    views: [BTreeSet<Entry>; 3],
+    views: [BTreeSet<Entry>; 4],
 }
 
 impl EmbeddedTable {
@@ -255,6 +255,7 @@ fn view_slot(index: Index) -> usize {
         Index::Primary => 0,
         Index::Gsi1 => 1,
         Index::Gsi2 => 2,
+        Index::Gsi3 => 3,
     }
 }
 

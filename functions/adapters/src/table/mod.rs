@@ -29,6 +29,8 @@ pub enum Index {
     Gsi1,
     /// `gsi2`: `gsi2pk` / `gsi2sk` (applications and administrators by department).
     Gsi2,
+    /// `gsi3`: `gsi3pk` / `gsi3sk` (records by quarter, for exports and retention).
+    Gsi3,
 }
 
 impl Index {
@@ -37,6 +39,7 @@ impl Index {
             Index::Primary => None,
             Index::Gsi1 => Some("gsi1"),
             Index::Gsi2 => Some("gsi2"),
+            Index::Gsi3 => Some("gsi3"),
         }
     }
     pub fn key_attributes(self) -> (&'static str, &'static str) {
@@ -44,9 +47,10 @@ impl Index {
             Index::Primary => (PK, SK),
             Index::Gsi1 => ("gsi1pk", "gsi1sk"),
             Index::Gsi2 => ("gsi2pk", "gsi2sk"),
+            Index::Gsi3 => ("gsi3pk", "gsi3sk"),
         }
     }
-    pub const ALL: [Index; 3] = [Index::Primary, Index::Gsi1, Index::Gsi2];
+    pub const ALL: [Index; 4] = [Index::Primary, Index::Gsi1, Index::Gsi2, Index::Gsi3];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
