@@ -12,3 +12,4 @@ mod matching;
 mod mentorships;
 mod platform;
 mod reminders;
+mod reports;
