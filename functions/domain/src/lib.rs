@@ -16,5 +16,6 @@ pub mod metrics;
 pub mod notify;
 pub mod reminders;
 pub mod reports;
+pub mod retention;
 pub mod signin;
 pub mod survey;
