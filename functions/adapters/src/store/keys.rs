@@ -20,6 +20,7 @@
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
 //! | metrics counters | `METRICS` | `{quarter}#{dept}` | | |
+//! | a request to remove someone's data | `ERASURE` | `{email}` | | |
 //!
 //! gsi3 (by quarter) lists the records of a match group for exports and
 //! retention: `QUARTER#{quarter}` / `{APP|REQ|MS|MEET|SURVEY}#{time}#{id}`.
@@ -67,6 +68,13 @@ pub const MEETINGS_IN_QUARTER: &str = "MEET#";
 pub const SURVEYS_IN_QUARTER: &str = "SURVEY#";
 
 pub const METRICS: &str = "METRICS";
+
+/// Requests to remove a person's data, waiting for a program administrator.
+pub const ERASURES: &str = "ERASURE";
+
+pub fn erasure(email: &str) -> Key {
+    Key::new(ERASURES, email)
+}
 
 pub fn metrics(bucket: &moments_domain::metrics::Bucket) -> Key {
     Key::new(

@@ -39,7 +39,9 @@ pub struct RequestSides {
 /// Most requests or mentorships one person's list shows.
 const LIST_LIMIT: usize = 500;
 
-fn request_attributes(r: &MentorshipRequest) -> Result<Vec<(String, Value)>, StoreError> {
+pub(super) fn request_attributes(
+    r: &MentorshipRequest,
+) -> Result<Vec<(String, Value)>, StoreError> {
     let order = format!("{}#{}", r.created_at, r.id);
     let [gsi3pk, gsi3sk] =
         keys::in_quarter(Quarter::of(r.created_at), keys::REQUESTS_IN_QUARTER, &order);
@@ -59,7 +61,7 @@ fn request_attributes(r: &MentorshipRequest) -> Result<Vec<(String, Value)>, Sto
     ])
 }
 
-fn mentorship_attributes(m: &Mentorship) -> Result<Vec<(String, Value)>, StoreError> {
+pub(super) fn mentorship_attributes(m: &Mentorship) -> Result<Vec<(String, Value)>, StoreError> {
     let order = format!("{}#{}", m.started_at, m.id);
     let [gsi3pk, gsi3sk] = keys::in_quarter(
         Quarter::of(m.started_at),

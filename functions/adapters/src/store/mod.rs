@@ -20,10 +20,12 @@ mod listing;
 mod mail_queue;
 mod mentorships;
 mod quarter;
+mod retention;
 
 pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, RequestSides};
+pub use retention::ErasureRequest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -127,7 +129,9 @@ fn item_of(pairs: Value) -> Item {
 /// The attributes of an application item that follow from the record
 /// itself. Its capacity attributes (`active`, `available`) are separate:
 /// only the writes that change them touch them.
-fn application_attributes(app: &Application) -> Result<Vec<(String, Value)>, StoreError> {
+pub(super) fn application_attributes(
+    app: &Application,
+) -> Result<Vec<(String, Value)>, StoreError> {
     let status = app.status.as_str();
     let order = format!("{}#{}", app.submitted_at, app.id);
     let [gsi3pk, gsi3sk] =
@@ -409,21 +413,38 @@ impl Store {
         Ok(!self.table.query(&q).await?.items.is_empty())
     }
 
+    /// The application items of a department with this status, oldest first.
+    async fn in_department(
+        &self,
+        dept: &DepartmentId,
+        status: Status,
+        max: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        let q = Query::new(
+            keys::BY_DEPARTMENT,
+            keys::department_partition(dept.as_str()),
+        )
+        .prefix(format!("{}{}#", keys::DEPT_APP_PREFIX, status.as_str()));
+        self.query_all(q, max).await
+    }
+
     /// Pending applications of a department, oldest first.
     pub async fn pending_in_department(
         &self,
         dept: &DepartmentId,
     ) -> Result<Vec<Application>, StoreError> {
-        let q = Query::new(
-            keys::BY_DEPARTMENT,
-            keys::department_partition(dept.as_str()),
-        )
-        .prefix(format!(
-            "{}{}#",
-            keys::DEPT_APP_PREFIX,
-            Status::Pending.as_str()
-        ));
-        let items = self.query_all(q, QUEUE_LIMIT).await?;
+        let items = self
+            .in_department(dept, Status::Pending, QUEUE_LIMIT)
+            .await?;
+        items.into_iter().map(data_of).collect()
+    }
+
+    /// Denied applications of a department, oldest first (for retention).
+    pub async fn denied_in_department(
+        &self,
+        dept: &DepartmentId,
+    ) -> Result<Vec<Application>, StoreError> {
+        let items = self.in_department(dept, Status::Denied, usize::MAX).await?;
         items.into_iter().map(data_of).collect()
     }
 
@@ -433,16 +454,9 @@ impl Store {
         &self,
         dept: &DepartmentId,
     ) -> Result<Vec<(Application, Capacity)>, StoreError> {
-        let q = Query::new(
-            keys::BY_DEPARTMENT,
-            keys::department_partition(dept.as_str()),
-        )
-        .prefix(format!(
-            "{}{}#",
-            keys::DEPT_APP_PREFIX,
-            Status::Approved.as_str()
-        ));
-        let items = self.query_all(q, usize::MAX).await?;
+        let items = self
+            .in_department(dept, Status::Approved, usize::MAX)
+            .await?;
         items
             .into_iter()
             .map(|item| {

@@ -22,7 +22,7 @@ use super::{Cond, Index, Item, Key, PK, Page, Query, SK, Table, TableError, Writ
 const ITEMS: TableDefinition<(&str, &str), &str> = TableDefinition::new("items_v1");
 
 /// DynamoDB's limits.
-pub(crate) const MAX_BATCH: usize = 100;
+pub(crate) const MAX_BATCH: usize = super::MAX_WRITES;
 pub(crate) const MAX_ITEM_BYTES: usize = 400 * 1024;
 
 pub struct EmbeddedTable {

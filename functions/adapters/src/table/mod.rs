@@ -14,6 +14,9 @@ pub mod embedded;
 /// strings `S`, booleans `BOOL`, arrays `L`, objects `M`, null `NULL`.
 pub type Item = Map<String, Value>;
 
+/// Most writes one atomic batch may hold (DynamoDB `TransactWriteItems`).
+pub const MAX_WRITES: usize = 100;
+
 /// Partition and sort key attribute names of the table and its indexes.
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
