@@ -14,7 +14,8 @@ use serde::Deserialize;
 mod admins;
 mod exports;
 mod matching;
-mod metrics;
+pub mod metrics;
+mod privacy;
 
 pub fn router() -> Router<Deps> {
     Router::new()
@@ -32,6 +33,12 @@ pub fn router() -> Router<Deps> {
             "/api/admin/department-admins/{department}/{email}",
             delete(admins::remove),
         )
+        .route(
+            "/api/privacy/erasure",
+            get(privacy::status).post(privacy::request),
+        )
+        .route("/api/admin/erasures", get(privacy::list))
+        .route("/api/admin/erasures/{email}", post(privacy::carry_out))
 }
 
 fn program_admin(actor: &Actor, what: &str) -> Result<(), ApiError> {
@@ -56,7 +63,7 @@ fn scope(actor: &Actor) -> Result<Scope, ApiError> {
 /// `?quarter=2026-Q3`, optional.
 #[derive(Debug, Deserialize)]
 pub struct QuarterFilter {
-    quarter: Option<String>,
+    pub quarter: Option<String>,
 }
 
 impl QuarterFilter {
