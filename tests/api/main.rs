@@ -13,3 +13,4 @@ mod mentorships;
 mod platform;
 mod reminders;
 mod reports;
+mod retention;
