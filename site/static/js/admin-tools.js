@@ -1,0 +1,355 @@
+// /admin/, program administrators only: department administrators
+// (GET, POST, DELETE /api/admin/department-admins), a person's records with
+// their audit trails (GET /api/admin/people, /api/admin/audit/{kind}/{id}),
+// and the suggested matches (POST /api/admin/matching/preview, .../publish).
+import { call, get, here, post, showSignIn } from "./api.js";
+import {
+  announce, busy, clearErrors, decisionSummary, el, formatDate, isBusy, roleLabel, showPanelProblem,
+  showProblem, statusBadge,
+} from "./ui.js";
+import { badge } from "./mentoring.js";
+import { count, dataTable } from "./admin-figures.js";
+
+const profileUrl = document.getElementById("admin").dataset.profileUrl;
+let me = null;
+
+const hidden = (text) => el("span", { class: "visually-hidden" }, text);
+const whenFormat = new Intl.DateTimeFormat("en-US", {
+  year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+  timeZone: "America/Chicago", timeZoneName: "short",
+});
+const when = (iso) => (Number.isNaN(new Date(iso).getTime()) ? "" : whenFormat.format(new Date(iso)));
+
+/** True when the response is a 401, after showing the sign-in panel. */
+function signedOut(response) {
+  if (response.status !== 401) return false;
+  document.getElementById("console").hidden = true;
+  showSignIn(here());
+  return true;
+}
+
+/**
+ * An "are you sure?" panel under `trigger`, which it replaces while open.
+ * `act` runs on "yes"; focus goes to the question, and back to `trigger` on "no".
+ */
+function confirmInline(trigger, { question, yes, act }) {
+  const text = el("p", { tabindex: "-1", class: "confirm__question" }, question);
+  const yesButton = el("button", { class: "button button--danger button--small", type: "button" }, yes);
+  const noButton = el("button", { class: "button button--secondary button--small", type: "button" }, "Cancel");
+  const panel = el("div", { class: "confirm" }, text, el("div", { class: "actions" }, yesButton, noButton));
+  const close = () => {
+    panel.remove();
+    trigger.hidden = false;
+  };
+  noButton.addEventListener("click", () => {
+    close();
+    trigger.focus();
+  });
+  yesButton.addEventListener("click", async () => {
+    if (isBusy(yesButton)) return;
+    const done = busy(yesButton, "Working…");
+    await act();
+    done();
+    close();
+  });
+  trigger.hidden = true;
+  trigger.after(panel);
+  text.focus();
+}
+
+// --- Department administrators ---------------------------------------------------
+
+const adminForm = document.getElementById("add-admin-form");
+const adminPath = (department, email) =>
+  `/api/admin/department-admins/${encodeURIComponent(department)}/${encodeURIComponent(email)}`;
+
+function adminItem(department, admin) {
+  const remove = el("button", { class: "button button--secondary button--small", type: "button" },
+    "Remove", hidden(` ${admin.email} from the ${department.name}`));
+  remove.addEventListener("click", () => confirmInline(remove, {
+    question: `Remove ${admin.email} as administrator of the ${department.name}? They will no longer see its figures and exports, receive its Monday digest, or decide its applications.`,
+    yes: "Yes, remove",
+    act: async () => {
+      const response = await call("DELETE", adminPath(department.id, admin.email));
+      if (signedOut(response)) return;
+      const notice = response.ok
+        ? `${admin.email} no longer administers the ${department.name}.`
+        : response.problem.detail;
+      await loadAdmins(notice, !response.ok);
+      document.getElementById("admins-title").focus();
+    },
+  }));
+  const added = [admin.added_by ? `added by ${admin.added_by}` : "", admin.added_at ? `on ${formatDate(admin.added_at)}` : ""]
+    .filter(Boolean).join(" ");
+  return el("li", { class: "admin-list__person" },
+    el("span", { class: "admin-list__email" }, admin.email),
+    added ? el("span", { class: "admin-list__meta" }, ` ${added}`) : null,
+    " ", remove);
+}
+
+async function loadAdmins(notice = "", isProblem = false) {
+  const list = document.getElementById("admin-list");
+  const response = await get("/api/admin/department-admins");
+  if (signedOut(response)) return;
+  if (!response.ok) {
+    showPanelProblem(list, response.problem);
+    return;
+  }
+  const departments = response.data.departments || [];
+  const staffed = departments.filter((d) => d.admins?.length);
+  const without = departments.filter((d) => !d.admins?.length).map((d) => d.department.name);
+  list.replaceChildren(
+    notice ? el("p", { class: `panel ${isProblem ? "panel--error" : "panel--success"} panel--info` }, notice) : "",
+    el("h3", {}, "Current department administrators"),
+    staffed.length
+      ? el("ul", { class: "cards admin-list" }, ...staffed.map((d) => el("li", { class: "card" },
+        el("h4", {}, d.department.name),
+        el("ul", { class: "admin-list__people" }, ...d.admins.map((a) => adminItem(d.department, a))))))
+      : el("p", { class: "empty" }, "No department has an administrator yet."),
+    without.length
+      ? el("details", { class: "disclosure" },
+        el("summary", {}, `Departments without an administrator (${without.length})`),
+        el("ul", {}, ...without.map((name) => el("li", {}, name))))
+      : "",
+  );
+  if (notice) announce(notice);
+}
+
+adminForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = document.getElementById("add-admin");
+  if (isBusy(button)) return;
+  clearErrors(adminForm);
+  const data = new FormData(adminForm);
+  const body = { email: String(data.get("email") ?? "").trim(), department: String(data.get("department") ?? "") };
+  const done = busy(button, "Adding…");
+  const response = await post("/api/admin/department-admins", body);
+  done();
+  if (signedOut(response)) return;
+  if (!response.ok) return showProblem(adminForm, response.problem);
+  adminForm.reset();
+  await loadAdmins(`${response.data.email} now administers the ${response.data.department.name}.`);
+});
+
+// --- Look up a person, and audit trails -------------------------------------------------
+
+const lookupForm = document.getElementById("lookup-form");
+const audit = document.getElementById("audit");
+let auditOpener = null;
+
+const ACTIONS = {
+  submitted: "Sent the application",
+  edited: "Changed the application",
+  resubmitted: "Sent the application again after a denial",
+  rerouted: "Changed the supervisor",
+  approved: "Approved the application",
+  denied: "Denied the application",
+  availability_changed: "Changed their availability",
+  request_sent: "Sent the request",
+  request_accepted: "Accepted the request",
+  request_declined: "Declined the request",
+  request_withdrawn: "Withdrew the request",
+  request_closed: "Request closed",
+  agreement_saved: "Saved the agreement",
+  agreement_confirmed: "Confirmed the agreement",
+  mentorship_ended: "Ended the mentorship",
+  department_admin_added: "Added a department administrator",
+  department_admin_removed: "Removed a department administrator",
+};
+
+function auditButton(kind, id, what) {
+  const button = el("button", { class: "button button--secondary button--small", type: "button" }, "Audit trail", hidden(` of ${what}`));
+  button.addEventListener("click", () => openAudit(kind, id, button));
+  return button;
+}
+
+async function openAudit(kind, id, opener) {
+  const response = await get(`/api/admin/audit/${kind}/${encodeURIComponent(id)}`);
+  if (signedOut(response)) return;
+  auditOpener = opener;
+  const title = document.getElementById("audit-title");
+  if (!response.ok) {
+    title.textContent = "Audit trail";
+    document.getElementById("audit-record").textContent = response.problem.detail;
+    document.getElementById("audit-table").replaceChildren();
+  } else {
+    const { record, entries } = response.data;
+    const mixed = entries.some((e) => e.record !== entries[0]?.record);
+    title.textContent = `Audit trail: ${record.summary}`;
+    document.getElementById("audit-record").textContent = `Status now: ${record.status}. Record ${record.id}.`;
+    const columns = [{ label: "When" }, { label: "Who" }, { label: "What" }, { label: "On behalf of" }, { label: "Note" }];
+    if (mixed) columns.push({ label: "Record" });
+    document.getElementById("audit-table").replaceChildren(entries.length
+      ? dataTable({
+        caption: `Changes to the ${record.kind}, oldest first`,
+        className: "data--audit",
+        columns,
+        rows: entries.map((e) => ({
+          header: when(e.at),
+          cells: [e.actor, ACTIONS[e.action] || e.action, e.on_behalf_of || "", e.note || "", ...(mixed ? [e.record] : [])],
+        })),
+      })
+      : el("p", { class: "empty" }, "No changes are recorded."));
+  }
+  audit.hidden = false;
+  title.focus();
+}
+
+document.getElementById("audit-close").addEventListener("click", () => {
+  audit.hidden = true;
+  auditOpener?.focus();
+});
+
+function recordsTable(caption, columns, rows, empty, className = "") {
+  return rows.length
+    ? dataTable({ caption, className, columns: columns.map((label) => ({ label })), rows })
+    : el("p", { class: "empty" }, empty);
+}
+
+function renderPerson(person) {
+  const facts = [];
+  if (person.program_admin) facts.push("Program administrator.");
+  if (person.administers?.length) facts.push(`Department administrator of: ${person.administers.map((d) => d.name).join(", ")}.`);
+  const other = (r) => (r.role === "mentee" ? r.mentor : r.mentee);
+  const applications = person.applications.map((app) => ({
+    header: roleLabel(app.role),
+    cells: [statusBadge(app.status), app.department?.name ?? "", formatDate(app.submitted_at),
+      app.decision ? decisionSummary(app.decision, me.email) : "", auditButton("applications", app.id, `the ${app.role} application`)],
+  }));
+  const requests = person.requests.map((r) => ({
+    header: r.role === "mentee" ? `Sent to ${r.mentor}` : `Received from ${r.mentee}`,
+    cells: [badge(r.status), formatDate(r.created_at), auditButton("requests", r.id, `the request ${r.role === "mentee" ? "to" : "from"} ${other(r)}`)],
+  }));
+  const mentorships = person.mentorships.map((m) => ({
+    header: `${m.role === "mentor" ? "Mentor of" : "Mentee of"} ${other(m)}`,
+    cells: [badge(m.status), formatDate(m.started_at), count(m.meetings), count(m.hours), auditButton("mentorships", m.id, `the mentorship with ${other(m)}`)],
+  }));
+  const box = document.getElementById("person");
+  box.replaceChildren(
+    el("h3", { id: "person-title", tabindex: "-1" }, person.email),
+    facts.length ? el("p", {}, facts.join(" ")) : "",
+    recordsTable(`Applications of ${person.email}`, ["Role", "Status", "Department", "Sent", "Decision", "Audit trail"], applications, "No applications."),
+    recordsTable(`Requests of ${person.email}`, ["Request", "Status", "Sent", "Audit trail"], requests, "No requests."),
+    recordsTable(`Mentorships of ${person.email}`, ["Mentorship", "Status", "Started", "Meetings", "Hours", "Audit trail"], mentorships, "No mentorships."),
+  );
+  box.hidden = false;
+  document.getElementById("person-title").focus();
+}
+
+lookupForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = document.getElementById("lookup");
+  if (isBusy(button)) return;
+  clearErrors(lookupForm);
+  audit.hidden = true;
+  const email = String(new FormData(lookupForm).get("email") ?? "").trim();
+  const done = busy(button, "Looking up…");
+  const response = await get(`/api/admin/people?email=${encodeURIComponent(email)}`);
+  done();
+  if (signedOut(response)) return;
+  if (!response.ok) {
+    document.getElementById("person").hidden = true;
+    return showProblem(lookupForm, response.problem);
+  }
+  renderPerson(response.data);
+});
+
+// --- Suggested matches -------------------------------------------------------------------
+
+const matchingProblem = document.getElementById("matching-problem");
+
+function matchingFailed(response) {
+  showPanelProblem(matchingProblem, response.problem);
+  matchingProblem.focus();
+}
+
+function figure(list, term, value) {
+  list.append(el("dt", {}, term), el("dd", {}, String(value)));
+}
+
+function suggestionItem(s) {
+  const name = `${s.first_name} ${s.last_name}`;
+  return el("li", {},
+    profileUrl ? el("a", { href: `${profileUrl}?id=${encodeURIComponent(s.mentor_application_id)}` }, name) : name,
+    `, ${s.job_title}, ${s.department?.name ?? ""} (fit ${s.score}). ${s.reason}`);
+}
+
+function renderPreview(p) {
+  const figures = document.getElementById("preview-figures");
+  figures.replaceChildren();
+  figure(figures, "Run", p.run);
+  figure(figures, "Worked out", when(p.computed_at));
+  figure(figures, "Approved mentees who need a mentor", count(p.mentees));
+  figure(figures, "Of them, with at least one suggestion", count(p.with_suggestions));
+  figure(figures, "Mentors who can take a mentee now", count(p.mentors_listed));
+  figure(figures, "Total fit of all suggestions", count(p.total_fit));
+  figure(figures, "Most lists any one mentor is in", count(p.largest_lists_per_mentor));
+  document.getElementById("preview-lists").replaceChildren(recordsTable(
+    "Suggested mentors for each mentee, best fit first",
+    ["Mentee", "Suggested mentors"],
+    p.lists.map((list) => ({
+      header: el("span", {}, list.name, el("br"), el("span", { class: "admin-list__meta" }, list.email),
+        list.priority ? el("span", { class: "admin-list__meta" }, el("br"), "Left without suggestions last time") : ""),
+      cells: [list.suggestions.length ? el("ol", { class: "suggestions" }, ...list.suggestions.map(suggestionItem)) : "No mentor fits yet."],
+    })),
+    "No approved mentee needs a mentor at the moment.",
+    "data--matches",
+  ));
+  document.getElementById("publish-matches").hidden = p.mentees === 0;
+  document.getElementById("publish-confirm").hidden = true;
+  document.getElementById("preview").hidden = false;
+}
+
+let previewed = null;
+
+document.getElementById("preview-matches").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  if (isBusy(button)) return;
+  matchingProblem.hidden = true;
+  const done = busy(button, "Working out the matches…");
+  const response = await post("/api/admin/matching/preview");
+  done();
+  if (signedOut(response)) return;
+  if (!response.ok) return matchingFailed(response);
+  previewed = response.data;
+  document.getElementById("published").hidden = true;
+  renderPreview(previewed);
+  announce(`${count(previewed.with_suggestions)} of ${count(previewed.mentees)} mentees would get suggestions.`);
+  document.getElementById("preview-title").focus();
+});
+
+document.getElementById("publish-matches").addEventListener("click", () => {
+  document.getElementById("publish-confirm-text").textContent =
+    `We work out the lists again as we publish, so they take in any change since this preview. Each mentee sees their list on My dashboard, and each of the ${count(previewed?.with_suggestions ?? 0)} with suggestions gets one email (once per run; this is run ${previewed?.run ?? ""}). This cannot be undone.`;
+  document.getElementById("publish-confirm").hidden = false;
+  document.getElementById("publish-confirm-title").focus();
+});
+
+document.getElementById("publish-no").addEventListener("click", () => {
+  document.getElementById("publish-confirm").hidden = true;
+  document.getElementById("publish-matches").focus();
+});
+
+document.getElementById("publish-yes").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  if (isBusy(button)) return;
+  const done = busy(button, "Publishing…");
+  const response = await post("/api/admin/matching/publish");
+  done();
+  document.getElementById("publish-confirm").hidden = true;
+  if (signedOut(response)) return;
+  if (!response.ok) return matchingFailed(response);
+  const r = response.data;
+  document.getElementById("preview").hidden = true;
+  document.getElementById("published-text").textContent =
+    `Run ${r.run}: ${count(r.with_suggestions)} of ${count(r.mentees)} mentees now have suggested mentors on their dashboard, and ${count(r.emailed)} ${r.emailed === 1 ? "mentee was" : "mentees were"} emailed just now.`;
+  document.getElementById("published").hidden = false;
+  announce("Suggested matches published.");
+  document.getElementById("published-title").focus();
+});
+
+/** Shows the program administrators' tools; `who` is the signed-in person (GET /api/me). */
+export async function startTools(who) {
+  me = who;
+  await loadAdmins();
+}
