@@ -21,6 +21,7 @@ async fn the_site_and_the_outbox_are_served_on_the_same_port() {
         "/requests/?id=01J",
         "/mentorships/?id=01J",
         "/survey/?mentorship=01J",
+        "/admin/",
     ] {
         let r = p.get(page).await;
         assert_eq!(r.status(), StatusCode::OK, "{page}");

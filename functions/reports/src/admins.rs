@@ -206,9 +206,19 @@ pub async fn add(
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     program_admin(&actor, MANAGE)?;
+    // The parsers speak to applicants; here an administrator names someone else.
     let mut form = FormReader::new(&body);
-    let email = form.parsed("email", |raw| deps.config.domains.work_email(raw));
-    let dept = form.parsed("department", DepartmentId::parse);
+    let email = form.parsed("email", |raw| {
+        deps.config.domains.work_email(raw).map_err(|_| {
+            format!(
+                "Enter the new administrator's work email address ({}).",
+                deps.config.domains.describe()
+            )
+        })
+    });
+    let dept = form.parsed("department", |raw| {
+        DepartmentId::parse(raw).map_err(|_| "Choose the department they will administer.".into())
+    });
     let pair = email.zip(dept);
     let (email, dept) = form.finish(pair).map_err(ApiError::Invalid)?;
     match deps

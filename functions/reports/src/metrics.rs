@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use moments_adapters::http::{ApiError, Caller, Deps};
-use moments_domain::metrics::Report;
+use moments_domain::metrics::{DepartmentMeasures, Measures, Report};
 use moments_domain::reports::Scope;
 use serde_json::{Value, json};
 
@@ -34,7 +34,22 @@ pub async fn report(
         .into_iter()
         .filter(|(bucket, _)| scope.covers(&bucket.department))
         .collect();
-    let mut report = json!(Report::build(&visible));
+    let mut report = Report::build(&visible);
+    // A department administrator sees each of their departments, quiet ones too.
+    if let Scope::Departments(mine) = &scope {
+        for dept in mine {
+            if !report.by_department.iter().any(|d| &d.department == dept) {
+                report.by_department.push(DepartmentMeasures {
+                    department: dept.clone(),
+                    measures: Measures::default(),
+                });
+            }
+        }
+        report
+            .by_department
+            .sort_by(|a, b| a.department.cmp(&b.department));
+    }
+    let mut report = json!(report);
     if let Some(rows) = report["by_department"].as_array_mut() {
         for row in rows {
             let id = row["department"].as_str().unwrap_or_default().to_string();

@@ -3,11 +3,12 @@
 //! every page has something to show. Seeding twice changes nothing.
 
 use jiff::Timestamp;
+use moments_adapters::config::ProgramConfig;
 use moments_adapters::store::{Store, StoreError};
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
 use moments_domain::audit::{Action, AuditEntry};
-use moments_domain::fields::{DepartmentId, EmailAddress, ProgramDomains};
+use moments_domain::fields::{DepartmentId, EmailAddress};
 use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
@@ -109,17 +110,19 @@ fn email_of(p: &Person) -> String {
 }
 
 /// Seed the demo records. Idempotent: existing applications are left alone.
-pub async fn seed(
-    store: &Store,
-    domains: &ProgramDomains,
-    now: Timestamp,
-) -> Result<(), DemoError> {
+pub async fn seed(store: &Store, program: &ProgramConfig, now: Timestamp) -> Result<(), DemoError> {
+    let domains = &program.domains;
     let admin =
         EmailAddress::parse(DEPARTMENT_ADMIN).map_err(|e| DemoError::Invalid("admin", e))?;
     let revenue =
         DepartmentId::parse("revenue").map_err(|e| DemoError::Invalid("department", e))?;
     match store
-        .add_department_admin(&admin, &revenue, &admin, now)
+        .add_department_admin(
+            &admin,
+            &revenue,
+            program.program_admins.first().unwrap_or(&admin),
+            now,
+        )
         .await
     {
         Ok(()) | Err(StoreError::AlreadyExists) => {}

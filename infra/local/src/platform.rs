@@ -158,7 +158,7 @@ pub async fn build_with(
         &session_secret(&config.data_dir)?,
     )?;
     if config.demo {
-        demo::seed(&store, &program.domains, clock.now()).await?;
+        demo::seed(&store, &program, clock.now()).await?;
     }
     let scheduler = Arc::new(LocalScheduler::new(table.clone()));
     let (mailer, jobs_scheduler): (Arc<dyn Mailer>, Arc<dyn Scheduler>) = match adapters {
