@@ -207,3 +207,28 @@ test("an applicant is told the page is for administrators", async () => {
   assert.deepEqual(await axeViolations(alex), [], "the message is accessible");
   await photograph(alex, "not-admin");
 });
+
+test("a person's request to remove their data reaches the program administrator, who carries it out", async () => {
+  const quinn = await adminPage("quinn.leaving@mo.gov");
+  await quinn.locator("#not-admin").waitFor();
+  const asked = await quinn.evaluate(async () => {
+    const r = await fetch("/api/privacy/erasure", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ note: "Moving to another state." }),
+    });
+    return r.status;
+  });
+  assert.equal(asked, 202);
+
+  const admin = await adminPage("admin@mo.gov");
+  await admin.locator("#console").waitFor();
+  const card = admin.locator("#erasure-list li", { hasText: "quinn.leaving@mo.gov" });
+  await card.waitFor();
+  assert.match(await card.innerText(), /Moving to another state\./);
+  await card.getByRole("button", { name: /Remove their data/ }).click();
+  await admin.getByRole("button", { name: "Yes, remove it" }).waitFor();
+  assert.deepEqual(await axeViolations(admin), [], "the confirmation is accessible");
+  await admin.getByRole("button", { name: "Yes, remove it" }).click();
+  await admin.locator("#erasure-list").getByText(/has been removed, and they have been told/).waitFor();
+  assert.equal(await admin.locator("#erasure-list li", { hasText: "quinn.leaving@mo.gov" }).count(), 0);
+  assert.match((await lastMailTo(platform, "quinn.leaving@mo.gov")).subject, /data has been removed/);
+});

@@ -1,7 +1,8 @@
 // /admin/, program administrators only: department administrators
 // (GET, POST, DELETE /api/admin/department-admins), a person's records with
 // their audit trails (GET /api/admin/people, /api/admin/audit/{kind}/{id}),
-// and the suggested matches (POST /api/admin/matching/preview, .../publish).
+// the suggested matches (POST /api/admin/matching/preview, .../publish), and
+// requests to remove a person's data (GET /api/admin/erasures, POST .../{email}).
 import { call, get, here, post, showSignIn } from "./api.js";
 import {
   announce, busy, clearErrors, decisionSummary, el, formatDate, isBusy, roleLabel, showPanelProblem,
@@ -348,8 +349,54 @@ document.getElementById("publish-yes").addEventListener("click", async (event) =
   document.getElementById("published-title").focus();
 });
 
+// --- Requests to remove data ----------------------------------------------------------
+
+function erasureItem(request) {
+  const asked = el("p", { class: "admin-list__meta" }, `Asked on ${formatDate(request.requested_at)}`);
+  const note = request.note ? el("p", {}, "Their note: ", el("q", {}, request.note)) : null;
+  let action;
+  if (request.blocked_by) {
+    action = el("p", { class: "panel panel--warning" }, `Not yet: ${request.blocked_by}`);
+  } else {
+    action = el("button", { class: "button button--danger button--small", type: "button" },
+      "Remove their data", hidden(` (${request.email})`));
+    action.addEventListener("click", () => confirmInline(action, {
+      question: `Remove everything that identifies ${request.email}? This cannot be undone.`,
+      yes: "Yes, remove it",
+      act: async () => {
+        const response = await post(`/api/admin/erasures/${encodeURIComponent(request.email)}`);
+        if (signedOut(response)) return;
+        const notice = response.ok
+          ? `The data of ${request.email} has been removed, and they have been told.`
+          : response.problem.detail;
+        await loadErasures(notice, !response.ok);
+        document.getElementById("erasures-title").focus();
+      },
+    }));
+  }
+  return el("li", { class: "card" }, el("h3", {}, request.email), asked, note, action);
+}
+
+async function loadErasures(notice = "", isProblem = false) {
+  const list = document.getElementById("erasure-list");
+  const response = await get("/api/admin/erasures");
+  if (signedOut(response)) return;
+  if (!response.ok) {
+    showPanelProblem(list, response.problem);
+    return;
+  }
+  const requests = response.data.requests || [];
+  list.replaceChildren(
+    notice ? el("p", { class: `panel ${isProblem ? "panel--error" : "panel--success"}` }, notice) : "",
+    requests.length
+      ? el("ul", { class: "cards admin-list" }, ...requests.map(erasureItem))
+      : el("p", { class: "empty" }, "No one is waiting for their data to be removed."),
+  );
+  if (notice) announce(notice);
+}
+
 /** Shows the program administrators' tools; `who` is the signed-in person (GET /api/me). */
 export async function startTools(who) {
   me = who;
-  await loadAdmins();
+  await Promise.all([loadAdmins(), loadErasures()]);
 }
