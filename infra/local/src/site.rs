@@ -128,6 +128,9 @@ struct RawConfig {
     build_search_index: bool,
     #[serde(default)]
     generate_feeds: bool,
+    /// The site's feeds, each rendered by the template of the same name.
+    #[serde(default = "default_feed_filenames")]
+    feed_filenames: Vec<String>,
     /// Accepted; search-engine files are not produced locally.
     #[serde(default, rename = "generate_sitemap")]
     _generate_sitemap: Option<bool>,
@@ -143,6 +146,10 @@ fn default_language() -> String {
     "en".to_string()
 }
 
+fn default_feed_filenames() -> Vec<String> {
+    vec!["atom.xml".to_string()]
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MarkdownConfig {
@@ -156,6 +163,11 @@ struct MarkdownConfig {
 
 struct Config {
     title: Option<String>,
+    /// Feeds to render (`feed_filenames` when `generate_feeds` is on).
+    feeds: Vec<String>,
+    /// `feed_filenames` whether or not feeds are on: Zola's permalinks
+    /// never get a trailing slash after one of them.
+    feed_filenames: Vec<String>,
     description: Option<String>,
     default_language: String,
     compile_sass: bool,
@@ -173,7 +185,6 @@ impl Config {
         let unsupported = [
             (raw.minify_html, "minify_html"),
             (raw.build_search_index, "build_search_index"),
-            (raw.generate_feeds, "generate_feeds"),
         ];
         if let Some((_, key)) = unsupported.iter().find(|(on, _)| *on) {
             return Err(SiteError::Invalid {
@@ -183,6 +194,12 @@ impl Config {
         }
         Ok(Config {
             title: raw.title,
+            feeds: if raw.generate_feeds {
+                raw.feed_filenames.clone()
+            } else {
+                Vec::new()
+            },
+            feed_filenames: raw.feed_filenames,
             description: raw.description,
             default_language: raw.default_language,
             compile_sass: raw.compile_sass,
@@ -357,6 +374,7 @@ impl Renderer {
                 &content.shown,
             )?;
         }
+        self.render_feeds(&tera, &config)?;
         // Zola always writes a 404 page; ours comes from templates/404.html.
         if tera.get_template_names().any(|n| n == "404.html") {
             let mut context = Context::new();
@@ -378,6 +396,44 @@ impl Renderer {
             )?;
         }
         Ok(Site { files: self.files })
+    }
+
+    /// Zola renders each of `feed_filenames` at the root with the template
+    /// of that name, given `config`, `lang`, `feed_url`, `pages` (the pages
+    /// with a `date`, newest first) and `last_updated` (absent without any).
+    /// Front matter here has no `date`, so `pages` is always empty.
+    fn render_feeds(&mut self, tera: &Tera, config: &Value) -> Result<(), SiteError> {
+        for name in self.config.feeds.clone() {
+            let shown = PathBuf::from("templates").join(&name);
+            if !tera.get_template_names().any(|n| n == name) {
+                return Err(SiteError::Invalid {
+                    path: PathBuf::from("config.toml"),
+                    message: format!(
+                        "feed `{name}` needs templates/{name}: Zola's built-in feed \
+                         templates are not supported by the local renderer"
+                    ),
+                });
+            }
+            let mut context = Context::new();
+            context.insert("config", config);
+            context.insert("lang", &self.config.default_language);
+            context.insert("feed_url", &format!("/{name}"));
+            context.insert("pages", &Vec::<Value>::new());
+            let output = tera
+                .render(&name, &context)
+                .map_err(|e| SiteError::Render {
+                    content: shown.clone(),
+                    template: name.clone(),
+                    message: error_chain(&e),
+                })?;
+            self.add(
+                format!("/{name}"),
+                content_type(&name),
+                output.into_bytes(),
+                &shown,
+            )?;
+        }
+        Ok(())
     }
 
     fn add(
@@ -574,6 +630,7 @@ impl Renderer {
             GetUrl {
                 permalinks: permalinks.clone(),
                 default_language: self.config.default_language.clone(),
+                feed_filenames: self.config.feed_filenames.clone(),
             },
         );
         tera.register_function(
@@ -804,6 +861,7 @@ fn escape_attr(text: &str) -> String {
 struct GetUrl {
     permalinks: HashMap<String, String>,
     default_language: String,
+    feed_filenames: Vec<String>,
 }
 
 impl tera::Function for GetUrl {
@@ -830,7 +888,13 @@ impl tera::Function for GetUrl {
         let mut url = if path == "/" || path.is_empty() {
             "/".to_string()
         } else {
-            let slash = if path.ends_with('/') || path.contains('#') {
+            let slash = if path.ends_with('/')
+                || path.contains('#')
+                || self
+                    .feed_filenames
+                    .iter()
+                    .any(|f| path.ends_with(f.as_str()))
+            {
                 ""
             } else {
                 "/"
@@ -1663,6 +1727,50 @@ mod tests {
                 "{script} in {scripts:?}"
             );
         }
+    }
+
+    #[test]
+    fn feeds_render_with_the_template_of_their_name_like_zola() {
+        let config = "base_url = \"https://example.gov\"\ngenerate_feeds = true\n\
+                      feed_filenames = [\"dates.ics\"]\n";
+        let dir = scratch(&[
+            ("config.toml", config),
+            (
+                "templates/dates.ics",
+                "{{ feed_url }}|{{ pages | length }}|{{ get_url(path='dates.ics', trailing_slash=true) }}",
+            ),
+        ]);
+        let site = render_ok(&dir);
+        assert_eq!(
+            site.get("/dates.ics")
+                .map(|(t, b)| (t, String::from_utf8_lossy(b).into_owned())),
+            // Zola never gives a feed's address a trailing slash.
+            Some((
+                "text/calendar; charset=utf-8",
+                "/dates.ics|0|/dates.ics".to_string()
+            ))
+        );
+
+        // Without generate_feeds there is no feed, as in Zola.
+        let dir = scratch(&[
+            (
+                "config.toml",
+                "base_url = \"https://example.gov\"\nfeed_filenames = [\"dates.ics\"]\n",
+            ),
+            ("templates/dates.ics", "x"),
+        ]);
+        assert!(render_ok(&dir).get("/dates.ics").is_none());
+
+        // Zola's built-in atom.xml is not available here: say so.
+        let dir = scratch(&[(
+            "config.toml",
+            "base_url = \"https://example.gov\"\ngenerate_feeds = true\n",
+        )]);
+        let message = render_err(&dir).to_string();
+        assert!(
+            message.contains("config.toml") && message.contains("atom.xml"),
+            "{message}"
+        );
     }
 
     #[test]
