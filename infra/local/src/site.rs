@@ -1216,10 +1216,25 @@ mod tests {
         data_file("catalogue.toml")
     }
 
+    /// The content pages, beside the application pages.
+    const CONTENT_PAGES: [&str; 11] = [
+        "/how-it-works/",
+        "/handbook/",
+        "/faq/",
+        "/calendar/",
+        "/resources/",
+        "/resources/mentors/",
+        "/resources/mentees/",
+        "/resources/training-credits/",
+        "/resources/agreement/",
+        "/privacy/",
+        "/accessibility/",
+    ];
+
     #[test]
-    fn every_page_of_the_first_slice_is_built() {
+    fn every_page_is_built_on_the_shared_layout() {
         let site = real_site();
-        for path in [
+        let application_pages = [
             "/",
             "/apply/",
             "/apply/mentee/",
@@ -1229,7 +1244,8 @@ mod tests {
             "/my/applications/",
             "/review/",
             "/404.html",
-        ] {
+        ];
+        for path in application_pages.iter().chain(&CONTENT_PAGES) {
             let page = html(&site, path);
             assert!(page.starts_with("<!doctype html>"), "{path}");
             assert!(page.contains("<html lang=\"en\">"), "{path}");
@@ -1730,6 +1746,67 @@ mod tests {
             assert!(
                 scripts.iter().any(|s| s == script),
                 "{script} in {scripts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_footer_reaches_every_content_page() {
+        let site = real_site();
+        let home = html(&site, "/");
+        let footer = home
+            .split("<footer")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no footer"));
+        for path in CONTENT_PAGES {
+            assert!(
+                footer.contains(&format!("href=\"{path}\"")),
+                "the footer links to {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_blank_agreement_has_every_field_and_ruled_space() {
+        let site = real_site();
+        let agreement = html(&site, "/resources/agreement/");
+        for heading in [
+            "Goals",
+            "Steps toward the goals",
+            "Meetings",
+            "Confidential",
+        ] {
+            assert!(agreement.contains(heading), "agreement: {heading}");
+        }
+        let css = site
+            .get("/main.css")
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        assert!(
+            css.contains(".write-space"),
+            "the blank agreement has ruled space"
+        );
+    }
+
+    #[test]
+    fn every_faq_question_has_its_own_anchor() {
+        let site = real_site();
+        let faq = html(&site, "/faq/");
+        let questions: Vec<&str> = faq
+            .split("<h3 id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(questions.len() >= 32, "{} questions", questions.len());
+        let mut unique = questions.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), questions.len(), "anchors are unique");
+        for id in &questions {
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id}"
             );
         }
     }
