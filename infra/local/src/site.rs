@@ -15,7 +15,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
@@ -320,11 +320,16 @@ impl Renderer {
         let tera = self.load_templates(&permalinks)?;
         let config = self.config.to_tera();
         for content in contents.iter().filter(|c| c.render) {
-            let html = render_markdown(&content.markdown, &self.config.markdown, &permalinks)
-                .map_err(|message| SiteError::Invalid {
-                    path: content.shown.clone(),
-                    message,
-                })?;
+            let html = render_markdown(
+                &content.markdown,
+                &self.config.markdown,
+                &permalinks,
+                &content.path,
+            )
+            .map_err(|message| SiteError::Invalid {
+                path: content.shown.clone(),
+                message,
+            })?;
             if !tera.get_template_names().any(|n| n == content.template) {
                 return Err(SiteError::MissingTemplate {
                     content: content.shown.clone(),
@@ -691,14 +696,15 @@ fn slugify(text: &str) -> String {
     slug
 }
 
-/// Markdown → HTML with Zola's pulldown-cmark options and two of its
-/// rewrites: every heading gets an id (explicit `{#id}` or the slug of its
-/// text, made unique with -1, -2, ...), and `@/path.md` links resolve to the
-/// page's URL.
+/// Markdown → HTML with Zola's pulldown-cmark options and its rewrites:
+/// every heading gets an id (explicit `{#id}` or the slug of its text, made
+/// unique with -1, -2, ...), and links are fixed as Zola's `fix_link` does
+/// (see `resolve_link`) for the page at `permalink`.
 fn render_markdown(
     markdown: &str,
     config: &MarkdownConfig,
     permalinks: &HashMap<String, String>,
+    permalink: &str,
 ) -> Result<String, String> {
     if markdown.contains("{{") || markdown.contains("{%") {
         return Err("shortcodes are not supported by the local renderer".into());
@@ -726,8 +732,8 @@ fn render_markdown(
                 title,
                 id,
             }) => Event::Start(Tag::Link {
+                dest_url: resolve_link(link_type, dest_url, permalinks, permalink)?,
                 link_type,
-                dest_url: resolve_link(dest_url, permalinks)?,
                 title,
                 id,
             }),
@@ -737,8 +743,8 @@ fn render_markdown(
                 title,
                 id,
             }) => Event::Start(Tag::Image {
+                dest_url: resolve_link(link_type, dest_url, permalinks, permalink)?,
                 link_type,
-                dest_url: resolve_link(dest_url, permalinks)?,
                 title,
                 id,
             }),
@@ -812,16 +818,32 @@ fn unique_anchor(taken: &[String], name: String) -> String {
         .unwrap_or(name)
 }
 
+/// Zola's `fix_link`: `@/file.md#anchor` becomes the content's URL; an
+/// anchor alone (`#faq`) and a relative link (`photo.png`, a colocated
+/// asset in Zola) are put after the page's own permalink; `#`, absolute,
+/// `../` and scheme links (`https:`, `mailto:`) and email autolinks stay.
 fn resolve_link<'a>(
+    link_type: LinkType,
     dest: CowStr<'a>,
     permalinks: &HashMap<String, String>,
+    permalink: &str,
 ) -> Result<CowStr<'a>, String> {
-    match dest.strip_prefix("@/") {
-        Some(target) => resolve_internal(target, permalinks)
-            .map(CowStr::from)
-            .ok_or_else(|| format!("link to `{dest}`: no such content file")),
-        None => Ok(dest),
+    if link_type == LinkType::Email {
+        return Ok(dest);
     }
+    if let Some(target) = dest.strip_prefix("@/") {
+        return resolve_internal(target, permalinks)
+            .map(CowStr::from)
+            .ok_or_else(|| format!("link to `{dest}`: no such content file"));
+    }
+    let scheme = dest.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    let relative = !dest.starts_with('/') && !dest.starts_with("..") && !scheme;
+    if dest.as_ref() != "#" && relative {
+        return Ok(CowStr::from(format!("{permalink}{dest}")));
+    }
+    Ok(dest)
 }
 
 /// `apply/mentee.md#skills` → "/apply/mentee/#skills".
@@ -2168,7 +2190,9 @@ mod tests {
             ),
             (
                 "content/_index.md",
-                "+++\ntitle = \"Home\"\n+++\n## How it works\n\n## How it works\n\nSee [the guide](@/guide/First_Steps.md#start).\n",
+                "+++\ntitle = \"Home\"\n+++\n## How it works\n\n## How it works\n\nSee [the guide](@/guide/First_Steps.md#start).\n\n\
+                 [up](#how-it-works) [top](#) [file](notes.txt) [web](https://example.gov/a) \
+                 [mail](mailto:a@example.gov) [root](/x/) [parent](../y/) <b@example.gov>\n",
             ),
             (
                 "content/guide/_index.md",
@@ -2205,6 +2229,19 @@ mod tests {
             home.contains("href=\"/guide/first-steps/#start\""),
             "{home}"
         );
+        // Zola's fix_link: anchors and relative links follow the page's permalink.
+        for link in [
+            "href=\"/#how-it-works\"",
+            "href=\"#\"",
+            "href=\"/notes.txt\"",
+            "href=\"https://example.gov/a\"",
+            "href=\"mailto:a@example.gov\"",
+            "href=\"/x/\"",
+            "href=\"../y/\"",
+            "href=\"mailto:b@example.gov\"",
+        ] {
+            assert!(home.contains(link), "{link} in {home}");
+        }
         assert_eq!(text("/guide/"), "S:/guide/|navy");
         assert!(
             text("/guide/first-steps/")
