@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startPlatform, launch, signIn, apiOf, sitePages, axeViolations, programToday } from "./support.mjs";
+import { startPlatform, launch, signIn, apiOf, sitePages, axeViolations, programToday, lastMailTo } from "./support.mjs";
 
 const PHONE = 360;
 const DESKTOP = 1280;
@@ -372,6 +372,25 @@ test("every internal link and source resolves, and so does every #anchor", async
   );
   assert.ok(links.size > 30);
   assert.deepEqual(broken, []);
+});
+
+test("from the privacy notice, a signed-in person asks for their data to be removed, once", async () => {
+  const page = await people["pat.lee@mo.gov"].newPage();
+  await page.goto(`${platform.url}/privacy/`);
+  await page.locator("#removal-form").waitFor();
+  assert.equal(await page.locator("#removal-email").innerText(), "pat.lee@mo.gov");
+  await page.locator("#f-note").fill("I also used p.lee@mo.gov.");
+  await page.getByRole("button", { name: "Ask to remove my data" }).click();
+  await page.locator("#removal-asked").waitFor();
+  assert.match(await page.locator("#removal-asked").innerText(), /email you/);
+  assert.match((await lastMailTo(platform, "admin@mo.gov")).text, /pat\.lee@mo\.gov/);
+  // Coming back, the page remembers the request instead of offering the form again.
+  await page.reload();
+  await page.locator("#removal-asked").waitFor();
+  assert.match(await page.locator("#removal-asked-text").innerText(), /You asked on/);
+  assert.equal(await page.locator("#removal-form").isVisible(), false);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.close();
 });
 
 test("the blank mentorship agreement prints as the form alone", async () => {

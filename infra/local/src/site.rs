@@ -1324,6 +1324,9 @@ mod tests {
             "/js/request.js",
             "/js/mentorship.js",
             "/js/survey.js",
+            "/js/skills.js",
+            "/js/calendar.js",
+            "/js/privacy.js",
         ] {
             assert_eq!(
                 site.get(script).map(|s| s.0),
