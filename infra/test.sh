@@ -6,8 +6,11 @@
 # and stopped by this script), the deployment template (cfn-lint and
 # `sam validate --lint`, offline, and tests/deploy: every route and schedule
 # in template.yaml reaches a function that handles it), and browser journeys
-# in Debian's chromium driven by playwright-core (both installed here when
-# missing). Needs only what a new machine has: Rust, Python 3, Node.js and apt.
+# and page checks (axe-core on every page signed out and as each role, page
+# weight, internal links, phone width, layout shift, keyboard focus,
+# screenshots) in Debian's chromium driven by playwright-core (both installed
+# here when missing). Needs only what a new machine has: Rust, Python 3,
+# Node.js and apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,5 +80,5 @@ say "Installing playwright-core and axe-core (npm ci in tests/e2e)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 say "Building the local platform for the browser journeys"
 cargo build -p moments-local --locked
-say "Running the browser journeys (node --test in tests/e2e)"
+say "Running the browser journeys and page checks (node --test in tests/e2e; screenshots in tests/e2e/screenshots)"
 (cd tests/e2e && npm test)

@@ -1,10 +1,11 @@
 // The first journey, in a real browser: a team member applies as a mentee,
 // the supervisor opens the emailed review link, signs in through it and
-// decides, and the applicant receives the decision by email.
+// decides, and the applicant receives the decision by email. And someone
+// applies as a mentor with the keyboard alone, and as a mentee too.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations, tabTo, arrowUntil } from "./support.mjs";
 
 let platform;
 let browser;
@@ -106,4 +107,79 @@ test("supervisor approves, and a second decision is refused with a clear message
   await second.getByRole("button", { name: "Deny application" }).click();
   await second.locator("#decision-errors, #detail-problem").first().waitFor();
   assert.match(await second.locator("main").innerText(), /already been approved/);
+});
+
+test("someone applies as a mentor with the keyboard alone and as a mentee; the supervisor approves both from the emailed links", async () => {
+  const kim = await (await browser.newContext()).newPage();
+  await kim.goto(`${platform.url}/apply/mentor/`);
+  await signInFromHere(kim, platform, "kim.keys@mo.gov");
+  await kim.locator("#application-form").waitFor();
+
+  // From the top of the page, with Tab, typing, arrow keys and Space only.
+  const type = async (name, text) => {
+    await tabTo(kim, `#f-${name}`);
+    await kim.keyboard.type(text);
+  };
+  const choose = async (selector, value) => {
+    await tabTo(kim, selector);
+    await arrowUntil(kim, "ArrowDown", `document.querySelector("${selector}").value === "${value}"`);
+  };
+  await type("first_name", "Kim");
+  await type("last_name", "Keys");
+  await choose("#f-department", "transportation");
+  await type("job_title", "Bridge Inspector");
+  await type("work_location", "Kansas City");
+  await tabTo(kim, 'input[name="working_hours"]');
+  await arrowUntil(kim, "ArrowRight", `document.querySelector("#f-working_hours-evening").checked`);
+  await type("supervisor_first_name", "Lee");
+  await type("supervisor_last_name", "Park");
+  await type("supervisor_email", "lee.park@mo.gov");
+  await type("bio", "Fifteen years inspecting bridges; I train every new inspector in our district.");
+  await choose("#f-skills-1", "project-management");
+  // A skill ranked once is not offered at the other ranks.
+  assert.equal(await kim.locator('#f-skills-2 option[value="project-management"]').isDisabled(), true);
+  await choose("#f-skills-2", "problem-solving");
+  assert.match(await kim.locator("#skills-count").innerText(), /2 of 6 chosen: choose at least 1 more/);
+  await choose("#f-skills-3", "training-design");
+  assert.match(await kim.locator("#skills-count").innerText(), /3 of 6 chosen/);
+  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
+    await tabTo(kim, `#f-${name}`);
+    await kim.keyboard.press("Space");
+  }
+  await tabTo(kim, "#submit-application");
+  await kim.keyboard.press("Enter");
+  await kim.locator("#submitted").waitFor();
+  assert.match(await kim.locator("#submitted-next").innerText(), /Lee Park \(lee\.park@mo\.gov\)/);
+
+  // The same person applies as a mentee too.
+  await kim.goto(`${platform.url}/apply/mentee/`);
+  await kim.locator("#application-form").waitFor();
+  await fillMenteeApplication(kim, "lee.park@mo.gov");
+  await kim.locator("#f-skills-3").selectOption("teamwork");
+  await kim.locator("#submit-application").click();
+  await kim.locator("#submitted").waitFor();
+
+  // Two review emails reach the supervisor; each link opens its application.
+  const mails = (await (await fetch(`${platform.url}/_local/outbox.json`)).json()).filter((m) => m.to === "lee.park@mo.gov");
+  const links = [...new Set(mails.map((m) => linkIn(m, "/review/")))];
+  assert.equal(links.length, 2, "one review link per application");
+  const lee = await (await browser.newContext()).newPage();
+  await lee.goto(links[0]);
+  await signInFromHere(lee, platform, "lee.park@mo.gov");
+  for (const link of links) {
+    await lee.goto(link);
+    await lee.getByRole("button", { name: "Approve application" }).click();
+    await lee.locator("#decision-record").waitFor();
+  }
+
+  // Both applications are approved, and the mentor profile is live.
+  await kim.goto(`${platform.url}/dashboard/`);
+  await kim.getByText("Mentor application").waitFor();
+  const applications = await kim.locator("#application-list").innerText();
+  assert.match(applications, /Mentee application: Approved/);
+  assert.match(applications, /Mentor application: Approved/);
+  await kim.getByRole("link", { name: "See my mentor profile as mentees see it" }).click();
+  await kim.locator("#profile").waitFor();
+  assert.match(await kim.locator("#profile-name").innerText(), /Kim Keys/);
+  assert.match(await kim.locator("#profile-fields").innerText(), /Project management/);
 });

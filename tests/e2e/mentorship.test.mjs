@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations, programToday } from "./support.mjs";
 
 let platform;
 let browser;
@@ -64,8 +64,7 @@ test("approve → search → select → accept → meet → end → survey", asy
   await alex.locator("#pair-people").getByText("maria.okafor@mo.gov").waitFor();
 
   // A meeting is logged and counted as training credit.
-  const today = new Date().toISOString().slice(0, 10);
-  await alex.locator("#f-date").fill(today);
+  await alex.locator("#f-date").fill(programToday());
   await alex.locator("#f-minutes").fill("60");
   await alex.locator("#f-topic").fill("Getting to know each other");
   await alex.locator("#log-meeting").click();

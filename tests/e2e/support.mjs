@@ -2,7 +2,7 @@
 // own port and data directory), Debian's chromium, the outbox, axe-core.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,6 +73,18 @@ export function linkIn(mail, path) {
   return link;
 }
 
+/** Today in the program's time zone, "2027-01-12": meeting dates are checked in it. */
+export function programToday() {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/Chicago",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
 /**
  * Sign in the way a person does: on the page that asked, follow its sign-in
  * link, ask for an email, open the emailed link, press "Sign in".
@@ -89,6 +101,73 @@ export async function signInFromHere(page, platform, email) {
   await page.waitForURL((u) => u.pathname === back.pathname && u.search === back.search);
 }
 
+/**
+ * Sign `context` in as `email` without going through the pages (the
+ * journeys do that): ask for a link, take its token from the outbox, and
+ * start the session the way the confirm page does. The context's cookies
+ * then carry the session for its pages and its `request`.
+ */
+export async function signIn(context, platform, email) {
+  const asked = await fetch(`${platform.url}/api/auth/link`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: platform.url },
+    body: JSON.stringify({ email }),
+  });
+  if (!asked.ok) throw new Error(`sign-in link for ${email}: ${asked.status}`);
+  const token = new URL(linkIn(await lastMailTo(platform, email), "/signin/confirm/")).searchParams.get("token");
+  await apiOf(context, platform).post("/api/auth/session", { token });
+}
+
+/** JSON calls to the API in `context`'s session; a failure throws with the problem. */
+export function apiOf(context, platform) {
+  const call = async (method, path, data) => {
+    const response = await context.request.fetch(`${platform.url}${path}`, {
+      method,
+      headers: { origin: platform.url },
+      ...(data === undefined ? {} : { data }),
+    });
+    const text = await response.text();
+    if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    get: (path) => call("GET", path),
+    post: (path, data = {}) => call("POST", path, data),
+    put: (path, data) => call("PUT", path, data),
+  };
+}
+
+/**
+ * The URL path of every page Zola builds from site/content: `_index.md` is
+ * its folder's page, any other `name.md` the page `/folders/name/`; drafts
+ * and sections with `render = false` have none. New content is found here
+ * without listing it anywhere.
+ */
+export function sitePages() {
+  const contentDir = join(root, "site", "content");
+  const slug = (name) =>
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
+  const pages = [];
+  const walk = (dir, folders) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        walk(join(dir, entry.name), [...folders, entry.name]);
+        continue;
+      }
+      if (!entry.name.endsWith(".md")) continue;
+      const front = readFileSync(join(dir, entry.name), "utf8").split(/^\+\+\+\s*$/m)[1] || "";
+      if (/^\s*draft\s*=\s*true/m.test(front) || /^\s*render\s*=\s*false/m.test(front)) continue;
+      const parts = entry.name === "_index.md" ? folders : [...folders, slug(entry.name.slice(0, -3))];
+      pages.push(parts.length ? `/${parts.join("/")}/` : "/");
+    }
+  };
+  walk(contentDir, []);
+  return pages.sort();
+}
+
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 /** WCAG 2.1 A and AA violations on the page as it is now. */
@@ -99,4 +178,25 @@ export async function axeViolations(page) {
     axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
   );
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+/**
+ * Keyboard only: presses Tab until `selector` has the focus (at most 150
+ * times), the way someone without a mouse gets to a field.
+ */
+export async function tabTo(page, selector) {
+  for (let i = 0; i < 150; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Keyboard only: moves a focused menu or radio group with the arrow keys until `done()` holds. */
+export async function arrowUntil(page, key, done) {
+  for (let i = 0; i < 100; i += 1) {
+    if (await page.evaluate(done)) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`${key} never reached the choice`);
 }

@@ -15,7 +15,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
@@ -128,6 +128,9 @@ struct RawConfig {
     build_search_index: bool,
     #[serde(default)]
     generate_feeds: bool,
+    /// The site's feeds, each rendered by the template of the same name.
+    #[serde(default = "default_feed_filenames")]
+    feed_filenames: Vec<String>,
     /// Accepted; search-engine files are not produced locally.
     #[serde(default, rename = "generate_sitemap")]
     _generate_sitemap: Option<bool>,
@@ -143,6 +146,10 @@ fn default_language() -> String {
     "en".to_string()
 }
 
+fn default_feed_filenames() -> Vec<String> {
+    vec!["atom.xml".to_string()]
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MarkdownConfig {
@@ -156,6 +163,11 @@ struct MarkdownConfig {
 
 struct Config {
     title: Option<String>,
+    /// Feeds to render (`feed_filenames` when `generate_feeds` is on).
+    feeds: Vec<String>,
+    /// `feed_filenames` whether or not feeds are on: Zola's permalinks
+    /// never get a trailing slash after one of them.
+    feed_filenames: Vec<String>,
     description: Option<String>,
     default_language: String,
     compile_sass: bool,
@@ -173,7 +185,6 @@ impl Config {
         let unsupported = [
             (raw.minify_html, "minify_html"),
             (raw.build_search_index, "build_search_index"),
-            (raw.generate_feeds, "generate_feeds"),
         ];
         if let Some((_, key)) = unsupported.iter().find(|(on, _)| *on) {
             return Err(SiteError::Invalid {
@@ -183,6 +194,12 @@ impl Config {
         }
         Ok(Config {
             title: raw.title,
+            feeds: if raw.generate_feeds {
+                raw.feed_filenames.clone()
+            } else {
+                Vec::new()
+            },
+            feed_filenames: raw.feed_filenames,
             description: raw.description,
             default_language: raw.default_language,
             compile_sass: raw.compile_sass,
@@ -303,11 +320,16 @@ impl Renderer {
         let tera = self.load_templates(&permalinks)?;
         let config = self.config.to_tera();
         for content in contents.iter().filter(|c| c.render) {
-            let html = render_markdown(&content.markdown, &self.config.markdown, &permalinks)
-                .map_err(|message| SiteError::Invalid {
-                    path: content.shown.clone(),
-                    message,
-                })?;
+            let html = render_markdown(
+                &content.markdown,
+                &self.config.markdown,
+                &permalinks,
+                &content.path,
+            )
+            .map_err(|message| SiteError::Invalid {
+                path: content.shown.clone(),
+                message,
+            })?;
             if !tera.get_template_names().any(|n| n == content.template) {
                 return Err(SiteError::MissingTemplate {
                     content: content.shown.clone(),
@@ -357,6 +379,7 @@ impl Renderer {
                 &content.shown,
             )?;
         }
+        self.render_feeds(&tera, &config)?;
         // Zola always writes a 404 page; ours comes from templates/404.html.
         if tera.get_template_names().any(|n| n == "404.html") {
             let mut context = Context::new();
@@ -378,6 +401,44 @@ impl Renderer {
             )?;
         }
         Ok(Site { files: self.files })
+    }
+
+    /// Zola renders each of `feed_filenames` at the root with the template
+    /// of that name, given `config`, `lang`, `feed_url`, `pages` (the pages
+    /// with a `date`, newest first) and `last_updated` (absent without any).
+    /// Front matter here has no `date`, so `pages` is always empty.
+    fn render_feeds(&mut self, tera: &Tera, config: &Value) -> Result<(), SiteError> {
+        for name in self.config.feeds.clone() {
+            let shown = PathBuf::from("templates").join(&name);
+            if !tera.get_template_names().any(|n| n == name) {
+                return Err(SiteError::Invalid {
+                    path: PathBuf::from("config.toml"),
+                    message: format!(
+                        "feed `{name}` needs templates/{name}: Zola's built-in feed \
+                         templates are not supported by the local renderer"
+                    ),
+                });
+            }
+            let mut context = Context::new();
+            context.insert("config", config);
+            context.insert("lang", &self.config.default_language);
+            context.insert("feed_url", &format!("/{name}"));
+            context.insert("pages", &Vec::<Value>::new());
+            let output = tera
+                .render(&name, &context)
+                .map_err(|e| SiteError::Render {
+                    content: shown.clone(),
+                    template: name.clone(),
+                    message: error_chain(&e),
+                })?;
+            self.add(
+                format!("/{name}"),
+                content_type(&name),
+                output.into_bytes(),
+                &shown,
+            )?;
+        }
+        Ok(())
     }
 
     fn add(
@@ -574,6 +635,7 @@ impl Renderer {
             GetUrl {
                 permalinks: permalinks.clone(),
                 default_language: self.config.default_language.clone(),
+                feed_filenames: self.config.feed_filenames.clone(),
             },
         );
         tera.register_function(
@@ -634,14 +696,15 @@ fn slugify(text: &str) -> String {
     slug
 }
 
-/// Markdown → HTML with Zola's pulldown-cmark options and two of its
-/// rewrites: every heading gets an id (explicit `{#id}` or the slug of its
-/// text, made unique with -1, -2, ...), and `@/path.md` links resolve to the
-/// page's URL.
+/// Markdown → HTML with Zola's pulldown-cmark options and its rewrites:
+/// every heading gets an id (explicit `{#id}` or the slug of its text, made
+/// unique with -1, -2, ...), and links are fixed as Zola's `fix_link` does
+/// (see `resolve_link`) for the page at `permalink`.
 fn render_markdown(
     markdown: &str,
     config: &MarkdownConfig,
     permalinks: &HashMap<String, String>,
+    permalink: &str,
 ) -> Result<String, String> {
     if markdown.contains("{{") || markdown.contains("{%") {
         return Err("shortcodes are not supported by the local renderer".into());
@@ -669,8 +732,8 @@ fn render_markdown(
                 title,
                 id,
             }) => Event::Start(Tag::Link {
+                dest_url: resolve_link(link_type, dest_url, permalinks, permalink)?,
                 link_type,
-                dest_url: resolve_link(dest_url, permalinks)?,
                 title,
                 id,
             }),
@@ -680,8 +743,8 @@ fn render_markdown(
                 title,
                 id,
             }) => Event::Start(Tag::Image {
+                dest_url: resolve_link(link_type, dest_url, permalinks, permalink)?,
                 link_type,
-                dest_url: resolve_link(dest_url, permalinks)?,
                 title,
                 id,
             }),
@@ -755,16 +818,32 @@ fn unique_anchor(taken: &[String], name: String) -> String {
         .unwrap_or(name)
 }
 
+/// Zola's `fix_link`: `@/file.md#anchor` becomes the content's URL; an
+/// anchor alone (`#faq`) and a relative link (`photo.png`, a colocated
+/// asset in Zola) are put after the page's own permalink; `#`, absolute,
+/// `../` and scheme links (`https:`, `mailto:`) and email autolinks stay.
 fn resolve_link<'a>(
+    link_type: LinkType,
     dest: CowStr<'a>,
     permalinks: &HashMap<String, String>,
+    permalink: &str,
 ) -> Result<CowStr<'a>, String> {
-    match dest.strip_prefix("@/") {
-        Some(target) => resolve_internal(target, permalinks)
-            .map(CowStr::from)
-            .ok_or_else(|| format!("link to `{dest}`: no such content file")),
-        None => Ok(dest),
+    if link_type == LinkType::Email {
+        return Ok(dest);
     }
+    if let Some(target) = dest.strip_prefix("@/") {
+        return resolve_internal(target, permalinks)
+            .map(CowStr::from)
+            .ok_or_else(|| format!("link to `{dest}`: no such content file"));
+    }
+    let scheme = dest.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    let relative = !dest.starts_with('/') && !dest.starts_with("..") && !scheme;
+    if dest.as_ref() != "#" && relative {
+        return Ok(CowStr::from(format!("{permalink}{dest}")));
+    }
+    Ok(dest)
 }
 
 /// `apply/mentee.md#skills` → "/apply/mentee/#skills".
@@ -804,6 +883,7 @@ fn escape_attr(text: &str) -> String {
 struct GetUrl {
     permalinks: HashMap<String, String>,
     default_language: String,
+    feed_filenames: Vec<String>,
 }
 
 impl tera::Function for GetUrl {
@@ -830,7 +910,13 @@ impl tera::Function for GetUrl {
         let mut url = if path == "/" || path.is_empty() {
             "/".to_string()
         } else {
-            let slash = if path.ends_with('/') || path.contains('#') {
+            let slash = if path.ends_with('/')
+                || path.contains('#')
+                || self
+                    .feed_filenames
+                    .iter()
+                    .any(|f| path.ends_with(f.as_str()))
+            {
                 ""
             } else {
                 "/"
@@ -1138,19 +1224,39 @@ mod tests {
         working_hours: Vec<Entry>,
     }
 
-    fn catalogue() -> Catalogue {
-        let path = real_site_dir().join("data/catalogue.toml");
+    /// A data file of the real site, e.g. "catalogue.toml".
+    fn data_file<T: serde::de::DeserializeOwned>(name: &str) -> T {
+        let path = real_site_dir().join("data").join(name);
         let text = fs::read_to_string(&path).unwrap_or_default();
         match toml::from_str(&text) {
-            Ok(c) => c,
-            Err(e) => panic!("catalogue.toml: {e}"),
+            Ok(data) => data,
+            Err(e) => panic!("{name}: {e}"),
         }
     }
 
+    fn catalogue() -> Catalogue {
+        data_file("catalogue.toml")
+    }
+
+    /// The content pages, beside the application pages.
+    const CONTENT_PAGES: [&str; 11] = [
+        "/how-it-works/",
+        "/handbook/",
+        "/faq/",
+        "/calendar/",
+        "/resources/",
+        "/resources/mentors/",
+        "/resources/mentees/",
+        "/resources/training-credits/",
+        "/resources/agreement/",
+        "/privacy/",
+        "/accessibility/",
+    ];
+
     #[test]
-    fn every_page_of_the_first_slice_is_built() {
+    fn every_page_is_built_on_the_shared_layout() {
         let site = real_site();
-        for path in [
+        let application_pages = [
             "/",
             "/apply/",
             "/apply/mentee/",
@@ -1160,7 +1266,8 @@ mod tests {
             "/my/applications/",
             "/review/",
             "/404.html",
-        ] {
+        ];
+        for path in application_pages.iter().chain(&CONTENT_PAGES) {
             let page = html(&site, path);
             assert!(page.starts_with("<!doctype html>"), "{path}");
             assert!(page.contains("<html lang=\"en\">"), "{path}");
@@ -1217,6 +1324,9 @@ mod tests {
             "/js/request.js",
             "/js/mentorship.js",
             "/js/survey.js",
+            "/js/skills.js",
+            "/js/calendar.js",
+            "/js/privacy.js",
         ] {
             assert_eq!(
                 site.get(script).map(|s| s.0),
@@ -1666,6 +1776,332 @@ mod tests {
     }
 
     #[test]
+    fn the_footer_reaches_every_content_page() {
+        let site = real_site();
+        let home = html(&site, "/");
+        let footer = home
+            .split("<footer")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no footer"));
+        for path in CONTENT_PAGES {
+            assert!(
+                footer.contains(&format!("href=\"{path}\"")),
+                "the footer links to {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_blank_agreement_has_every_field_and_ruled_space() {
+        let site = real_site();
+        let agreement = html(&site, "/resources/agreement/");
+        for heading in [
+            "Goals",
+            "Steps toward the goals",
+            "Meetings",
+            "Confidential",
+        ] {
+            assert!(agreement.contains(heading), "agreement: {heading}");
+        }
+        let css = site
+            .get("/main.css")
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        assert!(
+            css.contains(".write-space"),
+            "the blank agreement has ruled space"
+        );
+    }
+
+    #[test]
+    fn every_faq_question_has_its_own_anchor() {
+        let site = real_site();
+        let faq = html(&site, "/faq/");
+        let questions: Vec<&str> = faq
+            .split("<h3 id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(questions.len() >= 32, "{} questions", questions.len());
+        let mut unique = questions.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), questions.len(), "anchors are unique");
+        for id in &questions {
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id}"
+            );
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct CalendarData {
+        updated: toml::value::Datetime,
+        groups: Vec<Entry>,
+        events: Vec<CalendarEvent>,
+    }
+
+    #[derive(Deserialize)]
+    struct CalendarEvent {
+        id: String,
+        group: String,
+        kind: String,
+        date: toml::value::Datetime,
+        start: Option<String>,
+        end: Option<String>,
+        title: String,
+        details: String,
+    }
+
+    fn calendar() -> CalendarData {
+        data_file("calendar.toml")
+    }
+
+    fn civil(date: &toml::value::Datetime) -> jiff::civil::Date {
+        match date.to_string().parse() {
+            Ok(d) => d,
+            Err(e) => panic!("{date} is not a date: {e}"),
+        }
+    }
+
+    #[test]
+    fn calendar_data_is_in_date_order_with_known_groups_and_kinds() {
+        let calendar = calendar();
+        assert!(!calendar.events.is_empty());
+        let _ = civil(&calendar.updated);
+        let mut ids = Vec::new();
+        let mut previous = None;
+        for e in &calendar.events {
+            let date = civil(&e.date);
+            assert!(
+                previous.is_none_or(|p| p <= date),
+                "{} is out of date order",
+                e.id
+            );
+            previous = Some(date);
+            assert!(
+                !e.id.is_empty()
+                    && e.id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}: id",
+                e.id
+            );
+            assert!(!ids.contains(&e.id), "{}: id used twice", e.id);
+            ids.push(e.id.clone());
+            assert!(
+                calendar.groups.iter().any(|g| g.id == e.group),
+                "{}: group {}",
+                e.id,
+                e.group
+            );
+            assert!(
+                ["window", "training", "office-hours", "deadline", "matches"]
+                    .contains(&e.kind.as_str()),
+                "{}: kind {}",
+                e.id,
+                e.kind
+            );
+            // The feed needs plain ASCII text on one line.
+            for text in [&e.title, &e.details] {
+                assert!(text.is_ascii() && !text.contains('\n'), "{}: {text}", e.id);
+            }
+            match (&e.start, &e.end) {
+                (None, None) => {}
+                (Some(start), Some(end)) => {
+                    let at = |t: &str| match jiff::civil::Time::strptime("%H:%M", t) {
+                        Ok(t) => t,
+                        Err(err) => panic!("{}: {t}: {err}", e.id),
+                    };
+                    assert!(at(start) < at(end), "{}: starts after it ends", e.id);
+                }
+                _ => panic!("{}: a start needs an end, and the other way round", e.id),
+            }
+        }
+    }
+
+    #[test]
+    fn the_calendar_page_and_home_show_every_date_with_its_weekday() {
+        let site = real_site();
+        let page = html(&site, "/calendar/");
+        let home = html(&site, "/");
+        assert!(page.contains("href=\"/calendar.ics\""));
+        for e in calendar().events {
+            let date = civil(&e.date);
+            let long = date.strftime("%A, %B %-d, %Y").to_string();
+            let item = format!("id=\"{}\" data-date=\"{date}\"", e.id);
+            let shown = page
+                .split(&item)
+                .nth(1)
+                .unwrap_or_else(|| panic!("{} is not on the calendar page", e.id));
+            let shown = shown.split("</li>").next().unwrap_or_default();
+            assert!(shown.contains(&long), "{}: {long} in {shown}", e.id);
+            assert!(shown.contains(&e.title), "{}", e.id);
+            if let Some(start) = &e.start {
+                let Ok(at) = jiff::civil::Time::strptime("%H:%M", start) else {
+                    panic!("{}: start {start}", e.id);
+                };
+                let half = if at.hour() < 12 { "a.m." } else { "p.m." };
+                let time = format!("{} {half}", at.strftime("%-I:%M"));
+                assert!(shown.contains(&time), "{}: {time}", e.id);
+            }
+            // Home lists every date, hidden until its script picks the next few.
+            assert!(
+                home.contains(&format!("data-date=\"{date}\" hidden>")),
+                "{} on the home page",
+                e.id
+            );
+        }
+    }
+
+    /// The feed's content lines, unfolded (RFC 5545, 3.1).
+    fn unfold(text: &str) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for line in text.split("\r\n") {
+            match line.strip_prefix(' ') {
+                Some(rest) => {
+                    if let Some(last) = lines.last_mut() {
+                        last.push_str(rest);
+                    }
+                }
+                None => lines.push(line.to_string()),
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn the_calendar_feed_is_valid_icalendar_with_every_event() {
+        let site = real_site();
+        let Some((content_type, bytes)) = site.get("/calendar.ics") else {
+            panic!("no /calendar.ics");
+        };
+        assert_eq!(content_type, "text/calendar; charset=utf-8");
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        assert!(text.is_ascii());
+        // Every line ends with CRLF, and none is longer than 75 octets.
+        assert!(text.ends_with("\r\n"));
+        assert!(!text.replace("\r\n", "").contains('\n'), "a bare LF");
+        assert!(!text.replace("\r\n", "").contains('\r'), "a bare CR");
+        for line in text.split("\r\n") {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        let lines = unfold(text.trim_end_matches("\r\n"));
+        assert_eq!(lines.first().map(String::as_str), Some("BEGIN:VCALENDAR"));
+        assert_eq!(lines.last().map(String::as_str), Some("END:VCALENDAR"));
+        for required in ["VERSION:2.0", "PRODID:-//MOments//Program dates//EN"] {
+            assert!(lines.iter().any(|l| l == required), "{required}");
+        }
+        assert!(lines.iter().any(|l| l == "TZID:America/Chicago"));
+
+        let calendar = calendar();
+        let stamp = format!(
+            "DTSTAMP:{}T000000Z",
+            civil(&calendar.updated).strftime("%Y%m%d")
+        );
+        let events: Vec<&[String]> = lines
+            .split(|l| l == "BEGIN:VEVENT")
+            .skip(1)
+            .map(|rest| {
+                let end = rest.iter().position(|l| l == "END:VEVENT");
+                &rest[..end.unwrap_or_else(|| panic!("an event without END:VEVENT"))]
+            })
+            .collect();
+        assert_eq!(events.len(), calendar.events.len());
+        for (event, e) in events.iter().zip(&calendar.events) {
+            let has = |line: &str| event.iter().any(|l| l == line);
+            assert!(has(&format!("UID:{}@moments.mo.gov", e.id)), "{}", e.id);
+            assert!(has(&stamp), "{}: {stamp}", e.id);
+            assert!(has(&format!("SUMMARY:MOments: {}", e.title)), "{}", e.id);
+            assert!(
+                has(&format!("URL:/calendar/#{}", e.id)),
+                "{}: link to the page",
+                e.id
+            );
+            let day = civil(&e.date).strftime("%Y%m%d").to_string();
+            match (&e.start, &e.end) {
+                (Some(start), Some(end)) => {
+                    let at = |t: &str| format!("{day}T{}00", t.replace(':', ""));
+                    assert!(has(&format!("DTSTART;TZID=America/Chicago:{}", at(start))));
+                    assert!(has(&format!("DTEND;TZID=America/Chicago:{}", at(end))));
+                }
+                _ => {
+                    // A whole day: a DATE and no end (RFC 5545, 3.6.1).
+                    assert!(has(&format!("DTSTART;VALUE=DATE:{day}")), "{}", e.id);
+                    assert!(!event.iter().any(|l| l.starts_with("DTEND")), "{}", e.id);
+                }
+            }
+            // TEXT values escape commas and semicolons (3.3.11).
+            let description = event
+                .iter()
+                .find_map(|l| l.strip_prefix("DESCRIPTION:"))
+                .unwrap_or_else(|| panic!("{}: no DESCRIPTION", e.id));
+            assert_eq!(
+                description
+                    .replace("\\,", ",")
+                    .replace("\\;", ";")
+                    .replace("\\\\", "\\"),
+                format!(
+                    "{}. {}",
+                    calendar
+                        .groups
+                        .iter()
+                        .find(|g| g.id == e.group)
+                        .map(|g| g.name.as_str())
+                        .unwrap_or_default(),
+                    e.details
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn feeds_render_with_the_template_of_their_name_like_zola() {
+        let config = "base_url = \"https://example.gov\"\ngenerate_feeds = true\n\
+                      feed_filenames = [\"dates.ics\"]\n";
+        let dir = scratch(&[
+            ("config.toml", config),
+            (
+                "templates/dates.ics",
+                "{{ feed_url }}|{{ pages | length }}|{{ get_url(path='dates.ics', trailing_slash=true) }}",
+            ),
+        ]);
+        let site = render_ok(&dir);
+        assert_eq!(
+            site.get("/dates.ics")
+                .map(|(t, b)| (t, String::from_utf8_lossy(b).into_owned())),
+            // Zola never gives a feed's address a trailing slash.
+            Some((
+                "text/calendar; charset=utf-8",
+                "/dates.ics|0|/dates.ics".to_string()
+            ))
+        );
+
+        // Without generate_feeds there is no feed, as in Zola.
+        let dir = scratch(&[
+            (
+                "config.toml",
+                "base_url = \"https://example.gov\"\nfeed_filenames = [\"dates.ics\"]\n",
+            ),
+            ("templates/dates.ics", "x"),
+        ]);
+        assert!(render_ok(&dir).get("/dates.ics").is_none());
+
+        // Zola's built-in atom.xml is not available here: say so.
+        let dir = scratch(&[(
+            "config.toml",
+            "base_url = \"https://example.gov\"\ngenerate_feeds = true\n",
+        )]);
+        let message = render_err(&dir).to_string();
+        assert!(
+            message.contains("config.toml") && message.contains("atom.xml"),
+            "{message}"
+        );
+    }
+
+    #[test]
     fn a_missing_template_names_the_content_file_and_template() {
         let dir = scratch(&[
             ("templates/index.html", "home"),
@@ -1757,7 +2193,9 @@ mod tests {
             ),
             (
                 "content/_index.md",
-                "+++\ntitle = \"Home\"\n+++\n## How it works\n\n## How it works\n\nSee [the guide](@/guide/First_Steps.md#start).\n",
+                "+++\ntitle = \"Home\"\n+++\n## How it works\n\n## How it works\n\nSee [the guide](@/guide/First_Steps.md#start).\n\n\
+                 [up](#how-it-works) [top](#) [file](notes.txt) [web](https://example.gov/a) \
+                 [mail](mailto:a@example.gov) [root](/x/) [parent](../y/) <b@example.gov>\n",
             ),
             (
                 "content/guide/_index.md",
@@ -1794,6 +2232,19 @@ mod tests {
             home.contains("href=\"/guide/first-steps/#start\""),
             "{home}"
         );
+        // Zola's fix_link: anchors and relative links follow the page's permalink.
+        for link in [
+            "href=\"/#how-it-works\"",
+            "href=\"#\"",
+            "href=\"/notes.txt\"",
+            "href=\"https://example.gov/a\"",
+            "href=\"mailto:a@example.gov\"",
+            "href=\"/x/\"",
+            "href=\"../y/\"",
+            "href=\"mailto:b@example.gov\"",
+        ] {
+            assert!(home.contains(link), "{link} in {home}");
+        }
         assert_eq!(text("/guide/"), "S:/guide/|navy");
         assert!(
             text("/guide/first-steps/")

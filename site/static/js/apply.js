@@ -2,12 +2,14 @@
 // Creates the application, or edits the one the person already has for this
 // role.
 import { applicationPath, get, post, put, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, el, formatDate, fullName, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { skillsPicker } from "./skills.js";
 
 const form = document.getElementById("application-form");
 const role = form.dataset.role;
 const submitButton = document.getElementById("submit-application");
 const submitted = document.getElementById("submitted");
+const skillsChanged = skillsPicker(form);
 let current = null; // the person's application for this role, once there is one
 
 const TEXT_FIELDS = ["first_name", "last_name", "phone", "job_title", "work_location", "bio", "goals"];
@@ -36,6 +38,7 @@ function fill(app) {
   ranks.forEach((select, i) => {
     select.value = app.skills?.[i]?.id ?? "";
   });
+  skillsChanged();
   if (field("prior_mentees")) setValue("prior_mentees", (app.prior_mentees || []).join("\n"));
   // Eligibility is confirmed afresh on every save.
   for (const name of CONFIRMATIONS) field(name).checked = false;

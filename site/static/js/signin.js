@@ -32,11 +32,12 @@ document.getElementById("send-another").addEventListener("click", () => {
   form.elements.namedItem("email").focus();
 });
 
-form.hidden = false;
-
-// Someone already signed in may still want another address; tell them.
+// Someone already signed in may still want another address; tell them. The
+// form appears with that notice, not before it, so that it does not move.
 get("/api/me").then((me) => {
-  if (!me.ok || !me.data?.email) return;
-  document.getElementById("already-email").textContent = me.data.email;
-  document.getElementById("already").hidden = false;
+  if (me.ok && me.data?.email) {
+    document.getElementById("already-email").textContent = me.data.email;
+    document.getElementById("already").hidden = false;
+  }
+  form.hidden = false;
 });

@@ -122,7 +122,8 @@ export function showProblem(form, problem) {
       }
     }
     container.classList.add("has-error");
-    items.push(controls[0] ? jumpLink(controls[0], container, text) : text);
+    const summaryText = labelOf(container) ? `${labelOf(container)}: ${text}` : text;
+    items.push(controls[0] ? jumpLink(controls[0], container, summaryText) : summaryText);
   }
   for (const [field, text] of Object.entries(errors)) {
     if (!placed.has(field)) items.push(String(text));
@@ -134,6 +135,17 @@ export function showProblem(form, problem) {
   summary.querySelector("ul").replaceChildren(...items.map((item) => el("li", {}, item)));
   summary.hidden = false;
   summary.focus();
+}
+
+// A field's label or legend without "(optional)", so that the summary says
+// which field each message is about ("Supervisor's first name: Enter a
+// name."). Checkboxes, whose label is a whole statement, have none.
+function labelOf(container) {
+  const label = container.querySelector(":scope > .field__label, :scope > .fieldset__legend");
+  if (!label) return "";
+  const copy = label.cloneNode(true);
+  for (const optional of copy.querySelectorAll(".field__optional")) optional.remove();
+  return copy.textContent.trim();
 }
 
 // A summary link moves focus to the field and brings its label into view.
