@@ -174,7 +174,7 @@ test("someone applies as a mentor with the keyboard alone and as a mentee; the s
 
   // Both applications are approved, and the mentor profile is live.
   await kim.goto(`${platform.url}/dashboard/`);
-  await kim.getByText("Mentor application").waitFor();
+  await kim.locator("#application-list").getByText("Mentor application").waitFor();
   const applications = await kim.locator("#application-list").innerText();
   assert.match(applications, /Mentee application: Approved/);
   assert.match(applications, /Mentor application: Approved/);
