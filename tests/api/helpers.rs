@@ -428,3 +428,35 @@ pub async fn problem(r: Response, status: StatusCode) -> Value {
     assert_eq!(body["status"], json!(status.as_u16()));
     body
 }
+
+/// The approved mentee in `pair_up`.
+pub const ADA: &str = "ada.mentee@mo.gov";
+/// The approved mentor in `pair_up`.
+pub const MAX: &str = "max.mentor@mo.gov";
+
+/// Ada (approved mentee) asks Max (approved mentor, same skills and hours):
+/// both signed in, Max's application id, and the request's id.
+pub async fn pair_up(app: &TestApp) -> (Person, Person, ApplicationId, String) {
+    app.approved(
+        ADA,
+        Role::Mentee,
+        &["leadership", "budgeting", "teamwork"],
+        "daytime",
+    )
+    .await;
+    let mentor = app
+        .approved(
+            MAX,
+            Role::Mentor,
+            &["leadership", "hiring", "teamwork"],
+            "daytime",
+        )
+        .await;
+    let ada = app.sign_in(ADA).await;
+    let r = ada
+        .post("/api/requests", json!({"mentor": mentor.as_str()}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let request = json_of(r).await["id"].as_str().expect("id").to_string();
+    (ada, app.sign_in(MAX).await, mentor, request)
+}

@@ -11,9 +11,6 @@ use serde_json::json;
 
 use crate::helpers::*;
 
-const ADA: &str = "ada.mentee@mo.gov";
-const MAX: &str = "max.mentor@mo.gov";
-
 fn outcomes(ran: &[moments_local::jobs_page::Ran]) -> Vec<&str> {
     ran.iter().map(|r| r.outcome.as_str()).collect()
 }

@@ -8,8 +8,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const ADA: &str = "ada.mentee@mo.gov";
-
 async fn id_of(r: reqwest::Response) -> String {
     json_of(r).await["id"].as_str().expect("id").to_string()
 }

@@ -2,40 +2,11 @@
 //! with no meeting are nudged after 48 hours; nothing is sent twice.
 
 use jiff::SignedDuration;
-use moments_domain::application::{ApplicationId, Role};
 use moments_domain::reminders::Job;
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::*;
-
-const ADA: &str = "ada.mentee@mo.gov";
-const MAX: &str = "max.mentor@mo.gov";
-
-async fn pair_up(app: &TestApp) -> (Person, Person, ApplicationId, String) {
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
-    let mentor = app
-        .approved(
-            MAX,
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
-    let ada = app.sign_in(ADA).await;
-    let r = ada
-        .post("/api/requests", json!({"mentor": mentor.as_str()}))
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let request = json_of(r).await["id"].as_str().expect("id").to_string();
-    (ada, app.sign_in(MAX).await, mentor, request)
-}
 
 async fn unanswered_request_reminds_then_expires(app: TestApp) {
     let (_, _, _, request) = pair_up(&app).await;

@@ -10,9 +10,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const ADA: &str = "ada.mentee@mo.gov";
-const MAX: &str = "max.mentor@mo.gov";
-
 fn days(n: i64) -> SignedDuration {
     SignedDuration::from_hours(24 * n)
 }
@@ -22,40 +19,12 @@ async fn ok(r: reqwest::Response, status: StatusCode) -> Value {
     r.json().await.unwrap_or(Value::Null)
 }
 
-/// Ada and Max, approved, matched; returns the mentorship id.
+/// Ada and Max, matched; returns the mentorship id.
 async fn a_pair(app: &TestApp) -> (Person, Person, String) {
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
-    let max_app = app
-        .approved(
-            MAX,
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
-    let ada = app.sign_in(ADA).await;
-    let max = app.sign_in(MAX).await;
-    let request = ok(
-        ada.post("/api/requests", json!({"mentor": max_app.as_str()}))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let (ada, max, _, request) = pair_up(app).await;
     let accepted = ok(
-        max.post(
-            &format!(
-                "/api/requests/{}/accept",
-                request["id"].as_str().expect("id")
-            ),
-            json!({}),
-        )
-        .await,
+        max.post(&format!("/api/requests/{request}/accept"), json!({}))
+            .await,
         StatusCode::OK,
     )
     .await;
