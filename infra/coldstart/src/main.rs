@@ -264,7 +264,19 @@ fn runtime_api(listener: TcpListener, event: &str) -> Result<(Instant, String), 
         .and_then(|()| writer.write_all(event.as_bytes()))
         .map_err(|e| e.to_string())?;
 
-    let (line, body) = read_request(&mut reader)?;
+    // The runtime client may send its answer on a new connection.
+    let (line, body) = match read_request(&mut reader) {
+        Ok(request) => request,
+        Err(_) => {
+            let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
+            stream
+                .set_read_timeout(Some(PATIENCE))
+                .map_err(|e| e.to_string())?;
+            reader = BufReader::new(stream.try_clone().map_err(|e| e.to_string())?);
+            writer = stream;
+            read_request(&mut reader)?
+        }
+    };
     let _ = writer.write_all(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
     let answer = if line.contains("/invocation/coldstart-1/response") {
         match serde_json::from_str::<serde_json::Value>(&body) {
