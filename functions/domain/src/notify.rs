@@ -80,9 +80,9 @@ pub fn decided(app: &Application, base_url: &str) -> Option<Message> {
     let decision = app.decision.as_ref()?;
     let d = &app.details;
     let who = match &decision.on_behalf_of {
-        None => format!("your supervisor, {}", d.supervisor.full_name()),
+        None => format!("your supervisor, {},", d.supervisor.full_name()),
         Some(_) => format!(
-            "a MOments administrator for {} (on behalf of {})",
+            "a MOments administrator for the {} (on behalf of {})",
             d.department.name(),
             d.supervisor.full_name()
         ),
