@@ -925,15 +925,18 @@ async fn fifty_accepts_at_one_mentor(app: TestApp) {
         )
         .await;
     let mut requests = Vec::new();
+    let mut mentees = Vec::new();
     for n in 0..50 {
         let email = format!("m{n:02}.mentee@mo.gov");
-        app.approved(
-            &email,
-            Role::Mentee,
-            &["leadership", "budgeting", "teamwork"],
-            "daytime",
-        )
-        .await;
+        mentees.push(
+            app.approved(
+                &email,
+                Role::Mentee,
+                &["leadership", "budgeting", "teamwork"],
+                "daytime",
+            )
+            .await,
+        );
         requests.push(select(&app.sign_in(&email).await, &mentor).await);
     }
     let max = app.sign_in("max.mentor@mo.gov").await;
@@ -986,20 +989,47 @@ async fn fifty_accepts_at_one_mentor(app: TestApp) {
             .expect("read")
             .expect("mentee");
         assert_eq!(mentee.active, 1);
-        let trail = app
-            .store
-            .table()
-            .query(
-                &moments_adapters::table::Query::new(
-                    moments_adapters::table::Index::Primary,
-                    format!("MS#{}", m.mentorship.id),
-                )
-                .prefix("AUDIT#"),
-            )
-            .await
-            .expect("audit");
-        assert_eq!(trail.items.len(), 1, "one audit entry per mentorship");
+        assert_eq!(audit_entries(&app, &m.mentorship.id).await, 1);
     }
+    let matched: u32 = active_counts(&app, &mentees).await.iter().sum();
+    assert_eq!(
+        matched, 2,
+        "only the two matched mentees count a mentorship"
+    );
+    let figures = metrics_total(&app).await;
+    assert_eq!(figures["pairs"]["connections"], 2, "{figures}");
+    assert_eq!(figures["requests"]["accepted"], 2, "{figures}");
+    assert_eq!(figures["requests"]["closed"], 48, "{figures}");
+}
+
+/// The audit entries of a mentorship.
+async fn audit_entries(app: &TestApp, id: &moments_domain::mentorship::MentorshipId) -> usize {
+    app.store
+        .audit_of_mentorship(id)
+        .await
+        .expect("audit")
+        .len()
+}
+
+/// The active counts of these applications.
+async fn active_counts(app: &TestApp, ids: &[ApplicationId]) -> Vec<u32> {
+    let mut out = Vec::new();
+    for id in ids {
+        let (_, capacity) = app
+            .store
+            .application_with_capacity(id)
+            .await
+            .expect("read")
+            .expect("application");
+        out.push(capacity.active);
+    }
+    out
+}
+
+/// The program's figures, as a program administrator reads them.
+async fn metrics_total(app: &TestApp) -> Value {
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+    json_of(pat.get("/api/admin/metrics").await).await["report"]["total"].clone()
 }
 
 /// One mentee asked 50 mentors; all 50 accept at once.
@@ -1014,6 +1044,7 @@ async fn fifty_accepts_for_one_mentee(app: TestApp) {
         .await;
     let ada = app.sign_in(ADA).await;
     let mut calls = Vec::new();
+    let mut mentors = Vec::new();
     for n in 0..50 {
         let email = format!("m{n:02}.mentor@mo.gov");
         let mentor = app
@@ -1025,6 +1056,7 @@ async fn fifty_accepts_for_one_mentee(app: TestApp) {
             )
             .await;
         let request = select(&ada, &mentor).await;
+        mentors.push(mentor);
         calls.push((
             app.sign_in(&email).await.client,
             app.url(&format!("/api/requests/{request}/accept")),
@@ -1044,6 +1076,23 @@ async fn fifty_accepts_for_one_mentee(app: TestApp) {
     assert_eq!(capacity.active, 2);
     let mine = json_of(ada.get("/api/mentorships").await).await;
     assert_eq!(mine["mentorships"].as_array().map(Vec::len), Some(2));
+    let counts = active_counts(&app, &mentors).await;
+    assert_eq!(
+        (
+            counts.iter().filter(|c| **c == 1).count(),
+            counts.iter().sum::<u32>()
+        ),
+        (2, 2),
+        "the two accepting mentors have one mentee each, the rest none"
+    );
+    let ada_email = moments_domain::fields::EmailAddress::parse(ADA).expect("email");
+    for m in app.store.mentorships_of(&ada_email).await.expect("list") {
+        assert_eq!(audit_entries(&app, &m.mentorship.id).await, 1);
+    }
+    let figures = metrics_total(&app).await;
+    assert_eq!(figures["pairs"]["connections"], 2, "{figures}");
+    assert_eq!(figures["requests"]["accepted"], 2, "{figures}");
+    assert_eq!(figures["requests"]["closed"], 48, "{figures}");
 }
 
 async fn fire(calls: impl Iterator<Item = (reqwest::Client, String)>) -> Vec<StatusCode> {
