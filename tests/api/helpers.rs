@@ -169,11 +169,19 @@ impl TestApp {
         *now += by;
     }
 
+    /// A browser on our pages: it keeps cookies and, like every browser on
+    /// a POST, says which origin the request comes from.
     pub fn anonymous(&self) -> Person {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ORIGIN,
+            self.base.parse().expect("origin header"),
+        );
         Person {
             email: String::new(),
             client: Client::builder()
                 .cookie_store(true)
+                .default_headers(headers)
                 .build()
                 .expect("client"),
             base: self.base.clone(),
