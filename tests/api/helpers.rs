@@ -138,7 +138,10 @@ async fn spawn(
         Some(b) => build_with(&config, Clock::Fixed(now.clone()), b.table(), adapters).await,
     }
     .expect("platform starts");
-    tokio::spawn(async move { axum::serve(listener, platform.router).await });
+    let service = platform
+        .router
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
     TestApp {
         base,
         jobs: platform.jobs,
@@ -170,8 +173,14 @@ impl TestApp {
     }
 
     /// A browser on our pages: it keeps cookies and, like every browser on
-    /// a POST, says which origin the request comes from.
+    /// a POST, says which origin the request comes from. Each one connects
+    /// from its own loopback address, as people use their own computers, so
+    /// limits per source see one person each.
     pub fn anonymous(&self) -> Person {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let [_, _, hi, lo] = n.to_be_bytes();
+        let source = std::net::Ipv4Addr::new(127, 1, hi, lo);
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(
             reqwest::header::ORIGIN,
@@ -182,6 +191,7 @@ impl TestApp {
             client: Client::builder()
                 .cookie_store(true)
                 .default_headers(headers)
+                .local_address(std::net::IpAddr::V4(source))
                 .build()
                 .expect("client"),
             base: self.base.clone(),

@@ -8,6 +8,7 @@ mod csrf;
 mod decisions;
 mod digest;
 mod helpers;
+mod limits;
 mod mail_retry;
 mod matching;
 mod mentorships;

@@ -14,6 +14,7 @@ use axum_extra::extract::SignedCookieJar;
 use axum_extra::extract::cookie::Key;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use moments_adapters::http::limits::{self, SIGN_IN_PER_ADDRESS, SIGN_IN_PER_SOURCE, Source};
 use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
 use moments_adapters::store::{SignInGrant, StoreError, TokenRefused};
 use moments_domain::access::RoleName;
@@ -41,6 +42,7 @@ fn token_hash(token: &str) -> String {
 #[tracing::instrument(skip_all)]
 async fn request_link(
     State(deps): State<Deps>,
+    source: Source,
     JsonBody(body): JsonBody,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut form = FormReader::new(&body);
@@ -58,6 +60,19 @@ async fn request_link(
         },
     };
     let email = form.finish(email).map_err(ApiError::Invalid)?;
+    deps.within_limits(&[
+        (
+            SIGN_IN_PER_ADDRESS,
+            email.as_str(),
+            limits::sign_in_address_message,
+        ),
+        (
+            SIGN_IN_PER_SOURCE,
+            &source.0,
+            limits::sign_in_source_message,
+        ),
+    ])
+    .await?;
 
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<TOKEN_BYTES>()?);
     let grant = SignInGrant {

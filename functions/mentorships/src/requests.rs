@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use moments_adapters::http::limits::{self, REQUESTS_PER_MENTEE};
 use moments_adapters::http::views::{self, ApplicationView};
 use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
 use moments_adapters::store::StoreError;
@@ -93,6 +94,7 @@ pub async fn create(
     let message = form.optional("message", Note::parse);
     let mentor_id = form.finish(mentor_id).map_err(ApiError::Invalid)?;
 
+    let mut counted = false;
     for _ in 0..ATTEMPTS {
         let (mentor, mentor_capacity) = deps
             .store
@@ -124,6 +126,17 @@ pub async fn create(
         let Some((mentee, mentee_capacity)) = mine else {
             return Err(refused(SelectRefused::MenteeNotApproved));
         };
+        // Counted once the request is one the mentee may send, so refusals
+        // (a full mentor, a repeat) do not use up the day's requests.
+        if !counted {
+            deps.within_limits(&[(
+                REQUESTS_PER_MENTEE,
+                actor.email.as_str(),
+                limits::requests_message,
+            )])
+            .await?;
+            counted = true;
+        }
         let both = moments_adapters::store::RequestSides {
             mentee: mentee.clone(),
             mentee_capacity,

@@ -23,6 +23,7 @@ use crate::store::Store;
 
 mod error;
 mod guard;
+pub mod limits;
 pub mod views;
 
 pub use error::ApiError;

@@ -14,10 +14,12 @@ use serde_json::{Value, json};
 use crate::table::{Cond, Item, Query, Table, TableError, Write};
 
 pub mod keys;
+mod limits;
 mod listing;
 mod mail_queue;
 mod mentorships;
 
+pub use limits::{LimitRefused, Window};
 pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, RequestSides};
