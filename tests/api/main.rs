@@ -12,5 +12,6 @@ mod limits;
 mod mail_retry;
 mod matching;
 mod mentorships;
+mod openapi;
 mod platform;
 mod reminders;

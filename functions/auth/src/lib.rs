@@ -32,6 +32,64 @@ pub fn router() -> Router<Deps> {
         .route("/api/me", get(me))
 }
 
+/// The operations of this function, for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(request_link, start_session, sign_out, me))]
+struct Api;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Api as utoipa::OpenApi>::openapi()
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct LinkRequest {
+    /// A work email in one of the program's domains.
+    email: String,
+    /// A path on this site to return to after signing in.
+    #[schema(required = false)]
+    next: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct LinkSent {
+    message: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SessionRequest {
+    /// The token of the emailed link.
+    token: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SessionStarted {
+    email: String,
+    next: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Role {
+    Applicant,
+    Supervisor,
+    DepartmentAdmin,
+    ProgramAdmin,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Me {
+    email: String,
+    roles: Vec<Role>,
+    /// Departments the caller administers.
+    departments: Vec<moments_adapters::http::openapi::Named>,
+}
+
 fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
@@ -39,6 +97,13 @@ fn token_hash(token: &str) -> String {
         .collect()
 }
 
+/// Email a one-time sign-in link (valid 10 minutes, once).
+#[utoipa::path(post, path = "/api/auth/link", tag = "auth", request_body = LinkRequest,
+    responses(
+        (status = 202, description = "The link is on its way", body = LinkSent),
+        (status = 422, description = "The address is malformed or outside the program's domains"),
+        (status = 429, description = "Too many links for this address, or from this source"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn request_link(
     State(deps): State<Deps>,
@@ -109,6 +174,13 @@ async fn request_link(
     ))
 }
 
+/// Use a sign-in link's token: starts a session (the cookie).
+#[utoipa::path(post, path = "/api/auth/session", tag = "auth", request_body = SessionRequest,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = SessionStarted),
+        (status = 410, description = "The link expired or was used"),
+        (status = 422, description = "No token"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn start_session(
     State(deps): State<Deps>,
@@ -152,6 +224,9 @@ async fn start_session(
     ))
 }
 
+/// End the session (clears the cookie).
+#[utoipa::path(post, path = "/api/auth/signout", tag = "auth",
+    responses((status = 204, description = "Signed out")))]
 async fn sign_out(State(deps): State<Deps>, jar: SignedCookieJar<Key>) -> impl IntoResponse {
     (
         jar.remove(deps.expired_session_cookie()),
@@ -159,6 +234,9 @@ async fn sign_out(State(deps): State<Deps>, jar: SignedCookieJar<Key>) -> impl I
     )
 }
 
+/// Who is signed in, and their roles.
+#[utoipa::path(get, path = "/api/me", tag = "auth", security(("session" = [])),
+    responses((status = 200, description = "The signed-in person", body = Me)))]
 #[tracing::instrument(skip_all)]
 async fn me(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
     let mut roles = Vec::new();

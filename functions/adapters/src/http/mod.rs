@@ -24,6 +24,7 @@ use crate::store::Store;
 mod error;
 mod guard;
 pub mod limits;
+pub mod openapi;
 pub mod views;
 
 pub use error::ApiError;
