@@ -1,19 +1,22 @@
 //! `spawn_app`: a fresh local platform per test, on its own port and data
 //! directory, with a clock the test can move.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
 use moments_adapters::http::Clock;
 use moments_adapters::mail::outbox::OutboxEntry;
 use moments_adapters::store::Store;
+use moments_adapters::table::embedded::EmbeddedTable;
+use moments_adapters::table::{Item, Key};
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::ProgramDomains;
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_local::jobs_page::Ran;
-use moments_local::{Adapters, LocalConfig, build_with, build_with_clock, workspace_root};
+use moments_local::{Adapters, LocalConfig, build_with, workspace_root};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -39,6 +42,8 @@ pub struct TestApp {
     /// Set when mail and timed jobs go through SES and EventBridge Scheduler.
     aws: Option<crate::aws_side::AwsSide>,
     now: Arc<Mutex<Timestamp>>,
+    /// The embedded table, when the platform runs on one (spawn_app).
+    embedded: Option<Arc<EmbeddedTable>>,
     _dir: tempfile::TempDir,
     /// Keeps an embedded store's directory while the platform runs.
     _backend: Option<moments_tests::Backend>,
@@ -133,11 +138,23 @@ async fn spawn(
         demo: false,
     };
     let now = Arc::new(Mutex::new(Timestamp::now()));
-    let platform = match &backend {
-        None => build_with_clock(&config, Clock::Fixed(now.clone())).await,
-        Some(b) => build_with(&config, Clock::Fixed(now.clone()), b.table(), adapters).await,
-    }
-    .expect("platform starts");
+    let (platform, embedded) = match &backend {
+        None => {
+            // The embedded table build_with_clock would open, kept to picture it.
+            std::fs::create_dir_all(&config.data_dir).expect("data dir");
+            let table = Arc::new(
+                EmbeddedTable::open(&config.data_dir.join("moments.redb")).expect("table"),
+            );
+            let platform =
+                build_with(&config, Clock::Fixed(now.clone()), table.clone(), None).await;
+            (platform, Some(table))
+        }
+        Some(b) => (
+            build_with(&config, Clock::Fixed(now.clone()), b.table(), adapters).await,
+            None,
+        ),
+    };
+    let platform = platform.expect("platform starts");
     let service = platform
         .router
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -150,6 +167,7 @@ async fn spawn(
         outbox: platform.outbox,
         aws,
         now,
+        embedded,
         _dir: dir,
         _backend: backend,
     }
@@ -165,6 +183,15 @@ pub struct Person {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Every item of the table (spawn_app's embedded store only).
+    pub fn table_items(&self) -> BTreeMap<Key, Item> {
+        self.embedded
+            .as_ref()
+            .expect("a platform on the embedded store")
+            .items()
+            .expect("items")
     }
 
     pub fn advance(&self, by: SignedDuration) {

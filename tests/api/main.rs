@@ -11,6 +11,7 @@ mod helpers;
 mod limits;
 mod mail_retry;
 mod matching;
+mod matrix;
 mod mentorships;
 mod openapi;
 mod platform;
