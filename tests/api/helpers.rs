@@ -9,7 +9,7 @@ use moments_adapters::http::Clock;
 use moments_adapters::mail::outbox::OutboxEntry;
 use moments_adapters::store::Store;
 use moments_adapters::table::embedded::EmbeddedTable;
-use moments_adapters::table::{Item, Key};
+use moments_adapters::table::{Item, Key, Table};
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
 use moments_domain::audit::{Action, AuditEntry};
@@ -114,10 +114,29 @@ pub async fn spawn_app_with_flaky_mail() -> (TestApp, Arc<FlakyMail>) {
     (spawn(Some(backend), Some(adapters), None).await, mail)
 }
 
+/// How a test presents the embedded table to the platform (e.g. failing on
+/// demand), with the mail and jobs adapters to use, if not the outbox and
+/// the local scheduler.
+pub type Wrap = Box<dyn FnOnce(Arc<dyn Table>) -> (Arc<dyn Table>, Option<Adapters>)>;
+
+/// The platform on the embedded store as `wrap` presents it.
+pub async fn spawn_app_wrapped(wrap: Wrap) -> TestApp {
+    spawn_with(None, None, None, Some(wrap)).await
+}
+
 async fn spawn(
     backend: Option<moments_tests::Backend>,
     adapters: Option<Adapters>,
     aws: Option<crate::aws_side::AwsSide>,
+) -> TestApp {
+    spawn_with(backend, adapters, aws, None).await
+}
+
+async fn spawn_with(
+    backend: Option<moments_tests::Backend>,
+    adapters: Option<Adapters>,
+    aws: Option<crate::aws_side::AwsSide>,
+    wrap: Option<Wrap>,
 ) -> TestApp {
     // Errors the platform logs show up beside a failing test's output.
     let _ = tracing_subscriber::fmt()
@@ -145,8 +164,12 @@ async fn spawn(
             let table = Arc::new(
                 EmbeddedTable::open(&config.data_dir.join("moments.redb")).expect("table"),
             );
-            let platform =
-                build_with(&config, Clock::Fixed(now.clone()), table.clone(), None).await;
+            let plain: Arc<dyn Table> = table.clone();
+            let (seen, adapters) = match wrap {
+                Some(wrap) => wrap(plain),
+                None => (plain, None),
+            };
+            let platform = build_with(&config, Clock::Fixed(now.clone()), seen, adapters).await;
             (platform, Some(table))
         }
         Some(b) => (

@@ -7,6 +7,7 @@ mod aws_side;
 mod csrf;
 mod decisions;
 mod digest;
+mod faults;
 mod helpers;
 mod limits;
 mod mail_retry;

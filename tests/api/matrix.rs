@@ -16,7 +16,7 @@ use crate::helpers::*;
 
 /// Who tries. Each is one person of the world below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Who {
+pub enum Who {
     Anonymous,
     /// Ada: approved mentee (active mentorship with Max), pending mentor application.
     Applicant,
@@ -50,7 +50,7 @@ const EVERYONE: [Who; 9] = [
 ];
 
 impl Who {
-    fn email(self) -> Option<&'static str> {
+    pub fn email(self) -> Option<&'static str> {
         Some(match self {
             Anonymous => return None,
             Applicant => "ada.lovelace@mo.gov",
@@ -67,17 +67,29 @@ impl Who {
 
 /// The records an operation's path can name.
 #[derive(Debug, Default, Clone)]
-struct World {
+pub struct World {
     /// Ada's pending mentor application.
     pending_application: String,
     /// Max's mentor application.
-    mentor: String,
+    pub mentor: String,
     /// Bea's pending request to Max.
     request: String,
     /// Ada and Max, active.
     mentorship: String,
     /// Bea and Max, ended.
     ended: String,
+}
+
+impl World {
+    /// A path with its `{application}`, `{mentor}`, `{request}`,
+    /// `{mentorship}` and `{ended}` filled in.
+    pub fn fill(&self, path: &str) -> String {
+        path.replace("{application}", &self.pending_application)
+            .replace("{mentor}", &self.mentor)
+            .replace("{request}", &self.request)
+            .replace("{mentorship}", &self.mentorship)
+            .replace("{ended}", &self.ended)
+    }
 }
 
 async fn id_in(r: reqwest::Response, path: &str) -> String {
@@ -90,7 +102,7 @@ async fn id_in(r: reqwest::Response, path: &str) -> String {
         .to_string()
 }
 
-async fn world(app: &TestApp) -> World {
+pub async fn world(app: &TestApp) -> World {
     let skills = &["leadership", "hiring", "teamwork"];
     app.approved(
         Applicant.email().expect("ada"),
@@ -177,12 +189,7 @@ impl Row {
     }
 
     fn path(&self, w: &World) -> String {
-        self.path
-            .replace("{application}", &w.pending_application)
-            .replace("{mentor}", &w.mentor)
-            .replace("{request}", &w.request)
-            .replace("{mentorship}", &w.mentorship)
-            .replace("{ended}", &w.ended)
+        w.fill(self.path)
     }
 }
 

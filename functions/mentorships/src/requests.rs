@@ -357,21 +357,16 @@ pub async fn accept(
                     base,
                 ))
                 .await;
+                // The match is made: tidying up the requests a full side can no
+                // longer take must not turn it into an error. Any left pending
+                // cannot be accepted (capacity is checked) and expire on their own.
                 if both.mentor_capacity.active + 1 >= MAX_ACTIVE {
-                    close_pending(
-                        &deps,
-                        deps.store.requests_to(&mentor.applicant).await?,
-                        CLOSED_MENTOR_FULL,
-                    )
-                    .await?;
+                    let requests = deps.store.requests_to(&mentor.applicant).await;
+                    tidy(close_pending(&deps, requests, CLOSED_MENTOR_FULL).await);
                 }
                 if both.mentee_capacity.active + 1 >= MAX_ACTIVE {
-                    close_pending(
-                        &deps,
-                        deps.store.requests_from(&mentee.applicant).await?,
-                        CLOSED_MENTEE_FULL,
-                    )
-                    .await?;
+                    let requests = deps.store.requests_from(&mentee.applicant).await;
+                    tidy(close_pending(&deps, requests, CLOSED_MENTEE_FULL).await);
                 }
                 let request = views::request(&after, mentee, mentor);
                 let record = moments_adapters::store::MentorshipRecord {
@@ -391,14 +386,21 @@ pub async fn accept(
     Err(busy())
 }
 
+fn tidy(result: Result<(), ApiError>) {
+    if let Err(e) = result {
+        tracing::error!(error = %e, "pending requests of a full side not closed");
+    }
+}
+
 /// Close the still-pending requests of someone who has just reached two
 /// mentorships, telling the other side. One that changed meanwhile is left
 /// as it is: it was answered.
 async fn close_pending(
     deps: &Deps,
-    requests: Vec<MentorshipRequest>,
+    requests: Result<Vec<MentorshipRequest>, StoreError>,
     reason: &str,
 ) -> Result<(), ApiError> {
+    let requests = requests?;
     let mut apps = Apps::new(deps);
     for before in requests
         .into_iter()
