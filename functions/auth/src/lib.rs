@@ -30,6 +30,25 @@ pub fn router() -> Router<Deps> {
         .route("/api/auth/session", post(start_session))
         .route("/api/auth/signout", post(sign_out))
         .route("/api/me", get(me))
+        .route("/api/openapi.json", get(openapi_json))
+}
+
+/// The OpenAPI document of every HTTP function. A function joins it with
+/// one line here (and a dependency in Cargo.toml).
+pub fn document() -> utoipa::openapi::OpenApi {
+    moments_adapters::http::openapi::document([
+        openapi(),
+        moments_applications::openapi(),
+        moments_decisions::openapi(),
+        moments_mentorships::openapi(),
+        moments_surveys::openapi(),
+    ])
+}
+
+/// `GET /api/openapi.json`: built once per instance.
+async fn openapi_json() -> Json<&'static Value> {
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(|| moments_adapters::http::openapi::to_json(&document())))
 }
 
 /// The operations of this function, for the OpenAPI document.

@@ -188,10 +188,6 @@ pub async fn build_with(
         .merge(local)
         .merge(jobs_page::router(jobs.clone()))
         .route(
-            "/api/openapi.json",
-            get(|| async { axum::Json(moments_adapters::http::openapi::to_json(&openapi())) }),
-        )
-        .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::NotFound("API route") }),
         )
@@ -203,18 +199,6 @@ pub async fn build_with(
         deps,
         jobs,
     })
-}
-
-/// The OpenAPI document of every function the platform mounts (served at
-/// `/api/openapi.json`). A function joins it with one line here.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    moments_adapters::http::openapi::document([
-        moments_auth::openapi(),
-        moments_applications::openapi(),
-        moments_decisions::openapi(),
-        moments_mentorships::openapi(),
-        moments_surveys::openapi(),
-    ])
 }
 
 async fn outbox_html(State(outbox): State<Arc<Outbox>>) -> Response {

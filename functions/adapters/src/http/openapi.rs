@@ -9,6 +9,8 @@
 //! Adding an operation: annotate the handler with `#[utoipa::path(...)]`
 //! naming its specific answers (the common problems below are added to
 //! every operation), and add it to `paths(...)` of its function's `Api`.
+//! A new function joins the document in `moments_auth::document`, which
+//! the auth function serves at `/api/openapi.json` (in AWS and locally).
 
 use std::collections::BTreeMap;
 
