@@ -217,6 +217,16 @@ impl TestApp {
             .expect("items")
     }
 
+    /// The platform's clock.
+    pub fn now(&self) -> Timestamp {
+        *self.now.lock().expect("clock")
+    }
+
+    /// Set the platform's clock, so a scenario's dates are its own.
+    pub fn set_now(&self, to: Timestamp) {
+        *self.now.lock().expect("clock") = to;
+    }
+
     pub fn advance(&self, by: SignedDuration) {
         let mut now = self.now.lock().expect("clock");
         *now += by;

@@ -17,3 +17,5 @@ mod mentorships;
 mod openapi;
 mod platform;
 mod reminders;
+mod reports;
+mod retention;

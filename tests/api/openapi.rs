@@ -10,6 +10,10 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
+/// The reports function's paths, not in the document yet (they join it
+/// when its handlers are annotated; then this goes).
+const REPORTS: [&str; 2] = ["/api/admin/", "/api/privacy/"];
+
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
@@ -64,7 +68,7 @@ async fn the_document_covers_every_operation_of_the_api_but_the_reports() {
         .collect();
     let expected: BTreeSet<(String, String)> = documented_in_api_md()
         .into_iter()
-        .filter(|(_, p)| !p.starts_with("/api/admin/"))
+        .filter(|(_, p)| !REPORTS.iter().any(|r| p.starts_with(r)))
         .collect();
     assert_eq!(served, expected);
 

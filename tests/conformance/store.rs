@@ -324,10 +324,36 @@ pub async fn department_administrators_are_kept_per_department(table: Arc<dyn Ta
         store.department_admins(&revenue).await.expect("q"),
         [dana.clone(), email("eli@mo.gov")]
     );
+    assert!(
+        matches!(
+            store
+                .add_department_admin(&dana, &revenue, &email("pat@mo.gov"), t0())
+                .await,
+            Err(StoreError::AlreadyExists)
+        ),
+        "adding an administrator twice is refused"
+    );
     store
-        .remove_department_admin(&dana, &revenue)
+        .remove_department_admin(&dana, &revenue, &email("pat@mo.gov"), t0())
         .await
         .expect("remove");
+    assert!(
+        matches!(
+            store
+                .remove_department_admin(&dana, &revenue, &email("pat@mo.gov"), t0())
+                .await,
+            Err(StoreError::Changed)
+        ),
+        "removing someone who is not an administrator changes nothing"
+    );
+    let added: Vec<String> = store
+        .department_admin_records(&revenue)
+        .await
+        .expect("records")
+        .into_iter()
+        .map(|a| format!("{} by {}", a.email, a.added_by))
+        .collect();
+    assert_eq!(added, ["eli@mo.gov by pat@mo.gov"]);
     assert_eq!(
         store.departments_administered(&dana).await.expect("q"),
         [transport]

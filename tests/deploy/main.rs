@@ -38,7 +38,12 @@ fn http_functions() -> BTreeMap<String, Router<Deps>> {
 
 /// The functions of the workspace that EventBridge Scheduler starts, by
 /// binary name. Only these may be the target of a schedule in template.yaml.
-const SCHEDULED_FUNCTIONS: &[&str] = &["moments-digest", "moments-matching", "moments-reminders"];
+const SCHEDULED_FUNCTIONS: &[&str] = &[
+    "moments-digest",
+    "moments-matching",
+    "moments-reminders",
+    "moments-retention",
+];
 
 fn workspace() -> Workspace {
     Workspace::read(&root(), http_functions(), SCHEDULED_FUNCTIONS)

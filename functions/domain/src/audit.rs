@@ -23,6 +23,8 @@ pub enum Action {
     AgreementSaved,
     AgreementConfirmed,
     MentorshipEnded,
+    DepartmentAdminAdded,
+    DepartmentAdminRemoved,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::application::{Application, ApplicationId, Role, Status};
-use crate::fields::{EmailAddress, LongText, Note};
+use crate::fields::{DepartmentId, EmailAddress, LongText, Note};
 use crate::ids::hex_id;
 
 /// Most active mentorships a mentee, or a mentor, can have at once.
@@ -83,6 +83,17 @@ impl RequestStatus {
     }
 }
 
+/// Where a request, and the mentorship it may become, count in the program's
+/// metrics: both sides' departments when the mentee asked, and when the
+/// mentee was approved. Kept with the record so that later changes to an
+/// application move nothing already counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counted {
+    pub mentee_department: DepartmentId,
+    pub mentor_department: DepartmentId,
+    pub mentee_approved_at: Timestamp,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MentorshipRequest {
     pub id: RequestId,
@@ -97,6 +108,7 @@ pub struct MentorshipRequest {
     pub mentorship: Option<MentorshipId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub counted: Counted,
 }
 
 /// Why "Select as Mentor" was refused. The texts are shown to the mentee.
@@ -181,6 +193,11 @@ pub fn select(
     may_select(caller, sides, already_paired)?;
     let (mentor, _) = sides.mentor;
     let (mentee, _) = sides.mentee.ok_or(SelectRefused::MenteeNotApproved)?;
+    let mentee_approved_at = mentee
+        .decision
+        .as_ref()
+        .map(|d| d.decided_at)
+        .ok_or(SelectRefused::MenteeNotApproved)?;
     Ok(MentorshipRequest {
         id,
         mentee: mentee.applicant.clone(),
@@ -193,6 +210,11 @@ pub fn select(
         mentorship: None,
         created_at: now,
         updated_at: now,
+        counted: Counted {
+            mentee_department: mentee.details.department.clone(),
+            mentor_department: mentor.details.department.clone(),
+            mentee_approved_at,
+        },
     })
 }
 
@@ -271,6 +293,7 @@ impl MentorshipRequest {
             ended: None,
             agreement: None,
             version: 1,
+            counted: self.counted.clone(),
         };
         Ok((accepted, mentorship))
     }
@@ -379,6 +402,7 @@ pub struct Mentorship {
     pub agreement: Option<Agreement>,
     /// Bumped by every change, for conditional writes.
     pub version: u64,
+    pub counted: Counted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -371,3 +371,33 @@ pub fn suggestions_ready(to: &Who<'_>, count: usize, base_url: &str) -> Message 
         ),
     }
 }
+
+/// To a program administrator: someone asked for their data to be removed.
+pub fn erasure_requested(admin: &str, person: &str, base_url: &str) -> Message {
+    Message {
+        to: admin.to_string(),
+        subject: "A MOments participant asked for their data to be removed".into(),
+        text: format!(
+            "Hello,\n\n{person} asked for the data MOments holds about them to be removed. \
+             The request waits on the program administration page, which says whether anything \
+             (an active mentorship, a request waiting for an answer) has to end first:\n\n\
+             {base_url}/admin/#erasures\n\n{SIGNATURE}\n"
+        ),
+    }
+}
+
+/// To the person whose data was removed: the last email to that address.
+pub fn erasure_done(person: &str) -> Message {
+    Message {
+        to: person.to_string(),
+        subject: "Your MOments data has been removed".into(),
+        text: "Hello,\n\nAs you asked, MOments no longer holds your applications, requests or \
+               survey answers, and your name and address have been taken out of the mentorships \
+               you were in; your former partners keep their own record of the meetings. The \
+               program's figures (how many people took part, hours met) keep counting you, \
+               without your name.\n\nYou are welcome to apply again at any time.\n\n"
+            .to_string()
+            + SIGNATURE
+            + "\n",
+    }
+}

@@ -165,7 +165,7 @@ async fn answer(
         answers,
         submitted_at: deps.now(),
     };
-    match deps.store.save_survey(&response).await {
+    match deps.store.save_survey(&record.mentorship, &response).await {
         Ok(()) => Ok((
             StatusCode::CREATED,
             Json(json!({"version": role.as_str(), "answered": true})),

@@ -118,9 +118,13 @@ pub async fn seed(
         EmailAddress::parse(DEPARTMENT_ADMIN).map_err(|e| DemoError::Invalid("admin", e))?;
     let revenue =
         DepartmentId::parse("revenue").map_err(|e| DemoError::Invalid("department", e))?;
-    store
+    match store
         .add_department_admin(&admin, &revenue, &admin, now)
-        .await?;
+        .await
+    {
+        Ok(()) | Err(StoreError::AlreadyExists) => {}
+        Err(e) => return Err(e.into()),
+    }
 
     let supervisor =
         EmailAddress::parse(SUPERVISOR).map_err(|e| DemoError::Invalid("supervisor", e))?;

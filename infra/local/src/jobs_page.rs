@@ -1,8 +1,8 @@
 //! The local stand-in's control for timed work: the one-time jobs waiting
 //! in the scheduler, buttons to run the due ones now, or all of them as if
 //! their time had come (reminders are 7, 14 days or 48 hours away), and the
-//! weekly digest, which in AWS runs every Monday at 7:00 Chicago time, and
-//! the quarterly matching.
+//! weekly digest, which in AWS runs every Monday at 7:00 Chicago time, the
+//! weekly retention run (Sundays), and the quarterly matching.
 
 use std::sync::Arc;
 
@@ -45,6 +45,7 @@ a { color: #0b4f8a; }
 <form method="post" action="/_local/jobs/run-due"><button type="submit">Run the jobs that are due now</button></form>
 <form method="post" action="/_local/jobs/run-all"><button type="submit">Run every job now, as if its time had come</button></form>
 <form method="post" action="/_local/jobs/digest"><button type="submit">Send the Monday digest now</button></form>
+<form method="post" action="/_local/jobs/retention"><button type="submit">Remove records past retention now</button></form>
 <form method="post" action="/_local/jobs/matching"><button type="submit">Run and publish the quarterly matching now</button></form>
 <p>A dry run of the matching, without publishing, is on the program administrators' API: <code>POST /api/admin/matching/preview</code>.</p>
 <h2>Waiting</h2>
@@ -182,6 +183,23 @@ pub fn router(jobs: Jobs) -> Router {
                 };
                 j.page(vec![Ran {
                     name: "Monday digest".into(),
+                    outcome,
+                }])
+                .await
+            }),
+        )
+        .route(
+            "/_local/jobs/retention",
+            post(|State(j): State<Jobs>| async move {
+                let outcome = match moments_retention::run(&j.deps, j.deps.now()).await {
+                    Ok(s) => format!(
+                        "removed {} applications, {} requests, {} mentorships",
+                        s.applications, s.requests, s.mentorships
+                    ),
+                    Err(e) => format!("failed: {e}"),
+                };
+                j.page(vec![Ran {
+                    name: "Retention".into(),
                     outcome,
                 }])
                 .await

@@ -7,6 +7,7 @@
 //! | one-per-role guard | `PERSON#{email}` | `APP#{role}` | | |
 //! | audit entry (any record) | the record's pk | `AUDIT#{sequence}` | | |
 //! | department administrator | `PERSON#{email}` | `DEPTADMIN#{dept}` | | `DEPT#{dept}` / `ADMIN#{email}` |
+//! | a department's audit entries | `DEPT#{dept}` | `AUDIT#{ns}-{nonce}` | | |
 //! | sign-in token | `SIGNIN#{sha256 hex}` | `SIGNIN` | | |
 //! | mentor listing (searchable) | `LISTING#{hours}` | `{mentor email}` | | |
 //! | pair guard | `PAIR#{mentee}#{mentor}` | `PAIR` | | |
@@ -19,6 +20,11 @@
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
 //! | abuse-limit counter | `LIMIT#{limit}#{subject}` | `{window start, epoch s}` | | |
+//! | metrics counters | `METRICS` | `{quarter}#{dept}` | | |
+//! | a request to remove someone's data | `ERASURE` | `{email}` | | |
+//!
+//! gsi3 (by quarter) lists the records of a match group for exports and
+//! retention: `QUARTER#{quarter}` / `{APP|REQ|MS|MEET|SURVEY}#{time}#{id}`.
 
 use crate::table::{Index, Key};
 
@@ -33,6 +39,50 @@ pub const DEPT_ADMIN_PREFIX: &str = "ADMIN#";
 pub const BY_SUPERVISOR: Index = Index::Gsi1;
 /// Index serving "applications and administrators by department".
 pub const BY_DEPARTMENT: Index = Index::Gsi2;
+/// Index serving "records of a quarter".
+pub const BY_QUARTER: Index = Index::Gsi3;
+
+/// The gsi3 attributes of a record of `quarter`; `kind` is one of the
+/// `*_IN_QUARTER` prefixes, `order` sorts the records of a kind.
+pub fn in_quarter(
+    quarter: moments_domain::metrics::Quarter,
+    kind: &str,
+    order: &str,
+) -> [(String, serde_json::Value); 2] {
+    [
+        (
+            "gsi3pk".into(),
+            serde_json::json!(format!("QUARTER#{quarter}")),
+        ),
+        ("gsi3sk".into(), serde_json::json!(format!("{kind}{order}"))),
+    ]
+}
+
+pub fn quarter_partition(quarter: moments_domain::metrics::Quarter) -> String {
+    format!("QUARTER#{quarter}")
+}
+
+pub const APPS_IN_QUARTER: &str = "APP#";
+pub const REQUESTS_IN_QUARTER: &str = "REQ#";
+pub const MENTORSHIPS_IN_QUARTER: &str = "MS#";
+pub const MEETINGS_IN_QUARTER: &str = "MEET#";
+pub const SURVEYS_IN_QUARTER: &str = "SURVEY#";
+
+pub const METRICS: &str = "METRICS";
+
+/// Requests to remove a person's data, waiting for a program administrator.
+pub const ERASURES: &str = "ERASURE";
+
+pub fn erasure(email: &str) -> Key {
+    Key::new(ERASURES, email)
+}
+
+pub fn metrics(bucket: &moments_domain::metrics::Bucket) -> Key {
+    Key::new(
+        METRICS,
+        format!("{}#{}", bucket.quarter, bucket.department.as_str()),
+    )
+}
 
 pub fn application(id: &str) -> Key {
     Key::new(format!("APP#{id}"), APP_SK)
@@ -59,6 +109,12 @@ pub fn department_admin(email: &str, dept: &str) -> Key {
 }
 
 pub const DEPTADMIN_PREFIX: &str = "DEPTADMIN#";
+
+/// The partition holding a department's own audit trail (administrators
+/// added and removed).
+pub fn department_records(dept: &str) -> String {
+    format!("DEPT#{dept}")
+}
 
 pub fn supervisor_partition(email: &str) -> String {
     format!("SUP#{email}")

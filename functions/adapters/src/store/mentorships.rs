@@ -9,11 +9,14 @@ use moments_domain::fields::{EmailAddress, WorkingHours};
 use moments_domain::mentorship::{
     Capacity, MAX_ACTIVE, Meeting, Mentorship, MentorshipId, MentorshipRequest, RequestId,
 };
+use moments_domain::metrics::{self, Quarter, Tally};
 use moments_domain::survey::SurveyResponse;
 use serde_json::{Value, json};
 
 use super::listing::{self, Listing};
-use super::{Store, StoreError, audit_write, capacity_unchanged, data_of, item_of, keys, to_value};
+use super::{
+    Store, StoreError, audit_write, capacity_unchanged, counters, data_of, item_of, keys, to_value,
+};
 use crate::table::{Cond, Index, Item, Query, TableError, Write};
 
 /// A mentorship with the totals kept beside it.
@@ -36,9 +39,15 @@ pub struct RequestSides {
 /// Most requests or mentorships one person's list shows.
 const LIST_LIMIT: usize = 500;
 
-fn request_attributes(r: &MentorshipRequest) -> Result<Vec<(String, Value)>, StoreError> {
+pub(super) fn request_attributes(
+    r: &MentorshipRequest,
+) -> Result<Vec<(String, Value)>, StoreError> {
     let order = format!("{}#{}", r.created_at, r.id);
+    let [gsi3pk, gsi3sk] =
+        keys::in_quarter(Quarter::of(r.created_at), keys::REQUESTS_IN_QUARTER, &order);
     Ok(vec![
+        gsi3pk,
+        gsi3sk,
         ("kind".into(), json!("request")),
         ("status".into(), json!(r.status.as_str())),
         ("gsi1pk".into(), json!(keys::requests_to(r.mentor.as_str()))),
@@ -52,9 +61,16 @@ fn request_attributes(r: &MentorshipRequest) -> Result<Vec<(String, Value)>, Sto
     ])
 }
 
-fn mentorship_attributes(m: &Mentorship) -> Result<Vec<(String, Value)>, StoreError> {
+pub(super) fn mentorship_attributes(m: &Mentorship) -> Result<Vec<(String, Value)>, StoreError> {
     let order = format!("{}#{}", m.started_at, m.id);
+    let [gsi3pk, gsi3sk] = keys::in_quarter(
+        Quarter::of(m.started_at),
+        keys::MENTORSHIPS_IN_QUARTER,
+        &order,
+    );
     Ok(vec![
+        gsi3pk,
+        gsi3sk,
         ("kind".into(), json!("mentorship")),
         ("status".into(), json!(m.status.as_str())),
         ("version".into(), json!(m.version)),
@@ -100,7 +116,7 @@ fn mentorship_audit(m: &Mentorship, entry: &AuditEntry) -> Result<Write, StoreEr
     )
 }
 
-fn record_of(item: Item) -> Result<MentorshipRecord, StoreError> {
+pub(super) fn record_of(item: Item) -> Result<MentorshipRecord, StoreError> {
     let count = |name: &str| {
         item.get(name)
             .and_then(Value::as_u64)
@@ -191,7 +207,7 @@ impl Store {
                 Cond::Eq("version".into(), json!(app.version)),
             ])
         };
-        let writes = vec![
+        let mut writes = vec![
             Write::Put {
                 item: item_of(json!({
                     "pk": pair.pk, "sk": pair.sk, "kind": "pair",
@@ -213,6 +229,7 @@ impl Store {
             },
             request_audit(r, entry)?,
         ];
+        writes.extend(counters::writes(&metrics::request(r)));
         match self.table.write(writes).await {
             Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
             other => other.map_err(StoreError::from),
@@ -313,6 +330,9 @@ impl Store {
             &sides.mentor,
             moved(sides.mentor_capacity, 1),
         ));
+        let counted = Tally::change(Some(&metrics::request(before)), &metrics::request(after))
+            .plus(&metrics::mentorship(mentorship));
+        writes.extend(counters::writes(&counted));
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
@@ -323,7 +343,7 @@ impl Store {
         after: &MentorshipRequest,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let writes = vec![
+        let mut writes = vec![
             update(
                 keys::request(before.id.as_str()),
                 request_attributes(after)?,
@@ -336,6 +356,10 @@ impl Store {
             },
             request_audit(after, entry)?,
         ];
+        writes.extend(counters::writes(&Tally::change(
+            Some(&metrics::request(before)),
+            &metrics::request(after),
+        )));
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
@@ -393,11 +417,16 @@ impl Store {
             &meeting.date.to_string(),
             meeting.id.as_str(),
         );
-        let item = item_of(json!({
+        let mut item = item_of(json!({
             "pk": key.pk, "sk": key.sk, "kind": "meeting",
             "data": to_value(meeting)?,
         }));
-        let writes = vec![
+        item.extend(keys::in_quarter(
+            Quarter::of(m.started_at),
+            keys::MEETINGS_IN_QUARTER,
+            &format!("{}#{}#{}", meeting.date, m.id, meeting.id),
+        ));
+        let mut writes = vec![
             Write::Put {
                 item,
                 cond: Some(Cond::NotExists),
@@ -412,6 +441,7 @@ impl Store {
                 Cond::Eq("status".into(), json!("active")),
             ),
         ];
+        writes.extend(counters::writes(&metrics::meeting(m, meeting)));
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
@@ -471,18 +501,39 @@ impl Store {
             &sides.mentor,
             moved(sides.mentor_capacity, -1),
         ));
+        writes.extend(counters::writes(&Tally::change(
+            Some(&metrics::mentorship(before)),
+            &metrics::mentorship(after),
+        )));
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
-    /// Record a survey answer; `AlreadyExists` if this person answered for
-    /// this mentorship before.
-    pub async fn save_survey(&self, response: &SurveyResponse) -> Result<(), StoreError> {
+    /// Record a survey answer about `m`; `AlreadyExists` if this person
+    /// answered for this mentorship before.
+    pub async fn save_survey(
+        &self,
+        m: &Mentorship,
+        response: &SurveyResponse,
+    ) -> Result<(), StoreError> {
         let key = keys::survey(response.mentorship.as_str(), response.respondent.as_str());
-        let item = item_of(json!({
+        let mut item = item_of(json!({
             "pk": key.pk, "sk": key.sk, "kind": "survey",
             "data": to_value(response)?,
         }));
-        self.put_new(item).await
+        item.extend(keys::in_quarter(
+            Quarter::of(m.started_at),
+            keys::SURVEYS_IN_QUARTER,
+            &format!("{}#{}", response.submitted_at, key.sk),
+        ));
+        let mut writes = vec![Write::Put {
+            item,
+            cond: Some(Cond::NotExists),
+        }];
+        writes.extend(counters::writes(&metrics::survey(m, response)));
+        match self.table.write(writes).await {
+            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
     }
 
     /// Replace a mentee's suggested mentors with the latest run's.

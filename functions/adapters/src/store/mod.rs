@@ -5,24 +5,29 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use moments_domain::application::{Application, ApplicationId, Role, Status};
-use moments_domain::audit::AuditEntry;
+use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::mentorship::Capacity;
+use moments_domain::metrics::{self, Quarter, Tally};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
 use crate::table::{Cond, Item, Query, Table, TableError, Write};
 
+mod counters;
 pub mod keys;
 mod limits;
 mod listing;
 mod mail_queue;
 mod mentorships;
+mod quarter;
+mod retention;
 
 pub use limits::{LimitRefused, Window};
 pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, RequestSides};
+pub use retention::ErasureRequest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -49,6 +54,40 @@ impl From<TableError> for StoreError {
             other => StoreError::Failed(other),
         }
     }
+}
+
+/// A department administrator as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentAdmin {
+    pub email: EmailAddress,
+    pub department: DepartmentId,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// An entry of a department's audit trail (administrators added, removed).
+fn admins_audit(
+    dept: &DepartmentId,
+    actor: &EmailAddress,
+    action: Action,
+    whom: &EmailAddress,
+    now: Timestamp,
+) -> Result<Write, StoreError> {
+    let entry = AuditEntry {
+        at: now,
+        actor: actor.clone(),
+        action,
+        on_behalf_of: None,
+        note: Some(whom.to_string()),
+    };
+    let mut nonce = [0u8; 4];
+    getrandom::fill(&mut nonce).map_err(|e| StoreError::Corrupt(format!("randomness: {e}")))?;
+    let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    audit_write(
+        &keys::department_records(dept.as_str()),
+        &format!("{:020}-{nonce}", now.as_nanosecond()),
+        &entry,
+    )
 }
 
 /// What a sign-in token record holds.
@@ -92,10 +131,16 @@ fn item_of(pairs: Value) -> Item {
 /// The attributes of an application item that follow from the record
 /// itself. Its capacity attributes (`active`, `available`) are separate:
 /// only the writes that change them touch them.
-fn application_attributes(app: &Application) -> Result<Vec<(String, Value)>, StoreError> {
+pub(super) fn application_attributes(
+    app: &Application,
+) -> Result<Vec<(String, Value)>, StoreError> {
     let status = app.status.as_str();
     let order = format!("{}#{}", app.submitted_at, app.id);
+    let [gsi3pk, gsi3sk] =
+        keys::in_quarter(Quarter::of(app.submitted_at), keys::APPS_IN_QUARTER, &order);
     Ok(vec![
+        gsi3pk,
+        gsi3sk,
         ("kind".into(), json!("application")),
         ("status".into(), json!(status)),
         ("version".into(), json!(app.version)),
@@ -204,6 +249,7 @@ impl Store {
             app_audit(app, entry)?,
         ];
         writes.extend(listing::writes(None, app, capacity));
+        writes.extend(counters::writes(&metrics::application(app)));
         match self.table.write(writes).await {
             Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
             other => other.map_err(StoreError::from),
@@ -244,6 +290,10 @@ impl Store {
             app_audit(app, entry)?,
         ];
         writes.extend(listing::writes(Some(&before), app, capacity));
+        writes.extend(counters::writes(&Tally::change(
+            Some(&metrics::application(&before)),
+            &metrics::application(app),
+        )));
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
@@ -365,21 +415,38 @@ impl Store {
         Ok(!self.table.query(&q).await?.items.is_empty())
     }
 
+    /// The application items of a department with this status, oldest first.
+    async fn in_department(
+        &self,
+        dept: &DepartmentId,
+        status: Status,
+        max: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        let q = Query::new(
+            keys::BY_DEPARTMENT,
+            keys::department_partition(dept.as_str()),
+        )
+        .prefix(format!("{}{}#", keys::DEPT_APP_PREFIX, status.as_str()));
+        self.query_all(q, max).await
+    }
+
     /// Pending applications of a department, oldest first.
     pub async fn pending_in_department(
         &self,
         dept: &DepartmentId,
     ) -> Result<Vec<Application>, StoreError> {
-        let q = Query::new(
-            keys::BY_DEPARTMENT,
-            keys::department_partition(dept.as_str()),
-        )
-        .prefix(format!(
-            "{}{}#",
-            keys::DEPT_APP_PREFIX,
-            Status::Pending.as_str()
-        ));
-        let items = self.query_all(q, QUEUE_LIMIT).await?;
+        let items = self
+            .in_department(dept, Status::Pending, QUEUE_LIMIT)
+            .await?;
+        items.into_iter().map(data_of).collect()
+    }
+
+    /// Denied applications of a department, oldest first (for retention).
+    pub async fn denied_in_department(
+        &self,
+        dept: &DepartmentId,
+    ) -> Result<Vec<Application>, StoreError> {
+        let items = self.in_department(dept, Status::Denied, usize::MAX).await?;
         items.into_iter().map(data_of).collect()
     }
 
@@ -389,16 +456,9 @@ impl Store {
         &self,
         dept: &DepartmentId,
     ) -> Result<Vec<(Application, Capacity)>, StoreError> {
-        let q = Query::new(
-            keys::BY_DEPARTMENT,
-            keys::department_partition(dept.as_str()),
-        )
-        .prefix(format!(
-            "{}{}#",
-            keys::DEPT_APP_PREFIX,
-            Status::Approved.as_str()
-        ));
-        let items = self.query_all(q, usize::MAX).await?;
+        let items = self
+            .in_department(dept, Status::Approved, usize::MAX)
+            .await?;
         items
             .into_iter()
             .map(|item| {
@@ -410,15 +470,18 @@ impl Store {
 
     /// The audit trail of an application, oldest first.
     pub async fn audit_of(&self, id: &ApplicationId) -> Result<Vec<AuditEntry>, StoreError> {
-        let q = Query::new(
-            crate::table::Index::Primary,
-            keys::application(id.as_str()).pk,
-        )
-        .prefix(keys::AUDIT_PREFIX);
+        self.audit_at(&keys::application(id.as_str()).pk).await
+    }
+
+    /// The audit trail of the record whose partition is `pk`, oldest first.
+    async fn audit_at(&self, pk: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        let q = Query::new(crate::table::Index::Primary, pk).prefix(keys::AUDIT_PREFIX);
         let items = self.query_all(q, 10_000).await?;
         items.into_iter().map(data_of).collect()
     }
 
+    /// Make someone an administrator of a department, recorded in the
+    /// department's audit trail; `AlreadyExists` if they are one.
     pub async fn add_department_admin(
         &self,
         email: &EmailAddress,
@@ -434,22 +497,67 @@ impl Store {
             "gsi2pk": keys::department_partition(dept.as_str()),
             "gsi2sk": format!("{}{}", keys::DEPT_ADMIN_PREFIX, email.as_str()),
         }));
-        self.table
-            .write(vec![Write::Put { item, cond: None }])
-            .await
-            .map_err(StoreError::from)
+        let writes = vec![
+            Write::Put {
+                item,
+                cond: Some(Cond::NotExists),
+            },
+            admins_audit(dept, added_by, Action::DepartmentAdminAdded, email, now)?,
+        ];
+        match self.table.write(writes).await {
+            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
     }
 
+    /// Stop someone administering a department; `Changed` if they did not.
     pub async fn remove_department_admin(
         &self,
         email: &EmailAddress,
         dept: &DepartmentId,
+        removed_by: &EmailAddress,
+        now: Timestamp,
     ) -> Result<(), StoreError> {
         let key = keys::department_admin(email.as_str(), dept.as_str());
-        self.table
-            .write(vec![Write::Delete { key, cond: None }])
-            .await
-            .map_err(StoreError::from)
+        let writes = vec![
+            Write::Delete {
+                key,
+                cond: Some(Cond::Exists),
+            },
+            admins_audit(dept, removed_by, Action::DepartmentAdminRemoved, email, now)?,
+        ];
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// The administrators of a department as recorded: who, added by whom, when.
+    pub async fn department_admin_records(
+        &self,
+        dept: &DepartmentId,
+    ) -> Result<Vec<DepartmentAdmin>, StoreError> {
+        let q = Query::new(
+            keys::BY_DEPARTMENT,
+            keys::department_partition(dept.as_str()),
+        )
+        .prefix(keys::DEPT_ADMIN_PREFIX);
+        let text = |item: &Item, name: &str| {
+            item.get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(self
+            .query_all(q, 100)
+            .await?
+            .iter()
+            .filter_map(|item| {
+                Some(DepartmentAdmin {
+                    email: EmailAddress::parse(&text(item, "email")).ok()?,
+                    department: dept.clone(),
+                    added_by: text(item, "added_by"),
+                    added_at: text(item, "added_at"),
+                })
+            })
+            .collect())
     }
 
     /// Departments this person administers.

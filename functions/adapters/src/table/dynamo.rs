@@ -120,9 +120,34 @@ impl Table for DynamoTable {
         validate_batch(&writes)?;
         match <[Write; 1]>::try_from(writes) {
             Ok([write]) => self.write_one(write).await,
-            Err(writes) => self.transact(writes).await,
+            Err(writes) => {
+                // A transaction that met another one on the same items wrote
+                // nothing, and its conditions are checked afresh when it is
+                // sent again; counters shared by a department and quarter
+                // make such meetings likelier than they would be otherwise.
+                let mut attempt = 0;
+                loop {
+                    match self.transact(writes.clone()).await {
+                        Err(TableError::Conflict) if attempt < CONFLICT_RETRIES => {
+                            attempt += 1;
+                            tokio::time::sleep(conflict_backoff(attempt)).await;
+                        }
+                        other => return other,
+                    }
+                }
+            }
         }
     }
+}
+
+/// How many times a transaction that lost to a concurrent one is sent again.
+const CONFLICT_RETRIES: u32 = 3;
+
+/// A short pause, growing and jittered so that two retrying writers part.
+fn conflict_backoff(attempt: u32) -> std::time::Duration {
+    let mut jitter = [0u8; 1];
+    let jitter = getrandom::fill(&mut jitter).map_or(0, |()| u64::from(jitter[0]) % 20);
+    std::time::Duration::from_millis(10 * u64::from(attempt) + jitter)
 }
 
 impl DynamoTable {

@@ -22,7 +22,7 @@ use super::{Cond, Index, Item, Key, PK, Page, Query, SK, Table, TableError, Writ
 const ITEMS: TableDefinition<(&str, &str), &str> = TableDefinition::new("items_v1");
 
 /// DynamoDB's limits.
-pub(crate) const MAX_BATCH: usize = 100;
+pub(crate) const MAX_BATCH: usize = super::MAX_WRITES;
 pub(crate) const MAX_ITEM_BYTES: usize = 400 * 1024;
 
 pub struct EmbeddedTable {
@@ -44,7 +44,7 @@ type Entry = (String, String, Key);
 struct State {
     items: BTreeMap<Key, Item>,
     /// One ordered view per `Index::ALL` entry; the primary one mirrors `items`.
-    views: [BTreeSet<Entry>; 3],
+    views: [BTreeSet<Entry>; 4],
 }
 
 impl EmbeddedTable {
@@ -263,6 +263,7 @@ fn view_slot(index: Index) -> usize {
         Index::Primary => 0,
         Index::Gsi1 => 1,
         Index::Gsi2 => 2,
+        Index::Gsi3 => 3,
     }
 }
 

@@ -14,6 +14,9 @@ pub mod embedded;
 /// strings `S`, booleans `BOOL`, arrays `L`, objects `M`, null `NULL`.
 pub type Item = Map<String, Value>;
 
+/// Most writes one atomic batch may hold (DynamoDB `TransactWriteItems`).
+pub const MAX_WRITES: usize = 100;
+
 /// Partition and sort key attribute names of the table and its indexes.
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
@@ -29,6 +32,8 @@ pub enum Index {
     Gsi1,
     /// `gsi2`: `gsi2pk` / `gsi2sk` (applications and administrators by department).
     Gsi2,
+    /// `gsi3`: `gsi3pk` / `gsi3sk` (records by quarter, for exports and retention).
+    Gsi3,
 }
 
 impl Index {
@@ -37,6 +42,7 @@ impl Index {
             Index::Primary => None,
             Index::Gsi1 => Some("gsi1"),
             Index::Gsi2 => Some("gsi2"),
+            Index::Gsi3 => Some("gsi3"),
         }
     }
     pub fn key_attributes(self) -> (&'static str, &'static str) {
@@ -44,9 +50,10 @@ impl Index {
             Index::Primary => (PK, SK),
             Index::Gsi1 => ("gsi1pk", "gsi1sk"),
             Index::Gsi2 => ("gsi2pk", "gsi2sk"),
+            Index::Gsi3 => ("gsi3pk", "gsi3sk"),
         }
     }
-    pub const ALL: [Index; 3] = [Index::Primary, Index::Gsi1, Index::Gsi2];
+    pub const ALL: [Index; 4] = [Index::Primary, Index::Gsi1, Index::Gsi2, Index::Gsi3];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,0 +1,297 @@
+//! Removing records past retention, and removing a person's data at their
+//! request (`moments_domain::retention`). Both leave the metrics counters
+//! as they are: they are history without names.
+//!
+//! A record and what hangs under it (audit entries, meetings, survey
+//! answers) may take more writes than one transaction holds. The children
+//! go first and the record last, under a condition that it is still what
+//! was read; a run cut short leaves the record to be found again by the
+//! next run.
+
+use jiff::Timestamp;
+use moments_domain::application::{Application, Status};
+use moments_domain::audit::AuditEntry;
+use moments_domain::fields::EmailAddress;
+use moments_domain::mentorship::{Capacity, Meeting, MentorshipRequest};
+use serde_json::{Value, json};
+
+use super::mentorships::{mentorship_attributes, request_attributes};
+use super::{
+    MentorshipRecord, Store, StoreError, application_attributes, data_of, item_of, keys, listing,
+    to_value,
+};
+use crate::table::{Cond, Index, Item, Key, MAX_WRITES, Query, Write};
+
+fn key_of(item: &Item) -> Key {
+    let text = |name: &str| item.get(name).and_then(Value::as_str).unwrap_or_default();
+    Key::new(text("pk"), text("sk"))
+}
+
+fn delete(key: Key) -> Write {
+    Write::Delete { key, cond: None }
+}
+
+/// A pending erasure: who asked, when, and the stand-in their records get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasureRequest {
+    pub email: EmailAddress,
+    pub requested_at: String,
+    pub note: Option<String>,
+}
+
+impl Store {
+    /// Every item of the record partition `pk` whose sort key starts with `prefix`.
+    async fn items_under(&self, pk: &str, prefix: &str) -> Result<Vec<Item>, StoreError> {
+        self.query_all(Query::new(Index::Primary, pk).prefix(prefix), usize::MAX)
+            .await
+    }
+
+    /// Write `writes` a transaction's worth at a time; the last batch holds
+    /// `last`, so it commits only once everything before it did.
+    async fn write_then(&self, mut writes: Vec<Write>, last: Vec<Write>) -> Result<(), StoreError> {
+        let room = MAX_WRITES - last.len();
+        while writes.len() > room {
+            let rest = writes.split_off(MAX_WRITES);
+            self.table
+                .write(std::mem::replace(&mut writes, rest))
+                .await?;
+        }
+        writes.extend(last);
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// Remove a denied application with its role guard and audit trail.
+    /// `Changed` if it is no longer the denied application that was read.
+    pub async fn remove_application(&self, app: &Application) -> Result<(), StoreError> {
+        let key = keys::application(app.id.as_str());
+        let audit = self.items_under(&key.pk, keys::AUDIT_PREFIX).await?;
+        let last = vec![
+            Write::Delete {
+                key,
+                cond: Some(Cond::And(vec![
+                    Cond::Eq("version".into(), json!(app.version)),
+                    Cond::Eq("status".into(), json!(Status::Denied.as_str())),
+                ])),
+            },
+            Write::Delete {
+                key: keys::role_guard(app.applicant.as_str(), app.role.as_str()),
+                cond: Some(Cond::Eq("application_id".into(), json!(app.id.as_str()))),
+            },
+        ];
+        self.write_then(audit.iter().map(|i| delete(key_of(i))).collect(), last)
+            .await
+    }
+
+    /// Remove a request that did not become a mentorship, with its audit trail.
+    pub async fn remove_request(&self, r: &MentorshipRequest) -> Result<(), StoreError> {
+        let key = keys::request(r.id.as_str());
+        let audit = self.items_under(&key.pk, keys::AUDIT_PREFIX).await?;
+        let last = vec![Write::Delete {
+            key,
+            cond: Some(Cond::Eq("status".into(), json!(r.status.as_str()))),
+        }];
+        self.write_then(audit.iter().map(|i| delete(key_of(i))).collect(), last)
+            .await
+    }
+
+    /// Remove an ended mentorship with everything under it (meetings,
+    /// survey answers, audit trail) and the request it came from.
+    pub async fn remove_mentorship(&self, record: &MentorshipRecord) -> Result<(), StoreError> {
+        let m = &record.mentorship;
+        let key = keys::mentorship(m.id.as_str());
+        let request = keys::request(m.request.as_str());
+        let mut children: Vec<Write> = self
+            .items_under(&key.pk, "")
+            .await?
+            .iter()
+            .map(key_of)
+            .filter(|k| *k != key)
+            .map(delete)
+            .collect();
+        children.extend(
+            self.items_under(&request.pk, "")
+                .await?
+                .iter()
+                .map(key_of)
+                .filter(|k| *k != request)
+                .map(delete),
+        );
+        let last = vec![
+            Write::Delete {
+                key,
+                cond: Some(Cond::And(vec![
+                    Cond::Eq("version".into(), json!(m.version)),
+                    Cond::Ne("status".into(), json!("active")),
+                ])),
+            },
+            delete(request),
+        ];
+        self.write_then(children, last).await
+    }
+
+    /// Rewrite the audit entries under `pk` with `person` replaced.
+    fn erased_audit(
+        items: &[Item],
+        person: &EmailAddress,
+        stand_in: &EmailAddress,
+    ) -> Result<Vec<Write>, StoreError> {
+        items
+            .iter()
+            .map(|item| {
+                let entry: AuditEntry = data_of(item.clone())?;
+                let mut item = item.clone();
+                item.insert("data".into(), to_value(&entry.erased(person, stand_in))?);
+                Ok(Write::Put { item, cond: None })
+            })
+            .collect()
+    }
+
+    /// Replace everything that identifies `person` with `stand_in`: their
+    /// applications (taken out of search, free to apply again), the
+    /// requests and ended mentorships they were in (kept for the partner,
+    /// who sees "Former participant"), their survey answers (removed), the
+    /// audit entries of those records, their suggestions and any
+    /// department they administered. Running it again finishes what a run
+    /// cut short left. The caller checks first that nothing is active.
+    pub async fn erase_person(
+        &self,
+        person: &EmailAddress,
+        stand_in: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        for app in self.applications_of(person).await? {
+            let Some((before, capacity)) = self.application_with_capacity(&app.id).await? else {
+                continue;
+            };
+            let after = before.erased(stand_in, now);
+            let key = keys::application(app.id.as_str());
+            let audit = self.items_under(&key.pk, keys::AUDIT_PREFIX).await?;
+            let mut last = vec![
+                Write::Update {
+                    key,
+                    set: {
+                        let mut set = application_attributes(&after)?;
+                        set.push(("available".into(), json!(false)));
+                        set
+                    },
+                    add: vec![],
+                    remove: vec![],
+                    cond: Some(Cond::Eq("version".into(), json!(before.version))),
+                },
+                delete(keys::role_guard(person.as_str(), app.role.as_str())),
+            ];
+            let unlisted = Capacity {
+                available: false,
+                ..capacity
+            };
+            last.extend(listing::writes(Some(&before), &after, unlisted));
+            self.write_then(Self::erased_audit(&audit, person, stand_in)?, last)
+                .await?;
+        }
+        let mut requests = self.requests_from(person).await?;
+        requests.extend(self.requests_to(person).await?);
+        for r in requests {
+            let key = keys::request(r.id.as_str());
+            let audit = self.items_under(&key.pk, keys::AUDIT_PREFIX).await?;
+            let last = vec![Write::Update {
+                key,
+                set: request_attributes(&r.erased(person, stand_in))?,
+                add: vec![],
+                remove: vec![],
+                cond: Some(Cond::Eq("status".into(), json!(r.status.as_str()))),
+            }];
+            self.write_then(Self::erased_audit(&audit, person, stand_in)?, last)
+                .await?;
+        }
+        for record in self.mentorships_of(person).await? {
+            let m = &record.mentorship;
+            let key = keys::mentorship(m.id.as_str());
+            let mut writes = Self::erased_audit(
+                &self.items_under(&key.pk, keys::AUDIT_PREFIX).await?,
+                person,
+                stand_in,
+            )?;
+            for item in self.items_under(&key.pk, keys::MEETING_PREFIX).await? {
+                let meeting: Meeting = data_of(item.clone())?;
+                let mut item = item;
+                item.insert("data".into(), to_value(&meeting.erased(person, stand_in))?);
+                writes.push(Write::Put { item, cond: None });
+            }
+            writes.push(delete(keys::survey(m.id.as_str(), person.as_str())));
+            let last = vec![Write::Update {
+                key,
+                set: mentorship_attributes(&m.erased(person, stand_in))?,
+                add: vec![],
+                remove: vec![],
+                cond: Some(Cond::And(vec![
+                    Cond::Eq("version".into(), json!(m.version)),
+                    Cond::Ne("status".into(), json!("active")),
+                ])),
+            }];
+            self.write_then(writes, last).await?;
+        }
+        let mut rest = vec![delete(keys::suggestions(person.as_str()))];
+        for dept in self.departments_administered(person).await? {
+            rest.push(delete(keys::department_admin(
+                person.as_str(),
+                dept.as_str(),
+            )));
+        }
+        self.table.write(rest).await.map_err(StoreError::from)
+    }
+
+    /// Record that `email` asks for their data to be removed; `AlreadyExists`
+    /// if they asked already and it is not done yet.
+    pub async fn request_erasure(
+        &self,
+        email: &EmailAddress,
+        note: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let key = keys::erasure(email.as_str());
+        self.put_new(item_of(json!({
+            "pk": key.pk, "sk": key.sk, "kind": "erasure",
+            "email": email.as_str(), "requested_at": now.to_string(), "note": note,
+        })))
+        .await
+    }
+
+    pub async fn erasure_requested(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<ErasureRequest>, StoreError> {
+        Ok(self
+            .table
+            .get(&keys::erasure(email.as_str()))
+            .await?
+            .as_ref()
+            .and_then(erasure_of))
+    }
+
+    /// Requests waiting for a program administrator, oldest first.
+    pub async fn erasure_requests(&self) -> Result<Vec<ErasureRequest>, StoreError> {
+        let items = self
+            .query_all(Query::new(Index::Primary, keys::ERASURES), 1_000)
+            .await?;
+        let mut out: Vec<ErasureRequest> = items.iter().filter_map(erasure_of).collect();
+        out.sort_by(|a, b| a.requested_at.cmp(&b.requested_at));
+        Ok(out)
+    }
+
+    /// The request is done: its record, the last thing holding the address, goes.
+    pub async fn close_erasure(&self, email: &EmailAddress) -> Result<(), StoreError> {
+        self.table
+            .write(vec![delete(keys::erasure(email.as_str()))])
+            .await
+            .map_err(StoreError::from)
+    }
+}
+
+fn erasure_of(item: &Item) -> Option<ErasureRequest> {
+    let text = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
+    Some(ErasureRequest {
+        email: EmailAddress::parse(&text("email")?).ok()?,
+        requested_at: text("requested_at").unwrap_or_default(),
+        note: text("note"),
+    })
+}

@@ -1,0 +1,369 @@
+//! The metrics endpoint over a program of 20,000 applications and 5,000
+//! mentorships (with meetings, endings and surveys) in the embedded store:
+//! latency of the handler and the items it reads, which stay one per
+//! department and quarter however many records there are.
+//! Run: `cargo bench -p moments-reports --bench metrics`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Query, State};
+use jiff::{SignedDuration, Timestamp};
+use moments_adapters::config::ProgramConfig;
+use moments_adapters::http::{Caller, Deps};
+use moments_adapters::mail::outbox::Outbox;
+use moments_adapters::store::{RequestSides, Store};
+use moments_adapters::table::embedded::EmbeddedTable;
+use moments_adapters::table::{Item, Key, Page, Query as TableQuery, Table, TableError, Write};
+use moments_domain::access::Actor;
+use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
+use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::catalogue::Catalogue;
+use moments_domain::fields::{EmailAddress, LongText, ProgramDomains};
+use moments_domain::mentorship::{
+    MeetingDraft, MeetingId, MentorshipId, MentorshipStatus, RequestId, Sides, select,
+};
+use moments_domain::survey::{SurveyAnswers, SurveyResponse};
+use moments_reports::QuarterFilter;
+use serde_json::json;
+
+const MENTEES: usize = 12_000;
+const MENTORS: usize = 8_000;
+const MENTORSHIPS: usize = 5_000;
+const RUNS: usize = 40;
+
+/// The table, counting the items every read returns.
+struct Counting {
+    inner: Arc<dyn Table>,
+    read: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Table for Counting {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
+        let item = self.inner.get(key).await?;
+        self.read
+            .fetch_add(usize::from(item.is_some()), Ordering::Relaxed);
+        Ok(item)
+    }
+    async fn query(&self, query: &TableQuery) -> Result<Page, TableError> {
+        let page = self.inner.query(query).await?;
+        self.read.fetch_add(page.items.len(), Ordering::Relaxed);
+        Ok(page)
+    }
+    async fn write(&self, writes: Vec<Write>) -> Result<(), TableError> {
+        self.inner.write(writes).await
+    }
+}
+
+/// A small deterministic generator, so every run measures the same program.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+fn email(s: &str) -> EmailAddress {
+    EmailAddress::parse(s).expect("email")
+}
+
+fn entry(actor: &EmailAddress, at: Timestamp, action: Action) -> AuditEntry {
+    AuditEntry {
+        at,
+        actor: actor.clone(),
+        action,
+        on_behalf_of: None,
+        note: None,
+    }
+}
+
+fn details(role: Role, who: &EmailAddress, rng: &mut Lcg) -> Details {
+    let c = Catalogue::get();
+    let skills: Vec<&str> = c.skill_ids().collect();
+    let mut chosen: Vec<&str> = Vec::new();
+    while chosen.len() < 3 + rng.next(4) {
+        let s = skills[rng.next(skills.len())];
+        if !chosen.contains(&s) {
+            chosen.push(s);
+        }
+    }
+    let body = json!({
+        "first_name": "Pat", "last_name": format!("Person{}", rng.next(10_000)),
+        "department": c.departments[rng.next(c.departments.len())].id,
+        "job_title": "Program Specialist", "work_location": "Jefferson City",
+        "supervisor_first_name": "Sam", "supervisor_last_name": "Boss",
+        "supervisor_email": "sam.boss@mo.gov", "working_hours": "daytime",
+        "bio": "Years of state service across departments. ".repeat(3),
+        "skills": chosen, "goals": "Grow as a leader.", "prior_mentees": ["kim@mo.gov"],
+        "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
+    });
+    let domains = ProgramDomains::parse("mo.gov").expect("domains");
+    Details::parse(body.as_object().expect("object"), role, who, &domains).expect("valid")
+}
+
+/// Applications spread over two years (eight quarters), most approved a few
+/// days later; returns the approved ones.
+async fn applications(
+    store: &Store,
+    role: Role,
+    n: usize,
+    start: Timestamp,
+    rng: &mut Lcg,
+) -> Vec<Application> {
+    let boss = email("sam.boss@mo.gov");
+    let mut approved = Vec::new();
+    for i in 0..n {
+        let who = email(&format!("{}{i}@mo.gov", role.as_str()));
+        let mut id = [0u8; 16];
+        id[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        id[8] = role as u8 + 1;
+        let at = start + SignedDuration::from_hours((rng.next(730 * 24)) as i64);
+        let app = Application::submit(
+            ApplicationId::from_random(id),
+            role,
+            who.clone(),
+            details(role, &who, rng),
+            at,
+        );
+        store
+            .create_application(&app, &entry(&who, at, Action::Submitted))
+            .await
+            .expect("create");
+        let outcome = match rng.next(20) {
+            0 => continue,
+            1 | 2 => Outcome::Denied,
+            _ => Outcome::Approved,
+        };
+        let decided_at = at + SignedDuration::from_hours(12 + rng.next(24 * 10) as i64);
+        let decided = app
+            .decide(&Actor::new(boss.clone()), outcome, None, decided_at)
+            .expect("decide");
+        let action = match outcome {
+            Outcome::Approved => Action::Approved,
+            Outcome::Denied => Action::Denied,
+        };
+        store
+            .save_application(
+                app.version,
+                true,
+                &decided,
+                &entry(&boss, decided_at, action),
+            )
+            .await
+            .expect("decide");
+        if outcome == Outcome::Approved {
+            approved.push(decided);
+        }
+    }
+    approved
+}
+
+async fn sides(store: &Store, mentee: &Application, mentor: &Application) -> RequestSides {
+    let (mentee, mentee_capacity) = store
+        .application_with_capacity(&mentee.id)
+        .await
+        .expect("read")
+        .expect("mentee");
+    let (mentor, mentor_capacity) = store
+        .application_with_capacity(&mentor.id)
+        .await
+        .expect("read")
+        .expect("mentor");
+    RequestSides {
+        mentee,
+        mentee_capacity,
+        mentor,
+        mentor_capacity,
+    }
+}
+
+/// Mentorships, each mentor taking two mentees: two meetings each, two in
+/// five ended with both surveys answered.
+async fn mentorships(store: &Store, mentees: &[Application], mentors: &[Application]) -> usize {
+    let mut formed = 0;
+    for (n, mentee) in mentees.iter().take(MENTORSHIPS).enumerate() {
+        let mentor = &mentors[n / 2];
+        let both = sides(store, mentee, mentor).await;
+        let asked_at = [mentee, mentor]
+            .iter()
+            .filter_map(|a| a.decision.as_ref().map(|d| d.decided_at))
+            .max()
+            .expect("decided")
+            + SignedDuration::from_hours(24 * (1 + (n % 30) as i64));
+        let sides_now = Sides {
+            mentee: Some((&both.mentee, both.mentee_capacity)),
+            mentor: (&both.mentor, both.mentor_capacity),
+        };
+        let mut id = [0u8; 16];
+        id[..8].copy_from_slice(&(n as u64).to_be_bytes());
+        let request = select(
+            &mentee.applicant,
+            &sides_now,
+            false,
+            RequestId::from_random(id),
+            None,
+            asked_at,
+        )
+        .expect("select");
+        store
+            .create_request(
+                &request,
+                &both,
+                &entry(&mentee.applicant, asked_at, Action::RequestSent),
+            )
+            .await
+            .expect("request");
+        let both = sides(store, mentee, mentor).await;
+        let (accepted, pair) = request
+            .accept(
+                &mentor.applicant,
+                both.mentor_capacity,
+                both.mentee_capacity,
+                MentorshipId::from_random(id),
+                asked_at,
+            )
+            .expect("accept");
+        let accepted_entry = entry(&mentor.applicant, asked_at, Action::RequestAccepted);
+        store
+            .accept_request(&request, &accepted, &pair, &both, &accepted_entry)
+            .await
+            .expect("accept");
+        let matched_on = jiff::tz::TimeZone::UTC.to_datetime(asked_at).date();
+        for week in [1, 5] {
+            let date = matched_on + SignedDuration::from_hours(24 * 7 * week);
+            let mut mid = id;
+            mid[15] = week as u8;
+            let meeting = pair
+                .log_meeting(
+                    &mentee.applicant,
+                    MeetingId::from_random(mid),
+                    MeetingDraft {
+                        date,
+                        minutes: 60,
+                        topic: None,
+                    },
+                    asked_at,
+                    date,
+                )
+                .expect("meeting");
+            store.log_meeting(&pair, &meeting).await.expect("meeting");
+        }
+        if n % 5 < 2 {
+            let ended_at = asked_at + SignedDuration::from_hours(24 * 90);
+            let ended = pair
+                .end(
+                    &mentee.applicant,
+                    MentorshipStatus::Completed,
+                    LongText::parse("Goals met.").expect("text"),
+                    ended_at,
+                )
+                .expect("end");
+            let both = sides(store, mentee, mentor).await;
+            store
+                .end_mentorship(
+                    &pair,
+                    &ended,
+                    &both,
+                    &entry(&mentee.applicant, ended_at, Action::MentorshipEnded),
+                )
+                .await
+                .expect("end");
+            let answers = SurveyAnswers::parse(
+                json!({"satisfaction": 1 + n % 5, "goals_met": "yes", "meetings": 2,
+                       "cadence": "monthly", "would_recommend": n % 3 > 0})
+                .as_object()
+                .expect("object"),
+            )
+            .expect("answers");
+            for (who, version) in [
+                (&mentee.applicant, Role::Mentee),
+                (&mentor.applicant, Role::Mentor),
+            ] {
+                let response = SurveyResponse {
+                    mentorship: ended.id.clone(),
+                    respondent: who.clone(),
+                    version,
+                    answers: answers.clone(),
+                    submitted_at: ended_at,
+                };
+                store.save_survey(&ended, &response).await.expect("survey");
+            }
+        }
+        formed += 1;
+    }
+    formed
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = Arc::new(Counting {
+        inner: Arc::new(EmbeddedTable::open(&dir.path().join("bench.redb")).expect("store")),
+        read: AtomicUsize::new(0),
+    });
+    let store = Store::new(table.clone());
+    let mut rng = Lcg(2026);
+    let start: Timestamp = "2025-01-01T12:00:00Z".parse().expect("time");
+    let started = Instant::now();
+    let mentees = applications(&store, Role::Mentee, MENTEES, start, &mut rng).await;
+    let mentors = applications(&store, Role::Mentor, MENTORS, start, &mut rng).await;
+    let formed = mentorships(&store, &mentees, &mentors).await;
+    eprintln!(
+        "seeded {} applications and {formed} mentorships in {:.1?}",
+        MENTEES + MENTORS,
+        started.elapsed()
+    );
+
+    let config = ProgramConfig::new("http://127.0.0.1", "mo.gov", "pat@mo.gov", &"b".repeat(40))
+        .expect("config");
+    let deps = Deps::new(store.clone(), Arc::new(Outbox::new(table.clone())), config);
+    let mut admin = Actor::new(email("pat@mo.gov"));
+    admin.program_admin = true;
+    let (buckets, _) = store.metric_buckets(None).await.expect("buckets");
+    let quarter = buckets.first().map(|(b, _)| b.quarter.to_string());
+
+    println!(
+        "| metrics ({} applications, {formed} mentorships) | median ms | p95 ms | items read | connections |",
+        MENTEES + MENTORS
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for (name, quarter) in [("whole program", None), ("one quarter", quarter)] {
+        let mut times = Vec::with_capacity(RUNS);
+        let mut read = 0;
+        let mut connections = 0;
+        for _ in 0..RUNS {
+            let before = table.read.load(Ordering::Relaxed);
+            let t = Instant::now();
+            let answer = moments_reports::metrics::report(
+                State(deps.clone()),
+                Caller(admin.clone()),
+                Query(QuarterFilter {
+                    quarter: quarter.clone(),
+                }),
+            )
+            .await
+            .expect("metrics");
+            times.push(t.elapsed());
+            read = table.read.load(Ordering::Relaxed) - before;
+            connections = answer.0["report"]["total"]["pairs"]["connections"]
+                .as_u64()
+                .unwrap_or(0);
+        }
+        times.sort();
+        println!(
+            "| {name} | {:.2} | {:.2} | {read} | {connections} |",
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.95).as_secs_f64() * 1e3,
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! CSV exports of the program's records, each with the rows and columns the
+//! caller may see (`moments_domain::reports`). Records are read through the
+//! by-quarter index, one quarter at a time.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use moments_adapters::http::{ApiError, Caller, Deps};
+use moments_adapters::store::MentorshipRecord;
+use moments_domain::application::{Application, ApplicationId};
+use moments_domain::metrics::Quarter;
+use moments_domain::reports::{self, PairTotals, Table};
+
+use crate::{QuarterFilter, scope};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Export {
+    Applications,
+    Mentorships,
+    Meetings,
+    Surveys,
+}
+
+impl Export {
+    fn parse(name: &str) -> Option<Export> {
+        Some(match name {
+            "applications.csv" => Export::Applications,
+            "mentorships.csv" => Export::Mentorships,
+            "meetings.csv" => Export::Meetings,
+            "surveys.csv" => Export::Surveys,
+            _ => return None,
+        })
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Export::Applications => "applications",
+            Export::Mentorships => "mentorships",
+            Export::Meetings => "meetings",
+            Export::Surveys => "surveys",
+        }
+    }
+}
+
+/// The applications the records refer to, each read once, for names.
+async fn people(
+    deps: &Deps,
+    records: &[MentorshipRecord],
+) -> Result<HashMap<ApplicationId, Application>, ApiError> {
+    let mut found = HashMap::new();
+    for r in records {
+        for id in [
+            &r.mentorship.mentee_application,
+            &r.mentorship.mentor_application,
+        ] {
+            if !found.contains_key(id)
+                && let Some(app) = deps.store.application(id).await?
+            {
+                found.insert(id.clone(), app);
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn table(
+    deps: &Deps,
+    export: Export,
+    quarters: &[Quarter],
+    scope: &reports::Scope,
+) -> Result<Table, ApiError> {
+    let store = &deps.store;
+    if export == Export::Applications {
+        let mut apps = Vec::new();
+        for q in quarters {
+            apps.extend(store.applications_in_quarter(*q).await?);
+        }
+        return Ok(reports::applications(&apps, scope));
+    }
+    // Meetings and survey answers sit in their mentorship's quarter.
+    let mut pairs = Vec::new();
+    let mut meetings = Vec::new();
+    let mut surveys = Vec::new();
+    for q in quarters {
+        pairs.extend(store.mentorships_in_quarter(*q).await?);
+        match export {
+            Export::Meetings => meetings.extend(store.meetings_in_quarter(*q).await?),
+            Export::Surveys => surveys.extend(store.surveys_in_quarter(*q).await?),
+            _ => {}
+        }
+    }
+    let by_id: HashMap<_, _> = pairs
+        .iter()
+        .map(|r| (&r.mentorship.id, &r.mentorship))
+        .collect();
+    Ok(match export {
+        Export::Surveys => {
+            let answers: Vec<_> = surveys
+                .iter()
+                .filter_map(|s| Some((*by_id.get(&s.mentorship)?, s)))
+                .collect();
+            reports::surveys(&answers, scope)
+        }
+        Export::Meetings => {
+            let found = people(deps, &pairs).await?;
+            let names = found.iter().collect();
+            let logged: Vec<_> = meetings
+                .iter()
+                .filter_map(|(id, m)| Some((*by_id.get(id)?, m)))
+                .collect();
+            reports::meetings(&logged, &names, scope)
+        }
+        _ => {
+            let found = people(deps, &pairs).await?;
+            let names = found.iter().collect();
+            let totals: Vec<_> = pairs
+                .iter()
+                .map(|r| PairTotals {
+                    mentorship: &r.mentorship,
+                    meetings: r.meeting_count,
+                    minutes: r.minutes,
+                })
+                .collect();
+            reports::mentorships(&totals, &names, scope)
+        }
+    })
+}
+
+/// A spreadsheet reads a cell that starts with one of these as a formula;
+/// a leading apostrophe keeps it text.
+fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
+/// The table as CSV, UTF-8 with a byte-order mark so spreadsheets that
+/// guess the encoding read names correctly.
+fn csv_of(table: &Table) -> Result<Vec<u8>, ApiError> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let failed = |e: csv::Error| ApiError::Internal(Box::new(e));
+    out.write_record(&table.header).map_err(failed)?;
+    for row in &table.rows {
+        out.write_record(row.iter().map(|v| cell(v).into_owned()))
+            .map_err(failed)?;
+    }
+    out.into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string().into()))
+}
+
+#[tracing::instrument(skip_all, fields(export = %name))]
+pub async fn export(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(name): Path<String>,
+    Query(filter): Query<QuarterFilter>,
+) -> Result<Response, ApiError> {
+    let scope = scope(&actor)?;
+    let export = Export::parse(&name).ok_or(ApiError::NotFound("export"))?;
+    let quarter = filter.parse()?;
+    let quarters = match quarter {
+        Some(q) => vec![q],
+        None => deps.store.counted_quarters().await?,
+    };
+    let table = table(&deps, export, &quarters, &scope).await?;
+    let body = csv_of(&table)?;
+    let file = format!(
+        "moments-{}-{}.csv",
+        export.name(),
+        quarter.map_or("all".to_string(), |q| q.to_string())
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}

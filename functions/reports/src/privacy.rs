@@ -1,0 +1,135 @@
+//! Removing a person's data at their request: they ask, a program
+//! administrator carries it out once nothing active depends on it.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
+use moments_adapters::store::StoreError;
+use moments_domain::application::FormReader;
+use moments_domain::fields::{EmailAddress, Note};
+use moments_domain::mentorship::{MentorshipStatus, RequestStatus};
+use moments_domain::notify;
+use moments_domain::retention::{ErasureRefused, stand_in};
+use serde_json::{Value, json};
+
+use crate::program_admin;
+
+/// What stops removing this person's data now, if anything.
+async fn blocked_by(deps: &Deps, email: &EmailAddress) -> Result<Option<ErasureRefused>, ApiError> {
+    let store = &deps.store;
+    if store
+        .mentorships_of(email)
+        .await?
+        .iter()
+        .any(|r| r.mentorship.status == MentorshipStatus::Active)
+    {
+        return Ok(Some(ErasureRefused::ActiveMentorship));
+    }
+    let mut requests = store.requests_from(email).await?;
+    requests.extend(store.requests_to(email).await?);
+    if requests.iter().any(|r| r.status == RequestStatus::Pending) {
+        return Ok(Some(ErasureRefused::PendingRequest));
+    }
+    Ok(None)
+}
+
+/// `POST /api/privacy/erasure` `{"note": "optional"}`: the signed-in person
+/// asks for their data to be removed.
+#[tracing::instrument(skip_all)]
+pub async fn request(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let mut form = FormReader::new(&body);
+    let note = form.optional("note", Note::parse);
+    if !form.errors.is_empty() {
+        return Err(ApiError::Invalid(form.errors));
+    }
+    let now = deps.now();
+    match deps
+        .store
+        .request_erasure(&actor.email, note.as_ref().map(Note::as_str), now)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::AlreadyExists) => {
+            return Err(ApiError::Conflict(
+                "You have already asked; the program team will email you once it is done.".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    for admin in &deps.config.program_admins {
+        deps.notify(notify::erasure_requested(
+            admin.as_str(),
+            actor.email.as_str(),
+            &deps.config.base_url,
+        ))
+        .await;
+    }
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({
+            "requested_at": now.to_string(),
+            "message": "The program team has your request and will email you once your data is removed.",
+        })),
+    ))
+}
+
+/// `GET /api/privacy/erasure`: whether the signed-in person's request waits.
+#[tracing::instrument(skip_all)]
+pub async fn status(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+) -> Result<Json<Value>, ApiError> {
+    let waiting = deps.store.erasure_requested(&actor.email).await?;
+    Ok(Json(json!({
+        "requested_at": waiting.map(|w| w.requested_at),
+    })))
+}
+
+/// `GET /api/admin/erasures`: requests waiting, each with what blocks it.
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+) -> Result<Json<Value>, ApiError> {
+    program_admin(&actor, "see requests to remove data")?;
+    let mut out = Vec::new();
+    for r in deps.store.erasure_requests().await? {
+        let blocked = blocked_by(&deps, &r.email).await?;
+        out.push(json!({
+            "email": r.email.as_str(),
+            "requested_at": r.requested_at,
+            "note": r.note,
+            "blocked_by": blocked.map(|b| b.to_string()),
+        }));
+    }
+    Ok(Json(json!({"requests": out})))
+}
+
+/// `POST /api/admin/erasures/{email}`: carry a request out.
+#[tracing::instrument(skip_all)]
+pub async fn carry_out(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(email): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    program_admin(&actor, "remove people's data")?;
+    let email = EmailAddress::parse(&email).map_err(|_| ApiError::NotFound("request"))?;
+    if deps.store.erasure_requested(&email).await?.is_none() {
+        return Err(ApiError::NotFound("request"));
+    }
+    if let Some(blocked) = blocked_by(&deps, &email).await? {
+        return Err(ApiError::Conflict(blocked.to_string()));
+    }
+    deps.store
+        .erase_person(&email, &stand_in(random_bytes()?), deps.now())
+        .await?;
+    deps.store.close_erasure(&email).await?;
+    tracing::info!(by = %actor.email, "a person's data was removed at their request");
+    deps.notify(notify::erasure_done(email.as_str())).await;
+    Ok(Json(json!({"removed": true})))
+}

@@ -1,0 +1,393 @@
+//! What the program keeps, and for how long: the weekly retention run, and
+//! removing a person's data when they ask.
+
+use jiff::SignedDuration;
+use moments_domain::application::Role;
+use moments_domain::fields::EmailAddress;
+use moments_domain::mentorship::MentorshipId;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const ADA: &str = "ada.mentee@mo.gov";
+const MAX: &str = "max.mentor@mo.gov";
+
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+async fn ok(r: reqwest::Response, status: StatusCode) -> Value {
+    assert_eq!(r.status(), status);
+    r.json().await.unwrap_or(Value::Null)
+}
+
+/// Ada and Max, approved, matched; returns the mentorship id.
+async fn a_pair(app: &TestApp) -> (Person, Person, String) {
+    app.approved(
+        ADA,
+        Role::Mentee,
+        &["leadership", "budgeting", "teamwork"],
+        "daytime",
+    )
+    .await;
+    let max_app = app
+        .approved(
+            MAX,
+            Role::Mentor,
+            &["leadership", "hiring", "teamwork"],
+            "daytime",
+        )
+        .await;
+    let ada = app.sign_in(ADA).await;
+    let max = app.sign_in(MAX).await;
+    let request = ok(
+        ada.post("/api/requests", json!({"mentor": max_app.as_str()}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let accepted = ok(
+        max.post(
+            &format!(
+                "/api/requests/{}/accept",
+                request["id"].as_str().expect("id")
+            ),
+            json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mentorship = accepted["mentorship"]["id"]
+        .as_str()
+        .expect("mentorship")
+        .to_string();
+    (ada, max, mentorship)
+}
+
+fn today(app: &TestApp) -> String {
+    jiff::tz::TimeZone::UTC
+        .to_datetime(app.now())
+        .date()
+        .to_string()
+}
+
+async fn end(p: &Person, mentorship: &str) {
+    ok(
+        p.post(
+            &format!("/api/mentorships/{mentorship}/end"),
+            json!({"outcome": "completed", "reason": "A good year."}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+async fn survey(p: &Person, mentorship: &str) {
+    ok(
+        p.post(
+            &format!("/api/surveys/{mentorship}"),
+            json!({"satisfaction": 5, "goals_met": "yes", "meetings": 1,
+                   "cadence": "monthly", "would_recommend": true}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+async fn report(app: &TestApp) -> Value {
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+    ok(pat.get("/api/admin/metrics").await, StatusCode::OK).await["report"].clone()
+}
+
+async fn retention(app: &TestApp) -> moments_retention::Summary {
+    moments_retention::run(&app.jobs.deps, app.now())
+        .await
+        .expect("retention run")
+}
+
+async fn records_past_retention_are_removed_and_the_rest_stay(app: TestApp) {
+    app.set_now("2026-01-05T15:00:00Z".parse().expect("time"));
+    let (ada, max, mentorship) = a_pair(&app).await;
+    ok(
+        ada.post(
+            &format!("/api/mentorships/{mentorship}/meetings"),
+            json!({"date": today(&app), "minutes": 60}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    end(&max, &mentorship).await;
+    survey(&ada, &mentorship).await;
+
+    // Bo's application is denied now; a request of Cy's is declined now;
+    // Di's application is denied two hundred days later.
+    let sam = app.sign_in(SUPERVISOR).await;
+    let bo = app.sign_in("bo.applicant@mo.gov").await;
+    let bo_app = ok(bo.apply(mentee_form(SUPERVISOR)).await, StatusCode::CREATED).await;
+    let bo_id = bo_app["id"].as_str().expect("id").to_string();
+    ok(
+        sam.post(
+            &format!("/api/applications/{bo_id}/decision"),
+            json!({"outcome": "deny"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    app.approved(
+        "cy.mentee@mo.gov",
+        Role::Mentee,
+        &["leadership", "budgeting", "teamwork"],
+        "daytime",
+    )
+    .await;
+    let cy = app.sign_in("cy.mentee@mo.gov").await;
+    let max_app = json_of(max.get("/api/applications").await).await["applications"][0]["id"]
+        .as_str()
+        .expect("max's application")
+        .to_string();
+    let declined = ok(
+        cy.post("/api/requests", json!({"mentor": max_app})).await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    ok(
+        max.post(&format!("/api/requests/{declined}/decline"), json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    app.advance(days(200));
+    let di = app.sign_in("di.applicant@mo.gov").await;
+    let di_id = ok(di.apply(mentee_form(SUPERVISOR)).await, StatusCode::CREATED).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let sam = app.sign_in(SUPERVISOR).await;
+    ok(
+        sam.post(
+            &format!("/api/applications/{di_id}/decision"),
+            json!({"outcome": "deny"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let before = report(&app).await;
+
+    // A year and a day after the first decisions.
+    app.advance(days(166));
+    assert_eq!(
+        retention(&app).await,
+        moments_retention::Summary {
+            applications: 1,
+            requests: 1,
+            mentorships: 0
+        }
+    );
+    assert!(report(&app).await == before, "the figures are history");
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+    problem(
+        pat.get(&format!("/api/applications/{bo_id}")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(
+        pat.get(&format!("/api/admin/audit/applications/{bo_id}"))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    ok(
+        pat.get(&format!("/api/applications/{di_id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let bo = app.sign_in("bo.applicant@mo.gov").await;
+    ok(bo.apply(mentee_form(SUPERVISOR)).await, StatusCode::CREATED).await;
+    let cy = app.sign_in("cy.mentee@mo.gov").await;
+    let outgoing = json_of(cy.get("/api/requests").await).await["outgoing"].clone();
+    assert_eq!(outgoing, json!([]), "the declined request is gone");
+    let ada = app.sign_in(ADA).await;
+    let pairs = json_of(ada.get("/api/mentorships").await).await;
+    assert_eq!(pairs["mentorships"].as_array().map(Vec::len), Some(1));
+
+    // Three years after the mentorship ended, it goes with its meetings.
+    app.advance(days(3 * 365 - 365));
+    let removed = retention(&app).await;
+    assert_eq!(removed.mentorships, 1);
+    let ada = app.sign_in(ADA).await;
+    let pairs = json_of(ada.get("/api/mentorships").await).await;
+    assert_eq!(pairs["mentorships"], json!([]));
+    problem(
+        ada.get(&format!("/api/mentorships/{mentorship}")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let id = MentorshipId::parse(&mentorship).expect("id");
+    assert!(
+        app.store
+            .meetings_of(&id)
+            .await
+            .expect("meetings")
+            .is_empty()
+    );
+    assert!(
+        app.store
+            .survey_of(&id, &EmailAddress::parse(ADA).expect("email"))
+            .await
+            .expect("survey")
+            .is_none()
+    );
+    assert_eq!(
+        json_of(ada.get("/api/applications").await).await["applications"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "Ada's approved application stays"
+    );
+    assert_eq!(
+        retention(&app).await,
+        moments_retention::Summary::default(),
+        "a second run finds nothing"
+    );
+}
+
+#[tokio::test]
+async fn records_past_retention_are_removed_and_the_rest_stay_on_the_embedded_store() {
+    records_past_retention_are_removed_and_the_rest_stay(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn records_past_retention_are_removed_and_the_rest_stay_on_dynamodb() {
+    records_past_retention_are_removed_and_the_rest_stay(spawn_app_on_dynamodb("retention").await)
+        .await;
+}
+
+#[tokio::test]
+async fn a_person_has_their_data_removed_once_nothing_active_depends_on_it() {
+    let app = spawn_app().await;
+    let (ada, max, mentorship) = a_pair(&app).await;
+    ok(
+        ada.post(
+            &format!("/api/mentorships/{mentorship}/meetings"),
+            json!({"date": today(&app), "minutes": 45, "topic": "Ada's promotion plans"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // Ada asks; the program administrators hear of it.
+    ok(
+        ada.post(
+            "/api/privacy/erasure",
+            json!({"note": "Leaving state service."}),
+        )
+        .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let told = app
+        .mail_to(PROGRAM_ADMIN)
+        .await
+        .pop()
+        .expect("mail to admin");
+    assert!(told.text.contains(ADA) && told.text.contains("/admin/#erasures"));
+    problem(
+        ada.post("/api/privacy/erasure", json!({})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let asked = json_of(ada.get("/api/privacy/erasure").await).await;
+    assert!(asked["requested_at"].is_string());
+
+    // Not while the mentorship is active, and only by a program administrator.
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+    let waiting = json_of(pat.get("/api/admin/erasures").await).await;
+    assert_eq!(waiting["requests"][0]["email"], ADA);
+    assert!(
+        waiting["requests"][0]["blocked_by"]
+            .as_str()
+            .is_some_and(|b| b.contains("active mentorship"))
+    );
+    let path = format!("/api/admin/erasures/{ADA}");
+    problem(pat.post(&path, json!({})).await, StatusCode::CONFLICT).await;
+    problem(max.post(&path, json!({})).await, StatusCode::FORBIDDEN).await;
+    problem(max.get("/api/admin/erasures").await, StatusCode::FORBIDDEN).await;
+
+    end(&ada, &mentorship).await;
+    survey(&ada, &mentorship).await;
+    survey(&max, &mentorship).await;
+    let before = report(&app).await;
+    ok(pat.post(&path, json!({})).await, StatusCode::OK).await;
+    let last = app.mail_to(ADA).await.pop().expect("mail to Ada");
+    assert!(last.subject.contains("removed"), "{}", last.subject);
+
+    // Nothing of Ada remains under her name...
+    let found = json_of(pat.get(&format!("/api/admin/people?email={ADA}")).await).await;
+    for list in ["applications", "requests", "mentorships"] {
+        assert_eq!(found[list], json!([]), "{list}");
+    }
+    assert_eq!(
+        json_of(ada.get("/api/privacy/erasure").await).await["requested_at"],
+        Value::Null
+    );
+    assert_eq!(
+        json_of(ada.get("/api/applications").await).await["applications"],
+        json!([])
+    );
+    let trail = json_of(
+        pat.get(&format!("/api/admin/audit/mentorships/{mentorship}"))
+            .await,
+    )
+    .await;
+    assert!(!trail.to_string().contains(ADA), "{trail}");
+    let id = MentorshipId::parse(&mentorship).expect("id");
+    let ada_email = EmailAddress::parse(ADA).expect("email");
+    assert!(
+        app.store
+            .survey_of(&id, &ada_email)
+            .await
+            .expect("survey")
+            .is_none()
+    );
+    let max_email = EmailAddress::parse(MAX).expect("email");
+    assert!(
+        app.store
+            .survey_of(&id, &max_email)
+            .await
+            .expect("survey")
+            .is_some()
+    );
+
+    // ...Max keeps his record of the mentorship, with a former participant...
+    let pair = json_of(max.get(&format!("/api/mentorships/{mentorship}")).await).await;
+    assert_eq!(pair["mentee"]["first_name"], "Former");
+    assert_eq!(pair["mentee"]["last_name"], "participant");
+    assert!(
+        pair["mentee"]["email"]
+            .as_str()
+            .is_some_and(|e| e.ends_with("@removed.invalid"))
+    );
+    assert_eq!(pair["meetings"][0]["minutes"], 45);
+    assert_eq!(pair["meetings"][0]["topic"], Value::Null);
+    assert!(!pair.to_string().contains(ADA));
+
+    // ...the figures stay, and Ada may apply again.
+    assert!(report(&app).await == before, "the figures stay");
+    ok(
+        ada.apply(mentee_form(SUPERVISOR)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    problem(pat.post(&path, json!({})).await, StatusCode::NOT_FOUND).await;
+}
