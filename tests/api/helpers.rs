@@ -10,9 +10,7 @@ use moments_adapters::mail::outbox::OutboxEntry;
 use moments_adapters::store::Store;
 use moments_adapters::table::embedded::EmbeddedTable;
 use moments_adapters::table::{Item, Key, Table};
-use moments_domain::access::Actor;
-use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
-use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::application::{Application, ApplicationId, Details, Role};
 use moments_domain::fields::ProgramDomains;
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_local::jobs_page::Ran;
@@ -372,35 +370,7 @@ impl TestApp {
             details,
             now,
         );
-        let entry = |actor: &EmailAddress, action| AuditEntry {
-            at: now,
-            actor: actor.clone(),
-            action,
-            on_behalf_of: None,
-            note: None,
-        };
-        self.store
-            .create_application(&app, &entry(&applicant, Action::Submitted))
-            .await
-            .expect("created");
-        let supervisor = app.supervisor().clone();
-        let decided = app
-            .decide(
-                &Actor::new(supervisor.clone()),
-                Outcome::Approved,
-                None,
-                now,
-            )
-            .expect("decided");
-        self.store
-            .save_application(
-                app.version,
-                true,
-                &decided,
-                &entry(&supervisor, Action::Approved),
-            )
-            .await
-            .expect("approved");
+        moments_tests::store_approved(&self.store, &app, now).await;
         app.id
     }
 

@@ -19,9 +19,7 @@ use jiff::Timestamp;
 use moments_adapters::http::Clock;
 use moments_adapters::store::Store;
 use moments_adapters::table::embedded::EmbeddedTable;
-use moments_domain::access::Actor;
-use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
-use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::application::{Application, ApplicationId, Details, Role};
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{EmailAddress, ProgramDomains};
 use moments_local::{LocalConfig, build_on, workspace_root};
@@ -63,7 +61,6 @@ async fn approved(
     n: usize,
     rng: &mut Lcg,
 ) -> ApplicationId {
-    let boss = EmailAddress::parse("sam.boss@mo.gov").expect("email");
     let applicant = EmailAddress::parse(email).expect("email");
     let body = json!({
         "first_name": format!("Person{n}"), "last_name": role.as_str(), "department": "revenue",
@@ -92,24 +89,7 @@ async fn approved(
         details,
         now,
     );
-    let entry = |actor: &EmailAddress, action| AuditEntry {
-        at: now,
-        actor: actor.clone(),
-        action,
-        on_behalf_of: None,
-        note: None,
-    };
-    store
-        .create_application(&app, &entry(&applicant, Action::Submitted))
-        .await
-        .expect("create");
-    let decided = app
-        .decide(&Actor::new(boss.clone()), Outcome::Approved, None, now)
-        .expect("decide");
-    store
-        .save_application(app.version, true, &decided, &entry(&boss, Action::Approved))
-        .await
-        .expect("approve");
+    moments_tests::store_approved(store, &app, now).await;
     app.id
 }
 

@@ -189,3 +189,42 @@ pub fn invariants(
     }
     problems
 }
+
+/// Store a submitted application and approve it as its supervisor would,
+/// each step with its audit entry: seeding for scenarios and benchmarks
+/// that are not about the review itself.
+pub async fn store_approved(
+    store: &moments_adapters::store::Store,
+    app: &moments_domain::application::Application,
+    at: jiff::Timestamp,
+) {
+    use moments_domain::access::Actor;
+    use moments_domain::application::Outcome;
+    use moments_domain::audit::{Action, AuditEntry};
+    use moments_domain::fields::EmailAddress;
+
+    let entry = |actor: &EmailAddress, action| AuditEntry {
+        at,
+        actor: actor.clone(),
+        action,
+        on_behalf_of: None,
+        note: None,
+    };
+    store
+        .create_application(app, &entry(&app.applicant, Action::Submitted))
+        .await
+        .expect("created");
+    let supervisor = app.supervisor().clone();
+    let decided = app
+        .decide(&Actor::new(supervisor.clone()), Outcome::Approved, None, at)
+        .expect("decided");
+    store
+        .save_application(
+            app.version,
+            true,
+            &decided,
+            &entry(&supervisor, Action::Approved),
+        )
+        .await
+        .expect("approved");
+}
