@@ -139,7 +139,8 @@ def run_role(base, role, cookie, max_examples, report_dir, config):
     if cookie:
         command += ["--header", f"Cookie: {cookie}"]
     started = time.time()
-    result = subprocess.run(command, capture_output=True, text=True)
+    # In target/: schemathesis keeps a cache in its working directory.
+    result = subprocess.run(command, capture_output=True, text=True, cwd=report_dir)
     output = result.stdout + result.stderr
     cases = sum(int(n) for n in re.findall(r"(\d+) generated", output)) or None
     return result.returncode, output, cases, time.time() - started
