@@ -5,7 +5,8 @@
 # stand-ins (moto server on 127.0.0.1, installed here into .venv and started
 # and stopped by this script), the deployment template (cfn-lint and
 # `sam validate --lint`, offline, and tests/deploy: every route and schedule
-# in template.yaml reaches a function that handles it), and browser journeys
+# in template.yaml reaches a function that handles it), schemathesis over
+# every operation of the OpenAPI document as each role, and browser journeys
 # and page checks (axe-core on every page signed out and as each role, page
 # weight, internal links, phone width, layout shift, keyboard focus,
 # screenshots) in Debian's chromium driven by playwright-core (both installed
@@ -17,7 +18,8 @@ cd "$(dirname "$0")/.."
 MOTO_VERSION="5.2.5"
 CFN_LINT_VERSION="1.58.0"
 SAM_CLI_VERSION="1.170.0"
-PYTHON_TOOLS=("moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" "aws-sam-cli==$SAM_CLI_VERSION")
+SCHEMATHESIS_VERSION="4.32.5"
+PYTHON_TOOLS=("moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" "aws-sam-cli==$SAM_CLI_VERSION" "schemathesis==$SCHEMATHESIS_VERSION")
 say() { printf '\n==> %s\n' "$*"; }
 # A one-off build gains nothing from incremental caches, which would take
 # another gigabyte or more of disk.
@@ -39,7 +41,7 @@ for spec in sys.argv[1:]:
 PY
 }
 if ! installed "${PYTHON_TOOLS[@]}" 2>/dev/null; then
-  say "Installing ${PYTHON_TOOLS[*]} into .venv (stand-ins for DynamoDB, SES and Scheduler; template checks; one-time)"
+  say "Installing ${PYTHON_TOOLS[*]} into .venv (stand-ins for DynamoDB, SES and Scheduler; template checks; API fuzzing; one-time)"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "${PYTHON_TOOLS[@]}"
 fi
@@ -78,7 +80,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 say "Installing playwright-core and axe-core (npm ci in tests/e2e)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-say "Building the local platform for the browser journeys"
+say "Building the local platform for the fuzzing and the browser journeys"
 cargo build -p moments-local --locked
+say "Fuzzing every API operation as each role (schemathesis $SCHEMATHESIS_VERSION; reports in target/schemathesis/)"
+.venv/bin/python tests/fuzz/run.py --max-examples 25
 say "Running the browser journeys and page checks (node --test in tests/e2e; screenshots in tests/e2e/screenshots)"
 (cd tests/e2e && npm test)

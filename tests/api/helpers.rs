@@ -1,19 +1,20 @@
 //! `spawn_app`: a fresh local platform per test, on its own port and data
 //! directory, with a clock the test can move.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
 use moments_adapters::http::Clock;
 use moments_adapters::mail::outbox::OutboxEntry;
 use moments_adapters::store::Store;
-use moments_domain::access::Actor;
-use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
-use moments_domain::audit::{Action, AuditEntry};
+use moments_adapters::table::embedded::EmbeddedTable;
+use moments_adapters::table::{Item, Key, Table};
+use moments_domain::application::{Application, ApplicationId, Details, Role};
 use moments_domain::fields::ProgramDomains;
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_local::jobs_page::Ran;
-use moments_local::{Adapters, LocalConfig, build_with, build_with_clock, workspace_root};
+use moments_local::{Adapters, LocalConfig, build_with, workspace_root};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -39,6 +40,8 @@ pub struct TestApp {
     /// Set when mail and timed jobs go through SES and EventBridge Scheduler.
     aws: Option<crate::aws_side::AwsSide>,
     now: Arc<Mutex<Timestamp>>,
+    /// The embedded table, when the platform runs on one (spawn_app).
+    embedded: Option<Arc<EmbeddedTable>>,
     _dir: tempfile::TempDir,
     /// Keeps an embedded store's directory while the platform runs.
     _backend: Option<moments_tests::Backend>,
@@ -109,10 +112,29 @@ pub async fn spawn_app_with_flaky_mail() -> (TestApp, Arc<FlakyMail>) {
     (spawn(Some(backend), Some(adapters), None).await, mail)
 }
 
+/// How a test presents the embedded table to the platform (e.g. failing on
+/// demand), with the mail and jobs adapters to use, if not the outbox and
+/// the local scheduler.
+pub type Wrap = Box<dyn FnOnce(Arc<dyn Table>) -> (Arc<dyn Table>, Option<Adapters>)>;
+
+/// The platform on the embedded store as `wrap` presents it.
+pub async fn spawn_app_wrapped(wrap: Wrap) -> TestApp {
+    spawn_with(None, None, None, Some(wrap)).await
+}
+
 async fn spawn(
     backend: Option<moments_tests::Backend>,
     adapters: Option<Adapters>,
     aws: Option<crate::aws_side::AwsSide>,
+) -> TestApp {
+    spawn_with(backend, adapters, aws, None).await
+}
+
+async fn spawn_with(
+    backend: Option<moments_tests::Backend>,
+    adapters: Option<Adapters>,
+    aws: Option<crate::aws_side::AwsSide>,
+    wrap: Option<Wrap>,
 ) -> TestApp {
     // Errors the platform logs show up beside a failing test's output.
     let _ = tracing_subscriber::fmt()
@@ -133,12 +155,31 @@ async fn spawn(
         demo: false,
     };
     let now = Arc::new(Mutex::new(Timestamp::now()));
-    let platform = match &backend {
-        None => build_with_clock(&config, Clock::Fixed(now.clone())).await,
-        Some(b) => build_with(&config, Clock::Fixed(now.clone()), b.table(), adapters).await,
-    }
-    .expect("platform starts");
-    tokio::spawn(async move { axum::serve(listener, platform.router).await });
+    let (platform, embedded) = match &backend {
+        None => {
+            // The embedded table build_with_clock would open, kept to picture it.
+            std::fs::create_dir_all(&config.data_dir).expect("data dir");
+            let table = Arc::new(
+                EmbeddedTable::open(&config.data_dir.join("moments.redb")).expect("table"),
+            );
+            let plain: Arc<dyn Table> = table.clone();
+            let (seen, adapters) = match wrap {
+                Some(wrap) => wrap(plain),
+                None => (plain, None),
+            };
+            let platform = build_with(&config, Clock::Fixed(now.clone()), seen, adapters).await;
+            (platform, Some(table))
+        }
+        Some(b) => (
+            build_with(&config, Clock::Fixed(now.clone()), b.table(), adapters).await,
+            None,
+        ),
+    };
+    let platform = platform.expect("platform starts");
+    let service = platform
+        .router
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
     TestApp {
         base,
         jobs: platform.jobs,
@@ -147,6 +188,7 @@ async fn spawn(
         outbox: platform.outbox,
         aws,
         now,
+        embedded,
         _dir: dir,
         _backend: backend,
     }
@@ -164,6 +206,15 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Every item of the table (spawn_app's embedded store only).
+    pub fn table_items(&self) -> BTreeMap<Key, Item> {
+        self.embedded
+            .as_ref()
+            .expect("a platform on the embedded store")
+            .items()
+            .expect("items")
+    }
+
     /// The platform's clock.
     pub fn now(&self) -> Timestamp {
         *self.now.lock().expect("clock")
@@ -179,11 +230,26 @@ impl TestApp {
         *now += by;
     }
 
+    /// A browser on our pages: it keeps cookies and, like every browser on
+    /// a POST, says which origin the request comes from. Each one connects
+    /// from its own loopback address, as people use their own computers, so
+    /// limits per source see one person each.
     pub fn anonymous(&self) -> Person {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let [_, _, hi, lo] = n.to_be_bytes();
+        let source = std::net::Ipv4Addr::new(127, 1, hi, lo);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ORIGIN,
+            self.base.parse().expect("origin header"),
+        );
         Person {
             email: String::new(),
             client: Client::builder()
                 .cookie_store(true)
+                .default_headers(headers)
+                .local_address(std::net::IpAddr::V4(source))
                 .build()
                 .expect("client"),
             base: self.base.clone(),
@@ -304,35 +370,7 @@ impl TestApp {
             details,
             now,
         );
-        let entry = |actor: &EmailAddress, action| AuditEntry {
-            at: now,
-            actor: actor.clone(),
-            action,
-            on_behalf_of: None,
-            note: None,
-        };
-        self.store
-            .create_application(&app, &entry(&applicant, Action::Submitted))
-            .await
-            .expect("created");
-        let supervisor = app.supervisor().clone();
-        let decided = app
-            .decide(
-                &Actor::new(supervisor.clone()),
-                Outcome::Approved,
-                None,
-                now,
-            )
-            .expect("decided");
-        self.store
-            .save_application(
-                app.version,
-                true,
-                &decided,
-                &entry(&supervisor, Action::Approved),
-            )
-            .await
-            .expect("approved");
+        moments_tests::store_approved(&self.store, &app, now).await;
         app.id
     }
 

@@ -4,12 +4,17 @@
 mod applications;
 mod auth;
 mod aws_side;
+mod csrf;
 mod decisions;
 mod digest;
+mod faults;
 mod helpers;
+mod limits;
 mod mail_retry;
 mod matching;
+mod matrix;
 mod mentorships;
+mod openapi;
 mod platform;
 mod reminders;
 mod reports;

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use jiff::SignedDuration;
 use moments_domain::application::{ApplicationId, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -1042,10 +1043,16 @@ async fn fifty_accepts_for_one_mentee(app: TestApp) {
             "daytime",
         )
         .await;
-    let ada = app.sign_in(ADA).await;
-    let mut calls = Vec::new();
+    let mut ada = app.sign_in(ADA).await;
+    let mut requests = Vec::new();
     let mut mentors = Vec::new();
     for n in 0..50 {
+        // A mentee sends at most REQUESTS_PER_MENTEE a day: ten a day, over
+        // five days, signing in afresh each day.
+        if n > 0 && n % 10 == 0 {
+            app.advance(SignedDuration::from_hours(24));
+            ada = app.sign_in(ADA).await;
+        }
         let email = format!("m{n:02}.mentor@mo.gov");
         let mentor = app
             .approved(
@@ -1055,8 +1062,11 @@ async fn fifty_accepts_for_one_mentee(app: TestApp) {
                 "daytime",
             )
             .await;
-        let request = select(&ada, &mentor).await;
+        requests.push((email, select(&ada, &mentor).await));
         mentors.push(mentor);
+    }
+    let mut calls = Vec::new();
+    for (email, request) in requests {
         calls.push((
             app.sign_in(&email).await.client,
             app.url(&format!("/api/requests/{request}/accept")),

@@ -5,6 +5,7 @@
 //! The DynamoDB and SES cases need moto: the README test command starts it and
 //! sets `MOMENTS_TEST_AWS_ENDPOINT`.
 
+mod limits;
 mod mail;
 mod mail_queue;
 mod scheduler;
@@ -86,6 +87,14 @@ on_both_backends!(
     mail_queue_cases => mail_queue:
     queued_mail_comes_back_when_due_soonest_first_and_leaves_once_sent,
     failed_mail_moves_to_its_next_time_or_is_set_aside_never_lost,
+);
+
+on_both_backends!(
+    limit_cases => limits:
+    uses_count_up_to_the_max_then_are_refused_without_counting,
+    a_new_window_and_another_subject_start_from_zero,
+    several_uses_are_counted_all_or_none,
+    concurrent_uses_stop_exactly_at_the_max,
 );
 
 #[tokio::test]

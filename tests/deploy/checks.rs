@@ -132,7 +132,12 @@ fn api_gateway_event(method: &str, path: &str, route_key: &str) -> Value {
         "routeKey": route_key,
         "rawPath": path,
         "rawQueryString": "",
-        "headers": { "accept": "application/json", "host": "moments.example.gov" },
+        // From the site's own pages, so changes pass the origin check.
+        "headers": {
+            "accept": "application/json",
+            "host": "moments.example.gov",
+            "origin": "https://moments.example.gov"
+        },
         "requestContext": {
             "accountId": "123456789012",
             "apiId": "deploycheck",

@@ -111,3 +111,48 @@ async fn reports_requires_a_session_to_preview_matching() {
         (401, "application/problem+json")
     );
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_without_a_declared_length_is_a_413_problem() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text =
+        std::fs::read_to_string(workspace_root().join("events/reports-matching-preview.json"))
+            .expect("event file");
+    let mut event: serde_json::Value = serde_json::from_str(&text).expect("JSON event");
+    event["routeKey"] = "POST /api/auth/link".into();
+    event["rawPath"] = "/api/auth/link".into();
+    event["requestContext"]["http"]["path"] = "/api/auth/link".into();
+    event["headers"]["content-type"] = "application/json".into();
+    let big = serde_json::json!({"email": "ada@mo.gov", "next": "x".repeat(70 * 1024)});
+    event["body"] = big.to_string().into();
+    let request = from_str(&event.to_string()).expect("an API Gateway event");
+    assert!(request.headers().get("content-length").is_none());
+    let response = app(moments_auth::router(), deps(&dir))
+        .oneshot(request)
+        .await
+        .expect("response");
+    assert_eq!(response.status().as_u16(), 413);
+}
+
+#[tokio::test]
+async fn auth_serves_the_openapi_document_in_lambda() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text =
+        std::fs::read_to_string(workspace_root().join("events/auth-me.json")).expect("event file");
+    let mut event: serde_json::Value = serde_json::from_str(&text).expect("JSON event");
+    event["routeKey"] = "GET /api/openapi.json".into();
+    event["rawPath"] = "/api/openapi.json".into();
+    event["requestContext"]["http"]["path"] = "/api/openapi.json".into();
+    let request = from_str(&event.to_string()).expect("an API Gateway event");
+    let response = app(moments_auth::router(), deps(&dir))
+        .oneshot(request)
+        .await
+        .expect("response");
+    assert_eq!(response.status().as_u16(), 200);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .expect("body");
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/requests/{id}/accept"]["post"].is_object());
+}

@@ -80,3 +80,151 @@ impl Backend {
         Arc::clone(&self.table)
     }
 }
+
+/// The program's invariants over every item of a table, as the table holds
+/// them (`EmbeddedTable::items`): what the store keeps beside its records
+/// must agree with the records, whatever failed or raced on the way.
+/// Returns each broken rule; empty when all hold.
+pub fn invariants(
+    items: &std::collections::BTreeMap<moments_adapters::table::Key, moments_adapters::table::Item>,
+) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use serde_json::Value;
+
+    let kind = |item: &moments_adapters::table::Item| {
+        item.get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let text = |v: &Value, path: &str| {
+        v.pointer(path)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut problems = Vec::new();
+    let mut active: BTreeMap<String, u64> = BTreeMap::new();
+    let mut paired: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut mentorships = BTreeSet::new();
+    for item in items.values() {
+        let data = item.get("data").cloned().unwrap_or(Value::Null);
+        match kind(item).as_str() {
+            "mentorship" => {
+                mentorships.insert(text(&data, "/id"));
+                if text(&data, "/status") == "active" {
+                    for side in ["/mentee_application", "/mentor_application"] {
+                        *active.entry(text(&data, side)).or_default() += 1;
+                    }
+                    paired.insert((text(&data, "/mentee"), text(&data, "/mentor")));
+                }
+            }
+            "request" if text(&data, "/status") == "pending" => {
+                paired.insert((text(&data, "/mentee"), text(&data, "/mentor")));
+            }
+            _ => {}
+        }
+    }
+    let mut listed_expected = BTreeSet::new();
+    for item in items.values() {
+        let data = item.get("data").cloned().unwrap_or(Value::Null);
+        match kind(item).as_str() {
+            "application" => {
+                let id = text(&data, "/id");
+                let count = item.get("active").and_then(Value::as_u64).unwrap_or(0);
+                let actual = active.get(&id).copied().unwrap_or(0);
+                if count != actual {
+                    problems.push(format!(
+                        "application {id} counts {count} active mentorships, has {actual}"
+                    ));
+                }
+                if count > 2 {
+                    problems.push(format!("application {id} has {count} active mentorships"));
+                }
+                let available = item
+                    .get("available")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true);
+                if text(&data, "/role") == "mentor"
+                    && text(&data, "/status") == "approved"
+                    && available
+                    && count < 2
+                {
+                    listed_expected.insert(text(&data, "/applicant"));
+                }
+            }
+            "request" if text(&data, "/status") == "accepted" => {
+                let ms = text(&data, "/mentorship");
+                if !mentorships.contains(&ms) {
+                    problems.push(format!(
+                        "request {} is accepted but its mentorship {ms} is missing",
+                        text(&data, "/id")
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    let listed: BTreeSet<String> = items
+        .keys()
+        .filter(|k| k.pk.starts_with("LISTING#"))
+        .map(|k| k.sk.clone())
+        .collect();
+    if listed != listed_expected {
+        problems.push(format!(
+            "listed mentors {listed:?}, but approved, available, not full: {listed_expected:?}"
+        ));
+    }
+    let guards: BTreeSet<(String, String)> = items
+        .keys()
+        .filter_map(|k| k.pk.strip_prefix("PAIR#"))
+        .filter_map(|rest| rest.split_once('#'))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    if guards != paired {
+        problems.push(format!(
+            "pair guards {guards:?}, but pending requests and active mentorships pair {paired:?}"
+        ));
+    }
+    problems
+}
+
+/// Store a submitted application and approve it as its supervisor would,
+/// each step with its audit entry: seeding for scenarios and benchmarks
+/// that are not about the review itself.
+pub async fn store_approved(
+    store: &moments_adapters::store::Store,
+    app: &moments_domain::application::Application,
+    at: jiff::Timestamp,
+) {
+    use moments_domain::access::Actor;
+    use moments_domain::application::Outcome;
+    use moments_domain::audit::{Action, AuditEntry};
+    use moments_domain::fields::EmailAddress;
+
+    let entry = |actor: &EmailAddress, action| AuditEntry {
+        at,
+        actor: actor.clone(),
+        action,
+        on_behalf_of: None,
+        note: None,
+    };
+    store
+        .create_application(app, &entry(&app.applicant, Action::Submitted))
+        .await
+        .expect("created");
+    let supervisor = app.supervisor().clone();
+    let decided = app
+        .decide(&Actor::new(supervisor.clone()), Outcome::Approved, None, at)
+        .expect("decided");
+    store
+        .save_application(
+            app.version,
+            true,
+            &decided,
+            &entry(&supervisor, Action::Approved),
+        )
+        .await
+        .expect("approved");
+}

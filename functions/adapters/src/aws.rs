@@ -8,6 +8,10 @@
 //! the function starts and links aws-lc: together most of a cold start and
 //! over a megabyte of each bootstrap (see docs/deploy.md, "Cold starts").
 
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader};
 use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_smithy_http_client::Builder;
@@ -39,6 +43,25 @@ pub fn http_client() -> Result<SharedHttpClient, ConfigError> {
 /// with our HTTP client.
 pub fn defaults() -> Result<ConfigLoader, ConfigError> {
     Ok(aws_config::defaults(BehaviorVersion::latest()).http_client(http_client()?))
+}
+
+/// How long a function waits on AWS. The SDK's standard retries (3
+/// attempts, backing off, throttling included) stay; each attempt and the
+/// whole call are bounded so a call that hangs ends as our 503 well within
+/// the Lambda's 10 seconds, not as API Gateway's bare timeout.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1))
+        .operation_attempt_timeout(Duration::from_millis(1500))
+        .operation_timeout(Duration::from_secs(4))
+        .build()
+}
+
+/// What the Lambdas load: `defaults` with standard retries and `timeouts`.
+pub fn lambda_defaults() -> Result<ConfigLoader, ConfigError> {
+    Ok(defaults()?
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .timeout_config(timeouts()))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
+use moments_adapters::http::openapi::Named;
 use moments_adapters::http::views::{ApplicationView, catalogue};
 use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
 use moments_adapters::store::StoreError;
@@ -19,10 +20,84 @@ use serde_json::{Value, json};
 
 pub fn router() -> Router<Deps> {
     Router::new()
-        .route("/api/catalogue", get(|| async { Json(catalogue()) }))
+        .route("/api/catalogue", get(read_catalogue))
         .route("/api/applications", get(mine).post(submit))
         .route("/api/applications/{id}", get(read).put(edit))
         .route("/api/applications/{id}/supervisor", put(reroute))
+}
+
+/// The operations of this function, for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(read_catalogue, mine, submit, read, edit, reroute))]
+struct Api;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Api as utoipa::OpenApi>::openapi()
+}
+
+/// An application form (POST creates it, PUT replaces its editable fields).
+/// The applicant's email is the signed-in address, never a field.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ApplicationForm {
+    /// `mentee` or `mentor`; cannot change on PUT.
+    role: String,
+    first_name: String,
+    last_name: String,
+    #[schema(required = false)]
+    phone: Option<String>,
+    /// A department id from the catalogue.
+    department: String,
+    job_title: String,
+    work_location: String,
+    supervisor_first_name: String,
+    supervisor_last_name: String,
+    supervisor_email: String,
+    /// `daytime`, `evening` or `overnight`.
+    working_hours: String,
+    bio: String,
+    /// 3 to 6 skill ids from the catalogue, most important first, no repeats.
+    skills: Vec<String>,
+    /// Mentees only, required for them.
+    #[schema(required = false)]
+    goals: Option<String>,
+    /// Mentors only: people already mentored outside the platform.
+    #[schema(required = false)]
+    prior_mentees: Option<Vec<String>>,
+    full_time: bool,
+    not_at_risk: bool,
+    no_disciplinary_action: bool,
+    agreement: bool,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SupervisorForm {
+    supervisor_first_name: String,
+    supervisor_last_name: String,
+    supervisor_email: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Applications {
+    applications: Vec<ApplicationView>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct CatalogueView {
+    career_skills: Vec<Named>,
+    soft_skills: Vec<Named>,
+    departments: Vec<Named>,
+    working_hours: Vec<Named>,
+}
+
+/// The skills, departments and working hours the forms offer.
+#[utoipa::path(get, path = "/api/catalogue", tag = "applications",
+    responses((status = 200, description = "The catalogue", body = CatalogueView)))]
+async fn read_catalogue() -> Json<&'static moments_domain::catalogue::Catalogue> {
+    Json(catalogue())
 }
 
 /// Load an application the caller may see; others' are refused without
@@ -64,6 +139,14 @@ fn entry(actor: &Actor, app: &Application, action: Action, note: Option<String>)
     }
 }
 
+/// Apply as mentee or mentor; the supervisor is emailed to review it.
+#[utoipa::path(post, path = "/api/applications", operation_id = "submit_application", tag = "applications", request_body = ApplicationForm,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Submitted", body = ApplicationView),
+        (status = 409, description = "The caller already has an application for that role"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn submit(
     State(deps): State<Deps>,
@@ -114,6 +197,9 @@ async fn submit(
     Ok((StatusCode::CREATED, Json(ApplicationView::of(&app, &actor))))
 }
 
+/// The signed-in person's applications.
+#[utoipa::path(get, path = "/api/applications", operation_id = "my_applications", tag = "applications", security(("session" = [])),
+    responses((status = 200, description = "At most one per role", body = Applications)))]
 async fn mine(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
     let apps = deps.store.applications_of(&actor.email).await?;
     let views: Vec<ApplicationView> = apps
@@ -123,6 +209,15 @@ async fn mine(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Va
     Ok(Json(json!({ "applications": views })))
 }
 
+/// One application: its applicant, their supervisor, administrators of its
+/// department, program administrators.
+#[utoipa::path(get, path = "/api/applications/{id}", operation_id = "read_application", tag = "applications", security(("session" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    responses(
+        (status = 200, description = "The application", body = ApplicationView),
+        (status = 403, description = "Not the caller's to see"),
+        (status = 404, description = "No such application"),
+    ))]
 async fn read(
     State(deps): State<Deps>,
     Caller(actor): Caller,
@@ -174,6 +269,17 @@ async fn save_change(
     Ok(Json(ApplicationView::of(&after, actor)))
 }
 
+/// Edit one's own application; a denied one goes back to review.
+#[utoipa::path(put, path = "/api/applications/{id}", operation_id = "edit_application", tag = "applications", request_body = ApplicationForm,
+    security(("session" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    responses(
+        (status = 200, description = "Saved", body = ApplicationView),
+        (status = 403, description = "Not the caller's application"),
+        (status = 404, description = "No such application"),
+        (status = 409, description = "It changed meanwhile"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn edit(
     State(deps): State<Deps>,
@@ -200,6 +306,17 @@ async fn edit(
     save_change(&deps, &actor, &app, after, effect, false).await
 }
 
+/// Name another supervisor for a pending application (reroutes its review).
+#[utoipa::path(put, path = "/api/applications/{id}/supervisor", tag = "applications",
+    request_body = SupervisorForm, security(("session" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    responses(
+        (status = 200, description = "Rerouted", body = ApplicationView),
+        (status = 403, description = "Not the caller's application"),
+        (status = 404, description = "No such application"),
+        (status = 409, description = "No longer pending"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn reroute(
     State(deps): State<Deps>,

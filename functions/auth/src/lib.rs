@@ -14,6 +14,7 @@ use axum_extra::extract::SignedCookieJar;
 use axum_extra::extract::cookie::Key;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use moments_adapters::http::limits::{self, SIGN_IN_PER_ADDRESS, SIGN_IN_PER_SOURCE, Source};
 use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
 use moments_adapters::store::{SignInGrant, StoreError, TokenRefused};
 use moments_domain::access::RoleName;
@@ -29,6 +30,83 @@ pub fn router() -> Router<Deps> {
         .route("/api/auth/session", post(start_session))
         .route("/api/auth/signout", post(sign_out))
         .route("/api/me", get(me))
+        .route("/api/openapi.json", get(openapi_json))
+}
+
+/// The OpenAPI document of every HTTP function. A function joins it with
+/// one line here (and a dependency in Cargo.toml).
+pub fn document() -> utoipa::openapi::OpenApi {
+    moments_adapters::http::openapi::document([
+        openapi(),
+        moments_applications::openapi(),
+        moments_decisions::openapi(),
+        moments_mentorships::openapi(),
+        moments_surveys::openapi(),
+    ])
+}
+
+/// `GET /api/openapi.json`: built once per instance.
+async fn openapi_json() -> Json<&'static Value> {
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(|| moments_adapters::http::openapi::to_json(&document())))
+}
+
+/// The operations of this function, for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(request_link, start_session, sign_out, me))]
+struct Api;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Api as utoipa::OpenApi>::openapi()
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct LinkRequest {
+    /// A work email in one of the program's domains.
+    email: String,
+    /// A path on this site to return to after signing in.
+    #[schema(required = false)]
+    next: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct LinkSent {
+    message: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SessionRequest {
+    /// The token of the emailed link.
+    token: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SessionStarted {
+    email: String,
+    next: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Role {
+    Applicant,
+    Supervisor,
+    DepartmentAdmin,
+    ProgramAdmin,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Me {
+    email: String,
+    roles: Vec<Role>,
+    /// Departments the caller administers.
+    departments: Vec<moments_adapters::http::openapi::Named>,
 }
 
 fn token_hash(token: &str) -> String {
@@ -38,9 +116,17 @@ fn token_hash(token: &str) -> String {
         .collect()
 }
 
+/// Email a one-time sign-in link (valid 10 minutes, once).
+#[utoipa::path(post, path = "/api/auth/link", tag = "auth", request_body = LinkRequest,
+    responses(
+        (status = 202, description = "The link is on its way", body = LinkSent),
+        (status = 422, description = "The address is malformed or outside the program's domains"),
+        (status = 429, description = "Too many links for this address, or from this source"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn request_link(
     State(deps): State<Deps>,
+    source: Source,
     JsonBody(body): JsonBody,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut form = FormReader::new(&body);
@@ -58,6 +144,19 @@ async fn request_link(
         },
     };
     let email = form.finish(email).map_err(ApiError::Invalid)?;
+    deps.within_limits(&[
+        (
+            SIGN_IN_PER_ADDRESS,
+            email.as_str(),
+            limits::sign_in_address_message,
+        ),
+        (
+            SIGN_IN_PER_SOURCE,
+            &source.0,
+            limits::sign_in_source_message,
+        ),
+    ])
+    .await?;
 
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<TOKEN_BYTES>()?);
     let grant = SignInGrant {
@@ -94,6 +193,13 @@ async fn request_link(
     ))
 }
 
+/// Use a sign-in link's token: starts a session (the cookie).
+#[utoipa::path(post, path = "/api/auth/session", tag = "auth", request_body = SessionRequest,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = SessionStarted),
+        (status = 410, description = "The link expired or was used"),
+        (status = 422, description = "No token"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn start_session(
     State(deps): State<Deps>,
@@ -137,6 +243,9 @@ async fn start_session(
     ))
 }
 
+/// End the session (clears the cookie).
+#[utoipa::path(post, path = "/api/auth/signout", tag = "auth",
+    responses((status = 204, description = "Signed out")))]
 async fn sign_out(State(deps): State<Deps>, jar: SignedCookieJar<Key>) -> impl IntoResponse {
     (
         jar.remove(deps.expired_session_cookie()),
@@ -144,6 +253,9 @@ async fn sign_out(State(deps): State<Deps>, jar: SignedCookieJar<Key>) -> impl I
     )
 }
 
+/// Who is signed in, and their roles.
+#[utoipa::path(get, path = "/api/me", tag = "auth", security(("session" = [])),
+    responses((status = 200, description = "The signed-in person", body = Me)))]
 #[tracing::instrument(skip_all)]
 async fn me(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
     let mut roles = Vec::new();

@@ -21,6 +21,51 @@ pub fn router() -> Router<Deps> {
         .route("/api/applications/{id}/decision", post(decide))
 }
 
+/// The operations of this function, for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(queue, decide))]
+struct Api;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Api as utoipa::OpenApi>::openapi()
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SupervisorQueue {
+    pending: Vec<ApplicationView>,
+    decided: Vec<ApplicationView>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct DepartmentQueue {
+    department: moments_adapters::http::openapi::Named,
+    pending: Vec<ApplicationView>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Reviews {
+    /// Applications naming the caller as supervisor.
+    supervisor: SupervisorQueue,
+    /// One entry per department the caller administers.
+    department_admin: Vec<DepartmentQueue>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct DecisionForm {
+    /// `approve` or `deny`.
+    outcome: String,
+    /// A personal message for the applicant (shown with a denial).
+    #[schema(required = false)]
+    message: Option<String>,
+}
+
+/// The caller's review queues.
+#[utoipa::path(get, path = "/api/reviews", operation_id = "review_queues", tag = "decisions", security(("session" = [])),
+    responses((status = 200, description = "What the caller may decide", body = Reviews)))]
 #[tracing::instrument(skip_all)]
 async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
     let mine = deps.store.applications_for_supervisor(&actor.email).await?;
@@ -54,6 +99,18 @@ fn refused(e: DecisionRefused) -> ApiError {
     }
 }
 
+/// Approve or deny a pending application, as its supervisor or an
+/// administrator of its department.
+#[utoipa::path(post, path = "/api/applications/{id}/decision", tag = "decisions",
+    request_body = DecisionForm, security(("session" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    responses(
+        (status = 200, description = "Decided", body = ApplicationView),
+        (status = 403, description = "Not the caller's to decide"),
+        (status = 404, description = "No such application"),
+        (status = 409, description = "Already decided"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn decide(
     State(deps): State<Deps>,

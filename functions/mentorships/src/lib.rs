@@ -41,6 +41,33 @@ pub fn router() -> Router<Deps> {
         .route("/api/mentorships/{id}/end", post(pairs::end))
 }
 
+/// The operations of this function, for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    search::search,
+    search::profile,
+    search::suggestions,
+    search::availability,
+    search::set_availability,
+    requests::create,
+    requests::list,
+    requests::read,
+    requests::accept,
+    requests::decline,
+    requests::withdraw,
+    pairs::list,
+    pairs::read,
+    pairs::save_agreement,
+    pairs::confirm_agreement,
+    pairs::log_meeting,
+    pairs::end,
+))]
+struct Api;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Api as utoipa::OpenApi>::openapi()
+}
+
 /// How often a write that lost a race is re-read and tried again before the
 /// caller is asked to retry. Each lost race means another change committed,
 /// and a request or mentorship sees only a handful of those.

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use moments_adapters::http::openapi::{MeetingView, MentorshipView};
 use moments_adapters::http::views;
 use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
 use moments_adapters::store::{MentorshipRecord, StoreError};
@@ -53,6 +54,64 @@ pub async fn view(
     Ok(v)
 }
 
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Hours {
+    as_mentee: f64,
+    as_mentor: f64,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Mentorships {
+    mentorships: Vec<MentorshipView>,
+    /// Training-credit hours logged.
+    hours: Hours,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AgreementForm {
+    goals: String,
+    #[schema(required = false)]
+    steps: Option<String>,
+    #[schema(required = false)]
+    schedule: Option<String>,
+    /// `YYYY-MM-DD`, or empty.
+    #[schema(required = false)]
+    end_date: Option<String>,
+    #[schema(required = false)]
+    off_limits: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ConfirmForm {
+    /// The agreement version being confirmed.
+    version: u32,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MeetingForm {
+    /// `YYYY-MM-DD`, not in the future nor before the match.
+    date: String,
+    minutes: u32,
+    #[schema(required = false)]
+    topic: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct EndForm {
+    /// `completed` or `discontinued`.
+    outcome: String,
+    reason: String,
+}
+
+/// The caller's mentorships and hours.
+#[utoipa::path(get, path = "/api/mentorships", operation_id = "list_mentorships", tag = "mentorships", security(("session" = [])),
+    responses((status = 200, description = "Mentorships", body = Mentorships)))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
     State(deps): State<Deps>,
@@ -75,6 +134,14 @@ pub async fn list(
     })))
 }
 
+/// One mentorship with its meetings, for its two people.
+#[utoipa::path(get, path = "/api/mentorships/{id}", operation_id = "read_mentorship", tag = "mentorships", security(("session" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses(
+        (status = 200, description = "The mentorship", body = MentorshipView),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such mentorship"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn read(
     State(deps): State<Deps>,
@@ -144,6 +211,17 @@ async fn save(
     Ok(Json(view(deps, &record, actor).await?))
 }
 
+/// Save the agreement; the other side is asked to confirm it.
+#[utoipa::path(put, path = "/api/mentorships/{id}/agreement", tag = "mentorships",
+    request_body = AgreementForm, security(("session" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses(
+        (status = 200, description = "Saved", body = MentorshipView),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such mentorship"),
+        (status = 409, description = "Ended, or changed meanwhile"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn save_agreement(
     State(deps): State<Deps>,
@@ -160,6 +238,17 @@ pub async fn save_agreement(
     save(&deps, &actor.email, &before, after, Action::AgreementSaved).await
 }
 
+/// Confirm a version of the agreement.
+#[utoipa::path(post, path = "/api/mentorships/{id}/agreement/confirm", tag = "mentorships",
+    request_body = ConfirmForm, security(("session" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses(
+        (status = 200, description = "Confirmed", body = MentorshipView),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such mentorship"),
+        (status = 409, description = "The agreement changed since, or there is none"),
+        (status = 422, description = "No version"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn confirm_agreement(
     State(deps): State<Deps>,
@@ -192,6 +281,17 @@ pub async fn confirm_agreement(
     .await
 }
 
+/// Log a meeting (training credit).
+#[utoipa::path(post, path = "/api/mentorships/{id}/meetings", tag = "mentorships",
+    request_body = MeetingForm, security(("session" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses(
+        (status = 201, description = "Logged", body = MeetingView),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such mentorship"),
+        (status = 409, description = "The mentorship has ended"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn log_meeting(
     State(deps): State<Deps>,
@@ -249,6 +349,17 @@ pub async fn log_meeting(
     }
 }
 
+/// End the mentorship; both are invited to the survey.
+#[utoipa::path(post, path = "/api/mentorships/{id}/end", operation_id = "end_mentorship", tag = "mentorships",
+    request_body = EndForm, security(("session" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses(
+        (status = 200, description = "Ended", body = MentorshipView),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such mentorship"),
+        (status = 409, description = "Already ended"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn end(
     State(deps): State<Deps>,

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use moments_adapters::http::limits::{self, REQUESTS_PER_MENTEE};
+use moments_adapters::http::openapi::{MentorshipView, RequestView};
 use moments_adapters::http::views::{self, ApplicationView};
 use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
 use moments_adapters::store::StoreError;
@@ -80,6 +82,49 @@ impl<'a> Apps<'a> {
     }
 }
 
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct RequestForm {
+    /// The mentor's application id.
+    mentor: String,
+    /// A note to the mentor.
+    #[schema(required = false)]
+    message: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct DeclineForm {
+    #[schema(required = false)]
+    reason: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct RequestLists {
+    /// To the caller as mentor, newest first.
+    incoming: Vec<RequestView>,
+    /// From the caller as mentee, newest first.
+    outgoing: Vec<RequestView>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Accepted {
+    request: RequestView,
+    mentorship: MentorshipView,
+}
+
+/// "Select as Mentor": ask a mentor; they are emailed.
+#[utoipa::path(post, path = "/api/requests", operation_id = "create_request", tag = "mentorships", request_body = RequestForm,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Sent", body = RequestView),
+        (status = 404, description = "No such mentor"),
+        (status = 409, description = "Refused; `detail` says why"),
+        (status = 422, description = "Fields need attention"),
+        (status = 429, description = "The day's requests are used up"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn create(
     State(deps): State<Deps>,
@@ -93,6 +138,7 @@ pub async fn create(
     let message = form.optional("message", Note::parse);
     let mentor_id = form.finish(mentor_id).map_err(ApiError::Invalid)?;
 
+    let mut counted = false;
     for _ in 0..ATTEMPTS {
         let (mentor, mentor_capacity) = deps
             .store
@@ -124,6 +170,17 @@ pub async fn create(
         let Some((mentee, mentee_capacity)) = mine else {
             return Err(refused(SelectRefused::MenteeNotApproved));
         };
+        // Counted once the request is one the mentee may send, so refusals
+        // (a full mentor, a repeat) do not use up the day's requests.
+        if !counted {
+            deps.within_limits(&[(
+                REQUESTS_PER_MENTEE,
+                actor.email.as_str(),
+                limits::requests_message,
+            )])
+            .await?;
+            counted = true;
+        }
         let both = moments_adapters::store::RequestSides {
             mentee: mentee.clone(),
             mentee_capacity,
@@ -164,6 +221,9 @@ pub async fn create(
     Err(busy())
 }
 
+/// Requests to and from the caller.
+#[utoipa::path(get, path = "/api/requests", operation_id = "list_requests", tag = "mentorships", security(("session" = [])),
+    responses((status = 200, description = "Incoming and outgoing", body = RequestLists)))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
     State(deps): State<Deps>,
@@ -199,6 +259,15 @@ fn only_the_two(r: &MentorshipRequest, email: &EmailAddress) -> Result<(), ApiEr
     }
 }
 
+/// One request, for its mentee or mentor (the mentor also gets the
+/// mentee's application).
+#[utoipa::path(get, path = "/api/requests/{id}", operation_id = "read_request", tag = "mentorships", security(("session" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses(
+        (status = 200, description = "The request", body = RequestView),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such request"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn read(
     State(deps): State<Deps>,
@@ -216,6 +285,15 @@ pub async fn read(
     Ok(Json(view))
 }
 
+/// The mentor accepts: a mentorship starts.
+#[utoipa::path(post, path = "/api/requests/{id}/accept", operation_id = "accept_request", tag = "mentorships", security(("session" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses(
+        (status = 200, description = "Matched", body = Accepted),
+        (status = 403, description = "Not the mentor"),
+        (status = 404, description = "No such request"),
+        (status = 409, description = "No longer pending, or a side is full"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn accept(
     State(deps): State<Deps>,
@@ -279,21 +357,16 @@ pub async fn accept(
                     base,
                 ))
                 .await;
+                // The match is made: tidying up the requests a full side can no
+                // longer take must not turn it into an error. Any left pending
+                // cannot be accepted (capacity is checked) and expire on their own.
                 if both.mentor_capacity.active + 1 >= MAX_ACTIVE {
-                    close_pending(
-                        &deps,
-                        deps.store.requests_to(&mentor.applicant).await?,
-                        CLOSED_MENTOR_FULL,
-                    )
-                    .await?;
+                    let requests = deps.store.requests_to(&mentor.applicant).await;
+                    tidy(close_pending(&deps, requests, CLOSED_MENTOR_FULL).await);
                 }
                 if both.mentee_capacity.active + 1 >= MAX_ACTIVE {
-                    close_pending(
-                        &deps,
-                        deps.store.requests_from(&mentee.applicant).await?,
-                        CLOSED_MENTEE_FULL,
-                    )
-                    .await?;
+                    let requests = deps.store.requests_from(&mentee.applicant).await;
+                    tidy(close_pending(&deps, requests, CLOSED_MENTEE_FULL).await);
                 }
                 let request = views::request(&after, mentee, mentor);
                 let record = moments_adapters::store::MentorshipRecord {
@@ -313,14 +386,21 @@ pub async fn accept(
     Err(busy())
 }
 
+fn tidy(result: Result<(), ApiError>) {
+    if let Err(e) = result {
+        tracing::error!(error = %e, "pending requests of a full side not closed");
+    }
+}
+
 /// Close the still-pending requests of someone who has just reached two
 /// mentorships, telling the other side. One that changed meanwhile is left
 /// as it is: it was answered.
 async fn close_pending(
     deps: &Deps,
-    requests: Vec<MentorshipRequest>,
+    requests: Result<Vec<MentorshipRequest>, StoreError>,
     reason: &str,
 ) -> Result<(), ApiError> {
+    let requests = requests?;
     let mut apps = Apps::new(deps);
     for before in requests
         .into_iter()
@@ -400,6 +480,17 @@ async fn answer(
     Err(busy())
 }
 
+/// The mentor declines.
+#[utoipa::path(post, path = "/api/requests/{id}/decline", operation_id = "decline_request", tag = "mentorships", request_body = DeclineForm,
+    security(("session" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses(
+        (status = 200, description = "Declined", body = RequestView),
+        (status = 403, description = "Not the mentor"),
+        (status = 404, description = "No such request"),
+        (status = 409, description = "No longer pending"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn decline(
     State(deps): State<Deps>,
@@ -432,6 +523,15 @@ pub async fn decline(
     Ok(Json(views::request(&after, &mentee, &mentor)))
 }
 
+/// The mentee withdraws.
+#[utoipa::path(post, path = "/api/requests/{id}/withdraw", operation_id = "withdraw_request", tag = "mentorships", security(("session" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses(
+        (status = 200, description = "Withdrawn", body = RequestView),
+        (status = 403, description = "Not the mentee"),
+        (status = 404, description = "No such request"),
+        (status = 409, description = "No longer pending"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn withdraw(
     State(deps): State<Deps>,

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use moments_adapters::http::openapi::{Named, SkillView};
 use moments_adapters::http::views::ApplicationView;
 use moments_adapters::http::{ApiError, Caller, Deps, JsonBody};
 use moments_adapters::store::Listing;
@@ -19,14 +20,133 @@ use crate::{entry, own};
 /// Results per page.
 pub const PAGE_SIZE: usize = 20;
 
-#[derive(Debug, Default, Deserialize)]
+/// The search filters as the query string carries them; all optional.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct SearchParams {
+    /// A department id.
+    #[param(required = false)]
     pub department: String,
+    /// Skill ids, comma-separated; a mentor matches with any of them.
+    #[param(required = false)]
     pub skills: String,
+    /// `daytime`, `evening` or `overnight`.
+    #[param(required = false)]
     pub hours: String,
+    /// Part of the mentor's name.
+    #[param(required = false)]
     pub name: String,
+    /// From 1; 20 mentors a page.
+    #[param(required = false)]
     pub page: String,
+}
+
+/// A listed mentor as search shows them.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MentorCard {
+    /// The mentor's application id.
+    id: String,
+    first_name: String,
+    last_name: String,
+    job_title: String,
+    department: Named,
+    working_hours: Named,
+    skills: Vec<SkillView>,
+    bio: String,
+    /// Fit to the caller's mentee application, if they have one.
+    fit: Option<u32>,
+    reason: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct SearchPage {
+    mentors: Vec<MentorCard>,
+    page: u32,
+    pages: u32,
+    total: u32,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Contact {
+    email: String,
+    phone: Option<String>,
+}
+
+/// A mentor's profile.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MentorProfile {
+    id: String,
+    first_name: String,
+    last_name: String,
+    job_title: String,
+    department: Named,
+    working_hours: Named,
+    work_location: String,
+    skills: Vec<SkillView>,
+    bio: String,
+    fit: Option<u32>,
+    reason: Option<String>,
+    /// Searchable now: approved, available, room for a mentee.
+    listed: bool,
+    can_request: bool,
+    cannot_request_because: Option<String>,
+    /// Only while the caller and this mentor are in an active mentorship.
+    contact: Option<Contact>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Suggestion {
+    mentor_application_id: String,
+    first_name: String,
+    last_name: String,
+    job_title: String,
+    department: Named,
+    working_hours: Named,
+    score: u32,
+    reason: String,
+    /// Whether the mentor can still be asked.
+    listed: bool,
+}
+
+/// The caller's suggested mentors from the latest quarterly run (`run`
+/// null before any).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Suggestions {
+    run: Option<String>,
+    #[schema(required = false)]
+    published_at: Option<String>,
+    /// Left without suggestions in the previous run.
+    #[schema(required = false)]
+    priority: Option<bool>,
+    suggestions: Vec<Suggestion>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Availability {
+    available: bool,
+    listed: bool,
+    active_mentees: u32,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AvailabilitySet {
+    available: bool,
+    listed: bool,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AvailabilityForm {
+    available: bool,
 }
 
 /// The search filters, parsed; bad ones are named like form fields.
@@ -157,6 +277,13 @@ fn card(hit: &Hit) -> Value {
     })
 }
 
+/// Search the listed mentors, best fit first.
+#[utoipa::path(get, path = "/api/mentors", operation_id = "search_mentors", tag = "mentorships", params(SearchParams),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "A page of mentors", body = SearchPage),
+        (status = 422, description = "A filter is not valid"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn search(
     State(deps): State<Deps>,
@@ -191,6 +318,13 @@ pub async fn search(
     ))
 }
 
+/// An approved mentor's profile, and whether the caller may ask them.
+#[utoipa::path(get, path = "/api/mentors/{id}", operation_id = "mentor_profile", tag = "mentorships", security(("session" = [])),
+    params(("id" = String, Path, description = "The mentor's application id")),
+    responses(
+        (status = 200, description = "The profile", body = MentorProfile),
+        (status = 404, description = "No such approved mentor"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn profile(
     State(deps): State<Deps>,
@@ -257,6 +391,8 @@ pub async fn profile(
 
 /// The caller's suggested mentors from the latest quarterly run, each marked
 /// with whether that mentor can still be asked (they may have filled up since).
+#[utoipa::path(get, path = "/api/suggestions", tag = "mentorships", security(("session" = [])),
+    responses((status = 200, description = "The caller's suggested mentors", body = Suggestions)))]
 #[tracing::instrument(skip_all)]
 pub async fn suggestions(
     State(deps): State<Deps>,
@@ -285,6 +421,12 @@ pub async fn suggestions(
     Ok(Json(stored))
 }
 
+/// The caller's availability as a mentor.
+#[utoipa::path(get, path = "/api/availability", operation_id = "read_availability", tag = "mentorships", security(("session" = [])),
+    responses(
+        (status = 200, description = "Availability", body = Availability),
+        (status = 404, description = "The caller has no mentor application"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn availability(
     State(deps): State<Deps>,
@@ -300,6 +442,15 @@ pub async fn availability(
     })))
 }
 
+/// Take new mentees, or stop for now.
+#[utoipa::path(put, path = "/api/availability", tag = "mentorships", request_body = AvailabilityForm,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Saved", body = AvailabilitySet),
+        (status = 404, description = "The caller has no mentor application"),
+        (status = 409, description = "It changed meanwhile"),
+        (status = 422, description = "`available` is not true or false"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn set_availability(
     State(deps): State<Deps>,

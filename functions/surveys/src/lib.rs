@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use moments_adapters::http::openapi::MentorshipView;
 use moments_adapters::http::views;
 use moments_adapters::http::{ApiError, Caller, Deps, JsonBody};
 use moments_adapters::store::{MentorshipRecord, StoreError};
@@ -16,6 +17,52 @@ use serde_json::{Value, json};
 
 pub fn router() -> Router<Deps> {
     Router::new().route("/api/surveys/{id}", get(read).post(answer))
+}
+
+/// The operations of this function, for the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(read, answer))]
+struct Api;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <Api as utoipa::OpenApi>::openapi()
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SurveyView {
+    mentorship: MentorshipView,
+    /// `mentee` or `mentor`: which version the caller answers.
+    version: String,
+    answered: bool,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SurveyAnswered {
+    version: String,
+    answered: bool,
+}
+
+/// Both versions; `goals_met` is about the mentee's goals.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SurveyForm {
+    /// 1 to 5.
+    satisfaction: u8,
+    /// `yes`, `partly` or `no`.
+    goals_met: String,
+    /// 0 to 200.
+    meetings: u32,
+    /// `weekly`, `every-two-weeks`, `monthly`, `less-often` or `irregular`.
+    cadence: String,
+    would_recommend: bool,
+    #[schema(required = false)]
+    went_well: Option<String>,
+    #[schema(required = false)]
+    improve: Option<String>,
+    #[schema(required = false)]
+    platform_feedback: Option<String>,
 }
 
 /// An ended mentorship the caller was part of, and their role in it.
@@ -63,6 +110,15 @@ async fn mentorship_view(
     Ok(views::mentorship(record, viewer, &mentee, &mentor))
 }
 
+/// The survey of an ended mentorship, for its two people.
+#[utoipa::path(get, path = "/api/surveys/{id}", operation_id = "read_survey", tag = "surveys", security(("session" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses(
+        (status = 200, description = "The survey", body = SurveyView),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such mentorship"),
+        (status = 409, description = "The mentorship has not ended"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn read(
     State(deps): State<Deps>,
@@ -82,6 +138,17 @@ async fn read(
     })))
 }
 
+/// Answer the survey, once.
+#[utoipa::path(post, path = "/api/surveys/{id}", operation_id = "answer_survey", tag = "surveys", request_body = SurveyForm,
+    security(("session" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses(
+        (status = 201, description = "Answered", body = SurveyAnswered),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such mentorship"),
+        (status = 409, description = "Already answered, or not ended"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 async fn answer(
     State(deps): State<Deps>,

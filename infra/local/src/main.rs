@@ -60,7 +60,11 @@ async fn main() -> ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match axum::serve(listener, platform.router)
+    // The peer's address is the source that sign-in limits count by.
+    let service = platform
+        .router
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    match axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
     {

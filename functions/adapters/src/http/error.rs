@@ -25,6 +25,14 @@ pub enum ApiError {
     Conflict(String),
     #[error("gone: {0}")]
     Gone(String),
+    /// A state-changing request that did not come from our own pages.
+    #[error("cross-origin: {0}")]
+    CrossOrigin(String),
+    #[error("request body too large")]
+    TooLarge,
+    /// An abuse limit was reached; trying again after `retry_after` seconds may work.
+    #[error("too many requests: {detail}")]
+    TooMany { retry_after: u64, detail: String },
     /// A service we depend on (store, mail) is busy or did not answer.
     #[error("unavailable")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -121,6 +129,36 @@ impl IntoResponse for ApiError {
                     detail,
                 ),
             ),
+            ApiError::CrossOrigin(detail) => (
+                StatusCode::FORBIDDEN,
+                problem(
+                    StatusCode::FORBIDDEN,
+                    "cross-origin",
+                    "Refused: sent from another site",
+                    detail,
+                ),
+            ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                problem(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too-large",
+                    "The request is too large",
+                    &format!(
+                        "Send at most {} KB; shorten the longest texts and try again.",
+                        super::MAX_BODY_BYTES / 1024
+                    ),
+                ),
+            ),
+            ApiError::TooMany { detail, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too-many-requests",
+                    "Too many attempts",
+                    detail,
+                ),
+            ),
             ApiError::Unavailable(e) => {
                 tracing::warn!(error = %e, "a service is unavailable");
                 (
@@ -151,6 +189,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let ApiError::TooMany { retry_after, .. } = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
         response
     }
 }

@@ -22,9 +22,13 @@ use crate::scheduler::{Scheduler, SchedulerError};
 use crate::store::Store;
 
 mod error;
+mod guard;
+pub mod limits;
+pub mod openapi;
 pub mod views;
 
 pub use error::ApiError;
+pub use guard::{origin_of, same_origin};
 
 /// Largest request body any function accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -170,9 +174,15 @@ impl FromRef<Deps> for Key {
     }
 }
 
-/// A function's routes, ready to serve: state attached, bodies capped.
+/// A function's routes, ready to serve: state attached, bodies capped,
+/// changes accepted from our own origin only (see `guard`). A route layer,
+/// so a request no route serves is still a plain 404 or 405.
 pub fn app(routes: axum::Router<Deps>, deps: Deps) -> axum::Router {
     routes
+        .route_layer(axum::middleware::from_fn_with_state(
+            deps.clone(),
+            guard::guard,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(deps)
 }
@@ -233,6 +243,11 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             Ok(_) => Err(ApiError::BadRequest(
                 "The request body must be a JSON object.".into(),
             )),
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::TooLarge)
+            }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
                 "Send the request body as JSON (Content-Type: application/json).".into(),
             )),

@@ -10,32 +10,45 @@ use crate::store::MentorshipRecord;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-#[derive(Serialize)]
+/// An application as `viewer` may see it (`prior_mentees` only for the
+/// applicant and administrators).
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ApplicationView {
     pub id: String,
+    /// `mentee` or `mentor`.
+    #[schema(value_type = String)]
     pub role: &'static str,
+    /// `pending`, `approved` or `denied`.
+    #[schema(value_type = String)]
     pub status: &'static str,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
     pub phone: Option<String>,
+    #[schema(value_type = super::openapi::Named)]
     pub department: Value,
     pub job_title: String,
     pub work_location: String,
+    #[schema(value_type = super::openapi::SupervisorView)]
     pub supervisor: Value,
+    #[schema(value_type = super::openapi::Named)]
     pub working_hours: Value,
     pub bio: String,
     pub goals: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
     pub prior_mentees: Option<Vec<String>>,
+    #[schema(value_type = Vec<super::openapi::SkillView>)]
     pub skills: Vec<Skill>,
     pub submitted_at: String,
     pub updated_at: String,
     pub decision: Option<DecisionView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DecisionView {
+    /// `approved` or `denied`.
+    #[schema(value_type = String)]
     pub outcome: &'static str,
     pub decided_by: String,
     pub on_behalf_of: Option<String>,

@@ -19,6 +19,7 @@
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
+//! | abuse-limit counter | `LIMIT#{limit}#{subject}` | `{window start, epoch s}` | | |
 //! | metrics counters | `METRICS` | `{quarter}#{dept}` | | |
 //! | a request to remove someone's data | `ERASURE` | `{email}` | | |
 //!
@@ -192,4 +193,10 @@ pub const MAIL_SET_ASIDE: &str = "MAILQ#ASIDE";
 /// Fixed-width nanoseconds sort as text, so the queue reads soonest first.
 pub fn queued_mail(partition: &str, due: jiff::Timestamp, id: &str) -> Key {
     Key::new(partition, format!("{:020}#{id}", due.as_nanosecond()))
+}
+
+/// A fixed-window counter of one limit for one subject (an address, a
+/// source, a mentee); each window has its own item, removed by TTL.
+pub fn limit_counter(limit: &str, subject: &str, window_start: i64) -> Key {
+    Key::new(format!("LIMIT#{limit}#{subject}"), window_start.to_string())
 }

@@ -16,12 +16,14 @@ use crate::table::{Cond, Item, Query, Table, TableError, Write};
 
 mod counters;
 pub mod keys;
+mod limits;
 mod listing;
 mod mail_queue;
 mod mentorships;
 mod quarter;
 mod retention;
 
+pub use limits::{LimitRefused, Window};
 pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, RequestSides};

@@ -75,6 +75,14 @@ impl EmbeddedTable {
     }
 }
 
+impl EmbeddedTable {
+    /// Every item, in key order: a picture of the whole table, for tests
+    /// that show an action changed nothing (DynamoDB has no such cheap read).
+    pub fn items(&self) -> Result<BTreeMap<Key, Item>, TableError> {
+        Ok(self.inner.state()?.items.clone())
+    }
+}
+
 #[async_trait]
 impl Table for EmbeddedTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {

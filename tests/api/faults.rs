@@ -1,0 +1,413 @@
+//! Faults: the store's writes, the mailer and the scheduler made to fail at
+//! each step of every multi-step operation. Whatever fails, the answer is
+//! the success or a 503 (never a 500), the program's invariants hold, a 503
+//! means nothing was changed (so trying again is safe), and an email that
+//! failed after a committed change is queued, never lost.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use moments_adapters::mail::outbox::Outbox;
+use moments_adapters::mail::{MailError, Mailer};
+use moments_adapters::scheduler::local::LocalScheduler;
+use moments_adapters::scheduler::{Scheduler, SchedulerError};
+use moments_adapters::table::{Item, Key, Page, Query, Table, TableError, Write};
+use moments_domain::application::Role;
+use moments_domain::mail::Message;
+use moments_local::Adapters;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::matrix::{Who, World, world};
+
+/// Which step fails: the Nth call (counted from when armed) of one port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Port {
+    StoreWrite,
+    MailSend,
+    ScheduleCreate,
+}
+
+/// Counts calls to a port once armed, and fails the one numbered `fail_at`.
+#[derive(Default)]
+struct Trip {
+    fail_at: AtomicUsize,
+    calls: AtomicUsize,
+}
+
+impl Trip {
+    fn arm(&self, n: usize) {
+        self.calls.store(0, Ordering::SeqCst);
+        self.fail_at.store(n, Ordering::SeqCst);
+    }
+    fn disarm(&self) -> usize {
+        self.fail_at.store(0, Ordering::SeqCst);
+        self.calls.load(Ordering::SeqCst)
+    }
+    fn fails(&self) -> bool {
+        let at = self.fail_at.load(Ordering::SeqCst);
+        at > 0 && self.calls.fetch_add(1, Ordering::SeqCst) + 1 == at
+    }
+}
+
+#[derive(Default)]
+struct Faults {
+    store: Trip,
+    mail: Trip,
+    schedule: Trip,
+}
+
+impl Faults {
+    fn trip(&self, port: Port) -> &Trip {
+        match port {
+            Port::StoreWrite => &self.store,
+            Port::MailSend => &self.mail,
+            Port::ScheduleCreate => &self.schedule,
+        }
+    }
+}
+
+struct FailingTable(Arc<dyn Table>, Arc<Faults>);
+
+#[async_trait]
+impl Table for FailingTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
+        self.0.get(key).await
+    }
+    async fn query(&self, query: &Query) -> Result<Page, TableError> {
+        self.0.query(query).await
+    }
+    async fn write(&self, writes: Vec<Write>) -> Result<(), TableError> {
+        if self.1.store.fails() {
+            // What DynamoDB answers when it throttles; nothing was written.
+            return Err(TableError::Unavailable(
+                "ProvisionedThroughputExceededException (injected)".into(),
+            ));
+        }
+        self.0.write(writes).await
+    }
+}
+
+struct FailingMailer(Outbox, Arc<Faults>);
+
+#[async_trait]
+impl Mailer for FailingMailer {
+    async fn send(&self, message: &Message) -> Result<(), MailError> {
+        if self.1.mail.fails() {
+            return Err(MailError::Unavailable("Throttling (injected)".into()));
+        }
+        self.0.send(message).await
+    }
+}
+
+struct FailingScheduler(LocalScheduler, Arc<Faults>);
+
+#[async_trait]
+impl Scheduler for FailingScheduler {
+    async fn schedule(
+        &self,
+        name: &str,
+        at: jiff::Timestamp,
+        payload: &Value,
+    ) -> Result<(), SchedulerError> {
+        if self.1.schedule.fails() {
+            return Err(SchedulerError::Unavailable(
+                "ThrottlingException (injected)".into(),
+            ));
+        }
+        self.0.schedule(name, at, payload).await
+    }
+    async fn cancel(&self, name: &str) -> Result<(), SchedulerError> {
+        self.0.cancel(name).await
+    }
+}
+
+async fn spawn_with_faults() -> (TestApp, Arc<Faults>) {
+    let faults = Arc::new(Faults::default());
+    let f = faults.clone();
+    let app = spawn_app_wrapped(Box::new(move |inner: Arc<dyn Table>| {
+        let adapters = Adapters {
+            mailer: Arc::new(FailingMailer(Outbox::new(inner.clone()), f.clone())),
+            scheduler: Arc::new(FailingScheduler(
+                LocalScheduler::new(inner.clone()),
+                f.clone(),
+            )),
+        };
+        let table: Arc<dyn Table> = Arc::new(FailingTable(inner, f));
+        (table, Some(adapters))
+    }))
+    .await;
+    (app, faults)
+}
+
+/// One multi-step operation: who does it, and how.
+struct Op {
+    name: &'static str,
+    who: Who,
+    method: reqwest::Method,
+    path: &'static str,
+    body: Value,
+    /// The status when nothing fails.
+    success: u16,
+}
+
+fn ops() -> Vec<Op> {
+    use reqwest::Method;
+    let op = |name, who, method, path, body: Value, success| Op {
+        name,
+        who,
+        method,
+        path,
+        body,
+        success,
+    };
+    vec![
+        op(
+            "ask for a sign-in link",
+            Who::Anonymous,
+            Method::POST,
+            "/api/auth/link",
+            json!({"email": "cy.other@mo.gov"}),
+            202,
+        ),
+        op(
+            "submit an application",
+            Who::Supervisor,
+            Method::POST,
+            "/api/applications",
+            mentee_form("grace.hopper@mo.gov"),
+            201,
+        ),
+        op(
+            "decide an application",
+            Who::Supervisor,
+            Method::POST,
+            "/api/applications/{application}/decision",
+            json!({"outcome": "deny", "message": "Not this quarter."}),
+            200,
+        ),
+        op(
+            "reroute an application",
+            Who::Applicant,
+            Method::PUT,
+            "/api/applications/{application}/supervisor",
+            json!({"supervisor_first_name": "Grace", "supervisor_last_name": "Hopper",
+                  "supervisor_email": "grace.hopper@mo.gov"}),
+            200,
+        ),
+        op(
+            "send a request",
+            Who::OtherApplicant,
+            Method::POST,
+            "/api/requests",
+            json!({"mentor": "{second_mentor}"}),
+            201,
+        ),
+        op(
+            "accept a request",
+            Who::Mentor,
+            Method::POST,
+            "/api/requests/{request}/accept",
+            json!({}),
+            200,
+        ),
+        op(
+            "withdraw a request",
+            Who::OtherApplicant,
+            Method::POST,
+            "/api/requests/{request}/withdraw",
+            json!({}),
+            200,
+        ),
+        op(
+            "log a meeting",
+            Who::Applicant,
+            Method::POST,
+            "/api/mentorships/{mentorship}/meetings",
+            json!({"date": "{today}", "minutes": 60}),
+            201,
+        ),
+        op(
+            "end a mentorship",
+            Who::Applicant,
+            Method::POST,
+            "/api/mentorships/{mentorship}/end",
+            json!({"outcome": "discontinued", "reason": "Schedules clashed."}),
+            200,
+        ),
+        op(
+            "answer a survey",
+            Who::OtherApplicant,
+            Method::POST,
+            "/api/surveys/{ended}",
+            json!({"satisfaction": 4, "goals_met": "partly", "meetings": 3, "cadence": "monthly",
+                  "would_recommend": true}),
+            201,
+        ),
+    ]
+}
+
+/// Items that record attempts rather than the program's state: counted
+/// uses, unused sign-in tokens, sent and queued mail, timed jobs.
+fn program_state(
+    items: std::collections::BTreeMap<Key, Item>,
+) -> std::collections::BTreeMap<Key, Item> {
+    items
+        .into_iter()
+        .filter(|(k, _)| {
+            !["LIMIT#", "SIGNIN#", "OUTBOX", "MAILQ", "JOB", "SCHED"]
+                .iter()
+                .any(|p| k.pk.starts_with(p))
+        })
+        .collect()
+}
+
+fn queued_mail(items: &std::collections::BTreeMap<Key, Item>) -> usize {
+    items.keys().filter(|k| k.pk == "MAILQ").count()
+}
+
+#[tokio::test]
+async fn each_step_of_each_operation_can_fail_without_partial_state_or_lost_mail() {
+    let mut log = Vec::new();
+    let mut wrong = Vec::new();
+    for op in ops() {
+        for port in [Port::StoreWrite, Port::MailSend, Port::ScheduleCreate] {
+            for step in 1.. {
+                let (app, faults) = spawn_with_faults().await;
+                let w: World = world(&app).await;
+                let second_mentor = app
+                    .approved(
+                        "mo.mentor@mo.gov",
+                        Role::Mentor,
+                        &["leadership", "hiring", "teamwork"],
+                        "daytime",
+                    )
+                    .await;
+                // Another pending request to Max: accepting Bea's fills him,
+                // and closing this one is a step after the match.
+                let skills = &["leadership", "budgeting", "teamwork"];
+                app.approved("dee.third@mo.gov", Role::Mentee, skills, "daytime")
+                    .await;
+                let dee = app.sign_in("dee.third@mo.gov").await;
+                let r = dee
+                    .post("/api/requests", json!({"mentor": w.mentor.as_str()}))
+                    .await;
+                assert_eq!(r.status(), StatusCode::CREATED);
+                let person = match op.who.email() {
+                    Some(email) => app.sign_in(email).await,
+                    None => app.anonymous(),
+                };
+                let today = jiff::tz::TimeZone::UTC
+                    .to_datetime(jiff::Timestamp::now())
+                    .date()
+                    .to_string();
+                let path = w.fill(op.path);
+                let body = op
+                    .body
+                    .to_string()
+                    .replace("{second_mentor}", second_mentor.as_str())
+                    .replace("{today}", &today);
+                let before = app.table_items();
+                faults.trip(port).arm(step);
+                let r = person
+                    .client
+                    .request(op.method.clone(), app.url(&path))
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("request");
+                let calls = faults.trip(port).disarm();
+                let status = r.status().as_u16();
+                let after = app.table_items();
+                let tripped = calls >= step;
+                let outcome = if status == op.success {
+                    "done"
+                } else {
+                    "refused"
+                };
+                log.push(format!(
+                    "{:24} {port:?} #{step}: {status}{}",
+                    op.name,
+                    if tripped { "" } else { " (no such step)" }
+                ));
+                if status != op.success && status != StatusCode::SERVICE_UNAVAILABLE.as_u16() {
+                    wrong.push(format!(
+                        "{} with {port:?} #{step} failing: {status}",
+                        op.name
+                    ));
+                }
+                for broken in moments_tests::invariants(&after) {
+                    wrong.push(format!(
+                        "{} with {port:?} #{step} failing: {broken}",
+                        op.name
+                    ));
+                }
+                if status == 503 && program_state(after.clone()) != program_state(before.clone()) {
+                    wrong.push(format!(
+                        "{} with {port:?} #{step} failing answered 503 but changed the program's state",
+                        op.name
+                    ));
+                }
+                if tripped && port == Port::MailSend && status == op.success && op.success != 202 {
+                    let queued = queued_mail(&after) - queued_mail(&before);
+                    if queued != 1 {
+                        wrong.push(format!(
+                            "{} with mail #{step} failing: {queued} emails queued, expected 1 ({outcome})",
+                            op.name
+                        ));
+                    }
+                }
+                if !tripped {
+                    break;
+                }
+            }
+        }
+    }
+    println!("fault cases ({}):\n{}", log.len(), log.join("\n"));
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// DynamoDB that accepts connections and never answers: the Lambdas' SDK
+/// settings (standard retries, bounded attempts and call) end the call as
+/// "unavailable", which the API answers as a 503, instead of waiting until
+/// the Lambda itself is killed.
+#[tokio::test]
+async fn a_dynamodb_call_that_never_answers_ends_as_unavailable() {
+    use aws_config::Region;
+    use aws_sdk_dynamodb::config::Credentials;
+    use moments_adapters::table::dynamo::DynamoTable;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let sdk = moments_adapters::aws::lambda_defaults()
+        .expect("SDK defaults")
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+        .load()
+        .await;
+    let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), "moments");
+    let err = table
+        .get(&Key::new("APP#1", "APP"))
+        .await
+        .expect_err("no answer");
+    assert!(matches!(err, TableError::Unavailable(_)), "{err:?}");
+    let api =
+        moments_adapters::http::ApiError::from(moments_adapters::store::StoreError::from(err));
+    assert!(
+        matches!(api, moments_adapters::http::ApiError::Unavailable(_)),
+        "{api:?}"
+    );
+    silent.abort();
+}

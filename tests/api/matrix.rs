@@ -1,0 +1,531 @@
+//! The authorization matrix: every operation of the API, tried by every
+//! role, on one small world of records. Each cell says what that person
+//! gets; every refusal must leave the whole table exactly as it was, and
+//! every allowed change is tried on a fresh world, so one cell never
+//! depends on another.
+//!
+//! Adding an operation is one `Row` in `rows()`.
+
+use std::fmt;
+
+use moments_domain::application::Role as AppRole;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// Who tries. Each is one person of the world below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Anonymous,
+    /// Ada: approved mentee (active mentorship with Max), pending mentor application.
+    Applicant,
+    /// Max: approved mentor of Ada's mentorship and of Bea's request and survey.
+    Mentor,
+    /// Bea: approved mentee with a pending request to Max and an ended mentorship with him.
+    OtherApplicant,
+    /// Sam: supervisor of Ada's (and Max's and Bea's) applications.
+    Supervisor,
+    /// Otto: supervisor of Cy's application only.
+    OtherSupervisor,
+    /// Dana: administrator of Revenue, everyone's department.
+    DepartmentAdmin,
+    /// Dan: administrator of Transportation.
+    OtherDepartmentAdmin,
+    ProgramAdmin,
+}
+
+use Who::*;
+
+const EVERYONE: [Who; 9] = [
+    Anonymous,
+    Applicant,
+    Mentor,
+    OtherApplicant,
+    Supervisor,
+    OtherSupervisor,
+    DepartmentAdmin,
+    OtherDepartmentAdmin,
+    ProgramAdmin,
+];
+
+impl Who {
+    pub fn email(self) -> Option<&'static str> {
+        Some(match self {
+            Anonymous => return None,
+            Applicant => "ada.lovelace@mo.gov",
+            Mentor => "max.mentor@mo.gov",
+            OtherApplicant => "bea.baker@mo.gov",
+            Supervisor => SUPERVISOR,
+            OtherSupervisor => "otto.other@mo.gov",
+            DepartmentAdmin => "dana.admin@mo.gov",
+            OtherDepartmentAdmin => "dan.admin@mo.gov",
+            ProgramAdmin => PROGRAM_ADMIN,
+        })
+    }
+}
+
+/// The records an operation's path can name.
+#[derive(Debug, Default, Clone)]
+pub struct World {
+    /// Ada's pending mentor application.
+    pending_application: String,
+    /// Max's mentor application.
+    pub mentor: String,
+    /// Bea's pending request to Max.
+    request: String,
+    /// Ada and Max, active.
+    mentorship: String,
+    /// Bea and Max, ended.
+    ended: String,
+}
+
+impl World {
+    /// A path with its `{application}`, `{mentor}`, `{request}`,
+    /// `{mentorship}` and `{ended}` filled in.
+    pub fn fill(&self, path: &str) -> String {
+        path.replace("{application}", &self.pending_application)
+            .replace("{mentor}", &self.mentor)
+            .replace("{request}", &self.request)
+            .replace("{mentorship}", &self.mentorship)
+            .replace("{ended}", &self.ended)
+    }
+}
+
+async fn id_in(r: reqwest::Response, path: &str) -> String {
+    let status = r.status();
+    let body: Value = r.json().await.expect("JSON");
+    assert!(status.is_success(), "{status} {body}");
+    body.pointer(path)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{path} in {body}"))
+        .to_string()
+}
+
+pub async fn world(app: &TestApp) -> World {
+    let skills = &["leadership", "hiring", "teamwork"];
+    app.approved(
+        Applicant.email().expect("ada"),
+        AppRole::Mentee,
+        skills,
+        "daytime",
+    )
+    .await;
+    let mentor = app
+        .approved(
+            Mentor.email().expect("max"),
+            AppRole::Mentor,
+            skills,
+            "daytime",
+        )
+        .await;
+    app.approved(
+        OtherApplicant.email().expect("bea"),
+        AppRole::Mentee,
+        skills,
+        "daytime",
+    )
+    .await;
+    app.make_department_admin("dana.admin@mo.gov", "revenue")
+        .await;
+    app.make_department_admin("dan.admin@mo.gov", "transportation")
+        .await;
+
+    let ada = app.sign_in(Applicant.email().expect("ada")).await;
+    let max = app.sign_in(Mentor.email().expect("max")).await;
+    let bea = app.sign_in(OtherApplicant.email().expect("bea")).await;
+    let cy = app.sign_in("cy.other@mo.gov").await;
+    assert_eq!(
+        cy.apply(mentee_form("otto.other@mo.gov")).await.status(),
+        StatusCode::CREATED
+    );
+    let pending_application = id_in(ada.apply(mentor_form(SUPERVISOR)).await, "/id").await;
+
+    let body = json!({"mentor": mentor.as_str()});
+    let r = id_in(ada.post("/api/requests", body.clone()).await, "/id").await;
+    let accept = |id: String| format!("/api/requests/{id}/accept");
+    let mentorship = id_in(max.post(&accept(r), json!({})).await, "/mentorship/id").await;
+    let r = id_in(bea.post("/api/requests", body.clone()).await, "/id").await;
+    let ended = id_in(max.post(&accept(r), json!({})).await, "/mentorship/id").await;
+    let end = json!({"outcome": "completed", "reason": "Goals met."});
+    let r = bea
+        .post(&format!("/api/mentorships/{ended}/end"), end)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let request = id_in(bea.post("/api/requests", body).await, "/id").await;
+    World {
+        pending_application,
+        mentor: mentor.to_string(),
+        request,
+        mentorship,
+        ended,
+    }
+}
+
+/// One operation: how to call it, and what each person gets.
+struct Row {
+    method: Method,
+    /// With `{application}`, `{mentor}`, `{request}`, `{mentorship}`, `{ended}`.
+    path: &'static str,
+    body: Value,
+    /// Who succeeds, with the status they get.
+    allowed: &'static [(Who, u16)],
+    /// What everyone else gets (anonymous gets 401 instead when the
+    /// operation needs a session).
+    others: u16,
+    /// The operation needs no session.
+    open: bool,
+}
+
+impl Row {
+    fn expected(&self, who: Who) -> u16 {
+        if let Some((_, status)) = self.allowed.iter().find(|(w, _)| *w == who) {
+            *status
+        } else if who == Anonymous && !self.open {
+            401
+        } else {
+            self.others
+        }
+    }
+
+    fn path(&self, w: &World) -> String {
+        w.fill(self.path)
+    }
+}
+
+impl fmt::Display for Row {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+fn row(
+    method: Method,
+    path: &'static str,
+    body: Value,
+    allowed: &'static [(Who, u16)],
+    others: u16,
+) -> Row {
+    Row {
+        method,
+        path,
+        body,
+        allowed,
+        others,
+        open: false,
+    }
+}
+
+const VIEWERS_OF_ADAS_APPLICATION: &[(Who, u16)] = &[
+    (Applicant, 200),
+    (Supervisor, 200),
+    (DepartmentAdmin, 200),
+    (ProgramAdmin, 200),
+];
+
+fn rows() -> Vec<Row> {
+    let get = Method::GET;
+    let post = Method::POST;
+    let put = Method::PUT;
+    let edit = {
+        let mut form = mentor_form(SUPERVISOR);
+        form["bio"] = json!("Edited.");
+        form
+    };
+    let reroute = json!({"supervisor_first_name": "Grace", "supervisor_last_name": "Hopper",
+                         "supervisor_email": "grace.hopper@mo.gov"});
+    let survey = json!({"satisfaction": 5, "goals_met": "yes", "meetings": 4, "cadence": "monthly",
+                        "would_recommend": true});
+    vec![
+        Row {
+            open: true,
+            ..row(
+                post.clone(),
+                "/api/auth/link",
+                json!({"email": "someone@mo.gov"}),
+                &[],
+                202,
+            )
+        },
+        Row {
+            open: true,
+            ..row(
+                post.clone(),
+                "/api/auth/session",
+                json!({"token": "not-a-token"}),
+                &[],
+                410,
+            )
+        },
+        Row {
+            open: true,
+            ..row(post.clone(), "/api/auth/signout", json!({}), &[], 204)
+        },
+        row(get.clone(), "/api/me", json!(null), &[], 200),
+        Row {
+            open: true,
+            ..row(get.clone(), "/api/catalogue", json!(null), &[], 200)
+        },
+        row(get.clone(), "/api/applications", json!(null), &[], 200),
+        row(
+            post.clone(),
+            "/api/applications",
+            mentee_form("grace.hopper@mo.gov"),
+            &[
+                (Mentor, 201),
+                (Supervisor, 201),
+                (OtherSupervisor, 201),
+                (DepartmentAdmin, 201),
+                (OtherDepartmentAdmin, 201),
+                (ProgramAdmin, 201),
+            ],
+            409,
+        ),
+        row(
+            get.clone(),
+            "/api/applications/{application}",
+            json!(null),
+            VIEWERS_OF_ADAS_APPLICATION,
+            403,
+        ),
+        row(
+            put.clone(),
+            "/api/applications/{application}",
+            edit,
+            &[(Applicant, 200)],
+            403,
+        ),
+        row(
+            put.clone(),
+            "/api/applications/{application}/supervisor",
+            reroute,
+            &[(Applicant, 200)],
+            403,
+        ),
+        row(get.clone(), "/api/reviews", json!(null), &[], 200),
+        row(
+            post.clone(),
+            "/api/applications/{application}/decision",
+            json!({"outcome": "approve"}),
+            &[(Supervisor, 200), (DepartmentAdmin, 200)],
+            403,
+        ),
+        row(get.clone(), "/api/mentors", json!(null), &[], 200),
+        row(get.clone(), "/api/mentors/{mentor}", json!(null), &[], 200),
+        row(get.clone(), "/api/suggestions", json!(null), &[], 200),
+        row(
+            get.clone(),
+            "/api/availability",
+            json!(null),
+            &[(Applicant, 200), (Mentor, 200)],
+            404,
+        ),
+        row(
+            put.clone(),
+            "/api/availability",
+            json!({"available": false}),
+            &[(Applicant, 200), (Mentor, 200)],
+            404,
+        ),
+        row(get.clone(), "/api/requests", json!(null), &[], 200),
+        row(
+            post.clone(),
+            "/api/requests",
+            json!({"mentor": "{mentor}"}),
+            &[],
+            409,
+        ),
+        row(
+            get.clone(),
+            "/api/requests/{request}",
+            json!(null),
+            &[(Mentor, 200), (OtherApplicant, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/requests/{request}/accept",
+            json!({}),
+            &[(Mentor, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/requests/{request}/decline",
+            json!({}),
+            &[(Mentor, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/requests/{request}/withdraw",
+            json!({}),
+            &[(OtherApplicant, 200)],
+            403,
+        ),
+        row(get.clone(), "/api/mentorships", json!(null), &[], 200),
+        row(
+            get.clone(),
+            "/api/mentorships/{mentorship}",
+            json!(null),
+            &[(Applicant, 200), (Mentor, 200)],
+            403,
+        ),
+        row(
+            put.clone(),
+            "/api/mentorships/{mentorship}/agreement",
+            json!({"goals": "Grow."}),
+            &[(Applicant, 200), (Mentor, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/mentorships/{mentorship}/agreement/confirm",
+            json!({"version": 1}),
+            &[(Applicant, 409), (Mentor, 409)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/mentorships/{mentorship}/meetings",
+            json!({"date": "2000-01-01", "minutes": 60}),
+            &[(Applicant, 422), (Mentor, 422)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/mentorships/{mentorship}/end",
+            json!({"outcome": "completed", "reason": "Done."}),
+            &[(Applicant, 200), (Mentor, 200)],
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/surveys/{ended}",
+            json!(null),
+            &[(Mentor, 200), (OtherApplicant, 200)],
+            403,
+        ),
+        row(
+            post,
+            "/api/surveys/{ended}",
+            survey,
+            &[(Mentor, 201), (OtherApplicant, 201)],
+            403,
+        ),
+    ]
+}
+
+async fn call(app: &TestApp, person: &Person, row: &Row, world: &World) -> (u16, Value) {
+    let mut request = person
+        .client
+        .request(row.method.clone(), app.url(&row.path(world)));
+    if !row.body.is_null() {
+        let body = row.body.to_string().replace("{mentor}", &world.mentor);
+        request = request
+            .header("content-type", "application/json")
+            .body(body);
+    }
+    let r = request.send().await.expect("request");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn person(app: &TestApp, who: Who) -> Person {
+    match who.email() {
+        Some(email) => app.sign_in(email).await,
+        None => app.anonymous(),
+    }
+}
+
+/// Cells whose answer is not a success: refused, or a conflict with the
+/// state. Those must change nothing at all.
+fn changes_nothing(status: u16) -> bool {
+    !(200..300).contains(&status)
+}
+
+#[tokio::test]
+async fn every_operation_by_every_role_is_allowed_or_refused_as_the_rules_say_and_refusals_change_nothing()
+ {
+    let rows = rows();
+    let mut wrong = Vec::new();
+    let mut cells = 0;
+    for row in &rows {
+        // One world for the cells that must change nothing...
+        let app = spawn_app().await;
+        let w = world(&app).await;
+        let mut people = Vec::new();
+        for who in EVERYONE {
+            people.push((who, person(&app, who).await));
+        }
+        for (who, p) in &people {
+            let expected = row.expected(*who);
+            if !changes_nothing(expected) || row.method == Method::GET && expected < 300 {
+                continue;
+            }
+            cells += 1;
+            let before = app.table_items();
+            let (status, body) = call(&app, p, row, &w).await;
+            if status != expected {
+                wrong.push(format!(
+                    "{row} as {who:?}: {status}, expected {expected}: {body}"
+                ));
+            }
+            if app.table_items() != before {
+                wrong.push(format!(
+                    "{row} as {who:?} answered {status} but changed the table"
+                ));
+            }
+        }
+        // ...and reads, unchanged too, all on that world.
+        if row.method == Method::GET {
+            for (who, p) in &people {
+                let expected = row.expected(*who);
+                if expected >= 300 {
+                    continue;
+                }
+                cells += 1;
+                let before = app.table_items();
+                let (status, body) = call(&app, p, row, &w).await;
+                if status != expected {
+                    wrong.push(format!(
+                        "{row} as {who:?}: {status}, expected {expected}: {body}"
+                    ));
+                }
+                if app.table_items() != before {
+                    wrong.push(format!("{row} as {who:?}: a read changed the table"));
+                }
+            }
+            continue;
+        }
+        // Each allowed change on a world of its own.
+        for who in EVERYONE {
+            let expected = row.expected(who);
+            if changes_nothing(expected) {
+                continue;
+            }
+            cells += 1;
+            let app = spawn_app().await;
+            let w = world(&app).await;
+            let p = person(&app, who).await;
+            let (status, body) = call(&app, &p, row, &w).await;
+            if status != expected {
+                wrong.push(format!(
+                    "{row} as {who:?}: {status}, expected {expected}: {body}"
+                ));
+            }
+        }
+    }
+    println!(
+        "authorization matrix: {} operations x {} roles = {cells} cells",
+        rows.len(),
+        EVERYONE.len()
+    );
+    assert_eq!(cells, rows.len() * EVERYONE.len());
+    assert!(
+        wrong.is_empty(),
+        "{} cells differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

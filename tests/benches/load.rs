@@ -1,0 +1,433 @@
+//! Load on the whole local platform over loopback HTTP: mentees search and
+//! send "Select as Mentor" requests to mentors they found while mentors
+//! accept them, all at once, for a bounded time. Prints throughput, p50/p99 latency per action and the
+//! error count (5xx and transport errors), then checks the program's
+//! invariants on the store: nobody over two active mentorships, counts,
+//! listings and pair guards agreeing with the records, and search showing
+//! exactly the mentors who can still take a mentee.
+//!
+//! Run: `cargo bench -p moments-tests --bench load`
+//! (`LOAD_SECONDS`, `LOAD_WORKERS` change the defaults of 30 and 16).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use moments_adapters::http::Clock;
+use moments_adapters::store::Store;
+use moments_adapters::table::embedded::EmbeddedTable;
+use moments_domain::application::{Application, ApplicationId, Details, Role};
+use moments_domain::catalogue::Catalogue;
+use moments_domain::fields::{EmailAddress, ProgramDomains};
+use moments_local::{LocalConfig, build_on, workspace_root};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+const MENTORS: usize = 300;
+const MENTEES: usize = 400;
+
+/// A small deterministic generator, so every run does the same kind of work.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+fn skills(rng: &mut Lcg) -> Vec<&'static str> {
+    let all: Vec<&str> = Catalogue::get().skill_ids().collect();
+    let mut chosen = Vec::new();
+    while chosen.len() < 3 {
+        let s = all[rng.next(all.len())];
+        if !chosen.contains(&s) {
+            chosen.push(s);
+        }
+    }
+    chosen
+}
+
+/// An approved application put straight into the store.
+async fn approved(
+    store: &Store,
+    email: &str,
+    role: Role,
+    n: usize,
+    rng: &mut Lcg,
+) -> ApplicationId {
+    let applicant = EmailAddress::parse(email).expect("email");
+    let body = json!({
+        "first_name": format!("Person{n}"), "last_name": role.as_str(), "department": "revenue",
+        "job_title": "Analyst", "work_location": "Jefferson City",
+        "supervisor_first_name": "Sam", "supervisor_last_name": "Boss", "supervisor_email": "sam.boss@mo.gov",
+        "working_hours": "daytime", "bio": "Ten years of state service.", "skills": skills(rng),
+        "goals": "Grow.", "full_time": true, "not_at_risk": true, "no_disciplinary_action": true,
+        "agreement": true,
+    });
+    let domains = ProgramDomains::parse("mo.gov").expect("domains");
+    let details = Details::parse(
+        body.as_object().expect("object"),
+        role,
+        &applicant,
+        &domains,
+    )
+    .expect("valid form");
+    let mut id = [0u8; 16];
+    id[..8].copy_from_slice(&(n as u64).to_be_bytes());
+    id[8] = role as u8 + 1;
+    let now = Timestamp::now();
+    let app = Application::submit(
+        ApplicationId::from_random(id),
+        role,
+        applicant.clone(),
+        details,
+        now,
+    );
+    moments_tests::store_approved(store, &app, now).await;
+    app.id
+}
+
+/// A browser of its own, from its own loopback address (sign-in limits
+/// count per source), signed in through the emailed link.
+async fn sign_in(
+    base: &str,
+    outbox: &moments_adapters::mail::outbox::Outbox,
+    email: &str,
+    n: usize,
+) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, base.parse().expect("origin"));
+    let [_, _, hi, lo] = (n as u32).to_be_bytes();
+    let client = Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 3, hi, lo)))
+        .build()
+        .expect("client");
+    let r = client
+        .post(format!("{base}/api/auth/link"))
+        .json(&json!({"email": email}))
+        .send()
+        .await
+        .expect("link");
+    assert_eq!(r.status(), StatusCode::ACCEPTED, "link for {email}");
+    let mail = outbox
+        .list(50)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .find(|m| m.to == email)
+        .expect("sign-in email");
+    let start = mail.text.find("token=").expect("token") + "token=".len();
+    let token: String = mail.text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let r = client
+        .post(format!("{base}/api/auth/session"))
+        .json(&json!({"token": token}))
+        .send()
+        .await
+        .expect("session");
+    assert_eq!(r.status(), StatusCode::OK);
+    client
+}
+
+#[derive(Default)]
+struct Tally {
+    /// Per action: latencies and statuses.
+    latencies: BTreeMap<&'static str, Vec<Duration>>,
+    statuses: BTreeMap<(&'static str, u16), u64>,
+    errors: u64,
+}
+
+async fn timed(
+    client: &Client,
+    method: Method,
+    url: String,
+    body: Option<Value>,
+) -> (Duration, Result<(StatusCode, Value), String>) {
+    let started = Instant::now();
+    let mut request = client.request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let result = match request.send().await {
+        Ok(r) => {
+            let status = r.status();
+            Ok((status, r.json().await.unwrap_or(Value::Null)))
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    (started.elapsed(), result)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() {
+    let seconds = env_or("LOAD_SECONDS", 30);
+    let workers = env_or("LOAD_WORKERS", 16) as usize;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = Arc::new(EmbeddedTable::open(&dir.path().join("moments.redb")).expect("table"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let config = LocalConfig {
+        data_dir: dir.path().join("data"),
+        site_dir: workspace_root().join("site"),
+        base_url: base.clone(),
+        domains: "mo.gov".into(),
+        program_admins: "admin@mo.gov".into(),
+        demo: false,
+    };
+    let platform = build_on(&config, Clock::System, table.clone())
+        .await
+        .expect("platform");
+    let (store, outbox) = (platform.store.clone(), platform.outbox.clone());
+    let service = platform
+        .router
+        .into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
+
+    let started = Instant::now();
+    let mut rng = Lcg(2026);
+    let mut mentors = Vec::new();
+    for n in 0..MENTORS {
+        let email = format!("mentor{n}@mo.gov");
+        let id = approved(&store, &email, Role::Mentor, n, &mut rng).await;
+        mentors.push((email, id));
+    }
+    let mut mentees = Vec::new();
+    for n in 0..MENTEES {
+        let email = format!("mentee{n}@mo.gov");
+        approved(&store, &email, Role::Mentee, MENTORS + n, &mut rng).await;
+        mentees.push(email);
+    }
+    let mut mentor_clients = Vec::new();
+    for (n, (email, _)) in mentors.iter().enumerate() {
+        mentor_clients.push(sign_in(&base, &outbox, email, n).await);
+    }
+    let mut mentee_clients = Vec::new();
+    for (n, email) in mentees.iter().enumerate() {
+        mentee_clients.push(sign_in(&base, &outbox, email, MENTORS + n).await);
+    }
+    eprintln!(
+        "seeded {MENTORS} mentors and {MENTEES} mentees, all signed in, in {:.1?}",
+        started.elapsed()
+    );
+
+    let mentor_clients = Arc::new(mentor_clients);
+    let mentee_clients = Arc::new(mentee_clients);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let seed = Arc::new(AtomicU64::new(7));
+    let mut tasks = Vec::new();
+    let run_started = Instant::now();
+    for w in 0..workers {
+        let (base, mentor_clients, mentee_clients, seed) = (
+            base.clone(),
+            mentor_clients.clone(),
+            mentee_clients.clone(),
+            seed.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Lcg(seed.fetch_add(w as u64 * 7919 + 1, Ordering::Relaxed));
+            let mut tally = Tally::default();
+            while Instant::now() < deadline {
+                let roll = rng.next(100);
+                let (action, client, method, url, body) = if roll < 50 {
+                    let skill = skills(&mut rng)[0];
+                    let c = &mentee_clients[rng.next(mentee_clients.len())];
+                    (
+                        "search",
+                        c,
+                        Method::GET,
+                        format!("{base}/api/mentors?skills={skill}"),
+                        None,
+                    )
+                } else if roll < 80 {
+                    // Search, then select one of the mentors found.
+                    let c = &mentee_clients[rng.next(mentee_clients.len())];
+                    let page = 1 + rng.next(3);
+                    let url = format!("{base}/api/mentors?page={page}");
+                    let (spent, found) = timed(c, Method::GET, url, None).await;
+                    record(&mut tally, "search", spent, &found);
+                    let cards = found
+                        .ok()
+                        .and_then(|(_, v)| v["mentors"].as_array().cloned())
+                        .unwrap_or_default();
+                    if cards.is_empty() {
+                        continue;
+                    }
+                    let body = json!({"mentor": cards[rng.next(cards.len())]["id"].clone()});
+                    (
+                        "request",
+                        c,
+                        Method::POST,
+                        format!("{base}/api/requests"),
+                        Some(body),
+                    )
+                } else {
+                    // A mentor looks at their requests and accepts a pending one.
+                    let c = &mentor_clients[rng.next(mentor_clients.len())];
+                    let (spent, listed) =
+                        timed(c, Method::GET, format!("{base}/api/requests"), None).await;
+                    record(&mut tally, "list requests", spent, &listed);
+                    let pending = listed.ok().and_then(|(_, v)| {
+                        v["incoming"].as_array().and_then(|all| {
+                            all.iter()
+                                .find(|r| r["status"] == "pending")
+                                .and_then(|r| r["id"].as_str().map(str::to_string))
+                        })
+                    });
+                    let Some(id) = pending else { continue };
+                    (
+                        "accept",
+                        c,
+                        Method::POST,
+                        format!("{base}/api/requests/{id}/accept"),
+                        Some(json!({})),
+                    )
+                };
+                let (spent, result) = timed(client, method, url, body).await;
+                record(&mut tally, action, spent, &result);
+            }
+            tally
+        }));
+    }
+    let mut all = Tally::default();
+    for task in tasks {
+        let t = task.await.expect("worker");
+        for (k, v) in t.latencies {
+            all.latencies.entry(k).or_default().extend(v);
+        }
+        for (k, v) in t.statuses {
+            *all.statuses.entry(k).or_default() += v;
+        }
+        all.errors += t.errors;
+    }
+    let elapsed = run_started.elapsed();
+    let total: usize = all.latencies.values().map(Vec::len).sum();
+    let mut every: Vec<Duration> = all.latencies.values().flatten().copied().collect();
+    every.sort();
+    println!(
+        "load: {workers} workers for {:.1} s over loopback: {total} requests, {:.0} requests/s, \
+         p50 {:.1?}, p99 {:.1?}, errors (5xx or transport) {}",
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64(),
+        percentile(&every, 0.50),
+        percentile(&every, 0.99),
+        all.errors
+    );
+    for (action, latencies) in &mut all.latencies {
+        latencies.sort();
+        let statuses: Vec<String> = all
+            .statuses
+            .iter()
+            .filter(|((a, _), _)| a == action)
+            .map(|((_, s), n)| format!("{s}×{n}"))
+            .collect();
+        println!(
+            "  {action:14} {:6} requests  p50 {:8.1?}  p99 {:8.1?}  statuses {}",
+            latencies.len(),
+            percentile(latencies, 0.50),
+            percentile(latencies, 0.99),
+            statuses.join(" ")
+        );
+    }
+
+    // The invariants, on every item of the store.
+    let items = table.items().expect("items");
+    let problems = moments_tests::invariants(&items);
+    let most_active = items
+        .values()
+        .filter(|i| i.get("kind").and_then(Value::as_str) == Some("application"))
+        .filter_map(|i| i.get("active").and_then(Value::as_u64))
+        .max()
+        .unwrap_or(0);
+    let mentorships = items
+        .values()
+        .filter(|i| i.get("kind").and_then(Value::as_str) == Some("mentorship"))
+        .count();
+    // Search shows exactly the mentors the store lists.
+    let searcher = &mentee_clients[0];
+    let mut shown = BTreeSet::new();
+    for page in 1.. {
+        let (_, r) = timed(
+            searcher,
+            Method::GET,
+            format!("{base}/api/mentors?page={page}"),
+            None,
+        )
+        .await;
+        let (_, v) = r.expect("search");
+        for m in v["mentors"].as_array().into_iter().flatten() {
+            shown.insert(m["id"].as_str().unwrap_or_default().to_string());
+        }
+        if page >= v["pages"].as_u64().unwrap_or(1) {
+            break;
+        }
+    }
+    let mut listed = BTreeSet::new();
+    for (_, id) in mentors.iter() {
+        let (app, capacity) = store
+            .application_with_capacity(id)
+            .await
+            .expect("read")
+            .expect("mentor");
+        if moments_domain::mentorship::is_listed(&app, capacity) {
+            listed.insert(id.to_string());
+        }
+    }
+    println!(
+        "invariants: {mentorships} mentorships made, most active per person {most_active} (at most 2), \
+         {} mentors searchable and {} listed by the store: {}",
+        shown.len(),
+        listed.len(),
+        if problems.is_empty() && shown == listed && most_active <= 2 {
+            "all hold".to_string()
+        } else {
+            format!("BROKEN: {problems:?}; search {shown:?} vs listed {listed:?}")
+        }
+    );
+    if !problems.is_empty() || shown != listed || most_active > 2 || all.errors > 0 {
+        std::process::exit(1);
+    }
+}
+
+fn record(
+    tally: &mut Tally,
+    action: &'static str,
+    spent: Duration,
+    result: &Result<(StatusCode, Value), String>,
+) {
+    tally.latencies.entry(action).or_default().push(spent);
+    match result {
+        Ok((status, _)) => {
+            *tally.statuses.entry((action, status.as_u16())).or_default() += 1;
+            if status.is_server_error() {
+                tally.errors += 1;
+            }
+        }
+        Err(_) => tally.errors += 1,
+    }
+}
