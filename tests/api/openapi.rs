@@ -124,3 +124,35 @@ async fn every_operation_in_the_document_reaches_a_handler() {
         );
     }
 }
+
+/// Every `$ref` under `value`, as `#/components/...` strings.
+fn references<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(fields) => {
+            if let Some(r) = fields.get("$ref").and_then(Value::as_str) {
+                out.push(r);
+            }
+            fields.values().for_each(|v| references(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_in_the_document_names_a_component_it_holds() {
+    let app = spawn_app().await;
+    let doc = json_of(app.anonymous().get("/api/openapi.json").await).await;
+    let mut found = Vec::new();
+    references(&doc, &mut found);
+    assert!(!found.is_empty());
+    let missing: BTreeSet<&str> = found
+        .into_iter()
+        .filter(|r| {
+            r.strip_prefix('#')
+                .and_then(|pointer| doc.pointer(pointer))
+                .is_none()
+        })
+        .collect();
+    assert!(missing.is_empty(), "unresolved: {missing:?}");
+}

@@ -86,7 +86,7 @@ struct AuditTrail {
 /// with the request it came from.
 #[utoipa::path(get, path = "/api/admin/audit/{kind}/{id}", operation_id = "read_audit_trail", tag = "reports",
     params(
-        ("kind" = RecordKind, Path, description = "The kind of record"),
+        ("kind" = inline(RecordKind), Path, description = "The kind of record"),
         ("id" = String, Path, description = "The record's id"),
     ),
     security(("session" = [])),

@@ -159,7 +159,7 @@ fn csv_of(table: &Table) -> Result<Vec<u8>, ApiError> {
 /// One export as CSV (UTF-8 with a byte-order mark), with the rows and
 /// columns the caller may see (docs/api.md).
 #[utoipa::path(get, path = "/api/admin/exports/{name}", operation_id = "export_csv", tag = "reports",
-    params(("name" = Export, Path, description = "Which export"), QuarterFilter),
+    params(("name" = inline(Export), Path, description = "Which export"), QuarterFilter),
     security(("session" = [])),
     responses(
         (status = 200, description = "The file", body = String, content_type = "text/csv",
