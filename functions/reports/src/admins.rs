@@ -2,11 +2,11 @@
 //! records, and the audit trail of any application, request or mentorship.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use moments_adapters::http::openapi::Named;
 use moments_adapters::http::views::ApplicationView;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, Query};
 use moments_adapters::store::StoreError;
 use moments_domain::application::{ApplicationId, FieldErrors, FormReader};
 use moments_domain::audit::AuditEntry;

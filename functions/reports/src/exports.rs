@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use moments_adapters::http::{ApiError, Caller, Deps};
+use moments_adapters::http::{ApiError, Caller, Deps, Path, Query};
 use moments_adapters::store::MentorshipRecord;
 use moments_domain::application::{Application, ApplicationId};
 use moments_domain::metrics::Quarter;

@@ -2,9 +2,9 @@
 //! of the `METRICS` partition, whatever the number of records.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use moments_adapters::http::openapi::Named;
-use moments_adapters::http::{ApiError, Caller, Deps};
+use moments_adapters::http::{ApiError, Caller, Deps, Query};
 use moments_domain::metrics::{DepartmentMeasures, Measures, Report};
 use moments_domain::reports::Scope;
 use serde_json::{Value, json};

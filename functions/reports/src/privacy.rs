@@ -2,9 +2,9 @@
 //! administrator carries it out once nothing active depends on it.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
 use moments_adapters::store::StoreError;
 use moments_domain::application::FormReader;
 use moments_domain::fields::{EmailAddress, Note};
