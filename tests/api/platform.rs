@@ -95,6 +95,9 @@ async fn paths_and_queries_the_router_cannot_read_answer_with_a_problem() {
         "/api/applications/%FF",
         "/api/mentorships/%FF",
         "/api/surveys/%C3",
+        "/api/admin/metrics?quarter=2026-Q1&quarter=2026-Q2",
+        "/api/admin/people?email=a@mo.gov&email=b@mo.gov",
+        "/api/admin/audit/applications/%FF",
     ] {
         let bad = problem(ada.get(unreadable).await, StatusCode::BAD_REQUEST).await;
         assert_eq!(bad["type"], "/problems/bad-request", "{unreadable}");
