@@ -65,6 +65,10 @@ impl Who {
     }
 }
 
+/// Cy: a pending mentee application (supervised by Otto) and a request to
+/// remove his data, waiting for a program administrator.
+const CY: &str = "cy.other@mo.gov";
+
 /// The records an operation's path can name.
 #[derive(Debug, Default, Clone)]
 pub struct World {
@@ -134,10 +138,14 @@ pub async fn world(app: &TestApp) -> World {
     let ada = app.sign_in(Applicant.email().expect("ada")).await;
     let max = app.sign_in(Mentor.email().expect("max")).await;
     let bea = app.sign_in(OtherApplicant.email().expect("bea")).await;
-    let cy = app.sign_in("cy.other@mo.gov").await;
+    let cy = app.sign_in(CY).await;
     assert_eq!(
         cy.apply(mentee_form("otto.other@mo.gov")).await.status(),
         StatusCode::CREATED
+    );
+    assert_eq!(
+        cy.post("/api/privacy/erasure", json!({})).await.status(),
+        StatusCode::ACCEPTED
     );
     let pending_application = id_in(ada.apply(mentor_form(SUPERVISOR)).await, "/id").await;
 
@@ -223,6 +231,13 @@ const VIEWERS_OF_ADAS_APPLICATION: &[(Who, u16)] = &[
     (ProgramAdmin, 200),
 ];
 
+/// Metrics and exports: administrators of any department, and of the program.
+const REPORT_READERS: &[(Who, u16)] = &[
+    (DepartmentAdmin, 200),
+    (OtherDepartmentAdmin, 200),
+    (ProgramAdmin, 200),
+];
+
 fn rows() -> Vec<Row> {
     let get = Method::GET;
     let post = Method::POST;
@@ -236,6 +251,7 @@ fn rows() -> Vec<Row> {
                          "supervisor_email": "grace.hopper@mo.gov"});
     let survey = json!({"satisfaction": 5, "goals_met": "yes", "meetings": 4, "cadence": "monthly",
                         "would_recommend": true});
+    let appointment = json!({"email": "new.admin@mo.gov", "department": "revenue"});
     vec![
         Row {
             open: true,
@@ -407,10 +423,95 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
-            post,
+            post.clone(),
             "/api/surveys/{ended}",
             survey,
             &[(Mentor, 201), (OtherApplicant, 201)],
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/metrics",
+            json!(null),
+            REPORT_READERS,
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/exports/applications.csv",
+            json!(null),
+            REPORT_READERS,
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/audit/mentorships/{mentorship}",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/people?email=ada.lovelace@mo.gov",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/department-admins",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/department-admins",
+            appointment,
+            &[(ProgramAdmin, 201)],
+            403,
+        ),
+        row(
+            Method::DELETE,
+            "/api/admin/department-admins/transportation/dan.admin@mo.gov",
+            json!(null),
+            &[(ProgramAdmin, 204)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/matching/preview",
+            json!({}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/matching/publish",
+            json!({}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(get.clone(), "/api/privacy/erasure", json!(null), &[], 200),
+        row(
+            post.clone(),
+            "/api/privacy/erasure",
+            json!({"note": "Please remove everything."}),
+            &[],
+            202,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/erasures",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post,
+            "/api/admin/erasures/cy.other@mo.gov",
+            json!({}),
+            &[(ProgramAdmin, 200)],
             403,
         ),
     ]

@@ -85,3 +85,25 @@ async fn demo_data_loads_and_twice_changes_nothing() {
         "the three approved demo mentors are searchable"
     );
 }
+
+#[tokio::test]
+async fn paths_and_queries_the_router_cannot_read_answer_with_a_problem() {
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada.lovelace@mo.gov").await;
+    for unreadable in [
+        "/api/mentors?name=Ada&name=Max",
+        "/api/applications/%FF",
+        "/api/mentorships/%FF",
+        "/api/surveys/%C3",
+        "/api/admin/metrics?quarter=2026-Q1&quarter=2026-Q2",
+        "/api/admin/people?email=a@mo.gov&email=b@mo.gov",
+        "/api/admin/audit/applications/%FF",
+    ] {
+        let bad = problem(ada.get(unreadable).await, StatusCode::BAD_REQUEST).await;
+        assert_eq!(bad["type"], "/problems/bad-request", "{unreadable}");
+    }
+    let decision = json!({"outcome": "approve"});
+    let r = ada.post("/api/applications/%FF/decision", decision).await;
+    let bad = problem(r, StatusCode::BAD_REQUEST).await;
+    assert_eq!(bad["type"], "/problems/bad-request");
+}

@@ -87,9 +87,11 @@ def sign_in(base, email):
 def records(base, cookies):
     """Give the fuzzing real records to reach, through the API: Alex's
     application approved, an active mentorship with Maria, an ended one
-    with Priya (its survey open), a pending request to James. Returns the
-    id each path parameter gets."""
-    sam, alex, maria = cookies["supervisor"], cookies["applicant"], cookies["mentor"]
+    with Priya (its survey open), a pending request to James, Jordan's
+    request to remove his data, and Drew appointed administrator of
+    Transportation (for the program administrator to remove). Returns, per
+    path pattern, the value each parameter of its operations gets."""
+    sam, alex, maria, admin = (cookies[role] for role in ("supervisor", "applicant", "mentor", "program_admin"))
     queue = call(base, "GET", "/api/reviews", sam)["supervisor"]["pending"]
     application = next(a["id"] for a in queue if a["email"] == ROLES["applicant"])
     call(base, "POST", f"/api/applications/{application}/decision", sam, {"outcome": "approve"})
@@ -103,20 +105,30 @@ def records(base, cookies):
     ended = matched(sign_in(base, "priya.shah@mo.gov"), "Priya")
     call(base, "POST", f"/api/mentorships/{ended}/end", alex, {"outcome": "completed", "reason": "We met our goals."})
     pending = call(base, "POST", "/api/requests", alex, {"mentor": mentors["James"]})["id"]
+    jordan = "jordan.baker@mo.gov"
+    call(base, "POST", "/api/privacy/erasure", sign_in(base, jordan), {"note": "Please remove my records."})
+    drew = {"email": "drew.admin@mo.gov", "department": "transportation"}
+    call(base, "POST", "/api/admin/department-admins", admin, drew)
     return {
-        "^/api/applications/": application,
-        "^/api/mentors/": mentors["Maria"],
-        "^/api/requests/": pending,
-        "^/api/mentorships/": active,
-        "^/api/surveys/": ended,
+        "^/api/applications/": {"path.id": application},
+        "^/api/mentors/": {"path.id": mentors["Maria"]},
+        "^/api/requests/": {"path.id": pending},
+        "^/api/mentorships/": {"path.id": active},
+        "^/api/surveys/": {"path.id": ended},
+        "^/api/admin/audit/": {"path.kind": "mentorships", "path.id": active},
+        "^/api/admin/people$": {"query.email": ROLES["applicant"]},
+        "^/api/admin/department-admins/": {"path.department": drew["department"], "path.email": drew["email"]},
+        "^/api/admin/erasures/": {"path.email": jordan},
     }
 
 
-def config_file(path_ids, directory):
-    """A schemathesis config giving each path's `id` a real record."""
+def config_file(parameters, directory):
+    """A schemathesis config giving the parameters of each path pattern's
+    operations real values."""
     lines = []
-    for pattern, value in path_ids.items():
-        lines += ["[[operations]]", f'include-path-regex = "{pattern}"', f'parameters = {{ "path.id" = "{value}" }}', ""]
+    for pattern, values in parameters.items():
+        pairs = ", ".join(f'"{name}" = "{value}"' for name, value in values.items())
+        lines += ["[[operations]]", f'include-path-regex = "{pattern}"', f"parameters = {{ {pairs} }}", ""]
     path = directory / "schemathesis.toml"
     path.write_text("\n".join(lines))
     return path

@@ -1,13 +1,13 @@
 //! The `applications` function: submit, read, edit, and reroute mentee and
 //! mentor applications; the catalogue the forms are built from.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use moments_adapters::http::openapi::Named;
 use moments_adapters::http::views::{ApplicationView, catalogue};
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
 use moments_adapters::store::StoreError;
 use moments_domain::access::Actor;
 use moments_domain::application::{

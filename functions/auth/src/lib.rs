@@ -42,6 +42,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         moments_decisions::openapi(),
         moments_mentorships::openapi(),
         moments_surveys::openapi(),
+        moments_reports::openapi(),
     ])
 }
 

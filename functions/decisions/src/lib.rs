@@ -1,11 +1,11 @@
 //! The `decisions` function: the review queue of supervisors and department
 //! administrators, and approving or denying an application.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use moments_adapters::http::views::ApplicationView;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path};
 use moments_adapters::store::StoreError;
 use moments_domain::application::{
     Application, ApplicationId, DecisionRefused, FormReader, Outcome, Status,

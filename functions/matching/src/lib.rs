@@ -27,19 +27,23 @@ pub enum MatchingError {
     NotSent(usize),
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A suggested mentor, as stored for the mentee and shown to administrators.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Suggested {
     pub mentor_application_id: String,
     pub first_name: String,
     pub last_name: String,
     pub job_title: String,
+    #[schema(value_type = moments_adapters::http::openapi::Named)]
     pub department: Value,
+    #[schema(value_type = moments_adapters::http::openapi::Named)]
     pub working_hours: Value,
     pub score: u32,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One mentee's suggested mentors.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MenteeList {
     pub email: String,
     pub name: String,
@@ -49,15 +53,25 @@ pub struct MenteeList {
     pub suggestions: Vec<Suggested>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Proposal {
+/// The figures of a run, shown with its lists and after publishing.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Figures {
+    /// The run's date, `YYYY-MM-DD`.
     pub run: String,
     pub computed_at: String,
+    /// Approved mentees without an active mentor.
     pub mentees: usize,
     pub with_suggestions: usize,
     pub mentors_listed: usize,
     pub total_fit: u64,
     pub largest_lists_per_mentor: usize,
+}
+
+/// What a run would publish.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Proposal {
+    #[serde(flatten)]
+    pub figures: Figures,
     pub lists: Vec<MenteeList>,
 }
 
@@ -169,19 +183,21 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
         })
         .collect();
     Ok(Proposal {
-        run: format!("{}", jiff::tz::TimeZone::UTC.to_datetime(now).date()),
-        computed_at: now.to_string(),
-        mentees: out.len(),
-        with_suggestions: out.iter().filter(|l| !l.suggestions.is_empty()).count(),
-        mentors_listed: listings.len(),
-        total_fit,
-        largest_lists_per_mentor: per_mentor.into_iter().max().unwrap_or(0),
+        figures: Figures {
+            run: format!("{}", jiff::tz::TimeZone::UTC.to_datetime(now).date()),
+            computed_at: now.to_string(),
+            mentees: out.len(),
+            with_suggestions: out.iter().filter(|l| !l.suggestions.is_empty()).count(),
+            mentors_listed: listings.len(),
+            total_fit,
+            largest_lists_per_mentor: per_mentor.into_iter().max().unwrap_or(0),
+        },
         lists: out,
     })
 }
 
 /// Store every list and email each mentee who has suggestions, once per run.
-#[tracing::instrument(skip(deps, proposal), fields(run = %proposal.run))]
+#[tracing::instrument(skip(deps, proposal), fields(run = %proposal.figures.run))]
 pub async fn publish(
     deps: &Deps,
     proposal: &Proposal,
@@ -194,7 +210,7 @@ pub async fn publish(
             continue;
         };
         let stored = json!({
-            "run": proposal.run,
+            "run": proposal.figures.run,
             "published_at": now.to_string(),
             "priority": list.suggestions.is_empty(),
             "suggestions": list.suggestions,
@@ -203,7 +219,7 @@ pub async fn publish(
         if list.suggestions.is_empty() {
             continue;
         }
-        let notice = format!("matching-{}-{}", proposal.run, list.email);
+        let notice = format!("matching-{}-{}", proposal.figures.run, list.email);
         if !deps.store.claim_notice(&notice, now, KEEP_CLAIMS).await? {
             continue;
         }

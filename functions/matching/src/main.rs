@@ -20,7 +20,7 @@ async fn main() -> Result<(), Error> {
                 .map_err(boxed)?;
             Ok::<_, Error>(format!(
                 "{} mentees, {} with suggestions, {sent} emailed",
-                proposal.mentees, proposal.with_suggestions
+                proposal.figures.mentees, proposal.figures.with_suggestions
             ))
         },
     ))

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use jiff::Timestamp;
 use moments_adapters::config::ProgramConfig;
-use moments_adapters::http::{Caller, Deps};
+use moments_adapters::http::{Caller, Deps, Query};
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::store::Store;
 use moments_adapters::table::embedded::EmbeddedTable;

@@ -1,11 +1,11 @@
 //! Mentorships: the pair's page, the agreement, the meeting log, ending.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use moments_adapters::http::openapi::{MeetingView, MentorshipView};
 use moments_adapters::http::views;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
 use moments_adapters::store::{MentorshipRecord, StoreError};
 use moments_domain::application::{FieldErrors, FormReader};
 use moments_domain::audit::Action;

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use moments_adapters::http::limits::{self, REQUESTS_PER_MENTEE};
 use moments_adapters::http::openapi::{MentorshipView, RequestView};
 use moments_adapters::http::views::{self, ApplicationView};
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
 use moments_adapters::store::StoreError;
 use moments_domain::application::{Application, ApplicationId, FormReader, Role};
 use moments_domain::audit::Action;

@@ -1,10 +1,10 @@
 //! Finding a mentor: search over the listing, profiles, availability.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use moments_adapters::http::openapi::{Named, SkillView};
 use moments_adapters::http::views::ApplicationView;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, Query};
 use moments_adapters::store::Listing;
 use moments_domain::application::{ApplicationId, FieldErrors, Role, Status};
 use moments_domain::audit::Action;

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use jiff::{SignedDuration, Timestamp};
 use moments_adapters::config::ProgramConfig;
-use moments_adapters::http::{Caller, Deps};
+use moments_adapters::http::{Caller, Deps, Query};
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::store::{RequestSides, Store};
 use moments_adapters::table::embedded::EmbeddedTable;

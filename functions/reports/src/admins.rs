@@ -2,10 +2,11 @@
 //! records, and the audit trail of any application, request or mentorship.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
+use moments_adapters::http::openapi::Named;
 use moments_adapters::http::views::ApplicationView;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, Query};
 use moments_adapters::store::StoreError;
 use moments_domain::application::{ApplicationId, FieldErrors, FormReader};
 use moments_domain::audit::AuditEntry;
@@ -33,9 +34,67 @@ fn entries(record: &str, trail: Vec<AuditEntry>) -> Vec<Value> {
         .collect()
 }
 
+/// The kinds of record with an audit trail.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum RecordKind {
+    Applications,
+    Requests,
+    Mentorships,
+}
+
+/// The record a trail is about.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AuditedRecord {
+    /// `application`, `request` or `mentorship`.
+    kind: String,
+    id: String,
+    status: String,
+    summary: String,
+    /// The request a mentorship came from (mentorships only).
+    #[schema(required = false)]
+    request: Option<String>,
+}
+
+/// One change.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AuditEntryView {
+    /// `application`, `request` or `mentorship`: whose trail it is on.
+    record: String,
+    at: String,
+    actor: String,
+    /// e.g. `submitted`, `approved`, `request_accepted`, `mentorship_ended`.
+    action: String,
+    /// The supervisor an administrator acted for.
+    on_behalf_of: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AuditTrail {
+    record: AuditedRecord,
+    /// Oldest first.
+    entries: Vec<AuditEntryView>,
+}
+
 /// `GET /api/admin/audit/{applications|requests|mentorships}/{id}`: who did
 /// what to the record, and when, oldest first. A mentorship's trail starts
 /// with the request it came from.
+#[utoipa::path(get, path = "/api/admin/audit/{kind}/{id}", operation_id = "read_audit_trail", tag = "reports",
+    params(
+        ("kind" = inline(RecordKind), Path, description = "The kind of record"),
+        ("id" = String, Path, description = "The record's id"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The record and its trail", body = AuditTrail),
+        (status = 403, description = "Not a program administrator"),
+        (status = 404, description = "No such record"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn audit(
     State(deps): State<Deps>,
@@ -99,8 +158,56 @@ pub struct PersonQuery {
     email: Option<String>,
 }
 
+/// A request, in a person's records.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct PersonRequest {
+    id: String,
+    /// The person's side: `mentee` or `mentor`.
+    role: String,
+    status: String,
+    mentee: String,
+    mentor: String,
+    created_at: String,
+}
+
+/// A mentorship, in a person's records.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct PersonMentorship {
+    id: String,
+    /// The person's side: `mentee` or `mentor`.
+    role: Option<String>,
+    status: String,
+    mentee: String,
+    mentor: String,
+    started_at: String,
+    meetings: u32,
+    hours: f64,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct PersonRecords {
+    email: String,
+    program_admin: bool,
+    /// Departments they administer.
+    administers: Vec<Named>,
+    applications: Vec<ApplicationView>,
+    requests: Vec<PersonRequest>,
+    mentorships: Vec<PersonMentorship>,
+}
+
 /// `GET /api/admin/people?email=...`: everything the platform holds about
 /// one person, with ids to open audit trails from.
+#[utoipa::path(get, path = "/api/admin/people", operation_id = "look_up_person", tag = "reports",
+    params(("email" = String, Query, description = "The person's email address")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Their records", body = PersonRecords),
+        (status = 403, description = "Not a program administrator"),
+        (status = 422, description = "`email` is not an email address"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn person(
     State(deps): State<Deps>,
@@ -172,7 +279,51 @@ pub async fn person(
 
 const MANAGE: &str = "manage department administrators";
 
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Appointment {
+    email: String,
+    added_by: String,
+    added_at: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct DepartmentAdmins {
+    department: Named,
+    admins: Vec<Appointment>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct EveryDepartment {
+    /// Every department of the catalogue, those without administrators too.
+    departments: Vec<DepartmentAdmins>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AppointmentForm {
+    /// A work email in one of the program's domains.
+    email: String,
+    /// A department id.
+    department: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Appointed {
+    email: String,
+    department: Named,
+}
+
 /// `GET /api/admin/department-admins`: every department with its administrators.
+#[utoipa::path(get, path = "/api/admin/department-admins", operation_id = "list_department_admins", tag = "reports",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Every department's administrators", body = EveryDepartment),
+        (status = 403, description = "Not a program administrator"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
     State(deps): State<Deps>,
@@ -199,6 +350,14 @@ pub async fn list(
 }
 
 /// `POST /api/admin/department-admins` `{"email", "department"}`.
+#[utoipa::path(post, path = "/api/admin/department-admins", operation_id = "add_department_admin", tag = "reports",
+    request_body = AppointmentForm, security(("session" = [])),
+    responses(
+        (status = 201, description = "They administer the department", body = Appointed),
+        (status = 403, description = "Not a program administrator"),
+        (status = 409, description = "They already administer it"),
+        (status = 422, description = "Fields need attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn add(
     State(deps): State<Deps>,
@@ -242,6 +401,17 @@ pub async fn add(
 }
 
 /// `DELETE /api/admin/department-admins/{department}/{email}`.
+#[utoipa::path(delete, path = "/api/admin/department-admins/{department}/{email}", operation_id = "remove_department_admin", tag = "reports",
+    params(
+        ("department" = String, Path, description = "A department id"),
+        ("email" = String, Path, description = "The administrator's email address"),
+    ),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "They no longer administer it"),
+        (status = 403, description = "Not a program administrator"),
+        (status = 404, description = "They do not administer that department"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn remove(
     State(deps): State<Deps>,

@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use moments_adapters::http::{ApiError, Caller, Deps};
+use moments_adapters::http::{ApiError, Caller, Deps, Path, Query};
 use moments_adapters::store::MentorshipRecord;
 use moments_domain::application::{Application, ApplicationId};
 use moments_domain::metrics::Quarter;
@@ -15,11 +15,16 @@ use moments_domain::reports::{self, PairTotals, Table};
 
 use crate::{QuarterFilter, scope};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which export; the document shows each by its file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
 enum Export {
+    #[schema(rename = "applications.csv")]
     Applications,
+    #[schema(rename = "mentorships.csv")]
     Mentorships,
+    #[schema(rename = "meetings.csv")]
     Meetings,
+    #[schema(rename = "surveys.csv")]
     Surveys,
 }
 
@@ -151,6 +156,18 @@ fn csv_of(table: &Table) -> Result<Vec<u8>, ApiError> {
         .map_err(|e| ApiError::Internal(e.to_string().into()))
 }
 
+/// One export as CSV (UTF-8 with a byte-order mark), with the rows and
+/// columns the caller may see (docs/api.md).
+#[utoipa::path(get, path = "/api/admin/exports/{name}", operation_id = "export_csv", tag = "reports",
+    params(("name" = inline(Export), Path, description = "Which export"), QuarterFilter),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The file", body = String, content_type = "text/csv",
+            headers(("Content-Disposition" = String, description = "`attachment`, with the file's name"))),
+        (status = 403, description = "Neither a program nor a department administrator"),
+        (status = 404, description = "No export of that name"),
+        (status = 422, description = "`quarter` is not a quarter like 2026-Q3"),
+    ))]
 #[tracing::instrument(skip_all, fields(export = %name))]
 pub async fn export(
     State(deps): State<Deps>,

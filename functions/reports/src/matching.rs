@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use moments_adapters::http::{ApiError, Caller, Deps};
-use serde_json::{Value, json};
+use moments_matching::{Figures, Proposal};
+use serde::Serialize;
 
 use crate::program_admin;
 
@@ -17,23 +18,47 @@ fn failed(e: moments_matching::MatchingError) -> ApiError {
     }
 }
 
+/// What was published: the run's figures, and how many mentees were
+/// emailed their suggestions now (each once per run).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Published {
+    #[serde(flatten)]
+    figures: Figures,
+    emailed: usize,
+}
+
+/// The quarterly matching computed now, without storing or sending anything.
+#[utoipa::path(post, path = "/api/admin/matching/preview", operation_id = "preview_matching", tag = "reports",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The suggested matches", body = Proposal),
+        (status = 403, description = "Not a program administrator"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn preview(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Proposal>, ApiError> {
     program_admin(&actor, WHAT)?;
     let proposal = moments_matching::compute(&deps, deps.now())
         .await
         .map_err(failed)?;
-    Ok(Json(json!(proposal)))
+    Ok(Json(proposal))
 }
 
+/// The quarterly matching run now: every mentee's list stored, and each
+/// mentee with suggestions emailed once per run.
+#[utoipa::path(post, path = "/api/admin/matching/publish", operation_id = "publish_matching", tag = "reports",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Published", body = Published),
+        (status = 403, description = "Not a program administrator"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn publish(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Published>, ApiError> {
     program_admin(&actor, WHAT)?;
     let now = deps.now();
     let proposal = moments_matching::compute(&deps, now)
@@ -42,10 +67,8 @@ pub async fn publish(
     let emailed = moments_matching::publish(&deps, &proposal, now)
         .await
         .map_err(failed)?;
-    let mut summary = json!(proposal);
-    if let Some(o) = summary.as_object_mut() {
-        o.remove("lists");
-        o.insert("emailed".into(), json!(emailed));
-    }
-    Ok(Json(summary))
+    Ok(Json(Published {
+        figures: proposal.figures,
+        emailed,
+    }))
 }

@@ -2,9 +2,9 @@
 //! administrator carries it out once nothing active depends on it.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
 use moments_adapters::store::StoreError;
 use moments_domain::application::FormReader;
 use moments_domain::fields::{EmailAddress, Note};
@@ -34,8 +34,61 @@ async fn blocked_by(deps: &Deps, email: &EmailAddress) -> Result<Option<ErasureR
     Ok(None)
 }
 
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ErasureForm {
+    /// Anything the program team should know.
+    #[schema(required = false)]
+    note: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ErasureRequested {
+    requested_at: String,
+    message: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ErasureStatus {
+    /// When the caller asked, while their request waits; null otherwise.
+    requested_at: Option<String>,
+}
+
+/// A request waiting to be carried out.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct WaitingErasure {
+    email: String,
+    requested_at: String,
+    note: Option<String>,
+    /// Why it cannot be carried out yet (an active mentorship, a pending
+    /// request); null when it can.
+    blocked_by: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct WaitingErasures {
+    requests: Vec<WaitingErasure>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct Erased {
+    removed: bool,
+}
+
 /// `POST /api/privacy/erasure` `{"note": "optional"}`: the signed-in person
 /// asks for their data to be removed.
+#[utoipa::path(post, path = "/api/privacy/erasure", operation_id = "request_erasure", tag = "reports",
+    request_body = ErasureForm, security(("session" = [])),
+    responses(
+        (status = 202, description = "Asked; program administrators are emailed", body = ErasureRequested),
+        (status = 409, description = "The caller already asked"),
+        (status = 422, description = "The note needs attention"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn request(
     State(deps): State<Deps>,
@@ -79,6 +132,9 @@ pub async fn request(
 }
 
 /// `GET /api/privacy/erasure`: whether the signed-in person's request waits.
+#[utoipa::path(get, path = "/api/privacy/erasure", operation_id = "read_erasure_request", tag = "reports",
+    security(("session" = [])),
+    responses((status = 200, description = "Whether the caller's request waits", body = ErasureStatus)))]
 #[tracing::instrument(skip_all)]
 pub async fn status(
     State(deps): State<Deps>,
@@ -91,6 +147,12 @@ pub async fn status(
 }
 
 /// `GET /api/admin/erasures`: requests waiting, each with what blocks it.
+#[utoipa::path(get, path = "/api/admin/erasures", operation_id = "list_erasure_requests", tag = "reports",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Requests waiting", body = WaitingErasures),
+        (status = 403, description = "Not a program administrator"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn list(
     State(deps): State<Deps>,
@@ -111,6 +173,15 @@ pub async fn list(
 }
 
 /// `POST /api/admin/erasures/{email}`: carry a request out.
+#[utoipa::path(post, path = "/api/admin/erasures/{email}", operation_id = "carry_out_erasure", tag = "reports",
+    params(("email" = String, Path, description = "The email address of the person who asked")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Their data is removed", body = Erased),
+        (status = 403, description = "Not a program administrator"),
+        (status = 404, description = "They have not asked"),
+        (status = 409, description = "An active mentorship or a pending request must end first"),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn carry_out(
     State(deps): State<Deps>,

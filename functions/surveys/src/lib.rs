@@ -1,13 +1,13 @@
 //! The `surveys` function: the post-mentorship survey, one answer per
 //! person per mentorship, in the mentee or mentor version.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use moments_adapters::http::openapi::MentorshipView;
 use moments_adapters::http::views;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody};
+use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path};
 use moments_adapters::store::{MentorshipRecord, StoreError};
 use moments_domain::application::Role;
 use moments_domain::fields::EmailAddress;

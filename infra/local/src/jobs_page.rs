@@ -213,7 +213,7 @@ pub fn router(jobs: Jobs) -> Router {
                     Ok(p) => match moments_matching::publish(&j.deps, &p, now).await {
                         Ok(emailed) => format!(
                             "{} mentees, {} with suggestions, {emailed} emailed",
-                            p.mentees, p.with_suggestions
+                            p.figures.mentees, p.figures.with_suggestions
                         ),
                         Err(e) => format!("failed: {e}"),
                     },

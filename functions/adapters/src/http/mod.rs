@@ -259,6 +259,47 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     }
 }
 
+/// Why path or query parameters could not be read, as a problem: 400 for
+/// what the client sent (a repeated query field, an id that is not UTF-8),
+/// 500 for a route and handler that disagree.
+fn unreadable(status: axum::http::StatusCode, text: String) -> ApiError {
+    if status.is_server_error() {
+        ApiError::Internal(text.into())
+    } else {
+        ApiError::BadRequest(text)
+    }
+}
+
+/// The query string as `T` (axum's `Query`, with its refusals answered as
+/// problems like every other error).
+pub struct Query<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Query(value)),
+            Err(e) => Err(unreadable(e.status(), e.body_text())),
+        }
+    }
+}
+
+/// The path's parameters as `T` (axum's `Path`, with its refusals answered
+/// as problems like every other error).
+pub struct Path<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(e) => Err(unreadable(e.status(), e.body_text())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

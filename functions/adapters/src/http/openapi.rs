@@ -72,10 +72,12 @@ pub enum SkillKindName {
 
 /// Complete an operation's answers: every error status it names gets the
 /// problem body (and 429 its `Retry-After`), and it gets the problems every
-/// operation can give: 401 when it needs a session; 400, 403 (another
-/// origin) and 413 when it can change something; 503 always.
+/// operation can give: 401 when it needs a session; 400 when it has path or
+/// query parameters (one repeated, or not UTF-8); 400, 403 (another origin)
+/// and 413 when it can change something; 503 always.
 fn complete(method: &str, op: &mut Operation) {
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let parameters = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
     let responses = &mut op.responses.responses;
     for (status, response) in responses.iter_mut() {
         if let RefOr::T(response) = response
@@ -110,6 +112,9 @@ fn complete(method: &str, op: &mut Operation) {
     };
     if secured {
         add("401");
+    }
+    if parameters {
+        add("400");
     }
     if !matches!(method, "get" | "head" | "options") {
         add("400");
