@@ -14,7 +14,11 @@ const WHAT: &str = "run the matching";
 fn failed(e: moments_matching::MatchingError) -> ApiError {
     match e {
         moments_matching::MatchingError::Store(s) => s.into(),
-        other => ApiError::Internal(Box::new(other)),
+        // The lists are stored; publishing again sends only the emails that
+        // did not go (each is claimed once per run).
+        not_sent @ moments_matching::MatchingError::NotSent(_) => {
+            ApiError::Unavailable(Box::new(not_sent))
+        }
     }
 }
 
