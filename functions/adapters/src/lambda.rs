@@ -33,13 +33,13 @@ pub fn init_tracing() {
 
 /// Everything an HTTP function needs, on DynamoDB and SES.
 pub async fn deps_from_env() -> Result<Deps, ConfigError> {
-    let sdk = crate::aws::lambda_defaults()?.load().await;
+    let sdk = crate::aws::lambda_config().await?;
     deps_on(&sdk)
 }
 
 /// The same, plus EventBridge Scheduler for functions that create reminder jobs.
 pub async fn deps_with_scheduler_from_env() -> Result<Deps, ConfigError> {
-    let sdk = crate::aws::lambda_defaults()?.load().await;
+    let sdk = crate::aws::lambda_config().await?;
     let target = crate::config::job_target_from_env()?;
     let scheduler = EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(&sdk), target);
     Ok(deps_on(&sdk)?.with_scheduler(Arc::new(scheduler)))
