@@ -31,20 +31,29 @@ async fn sign_in_link_works_once_and_sets_a_protected_session_cookie() {
 
     let r = p.post("/api/auth/session", json!({"token": token})).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    assert!(cookie.starts_with("moments_session="), "{cookie}");
+    let cookies = set_cookies(&r);
+    let [session, marker] = cookies.as_slice() else {
+        panic!("a session cookie and the signed-in marker: {cookies:?}");
+    };
+    assert!(session.starts_with("moments_session="), "{session}");
     assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
-        "{cookie}"
+        session.contains("HttpOnly")
+            && session.contains("SameSite=Lax")
+            && session.contains("Path=/"),
+        "{session}"
     );
     assert!(
-        !cookie.contains("ada.lovelace@mo.gov|"),
-        "the value is signed, not bare: {cookie}"
+        !session.contains("ada.lovelace@mo.gov|"),
+        "the value is signed, not bare: {session}"
+    );
+    // The marker only tells the site's header to offer "Sign out": readable
+    // by scripts, carrying nothing about the person.
+    assert!(marker.starts_with("moments_signed_in=1;"), "{marker}");
+    assert!(
+        !marker.contains("HttpOnly")
+            && marker.contains("SameSite=Lax")
+            && marker.contains("Path=/"),
+        "{marker}"
     );
 
     let me = json_of(p.get("/api/me").await).await;
@@ -59,6 +68,15 @@ async fn sign_in_link_works_once_and_sets_a_protected_session_cookie() {
         StatusCode::GONE,
     )
     .await;
+}
+
+fn set_cookies(r: &reqwest::Response) -> Vec<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_string)
+        .collect()
 }
 
 #[tokio::test]
@@ -162,6 +180,15 @@ async fn session_expires_and_sign_out_ends_it() {
     assert_eq!(p.get("/api/me").await.status(), StatusCode::OK);
     let r = p.post("/api/auth/signout", json!({})).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let cleared = set_cookies(&r);
+    for name in ["moments_session=;", "moments_signed_in=;"] {
+        assert!(
+            cleared
+                .iter()
+                .any(|c| c.starts_with(name) && c.contains("Max-Age=0")),
+            "signing out clears {name} {cleared:?}"
+        );
+    }
     problem(p.get("/api/me").await, StatusCode::UNAUTHORIZED).await;
 
     let p = app.sign_in("ada.lovelace@mo.gov").await;

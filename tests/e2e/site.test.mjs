@@ -393,6 +393,25 @@ test("from the privacy notice, a signed-in person asks for their data to be remo
   await page.close();
 });
 
+test("once signed in, the header offers Sign out, and it ends the session", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await page.goto(`${platform.url}/how-it-works/`);
+  await nav.getByRole("link", { name: "Sign in" }).waitFor();
+  assert.equal(await nav.getByRole("button", { name: "Sign out" }).count(), 0);
+
+  await signIn(context, platform, "priya.shah@mo.gov");
+  await page.reload();
+  await nav.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(`${platform.url}/`);
+  await nav.getByRole("link", { name: "Sign in" }).waitFor();
+  assert.equal(await nav.getByRole("button", { name: "Sign out" }).count(), 0);
+  const me = await context.request.get(`${platform.url}/api/me`);
+  assert.equal(me.status(), 401, "the session is over, not just the header");
+  await context.close();
+});
+
 test("the blank mentorship agreement prints as the form alone", async () => {
   const page = await browser.newPage();
   await page.goto(`${platform.url}/resources/agreement/`);

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use axum_extra::extract::SignedCookieJar;
 use axum_extra::extract::cookie::Key;
+use axum_extra::extract::{CookieJar, SignedCookieJar};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use moments_adapters::http::limits::{self, SIGN_IN_PER_ADDRESS, SIGN_IN_PER_SOURCE, Source};
@@ -205,6 +205,7 @@ async fn request_link(
 async fn start_session(
     State(deps): State<Deps>,
     jar: SignedCookieJar<Key>,
+    plain: CookieJar,
     JsonBody(body): JsonBody,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut form = FormReader::new(&body);
@@ -238,8 +239,10 @@ async fn start_session(
         }
     };
     let jar = jar.add(deps.session_cookie(&grant.email));
+    let marker = plain.add(deps.signed_in_cookie());
     Ok((
         jar,
+        marker,
         Json(json!({"email": grant.email.as_str(), "next": grant.next})),
     ))
 }
@@ -247,9 +250,14 @@ async fn start_session(
 /// End the session (clears the cookie).
 #[utoipa::path(post, path = "/api/auth/signout", tag = "auth",
     responses((status = 204, description = "Signed out")))]
-async fn sign_out(State(deps): State<Deps>, jar: SignedCookieJar<Key>) -> impl IntoResponse {
+async fn sign_out(
+    State(deps): State<Deps>,
+    jar: SignedCookieJar<Key>,
+    plain: CookieJar,
+) -> impl IntoResponse {
     (
         jar.remove(deps.expired_session_cookie()),
+        plain.remove(deps.expired_signed_in_cookie()),
         StatusCode::NO_CONTENT,
     )
 }

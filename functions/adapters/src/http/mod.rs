@@ -34,6 +34,10 @@ pub use guard::{origin_of, same_origin};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub const SESSION_COOKIE: &str = "moments_session";
+/// Set beside the session cookie and cleared with it, readable by the
+/// site's scripts: it tells the header to offer "Sign out" instead of
+/// "Sign in" without asking the API on every page view. It grants nothing.
+pub const SIGNED_IN_COOKIE: &str = "moments_signed_in";
 
 /// Everything a function's handlers use, built once at start-up.
 #[derive(Clone)]
@@ -150,17 +154,30 @@ impl Deps {
     /// it when it closes, which suits shared computers.
     pub fn session_cookie(&self, email: &EmailAddress) -> Cookie<'static> {
         let expires = self.now() + SESSION_LIFETIME;
-        Cookie::build((SESSION_COOKIE, format!("{}|{}", email, expires.as_second())))
-            .http_only(true)
-            .secure(self.config.secure_cookies())
-            .same_site(SameSite::Lax)
-            .path("/")
-            .build()
+        self.cookie(
+            SESSION_COOKIE,
+            &format!("{}|{}", email, expires.as_second()),
+            true,
+        )
     }
 
     pub fn expired_session_cookie(&self) -> Cookie<'static> {
-        Cookie::build((SESSION_COOKIE, ""))
-            .http_only(true)
+        self.cookie(SESSION_COOKIE, "", true)
+    }
+
+    /// The marker that a session was started in this browser (see
+    /// `SIGNED_IN_COOKIE`), and its removal.
+    pub fn signed_in_cookie(&self) -> Cookie<'static> {
+        self.cookie(SIGNED_IN_COOKIE, "1", false)
+    }
+
+    pub fn expired_signed_in_cookie(&self) -> Cookie<'static> {
+        self.cookie(SIGNED_IN_COOKIE, "", false)
+    }
+
+    fn cookie(&self, name: &'static str, value: &str, http_only: bool) -> Cookie<'static> {
+        Cookie::build((name, value.to_string()))
+            .http_only(http_only)
             .secure(self.config.secure_cookies())
             .same_site(SameSite::Lax)
             .path("/")

@@ -1,0 +1,28 @@
+// The header's last item: "Sign in" for visitors, "Sign out" for someone
+// who signed in with this browser. The API sets a marker cookie beside the
+// (unreadable) session cookie and clears both at sign-out, so no page view
+// asks the API who is there.
+import { post } from "./api.js";
+
+const item = document.getElementById("session-nav");
+const signedIn = document.cookie.split("; ").includes("moments_signed_in=1");
+
+if (item && signedIn) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "site-nav__action";
+  button.textContent = "Sign out";
+  button.addEventListener("click", async () => {
+    if (button.getAttribute("aria-disabled") === "true") return;
+    button.setAttribute("aria-disabled", "true");
+    button.textContent = "Signing out…";
+    const response = await post("/api/auth/signout");
+    if (response.ok || response.status === 401) {
+      location.assign(document.querySelector(".brand")?.getAttribute("href") || "/");
+      return;
+    }
+    button.removeAttribute("aria-disabled");
+    button.textContent = "Sign out (try again)";
+  });
+  item.replaceChildren(button);
+}
