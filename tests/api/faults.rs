@@ -151,6 +151,9 @@ struct Op {
     body: Value,
     /// The status when nothing fails.
     success: u16,
+    /// Whether its emails follow a committed change, so one that fails is
+    /// queued; otherwise (the sign-in link) a failed email fails the call.
+    queues_mail: bool,
 }
 
 fn ops() -> Vec<Op> {
@@ -162,16 +165,20 @@ fn ops() -> Vec<Op> {
         path,
         body,
         success,
+        queues_mail: true,
     };
     vec![
-        op(
-            "ask for a sign-in link",
-            Who::Anonymous,
-            Method::POST,
-            "/api/auth/link",
-            json!({"email": "cy.other@mo.gov"}),
-            202,
-        ),
+        Op {
+            queues_mail: false,
+            ..op(
+                "ask for a sign-in link",
+                Who::Anonymous,
+                Method::POST,
+                "/api/auth/link",
+                json!({"email": "cy.other@mo.gov"}),
+                202,
+            )
+        },
         op(
             "submit an application",
             Who::Supervisor,
@@ -245,6 +252,30 @@ fn ops() -> Vec<Op> {
             json!({"satisfaction": 4, "goals_met": "partly", "meetings": 3, "cadence": "monthly",
                   "would_recommend": true}),
             201,
+        ),
+        op(
+            "appoint a department administrator",
+            Who::ProgramAdmin,
+            Method::POST,
+            "/api/admin/department-admins",
+            json!({"email": "new.admin@mo.gov", "department": "revenue"}),
+            201,
+        ),
+        op(
+            "remove a department administrator",
+            Who::ProgramAdmin,
+            Method::DELETE,
+            "/api/admin/department-admins/transportation/dan.admin@mo.gov",
+            json!(null),
+            204,
+        ),
+        op(
+            "ask for data removal",
+            Who::Applicant,
+            Method::POST,
+            "/api/privacy/erasure",
+            json!({"note": "Please remove everything."}),
+            202,
         ),
     ]
 }
@@ -351,7 +382,7 @@ async fn each_step_of_each_operation_can_fail_without_partial_state_or_lost_mail
                         op.name
                     ));
                 }
-                if tripped && port == Port::MailSend && status == op.success && op.success != 202 {
+                if tripped && port == Port::MailSend && status == op.success && op.queues_mail {
                     let queued = queued_mail(&after) - queued_mail(&before);
                     if queued != 1 {
                         wrong.push(format!(
@@ -368,6 +399,118 @@ async fn each_step_of_each_operation_can_fail_without_partial_state_or_lost_mail
     }
     println!("fault cases ({}):\n{}", log.len(), log.join("\n"));
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Carrying out an erasure is a write per record, so it cannot be one
+/// transaction: whichever write fails, carrying it out again finishes it,
+/// and nothing under the person's address is left.
+#[tokio::test]
+async fn an_erasure_that_fails_part_way_finishes_when_carried_out_again() {
+    const CY: &str = "cy.other@mo.gov";
+    let path = format!("/api/admin/erasures/{CY}");
+    let mut failed_writes = 0;
+    for step in 1.. {
+        let (app, faults) = spawn_with_faults().await;
+        world(&app).await;
+        assert!(format!("{:?}", program_state(app.table_items())).contains(CY));
+        let admin = app.sign_in(PROGRAM_ADMIN).await;
+        faults.store.arm(step);
+        let first = admin.post(&path, json!({})).await.status();
+        if faults.store.disarm() < step {
+            assert_eq!(first, StatusCode::OK, "no fault injected");
+            break;
+        }
+        failed_writes += 1;
+        if first == StatusCode::SERVICE_UNAVAILABLE {
+            let again = admin.post(&path, json!({})).await.status();
+            assert_eq!(
+                again,
+                StatusCode::OK,
+                "carried out again after write #{step} failed"
+            );
+        } else {
+            assert_eq!(first, StatusCode::OK, "write #{step} failing");
+        }
+        let left = app.table_items();
+        assert!(
+            !format!("{:?}", program_state(left.clone())).contains(CY),
+            "write #{step} failing, then carried out again: something of Cy is left"
+        );
+        assert_eq!(moments_tests::invariants(&left), Vec::<String>::new());
+        problem(admin.post(&path, json!({})).await, StatusCode::NOT_FOUND).await;
+    }
+    assert!(
+        failed_writes >= 2,
+        "{failed_writes} writes: not a multi-step case"
+    );
+}
+
+/// Publishing suggested matches stores the lists, then emails each mentee:
+/// whichever email fails, the answer is a 503 and publishing again sends
+/// just the ones that did not go, so everyone is told once.
+#[tokio::test]
+async fn publishing_matches_again_after_failed_emails_tells_everyone_once() {
+    const SUBJECT: &str = "Your suggested MOments mentors are ready";
+    let mentees = ["mia.one@mo.gov", "noa.two@mo.gov", "oli.three@mo.gov"];
+    let mut failed_sends = 0;
+    for step in 1.. {
+        let (app, faults) = spawn_with_faults().await;
+        for mentor in ["ria.mentor@mo.gov", "sol.mentor@mo.gov"] {
+            app.approved(
+                mentor,
+                Role::Mentor,
+                &["leadership", "hiring", "teamwork"],
+                "daytime",
+            )
+            .await;
+        }
+        for mentee in mentees {
+            app.approved(
+                mentee,
+                Role::Mentee,
+                &["leadership", "budgeting", "teamwork"],
+                "daytime",
+            )
+            .await;
+        }
+        let admin = app.sign_in(PROGRAM_ADMIN).await;
+        faults.mail.arm(step);
+        let first = admin.post("/api/admin/matching/publish", json!({})).await;
+        let tripped = faults.mail.disarm() >= step;
+        let published = if tripped {
+            failed_sends += 1;
+            problem(first, StatusCode::SERVICE_UNAVAILABLE).await;
+            json_of(admin.post("/api/admin/matching/publish", json!({})).await).await
+        } else {
+            json_of(first).await
+        };
+        let mut told = 0;
+        for mentee in mentees {
+            let sent = app
+                .mail_to(mentee)
+                .await
+                .iter()
+                .filter(|m| m.subject == SUBJECT)
+                .count();
+            assert!(
+                sent <= 1,
+                "email #{step} failing: {mentee} told {sent} times"
+            );
+            told += sent;
+        }
+        assert_eq!(
+            told as u64,
+            published["with_suggestions"]
+                .as_u64()
+                .expect("with_suggestions"),
+            "email #{step} failing: {published}"
+        );
+        if !tripped {
+            assert_eq!(told, mentees.len(), "every mentee gets suggestions here");
+            break;
+        }
+    }
+    assert_eq!(failed_sends, mentees.len());
 }
 
 /// DynamoDB that accepts connections and never answers: the Lambdas' SDK
