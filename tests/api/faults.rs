@@ -13,7 +13,6 @@ use moments_adapters::mail::{MailError, Mailer};
 use moments_adapters::scheduler::local::LocalScheduler;
 use moments_adapters::scheduler::{Scheduler, SchedulerError};
 use moments_adapters::table::{Item, Key, Page, Query, Table, TableError, Write};
-use moments_domain::application::Role;
 use moments_domain::mail::Message;
 use moments_local::Adapters;
 use reqwest::StatusCode;
@@ -308,19 +307,10 @@ async fn each_step_of_each_operation_can_fail_without_partial_state_or_lost_mail
             for step in 1.. {
                 let (app, faults) = spawn_with_faults().await;
                 let w: World = world(&app).await;
-                let second_mentor = app
-                    .approved(
-                        "mo.mentor@mo.gov",
-                        Role::Mentor,
-                        &["leadership", "hiring", "teamwork"],
-                        "daytime",
-                    )
-                    .await;
+                let second_mentor = app.approved_mentor("mo.mentor@mo.gov").await;
                 // Another pending request to Max: accepting Bea's fills him,
                 // and closing this one is a step after the match.
-                let skills = &["leadership", "budgeting", "teamwork"];
-                app.approved("dee.third@mo.gov", Role::Mentee, skills, "daytime")
-                    .await;
+                app.approved_mentee("dee.third@mo.gov").await;
                 let dee = app.sign_in("dee.third@mo.gov").await;
                 let r = dee
                     .post("/api/requests", json!({"mentor": w.mentor.as_str()}))
@@ -456,22 +446,10 @@ async fn publishing_matches_again_after_failed_emails_tells_everyone_once() {
     for step in 1.. {
         let (app, faults) = spawn_with_faults().await;
         for mentor in ["ria.mentor@mo.gov", "sol.mentor@mo.gov"] {
-            app.approved(
-                mentor,
-                Role::Mentor,
-                &["leadership", "hiring", "teamwork"],
-                "daytime",
-            )
-            .await;
+            app.approved_mentor(mentor).await;
         }
         for mentee in mentees {
-            app.approved(
-                mentee,
-                Role::Mentee,
-                &["leadership", "budgeting", "teamwork"],
-                "daytime",
-            )
-            .await;
+            app.approved_mentee(mentee).await;
         }
         let admin = app.sign_in(PROGRAM_ADMIN).await;
         faults.mail.arm(step);

@@ -325,6 +325,20 @@ impl TestApp {
         person
     }
 
+    /// An approved mentor application with the usual test profile: leading,
+    /// hiring and teamwork, daytime hours (a fit for `approved_mentee`).
+    pub async fn approved_mentor(&self, email: &str) -> ApplicationId {
+        self.approved(email, Role::Mentor, MENTOR_SKILLS, "daytime")
+            .await
+    }
+
+    /// An approved mentee application: leading, budgeting and teamwork,
+    /// daytime hours.
+    pub async fn approved_mentee(&self, email: &str) -> ApplicationId {
+        self.approved(email, Role::Mentee, MENTEE_SKILLS, "daytime")
+            .await
+    }
+
     /// An approved application put straight into the store (the review
     /// journey has its own scenarios), with these skills and hours.
     pub async fn approved(
@@ -467,6 +481,10 @@ pub async fn problem(r: Response, status: StatusCode) -> Value {
     body
 }
 
+/// The skills of `approved_mentor` and of `approved_mentee`.
+pub const MENTOR_SKILLS: &[&str] = &["leadership", "hiring", "teamwork"];
+pub const MENTEE_SKILLS: &[&str] = &["leadership", "budgeting", "teamwork"];
+
 /// The approved mentee in `pair_up`.
 pub const ADA: &str = "ada.mentee@mo.gov";
 /// The approved mentor in `pair_up`.
@@ -475,21 +493,8 @@ pub const MAX: &str = "max.mentor@mo.gov";
 /// Ada (approved mentee) asks Max (approved mentor, same skills and hours):
 /// both signed in, Max's application id, and the request's id.
 pub async fn pair_up(app: &TestApp) -> (Person, Person, ApplicationId, String) {
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
-    let mentor = app
-        .approved(
-            MAX,
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
+    app.approved_mentee(ADA).await;
+    let mentor = app.approved_mentor(MAX).await;
     let ada = app.sign_in(ADA).await;
     let r = ada
         .post("/api/requests", json!({"mentor": mentor.as_str()}))

@@ -89,13 +89,7 @@ async fn sign_in_links_from_one_source_stop_at_the_limit_whatever_the_addresses(
 #[tokio::test]
 async fn a_mentee_sends_a_limited_number_of_requests_a_day_and_refusals_do_not_count() {
     let app = spawn_app().await;
-    app.approved(
-        "ada.lovelace@mo.gov",
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    app.approved_mentee("ada.lovelace@mo.gov").await;
     let max = REQUESTS_PER_MENTEE.window.max as usize;
     let mut mentors = Vec::new();
     for n in 0..=max {

@@ -5,7 +5,6 @@
 use std::sync::atomic::Ordering;
 
 use jiff::SignedDuration;
-use moments_domain::application::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -18,21 +17,8 @@ fn outcomes(ran: &[moments_local::jobs_page::Ran]) -> Vec<&str> {
 #[tokio::test]
 async fn a_request_email_that_fails_is_queued_and_sent_when_mail_works_again() {
     let (app, mail) = spawn_app_with_flaky_mail().await;
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
-    let mentor = app
-        .approved(
-            MAX,
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
+    app.approved_mentee(ADA).await;
+    let mentor = app.approved_mentor(MAX).await;
     let ada = app.sign_in(ADA).await;
 
     mail.failing.store(true, Ordering::SeqCst);

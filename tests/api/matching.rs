@@ -39,13 +39,7 @@ async fn matching_scenario(app: TestApp) {
         "evening",
     )
     .await;
-    app.approved(
-        "ada.mentee@mo.gov",
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    app.approved_mentee("ada.mentee@mo.gov").await;
     app.approved(
         "bo.mentee@mo.gov",
         Role::Mentee,
@@ -155,13 +149,7 @@ async fn the_jobs_page_runs_the_matching() {
         "daytime",
     )
     .await;
-    app.approved(
-        "ada.mentee@mo.gov",
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    app.approved_mentee("ada.mentee@mo.gov").await;
     let page = app
         .anonymous()
         .client

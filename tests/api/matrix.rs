@@ -8,7 +8,6 @@
 
 use std::fmt;
 
-use moments_domain::application::Role as AppRole;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -107,29 +106,10 @@ async fn id_in(r: reqwest::Response, path: &str) -> String {
 }
 
 pub async fn world(app: &TestApp) -> World {
-    let skills = &["leadership", "hiring", "teamwork"];
-    app.approved(
-        Applicant.email().expect("ada"),
-        AppRole::Mentee,
-        skills,
-        "daytime",
-    )
-    .await;
-    let mentor = app
-        .approved(
-            Mentor.email().expect("max"),
-            AppRole::Mentor,
-            skills,
-            "daytime",
-        )
+    app.approved_mentee(Applicant.email().expect("ada")).await;
+    let mentor = app.approved_mentor(Mentor.email().expect("max")).await;
+    app.approved_mentee(OtherApplicant.email().expect("bea"))
         .await;
-    app.approved(
-        OtherApplicant.email().expect("bea"),
-        AppRole::Mentee,
-        skills,
-        "daytime",
-    )
-    .await;
     app.make_department_admin("dana.admin@mo.gov", "revenue")
         .await;
     app.make_department_admin("dan.admin@mo.gov", "transportation")

@@ -46,13 +46,7 @@ async fn listed_names(p: &Person, query: &str) -> Vec<String> {
 #[tokio::test]
 async fn search_lists_only_listed_mentors_ordered_by_fit_with_reasons() {
     let app = spawn_app().await;
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    app.approved_mentee(ADA).await;
     app.approved(
         "best.match@mo.gov",
         Role::Mentor,
@@ -172,21 +166,8 @@ async fn bad_search_filters_are_named() {
 #[tokio::test]
 async fn the_whole_pairing_journey_over_the_api() {
     let app = spawn_app().await;
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
-    let mentor_id = app
-        .approved(
-            "max.mentor@mo.gov",
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
+    app.approved_mentee(ADA).await;
+    let mentor_id = app.approved_mentor("max.mentor@mo.gov").await;
     let ada = app.sign_in(ADA).await;
     let max = app.sign_in("max.mentor@mo.gov").await;
 
@@ -468,45 +449,11 @@ async fn the_whole_pairing_journey_over_the_api() {
 #[tokio::test]
 async fn select_as_mentor_refusals_change_nothing() {
     let app = spawn_app().await;
-    let mentor = app
-        .approved(
-            "max.mentor@mo.gov",
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
-    let full = app
-        .approved(
-            "fay.full@mo.gov",
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
-    let away = app
-        .approved(
-            "al.away@mo.gov",
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
-    let boss = app
-        .approved(
-            SUPERVISOR,
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    let mentor = app.approved_mentor("max.mentor@mo.gov").await;
+    let full = app.approved_mentor("fay.full@mo.gov").await;
+    let away = app.approved_mentor("al.away@mo.gov").await;
+    let boss = app.approved_mentor(SUPERVISOR).await;
+    app.approved_mentee(ADA).await;
     let own = app
         .approved(
             ADA,
@@ -519,13 +466,7 @@ async fn select_as_mentor_refusals_change_nothing() {
     // Fay gets two mentees; Al marks himself unavailable.
     for n in 0..2 {
         let email = format!("m{n}.mentee@mo.gov");
-        app.approved(
-            &email,
-            Role::Mentee,
-            &["leadership", "budgeting", "teamwork"],
-            "daytime",
-        )
-        .await;
+        app.approved_mentee(&email).await;
         let request = select(&app.sign_in(&email).await, &full).await;
         accept(&app.sign_in("fay.full@mo.gov").await, &request).await;
     }
@@ -664,13 +605,7 @@ async fn select_as_mentor_refusals_change_nothing() {
 #[tokio::test]
 async fn a_mentee_with_two_mentors_can_ask_no_more_and_other_requests_are_withdrawn() {
     let app = spawn_app().await;
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    app.approved_mentee(ADA).await;
     let mut mentors = Vec::new();
     for n in 0..4 {
         mentors.push(
@@ -730,24 +665,11 @@ async fn a_mentee_with_two_mentors_can_ask_no_more_and_other_requests_are_withdr
 #[tokio::test]
 async fn a_full_mentor_leaves_search_and_their_other_requests_close_with_an_email() {
     let app = spawn_app().await;
-    let mentor = app
-        .approved(
-            "max.mentor@mo.gov",
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
+    let mentor = app.approved_mentor("max.mentor@mo.gov").await;
     let mut requests = Vec::new();
     for n in 0..3 {
         let email = format!("m{n}.mentee@mo.gov");
-        app.approved(
-            &email,
-            Role::Mentee,
-            &["leadership", "budgeting", "teamwork"],
-            "daytime",
-        )
-        .await;
+        app.approved_mentee(&email).await;
         requests.push(select(&app.sign_in(&email).await, &mentor).await);
     }
     let max = app.sign_in("max.mentor@mo.gov").await;
@@ -776,21 +698,8 @@ async fn a_full_mentor_leaves_search_and_their_other_requests_close_with_an_emai
 #[tokio::test]
 async fn decline_and_withdraw_tell_the_other_side_and_allow_asking_again() {
     let app = spawn_app().await;
-    let mentor = app
-        .approved(
-            "max.mentor@mo.gov",
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    let mentor = app.approved_mentor("max.mentor@mo.gov").await;
+    app.approved_mentee(ADA).await;
     let ada = app.sign_in(ADA).await;
     let max = app.sign_in("max.mentor@mo.gov").await;
 
@@ -857,21 +766,8 @@ async fn decline_and_withdraw_tell_the_other_side_and_allow_asking_again() {
 #[tokio::test]
 async fn an_unavailable_mentor_keeps_their_mentees_but_leaves_search() {
     let app = spawn_app().await;
-    let mentor = app
-        .approved(
-            "max.mentor@mo.gov",
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
-    app.approved(
-        ADA,
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    let mentor = app.approved_mentor("max.mentor@mo.gov").await;
+    app.approved_mentee(ADA).await;
     let ada = app.sign_in(ADA).await;
     let max = app.sign_in("max.mentor@mo.gov").await;
     let request = select(&ada, &mentor).await;
@@ -917,27 +813,12 @@ async fn an_unavailable_mentor_keeps_their_mentees_but_leaves_search() {
 
 /// 50 mentees asked one mentor; the mentor's 50 accepts arrive at once.
 async fn fifty_accepts_at_one_mentor(app: TestApp) {
-    let mentor = app
-        .approved(
-            "max.mentor@mo.gov",
-            Role::Mentor,
-            &["leadership", "hiring", "teamwork"],
-            "daytime",
-        )
-        .await;
+    let mentor = app.approved_mentor("max.mentor@mo.gov").await;
     let mut requests = Vec::new();
     let mut mentees = Vec::new();
     for n in 0..50 {
         let email = format!("m{n:02}.mentee@mo.gov");
-        mentees.push(
-            app.approved(
-                &email,
-                Role::Mentee,
-                &["leadership", "budgeting", "teamwork"],
-                "daytime",
-            )
-            .await,
-        );
+        mentees.push(app.approved_mentee(&email).await);
         requests.push(select(&app.sign_in(&email).await, &mentor).await);
     }
     let max = app.sign_in("max.mentor@mo.gov").await;
@@ -1035,14 +916,7 @@ async fn metrics_total(app: &TestApp) -> Value {
 
 /// One mentee asked 50 mentors; all 50 accept at once.
 async fn fifty_accepts_for_one_mentee(app: TestApp) {
-    let mentee = app
-        .approved(
-            ADA,
-            Role::Mentee,
-            &["leadership", "budgeting", "teamwork"],
-            "daytime",
-        )
-        .await;
+    let mentee = app.approved_mentee(ADA).await;
     let mut ada = app.sign_in(ADA).await;
     let mut requests = Vec::new();
     let mut mentors = Vec::new();
@@ -1054,14 +928,7 @@ async fn fifty_accepts_for_one_mentee(app: TestApp) {
             ada = app.sign_in(ADA).await;
         }
         let email = format!("m{n:02}.mentor@mo.gov");
-        let mentor = app
-            .approved(
-                &email,
-                Role::Mentor,
-                &["leadership", "hiring", "teamwork"],
-                "daytime",
-            )
-            .await;
+        let mentor = app.approved_mentor(&email).await;
         requests.push((email, select(&ada, &mentor).await));
         mentors.push(mentor);
     }

@@ -2,7 +2,6 @@
 //! removing a person's data when they ask.
 
 use jiff::SignedDuration;
-use moments_domain::application::Role;
 use moments_domain::fields::EmailAddress;
 use moments_domain::mentorship::MentorshipId;
 use reqwest::StatusCode;
@@ -108,13 +107,7 @@ async fn records_past_retention_are_removed_and_the_rest_stay(app: TestApp) {
         StatusCode::OK,
     )
     .await;
-    app.approved(
-        "cy.mentee@mo.gov",
-        Role::Mentee,
-        &["leadership", "budgeting", "teamwork"],
-        "daytime",
-    )
-    .await;
+    app.approved_mentee("cy.mentee@mo.gov").await;
     let cy = app.sign_in("cy.mentee@mo.gov").await;
     let max_app = json_of(max.get("/api/applications").await).await["applications"][0]["id"]
         .as_str()
