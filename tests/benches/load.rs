@@ -9,6 +9,8 @@
 //! Run: `cargo bench -p moments-tests --bench load`
 //! (`LOAD_SECONDS`, `LOAD_WORKERS` change the defaults of 30 and 16).
 
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -29,23 +31,11 @@ use serde_json::{Value, json};
 const MENTORS: usize = 300;
 const MENTEES: usize = 400;
 
-/// A small deterministic generator, so every run does the same kind of work.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
-
-fn skills(rng: &mut Lcg) -> Vec<&'static str> {
+fn skills(rng: &mut StdRng) -> Vec<&'static str> {
     let all: Vec<&str> = Catalogue::get().skill_ids().collect();
     let mut chosen = Vec::new();
     while chosen.len() < 3 {
-        let s = all[rng.next(all.len())];
+        let s = all[rng.random_range(0..all.len())];
         if !chosen.contains(&s) {
             chosen.push(s);
         }
@@ -59,7 +49,7 @@ async fn approved(
     email: &str,
     role: Role,
     n: usize,
-    rng: &mut Lcg,
+    rng: &mut StdRng,
 ) -> ApplicationId {
     let applicant = EmailAddress::parse(email).expect("email");
     let body = json!({
@@ -210,7 +200,7 @@ async fn main() {
     tokio::spawn(async move { axum::serve(listener, service).await });
 
     let started = Instant::now();
-    let mut rng = Lcg(2026);
+    let mut rng = StdRng::seed_from_u64(2026);
     let mut mentors = Vec::new();
     for n in 0..MENTORS {
         let email = format!("mentor{n}@mo.gov");
@@ -250,13 +240,14 @@ async fn main() {
             seed.clone(),
         );
         tasks.push(tokio::spawn(async move {
-            let mut rng = Lcg(seed.fetch_add(w as u64 * 7919 + 1, Ordering::Relaxed));
+            let mut rng =
+                StdRng::seed_from_u64(seed.fetch_add(w as u64 * 7919 + 1, Ordering::Relaxed));
             let mut tally = Tally::default();
             while Instant::now() < deadline {
-                let roll = rng.next(100);
+                let roll = rng.random_range(0..100);
                 let (action, client, method, url, body) = if roll < 50 {
                     let skill = skills(&mut rng)[0];
-                    let c = &mentee_clients[rng.next(mentee_clients.len())];
+                    let c = &mentee_clients[rng.random_range(0..mentee_clients.len())];
                     (
                         "search",
                         c,
@@ -266,8 +257,8 @@ async fn main() {
                     )
                 } else if roll < 80 {
                     // Search, then select one of the mentors found.
-                    let c = &mentee_clients[rng.next(mentee_clients.len())];
-                    let page = 1 + rng.next(3);
+                    let c = &mentee_clients[rng.random_range(0..mentee_clients.len())];
+                    let page = 1 + rng.random_range(0..3);
                     let url = format!("{base}/api/mentors?page={page}");
                     let (spent, found) = timed(c, Method::GET, url, None).await;
                     record(&mut tally, "search", spent, &found);
@@ -278,7 +269,8 @@ async fn main() {
                     if cards.is_empty() {
                         continue;
                     }
-                    let body = json!({"mentor": cards[rng.next(cards.len())]["id"].clone()});
+                    let body =
+                        json!({"mentor": cards[rng.random_range(0..cards.len())]["id"].clone()});
                     (
                         "request",
                         c,
@@ -288,7 +280,7 @@ async fn main() {
                     )
                 } else {
                     // A mentor looks at their requests and accepts a pending one.
-                    let c = &mentor_clients[rng.next(mentor_clients.len())];
+                    let c = &mentor_clients[rng.random_range(0..mentor_clients.len())];
                     let (spent, listed) =
                         timed(c, Method::GET, format!("{base}/api/requests"), None).await;
                     record(&mut tally, "list requests", spent, &listed);

@@ -10,6 +10,8 @@
 //! own resident size is printed beside it. (The workspace forbids `unsafe`,
 //! so a counting global allocator is not an option.)
 
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 use std::process::Command;
 use std::time::Instant;
 
@@ -24,25 +26,6 @@ const MENTORS: usize = 3_000;
 const SEED: u64 = 2026;
 /// Set in a child: which algorithm to run.
 const CHILD: &str = "MOMENTS_MATCHING_BENCH_CHILD";
-
-/// A small deterministic generator, so every run matches the same data.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    /// True with probability `percent` / 100.
-    fn percent(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// Skills most asked for first. Mentees follow a steep popularity curve,
 /// mentors a flatter one: the skills everyone wants are scarce among mentors.
@@ -78,12 +61,12 @@ fn zipf(n: usize, s: f64) -> Vec<f64> {
         .collect()
 }
 
-fn ranking(rng: &mut Lcg, skills: &[String], cumulative: &[f64]) -> SkillRanking {
+fn ranking(rng: &mut StdRng, skills: &[String], cumulative: &[f64]) -> SkillRanking {
     let total = cumulative[cumulative.len() - 1];
-    let want = 3 + rng.below(4);
+    let want = 3 + rng.random_range(0..4);
     let mut chosen: Vec<&str> = Vec::new();
     while chosen.len() < want {
-        let x = (rng.next() as f64 / (1u64 << 31) as f64) * total;
+        let x = rng.random::<f64>() * total;
         let k = cumulative.partition_point(|&c| c < x).min(skills.len() - 1);
         if !chosen.contains(&skills[k].as_str()) {
             chosen.push(&skills[k]);
@@ -92,8 +75,8 @@ fn ranking(rng: &mut Lcg, skills: &[String], cumulative: &[f64]) -> SkillRanking
     SkillRanking::parse(&chosen).expect("catalogue skills")
 }
 
-fn hours(rng: &mut Lcg) -> WorkingHours {
-    match rng.below(100) {
+fn hours(rng: &mut StdRng) -> WorkingHours {
+    match rng.random_range(0..100) {
         0..80 => WorkingHours::Daytime,
         80..92 => WorkingHours::Evening,
         _ => WorkingHours::Overnight,
@@ -108,7 +91,7 @@ struct Data {
 }
 
 fn data() -> Data {
-    let mut rng = Lcg(SEED);
+    let mut rng = StdRng::seed_from_u64(SEED);
     let skills = popularity();
     let steep = zipf(skills.len(), 1.1);
     let flat = zipf(skills.len(), 0.5);
@@ -116,14 +99,14 @@ fn data() -> Data {
         .map(|_| Mentee {
             skills: ranking(&mut rng, &skills, &steep),
             hours: hours(&mut rng),
-            priority: rng.percent(5),
+            priority: rng.random_bool(0.05),
         })
         .collect();
     let mentors: Vec<Mentor> = (0..MENTORS)
         .map(|_| Mentor {
             skills: ranking(&mut rng, &skills, &flat),
             hours: hours(&mut rng),
-            open_places: if rng.percent(55) { 1 } else { 2 },
+            open_places: if rng.random_bool(0.55) { 1 } else { 2 },
         })
         .collect();
     // The first 500 mentees are also mentors (themselves excluded); every
@@ -135,11 +118,11 @@ fn data() -> Data {
             if i < 500 {
                 list.push(i);
             }
-            if rng.percent(20) {
-                list.push(rng.below(MENTORS));
+            if rng.random_bool(0.20) {
+                list.push(rng.random_range(0..MENTORS));
             }
-            while rng.percent(25) {
-                list.push(rng.below(MENTORS));
+            while rng.random_bool(0.25) {
+                list.push(rng.random_range(0..MENTORS));
             }
             list.sort_unstable();
             list.dedup();

@@ -2,6 +2,8 @@
 //! of the search handler (store Query, filtering, fit ranking, JSON page)
 //! and items read per search. Run: `cargo bench -p moments-mentorships --bench search`.
 
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,34 +25,22 @@ use serde_json::json;
 const MENTORS: usize = 3_000;
 const RUNS: usize = 40;
 
-/// A small deterministic generator, so every run searches the same data.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
-
-fn details(role: Role, email: &EmailAddress, rng: &mut Lcg) -> Details {
+fn details(role: Role, email: &EmailAddress, rng: &mut StdRng) -> Details {
     let c = Catalogue::get();
     let skills: Vec<&str> = c.skill_ids().collect();
     let mut chosen: Vec<&str> = Vec::new();
-    let want = 3 + rng.next(4);
+    let want = 3 + rng.random_range(0..4);
     while chosen.len() < want {
-        let s = skills[rng.next(skills.len())];
+        let s = skills[rng.random_range(0..skills.len())];
         if !chosen.contains(&s) {
             chosen.push(s);
         }
     }
-    let hours = ["daytime", "daytime", "daytime", "evening", "overnight"][rng.next(5)];
-    let dept = &c.departments[rng.next(c.departments.len())].id;
-    let n = rng.next(100_000);
+    let hours = ["daytime", "daytime", "daytime", "evening", "overnight"][rng.random_range(0..5)];
+    let dept = &c.departments[rng.random_range(0..c.departments.len())].id;
+    let n = rng.random_range(0..100_000);
     let body = json!({
-        "first_name": format!("Mentor{n}"), "last_name": format!("Person{}", rng.next(1000)),
+        "first_name": format!("Mentor{n}"), "last_name": format!("Person{}", rng.random_range(0..1000)),
         "department": dept, "job_title": "Program Specialist", "work_location": "Jefferson City",
         "supervisor_first_name": "Sam", "supervisor_last_name": "Boss", "supervisor_email": "sam.boss@mo.gov",
         "working_hours": hours, "bio": "Twenty years of state service across three departments. ".repeat(4),
@@ -61,7 +51,7 @@ fn details(role: Role, email: &EmailAddress, rng: &mut Lcg) -> Details {
     Details::parse(body.as_object().expect("object"), role, email, &domains).expect("valid")
 }
 
-async fn seed(store: &Store, n: usize, role: Role, rng: &mut Lcg) -> Vec<EmailAddress> {
+async fn seed(store: &Store, n: usize, role: Role, rng: &mut StdRng) -> Vec<EmailAddress> {
     let boss = EmailAddress::parse("sam.boss@mo.gov").expect("email");
     let now = Timestamp::now();
     let mut out = Vec::new();
@@ -124,7 +114,7 @@ async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let table = Arc::new(EmbeddedTable::open(&dir.path().join("bench.redb")).expect("store"));
     let store = Store::new(table.clone());
-    let mut rng = Lcg(2026);
+    let mut rng = StdRng::seed_from_u64(2026);
     let started = Instant::now();
     seed(&store, MENTORS, Role::Mentor, &mut rng).await;
     let mentee = seed(&store, 1, Role::Mentee, &mut rng).await.remove(0);

@@ -4,6 +4,8 @@
 //! department and quarter however many records there are.
 //! Run: `cargo bench -p moments-reports --bench metrics`.
 
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -57,18 +59,6 @@ impl Table for Counting {
     }
 }
 
-/// A small deterministic generator, so every run measures the same program.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
-
 fn email(s: &str) -> EmailAddress {
     EmailAddress::parse(s).expect("email")
 }
@@ -83,19 +73,19 @@ fn entry(actor: &EmailAddress, at: Timestamp, action: Action) -> AuditEntry {
     }
 }
 
-fn details(role: Role, who: &EmailAddress, rng: &mut Lcg) -> Details {
+fn details(role: Role, who: &EmailAddress, rng: &mut StdRng) -> Details {
     let c = Catalogue::get();
     let skills: Vec<&str> = c.skill_ids().collect();
     let mut chosen: Vec<&str> = Vec::new();
-    while chosen.len() < 3 + rng.next(4) {
-        let s = skills[rng.next(skills.len())];
+    while chosen.len() < 3 + rng.random_range(0..4) {
+        let s = skills[rng.random_range(0..skills.len())];
         if !chosen.contains(&s) {
             chosen.push(s);
         }
     }
     let body = json!({
-        "first_name": "Pat", "last_name": format!("Person{}", rng.next(10_000)),
-        "department": c.departments[rng.next(c.departments.len())].id,
+        "first_name": "Pat", "last_name": format!("Person{}", rng.random_range(0..10_000)),
+        "department": c.departments[rng.random_range(0..c.departments.len())].id,
         "job_title": "Program Specialist", "work_location": "Jefferson City",
         "supervisor_first_name": "Sam", "supervisor_last_name": "Boss",
         "supervisor_email": "sam.boss@mo.gov", "working_hours": "daytime",
@@ -114,7 +104,7 @@ async fn applications(
     role: Role,
     n: usize,
     start: Timestamp,
-    rng: &mut Lcg,
+    rng: &mut StdRng,
 ) -> Vec<Application> {
     let boss = email("sam.boss@mo.gov");
     let mut approved = Vec::new();
@@ -123,7 +113,7 @@ async fn applications(
         let mut id = [0u8; 16];
         id[..8].copy_from_slice(&(i as u64).to_be_bytes());
         id[8] = role as u8 + 1;
-        let at = start + SignedDuration::from_hours((rng.next(730 * 24)) as i64);
+        let at = start + SignedDuration::from_hours((rng.random_range(0..730 * 24)) as i64);
         let app = Application::submit(
             ApplicationId::from_random(id),
             role,
@@ -135,12 +125,12 @@ async fn applications(
             .create_application(&app, &entry(&who, at, Action::Submitted))
             .await
             .expect("create");
-        let outcome = match rng.next(20) {
+        let outcome = match rng.random_range(0..20) {
             0 => continue,
             1 | 2 => Outcome::Denied,
             _ => Outcome::Approved,
         };
-        let decided_at = at + SignedDuration::from_hours(12 + rng.next(24 * 10) as i64);
+        let decided_at = at + SignedDuration::from_hours(12 + rng.random_range(0..24 * 10) as i64);
         let decided = app
             .decide(&Actor::new(boss.clone()), outcome, None, decided_at)
             .expect("decide");
@@ -312,7 +302,7 @@ async fn main() {
         read: AtomicUsize::new(0),
     });
     let store = Store::new(table.clone());
-    let mut rng = Lcg(2026);
+    let mut rng = StdRng::seed_from_u64(2026);
     let start: Timestamp = "2025-01-01T12:00:00Z".parse().expect("time");
     let started = Instant::now();
     let mentees = applications(&store, Role::Mentee, MENTEES, start, &mut rng).await;
