@@ -13,7 +13,7 @@ async fn main() -> Result<(), Error> {
             moments_digest::run(deps, deps.now())
                 .await
                 .map(|s| format!("{s:?}"))
-                .map_err(|e| Error::from(Box::new(e) as Box<dyn std::error::Error + Send + Sync>))
+                .map_err(Error::from)
         },
     ))
     .await

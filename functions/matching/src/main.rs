@@ -10,14 +10,9 @@ async fn main() -> Result<(), Error> {
     let deps = &deps;
     run(service_fn(
         move |_: LambdaEvent<serde_json::Value>| async move {
-            let boxed = |e: moments_matching::MatchingError| {
-                Error::from(Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
-            };
             let now = deps.now();
-            let proposal = moments_matching::compute(deps, now).await.map_err(boxed)?;
-            let sent = moments_matching::publish(deps, &proposal, now)
-                .await
-                .map_err(boxed)?;
+            let proposal = moments_matching::compute(deps, now).await?;
+            let sent = moments_matching::publish(deps, &proposal, now).await?;
             Ok::<_, Error>(format!(
                 "{} mentees, {} with suggestions, {sent} emailed",
                 proposal.figures.mentees, proposal.figures.with_suggestions

@@ -2,7 +2,7 @@
 // Creates the application, or edits the one the person already has for this
 // role.
 import { applicationPath, get, post, put, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 import { skillsPicker } from "./skills.js";
 
 const form = document.getElementById("application-form");
@@ -145,11 +145,8 @@ form.addEventListener("submit", async (event) => {
     fill(current);
     describeEditing();
     showSubmitted(current, created);
-  } else if (response.status === 401) {
-    form.hidden = true;
-    showSignIn(location.pathname);
   } else {
-    showProblem(form, response.problem);
+    showFormFailure(form, response, location.pathname);
   }
 });
 

@@ -1,7 +1,7 @@
 // /mentors/profile/?id=ID: one mentor's profile (GET /api/mentors/{id}) and
 // "Select as Mentor" (POST /api/requests) when the API says the caller may.
 import { get, here, post, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 import { addField, contactDetails, nameOf, skillList } from "./mentoring.js";
 
 const root = document.getElementById("mentor-profile");
@@ -104,12 +104,9 @@ form.addEventListener("submit", async (event) => {
       `We have emailed ${nameOf(mentor)} your request. They can read your mentee application and will accept or decline; we will email you their answer.`;
     document.getElementById("requested").hidden = false;
     document.getElementById("requested-title").focus();
-  } else if (response.status === 401) {
-    form.hidden = true;
-    showSignIn(here());
   } else {
     // 409 says why in `detail` (already two mentors, mentor now full, ...); 422 marks the note.
-    showProblem(form, response.problem);
+    showFormFailure(form, response);
   }
 });
 

@@ -1,7 +1,7 @@
 // The privacy notice's request to remove one's data: GET tells whether the
 // signed-in person has already asked, POST asks (docs/api.md, Reports).
 import { get, here, post, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, formatDate, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 
 const form = document.getElementById("removal-form");
 const button = document.getElementById("removal-submit");
@@ -44,11 +44,8 @@ form.addEventListener("submit", async (event) => {
   if (response.ok) {
     showAsked(response.data?.message || "The program team has your request.");
     document.getElementById("removal-asked-title").focus();
-  } else if (response.status === 401) {
-    form.hidden = true;
-    showSignIn(here());
   } else {
-    showProblem(form, response.problem);
+    showFormFailure(form, response);
   }
 });
 

@@ -2,6 +2,8 @@
 // labels, busy buttons, and showing a problem's field errors next to the
 // fields. Text from people and from the API only ever goes in as text.
 
+import { here, showSignIn } from "./api.js";
+
 /** Creates an element; string children become text nodes, never markup. */
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -101,6 +103,20 @@ export function clearErrors(form) {
  * that `data-field`, and a summary at the top, linking to the fields, which
  * takes focus so it is read out first.
  */
+/**
+ * After a form's call failed: when signed out, the form gives way to the
+ * "Sign in to continue" panel (coming back to `next`); otherwise the
+ * problem shows next to its fields.
+ */
+export function showFormFailure(form, response, next = here()) {
+  if (response.status === 401) {
+    form.hidden = true;
+    showSignIn(next);
+  } else {
+    showProblem(form, response.problem);
+  }
+}
+
 export function showProblem(form, problem) {
   clearErrors(form);
   const errors = problem.errors || {};
