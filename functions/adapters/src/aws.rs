@@ -19,6 +19,11 @@ use aws_sdk_dynamodb::config::SharedCredentialsProvider;
 use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_smithy_http_client::Builder;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 use crate::config::ConfigError;
 
@@ -36,10 +41,35 @@ pub fn http_client() -> Result<SharedHttpClient, ConfigError> {
             name: "AWS root certificates",
             problem: e.to_string(),
         })?;
-    Ok(Builder::new()
-        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-        .tls_context(tls)
-        .build_https())
+    Ok(SharedHttpClient::new(ConnectorOnFirstUse(
+        Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .tls_context(tls)
+            .build_https(),
+    )))
+}
+
+/// The SDK's client, minus its check at start-up. Each AWS client built
+/// on it asks it to "validate the base config", which makes a whole TLS
+/// connector (roots parsed, rustls configured) and throws it away, so that
+/// system roots would load early; the connector requests use is made and
+/// kept on the first request either way. With our embedded roots (checked
+/// by a test) the check only cost every start one connector per client.
+#[derive(Debug)]
+struct ConnectorOnFirstUse(SharedHttpClient);
+
+impl HttpClient for ConnectorOnFirstUse {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// `aws_config::defaults` (region and credentials from the environment)
