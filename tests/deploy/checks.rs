@@ -762,20 +762,9 @@ pub fn settings(template: &Value, ws: &Workspace) -> Vec<String> {
         let Some(dir) = f.binary.as_ref().and_then(|b| ws.crates.get(b)) else {
             continue;
         };
-        let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap_or_default();
-        let start_ups: BTreeSet<String> = main
-            .match_indices("moments_adapters::lambda::")
-            .map(|(at, p)| {
-                main[at + p.len()..]
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect()
-            })
-            .filter(|name: &String| name != "init_tracing")
-            .collect();
-        let start_up = match Vec::from_iter(start_ups).as_slice() {
-            [one] => one.clone(),
-            names => {
+        let start_up = match start_up(dir) {
+            Ok(name) => name,
+            Err(names) => {
                 problems.push(format!(
                     "{}: main.rs should start with one moments_adapters::lambda function, found {names:?}",
                     f.logical_id
@@ -813,6 +802,71 @@ pub fn settings(template: &Value, ws: &Workspace) -> Vec<String> {
                 "{} does not start ({start_up}) with the environment template.yaml gives it: {reason}",
                 f.logical_id
             ));
+        }
+    }
+    problems
+}
+
+/// The `moments_adapters::lambda` start-up a function's main.rs performs
+/// (`deps_from_env`, `deps_with_scheduler_from_env`), or every one it names
+/// when that is not exactly one.
+fn start_up(crate_dir: &Path) -> Result<String, Vec<String>> {
+    let main = std::fs::read_to_string(crate_dir.join("src/main.rs")).unwrap_or_default();
+    let names: BTreeSet<String> = main
+        .match_indices("moments_adapters::lambda::")
+        .map(|(at, p)| {
+            main[at + p.len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .filter(|name: &String| name != "init_tracing")
+        .collect();
+    match Vec::from_iter(names).as_slice() {
+        [one] => Ok(one.clone()),
+        names => Err(names.to_vec()),
+    }
+}
+
+/// A function whose code creates or cancels reminder jobs starts with an
+/// EventBridge Scheduler client and is allowed to create schedules; no
+/// other function is. (Without the client, each job fails at run time with
+/// only a log line, which no local test would notice: locally every
+/// function shares one scheduler.)
+pub fn reminder_jobs(template: &Value, ws: &Workspace) -> Vec<String> {
+    let mut problems = Vec::new();
+    for f in template::functions(template) {
+        let Some(dir) = f.binary.as_ref().and_then(|b| ws.crates.get(b)) else {
+            continue;
+        };
+        let mut files = Vec::new();
+        rust_files(&dir.join("src"), &mut files);
+        let uses_jobs = files.iter().any(|file| {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            text.contains("deps.schedule(") || text.contains("deps.cancel(")
+        });
+        let with_scheduler = start_up(dir).is_ok_and(|s| s == "deps_with_scheduler_from_env");
+        let allowed = template::allowed_actions(template, &f).contains("scheduler:CreateSchedule");
+        let id = &f.logical_id;
+        match (uses_jobs, with_scheduler, allowed) {
+            (true, false, _) => problems.push(format!(
+                "{id} creates or cancels reminder jobs, but its main.rs starts without a \
+                 scheduler (deps_with_scheduler_from_env)"
+            )),
+            (false, true, _) => problems.push(format!(
+                "{id} starts with a scheduler it never uses (deps_from_env is enough)"
+            )),
+            _ => {}
+        }
+        match (uses_jobs, allowed) {
+            (true, false) => problems.push(format!(
+                "{id} creates or cancels reminder jobs, but its policies do not allow \
+                 scheduler:CreateSchedule"
+            )),
+            (false, true) => problems.push(format!(
+                "{id} may create schedules but never does: least privilege"
+            )),
+            _ => {}
         }
     }
     problems

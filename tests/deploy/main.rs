@@ -119,6 +119,11 @@ fn every_function_starts_with_the_environment_the_template_gives_it() {
 /// The other half of the test above: run again as a child process with one
 /// function's environment, start that function's dependencies as its main.rs
 /// does. Run normally, without that environment, it has nothing to do.
+#[test]
+fn functions_that_make_reminder_jobs_start_with_a_scheduler_they_may_use() {
+    assert_none(checks::reminder_jobs(&deployed(), &workspace()));
+}
+
 #[tokio::test]
 async fn start_up_in_child_process() {
     let Ok(start_up) = std::env::var(checks::START_UP_VAR) else {
@@ -290,6 +295,18 @@ fn a_function_not_given_a_setting_it_reads_is_refused() {
         problems
             .iter()
             .any(|p| p.contains("AuthFunction") && p.contains("MOMENTS_TABLE")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_function_that_makes_reminder_jobs_without_a_scheduler_is_refused() {
+    let template = edited(|t| t.replace("        - !Ref ScheduleReminders\n", ""));
+    let problems = checks::reminder_jobs(&template, &workspace());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("MentorshipsFunction") && p.contains("scheduler:CreateSchedule")),
         "{problems:?}"
     );
 }

@@ -3,7 +3,7 @@
 //! `Fn::ForEach` blocks in `Resources` are expanded, so the checks look at
 //! the resources that will exist.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use saphyr::{LoadableYamlNode, Scalar, Yaml};
 use serde_json::{Map, Value, json};
@@ -285,5 +285,35 @@ pub fn environment(template: &Value, function: &Function) -> BTreeMap<String, Va
         .filter_map(Value::as_object)
         .flatten()
         .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Every IAM action a function's policies allow: its inline statements and
+/// those of the managed policies it references (`!Ref SomePolicy`).
+pub fn allowed_actions(template: &Value, function: &Function) -> BTreeSet<String> {
+    let mut documents = Vec::new();
+    for policy in function.properties["Policies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        match policy.get("Ref").and_then(Value::as_str) {
+            Some(id) => documents.extend(
+                resources(template)
+                    .get(id)
+                    .map(|r| &r["Properties"]["PolicyDocument"]),
+            ),
+            None => documents.push(policy),
+        }
+    }
+    documents
+        .into_iter()
+        .flat_map(|d| d["Statement"].as_array().into_iter().flatten())
+        .filter(|s| s["Effect"].as_str().unwrap_or("Allow") == "Allow")
+        .flat_map(|s| match &s["Action"] {
+            Value::String(a) => vec![a.clone()],
+            Value::Array(a) => a.iter().map(text).collect(),
+            _ => Vec::new(),
+        })
         .collect()
 }
