@@ -498,7 +498,7 @@ async fn publishing_matches_again_after_failed_emails_tells_everyone_once() {
 #[tokio::test]
 async fn a_dynamodb_call_that_never_answers_ends_as_unavailable() {
     use aws_config::Region;
-    use aws_sdk_dynamodb::config::Credentials;
+    use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
     use moments_adapters::table::dynamo::DynamoTable;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -511,13 +511,12 @@ async fn a_dynamodb_call_that_never_answers_ends_as_unavailable() {
             held.push(socket);
         }
     });
-    let sdk = moments_adapters::aws::lambda_defaults()
-        .expect("SDK defaults")
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
-        .load()
-        .await;
+    let sdk = moments_adapters::aws::sdk_config(
+        Region::new("us-east-1"),
+        SharedCredentialsProvider::new(Credentials::new("testing", "testing", None, None, "tests")),
+        Some(endpoint),
+    )
+    .expect("SDK configuration");
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), "moments");
     let err = table
         .get(&Key::new("APP#1", "APP"))

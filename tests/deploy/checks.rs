@@ -828,12 +828,39 @@ fn start_up(crate_dir: &Path) -> Result<String, Vec<String>> {
     }
 }
 
-/// A function whose code creates or cancels reminder jobs starts with an
-/// EventBridge Scheduler client and is allowed to create schedules; no
-/// other function is. (Without the client, each job fails at run time with
-/// only a log line, which no local test would notice: locally every
-/// function shares one scheduler.)
-pub fn reminder_jobs(template: &Value, ws: &Workspace) -> Vec<String> {
+/// An AWS client a function may start with, beside DynamoDB.
+struct Client {
+    what: &'static str,
+    /// What code using it calls.
+    calls: &'static [&'static str],
+    /// The `moments_adapters::lambda` start-ups that build it.
+    start_ups: &'static [&'static str],
+    /// The action a function using it must be allowed.
+    action: &'static str,
+}
+
+const CLIENTS: [Client; 2] = [
+    Client {
+        what: "sends email",
+        calls: &["deps.notify(", "deps.send("],
+        start_ups: &["deps_from_env", "deps_with_scheduler_from_env"],
+        action: "ses:SendEmail",
+    },
+    Client {
+        what: "creates or cancels reminder jobs",
+        calls: &["deps.schedule(", "deps.cancel("],
+        start_ups: &["deps_with_scheduler_from_env"],
+        action: "scheduler:CreateSchedule",
+    },
+];
+
+/// A function whose code sends email, or creates or cancels reminder jobs,
+/// starts with that client and is allowed to use it; no other function
+/// builds the client (each one lengthens every cold start) or holds the
+/// permission. Without the client, each email or job would fail at run
+/// time with only a log line, which no local test notices: locally every
+/// function shares one outbox and one scheduler.
+pub fn clients(template: &Value, ws: &Workspace) -> Vec<String> {
     let mut problems = Vec::new();
     for f in template::functions(template) {
         let Some(dir) = f.binary.as_ref().and_then(|b| ws.crates.get(b)) else {
@@ -841,32 +868,44 @@ pub fn reminder_jobs(template: &Value, ws: &Workspace) -> Vec<String> {
         };
         let mut files = Vec::new();
         rust_files(&dir.join("src"), &mut files);
-        let uses_jobs = files.iter().any(|file| {
-            let text = std::fs::read_to_string(file).unwrap_or_default();
-            text.contains("deps.schedule(") || text.contains("deps.cancel(")
-        });
-        let with_scheduler = start_up(dir).is_ok_and(|s| s == "deps_with_scheduler_from_env");
-        let allowed = template::allowed_actions(template, &f).contains("scheduler:CreateSchedule");
+        // Without whitespace, so a call split over lines still reads `deps.send(`.
+        let code: Vec<String> = files
+            .iter()
+            .map(|file| {
+                let text = std::fs::read_to_string(file).unwrap_or_default();
+                text.split_whitespace().collect()
+            })
+            .collect();
+        let start_up = start_up(dir).unwrap_or_default();
+        let actions = template::allowed_actions(template, &f);
         let id = &f.logical_id;
-        match (uses_jobs, with_scheduler, allowed) {
-            (true, false, _) => problems.push(format!(
-                "{id} creates or cancels reminder jobs, but its main.rs starts without a \
-                 scheduler (deps_with_scheduler_from_env)"
-            )),
-            (false, true, _) => problems.push(format!(
-                "{id} starts with a scheduler it never uses (deps_from_env is enough)"
-            )),
-            _ => {}
-        }
-        match (uses_jobs, allowed) {
-            (true, false) => problems.push(format!(
-                "{id} creates or cancels reminder jobs, but its policies do not allow \
-                 scheduler:CreateSchedule"
-            )),
-            (false, true) => problems.push(format!(
-                "{id} may create schedules but never does: least privilege"
-            )),
-            _ => {}
+        for client in &CLIENTS {
+            let uses = code
+                .iter()
+                .any(|text| client.calls.iter().any(|call| text.contains(call)));
+            let starts_with = client.start_ups.contains(&start_up.as_str());
+            let allowed = actions.contains(client.action);
+            let what = client.what;
+            match (uses, starts_with) {
+                (true, false) => problems.push(format!(
+                    "{id} {what}, but its main.rs starts without that client ({start_up})"
+                )),
+                (false, true) => problems.push(format!(
+                    "{id} starts with a client it never uses: it never {what} ({start_up})"
+                )),
+                _ => {}
+            }
+            match (uses, allowed) {
+                (true, false) => problems.push(format!(
+                    "{id} {what}, but its policies do not allow {}",
+                    client.action
+                )),
+                (false, true) => problems.push(format!(
+                    "{id} is allowed {} but never {what}: least privilege",
+                    client.action
+                )),
+                _ => {}
+            }
         }
     }
     problems

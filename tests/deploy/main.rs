@@ -120,8 +120,8 @@ fn every_function_starts_with_the_environment_the_template_gives_it() {
 /// function's environment, start that function's dependencies as its main.rs
 /// does. Run normally, without that environment, it has nothing to do.
 #[test]
-fn functions_that_make_reminder_jobs_start_with_a_scheduler_they_may_use() {
-    assert_none(checks::reminder_jobs(&deployed(), &workspace()));
+fn functions_start_with_the_email_and_scheduler_clients_they_use_and_may_use() {
+    assert_none(checks::clients(&deployed(), &workspace()));
 }
 
 #[tokio::test]
@@ -132,6 +132,9 @@ async fn start_up_in_child_process() {
     let started = match start_up.as_str() {
         "deps_from_env" => moments_adapters::lambda::deps_from_env().await.map(drop),
         "deps_with_scheduler_from_env" => moments_adapters::lambda::deps_with_scheduler_from_env()
+            .await
+            .map(drop),
+        "deps_without_mail_from_env" => moments_adapters::lambda::deps_without_mail_from_env()
             .await
             .map(drop),
         other => panic!("{other}: a start-up tests/deploy does not know yet; add it here"),
@@ -302,11 +305,28 @@ fn a_function_not_given_a_setting_it_reads_is_refused() {
 #[test]
 fn a_function_that_makes_reminder_jobs_without_a_scheduler_is_refused() {
     let template = edited(|t| t.replace("        - !Ref ScheduleReminders\n", ""));
-    let problems = checks::reminder_jobs(&template, &workspace());
+    let problems = checks::clients(&template, &workspace());
     assert!(
         problems
             .iter()
             .any(|p| p.contains("MentorshipsFunction") && p.contains("scheduler:CreateSchedule")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_function_allowed_to_send_email_it_never_sends_is_refused() {
+    let template = edited(|t| {
+        t.replace(
+            "        LogGroup: !Ref surveysLogs\n      Policies:\n",
+            "        LogGroup: !Ref surveysLogs\n      Policies:\n        - !Ref SendMail\n",
+        )
+    });
+    let problems = checks::clients(&template, &workspace());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("SurveysFunction") && p.contains("least privilege")),
         "{problems:?}"
     );
 }

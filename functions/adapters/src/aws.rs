@@ -25,7 +25,7 @@ use aws_smithy_runtime_api::client::http::{
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
-use crate::config::ConfigError;
+use crate::config::{ConfigError, var};
 
 const AMAZON_ROOTS: &[u8] = include_bytes!("amazon-roots.pem");
 
@@ -95,40 +95,41 @@ fn retries() -> RetryConfig {
     RetryConfig::standard().with_max_attempts(3)
 }
 
-/// `defaults` with standard retries and `timeouts`: what the Lambdas load
-/// when the environment does not hold their region and credentials.
-pub fn lambda_defaults() -> Result<ConfigLoader, ConfigError> {
-    Ok(defaults()?
-        .retry_config(retries())
-        .timeout_config(timeouts()))
+/// The SDK configuration a Lambda runs on, from what Lambda puts in every
+/// function's environment: `AWS_REGION` and the function's credentials
+/// (`AWS_ACCESS_KEY_ID`, ...). The SDK's loader (profile files, a provider
+/// per setting, IMDS, container endpoints, STS) is neither asked nor linked
+/// into the bootstraps: its `load` took 120 to 230 µs of each start, timed
+/// step by step. `AWS_ENDPOINT_URL` is still honoured, for stand-ins.
+pub fn lambda_config() -> Result<SdkConfig, ConfigError> {
+    let region = var("AWS_REGION")?;
+    // Read on each call by the provider; checked here so that a function
+    // without credentials does not start, rather than fail at its first call.
+    var("AWS_ACCESS_KEY_ID")?;
+    sdk_config(
+        Region::new(region),
+        SharedCredentialsProvider::new(EnvironmentVariableCredentialsProvider::new()),
+        std::env::var("AWS_ENDPOINT_URL").ok(),
+    )
 }
 
-/// The SDK configuration a Lambda runs on. Lambda puts the region and the
-/// function's credentials in the environment; where they are, the
-/// configuration is built from them directly, and the loader (profile
-/// files, a provider per setting, IMDS, container endpoints) is neither
-/// built nor asked: its `load` took 120 to 230 µs of each start, timed
-/// step by step. `AWS_ENDPOINT_URL` is still honoured, for stand-ins.
-/// Anywhere else, `lambda_defaults` loads it.
-pub async fn lambda_config() -> Result<SdkConfig, ConfigError> {
-    let region = std::env::var("AWS_REGION");
-    match region {
-        Ok(region) if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() => {
-            let mut config = SdkConfig::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new(region))
-                .credentials_provider(SharedCredentialsProvider::new(
-                    EnvironmentVariableCredentialsProvider::new(),
-                ))
-                .identity_cache(IdentityCache::lazy().build())
-                .http_client(http_client()?)
-                .retry_config(retries())
-                .timeout_config(timeouts());
-            config.set_endpoint_url(std::env::var("AWS_ENDPOINT_URL").ok());
-            Ok(config.build())
-        }
-        _ => Ok(lambda_defaults()?.load().await),
-    }
+/// A region, credentials and optionally an endpoint, on our HTTP client
+/// with standard retries and `timeouts`: what `lambda_config` builds.
+pub fn sdk_config(
+    region: Region,
+    credentials: SharedCredentialsProvider,
+    endpoint_url: Option<String>,
+) -> Result<SdkConfig, ConfigError> {
+    let mut config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(region)
+        .credentials_provider(credentials)
+        .identity_cache(IdentityCache::lazy().build())
+        .http_client(http_client()?)
+        .retry_config(retries())
+        .timeout_config(timeouts());
+    config.set_endpoint_url(endpoint_url);
+    Ok(config.build())
 }
 
 #[cfg(test)]

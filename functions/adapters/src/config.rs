@@ -11,7 +11,7 @@ pub struct ConfigError {
     pub problem: String,
 }
 
-fn var(name: &'static str) -> Result<String, ConfigError> {
+pub(crate) fn var(name: &'static str) -> Result<String, ConfigError> {
     std::env::var(name).map_err(|_| ConfigError {
         name,
         problem: "is not set".into(),
@@ -90,18 +90,21 @@ impl ProgramConfig {
     }
 }
 
-/// Settings of the AWS adapters.
+/// The table every function uses.
+pub fn table_name_from_env() -> Result<String, ConfigError> {
+    var("MOMENTS_TABLE")
+}
+
+/// How email is sent (functions that send it only).
 #[derive(Debug, Clone)]
-pub struct AwsConfig {
-    pub table_name: String,
+pub struct MailConfig {
     pub mail_from: String,
     pub ses_configuration_set: Option<String>,
 }
 
-impl AwsConfig {
+impl MailConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(AwsConfig {
-            table_name: var("MOMENTS_TABLE")?,
+        Ok(MailConfig {
             mail_from: var("MOMENTS_MAIL_FROM")?,
             ses_configuration_set: std::env::var("MOMENTS_SES_CONFIGURATION_SET")
                 .ok()

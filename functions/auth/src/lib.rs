@@ -180,7 +180,6 @@ async fn request_link(
     // Not queued for a retry like other mail: the link would arrive after it
     // expired. The person is told to try again instead.
     if let Err(e) = deps
-        .mailer
         .send(&notify::sign_in_link(email.as_str(), &link))
         .await
     {

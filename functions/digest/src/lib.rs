@@ -87,7 +87,7 @@ pub async fn run(deps: &Deps, now: Timestamp) -> Result<Summary, DigestError> {
             summary.already_sent += 1;
             continue;
         }
-        match deps.mailer.send(&message).await {
+        match deps.send(&message).await {
             Ok(()) => summary.sent += 1,
             Err(e) => {
                 tracing::error!(error = %e, to = %message.to, "digest not sent");

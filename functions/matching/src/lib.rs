@@ -230,7 +230,6 @@ pub async fn publish(
             full_name: list.name.clone(),
         };
         match deps
-            .mailer
             .send(&notify::suggestions_ready(
                 &who,
                 list.suggestions.len(),

@@ -48,7 +48,7 @@ pub async fn retry_mail(deps: &Deps) -> Result<Outcome, ReminderError> {
     let mut sent = 0;
     let mut failed = 0;
     for queued in deps.store.due_mail(now, RETRIES_PER_RUN).await? {
-        match deps.mailer.send(&queued.message).await {
+        match deps.send(&queued.message).await {
             Ok(()) => {
                 if deps.store.mail_sent(&queued).await? {
                     sent += 1;
@@ -104,7 +104,7 @@ async fn send_once(
     }
     let n = messages.len();
     for m in &messages {
-        if let Err(e) = deps.mailer.send(m).await {
+        if let Err(e) = deps.send(m).await {
             deps.store.release_notice(name).await?;
             return Err(e.into());
         }

@@ -6,7 +6,7 @@ use lambda_runtime::{Error, LambdaEvent, run, service_fn};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     moments_adapters::lambda::init_tracing();
-    let deps = moments_adapters::lambda::deps_from_env().await?;
+    let deps = moments_adapters::lambda::deps_without_mail_from_env().await?;
     let deps = &deps;
     run(service_fn(
         move |_: LambdaEvent<serde_json::Value>| async move {

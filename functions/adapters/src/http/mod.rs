@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha512};
 
 use crate::config::ProgramConfig;
-use crate::mail::Mailer;
+use crate::mail::{MailError, Mailer};
 use crate::scheduler::{Scheduler, SchedulerError};
 use crate::store::Store;
 
@@ -43,7 +43,7 @@ pub const SIGNED_IN_COOKIE: &str = "moments_signed_in";
 #[derive(Clone)]
 pub struct Deps {
     pub store: Store,
-    pub mailer: Arc<dyn Mailer>,
+    mailer: Option<Arc<dyn Mailer>>,
     pub config: Arc<ProgramConfig>,
     scheduler: Option<Arc<dyn Scheduler>>,
     cookie_key: Key,
@@ -68,12 +68,22 @@ impl Clock {
 
 impl Deps {
     pub fn new(store: Store, mailer: Arc<dyn Mailer>, config: ProgramConfig) -> Deps {
+        Deps {
+            mailer: Some(mailer),
+            ..Deps::without_mail(store, config)
+        }
+    }
+
+    /// For a function that sends no email (and may not): it starts without
+    /// an email client. A message it did try to send would be queued by
+    /// `notify` for the mail retry job, not lost.
+    pub fn without_mail(store: Store, config: ProgramConfig) -> Deps {
         // The signing key is stretched from the configured secret so any
         // sufficiently long secret gives a full-strength 512-bit key.
         let key = Key::from(&Sha512::digest(config.session_secret.as_bytes())[..]);
         Deps {
             store,
-            mailer,
+            mailer: None,
             config: Arc::new(config),
             scheduler: None,
             cookie_key: key,
@@ -123,12 +133,22 @@ impl Deps {
         self.clock.now()
     }
 
+    /// Send a message now; the caller decides what a failure means.
+    pub async fn send(&self, message: &Message) -> Result<(), MailError> {
+        match &self.mailer {
+            Some(mailer) => mailer.send(message).await,
+            None => Err(MailError::Unavailable(
+                "this function has no email client".into(),
+            )),
+        }
+    }
+
     /// Send a message after a change has been committed. One that fails is
     /// queued and sent later by the mail retry job (the reminders function,
     /// every 15 minutes), never dropped; it is logged with its recipient and
     /// subject, not the body.
     pub async fn notify(&self, message: Message) {
-        let Err(e) = self.mailer.send(&message).await else {
+        let Err(e) = self.send(&message).await else {
             return;
         };
         let now = self.now();
