@@ -21,8 +21,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 const PATIENCE: Duration = Duration::from_secs(10);
 
 /// What Lambda sets for every function, plus the settings ours read, with
-/// dummy values. `AWS_ENDPOINT_URL` points the SDK at a closed loopback port,
-/// so nothing can leave this machine even if a client were used.
+/// dummy values. `AWS_ENDPOINT_URL` is added per start: the SDK's calls go
+/// to `aws_stand_in` on 127.0.0.1, so nothing can leave this machine.
 const ENVIRONMENT: &[(&str, &str)] = &[
     ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"),
     ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
@@ -37,7 +37,6 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("AWS_ACCESS_KEY_ID", "AKIACOLDSTART"),
     ("AWS_SECRET_ACCESS_KEY", "coldstart"),
     ("AWS_SESSION_TOKEN", "coldstart"),
-    ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
     ("_HANDLER", "bootstrap"),
     ("LANG", "en_US.UTF-8"),
     ("TZ", ":UTC"),
@@ -109,11 +108,12 @@ fn main() {
         }
     }
     let events: Vec<String> = names.iter().map(|n| sample_event(&root, n)).collect();
+    let aws = format!("http://127.0.0.1:{}", aws_stand_in());
 
     let mut results: Vec<Vec<Run>> = names.iter().map(|_| Vec::new()).collect();
     for round in 0..runs {
         for (i, bootstrap) in bootstraps.iter().enumerate() {
-            match start(bootstrap, names[i], &events[i], &extra_env) {
+            match start(bootstrap, names[i], &events[i], &aws, &extra_env) {
                 Ok(run) => results[i].push(run),
                 Err(e) => fail(&format!("{} (round {round}): {e}", names[i])),
             }
@@ -192,6 +192,7 @@ fn start(
     bootstrap: &Path,
     name: &str,
     event: &str,
+    aws_endpoint: &str,
     extra_env: &[(String, String)],
 ) -> Result<Run, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
@@ -206,6 +207,7 @@ fn start(
     let mut child = Command::new(bootstrap)
         .env_clear()
         .envs(ENVIRONMENT.iter().copied())
+        .env("AWS_ENDPOINT_URL", aws_endpoint)
         .envs(extra_env.iter().map(|(k, v)| (k, v)))
         .env("AWS_LAMBDA_FUNCTION_NAME", name)
         .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{port}"))
@@ -287,6 +289,50 @@ fn runtime_api(listener: TcpListener, event: &str) -> Result<(Instant, String), 
         format!("error: {}", one_line(&body))
     };
     Ok((first_request, answer))
+}
+
+/// Every AWS endpoint, on 127.0.0.1: it answers each call as invalid
+/// (400), which the SDK does not retry, so a function whose sample event
+/// reaches AWS answers at once; against a closed port it answered only
+/// after the standard retries' back-off, seconds per start. Returns its port.
+fn aws_stand_in() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .unwrap_or_else(|e| fail(&format!("no port for the AWS stand-in: {e}")));
+    let port = listener
+        .local_addr()
+        .unwrap_or_else(|e| fail(&format!("AWS stand-in: {e}")))
+        .port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || refuse_calls(stream));
+        }
+    });
+    port
+}
+
+fn refuse_calls(stream: TcpStream) {
+    const BODY: &str =
+        r#"{"__type":"ValidationException","message":"no AWS in the cold-start benchmark"}"#;
+    let _ = stream.set_read_timeout(Some(PATIENCE));
+    let Ok(reading) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(reading);
+    let mut writer = stream;
+    while read_request(&mut reader).is_ok() {
+        let head = format!(
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\n\
+             x-amzn-ErrorType: ValidationException\r\nContent-Length: {}\r\n\r\n",
+            BODY.len()
+        );
+        if writer
+            .write_all(head.as_bytes())
+            .and_then(|()| writer.write_all(BODY.as_bytes()))
+            .is_err()
+        {
+            return;
+        }
+    }
 }
 
 fn one_line(text: &str) -> String {
