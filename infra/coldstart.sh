@@ -5,8 +5,9 @@
 # repeatedly against a local stand-in for the Lambda Runtime API and prints,
 # per function, the median time from process start to its first request for
 # work, its ratio to the hello-world, and the bootstrap's size. Loopback only:
-# the functions get dummy settings and credentials and an SDK endpoint on a
-# closed 127.0.0.1 port. RUNS=N sets the number of starts (default 15).
+# the functions get dummy settings and credentials, and their SDK calls go to
+# a stand-in on 127.0.0.1 that refuses them. RUNS=N sets the number of starts
+# (default 101; a few seconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,5 +27,5 @@ echo "==> cargo lambda build --release --x86-64 ($(echo $binaries coldstart-hell
 nice -n 10 cargo lambda build --release --x86-64 --locked "${bin_args[@]}"
 echo "==> Building the runner"
 cargo build --release --locked -p moments-coldstart --bin coldstart
-echo "==> Starting each bootstrap ${RUNS:-15} times"
-target/release/coldstart --runs "${RUNS:-15}" target/lambda coldstart-hello $binaries
+echo "==> Starting each bootstrap ${RUNS:-101} times"
+target/release/coldstart --runs "${RUNS:-101}" target/lambda coldstart-hello $binaries

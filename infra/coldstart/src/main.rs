@@ -76,7 +76,7 @@ struct Run {
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut runs = 15;
+    let mut runs = 101;
     let mut extra_env = Vec::new();
     loop {
         match (args.first().map(String::as_str), args.get(1)) {
