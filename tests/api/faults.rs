@@ -531,3 +531,33 @@ async fn a_dynamodb_call_that_never_answers_ends_as_unavailable() {
     );
     silent.abort();
 }
+
+/// A function that starts without an email client (surveys, retention) and
+/// still tries to send a message queues it for the mail retry job, which
+/// runs where email is allowed: nothing is lost.
+#[tokio::test]
+async fn a_message_from_a_function_without_email_is_queued_not_lost() {
+    use moments_adapters::config::ProgramConfig;
+    use moments_adapters::http::Deps;
+    use moments_adapters::store::Store;
+    use moments_adapters::table::embedded::EmbeddedTable;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("store"));
+    let config = ProgramConfig::new("https://moments.example.gov", "mo.gov", "", &"s".repeat(40))
+        .expect("config");
+    let deps = Deps::without_mail(Store::new(table), config);
+    let message = Message {
+        to: "alex.nguyen@mo.gov".into(),
+        subject: "Your survey".into(),
+        text: "Thank you.".into(),
+    };
+
+    assert!(deps.send(&message).await.is_err());
+    deps.notify(message.clone()).await;
+
+    let later = deps.now() + jiff::SignedDuration::from_hours(1);
+    let queued = deps.store.due_mail(later, 10).await.expect("queue");
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].message, message);
+}
