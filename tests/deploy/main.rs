@@ -54,6 +54,14 @@ fn deployed() -> Value {
     template::parse(&text).expect("template.yaml parses")
 }
 
+/// What `check` finds in template.yaml after `edit`.
+fn problems_of(
+    check: fn(&Value, &Workspace) -> Vec<String>,
+    edit: impl FnOnce(String) -> String,
+) -> Vec<String> {
+    check(&edited(edit), &workspace())
+}
+
 /// Some problem mentions every one of `words`.
 fn assert_some_problem_names(problems: &[String], words: &[&str]) {
     assert!(
@@ -212,14 +220,13 @@ fn a_schedule_for_a_function_that_does_not_exist_is_refused() {
 
 #[test]
 fn a_schedule_on_an_http_function_is_refused() {
-    let template = edited(|t| {
+    let problems = problems_of(checks::triggers, |t| {
         t.replacen(
             "        Me: { Type: HttpApi",
             "        Nightly: { Type: ScheduleV2, Properties: { ScheduleExpression: rate(1 day) } }\n        Me: { Type: HttpApi",
             1,
         )
     });
-    let problems = checks::triggers(&template, &workspace());
     assert_some_problem_names(&problems, &["AuthFunction event Nightly"]);
 }
 
@@ -271,15 +278,17 @@ async fn a_route_sent_to_the_wrong_function_is_refused() {
 
 #[test]
 fn a_function_not_given_a_setting_it_reads_is_refused() {
-    let template = edited(|t| t.replace("        MOMENTS_TABLE: !Ref Table\n", ""));
-    let problems = checks::settings(&template, &workspace());
+    let problems = problems_of(checks::settings, |t| {
+        t.replace("        MOMENTS_TABLE: !Ref Table\n", "")
+    });
     assert_some_problem_names(&problems, &["AuthFunction", "MOMENTS_TABLE"]);
 }
 
 #[test]
 fn a_function_that_makes_reminder_jobs_without_a_scheduler_is_refused() {
-    let template = edited(|t| t.replace("        - !Ref ScheduleReminders\n", ""));
-    let problems = checks::clients(&template, &workspace());
+    let problems = problems_of(checks::clients, |t| {
+        t.replace("        - !Ref ScheduleReminders\n", "")
+    });
     assert_some_problem_names(
         &problems,
         &["MentorshipsFunction", "scheduler:CreateSchedule"],
@@ -288,12 +297,11 @@ fn a_function_that_makes_reminder_jobs_without_a_scheduler_is_refused() {
 
 #[test]
 fn a_function_allowed_to_send_email_it_never_sends_is_refused() {
-    let template = edited(|t| {
+    let problems = problems_of(checks::clients, |t| {
         t.replace(
             "        LogGroup: !Ref surveysLogs\n      Policies:\n",
             "        LogGroup: !Ref surveysLogs\n      Policies:\n        - !Ref SendMail\n",
         )
     });
-    let problems = checks::clients(&template, &workspace());
     assert_some_problem_names(&problems, &["SurveysFunction", "least privilege"]);
 }
