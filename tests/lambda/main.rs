@@ -1,6 +1,9 @@
 //! Each function's Router answers the sample API Gateway events in
 //! `events/` exactly as Lambda will hand them over (`lambda_http`), so what
-//! the local platform serves is what AWS runs.
+//! the local platform serves is what AWS runs; and a function started as
+//! in AWS reaches its services (`start_up`, against moto).
+
+mod start_up;
 
 use std::sync::Arc;
 

@@ -1,14 +1,27 @@
 //! Start-up of a function in AWS: logging, config from the environment, and
 //! the SDK clients, built once per execution environment, never per request.
+//!
+//! The DynamoDB client, which nearly every request uses first, is built
+//! before the function asks for work. The SES and Scheduler clients are
+//! used only after at least one DynamoDB call, so they are built at the same
+//! time on a thread of their own (`BuiltAside`): a start no longer waits
+//! for them, and the first request to need one finds it built (see
+//! docs/deploy.md, "Cold starts").
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use async_trait::async_trait;
 use aws_config::SdkConfig;
+use jiff::Timestamp;
+use moments_domain::mail::Message;
+use serde_json::Value;
 
 use crate::config::{ConfigError, MailConfig, ProgramConfig};
 use crate::http::Deps;
 use crate::mail::ses::SesMailer;
+use crate::mail::{MailError, Mailer};
 use crate::scheduler::eventbridge::EventBridgeScheduler;
+use crate::scheduler::{Scheduler, SchedulerError};
 use crate::store::Store;
 use crate::table::dynamo::DynamoTable;
 
@@ -36,47 +49,108 @@ pub fn init_tracing() {
 /// Everything a function that sends email needs: DynamoDB and SES.
 pub async fn deps_from_env() -> Result<Deps, ConfigError> {
     let sdk = crate::aws::lambda_config()?;
-    with_mail(&sdk)
+    let mailer = ses_mailer(&sdk)?;
+    build_aside(vec![mailer.build_job()]);
+    deps(&sdk, Some(Arc::new(mailer)))
 }
 
 /// The same, plus EventBridge Scheduler, for functions that create or
 /// cancel reminder jobs.
 pub async fn deps_with_scheduler_from_env() -> Result<Deps, ConfigError> {
     let sdk = crate::aws::lambda_config()?;
+    let mailer = ses_mailer(&sdk)?;
     let target = crate::config::job_target_from_env()?;
-    let scheduler = EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(&sdk), target);
-    Ok(with_mail(&sdk)?.with_scheduler(Arc::new(scheduler)))
+    let scheduler = BuiltAside::new({
+        let sdk = sdk.clone();
+        move || EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(&sdk), target)
+    });
+    build_aside(vec![mailer.build_job(), scheduler.build_job()]);
+    Ok(deps(&sdk, Some(Arc::new(mailer)))?.with_scheduler(Arc::new(scheduler)))
 }
 
-/// DynamoDB only, for functions that send no email: each start builds one
-/// SDK client fewer (about a fifth of a millisecond each, see
-/// docs/deploy.md), and the function holds no email client it may not use.
+/// DynamoDB only, for functions that send no email: the function holds no
+/// email client it may not use, and starts no thread to build one.
 pub async fn deps_without_mail_from_env() -> Result<Deps, ConfigError> {
     let sdk = crate::aws::lambda_config()?;
-    Ok(Deps::without_mail(
-        store_on(&sdk)?,
-        ProgramConfig::from_env()?,
-    ))
+    deps(&sdk, None)
 }
 
-fn with_mail(sdk: &SdkConfig) -> Result<Deps, ConfigError> {
+fn ses_mailer(sdk: &SdkConfig) -> Result<BuiltAside<SesMailer>, ConfigError> {
     let mail = MailConfig::from_env()?;
-    let mailer = SesMailer::new(
-        aws_sdk_sesv2::Client::new(sdk),
-        mail.mail_from,
-        mail.ses_configuration_set,
-    );
-    Ok(Deps::new(
-        store_on(sdk)?,
-        Arc::new(mailer),
-        ProgramConfig::from_env()?,
-    ))
+    let sdk = sdk.clone();
+    Ok(BuiltAside::new(move || {
+        SesMailer::new(
+            aws_sdk_sesv2::Client::new(&sdk),
+            mail.mail_from,
+            mail.ses_configuration_set,
+        )
+    }))
 }
 
-fn store_on(sdk: &SdkConfig) -> Result<Store, ConfigError> {
+fn deps(sdk: &SdkConfig, mailer: Option<Arc<dyn Mailer>>) -> Result<Deps, ConfigError> {
     let table = DynamoTable::new(
         aws_sdk_dynamodb::Client::new(sdk),
         crate::config::table_name_from_env()?,
     );
-    Ok(Store::new(Arc::new(table)))
+    let store = Store::new(Arc::new(table));
+    let config = ProgramConfig::from_env()?;
+    Ok(match mailer {
+        Some(mailer) => Deps::new(store, mailer, config),
+        None => Deps::without_mail(store, config),
+    })
+}
+
+/// How an adapter is built once, by whichever comes first: the start-up
+/// thread (`build_aside`) or its first use, which otherwise waits for that
+/// thread to finish it (a fraction of a millisecond, at most once).
+type Once<T> = Arc<LazyLock<T, Box<dyn FnOnce() -> T + Send>>>;
+
+/// An adapter whose AWS client is built beside the start-up.
+struct BuiltAside<T>(Once<T>);
+
+impl<T: Send + Sync + 'static> BuiltAside<T> {
+    fn new(build: impl FnOnce() -> T + Send + 'static) -> Self {
+        BuiltAside(Arc::new(LazyLock::new(Box::new(build))))
+    }
+
+    fn build_job(&self) -> Box<dyn FnOnce() + Send> {
+        let once = Arc::clone(&self.0);
+        Box::new(move || {
+            LazyLock::force(&once);
+        })
+    }
+}
+
+/// Runs the jobs on one thread while the start-up goes on. Should the thread
+/// not start, each adapter is simply built at its first use.
+fn build_aside(jobs: Vec<Box<dyn FnOnce() + Send>>) {
+    let started = std::thread::Builder::new()
+        .name("aws-clients".into())
+        .spawn(move || jobs.into_iter().for_each(|job| job()));
+    if let Err(e) = started {
+        tracing::warn!(error = %e, "AWS clients will be built at their first use");
+    }
+}
+
+#[async_trait]
+impl<M: Mailer> Mailer for BuiltAside<M> {
+    async fn send(&self, message: &Message) -> Result<(), MailError> {
+        self.0.send(message).await
+    }
+}
+
+#[async_trait]
+impl<S: Scheduler> Scheduler for BuiltAside<S> {
+    async fn schedule(
+        &self,
+        name: &str,
+        at: Timestamp,
+        payload: &Value,
+    ) -> Result<(), SchedulerError> {
+        self.0.schedule(name, at, payload).await
+    }
+
+    async fn cancel(&self, name: &str) -> Result<(), SchedulerError> {
+        self.0.cancel(name).await
+    }
 }
