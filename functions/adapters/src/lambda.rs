@@ -6,7 +6,7 @@
 //! used only after at least one DynamoDB call, so they are built at the same
 //! time on a thread of their own (`BuiltAside`): a start no longer waits
 //! for them, and the first request to need one finds it built (see
-//! docs/deploy.md, "Cold starts").
+//! docs/deploy.md, "Cold start").
 
 use std::sync::{Arc, LazyLock};
 
