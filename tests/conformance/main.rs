@@ -5,6 +5,7 @@
 //! The DynamoDB and SES cases need moto: the README test command starts it and
 //! sets `MOMENTS_TEST_AWS_ENDPOINT`.
 
+mod job_queue;
 mod limits;
 mod mail;
 mod mail_queue;
@@ -87,6 +88,12 @@ on_both_backends!(
     mail_queue_cases => mail_queue:
     queued_mail_comes_back_when_due_soonest_first_and_leaves_once_sent,
     failed_mail_moves_to_its_next_time_or_is_set_aside_never_lost,
+);
+
+on_both_backends!(
+    job_queue_cases => job_queue:
+    a_queued_job_comes_back_when_due_and_leaves_once_done,
+    a_job_queued_again_meanwhile_is_neither_removed_nor_overwritten,
 );
 
 on_both_backends!(

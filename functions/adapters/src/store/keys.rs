@@ -19,6 +19,7 @@
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
+//! | reminder job to create again | `JOBQ` | `{job name}` | | |
 //! | abuse-limit counter | `LIMIT#{limit}#{subject}` | `{window start, epoch s}` | | |
 //! | metrics counters | `METRICS` | `{quarter}#{dept}` | | |
 //! | a request to remove someone's data | `ERASURE` | `{email}` | | |
@@ -189,6 +190,14 @@ pub fn suggestions(email: &str) -> Key {
 
 pub const MAIL_QUEUE: &str = "MAILQ";
 pub const MAIL_SET_ASIDE: &str = "MAILQ#ASIDE";
+
+/// A reminder job the scheduler refused, under its name: one per job, as
+/// in the scheduler, so queueing it again replaces it.
+pub fn queued_job(name: &str) -> Key {
+    Key::new(JOB_QUEUE, name)
+}
+
+pub const JOB_QUEUE: &str = "JOBQ";
 
 /// Fixed-width nanoseconds sort as text, so the queue reads soonest first.
 pub fn queued_mail(partition: &str, due: jiff::Timestamp, id: &str) -> Key {

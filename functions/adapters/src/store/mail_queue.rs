@@ -11,7 +11,7 @@ use moments_domain::mail::Message;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Store, StoreError, data_of, item_of, keys, to_value};
+use super::{Store, StoreError, data_of, item_of, keys, random_id, to_value};
 use crate::table::{Cond, Index, Query, Write};
 
 /// One queued message and its history.
@@ -26,12 +26,6 @@ pub struct QueuedMail {
     pub due: Timestamp,
     /// The provider's last answer (codes and addresses, never the body).
     pub last_error: String,
-}
-
-fn random_id() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("random id: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 impl Store {

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::table::{Cond, Item, Query, Table, TableError, Write};
 
 mod counters;
+mod job_queue;
 pub mod keys;
 mod limits;
 mod listing;
@@ -23,6 +24,7 @@ mod mentorships;
 mod quarter;
 mod retention;
 
+pub use job_queue::QueuedJob;
 pub use limits::{LimitRefused, Window};
 pub use listing::Listing;
 pub use mail_queue::QueuedMail;
@@ -111,6 +113,13 @@ const QUEUE_LIMIT: usize = 500;
 #[derive(Clone)]
 pub struct Store {
     table: Arc<dyn Table>,
+}
+
+/// 16 hex digits, telling apart queued items (and versions of one).
+fn random_id() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("random id: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn to_value<T: Serialize>(v: &T) -> Result<Value, StoreError> {
