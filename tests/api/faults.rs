@@ -1,8 +1,8 @@
 //! Faults: the store's writes, the mailer and the scheduler made to fail at
 //! each step of every multi-step operation. Whatever fails, the answer is
 //! the success or a 503 (never a 500), the program's invariants hold, a 503
-//! means nothing was changed (so trying again is safe), and an email that
-//! failed after a committed change is queued, never lost.
+//! means nothing was changed (so trying again is safe), and an email or a
+//! reminder job that failed after a committed change is queued, never lost.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -298,8 +298,12 @@ fn queued_mail(items: &std::collections::BTreeMap<Key, Item>) -> usize {
     items.keys().filter(|k| k.pk == "MAILQ").count()
 }
 
+fn queued_jobs(items: &std::collections::BTreeMap<Key, Item>) -> usize {
+    items.keys().filter(|k| k.pk == "JOBQ").count()
+}
+
 #[tokio::test]
-async fn each_step_of_each_operation_can_fail_without_partial_state_or_lost_mail() {
+async fn each_step_of_each_operation_can_fail_without_partial_state_or_lost_mail_or_jobs() {
     let mut log = Vec::new();
     let mut wrong = Vec::new();
     for op in ops() {
@@ -378,6 +382,15 @@ async fn each_step_of_each_operation_can_fail_without_partial_state_or_lost_mail
                         wrong.push(format!(
                             "{} with mail #{step} failing: {queued} emails queued, expected 1 ({outcome})",
                             op.name
+                        ));
+                    }
+                }
+                if tripped && port == Port::ScheduleCreate {
+                    let queued = queued_jobs(&after) - queued_jobs(&before);
+                    if status != op.success || queued != 1 {
+                        wrong.push(format!(
+                            "{} with job #{step} failing: {status}, {queued} jobs queued, expected {} and 1",
+                            op.name, op.success
                         ));
                     }
                 }
@@ -560,4 +573,84 @@ async fn a_message_from_a_function_without_email_is_queued_not_lost() {
     let queued = deps.store.due_mail(later, 10).await.expect("queue");
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].message, message);
+}
+
+/// A request whose reminder job the scheduler did not take: its sender
+/// sees nothing of it, and the retry run creates the job 5 minutes later.
+#[tokio::test]
+async fn a_reminder_job_the_scheduler_refused_is_created_by_the_retry_run() {
+    let (app, faults) = spawn_with_faults().await;
+    let request = request_with_the_reminder_refused(&app, &faults).await;
+    assert_eq!(app.job_names().await, [format!("req-{request}-expire")]);
+
+    assert!(app.run_due_jobs().await.is_empty(), "due in 5 minutes");
+    app.advance(jiff::SignedDuration::from_mins(5));
+    let ran = app.run_due_jobs().await;
+    assert_eq!(
+        ran.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
+        ["Retried { mail: 0, jobs: 1 }"]
+    );
+    assert_eq!(
+        app.job_names().await,
+        [
+            format!("req-{request}-remind"),
+            format!("req-{request}-expire")
+        ]
+    );
+    assert_eq!(queued_jobs(&app.table_items()), 0);
+}
+
+/// While the scheduler keeps refusing it, the job waits, backing off; once
+/// its time has passed, the retry run does the job itself, once.
+#[tokio::test]
+async fn a_refused_reminder_job_whose_time_has_come_is_run_by_the_retry_run() {
+    let (app, faults) = spawn_with_faults().await;
+    let request = request_with_the_reminder_refused(&app, &faults).await;
+    faults.schedule.arm(1);
+    app.advance(jiff::SignedDuration::from_mins(5));
+    let ran = app.run_due_jobs().await;
+    assert_eq!(
+        ran.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
+        ["failed: 1 queued reminder jobs failed again"]
+    );
+    faults.schedule.disarm();
+    assert_eq!(queued_jobs(&app.table_items()), 1, "kept for later");
+
+    app.advance(jiff::SignedDuration::from_hours(7 * 24));
+    let ran = app.run_due_jobs().await;
+    assert_eq!(
+        ran.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
+        ["Retried { mail: 0, jobs: 1 }"]
+    );
+    let reminders: Vec<_> = app
+        .mail_to(MAX)
+        .await
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Reminder"))
+        .collect();
+    assert_eq!(reminders.len(), 1);
+    assert!(
+        reminders[0]
+            .text
+            .contains(&format!("/requests/?id={request}"))
+    );
+    assert_eq!(queued_jobs(&app.table_items()), 0);
+    assert!(app.run_due_jobs().await.is_empty(), "done once");
+}
+
+/// Ada asks Max to mentor her while the scheduler refuses the first job
+/// (the 7-day reminder); returns the request's id.
+async fn request_with_the_reminder_refused(app: &TestApp, faults: &Faults) -> String {
+    app.approved_mentee(ADA).await;
+    let mentor = app.approved_mentor(MAX).await;
+    let ada = app.sign_in(ADA).await;
+    faults.schedule.arm(1);
+    let r = ada
+        .post("/api/requests", json!({"mentor": mentor.as_str()}))
+        .await;
+    assert_eq!(faults.schedule.disarm(), 2, "the reminder, then the expiry");
+    assert_eq!(r.status(), StatusCode::CREATED, "the request stands");
+    let body: Value = r.json().await.expect("JSON");
+    assert_eq!(queued_jobs(&app.table_items()), 1);
+    body["id"].as_str().expect("request id").to_string()
 }

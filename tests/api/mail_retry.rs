@@ -51,7 +51,10 @@ async fn a_request_email_that_fails_is_queued_and_sent_when_mail_works_again() {
 
     mail.failing.store(false, Ordering::SeqCst);
     app.advance(SignedDuration::from_mins(10));
-    assert_eq!(outcomes(&app.run_due_jobs().await), ["Sent(1)"]);
+    assert_eq!(
+        outcomes(&app.run_due_jobs().await),
+        ["Retried { mail: 1, jobs: 0 }"]
+    );
     let sent = app.mail_to(MAX).await;
     assert_eq!(sent.len(), 1);
     assert!(sent[0].text.contains("/requests/?id="), "{}", sent[0].text);

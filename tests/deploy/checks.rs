@@ -848,7 +848,7 @@ const CLIENTS: [Client; 2] = [
     },
     Client {
         what: "creates or cancels reminder jobs",
-        calls: &["deps.schedule(", "deps.cancel("],
+        calls: &["deps.schedule(", "deps.try_schedule(", "deps.cancel("],
         start_ups: &["deps_with_scheduler_from_env"],
         action: "scheduler:CreateSchedule",
     },

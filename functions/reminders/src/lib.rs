@@ -3,7 +3,8 @@
 //! nothing if it no longer applies, and a notice is claimed before it is
 //! sent, so a retried or repeated job never sends twice. Failures are
 //! returned as errors so the scheduler's retries and dead-letter queue work.
-//! A recurring schedule also has it send the mail queued after failed sends.
+//! A recurring schedule also has it send the mail queued after failed
+//! sends, and create the reminder jobs the scheduler did not take.
 
 use jiff::SignedDuration;
 use moments_adapters::http::Deps;
@@ -27,6 +28,9 @@ pub enum ReminderError {
     /// function's error alarm tells the program team.
     #[error("{0} queued emails failed again")]
     MailStillFailing(usize),
+    /// Queued reminder jobs failed again; they stay queued. An error too.
+    #[error("{0} queued reminder jobs failed again")]
+    JobsStillFailing(usize),
 }
 
 /// What a job did, for the log and the local platform's page.
@@ -34,6 +38,11 @@ pub enum ReminderError {
 pub enum Outcome {
     Sent(usize),
     Expired,
+    /// The retry run: queued emails sent, queued reminder jobs created or run.
+    Retried {
+        mail: usize,
+        jobs: usize,
+    },
     NothingToDo(&'static str),
 }
 
@@ -77,6 +86,81 @@ pub async fn retry_mail(deps: &Deps) -> Result<Outcome, ReminderError> {
     } else {
         Outcome::Sent(sent)
     })
+}
+
+/// At most this many queued reminder jobs per run; the rest wait for the next.
+const JOB_RETRIES_PER_RUN: usize = 100;
+
+/// The retry run, every 15 minutes: the queued mail, then the queued
+/// reminder jobs; the jobs are tried even when mail fails again.
+pub async fn retry_queued(deps: &Deps) -> Result<Outcome, ReminderError> {
+    let mail = retry_mail(deps).await;
+    let jobs = retry_jobs(deps).await;
+    let (mail, jobs) = match (mail, jobs) {
+        (Ok(mail), Ok(jobs)) => (mail, jobs),
+        (Err(e), jobs) => {
+            if let Err(j) = jobs {
+                tracing::error!(error = %j, "queued jobs failed too");
+            }
+            return Err(e);
+        }
+        (Ok(_), Err(e)) => return Err(e),
+    };
+    let mail = match mail {
+        Outcome::Sent(n) => n,
+        _ => 0,
+    };
+    Ok(if mail == 0 && jobs == 0 {
+        Outcome::NothingToDo("nothing queued is due")
+    } else {
+        Outcome::Retried { mail, jobs }
+    })
+}
+
+/// Create the queued reminder jobs that are due (see
+/// `moments_adapters::store::QueuedJob`), or run at once those whose time
+/// has come. Each is forgotten only once created or run; one that fails
+/// again is tried later, backing off as mail does. Returns how many were
+/// done.
+pub async fn retry_jobs(deps: &Deps) -> Result<usize, ReminderError> {
+    let now = deps.now();
+    let mut done = 0;
+    let mut failed = 0;
+    for queued in deps.store.due_jobs(now, JOB_RETRIES_PER_RUN).await? {
+        let result = if queued.at <= now {
+            match serde_json::from_value::<Job>(queued.payload.clone()) {
+                Ok(job) => one_time(deps, &job)
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(format!("unreadable job: {e}")),
+            }
+        } else {
+            deps.try_schedule(&queued.name, queued.at, &queued.payload)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        match result {
+            Ok(()) => {
+                if deps.store.job_done(&queued).await? {
+                    done += 1;
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                tracing::error!(
+                    error = %e, job = %queued.name, attempts = queued.attempts + 1,
+                    "queued job failed again"
+                );
+                let next = now + mail::retry_delay(queued.attempts + 1);
+                deps.store.job_failed(&queued, &e, next).await?;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(ReminderError::JobsStillFailing(failed));
+    }
+    Ok(done)
 }
 
 /// How long a sent-notice claim is kept: far beyond any retry.
@@ -128,8 +212,18 @@ async fn pending_request(
 
 #[tracing::instrument(skip(deps), fields(job = %job.name()))]
 pub async fn run(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
-    let base = &deps.config.base_url;
     let outcome = match job {
+        Job::RetryMail => retry_queued(deps).await?,
+        _ => one_time(deps, job).await?,
+    };
+    tracing::info!(?outcome, "job done");
+    Ok(outcome)
+}
+
+/// A reminder, an expiry or a connect check.
+async fn one_time(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
+    let base = &deps.config.base_url;
+    Ok(match job {
         Job::RequestReminder { .. } => {
             let Some(r) = pending_request(deps, job).await? else {
                 return Ok(Outcome::NothingToDo("the request was answered"));
@@ -204,8 +298,6 @@ pub async fn run(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
             ];
             send_once(deps, &job.name(), messages).await?
         }
-        Job::RetryMail => retry_mail(deps).await?,
-    };
-    tracing::info!(?outcome, "job done");
-    Ok(outcome)
+        Job::RetryMail => Outcome::NothingToDo("the retry run has a schedule of its own"),
+    })
 }

@@ -82,7 +82,7 @@ fn what(payload: &serde_json::Value) -> &'static str {
         Ok(Job::RequestReminder { .. }) => "Remind the mentor of an unanswered request",
         Ok(Job::RequestExpiry { .. }) => "Close a request the mentor never answered",
         Ok(Job::ConnectCheck { .. }) => "Nudge a new pair that has not logged a meeting",
-        Ok(Job::RetryMail) => "Send emails that failed earlier",
+        Ok(Job::RetryMail) => "Send emails and create reminder jobs that failed earlier",
         Err(_) => "Unknown job",
     }
 }
@@ -106,9 +106,10 @@ impl Jobs {
             };
             ran.push(Ran { name, outcome });
         }
-        // The mail retry runs on its own 15-minute schedule in AWS; here it
-        // runs with the due jobs, and shows only when it had work.
-        let outcome = match moments_reminders::retry_mail(&self.deps).await {
+        // The retry run (queued mail and reminder jobs) has its own
+        // 15-minute schedule in AWS; here it runs with the due jobs, and
+        // shows only when it had work.
+        let outcome = match moments_reminders::retry_queued(&self.deps).await {
             Ok(moments_reminders::Outcome::NothingToDo(_)) => None,
             Ok(o) => Some(format!("{o:?}")),
             Err(e) => Some(format!("failed: {e}")),

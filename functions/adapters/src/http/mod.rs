@@ -97,17 +97,41 @@ impl Deps {
     }
 
     /// Create (or replace) a one-time job after a change has been committed.
-    /// A failure is logged with the job's name; the job's own checks make a
-    /// missing reminder harmless beyond the reminder itself.
+    /// One the scheduler does not take is queued and created later by the
+    /// reminders function's retry run (every 15 minutes), never dropped.
     pub async fn schedule(&self, name: &str, at: Timestamp, payload: &serde_json::Value) {
-        let result = match &self.scheduler {
+        let Err(e) = self.try_schedule(name, at, payload).await else {
+            return;
+        };
+        let due = self.now() + moments_domain::mail::retry_delay(1);
+        match self
+            .store
+            .queue_job(name, at, payload, &e.to_string(), due)
+            .await
+        {
+            Ok(_) => {
+                tracing::warn!(error = %e, job = name, "job not scheduled; queued for a retry")
+            }
+            Err(store) => tracing::error!(
+                error = %e, store = %store, job = name,
+                "job not scheduled and could not be queued"
+            ),
+        }
+    }
+
+    /// Create (or replace) a one-time job now; the caller decides what a
+    /// failure means.
+    pub async fn try_schedule(
+        &self,
+        name: &str,
+        at: Timestamp,
+        payload: &serde_json::Value,
+    ) -> Result<(), SchedulerError> {
+        match &self.scheduler {
             Some(s) => s.schedule(name, at, payload).await,
             None => Err(SchedulerError::Refused(
                 "this function has no scheduler configured".into(),
             )),
-        };
-        if let Err(e) = result {
-            tracing::error!(error = %e, job = name, "job not scheduled");
         }
     }
 
