@@ -74,17 +74,11 @@ impl Store {
     /// The job was created or run: forget this version of it. `false` when
     /// it was gone or replaced already.
     pub async fn job_done(&self, queued: &QueuedJob) -> Result<bool, StoreError> {
-        let delete = Write::Delete {
+        self.write_unless_changed(vec![Write::Delete {
             key: keys::queued_job(&queued.name),
             cond: Some(same_version(queued)),
-        };
-        match self.table.write(vec![delete]).await {
-            Ok(()) => Ok(true),
-            Err(e) => match StoreError::from(e) {
-                StoreError::Changed => Ok(false),
-                other => Err(other),
-            },
-        }
+        }])
+        .await
     }
 
     /// The job failed again: try it at `due`, unless it was replaced.
@@ -101,17 +95,9 @@ impl Store {
             version: random_id()?,
             ..queued.clone()
         };
-        match self
-            .table
-            .write(vec![put_job(&next, Some(same_version(queued)))?])
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(e) => match StoreError::from(e) {
-                StoreError::Changed => Ok(()),
-                other => Err(other),
-            },
-        }
+        self.write_unless_changed(vec![put_job(&next, Some(same_version(queued)))?])
+            .await?;
+        Ok(())
     }
 }
 

@@ -80,17 +80,11 @@ impl Store {
     /// The message went out: forget it. `false` when it was gone already
     /// (another run sent it).
     pub async fn mail_sent(&self, queued: &QueuedMail) -> Result<bool, StoreError> {
-        let delete = Write::Delete {
+        self.write_unless_changed(vec![Write::Delete {
             key: keys::queued_mail(keys::MAIL_QUEUE, queued.due, &queued.id),
             cond: Some(Cond::Exists),
-        };
-        match self.table.write(vec![delete]).await {
-            Ok(()) => Ok(true),
-            Err(e) => match StoreError::from(e) {
-                StoreError::Changed => Ok(false),
-                other => Err(other),
-            },
-        }
+        }])
+        .await
     }
 
     /// The message failed again: move it to its next time, or set it aside

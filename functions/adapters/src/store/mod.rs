@@ -709,6 +709,18 @@ impl Store {
     }
 
     /// Every item of a query, following pages, up to `max` items.
+    /// Apply `writes` if their conditions hold: `false` when one did not
+    /// (another run got there first), which is no error for the caller.
+    async fn write_unless_changed(&self, writes: Vec<Write>) -> Result<bool, StoreError> {
+        match self.table.write(writes).await {
+            Ok(()) => Ok(true),
+            Err(e) => match StoreError::from(e) {
+                StoreError::Changed => Ok(false),
+                other => Err(other),
+            },
+        }
+    }
+
     async fn query_all(&self, mut q: Query, max: usize) -> Result<Vec<Item>, StoreError> {
         let mut out = Vec::new();
         loop {
