@@ -22,7 +22,7 @@ use moments_domain::mail::Message;
 use moments_domain::reminders::Job;
 use moments_local::Adapters;
 use moments_local::jobs_page::Ran;
-use moments_tests::{aws, unique};
+use moments_tests::{aws, schedule_group, verified_sender};
 
 /// What SES accepted, in order.
 type Sent = Arc<Mutex<Vec<OutboxEntry>>>;
@@ -66,21 +66,10 @@ impl AwsSide {
     /// A verified sender and a schedule group of this test's own in moto.
     pub async fn start(case: &str) -> (AwsSide, Adapters) {
         let config = aws().await;
+        let from = verified_sender(&config, case).await;
+        let group = schedule_group(&config, case).await;
         let ses = aws_sdk_sesv2::Client::new(&config);
-        let from = format!("{}@moments.example", unique(case));
-        ses.create_email_identity()
-            .email_identity(&from)
-            .send()
-            .await
-            .expect("verify the sender in moto");
         let scheduler = aws_sdk_scheduler::Client::new(&config);
-        let group = unique(case);
-        scheduler
-            .create_schedule_group()
-            .name(&group)
-            .send()
-            .await
-            .expect("schedule group in moto");
         let target = JobTarget {
             group: group.clone(),
             function_arn: "arn:aws:lambda:us-east-1:123456789012:function:reminders".into(),

@@ -9,7 +9,7 @@ use std::process::Command;
 use jiff::SignedDuration;
 use moments_adapters::table::dynamo::create_table;
 use moments_domain::mail::Message;
-use moments_tests::{aws, endpoint, unique};
+use moments_tests::{aws, endpoint, schedule_group, unique, verified_sender};
 
 /// Set in the child process, which then plays the function.
 const CHILD: &str = "MOMENTS_TEST_START_UP_CHILD";
@@ -26,21 +26,9 @@ async fn a_function_started_as_in_aws_reaches_dynamodb_ses_and_the_scheduler() {
     create_table(&aws_sdk_dynamodb::Client::new(&config), &table)
         .await
         .expect("table in moto");
-    let from = format!("{}@moments.example", unique("start-up"));
-    aws_sdk_sesv2::Client::new(&config)
-        .create_email_identity()
-        .email_identity(&from)
-        .send()
-        .await
-        .expect("verified sender in moto");
+    let from = verified_sender(&config, "start-up").await;
+    let group = schedule_group(&config, "start-up").await;
     let scheduler = aws_sdk_scheduler::Client::new(&config);
-    let group = unique("start-up");
-    scheduler
-        .create_schedule_group()
-        .name(&group)
-        .send()
-        .await
-        .expect("schedule group in moto");
 
     let exe = std::env::current_exe().expect("this test binary");
     let output = Command::new(exe)

@@ -37,6 +37,30 @@ pub async fn aws() -> SdkConfig {
         .await
 }
 
+/// A sender address of this test's own, verified in moto's SES.
+pub async fn verified_sender(config: &SdkConfig, case: &str) -> String {
+    let from = format!("{}@moments.example", unique(case));
+    aws_sdk_sesv2::Client::new(config)
+        .create_email_identity()
+        .email_identity(&from)
+        .send()
+        .await
+        .expect("verify the sender in moto");
+    from
+}
+
+/// A schedule group of this test's own in moto's EventBridge Scheduler.
+pub async fn schedule_group(config: &SdkConfig, case: &str) -> String {
+    let group = unique(case);
+    aws_sdk_scheduler::Client::new(config)
+        .create_schedule_group()
+        .name(&group)
+        .send()
+        .await
+        .expect("schedule group in moto");
+    group
+}
+
 /// A name no other test (or earlier run against the same moto) has used.
 pub fn unique(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
