@@ -12,7 +12,8 @@ review, search, select, accept, decline, withdraw, agreement, meetings,
 ending, survey, and every administrator's page. Each answer is written as
 `{"call", "status", "content_type", "body"}`, with ids, times and tokens
 replaced by stable placeholders (the first id seen is `<id 1>`, and so on),
-so two runs of the same code give the same file.
+so two runs of the same code give the same file (objects are written with
+their keys sorted, so the order of an answer's fields does not show).
 
 Usage: infra/journey.py OUT.json   (after `cargo build -p moments-local`;
 MOMENTS_LOCAL names another build of it)
@@ -62,7 +63,9 @@ class Normaliser:
         if isinstance(v, list):
             return [self.value(x) for x in v]
         if isinstance(v, dict):
-            return {self.text(k): self.value(x) for k, x in v.items()}
+            # Keys in sorted order, so ids are numbered the same whatever
+            # order an answer lists its fields in.
+            return {self.text(k): self.value(x) for k, x in sorted(v.items())}
         return v
 
 

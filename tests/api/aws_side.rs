@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::DateTime;
-use moments_adapters::http::Deps;
+use moments_adapters::deps::Deps;
 use moments_adapters::mail::outbox::OutboxEntry;
 use moments_adapters::mail::ses::SesMailer;
 use moments_adapters::mail::{MailError, Mailer};

@@ -551,14 +551,19 @@ async fn a_dynamodb_call_that_never_answers_ends_as_unavailable() {
 #[tokio::test]
 async fn a_message_from_a_function_without_email_is_queued_not_lost() {
     use moments_adapters::config::ProgramConfig;
-    use moments_adapters::http::Deps;
+    use moments_adapters::deps::Deps;
     use moments_adapters::store::Store;
     use moments_adapters::table::embedded::EmbeddedTable;
 
     let dir = tempfile::tempdir().expect("temp dir");
     let table = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("store"));
-    let config = ProgramConfig::new("https://moments.example.gov", "mo.gov", "", &"s".repeat(40))
-        .expect("config");
+    let config = ProgramConfig::new(
+        "https://moments.example.gov",
+        "mo.gov",
+        "",
+        "s".repeat(40).into(),
+    )
+    .expect("config");
     let deps = Deps::without_mail(Store::new(table), config);
     let message = Message {
         to: "alex.nguyen@mo.gov".into(),

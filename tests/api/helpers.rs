@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
-use moments_adapters::http::Clock;
+use moments_adapters::deps::Clock;
 use moments_adapters::mail::outbox::OutboxEntry;
 use moments_adapters::store::Store;
 use moments_adapters::table::embedded::EmbeddedTable;
@@ -367,7 +367,7 @@ impl TestApp {
         let applicant = EmailAddress::parse(email).expect("email");
         let domains = ProgramDomains::parse("mo.gov").expect("domains");
         let details = Details::parse(
-            form.as_object().expect("object"),
+            &serde_json::from_value(form).expect("a form reads any object"),
             role,
             &applicant,
             &domains,

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use moments_adapters::http::Clock;
+use moments_adapters::deps::Clock;
 use moments_adapters::store::Store;
 use moments_adapters::table::embedded::EmbeddedTable;
 use moments_domain::application::{Application, ApplicationId, Details, Role};
@@ -62,7 +62,7 @@ async fn approved(
     });
     let domains = ProgramDomains::parse("mo.gov").expect("domains");
     let details = Details::parse(
-        body.as_object().expect("object"),
+        &serde_json::from_value(body).expect("a form reads any object"),
         role,
         &applicant,
         &domains,

@@ -34,7 +34,7 @@ fn details(role: Role, supervisor: &str, dept: &str) -> Details {
     });
     let domains = ProgramDomains::parse("mo.gov").expect("domains");
     Details::parse(
-        body.as_object().expect("object"),
+        &serde_json::from_value(body).expect("a form reads any object"),
         role,
         &email("ada@mo.gov"),
         &domains,

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{HeaderName, StatusCode};
 use moments_adapters::config::ProgramConfig;
-use moments_adapters::http::{Deps, app};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::app;
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::store::Store;
 use moments_adapters::table::dynamo::TTL_ATTRIBUTE;
@@ -89,9 +90,13 @@ impl Probe {
     fn new() -> Probe {
         let dir = tempfile::tempdir().expect("temp dir");
         let table = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("store"));
-        let config =
-            ProgramConfig::new("https://moments.example.gov", "mo.gov", "", &"s".repeat(40))
-                .expect("config");
+        let config = ProgramConfig::new(
+            "https://moments.example.gov",
+            "mo.gov",
+            "",
+            "s".repeat(40).into(),
+        )
+        .expect("config");
         let deps = Deps::new(
             Store::new(table.clone()),
             Arc::new(Outbox::new(table)),
@@ -319,6 +324,48 @@ pub async fn served_routes(template: &Value, ws: &Workspace) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Function crates that depend on another function crate.
+pub fn function_dependencies(ws: &Workspace) -> Vec<String> {
+    let functions: BTreeSet<&String> = ws.crates.keys().collect();
+    let mut problems = Vec::new();
+    for (binary, dir) in &ws.crates {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        let manifest: toml::Table = manifest.parse().unwrap_or_default();
+        for section in ["dependencies", "build-dependencies"] {
+            let deps = manifest.get(section).and_then(|d| d.as_table());
+            for name in deps.into_iter().flat_map(|d| d.keys()) {
+                if functions.contains(name) {
+                    problems.push(format!(
+                        "{binary} depends on the function {name}: move what they share into a library"
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The code a function runs that can use its clients: its own, and that of
+/// the shared use-case libraries it depends on (`functions/usecases`),
+/// whose calls count for every function that depends on them. The domain
+/// makes no calls, and the adapters define the calls rather than make them.
+fn code_of(ws: &Workspace, crate_dir: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![crate_dir.join("src")];
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap_or_default();
+    let manifest: toml::Table = manifest.parse().unwrap_or_default();
+    let deps = manifest.get("dependencies").and_then(|d| d.as_table());
+    for name in deps.into_iter().flat_map(|d| d.keys()) {
+        let Some(library) = name.strip_prefix("moments-") else {
+            continue;
+        };
+        let dir = ws.root.join("functions").join(library);
+        if !matches!(library, "domain" | "adapters") && !dir.join("src/main.rs").is_file() {
+            dirs.push(dir.join("src"));
+        }
+    }
+    dirs
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -867,7 +914,9 @@ pub fn clients(template: &Value, ws: &Workspace) -> Vec<String> {
             continue;
         };
         let mut files = Vec::new();
-        rust_files(&dir.join("src"), &mut files);
+        for code_dir in code_of(ws, dir) {
+            rust_files(&code_dir, &mut files);
+        }
         // Without whitespace, so a call split over lines still reads `deps.send(`.
         let code: Vec<String> = files
             .iter()

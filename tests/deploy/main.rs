@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use axum::Router;
-use moments_adapters::http::Deps;
+use moments_adapters::deps::Deps;
 use serde_json::Value;
 
 use checks::Workspace;
@@ -21,19 +21,13 @@ fn root() -> PathBuf {
     moments_local::workspace_root()
 }
 
-/// The HTTP functions of the workspace, by binary name, with their Routers.
+/// The HTTP functions of the workspace (`moments_api`'s one list), by
+/// binary name, with their Routers.
 fn http_functions() -> BTreeMap<String, Router<Deps>> {
-    [
-        ("moments-auth", moments_auth::router()),
-        ("moments-applications", moments_applications::router()),
-        ("moments-decisions", moments_decisions::router()),
-        ("moments-mentorships", moments_mentorships::router()),
-        ("moments-surveys", moments_surveys::router()),
-        ("moments-reports", moments_reports::router()),
-    ]
-    .into_iter()
-    .map(|(name, router)| (name.to_string(), router))
-    .collect()
+    moments_api::HTTP_FUNCTIONS
+        .iter()
+        .map(|f| (f.name.to_string(), (f.api)().into()))
+        .collect()
 }
 
 /// The functions of the workspace that EventBridge Scheduler starts, by
@@ -138,6 +132,38 @@ fn every_function_starts_with_the_environment_the_template_gives_it() {
 #[test]
 fn functions_start_with_the_email_and_scheduler_clients_they_use_and_may_use() {
     assert_none(checks::clients(&deployed(), &workspace()));
+}
+
+/// A Lambda is built and deployed on its own: what two functions share is
+/// a library (`functions/usecases`, the adapters, the domain), so a change
+/// to one function never rebuilds another.
+#[test]
+fn no_function_depends_on_another_function() {
+    assert_none(checks::function_dependencies(&workspace()));
+}
+
+#[test]
+fn a_function_that_depends_on_another_is_named() {
+    let mut ws = workspace();
+    let auth = ws.crates["moments-auth"].clone();
+    let scratch = tempfile::tempdir().expect("dir");
+    std::fs::create_dir_all(scratch.path().join("src")).expect("src");
+    std::fs::write(scratch.path().join("src/main.rs"), "fn main() {}").expect("main.rs");
+    let manifest = std::fs::read_to_string(auth.join("Cargo.toml")).expect("Cargo.toml");
+    std::fs::write(
+        scratch.path().join("Cargo.toml"),
+        manifest.replace(
+            "[dependencies]",
+            "[dependencies]\nmoments-reports.workspace = true",
+        ),
+    )
+    .expect("Cargo.toml");
+    ws.crates
+        .insert("moments-auth".into(), scratch.path().to_path_buf());
+    assert_some_problem_names(
+        &checks::function_dependencies(&ws),
+        &["moments-auth", "moments-reports"],
+    );
 }
 
 #[tokio::test]

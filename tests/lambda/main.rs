@@ -10,7 +10,8 @@ use std::sync::Arc;
 use axum::Router;
 use lambda_http::request::from_str;
 use moments_adapters::config::ProgramConfig;
-use moments_adapters::http::{Deps, app};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::app;
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::store::Store;
 use moments_adapters::table::embedded::EmbeddedTable;
@@ -19,8 +20,13 @@ use tower::ServiceExt;
 
 fn deps(dir: &tempfile::TempDir) -> Deps {
     let table = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("store"));
-    let config = ProgramConfig::new("https://moments.example.gov", "mo.gov", "", &"s".repeat(40))
-        .expect("config");
+    let config = ProgramConfig::new(
+        "https://moments.example.gov",
+        "mo.gov",
+        "",
+        "s".repeat(40).into(),
+    )
+    .expect("config");
     Deps::new(
         Store::new(table.clone()),
         Arc::new(Outbox::new(table)),
@@ -28,7 +34,7 @@ fn deps(dir: &tempfile::TempDir) -> Deps {
     )
 }
 
-async fn answer(routes: Router<Deps>, event: &str) -> (u16, String, serde_json::Value) {
+async fn answer(routes: impl Into<Router<Deps>>, event: &str) -> (u16, String, serde_json::Value) {
     let dir = tempfile::tempdir().expect("dir");
     let text =
         std::fs::read_to_string(workspace_root().join("events").join(event)).expect("event file");
@@ -56,7 +62,7 @@ async fn answer(routes: Router<Deps>, event: &str) -> (u16, String, serde_json::
 
 #[tokio::test]
 async fn auth_answers_me_without_a_session_with_401_problem() {
-    let (status, content_type, body) = answer(moments_auth::router(), "auth-me.json").await;
+    let (status, content_type, body) = answer(moments_auth::api(), "auth-me.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -66,11 +72,8 @@ async fn auth_answers_me_without_a_session_with_401_problem() {
 
 #[tokio::test]
 async fn applications_serves_the_catalogue() {
-    let (status, _, body) = answer(
-        moments_applications::router(),
-        "applications-catalogue.json",
-    )
-    .await;
+    let (status, _, body) =
+        answer(moments_applications::api(), "applications-catalogue.json").await;
     assert_eq!(status, 200);
     assert!(
         body["departments"]
@@ -81,14 +84,14 @@ async fn applications_serves_the_catalogue() {
 
 #[tokio::test]
 async fn decisions_requires_a_session_for_the_review_queue() {
-    let (status, _, _) = answer(moments_decisions::router(), "decisions-reviews.json").await;
+    let (status, _, _) = answer(moments_decisions::api(), "decisions-reviews.json").await;
     assert_eq!(status, 401);
 }
 
 #[tokio::test]
 async fn mentorships_requires_a_session_to_search_mentors() {
     let (status, content_type, body) =
-        answer(moments_mentorships::router(), "mentorships-mentors.json").await;
+        answer(moments_mentorships::api(), "mentorships-mentors.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -98,7 +101,7 @@ async fn mentorships_requires_a_session_to_search_mentors() {
 
 #[tokio::test]
 async fn surveys_requires_a_session_to_read_a_survey() {
-    let (status, content_type, _) = answer(moments_surveys::router(), "surveys-survey.json").await;
+    let (status, content_type, _) = answer(moments_surveys::api(), "surveys-survey.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -108,7 +111,7 @@ async fn surveys_requires_a_session_to_read_a_survey() {
 #[tokio::test]
 async fn reports_requires_a_session_to_preview_matching() {
     let (status, content_type, _) =
-        answer(moments_reports::router(), "reports-matching-preview.json").await;
+        answer(moments_reports::api(), "reports-matching-preview.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -130,7 +133,7 @@ async fn a_body_over_the_limit_without_a_declared_length_is_a_413_problem() {
     event["body"] = big.to_string().into();
     let request = from_str(&event.to_string()).expect("an API Gateway event");
     assert!(request.headers().get("content-length").is_none());
-    let response = app(moments_auth::router(), deps(&dir))
+    let response = app(moments_auth::api(), deps(&dir))
         .oneshot(request)
         .await
         .expect("response");
@@ -147,7 +150,7 @@ async fn auth_serves_the_openapi_document_in_lambda() {
     event["rawPath"] = "/api/openapi.json".into();
     event["requestContext"]["http"]["path"] = "/api/openapi.json".into();
     let request = from_str(&event.to_string()).expect("an API Gateway event");
-    let response = app(moments_auth::router(), deps(&dir))
+    let response = app(moments_auth::api(), deps(&dir))
         .oneshot(request)
         .await
         .expect("response");

@@ -2,7 +2,10 @@
 //! setting stops the function with a message naming it; nothing falls back
 //! silently to a default that would misbehave in production.
 
+use axum_extra::extract::cookie::Key;
 use moments_domain::fields::{EmailAddress, ProgramDomains};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha512};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{name}: {problem}")]
@@ -19,15 +22,27 @@ pub(crate) fn var(name: &'static str) -> Result<String, ConfigError> {
 }
 
 /// What every HTTP function needs to know about the program.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ProgramConfig {
     /// The site's address, e.g. `https://moments.mo.gov`; links in emails start with it.
     pub base_url: String,
     pub domains: ProgramDomains,
     /// The first program administrators (more are kept in the table later).
     pub program_admins: Vec<EmailAddress>,
-    /// Secret the session cookie is signed with.
-    pub session_secret: String,
+    /// The key session cookies are signed with, derived from the secret,
+    /// which is not kept.
+    session_key: Key,
+}
+
+/// Shows everything but the key.
+impl std::fmt::Debug for ProgramConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProgramConfig")
+            .field("base_url", &self.base_url)
+            .field("domains", &self.domains)
+            .field("program_admins", &self.program_admins)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ProgramConfig {
@@ -37,7 +52,7 @@ impl ProgramConfig {
         base_url: &str,
         domains: &str,
         program_admins: &str,
-        session_secret: &str,
+        session_secret: SecretString,
     ) -> Result<Self, ConfigError> {
         let base_url = base_url.trim().trim_end_matches('/').to_string();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
@@ -61,18 +76,26 @@ impl ProgramConfig {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        if session_secret.len() < Self::MIN_SECRET_LEN {
+        let secret = session_secret.expose_secret().as_bytes();
+        if secret.len() < Self::MIN_SECRET_LEN {
             return Err(ConfigError {
                 name: "MOMENTS_SESSION_SECRET",
                 problem: format!("must be at least {} characters", Self::MIN_SECRET_LEN),
             });
         }
+        // Stretched so that any long enough secret gives a full-strength
+        // 512-bit key; the secret itself is wiped when it drops here.
+        let session_key = Key::from(&Sha512::digest(secret)[..]);
         Ok(ProgramConfig {
             base_url,
             domains,
             program_admins,
-            session_secret: session_secret.to_string(),
+            session_key,
         })
+    }
+
+    pub fn session_key(&self) -> &Key {
+        &self.session_key
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -80,7 +103,7 @@ impl ProgramConfig {
             &var("MOMENTS_BASE_URL")?,
             &var("MOMENTS_EMAIL_DOMAINS")?,
             &std::env::var("MOMENTS_PROGRAM_ADMINS").unwrap_or_default(),
-            &var("MOMENTS_SESSION_SECRET")?,
+            var("MOMENTS_SESSION_SECRET")?.into(),
         )
     }
 

@@ -17,7 +17,7 @@ use moments_domain::mail::Message;
 use serde_json::Value;
 
 use crate::config::{ConfigError, MailConfig, ProgramConfig};
-use crate::http::Deps;
+use crate::deps::Deps;
 use crate::mail::ses::SesMailer;
 use crate::mail::{MailError, Mailer};
 use crate::scheduler::eventbridge::EventBridgeScheduler;

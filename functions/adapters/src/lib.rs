@@ -2,6 +2,7 @@
 
 pub mod aws;
 pub mod config;
+pub mod deps;
 pub mod http;
 pub mod lambda;
 pub mod mail;

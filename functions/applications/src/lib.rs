@@ -1,103 +1,46 @@
 //! The `applications` function: submit, read, edit, and reroute mentee and
 //! mentor applications; the catalogue the forms are built from.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
-use moments_adapters::http::openapi::Named;
-use moments_adapters::http::views::{ApplicationView, catalogue};
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
-use moments_adapters::store::StoreError;
+use moments_adapters::deps::Deps;
+use moments_adapters::http::views::ApplicationView;
+use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
 use moments_domain::access::Actor;
 use moments_domain::application::{
-    Application, ApplicationId, ChangeRefused, Details, EditEffect, FieldErrors, FormReader, Role,
-    Supervisor,
+    Application, ApplicationForm, ApplicationId, ChangeRefused, Details, EditEffect, Role,
+    Supervisor, SupervisorForm,
 };
 use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::catalogue::Catalogue;
+use moments_domain::form::{FieldErrors, FormReader};
 use moments_domain::notify;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<Deps> {
-    Router::new()
-        .route("/api/catalogue", get(read_catalogue))
-        .route("/api/applications", get(mine).post(submit))
-        .route("/api/applications/{id}", get(read).put(edit))
-        .route("/api/applications/{id}/supervisor", put(reroute))
+/// The routes of this function with their documentation.
+pub fn api() -> OpenApiRouter<Deps> {
+    OpenApiRouter::new()
+        .routes(routes!(read_catalogue))
+        .routes(routes!(mine, submit))
+        .routes(routes!(read, edit))
+        .routes(routes!(reroute))
 }
 
-/// The operations of this function, for the OpenAPI document.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(read_catalogue, mine, submit, read, edit, reroute))]
-struct Api;
-
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    <Api as utoipa::OpenApi>::openapi()
-}
-
-/// An application form (POST creates it, PUT replaces its editable fields).
-/// The applicant's email is the signed-in address, never a field.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct ApplicationForm {
-    /// `mentee` or `mentor`; cannot change on PUT.
-    role: String,
-    first_name: String,
-    last_name: String,
-    #[schema(required = false)]
-    phone: Option<String>,
-    /// A department id from the catalogue.
-    department: String,
-    job_title: String,
-    work_location: String,
-    supervisor_first_name: String,
-    supervisor_last_name: String,
-    supervisor_email: String,
-    /// `daytime`, `evening` or `overnight`.
-    working_hours: String,
-    bio: String,
-    /// 3 to 6 skill ids from the catalogue, most important first, no repeats.
-    skills: Vec<String>,
-    /// Mentees only, required for them.
-    #[schema(required = false)]
-    goals: Option<String>,
-    /// Mentors only: people already mentored outside the platform.
-    #[schema(required = false)]
-    prior_mentees: Option<Vec<String>>,
-    full_time: bool,
-    not_at_risk: bool,
-    no_disciplinary_action: bool,
-    agreement: bool,
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct SupervisorForm {
-    supervisor_first_name: String,
-    supervisor_last_name: String,
-    supervisor_email: String,
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct Applications {
+/// The signed-in person's applications.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Applications {
+    /// At most one per role.
     applications: Vec<ApplicationView>,
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct CatalogueView {
-    career_skills: Vec<Named>,
-    soft_skills: Vec<Named>,
-    departments: Vec<Named>,
-    working_hours: Vec<Named>,
 }
 
 /// The skills, departments and working hours the forms offer.
 #[utoipa::path(get, path = "/api/catalogue", tag = "applications",
-    responses((status = 200, description = "The catalogue", body = CatalogueView)))]
-async fn read_catalogue() -> Json<&'static moments_domain::catalogue::Catalogue> {
-    Json(catalogue())
+    responses((status = 200, description = "The catalogue", body = Catalogue)))]
+async fn read_catalogue() -> Json<&'static Catalogue> {
+    Json(Catalogue::get())
 }
 
 /// Load an application the caller may see; others' are refused without
@@ -109,7 +52,7 @@ pub async fn load_visible(deps: &Deps, actor: &Actor, id: &str) -> Result<Applic
         .application(&id)
         .await?
         .ok_or(ApiError::NotFound("application"))?;
-    if actor.can_view(&app) {
+    if app.visible_to(actor) {
         Ok(app)
     } else {
         Err(ApiError::Forbidden(
@@ -125,7 +68,7 @@ async fn load_own(deps: &Deps, actor: &Actor, id: &str) -> Result<Application, A
     if app.applicant == actor.email {
         Ok(app)
     } else {
-        Err(refused(ChangeRefused::NotApplicant))
+        Err(ChangeRefused::NotApplicant.into())
     }
 }
 
@@ -151,45 +94,36 @@ fn entry(actor: &Actor, app: &Application, action: Action, note: Option<String>)
 async fn submit(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-    JsonBody(body): JsonBody,
+    Form(body): Form<ApplicationForm>,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    let mut form = FormReader::new(&body);
-    let role = form.parsed("role", Role::parse);
-    let (role, details) = match (
-        role,
-        Details::parse(
-            &body,
-            role.unwrap_or(Role::Mentee),
-            &actor.email,
-            &deps.config.domains,
-        ),
-    ) {
+    let mut form = FormReader::new();
+    let role = form.parsed("role", &body.role, Role::parse);
+    let details = Details::parse(
+        &body,
+        role.unwrap_or(Role::Mentee),
+        &actor.email,
+        &deps.config.domains,
+    );
+    let (role, details) = match (role, details) {
         (Some(role), Ok(details)) if form.errors.is_empty() => (role, details),
         (_, result) => {
             let mut errors = form.errors;
             if let Err(more) = result {
-                for (field, message) in more.0 {
-                    errors.add(&field, message);
-                }
+                errors.extend(more);
             }
-            return Err(ApiError::Invalid(errors));
+            return Err(errors.into());
         }
     };
     let id = ApplicationId::from_random(random_bytes()?);
     let app = Application::submit(id, role, actor.email.clone(), details, deps.now());
-    match deps
-        .store
+    deps.store
         .create_application(&app, &entry(&actor, &app, Action::Submitted, None))
         .await
-    {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists) => {
-            return Err(ApiError::Conflict(format!(
+        .on_exists(|| {
+            ApiError::Conflict(format!(
                 "You already have a {role} application. Edit it from My applications instead of applying again."
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    }
+            ))
+        })?;
     deps.notify(notify::application_received(&app, &deps.config.base_url))
         .await;
     deps.notify(notify::review_requested(&app, &deps.config.base_url))
@@ -200,13 +134,17 @@ async fn submit(
 /// The signed-in person's applications.
 #[utoipa::path(get, path = "/api/applications", operation_id = "my_applications", tag = "applications", security(("session" = [])),
     responses((status = 200, description = "At most one per role", body = Applications)))]
-async fn mine(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
+async fn mine(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+) -> Result<Json<Applications>, ApiError> {
     let apps = deps.store.applications_of(&actor.email).await?;
-    let views: Vec<ApplicationView> = apps
-        .iter()
-        .map(|a| ApplicationView::of(a, &actor))
-        .collect();
-    Ok(Json(json!({ "applications": views })))
+    Ok(Json(Applications {
+        applications: apps
+            .iter()
+            .map(|a| ApplicationView::of(a, &actor))
+            .collect(),
+    }))
 }
 
 /// One application: its applicant, their supervisor, administrators of its
@@ -225,13 +163,6 @@ async fn read(
 ) -> Result<Json<ApplicationView>, ApiError> {
     let app = load_visible(&deps, &actor, &id).await?;
     Ok(Json(ApplicationView::of(&app, &actor)))
-}
-
-fn refused(e: ChangeRefused) -> ApiError {
-    match e {
-        ChangeRefused::NotApplicant => ApiError::Forbidden(e.to_string()),
-        ChangeRefused::NotPending(_) => ApiError::Conflict(e.to_string()),
-    }
 }
 
 /// Save a change made by the applicant and tell whoever must now act.
@@ -285,22 +216,20 @@ async fn edit(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
+    Form(body): Form<ApplicationForm>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let app = load_own(&deps, &actor, &id).await?;
-    if let Some(role) = body.get("role").and_then(Value::as_str)
+    if let Some(role) = body.role.given()
         && role != app.role.as_str()
     {
-        return Err(ApiError::Invalid(FieldErrors::single(
+        return Err(FieldErrors::single(
             "role",
             "The role of an application cannot change; apply separately for the other role.",
-        )));
+        )
+        .into());
     }
-    let details = Details::parse(&body, app.role, &actor.email, &deps.config.domains)
-        .map_err(ApiError::Invalid)?;
-    let (after, effect) = app
-        .edit(&actor.email, details, deps.now())
-        .map_err(refused)?;
+    let details = Details::parse(&body, app.role, &actor.email, &deps.config.domains)?;
+    let (after, effect) = app.edit(&actor.email, details, deps.now())?;
     // A pending application must still be pending when the edit lands, or a
     // decision made meanwhile would be overwritten; the version check covers it.
     save_change(&deps, &actor, &app, after, effect, false).await
@@ -322,14 +251,12 @@ async fn reroute(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
+    Form(body): Form<SupervisorForm>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let app = load_own(&deps, &actor, &id).await?;
-    let mut form = FormReader::new(&body);
-    let supervisor = Supervisor::read(&mut form, &actor.email, &deps.config.domains);
-    let supervisor = form.finish(supervisor).map_err(ApiError::Invalid)?;
-    let (after, effect) = app
-        .reroute(&actor.email, supervisor, deps.now())
-        .map_err(refused)?;
+    let mut form = FormReader::new();
+    let supervisor = Supervisor::read(&mut form, &body, &actor.email, &deps.config.domains);
+    let supervisor = form.finish(supervisor)?;
+    let (after, effect) = app.reroute(&actor.email, supervisor, deps.now())?;
     save_change(&deps, &actor, &app, after, effect, true).await
 }

@@ -5,109 +5,86 @@
 //! for 10 minutes and once. The emailed link opens a page whose button POSTs
 //! the token, because mail scanners follow links in emails.
 
+use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::get;
 use axum_extra::extract::cookie::Key;
 use axum_extra::extract::{CookieJar, SignedCookieJar};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use moments_adapters::deps::Deps;
 use moments_adapters::http::limits::{self, SIGN_IN_PER_ADDRESS, SIGN_IN_PER_SOURCE, Source};
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, random_bytes};
-use moments_adapters::store::{SignInGrant, StoreError, TokenRefused};
+use moments_adapters::http::views::Named;
+use moments_adapters::http::{ApiError, Caller, Form, ResultExt, random_bytes};
+use moments_adapters::store::{SignInGrant, TokenRefused};
 use moments_domain::access::RoleName;
-use moments_domain::application::FormReader;
+use moments_domain::form::{FormReader, Text};
 use moments_domain::notify;
 use moments_domain::signin::{LINK_LIFETIME, TOKEN_BYTES, safe_next};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<Deps> {
-    Router::new()
-        .route("/api/auth/link", post(request_link))
-        .route("/api/auth/session", post(start_session))
-        .route("/api/auth/signout", post(sign_out))
-        .route("/api/me", get(me))
+/// The routes of this function with their documentation.
+pub fn api() -> OpenApiRouter<Deps> {
+    OpenApiRouter::new()
+        .routes(routes!(request_link))
+        .routes(routes!(start_session))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
         .route("/api/openapi.json", get(openapi_json))
 }
 
-/// The OpenAPI document of every HTTP function. A function joins it with
-/// one line here (and a dependency in Cargo.toml).
-pub fn document() -> utoipa::openapi::OpenApi {
-    moments_adapters::http::openapi::document([
-        openapi(),
-        moments_applications::openapi(),
-        moments_decisions::openapi(),
-        moments_mentorships::openapi(),
-        moments_surveys::openapi(),
-        moments_reports::openapi(),
-    ])
+/// The OpenAPI document of the whole API: `docs/openapi.json`, which a test
+/// keeps equal to the one the functions' code makes (`moments_api`).
+const DOCUMENT: &str = include_str!("../../../docs/openapi.json");
+
+/// `GET /api/openapi.json`.
+async fn openapi_json() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], DOCUMENT)
 }
 
-/// `GET /api/openapi.json`: built once per instance.
-async fn openapi_json() -> Json<&'static Value> {
-    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
-    Json(DOCUMENT.get_or_init(|| moments_adapters::http::openapi::to_json(&document())))
-}
-
-/// The operations of this function, for the OpenAPI document.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(request_link, start_session, sign_out, me))]
-struct Api;
-
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    <Api as utoipa::OpenApi>::openapi()
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct LinkRequest {
+/// Asks for a sign-in link.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LinkRequest {
     /// A work email in one of the program's domains.
-    email: String,
+    #[schema(value_type = String)]
+    email: Text,
     /// A path on this site to return to after signing in.
-    #[schema(required = false)]
-    next: Option<String>,
+    #[schema(value_type = String, required = false)]
+    next: Text,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct LinkSent {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LinkSent {
     message: String,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct SessionRequest {
+/// Uses a sign-in link.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SessionRequest {
     /// The token of the emailed link.
-    token: String,
+    #[schema(value_type = String)]
+    token: Text,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct SessionStarted {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionStarted {
     email: String,
     next: Option<String>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-enum Role {
-    Applicant,
-    Supervisor,
-    DepartmentAdmin,
-    ProgramAdmin,
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct Me {
+/// The signed-in person.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Me {
     email: String,
-    roles: Vec<Role>,
+    #[schema(inline)]
+    roles: Vec<RoleName>,
     /// Departments the caller administers.
-    departments: Vec<moments_adapters::http::openapi::Named>,
+    departments: Vec<Named>,
 }
 
 fn token_hash(token: &str) -> String {
@@ -128,11 +105,13 @@ fn token_hash(token: &str) -> String {
 async fn request_link(
     State(deps): State<Deps>,
     source: Source,
-    JsonBody(body): JsonBody,
-) -> Result<impl IntoResponse, ApiError> {
-    let mut form = FormReader::new(&body);
-    let email = form.parsed("email", |raw| deps.config.domains.work_email(raw));
-    let next = form.text("next");
+    Form(body): Form<LinkRequest>,
+) -> Result<(StatusCode, Json<LinkSent>), ApiError> {
+    let mut form = FormReader::new();
+    let email = form.parsed("email", &body.email, |raw| {
+        deps.config.domains.work_email(raw)
+    });
+    let next = form.text("next", &body.next);
     let next = match next.trim() {
         "" => None,
         n => match safe_next(n) {
@@ -144,7 +123,7 @@ async fn request_link(
             }
         },
     };
-    let email = form.finish(email).map_err(ApiError::Invalid)?;
+    let email = form.finish(email)?;
     deps.within_limits(&[
         (
             SIGN_IN_PER_ADDRESS,
@@ -164,18 +143,11 @@ async fn request_link(
         email: email.clone(),
         next,
     };
-    match deps
-        .store
+    deps.store
         .put_sign_in_token(&token_hash(&token), &grant, deps.now() + LINK_LIFETIME)
         .await
-    {
-        Ok(()) => {}
         // 256 random bits do not collide; treat it as the failure it would be.
-        Err(StoreError::AlreadyExists) => {
-            return Err(ApiError::Internal("sign-in token collision".into()));
-        }
-        Err(e) => return Err(e.into()),
-    }
+        .on_exists(|| ApiError::Internal("sign-in token collision".into()))?;
     let link = format!("{}/signin/confirm/?token={token}", deps.config.base_url);
     // Not queued for a retry like other mail: the link would arrive after it
     // expired. The person is told to try again instead.
@@ -187,9 +159,9 @@ async fn request_link(
     }
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({
-            "message": format!("We sent a sign-in link to {email}. It works once, for 10 minutes."),
-        })),
+        Json(LinkSent {
+            message: format!("We sent a sign-in link to {email}. It works once, for 10 minutes."),
+        }),
     ))
 }
 
@@ -205,19 +177,17 @@ async fn start_session(
     State(deps): State<Deps>,
     jar: SignedCookieJar<Key>,
     plain: CookieJar,
-    JsonBody(body): JsonBody,
+    Form(body): Form<SessionRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let mut form = FormReader::new(&body);
-    let token = form.text("token");
+    let mut form = FormReader::new();
+    let token = form.text("token", &body.token);
     if token.trim().is_empty() {
         form.errors.add(
             "token",
             "The sign-in link is incomplete; open it again from your email.",
         );
     }
-    if !form.errors.is_empty() {
-        return Err(ApiError::Invalid(form.errors));
-    }
+    form.finish(Some(()))?;
     let grant = match deps
         .store
         .take_sign_in_token(&token_hash(token.trim()), deps.now())
@@ -242,7 +212,10 @@ async fn start_session(
     Ok((
         jar,
         marker,
-        Json(json!({"email": grant.email.as_str(), "next": grant.next})),
+        Json(SessionStarted {
+            email: grant.email.to_string(),
+            next: grant.next,
+        }),
     ))
 }
 
@@ -265,7 +238,7 @@ async fn sign_out(
 #[utoipa::path(get, path = "/api/me", tag = "auth", security(("session" = [])),
     responses((status = 200, description = "The signed-in person", body = Me)))]
 #[tracing::instrument(skip_all)]
-async fn me(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
+async fn me(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Me>, ApiError> {
     let mut roles = Vec::new();
     if !deps.store.applications_of(&actor.email).await?.is_empty() {
         roles.push(RoleName::Applicant);
@@ -279,14 +252,9 @@ async fn me(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Valu
     if actor.program_admin {
         roles.push(RoleName::ProgramAdmin);
     }
-    let departments: Vec<Value> = actor
-        .departments
-        .iter()
-        .map(|d| json!({"id": d.as_str(), "name": d.name()}))
-        .collect();
-    Ok(Json(json!({
-        "email": actor.email.as_str(),
-        "roles": roles,
-        "departments": departments,
-    })))
+    Ok(Json(Me {
+        email: actor.email.to_string(),
+        roles,
+        departments: actor.departments.iter().map(Named::from).collect(),
+    }))
 }

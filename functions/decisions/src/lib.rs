@@ -1,73 +1,67 @@
 //! The `decisions` function: the review queue of supervisors and department
 //! administrators, and approving or denying an application.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use moments_adapters::http::views::ApplicationView;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::views::{ApplicationView, Named};
+use moments_adapters::http::{ApiError, Caller, Form, Path};
 use moments_adapters::store::StoreError;
-use moments_domain::application::{
-    Application, ApplicationId, DecisionRefused, FormReader, Outcome, Status,
-};
+use moments_domain::application::{Application, ApplicationId, DecisionRefused, Outcome, Status};
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::DecisionMessage;
+use moments_domain::form::{FormReader, Text};
 use moments_domain::notify;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<Deps> {
-    Router::new()
-        .route("/api/reviews", get(queue))
-        .route("/api/applications/{id}/decision", post(decide))
+/// The routes of this function with their documentation.
+pub fn api() -> OpenApiRouter<Deps> {
+    OpenApiRouter::new()
+        .routes(routes!(queue))
+        .routes(routes!(decide))
 }
 
-/// The operations of this function, for the OpenAPI document.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(queue, decide))]
-struct Api;
-
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    <Api as utoipa::OpenApi>::openapi()
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct SupervisorQueue {
+/// Applications naming the caller as supervisor.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SupervisorQueue {
     pending: Vec<ApplicationView>,
     decided: Vec<ApplicationView>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct DepartmentQueue {
-    department: moments_adapters::http::openapi::Named,
+/// A department's pending applications.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DepartmentQueue {
+    department: Named,
     pending: Vec<ApplicationView>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct Reviews {
+/// What the caller may decide.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Reviews {
     /// Applications naming the caller as supervisor.
     supervisor: SupervisorQueue,
     /// One entry per department the caller administers.
     department_admin: Vec<DepartmentQueue>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct DecisionForm {
+/// A decision on an application.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct DecisionForm {
     /// `approve` or `deny`.
-    outcome: String,
+    #[schema(value_type = String)]
+    outcome: Text,
     /// A personal message for the applicant (shown with a denial).
-    #[schema(required = false)]
-    message: Option<String>,
+    #[schema(value_type = String, required = false)]
+    message: Text,
 }
 
 /// The caller's review queues.
 #[utoipa::path(get, path = "/api/reviews", operation_id = "review_queues", tag = "decisions", security(("session" = [])),
     responses((status = 200, description = "What the caller may decide", body = Reviews)))]
 #[tracing::instrument(skip_all)]
-async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Value>, ApiError> {
+async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Reviews>, ApiError> {
     let mine = deps.store.applications_for_supervisor(&actor.email).await?;
     let (pending, decided): (Vec<&Application>, Vec<&Application>) =
         mine.iter().partition(|a| a.status == Status::Pending);
@@ -79,24 +73,18 @@ async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<V
     let mut departments = Vec::new();
     for dept in &actor.departments {
         let pending = deps.store.pending_in_department(dept).await?;
-        departments.push(json!({
-            "department": {"id": dept.as_str(), "name": dept.name()},
-            "pending": view(pending.iter().collect()),
-        }));
+        departments.push(DepartmentQueue {
+            department: Named::from(dept),
+            pending: view(pending.iter().collect()),
+        });
     }
-    Ok(Json(json!({
-        "supervisor": {"pending": view(pending), "decided": view(decided)},
-        "department_admin": departments,
-    })))
-}
-
-fn refused(e: DecisionRefused) -> ApiError {
-    match e {
-        DecisionRefused::OwnApplication | DecisionRefused::NoAuthority => {
-            ApiError::Forbidden(e.to_string())
-        }
-        DecisionRefused::AlreadyDecided(_) => ApiError::Conflict(e.to_string()),
-    }
+    Ok(Json(Reviews {
+        supervisor: SupervisorQueue {
+            pending: view(pending),
+            decided: view(decided),
+        },
+        department_admin: departments,
+    }))
 }
 
 /// Approve or deny a pending application, as its supervisor or an
@@ -116,12 +104,12 @@ async fn decide(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
+    Form(body): Form<DecisionForm>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    let mut form = FormReader::new(&body);
-    let outcome = form.parsed("outcome", Outcome::parse);
-    let message = form.optional("message", DecisionMessage::parse);
-    let outcome = form.finish(outcome).map_err(ApiError::Invalid)?;
+    let mut form = FormReader::new();
+    let outcome = form.parsed("outcome", &body.outcome, Outcome::parse);
+    let message = form.optional("message", &body.message, DecisionMessage::parse);
+    let outcome = form.finish(outcome)?;
 
     let id = ApplicationId::parse(&id).map_err(|_| ApiError::NotFound("application"))?;
     let app = deps
@@ -129,9 +117,7 @@ async fn decide(
         .application(&id)
         .await?
         .ok_or(ApiError::NotFound("application"))?;
-    let decided = app
-        .decide(&actor, outcome, message, deps.now())
-        .map_err(refused)?;
+    let decided = app.decide(&actor, outcome, message, deps.now())?;
     let decision = decided
         .decision
         .as_ref()
@@ -146,26 +132,24 @@ async fn decide(
         on_behalf_of: decision.on_behalf_of.clone(),
         note: None,
     };
-    match deps
+    let saved = deps
         .store
         .save_application(app.version, true, &decided, &entry)
-        .await
-    {
-        Ok(()) => {}
+        .await;
+    if let Err(StoreError::Changed) = saved {
         // Someone decided (or the applicant rerouted) in the meantime: say
         // what the application is now, not a generic conflict.
-        Err(StoreError::Changed) => {
-            let now = deps.store.application(&id).await?;
-            let detail = match now {
-                Some(a) if a.status != Status::Pending => {
-                    DecisionRefused::AlreadyDecided(a.status.as_str()).to_string()
-                }
-                _ => "The application changed while you were reviewing it. Reload it and decide again.".into(),
-            };
-            return Err(ApiError::Conflict(detail));
-        }
-        Err(e) => return Err(e.into()),
+        return Err(match deps.store.application(&id).await? {
+            Some(a) if a.status != Status::Pending => {
+                DecisionRefused::AlreadyDecided(a.status.as_str()).into()
+            }
+            _ => ApiError::Conflict(
+                "The application changed while you were reviewing it. Reload it and decide again."
+                    .into(),
+            ),
+        });
     }
+    saved?;
     if let Some(message) = notify::decided(&decided, &deps.config.base_url) {
         deps.notify(message).await;
     }

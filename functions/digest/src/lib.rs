@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use jiff::{SignedDuration, Timestamp};
-use moments_adapters::http::Deps;
+use moments_adapters::deps::Deps;
 use moments_adapters::store::StoreError;
 use moments_domain::application::Application;
 use moments_domain::catalogue::Catalogue;

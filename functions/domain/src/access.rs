@@ -1,9 +1,9 @@
-//! Who the caller is and what that lets them see. Roles follow from data:
-//! applicant and supervisor from applications, administrators from records.
+//! Who the caller is. Roles follow from data: applicant and supervisor from
+//! applications, administrators from records; what each record shows to
+//! whom is said by the record's own module.
 
 use serde::Serialize;
 
-use crate::application::Application;
 use crate::fields::{DepartmentId, EmailAddress};
 
 /// The signed-in person, with the administrative roles kept for them.
@@ -27,24 +27,10 @@ impl Actor {
     pub fn administers(&self, department: &DepartmentId) -> bool {
         self.departments.contains(department)
     }
-
-    /// Applicant, supervisor, department administrators and program administrators.
-    pub fn can_view(&self, app: &Application) -> bool {
-        self.email == app.applicant
-            || &self.email == app.supervisor()
-            || self.administers(&app.details.department)
-            || self.program_admin
-    }
-
-    /// Prior mentees are never public: only the applicant and administrators see them.
-    pub fn sees_private_fields(&self, app: &Application) -> bool {
-        self.email == app.applicant
-            || self.program_admin
-            || self.administers(&app.details.department)
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A role someone has in the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoleName {
     Applicant,

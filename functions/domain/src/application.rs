@@ -1,18 +1,17 @@
 //! Applications: the form, its parsing, and the lifecycle
 //! pending → approved / denied, with supervisor reroute and later edits.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::access::Actor;
 use crate::fields::{
     Bio, DecisionMessage, DepartmentId, EmailAddress, Goals, JobTitle, PersonName, Phone, Problem,
     ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
 };
+use crate::form::{FieldErrors, Flag, FormReader, Text, Texts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -44,132 +43,75 @@ impl fmt::Display for Role {
     }
 }
 
-/// Per-field messages, keyed by the request body's field names.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct FieldErrors(pub BTreeMap<String, String>);
+/// An application form (POST creates it, PUT replaces its editable fields).
+/// The applicant's email is the signed-in address, never a field.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ApplicationForm {
+    /// `mentee` or `mentor`; cannot change on PUT.
+    #[schema(value_type = String)]
+    pub role: Text,
+    #[schema(value_type = String)]
+    pub first_name: Text,
+    #[schema(value_type = String)]
+    pub last_name: Text,
+    #[schema(value_type = String, required = false)]
+    pub phone: Text,
+    /// A department id from the catalogue.
+    #[schema(value_type = String)]
+    pub department: Text,
+    #[schema(value_type = String)]
+    pub job_title: Text,
+    #[schema(value_type = String)]
+    pub work_location: Text,
+    #[schema(value_type = String)]
+    pub supervisor_first_name: Text,
+    #[schema(value_type = String)]
+    pub supervisor_last_name: Text,
+    #[schema(value_type = String)]
+    pub supervisor_email: Text,
+    /// `daytime`, `evening` or `overnight`.
+    #[schema(value_type = String)]
+    pub working_hours: Text,
+    #[schema(value_type = String)]
+    pub bio: Text,
+    /// 3 to 6 skill ids from the catalogue, most important first, no repeats.
+    #[schema(value_type = Vec<String>)]
+    pub skills: Texts,
+    /// Mentees only, required for them.
+    #[schema(value_type = String, required = false)]
+    pub goals: Text,
+    /// Mentors only: people already mentored outside the platform.
+    #[schema(value_type = Vec<String>, required = false)]
+    pub prior_mentees: Texts,
+    #[schema(value_type = bool)]
+    pub full_time: Flag,
+    #[schema(value_type = bool)]
+    pub not_at_risk: Flag,
+    #[schema(value_type = bool)]
+    pub no_disciplinary_action: Flag,
+    #[schema(value_type = bool)]
+    pub agreement: Flag,
+}
 
-impl FieldErrors {
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_insert_with(|| message.into());
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-    pub fn fields(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().map(String::as_str)
-    }
-    pub fn single(field: &str, message: impl Into<String>) -> Self {
-        let mut e = FieldErrors::default();
-        e.add(field, message);
-        e
+impl ApplicationForm {
+    pub fn supervisor(&self) -> SupervisorForm {
+        SupervisorForm {
+            supervisor_first_name: self.supervisor_first_name.clone(),
+            supervisor_last_name: self.supervisor_last_name.clone(),
+            supervisor_email: self.supervisor_email.clone(),
+        }
     }
 }
 
-/// Reads named fields out of a JSON body, remembering every problem so the
-/// person sees all of them at once.
-pub struct FormReader<'a> {
-    body: &'a Map<String, Value>,
-    pub errors: FieldErrors,
-}
-
-impl<'a> FormReader<'a> {
-    pub fn new(body: &'a Map<String, Value>) -> Self {
-        FormReader {
-            body,
-            errors: FieldErrors::default(),
-        }
-    }
-
-    /// A text field; absent and null read as empty.
-    pub fn text(&mut self, field: &str) -> String {
-        match self.body.get(field) {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(_) => {
-                self.errors.add(field, "This must be text.");
-                String::new()
-            }
-        }
-    }
-
-    pub fn parsed<T>(
-        &mut self,
-        field: &str,
-        parse: impl FnOnce(&str) -> Result<T, Problem>,
-    ) -> Option<T> {
-        let raw = self.text(field);
-        if self.errors.0.contains_key(field) {
-            return None;
-        }
-        match parse(&raw) {
-            Ok(v) => Some(v),
-            Err(p) => {
-                self.errors.add(field, p);
-                None
-            }
-        }
-    }
-
-    /// Optional text: empty means absent.
-    pub fn optional<T>(
-        &mut self,
-        field: &str,
-        parse: impl FnOnce(&str) -> Result<T, Problem>,
-    ) -> Option<T> {
-        if self.text(field).trim().is_empty() {
-            return None;
-        }
-        self.parsed(field, parse)
-    }
-
-    pub fn list(&mut self, field: &str) -> Vec<String> {
-        match self.body.get(field) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => {
-                let texts: Option<Vec<String>> = items
-                    .iter()
-                    .map(|v| v.as_str().map(str::to_string))
-                    .collect();
-                texts.unwrap_or_else(|| {
-                    self.errors
-                        .add(field, "This must be a list of text values.");
-                    Vec::new()
-                })
-            }
-            Some(_) => {
-                self.errors.add(field, "This must be a list.");
-                Vec::new()
-            }
-        }
-    }
-
-    /// A checkbox that must be ticked.
-    pub fn confirmed(&mut self, field: &str, message: &str) -> bool {
-        match self.body.get(field) {
-            Some(Value::Bool(true)) => true,
-            None | Some(Value::Null) | Some(Value::Bool(false)) => {
-                self.errors.add(field, message);
-                false
-            }
-            Some(_) => {
-                self.errors.add(field, "This must be true or false.");
-                false
-            }
-        }
-    }
-
-    pub fn finish<T>(self, value: Option<T>) -> Result<T, FieldErrors> {
-        match value {
-            Some(v) if self.errors.is_empty() => Ok(v),
-            _ => Err(self.errors),
-        }
-    }
+/// Another supervisor for a pending application.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SupervisorForm {
+    #[schema(value_type = String)]
+    pub supervisor_first_name: Text,
+    #[schema(value_type = String)]
+    pub supervisor_last_name: Text,
+    #[schema(value_type = String)]
+    pub supervisor_email: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,13 +124,22 @@ pub struct Supervisor {
 impl Supervisor {
     /// The supervisor fields of a form; the applicant cannot name themself.
     pub fn read(
-        form: &mut FormReader<'_>,
+        form: &mut FormReader,
+        fields: &SupervisorForm,
         applicant: &EmailAddress,
         domains: &ProgramDomains,
     ) -> Option<Supervisor> {
-        let first_name = form.parsed("supervisor_first_name", PersonName::parse);
-        let last_name = form.parsed("supervisor_last_name", PersonName::parse);
-        let email = form.parsed("supervisor_email", |raw| {
+        let first_name = form.parsed(
+            "supervisor_first_name",
+            &fields.supervisor_first_name,
+            PersonName::parse,
+        );
+        let last_name = form.parsed(
+            "supervisor_last_name",
+            &fields.supervisor_last_name,
+            PersonName::parse,
+        );
+        let email = form.parsed("supervisor_email", &fields.supervisor_email, |raw| {
             let email = domains.work_email(raw)?;
             if &email == applicant {
                 Err("Name your direct supervisor; you cannot review your own application.".into())
@@ -233,26 +184,26 @@ pub struct Details {
 pub const MAX_PRIOR_MENTEES: usize = 20;
 
 impl Details {
-    /// Parse an application body for `role`. Every problem is reported, each
+    /// Parse an application form for `role`. Every problem is reported, each
     /// under its field's name.
     pub fn parse(
-        body: &Map<String, Value>,
+        form: &ApplicationForm,
         role: Role,
         applicant: &EmailAddress,
         domains: &ProgramDomains,
     ) -> Result<Details, FieldErrors> {
-        let mut f = FormReader::new(body);
-        let first_name = f.parsed("first_name", PersonName::parse);
-        let last_name = f.parsed("last_name", PersonName::parse);
-        let phone = f.optional("phone", Phone::parse);
-        let department = f.parsed("department", DepartmentId::parse);
-        let job_title = f.parsed("job_title", JobTitle::parse);
-        let work_location = f.parsed("work_location", WorkLocation::parse);
-        let supervisor = Supervisor::read(&mut f, applicant, domains);
-        let working_hours = f.parsed("working_hours", WorkingHours::parse);
-        let bio = f.parsed("bio", Bio::parse);
-        let raw_skills = f.list("skills");
-        let skills = if f.errors.0.contains_key("skills") {
+        let mut f = FormReader::new();
+        let first_name = f.parsed("first_name", &form.first_name, PersonName::parse);
+        let last_name = f.parsed("last_name", &form.last_name, PersonName::parse);
+        let phone = f.optional("phone", &form.phone, Phone::parse);
+        let department = f.parsed("department", &form.department, DepartmentId::parse);
+        let job_title = f.parsed("job_title", &form.job_title, JobTitle::parse);
+        let work_location = f.parsed("work_location", &form.work_location, WorkLocation::parse);
+        let supervisor = Supervisor::read(&mut f, &form.supervisor(), applicant, domains);
+        let working_hours = f.parsed("working_hours", &form.working_hours, WorkingHours::parse);
+        let bio = f.parsed("bio", &form.bio, Bio::parse);
+        let raw_skills = f.list("skills", &form.skills);
+        let skills = if f.errors.has("skills") {
             None
         } else {
             SkillRanking::parse(&raw_skills)
@@ -260,27 +211,31 @@ impl Details {
                 .ok()
         };
         let goals = match role {
-            Role::Mentee => f.parsed("goals", Goals::parse).map(Some),
+            Role::Mentee => f.parsed("goals", &form.goals, Goals::parse).map(Some),
             Role::Mentor => Some(None),
         };
         let prior_mentees = match role {
-            Role::Mentor => read_prior_mentees(&mut f, applicant),
+            Role::Mentor => read_prior_mentees(&mut f, &form.prior_mentees, applicant),
             Role::Mentee => Some(Vec::new()),
         };
         f.confirmed(
             "full_time",
+            &form.full_time,
             "Only full-time team members can take part; confirm that you are.",
         );
         f.confirmed(
             "not_at_risk",
+            &form.not_at_risk,
             "Confirm that your most recent ENGAGE evaluation did not rate you at risk.",
         );
         f.confirmed(
             "no_disciplinary_action",
+            &form.no_disciplinary_action,
             "Confirm that you are not on a performance improvement plan or other disciplinary action.",
         );
         f.confirmed(
             "agreement",
+            &form.agreement,
             "Tick the box to agree to the program's guidelines and expectations.",
         );
         let details = (|| {
@@ -308,10 +263,11 @@ impl Details {
 }
 
 fn read_prior_mentees(
-    f: &mut FormReader<'_>,
+    f: &mut FormReader,
+    field: &Texts,
     applicant: &EmailAddress,
 ) -> Option<Vec<EmailAddress>> {
-    let raw = f.list("prior_mentees");
+    let raw = f.list("prior_mentees", field);
     let entries: Vec<&str> = raw
         .iter()
         .map(|s| s.trim())
@@ -472,6 +428,22 @@ impl Application {
             updated_at: now,
             version: 1,
         }
+    }
+
+    /// Its applicant, supervisor, administrators of its department and
+    /// program administrators may see it.
+    pub fn visible_to(&self, actor: &Actor) -> bool {
+        actor.email == self.applicant
+            || &actor.email == self.supervisor()
+            || actor.administers(&self.details.department)
+            || actor.program_admin
+    }
+
+    /// Prior mentees are never public: only the applicant and administrators see them.
+    pub fn private_fields_visible_to(&self, actor: &Actor) -> bool {
+        actor.email == self.applicant
+            || actor.program_admin
+            || actor.administers(&self.details.department)
     }
 
     pub fn supervisor(&self) -> &EmailAddress {

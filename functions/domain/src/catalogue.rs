@@ -7,27 +7,32 @@ use serde::{Deserialize, Serialize};
 
 const SOURCE: &str = include_str!("../../../site/data/catalogue.toml");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SkillKind {
     Career,
     Soft,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A skill of the program's catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Skill {
     pub id: String,
     pub name: String,
+    #[schema(inline)]
     pub kind: SkillKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `{id, name}` of a department, working hours, a skill of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = Named)]
 pub struct Entry {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The skills, departments and working hours the forms offer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Catalogue {
     pub career_skills: Vec<Entry>,
     pub soft_skills: Vec<Entry>,

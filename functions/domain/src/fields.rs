@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Catalogue, Skill};
+use crate::catalogue::{Catalogue, Entry, Skill};
 
 /// Why a value was refused, in words a person filling the form understands.
 pub type Problem = String;
@@ -285,6 +285,24 @@ impl TryFrom<String> for Phone {
 impl From<Phone> for String {
     fn from(v: Phone) -> String {
         v.0
+    }
+}
+
+impl From<&DepartmentId> for Entry {
+    fn from(d: &DepartmentId) -> Entry {
+        Entry {
+            id: d.as_str().to_string(),
+            name: d.name().to_string(),
+        }
+    }
+}
+
+impl From<WorkingHours> for Entry {
+    fn from(h: WorkingHours) -> Entry {
+        Entry {
+            id: h.id().to_string(),
+            name: h.name().to_string(),
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::application::{Application, Role, Status};
+use crate::catalogue::Entry;
 use crate::fields::DepartmentId;
 use crate::mentorship::{Meeting, Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus};
 use crate::survey::{GoalsMet, SurveyResponse};
@@ -295,7 +296,8 @@ pub fn survey(m: &Mentorship, r: &SurveyResponse) -> Tally {
 /// The counters of one bucket, as stored.
 pub type Counters = BTreeMap<String, i64>;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Applications by status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Profiles {
     pub pending: i64,
     pub approved: i64,
@@ -303,7 +305,8 @@ pub struct Profiles {
     pub total: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// "Select as Mentor" requests by status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Requests {
     pub total: i64,
     pub pending: i64,
@@ -316,7 +319,8 @@ pub struct Requests {
     pub acceptance_rate: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Mentorships by status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Pairs {
     /// Mentorships formed (connections made).
     pub connections: i64,
@@ -325,7 +329,8 @@ pub struct Pairs {
     pub discontinued: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// The answers of one version of the survey.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SurveySide {
     pub responses: i64,
     /// 1 to 5.
@@ -336,7 +341,8 @@ pub struct SurveySide {
     pub goals_not_met: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Both versions of the survey.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Surveys {
     pub mentee: SurveySide,
     pub mentor: SurveySide,
@@ -344,8 +350,9 @@ pub struct Surveys {
     pub response_rate: Option<f64>,
 }
 
-/// Every measure, for one slice of the program (a department, a quarter, or all).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Every measure, for one slice of the program (a department, a quarter, or
+/// all); docs/reports.md says what each means.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Measures {
     pub mentee_profiles: Profiles,
     pub mentor_profiles: Profiles,
@@ -492,21 +499,32 @@ fn merge<'a>(all: impl IntoIterator<Item = &'a Counters>) -> Counters {
     out
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The measures of one quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct QuarterMeasures {
+    /// e.g. `2026-Q3`.
+    #[schema(value_type = String)]
     pub quarter: Quarter,
     pub measures: Measures,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The measures of one department.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DepartmentMeasures {
+    #[serde(serialize_with = "as_entry")]
+    #[schema(value_type = Entry)]
     pub department: DepartmentId,
     pub measures: Measures,
 }
 
+/// A department as the figures show it: `{id, name}`.
+fn as_entry<S: serde::Serializer>(d: &DepartmentId, s: S) -> Result<S::Ok, S::Error> {
+    Entry::from(d).serialize(s)
+}
+
 /// The metrics page: every measure for the whole of what the reader may
 /// see, by quarter, and by department.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub total: Measures,
     pub by_quarter: Vec<QuarterMeasures>,

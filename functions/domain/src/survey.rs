@@ -2,10 +2,10 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-use crate::application::{FieldErrors, FormReader, Role};
+use crate::application::Role;
 use crate::fields::{EmailAddress, LongText};
+use crate::form::{Count, FieldErrors, Flag, FormReader, Text};
 use crate::mentorship::MentorshipId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,52 +52,53 @@ pub struct SurveyResponse {
     pub submitted_at: Timestamp,
 }
 
-fn integer(
-    f: &mut FormReader<'_>,
-    body: &Map<String, Value>,
-    field: &str,
-    range: std::ops::RangeInclusive<u64>,
-    message: &str,
-) -> Option<u64> {
-    match body.get(field) {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(v) if range.contains(&v) => Some(v),
-            _ => {
-                f.errors.add(field, message);
-                None
-            }
-        },
-        _ => {
-            f.errors.add(field, message);
-            None
-        }
-    }
+/// The survey as sent (both versions; `goals_met` is about the mentee's goals).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SurveyForm {
+    /// 1 (very unsatisfied) to 5 (very satisfied).
+    #[schema(value_type = u8, minimum = 1, maximum = 5)]
+    pub satisfaction: Count,
+    /// `yes`, `partly` or `no`.
+    #[schema(value_type = String)]
+    pub goals_met: Text,
+    /// How many times they met, 0 to 200.
+    #[schema(value_type = u32, maximum = 200)]
+    pub meetings: Count,
+    /// `weekly`, `every-two-weeks`, `monthly`, `less-often` or `irregular`.
+    #[schema(value_type = String)]
+    pub cadence: Text,
+    #[schema(value_type = bool)]
+    pub would_recommend: Flag,
+    #[schema(value_type = String, required = false)]
+    pub went_well: Text,
+    #[schema(value_type = String, required = false)]
+    pub improve: Text,
+    #[schema(value_type = String, required = false)]
+    pub platform_feedback: Text,
 }
 
 impl SurveyAnswers {
-    pub fn parse(body: &Map<String, Value>) -> Result<SurveyAnswers, FieldErrors> {
-        let mut f = FormReader::new(body);
-        let satisfaction = integer(
-            &mut f,
-            body,
+    pub fn parse(form: &SurveyForm) -> Result<SurveyAnswers, FieldErrors> {
+        let mut f = FormReader::new();
+        let satisfaction = f.count(
             "satisfaction",
+            &form.satisfaction,
             1..=5,
             "Choose how satisfied you are, from 1 to 5.",
         );
-        let goals_met = f.parsed("goals_met", |s| match s.trim() {
+        let goals_met = f.parsed("goals_met", &form.goals_met, |s| match s.trim() {
             "yes" => Ok(GoalsMet::Yes),
             "partly" => Ok(GoalsMet::Partly),
             "no" => Ok(GoalsMet::No),
             _ => Err("Choose yes, partly or no.".to_string()),
         });
-        let meetings = integer(
-            &mut f,
-            body,
+        let meetings = f.count(
             "meetings",
+            &form.meetings,
             0..=MAX_MEETINGS,
             "Enter how many times you met, from 0 to 200.",
         );
-        let cadence = f.parsed("cadence", |s| match s.trim() {
+        let cadence = f.parsed("cadence", &form.cadence, |s| match s.trim() {
             "weekly" => Ok(Cadence::Weekly),
             "every-two-weeks" => Ok(Cadence::EveryTwoWeeks),
             "monthly" => Ok(Cadence::Monthly),
@@ -105,19 +106,18 @@ impl SurveyAnswers {
             "irregular" => Ok(Cadence::Irregular),
             _ => Err("Choose how often you usually met.".to_string()),
         });
-        let would_recommend = match body.get("would_recommend") {
-            Some(Value::Bool(b)) => Some(*b),
-            _ => {
-                f.errors.add(
-                    "would_recommend",
-                    "Say whether you would recommend MOments to a colleague.",
-                );
-                None
-            }
-        };
-        let went_well = f.optional("went_well", LongText::parse);
-        let improve = f.optional("improve", LongText::parse);
-        let platform_feedback = f.optional("platform_feedback", LongText::parse);
+        let would_recommend = f.answer(
+            "would_recommend",
+            &form.would_recommend,
+            "Say whether you would recommend MOments to a colleague.",
+        );
+        let went_well = f.optional("went_well", &form.went_well, LongText::parse);
+        let improve = f.optional("improve", &form.improve, LongText::parse);
+        let platform_feedback = f.optional(
+            "platform_feedback",
+            &form.platform_feedback,
+            LongText::parse,
+        );
         let answers = (|| {
             Some(SurveyAnswers {
                 satisfaction: u8::try_from(satisfaction?).ok()?,
@@ -137,10 +137,10 @@ impl SurveyAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
-    fn body(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
+    fn body(v: Value) -> SurveyForm {
+        serde_json::from_value(v).expect("a form reads any object")
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use jiff::{SignedDuration, Timestamp};
 use moments_domain::access::Actor;
 use moments_domain::application::{
-    Application, ApplicationId, ChangeRefused, DecisionRefused, Details, EditEffect, Outcome, Role,
-    Status, Supervisor,
+    Application, ApplicationForm, ApplicationId, ChangeRefused, DecisionRefused, Details,
+    EditEffect, Outcome, Role, Status, Supervisor,
 };
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{
@@ -38,8 +38,12 @@ fn form() -> Map<String, Value> {
     .expect("object")
 }
 
+fn as_form(body: &Map<String, Value>) -> ApplicationForm {
+    serde_json::from_value(Value::Object(body.clone())).expect("a form reads any object")
+}
+
 fn details(role: Role) -> Details {
-    Details::parse(&form(), role, &email(ADA), &domains()).expect("valid form")
+    Details::parse(&as_form(&form()), role, &email(ADA), &domains()).expect("valid form")
 }
 
 fn t0() -> Timestamp {
@@ -83,7 +87,8 @@ fn role_specific_fields_are_kept_only_for_their_role() {
 fn a_mentor_cannot_list_themself_as_a_prior_mentee() {
     let mut f = form();
     f.insert("prior_mentees".into(), json!([ADA]));
-    let errors = Details::parse(&f, Role::Mentor, &email(ADA), &domains()).expect_err("refused");
+    let errors =
+        Details::parse(&as_form(&f), Role::Mentor, &email(ADA), &domains()).expect_err("refused");
     assert_eq!(errors.fields().collect::<Vec<_>>(), ["prior_mentees"]);
 }
 
@@ -349,7 +354,7 @@ proptest! {
         let mut f = form();
         for k in &drop { f.remove(k); }
         f.insert("skills".into(), json!(skills));
-        match Details::parse(&f, role, &email(ADA), &domains()) {
+        match Details::parse(&as_form(&f), role, &email(ADA), &domains()) {
             Ok(d) => prop_assert!(d.skills.ids().len() >= 3),
             Err(errors) => {
                 prop_assert!(!errors.is_empty());

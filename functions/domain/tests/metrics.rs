@@ -39,7 +39,7 @@ fn application(who: &str, role: Role, department: &str, now: Timestamp) -> Appli
         "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
     });
     let details = Details::parse(
-        form.as_object().expect("object"),
+        &serde_json::from_value(form).expect("a form reads any object"),
         role,
         &email(who),
         &ProgramDomains::parse("mo.gov").expect("domains"),
@@ -99,12 +99,11 @@ fn matched(
 
 fn survey(m: &Mentorship, role: Role, satisfaction: u8, recommend: bool) -> SurveyResponse {
     let answers = SurveyAnswers::parse(
-        json!({
+        &serde_json::from_value(json!({
             "satisfaction": satisfaction, "goals_met": "partly", "meetings": 6,
             "cadence": "monthly", "would_recommend": recommend,
-        })
-        .as_object()
-        .expect("object"),
+        }))
+        .expect("a form reads any object"),
     )
     .expect("valid answers");
     SurveyResponse {

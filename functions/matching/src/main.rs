@@ -11,8 +11,8 @@ async fn main() -> Result<(), Error> {
     run(service_fn(
         move |_: LambdaEvent<serde_json::Value>| async move {
             let now = deps.now();
-            let proposal = moments_matching::compute(deps, now).await?;
-            let sent = moments_matching::publish(deps, &proposal, now).await?;
+            let proposal = moments_usecases::matching::compute(deps, now).await?;
+            let sent = moments_usecases::matching::publish(deps, &proposal, now).await?;
             Ok::<_, Error>(format!(
                 "{} mentees, {} with suggestions, {sent} emailed",
                 proposal.figures.mentees, proposal.figures.with_suggestions

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use axum::extract::State;
 use jiff::Timestamp;
 use moments_adapters::config::ProgramConfig;
-use moments_adapters::http::{Caller, Deps, Query};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::{Caller, Query};
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::store::Store;
 use moments_adapters::table::embedded::EmbeddedTable;
@@ -48,7 +49,8 @@ fn details(role: Role, email: &EmailAddress, rng: &mut StdRng) -> Details {
         "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
     });
     let domains = ProgramDomains::parse("mo.gov").expect("domains");
-    Details::parse(body.as_object().expect("object"), role, email, &domains).expect("valid")
+    let form = serde_json::from_value(body).expect("a form reads any object");
+    Details::parse(&form, role, email, &domains).expect("valid")
 }
 
 async fn seed(store: &Store, n: usize, role: Role, rng: &mut StdRng) -> Vec<EmailAddress> {
@@ -123,8 +125,8 @@ async fn main() {
         started.elapsed()
     );
 
-    let config =
-        ProgramConfig::new("http://127.0.0.1", "mo.gov", "", &"b".repeat(40)).expect("config");
+    let config = ProgramConfig::new("http://127.0.0.1", "mo.gov", "", "b".repeat(40).into())
+        .expect("config");
     let deps = Deps::new(store.clone(), Arc::new(Outbox::new(table)), config);
     let caller = Caller(Actor::new(mentee));
 
@@ -159,7 +161,9 @@ async fn main() {
                 .await
                 .expect("search");
             times.push(t.elapsed());
-            total = answer.0["total"].as_u64().unwrap_or(0);
+            total = serde_json::to_value(&answer.0).expect("answer")["total"]
+                .as_u64()
+                .unwrap_or(0);
         }
         times.sort();
         println!(

@@ -2,70 +2,36 @@
 //! Mentor" requests and their answers, mentor availability, and the life of
 //! a mentorship (agreement, meetings, ending).
 
-use axum::Router;
-use axum::routing::{get, post, put};
-use moments_adapters::http::{ApiError, Deps};
-use moments_adapters::store::RequestSides;
+use moments_adapters::deps::Deps;
+use moments_adapters::http::ApiError;
+use moments_adapters::store::{RequestSides, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role};
 use moments_domain::fields::EmailAddress;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 mod pairs;
 mod requests;
 pub mod search;
 
-pub fn router() -> Router<Deps> {
-    Router::new()
-        .route("/api/mentors", get(search::search))
-        .route("/api/mentors/{id}", get(search::profile))
-        .route("/api/suggestions", get(search::suggestions))
-        .route(
-            "/api/availability",
-            get(search::availability).put(search::set_availability),
-        )
-        .route("/api/requests", get(requests::list).post(requests::create))
-        .route("/api/requests/{id}", get(requests::read))
-        .route("/api/requests/{id}/accept", post(requests::accept))
-        .route("/api/requests/{id}/decline", post(requests::decline))
-        .route("/api/requests/{id}/withdraw", post(requests::withdraw))
-        .route("/api/mentorships", get(pairs::list))
-        .route("/api/mentorships/{id}", get(pairs::read))
-        .route(
-            "/api/mentorships/{id}/agreement",
-            put(pairs::save_agreement),
-        )
-        .route(
-            "/api/mentorships/{id}/agreement/confirm",
-            post(pairs::confirm_agreement),
-        )
-        .route("/api/mentorships/{id}/meetings", post(pairs::log_meeting))
-        .route("/api/mentorships/{id}/end", post(pairs::end))
-}
-
-/// The operations of this function, for the OpenAPI document.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    search::search,
-    search::profile,
-    search::suggestions,
-    search::availability,
-    search::set_availability,
-    requests::create,
-    requests::list,
-    requests::read,
-    requests::accept,
-    requests::decline,
-    requests::withdraw,
-    pairs::list,
-    pairs::read,
-    pairs::save_agreement,
-    pairs::confirm_agreement,
-    pairs::log_meeting,
-    pairs::end,
-))]
-struct Api;
-
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    <Api as utoipa::OpenApi>::openapi()
+/// The routes of this function with their documentation.
+pub fn api() -> OpenApiRouter<Deps> {
+    OpenApiRouter::new()
+        .routes(routes!(search::search))
+        .routes(routes!(search::profile))
+        .routes(routes!(search::suggestions))
+        .routes(routes!(search::availability, search::set_availability))
+        .routes(routes!(requests::list, requests::create))
+        .routes(routes!(requests::read))
+        .routes(routes!(requests::accept))
+        .routes(routes!(requests::decline))
+        .routes(routes!(requests::withdraw))
+        .routes(routes!(pairs::list))
+        .routes(routes!(pairs::read))
+        .routes(routes!(pairs::save_agreement))
+        .routes(routes!(pairs::confirm_agreement))
+        .routes(routes!(pairs::log_meeting))
+        .routes(routes!(pairs::end))
 }
 
 /// How often a write that lost a race is re-read and tried again before the
@@ -73,8 +39,33 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// and a request or mentorship sees only a handful of those.
 const ATTEMPTS: usize = 8;
 
-fn busy() -> ApiError {
-    ApiError::Conflict("Many people are changing this at the same moment. Please try again.".into())
+/// Read, decide and write until a write lands on what it read. `attempt`
+/// answers `None` when its write lost the race to another change; it is
+/// then made again from a fresh read, at most [`ATTEMPTS`] times, after
+/// which the caller is asked to try again. (A plain closure returning a
+/// future, not an async closure: handlers' futures must be `Send`.)
+async fn until_written<T, Attempt>(mut attempt: impl FnMut() -> Attempt) -> Result<T, ApiError>
+where
+    Attempt: Future<Output = Result<Option<T>, ApiError>>,
+{
+    for _ in 0..ATTEMPTS {
+        if let Some(done) = attempt().await? {
+            return Ok(done);
+        }
+    }
+    Err(ApiError::Conflict(
+        "Many people are changing this at the same moment. Please try again.".into(),
+    ))
+}
+
+/// Whether a conditional write landed (`false`: another change got there
+/// first and nothing was written).
+fn landed(write: Result<(), StoreError>) -> Result<bool, StoreError> {
+    match write {
+        Ok(()) => Ok(true),
+        Err(StoreError::Changed) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// An application that must exist (it is referred to by a request or mentorship).

@@ -3,29 +3,22 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use moments_adapters::http::openapi::{MeetingView, MentorshipView};
-use moments_adapters::http::views;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
-use moments_adapters::store::{MentorshipRecord, StoreError};
-use moments_domain::application::{FieldErrors, FormReader};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::views::{MeetingView, MentorshipView, hours};
+use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
+use moments_adapters::store::{MentorshipRecord, RequestSides};
 use moments_domain::audit::Action;
 use moments_domain::fields::{EmailAddress, LongText, Note, parse_date};
+use moments_domain::form::{Count, FieldErrors, FormReader, Text};
 use moments_domain::mentorship::{
-    AgreementDraft, MeetingDraft, MeetingId, MeetingRefused, MentorshipId, MentorshipRefused,
+    AgreementDraft, MeetingDraft, MeetingId, Mentorship, MentorshipId, MentorshipRefused,
     MentorshipStatus,
 };
 use moments_domain::notify::{self, Who};
 use moments_domain::reminders::connect_job;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use crate::{ATTEMPTS, busy, entry, sides};
-
-fn refused(e: MentorshipRefused) -> ApiError {
-    match e {
-        MentorshipRefused::NotInIt => ApiError::Forbidden(e.to_string()),
-        _ => ApiError::Conflict(e.to_string()),
-    }
-}
+use crate::{entry, landed, sides, until_written};
 
 /// A mentorship the caller is part of.
 async fn load(deps: &Deps, actor: &EmailAddress, id: &str) -> Result<MentorshipRecord, ApiError> {
@@ -36,7 +29,7 @@ async fn load(deps: &Deps, actor: &EmailAddress, id: &str) -> Result<MentorshipR
         .await?
         .ok_or(ApiError::NotFound("mentorship"))?;
     if record.mentorship.role_of(actor).is_none() {
-        return Err(refused(MentorshipRefused::NotInIt));
+        return Err(MentorshipRefused::NotInIt.into());
     }
     Ok(record)
 }
@@ -46,67 +39,73 @@ pub async fn view(
     deps: &Deps,
     record: &MentorshipRecord,
     viewer: &EmailAddress,
-) -> Result<Value, ApiError> {
+) -> Result<MentorshipView, ApiError> {
     let m = &record.mentorship;
     let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
-    let mut v = views::mentorship(record, viewer, &both.mentee, &both.mentor);
-    v["survey_answered"] = json!(deps.store.survey_of(&m.id, viewer).await?.is_some());
+    let mut v = MentorshipView::of(record, viewer, &both.mentee, &both.mentor);
+    v.survey_answered = Some(deps.store.survey_of(&m.id, viewer).await?.is_some());
     Ok(v)
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// Training-credit hours logged.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Hours {
     as_mentee: f64,
     as_mentor: f64,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// The caller's mentorships.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Mentorships {
     mentorships: Vec<MentorshipView>,
     /// Training-credit hours logged.
     hours: Hours,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// The mentorship agreement as written.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AgreementForm {
-    goals: String,
-    #[schema(required = false)]
-    steps: Option<String>,
-    #[schema(required = false)]
-    schedule: Option<String>,
+    #[schema(value_type = String)]
+    goals: Text,
+    #[schema(value_type = String, required = false)]
+    steps: Text,
+    #[schema(value_type = String, required = false)]
+    schedule: Text,
     /// `YYYY-MM-DD`, or empty.
-    #[schema(required = false)]
-    end_date: Option<String>,
-    #[schema(required = false)]
-    off_limits: Option<String>,
+    #[schema(value_type = String, required = false)]
+    end_date: Text,
+    #[schema(value_type = String, required = false)]
+    off_limits: Text,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// Which version of the agreement is confirmed.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ConfirmForm {
     /// The agreement version being confirmed.
-    version: u32,
+    #[schema(value_type = u32)]
+    version: Count,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// A meeting to log.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct MeetingForm {
     /// `YYYY-MM-DD`, not in the future nor before the match.
-    date: String,
-    minutes: u32,
-    #[schema(required = false)]
-    topic: Option<String>,
+    #[schema(value_type = String)]
+    date: Text,
+    #[schema(value_type = u32)]
+    minutes: Count,
+    #[schema(value_type = String, required = false)]
+    topic: Text,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// How and why the mentorship ends.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct EndForm {
     /// `completed` or `discontinued`.
-    outcome: String,
-    reason: String,
+    #[schema(value_type = String)]
+    outcome: Text,
+    #[schema(value_type = String)]
+    reason: Text,
 }
 
 /// The caller's mentorships and hours.
@@ -116,7 +115,7 @@ pub struct EndForm {
 pub async fn list(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Mentorships>, ApiError> {
     let records = deps.store.mentorships_of(&actor.email).await?;
     let mut out = Vec::new();
     let (mut as_mentee, mut as_mentor) = (0, 0);
@@ -128,10 +127,13 @@ pub async fn list(
         }
         out.push(view(&deps, record, &actor.email).await?);
     }
-    Ok(Json(json!({
-        "mentorships": out,
-        "hours": {"as_mentee": views::hours(as_mentee), "as_mentor": views::hours(as_mentor)},
-    })))
+    Ok(Json(Mentorships {
+        mentorships: out,
+        hours: Hours {
+            as_mentee: hours(as_mentee),
+            as_mentor: hours(as_mentor),
+        },
+    }))
 }
 
 /// One mentorship with its meetings, for its two people.
@@ -147,27 +149,21 @@ pub async fn read(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<MentorshipView>, ApiError> {
     let record = load(&deps, &actor.email, &id).await?;
     let mut v = view(&deps, &record, &actor.email).await?;
-    let meetings: Vec<Value> = deps
-        .store
-        .meetings_of(&record.mentorship.id)
-        .await?
-        .iter()
-        .map(views::meeting)
-        .collect();
-    v["meetings"] = json!(meetings);
+    let meetings = deps.store.meetings_of(&record.mentorship.id).await?;
+    v.meetings = Some(meetings.iter().map(MeetingView::from).collect());
     Ok(Json(v))
 }
 
-fn agreement_draft(body: &serde_json::Map<String, Value>) -> Result<AgreementDraft, FieldErrors> {
-    let mut f = FormReader::new(body);
-    let goals = f.parsed("goals", LongText::parse);
-    let steps = f.optional("steps", LongText::parse);
-    let schedule = f.optional("schedule", LongText::parse);
-    let end_date = f.optional("end_date", parse_date);
-    let off_limits = f.optional("off_limits", LongText::parse);
+fn agreement_draft(form: &AgreementForm) -> Result<AgreementDraft, FieldErrors> {
+    let mut f = FormReader::new();
+    let goals = f.parsed("goals", &form.goals, LongText::parse);
+    let steps = f.optional("steps", &form.steps, LongText::parse);
+    let schedule = f.optional("schedule", &form.schedule, LongText::parse);
+    let end_date = f.optional("end_date", &form.end_date, parse_date);
+    let off_limits = f.optional("off_limits", &form.off_limits, LongText::parse);
     let draft = goals.map(|goals| AgreementDraft {
         goals,
         steps,
@@ -184,26 +180,21 @@ async fn save(
     deps: &Deps,
     actor: &EmailAddress,
     before: &MentorshipRecord,
-    after: moments_domain::mentorship::Mentorship,
+    after: Mentorship,
     action: Action,
-) -> Result<Json<Value>, ApiError> {
-    match deps
-        .store
+) -> Result<Json<MentorshipView>, ApiError> {
+    deps.store
         .save_mentorship(
             before.mentorship.version,
             &after,
             &entry(actor, deps.now(), action),
         )
         .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Changed) => {
-            return Err(ApiError::Conflict(
+        .on_changed(|| {
+            ApiError::Conflict(
                 "The mentorship changed while you were editing it. Reload it and try again.".into(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    }
+            )
+        })?;
     let record = MentorshipRecord {
         mentorship: after,
         ..before.clone()
@@ -227,14 +218,13 @@ pub async fn save_agreement(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+    Form(body): Form<AgreementForm>,
+) -> Result<Json<MentorshipView>, ApiError> {
     let before = load(&deps, &actor.email, &id).await?;
-    let draft = agreement_draft(&body).map_err(ApiError::Invalid)?;
+    let draft = agreement_draft(&body)?;
     let after = before
         .mentorship
-        .set_agreement(&actor.email, draft, deps.now())
-        .map_err(refused)?;
+        .set_agreement(&actor.email, draft, deps.now())?;
     save(&deps, &actor.email, &before, after, Action::AgreementSaved).await
 }
 
@@ -254,23 +244,18 @@ pub async fn confirm_agreement(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+    Form(body): Form<ConfirmForm>,
+) -> Result<Json<MentorshipView>, ApiError> {
     let before = load(&deps, &actor.email, &id).await?;
-    let version = body
-        .get("version")
-        .and_then(Value::as_u64)
-        .and_then(|v| u32::try_from(v).ok())
-        .ok_or_else(|| {
-            ApiError::Invalid(FieldErrors::single(
-                "version",
-                "Say which version of the agreement you confirm.",
-            ))
-        })?;
-    let after = before
-        .mentorship
-        .confirm_agreement(&actor.email, version)
-        .map_err(refused)?;
+    let mut form = FormReader::new();
+    let version = form.count(
+        "version",
+        &body.version,
+        0..=u64::from(u32::MAX),
+        "Say which version of the agreement you confirm.",
+    );
+    let version = u32::try_from(form.finish(version)?).unwrap_or(u32::MAX);
+    let after = before.mentorship.confirm_agreement(&actor.email, version)?;
     save(
         &deps,
         &actor.email,
@@ -297,56 +282,41 @@ pub async fn log_meeting(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Form(body): Form<MeetingForm>,
+) -> Result<(StatusCode, Json<MeetingView>), ApiError> {
     let record = load(&deps, &actor.email, &id).await?;
-    let mut f = FormReader::new(&body);
-    let date = f.parsed("date", parse_date);
-    let minutes = match body
-        .get("minutes")
-        .and_then(Value::as_u64)
-        .and_then(|m| u32::try_from(m).ok())
-    {
-        Some(m) => Some(m),
-        None => {
-            f.errors.add(
-                "minutes",
-                "Enter the meeting's length in minutes, as a whole number.",
-            );
-            None
-        }
-    };
-    let topic = f.optional("topic", Note::parse);
-    let (date, minutes) = f.finish(date.zip(minutes)).map_err(ApiError::Invalid)?;
+    let mut f = FormReader::new();
+    let date = f.parsed("date", &body.date, parse_date);
+    let minutes = f
+        .count(
+            "minutes",
+            &body.minutes,
+            0..=u64::from(u32::MAX),
+            "Enter the meeting's length in minutes, as a whole number.",
+        )
+        .and_then(|m| u32::try_from(m).ok());
+    let topic = f.optional("topic", &body.topic, Note::parse);
+    let (date, minutes) = f.finish(date.zip(minutes))?;
     let now = deps.now();
     let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
-    let meeting = record
-        .mentorship
-        .log_meeting(
-            &actor.email,
-            MeetingId::from_random(random_bytes()?),
-            MeetingDraft {
-                date,
-                minutes,
-                topic,
-            },
-            now,
-            today,
-        )
-        .map_err(|e| match e {
-            MeetingRefused::Mentorship(m) => refused(m),
-            MeetingRefused::Date(msg) => ApiError::Invalid(FieldErrors::single("date", msg)),
-            MeetingRefused::Minutes(msg) => ApiError::Invalid(FieldErrors::single("minutes", msg)),
-        })?;
-    match deps.store.log_meeting(&record.mentorship, &meeting).await {
-        Ok(()) => {
-            // They have connected: no nudge needed.
-            deps.cancel(&connect_job(&record.mentorship).0.name()).await;
-            Ok((StatusCode::CREATED, Json(views::meeting(&meeting))))
-        }
-        Err(StoreError::Changed) => Err(refused(MentorshipRefused::Ended)),
-        Err(e) => Err(e.into()),
-    }
+    let meeting = record.mentorship.log_meeting(
+        &actor.email,
+        MeetingId::from_random(random_bytes()?),
+        MeetingDraft {
+            date,
+            minutes,
+            topic,
+        },
+        now,
+        today,
+    )?;
+    deps.store
+        .log_meeting(&record.mentorship, &meeting)
+        .await
+        .on_changed(|| MentorshipRefused::Ended.into())?;
+    // They have connected: no nudge needed.
+    deps.cancel(&connect_job(&record.mentorship).0.name()).await;
+    Ok((StatusCode::CREATED, Json(MeetingView::from(&meeting))))
 }
 
 /// End the mentorship; both are invited to the survey.
@@ -365,59 +335,58 @@ pub async fn end(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let mut f = FormReader::new(&body);
-    let outcome = f.parsed("outcome", MentorshipStatus::parse_outcome);
-    let reason = f.parsed("reason", LongText::parse);
-    let (outcome, reason) = f.finish(outcome.zip(reason)).map_err(ApiError::Invalid)?;
-    for _ in 0..ATTEMPTS {
-        let before = load(&deps, &actor.email, &id).await?;
+    Form(body): Form<EndForm>,
+) -> Result<Json<MentorshipView>, ApiError> {
+    let mut f = FormReader::new();
+    let outcome = f.parsed("outcome", &body.outcome, MentorshipStatus::parse_outcome);
+    let reason = f.parsed("reason", &body.reason, LongText::parse);
+    let (outcome, reason) = f.finish(outcome.zip(reason))?;
+    let (deps, caller, id, reason) = (&deps, &actor.email, &id, &reason);
+    let (before, after, both) = until_written(|| async move {
+        let before = load(deps, caller, id).await?;
         let m = &before.mentorship;
-        let after = m
-            .end(&actor.email, outcome, reason.clone(), deps.now())
-            .map_err(refused)?;
-        let both = sides(&deps, &m.mentee_application, &m.mentor_application).await?;
-        match deps
+        let after = m.end(caller, outcome, reason.clone(), deps.now())?;
+        let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
+        let write = deps
             .store
             .end_mentorship(
                 m,
                 &after,
                 &both,
-                &entry(&actor.email, deps.now(), Action::MentorshipEnded),
+                &entry(caller, deps.now(), Action::MentorshipEnded),
             )
-            .await
-        {
-            Ok(()) => {
-                deps.cancel(&connect_job(&after).0.name()).await;
-                let completed = after.status == MentorshipStatus::Completed;
-                let base = &deps.config.base_url;
-                let (mentee, mentor) = (Who::of(&both.mentee), Who::of(&both.mentor));
-                deps.notify(notify::mentorship_ended(
-                    &mentee,
-                    &mentor.full_name,
-                    completed,
-                    after.id.as_str(),
-                    base,
-                ))
-                .await;
-                deps.notify(notify::mentorship_ended(
-                    &mentor,
-                    &mentee.full_name,
-                    completed,
-                    after.id.as_str(),
-                    base,
-                ))
-                .await;
-                let record = MentorshipRecord {
-                    mentorship: after,
-                    ..before.clone()
-                };
-                return Ok(Json(view(&deps, &record, &actor.email).await?));
-            }
-            Err(StoreError::Changed) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(busy())
+            .await;
+        Ok(landed(write)?.then_some((before, after, both)))
+    })
+    .await?;
+    deps.cancel(&connect_job(&after).0.name()).await;
+    tell_ended(deps, &after, &both).await;
+    let record = MentorshipRecord {
+        mentorship: after,
+        ..before
+    };
+    Ok(Json(view(deps, &record, &actor.email).await?))
+}
+
+/// Both are told, and invited to the survey.
+async fn tell_ended(deps: &Deps, after: &Mentorship, both: &RequestSides) {
+    let completed = after.status == MentorshipStatus::Completed;
+    let base = &deps.config.base_url;
+    let (mentee, mentor) = (Who::of(&both.mentee), Who::of(&both.mentor));
+    deps.notify(notify::mentorship_ended(
+        &mentee,
+        &mentor.full_name,
+        completed,
+        after.id.as_str(),
+        base,
+    ))
+    .await;
+    deps.notify(notify::mentorship_ended(
+        &mentor,
+        &mentee.full_name,
+        completed,
+        after.id.as_str(),
+        base,
+    ))
+    .await;
 }

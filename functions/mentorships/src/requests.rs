@@ -2,27 +2,29 @@
 //! withdrawing; closing the ones a new match leaves without room.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use moments_adapters::deps::Deps;
 use moments_adapters::http::limits::{self, REQUESTS_PER_MENTEE};
-use moments_adapters::http::openapi::{MentorshipView, RequestView};
-use moments_adapters::http::views::{self, ApplicationView};
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
-use moments_adapters::store::StoreError;
-use moments_domain::application::{Application, ApplicationId, FormReader, Role};
+use moments_adapters::http::views::{ApplicationView, MentorshipView, RequestView};
+use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
+use moments_adapters::store::{MentorshipRecord, RequestSides, StoreError};
+use moments_domain::application::{Application, ApplicationId, Role};
 use moments_domain::audit::Action;
 use moments_domain::fields::{EmailAddress, Note};
+use moments_domain::form::{FormReader, Text};
 use moments_domain::mentorship::{
-    CLOSED_MENTEE_FULL, CLOSED_MENTOR_FULL, MAX_ACTIVE, MentorshipId, MentorshipRequest, RequestId,
-    RequestStatus, RespondRefused, SelectRefused, Sides, select,
+    CLOSED_MENTEE_FULL, CLOSED_MENTOR_FULL, MAX_ACTIVE, Mentorship, MentorshipId,
+    MentorshipRequest, RequestId, RequestStatus, RespondRefused, SelectRefused, Sides, select,
 };
 use moments_domain::notify::{self, Who};
 use moments_domain::reminders::{Job, connect_job, request_jobs};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use crate::{ATTEMPTS, busy, entry, own, sides};
+use crate::{entry, landed, own, sides, until_written};
 
 /// Create a reminder job (its payload is the job itself).
 pub(crate) async fn schedule(deps: &Deps, job: &Job, at: jiff::Timestamp) {
@@ -36,19 +38,6 @@ pub(crate) async fn schedule(deps: &Deps, job: &Job, at: jiff::Timestamp) {
 pub(crate) async fn cancel_request_jobs(deps: &Deps, r: &MentorshipRequest) {
     for (job, _) in request_jobs(r) {
         deps.cancel(&job.name()).await;
-    }
-}
-
-fn refused(e: SelectRefused) -> ApiError {
-    ApiError::Conflict(e.to_string())
-}
-
-fn answer_refused(e: RespondRefused) -> ApiError {
-    match e {
-        RespondRefused::NotTheMentor | RespondRefused::NotTheMentee => {
-            ApiError::Forbidden(e.to_string())
-        }
-        _ => ApiError::Conflict(e.to_string()),
     }
 }
 
@@ -75,32 +64,33 @@ impl<'a> Apps<'a> {
         self.seen.insert(id.clone(), app.clone());
         Ok(app)
     }
-    async fn view(&mut self, r: &MentorshipRequest) -> Result<Value, ApiError> {
+    async fn view(&mut self, r: &MentorshipRequest) -> Result<RequestView, ApiError> {
         let mentee = self.get(&r.mentee_application).await?;
         let mentor = self.get(&r.mentor_application).await?;
-        Ok(views::request(r, &mentee, &mentor))
+        Ok(RequestView::of(r, &mentee, &mentor))
     }
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// "Select as Mentor".
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RequestForm {
     /// The mentor's application id.
-    mentor: String,
+    #[schema(value_type = String)]
+    mentor: Text,
     /// A note to the mentor.
-    #[schema(required = false)]
-    message: Option<String>,
+    #[schema(value_type = String, required = false)]
+    message: Text,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// Why the mentor declines, if they say.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct DeclineForm {
-    #[schema(required = false)]
-    reason: Option<String>,
+    #[schema(value_type = String, required = false)]
+    reason: Text,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// Requests to and from the caller.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RequestLists {
     /// To the caller as mentor, newest first.
     incoming: Vec<RequestView>,
@@ -108,8 +98,8 @@ pub struct RequestLists {
     outgoing: Vec<RequestView>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// A request accepted, and the mentorship it started.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     request: RequestView,
     mentorship: MentorshipView,
@@ -129,96 +119,95 @@ pub struct Accepted {
 pub async fn create(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-    JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let mut form = FormReader::new(&body);
-    let mentor_id = form.parsed("mentor", |s| {
+    Form(body): Form<RequestForm>,
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
+    let mut form = FormReader::new();
+    let mentor_id = form.parsed("mentor", &body.mentor, |s| {
         ApplicationId::parse(s.trim()).map_err(|_| "Choose a mentor from the search.".to_string())
     });
-    let message = form.optional("message", Note::parse);
-    let mentor_id = form.finish(mentor_id).map_err(ApiError::Invalid)?;
+    let message = form.optional("message", &body.message, Note::parse);
+    let mentor_id = form.finish(mentor_id)?;
 
-    let mut counted = false;
-    for _ in 0..ATTEMPTS {
-        let (mentor, mentor_capacity) = deps
-            .store
-            .application_with_capacity(&mentor_id)
-            .await?
-            .ok_or(ApiError::NotFound("mentor"))?;
-        if mentor.role != Role::Mentor {
-            return Err(ApiError::NotFound("mentor"));
-        }
-        let mine = own(&deps, &actor.email, Role::Mentee).await?;
-        let paired = deps
-            .store
-            .is_paired(&actor.email, &mentor.applicant)
-            .await?;
-        let sides = Sides {
-            mentee: mine.as_ref().map(|(a, c)| (a, *c)),
-            mentor: (&mentor, mentor_capacity),
-        };
-        let id = RequestId::from_random(random_bytes()?);
-        let request = select(
-            &actor.email,
-            &sides,
-            paired,
-            id,
-            message.clone(),
-            deps.now(),
-        )
-        .map_err(refused)?;
-        let Some((mentee, mentee_capacity)) = mine else {
-            return Err(refused(SelectRefused::MenteeNotApproved));
-        };
+    let counted = AtomicBool::new(false);
+    let (deps, caller, mentor_id, message, counted) =
+        (&deps, &actor.email, &mentor_id, &message, &counted);
+    let (request, both) = until_written(|| async move {
+        let (request, both) = selected(deps, caller, mentor_id, message.clone()).await?;
         // Counted once the request is one the mentee may send, so refusals
         // (a full mentor, a repeat) do not use up the day's requests.
-        if !counted {
+        if !counted.swap(true, Ordering::Relaxed) {
             deps.within_limits(&[(
                 REQUESTS_PER_MENTEE,
-                actor.email.as_str(),
+                caller.as_str(),
                 limits::requests_message,
             )])
             .await?;
-            counted = true;
         }
-        let both = moments_adapters::store::RequestSides {
-            mentee: mentee.clone(),
-            mentee_capacity,
-            mentor: mentor.clone(),
-            mentor_capacity,
-        };
-        match deps
+        let write = deps
             .store
             .create_request(
                 &request,
                 &both,
-                &entry(&actor.email, request.created_at, Action::RequestSent),
+                &entry(caller, request.created_at, Action::RequestSent),
             )
-            .await
-        {
-            Ok(()) => {
-                for (job, at) in request_jobs(&request) {
-                    schedule(&deps, &job, at).await;
-                }
-                deps.notify(notify::request_received(
-                    &Who::of(&mentor),
-                    &mentee,
-                    request.id.as_str(),
-                    request.message.as_ref().map(|m| m.as_str()),
-                    &deps.config.base_url,
-                ))
-                .await;
-                return Ok((
-                    StatusCode::CREATED,
-                    Json(views::request(&request, &mentee, &mentor)),
-                ));
-            }
-            Err(StoreError::AlreadyExists) => return Err(refused(SelectRefused::AlreadyPaired)),
-            Err(StoreError::Changed) => continue,
-            Err(e) => return Err(e.into()),
-        }
+            .await;
+        let landed = landed(write).on_exists(|| SelectRefused::AlreadyPaired.into())?;
+        Ok(landed.then_some((request, both)))
+    })
+    .await?;
+    for (job, at) in request_jobs(&request) {
+        schedule(deps, &job, at).await;
     }
-    Err(busy())
+    deps.notify(notify::request_received(
+        &Who::of(&both.mentor),
+        &both.mentee,
+        request.id.as_str(),
+        request.message.as_ref().map(|m| m.as_str()),
+        &deps.config.base_url,
+    ))
+    .await;
+    Ok((
+        StatusCode::CREATED,
+        Json(RequestView::of(&request, &both.mentee, &both.mentor)),
+    ))
+}
+
+/// The request the caller would send to this mentor now, with both sides
+/// as read, or why it may not be sent.
+async fn selected(
+    deps: &Deps,
+    caller: &EmailAddress,
+    mentor_id: &ApplicationId,
+    message: Option<Note>,
+) -> Result<(MentorshipRequest, RequestSides), ApiError> {
+    let (mentor, mentor_capacity) = deps
+        .store
+        .application_with_capacity(mentor_id)
+        .await?
+        .ok_or(ApiError::NotFound("mentor"))?;
+    if mentor.role != Role::Mentor {
+        return Err(ApiError::NotFound("mentor"));
+    }
+    let mine = own(deps, caller, Role::Mentee).await?;
+    let paired = deps.store.is_paired(caller, &mentor.applicant).await?;
+    let sides = Sides {
+        mentee: mine.as_ref().map(|(a, c)| (a, *c)),
+        mentor: (&mentor, mentor_capacity),
+    };
+    let id = RequestId::from_random(random_bytes()?);
+    let request = select(caller, &sides, paired, id, message, deps.now())?;
+    let Some((mentee, mentee_capacity)) = mine else {
+        return Err(SelectRefused::MenteeNotApproved.into());
+    };
+    Ok((
+        request,
+        RequestSides {
+            mentee,
+            mentee_capacity,
+            mentor,
+            mentor_capacity,
+        },
+    ))
 }
 
 /// Requests to and from the caller.
@@ -228,7 +217,7 @@ pub async fn create(
 pub async fn list(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RequestLists>, ApiError> {
     let mut apps = Apps::new(&deps);
     let mut incoming = Vec::new();
     for r in deps.store.requests_to(&actor.email).await? {
@@ -238,7 +227,7 @@ pub async fn list(
     for r in deps.store.requests_from(&actor.email).await? {
         outgoing.push(apps.view(&r).await?);
     }
-    Ok(Json(json!({"incoming": incoming, "outgoing": outgoing})))
+    Ok(Json(RequestLists { incoming, outgoing }))
 }
 
 async fn load(deps: &Deps, id: &str) -> Result<MentorshipRequest, ApiError> {
@@ -273,14 +262,14 @@ pub async fn read(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RequestView>, ApiError> {
     let r = load(&deps, &id).await?;
     only_the_two(&r, &actor.email)?;
     let mut apps = Apps::new(&deps);
     let mut view = apps.view(&r).await?;
     if actor.email == r.mentor {
         let mentee = apps.get(&r.mentee_application).await?;
-        view["mentee_application"] = json!(ApplicationView::of(&mentee, &actor));
+        view.mentee_application = Some(ApplicationView::of(&mentee, &actor));
     }
     Ok(Json(view))
 }
@@ -299,91 +288,83 @@ pub async fn accept(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    for _ in 0..ATTEMPTS {
-        let before = load(&deps, &id).await?;
-        only_the_two(&before, &actor.email)?;
-        let both = sides(
-            &deps,
-            &before.mentee_application,
-            &before.mentor_application,
-        )
-        .await?;
+) -> Result<Json<Accepted>, ApiError> {
+    let (deps, caller, id) = (&deps, &actor.email, &id);
+    let (after, mentorship, both) = until_written(|| async move {
+        let before = load(deps, id).await?;
+        only_the_two(&before, caller)?;
+        let both = sides(deps, &before.mentee_application, &before.mentor_application).await?;
         let mentorship_id = MentorshipId::from_random(random_bytes()?);
-        let (after, mentorship) = before
-            .accept(
-                &actor.email,
-                both.mentor_capacity,
-                both.mentee_capacity,
-                mentorship_id,
-                deps.now(),
-            )
-            .map_err(answer_refused)?;
-        match deps
+        let (after, mentorship) = before.accept(
+            caller,
+            both.mentor_capacity,
+            both.mentee_capacity,
+            mentorship_id,
+            deps.now(),
+        )?;
+        let write = deps
             .store
             .accept_request(
                 &before,
                 &after,
                 &mentorship,
                 &both,
-                &entry(&actor.email, after.updated_at, Action::RequestAccepted),
+                &entry(caller, after.updated_at, Action::RequestAccepted),
             )
-            .await
-        {
-            Ok(()) => {
-                cancel_request_jobs(&deps, &after).await;
-                let (job, at) = connect_job(&mentorship);
-                schedule(&deps, &job, at).await;
-                let (mentee, mentor) = (&both.mentee, &both.mentor);
-                let link = mentorship.id.as_str();
-                let base = &deps.config.base_url;
-                let phone =
-                    |a: &Application| a.details.phone.as_ref().map(|p| p.as_str().to_string());
-                deps.notify(notify::matched(
-                    &Who::of(mentee),
-                    &Who::of(mentor),
-                    phone(mentor).as_deref(),
-                    true,
-                    link,
-                    base,
-                ))
-                .await;
-                deps.notify(notify::matched(
-                    &Who::of(mentor),
-                    &Who::of(mentee),
-                    phone(mentee).as_deref(),
-                    false,
-                    link,
-                    base,
-                ))
-                .await;
-                // The match is made: tidying up the requests a full side can no
-                // longer take must not turn it into an error. Any left pending
-                // cannot be accepted (capacity is checked) and expire on their own.
-                if both.mentor_capacity.active + 1 >= MAX_ACTIVE {
-                    let requests = deps.store.requests_to(&mentor.applicant).await;
-                    tidy(close_pending(&deps, requests, CLOSED_MENTOR_FULL).await);
-                }
-                if both.mentee_capacity.active + 1 >= MAX_ACTIVE {
-                    let requests = deps.store.requests_from(&mentee.applicant).await;
-                    tidy(close_pending(&deps, requests, CLOSED_MENTEE_FULL).await);
-                }
-                let request = views::request(&after, mentee, mentor);
-                let record = moments_adapters::store::MentorshipRecord {
-                    mentorship,
-                    meeting_count: 0,
-                    minutes: 0,
-                };
-                return Ok(Json(json!({
-                    "request": request,
-                    "mentorship": views::mentorship(&record, &actor.email, mentee, mentor),
-                })));
-            }
-            Err(StoreError::Changed) => continue,
-            Err(e) => return Err(e.into()),
-        }
+            .await;
+        Ok(landed(write)?.then_some((after, mentorship, both)))
+    })
+    .await?;
+    cancel_request_jobs(deps, &after).await;
+    let (job, at) = connect_job(&mentorship);
+    schedule(deps, &job, at).await;
+    tell_matched(deps, &mentorship, &both).await;
+    // The match is made: tidying up the requests a full side can no
+    // longer take must not turn it into an error. Any left pending
+    // cannot be accepted (capacity is checked) and expire on their own.
+    if both.mentor_capacity.active + 1 >= MAX_ACTIVE {
+        let requests = deps.store.requests_to(&both.mentor.applicant).await;
+        tidy(close_pending(deps, requests, CLOSED_MENTOR_FULL).await);
     }
-    Err(busy())
+    if both.mentee_capacity.active + 1 >= MAX_ACTIVE {
+        let requests = deps.store.requests_from(&both.mentee.applicant).await;
+        tidy(close_pending(deps, requests, CLOSED_MENTEE_FULL).await);
+    }
+    let record = MentorshipRecord {
+        mentorship,
+        meeting_count: 0,
+        minutes: 0,
+    };
+    Ok(Json(Accepted {
+        request: RequestView::of(&after, &both.mentee, &both.mentor),
+        mentorship: MentorshipView::of(&record, &actor.email, &both.mentee, &both.mentor),
+    }))
+}
+
+/// Both are emailed each other's details and asked to connect.
+async fn tell_matched(deps: &Deps, mentorship: &Mentorship, both: &RequestSides) {
+    let (mentee, mentor) = (&both.mentee, &both.mentor);
+    let link = mentorship.id.as_str();
+    let base = &deps.config.base_url;
+    let phone = |a: &Application| a.details.phone.as_ref().map(|p| p.as_str().to_string());
+    deps.notify(notify::matched(
+        &Who::of(mentee),
+        &Who::of(mentor),
+        phone(mentor).as_deref(),
+        true,
+        link,
+        base,
+    ))
+    .await;
+    deps.notify(notify::matched(
+        &Who::of(mentor),
+        &Who::of(mentee),
+        phone(mentee).as_deref(),
+        false,
+        link,
+        base,
+    ))
+    .await;
 }
 
 fn tidy(result: Result<(), ApiError>) {
@@ -457,27 +438,23 @@ async fn answer(
     decide: impl Fn(&MentorshipRequest) -> Result<MentorshipRequest, RespondRefused>,
     action: Action,
 ) -> Result<(MentorshipRequest, Application, Application), ApiError> {
-    for _ in 0..ATTEMPTS {
+    let decide = &decide;
+    let after = until_written(|| async move {
         let before = load(deps, id).await?;
         only_the_two(&before, actor)?;
-        let after = decide(&before).map_err(answer_refused)?;
-        match deps
+        let after = decide(&before)?;
+        let write = deps
             .store
             .answer_request(&before, &after, &entry(actor, after.updated_at, action))
-            .await
-        {
-            Ok(()) => {
-                cancel_request_jobs(deps, &after).await;
-                let mut apps = Apps::new(deps);
-                let mentee = apps.get(&after.mentee_application).await?;
-                let mentor = apps.get(&after.mentor_application).await?;
-                return Ok((after, mentee, mentor));
-            }
-            Err(StoreError::Changed) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(busy())
+            .await;
+        Ok(landed(write)?.then_some(after))
+    })
+    .await?;
+    cancel_request_jobs(deps, &after).await;
+    let mut apps = Apps::new(deps);
+    let mentee = apps.get(&after.mentee_application).await?;
+    let mentor = apps.get(&after.mentor_application).await?;
+    Ok((after, mentee, mentor))
 }
 
 /// The mentor declines.
@@ -496,13 +473,11 @@ pub async fn decline(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let mut form = FormReader::new(&body);
-    let reason = form.optional("reason", Note::parse);
-    if !form.errors.is_empty() {
-        return Err(ApiError::Invalid(form.errors));
-    }
+    Form(body): Form<DeclineForm>,
+) -> Result<Json<RequestView>, ApiError> {
+    let mut form = FormReader::new();
+    let reason = form.optional("reason", &body.reason, Note::parse);
+    form.finish(Some(()))?;
     let now = deps.now();
     let (after, mentee, mentor) = answer(
         &deps,
@@ -520,7 +495,7 @@ pub async fn decline(
         &deps.config.base_url,
     ))
     .await;
-    Ok(Json(views::request(&after, &mentee, &mentor)))
+    Ok(Json(RequestView::of(&after, &mentee, &mentor)))
 }
 
 /// The mentee withdraws.
@@ -537,7 +512,7 @@ pub async fn withdraw(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RequestView>, ApiError> {
     let now = deps.now();
     let (after, mentee, mentor) = answer(
         &deps,
@@ -553,5 +528,5 @@ pub async fn withdraw(
         &deps.config.base_url,
     ))
     .await;
-    Ok(Json(views::request(&after, &mentee, &mentor)))
+    Ok(Json(RequestView::of(&after, &mentee, &mentor)))
 }

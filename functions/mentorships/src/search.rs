@@ -2,18 +2,19 @@
 
 use axum::Json;
 use axum::extract::State;
-use moments_adapters::http::openapi::{Named, SkillView};
-use moments_adapters::http::views::ApplicationView;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, Query};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::views::{ApplicationView, Named, Skill};
+use moments_adapters::http::{ApiError, Caller, Form, Path, Query};
 use moments_adapters::store::Listing;
-use moments_domain::application::{ApplicationId, FieldErrors, Role, Status};
+use moments_domain::application::{ApplicationId, Role, Status};
 use moments_domain::audit::Action;
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{DepartmentId, SkillRanking, WorkingHours};
 use moments_domain::fit::{Fit, fit};
+use moments_domain::form::{FieldErrors, Flag, FormReader};
 use moments_domain::mentorship::{MentorshipStatus, Sides, is_listed, may_select};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use moments_domain::suggestions::Suggested;
+use serde::{Deserialize, Serialize};
 
 use crate::{entry, own};
 
@@ -43,8 +44,7 @@ pub struct SearchParams {
 }
 
 /// A listed mentor as search shows them.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MentorCard {
     /// The mentor's application id.
     id: String,
@@ -53,32 +53,49 @@ pub struct MentorCard {
     job_title: String,
     department: Named,
     working_hours: Named,
-    skills: Vec<SkillView>,
+    skills: Vec<Skill>,
     bio: String,
     /// Fit to the caller's mentee application, if they have one.
     fit: Option<u32>,
     reason: Option<String>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct SearchPage {
-    mentors: Vec<MentorCard>,
-    page: u32,
-    pages: u32,
-    total: u32,
+impl From<&Hit> for MentorCard {
+    fn from(hit: &Hit) -> Self {
+        let l = &hit.listing;
+        MentorCard {
+            id: l.application_id.to_string(),
+            first_name: l.first_name.clone(),
+            last_name: l.last_name.clone(),
+            job_title: l.job_title.clone(),
+            department: Named::from(&l.department),
+            working_hours: Named::from(l.working_hours),
+            skills: l.skills.skills(),
+            bio: l.bio.clone(),
+            fit: hit.fit.as_ref().map(|f| f.score),
+            reason: hit.fit.as_ref().map(|f| f.reason.clone()),
+        }
+    }
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// A page of search results.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SearchPage {
+    mentors: Vec<MentorCard>,
+    page: usize,
+    pages: usize,
+    total: usize,
+}
+
+/// How to reach a mentor one is matched with.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Contact {
     email: String,
     phone: Option<String>,
 }
 
 /// A mentor's profile.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MentorProfile {
     id: String,
     first_name: String,
@@ -87,7 +104,7 @@ pub struct MentorProfile {
     department: Named,
     working_hours: Named,
     work_location: String,
-    skills: Vec<SkillView>,
+    skills: Vec<Skill>,
     bio: String,
     fit: Option<u32>,
     reason: Option<String>,
@@ -99,54 +116,50 @@ pub struct MentorProfile {
     contact: Option<Contact>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// A suggested mentor, and whether they can still be asked.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
-    mentor_application_id: String,
-    first_name: String,
-    last_name: String,
-    job_title: String,
-    department: Named,
-    working_hours: Named,
-    score: u32,
-    reason: String,
+    #[serde(flatten)]
+    suggested: Suggested,
     /// Whether the mentor can still be asked.
     listed: bool,
 }
 
 /// The caller's suggested mentors from the latest quarterly run (`run`
 /// null before any).
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Suggestions {
     run: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     published_at: Option<String>,
     /// Left without suggestions in the previous run.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     priority: Option<bool>,
     suggestions: Vec<Suggestion>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// The caller's availability as a mentor.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Availability {
     available: bool,
     listed: bool,
     active_mentees: u32,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// Availability as saved.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AvailabilitySet {
     available: bool,
     listed: bool,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
+/// Take new mentees, or stop for now.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AvailabilityForm {
-    available: bool,
+    #[schema(value_type = bool)]
+    available: Flag,
 }
 
 /// The search filters, parsed; bad ones are named like form fields.
@@ -261,22 +274,6 @@ pub fn rank(
     hits
 }
 
-fn card(hit: &Hit) -> Value {
-    let l = &hit.listing;
-    json!({
-        "id": l.application_id.as_str(),
-        "first_name": l.first_name,
-        "last_name": l.last_name,
-        "job_title": l.job_title,
-        "department": {"id": l.department.as_str(), "name": l.department.name()},
-        "working_hours": {"id": l.working_hours.id(), "name": l.working_hours.name()},
-        "skills": l.skills.skills(),
-        "bio": l.bio,
-        "fit": hit.fit.as_ref().map(|f| f.score),
-        "reason": hit.fit.as_ref().map(|f| f.reason.as_str()),
-    })
-}
-
 /// Search the listed mentors, best fit first.
 #[utoipa::path(get, path = "/api/mentors", operation_id = "search_mentors", tag = "mentorships", params(SearchParams),
     security(("session" = [])),
@@ -289,8 +286,8 @@ pub async fn search(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Query(params): Query<SearchParams>,
-) -> Result<Json<Value>, ApiError> {
-    let filters = Filters::parse(&params).map_err(ApiError::Invalid)?;
+) -> Result<Json<SearchPage>, ApiError> {
+    let filters = Filters::parse(&params)?;
     let mentee = deps
         .store
         .application_for_role(&actor.email, Role::Mentee)
@@ -307,15 +304,18 @@ pub async fn search(
     tracing::info!(items_read = read, results = hits.len(), "mentor search");
     let total = hits.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let cards: Vec<Value> = hits
+    let mentors = hits
         .iter()
         .skip((filters.page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
-        .map(card)
+        .map(MentorCard::from)
         .collect();
-    Ok(Json(
-        json!({"mentors": cards, "page": filters.page, "pages": pages, "total": total}),
-    ))
+    Ok(Json(SearchPage {
+        mentors,
+        page: filters.page,
+        pages,
+        total,
+    }))
 }
 
 /// An approved mentor's profile, and whether the caller may ask them.
@@ -330,7 +330,7 @@ pub async fn profile(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<MentorProfile>, ApiError> {
     let id = ApplicationId::parse(&id).map_err(|_| ApiError::NotFound("mentor"))?;
     let (mentor, capacity) = deps
         .store
@@ -370,23 +370,26 @@ pub async fn profile(
         )
     });
     let view = ApplicationView::of(&mentor, &actor);
-    Ok(Json(json!({
-        "id": mentor.id.as_str(),
-        "first_name": view.first_name,
-        "last_name": view.last_name,
-        "job_title": view.job_title,
-        "department": view.department,
-        "working_hours": view.working_hours,
-        "work_location": view.work_location,
-        "skills": view.skills,
-        "bio": view.bio,
-        "fit": fit.as_ref().map(|f| f.score),
-        "reason": fit.as_ref().map(|f| f.reason.as_str()),
-        "listed": is_listed(&mentor, capacity),
-        "can_request": refusal.is_none(),
-        "cannot_request_because": refusal.map(|r| r.to_string()),
-        "contact": matched.then(|| json!({"email": mentor.applicant.as_str(), "phone": view.phone})),
-    })))
+    Ok(Json(MentorProfile {
+        id: view.id,
+        first_name: view.first_name,
+        last_name: view.last_name,
+        job_title: view.job_title,
+        department: view.department,
+        working_hours: view.working_hours,
+        work_location: view.work_location,
+        skills: view.skills,
+        bio: view.bio,
+        fit: fit.as_ref().map(|f| f.score),
+        reason: fit.map(|f| f.reason),
+        listed: is_listed(&mentor, capacity),
+        can_request: refusal.is_none(),
+        cannot_request_because: refusal.map(|r| r.to_string()),
+        contact: matched.then_some(Contact {
+            email: view.email,
+            phone: view.phone,
+        }),
+    }))
 }
 
 /// The caller's suggested mentors from the latest quarterly run, each marked
@@ -397,28 +400,33 @@ pub async fn profile(
 pub async fn suggestions(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
-    let Some(mut stored) = deps.store.suggestions_of(&actor.email).await? else {
-        return Ok(Json(json!({"run": null, "suggestions": []})));
+) -> Result<Json<Suggestions>, ApiError> {
+    let Some(stored) = deps.store.suggestions_of(&actor.email).await? else {
+        return Ok(Json(Suggestions {
+            run: None,
+            published_at: None,
+            priority: None,
+            suggestions: Vec::new(),
+        }));
     };
-    if let Some(list) = stored.get_mut("suggestions").and_then(Value::as_array_mut) {
-        for s in list.iter_mut() {
-            let listed = match s
-                .get("mentor_application_id")
-                .and_then(Value::as_str)
-                .map(ApplicationId::parse)
-            {
-                Some(Ok(id)) => deps
-                    .store
-                    .application_with_capacity(&id)
-                    .await?
-                    .is_some_and(|(a, c)| is_listed(&a, c)),
-                _ => false,
-            };
-            s["listed"] = json!(listed);
-        }
+    let mut suggestions = Vec::with_capacity(stored.suggestions.len());
+    for suggested in stored.suggestions {
+        let listed = match ApplicationId::parse(&suggested.mentor_application_id) {
+            Ok(id) => deps
+                .store
+                .application_with_capacity(&id)
+                .await?
+                .is_some_and(|(a, c)| is_listed(&a, c)),
+            Err(_) => false,
+        };
+        suggestions.push(Suggestion { suggested, listed });
     }
-    Ok(Json(stored))
+    Ok(Json(Suggestions {
+        run: Some(stored.run),
+        published_at: Some(stored.published_at),
+        priority: Some(stored.priority),
+        suggestions,
+    }))
 }
 
 /// The caller's availability as a mentor.
@@ -431,15 +439,15 @@ pub async fn suggestions(
 pub async fn availability(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Availability>, ApiError> {
     let (app, capacity) = own(&deps, &actor.email, Role::Mentor)
         .await?
         .ok_or(ApiError::NotFound("mentor application"))?;
-    Ok(Json(json!({
-        "available": capacity.available,
-        "listed": is_listed(&app, capacity),
-        "active_mentees": capacity.active,
-    })))
+    Ok(Json(Availability {
+        available: capacity.available,
+        listed: is_listed(&app, capacity),
+        active_mentees: capacity.active,
+    }))
 }
 
 /// Take new mentees, or stop for now.
@@ -455,17 +463,15 @@ pub async fn availability(
 pub async fn set_availability(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let available = match body.get("available") {
-        Some(Value::Bool(b)) => *b,
-        _ => {
-            return Err(ApiError::Invalid(FieldErrors::single(
-                "available",
-                "Say whether you are available: true or false.",
-            )));
-        }
-    };
+    Form(body): Form<AvailabilityForm>,
+) -> Result<Json<AvailabilitySet>, ApiError> {
+    let mut form = FormReader::new();
+    let available = form.answer(
+        "available",
+        &body.available,
+        "Say whether you are available: true or false.",
+    );
+    let available = form.finish(available)?;
     let (app, read) = own(&deps, &actor.email, Role::Mentor)
         .await?
         .ok_or(ApiError::NotFound("mentor application"))?;
@@ -478,7 +484,8 @@ pub async fn set_availability(
             &entry(&actor.email, deps.now(), Action::AvailabilityChanged),
         )
         .await?;
-    Ok(Json(
-        json!({"available": after.available, "listed": is_listed(&app, after)}),
-    ))
+    Ok(Json(AvailabilitySet {
+        available: after.available,
+        listed: is_listed(&app, after),
+    }))
 }

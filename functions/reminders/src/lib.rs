@@ -7,7 +7,7 @@
 //! sends, and create the reminder jobs the scheduler did not take.
 
 use jiff::SignedDuration;
-use moments_adapters::http::Deps;
+use moments_adapters::deps::Deps;
 use moments_adapters::store::StoreError;
 use moments_domain::application::{Application, ApplicationId};
 use moments_domain::audit::{Action, AuditEntry};

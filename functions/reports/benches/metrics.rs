@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use axum::extract::State;
 use jiff::{SignedDuration, Timestamp};
 use moments_adapters::config::ProgramConfig;
-use moments_adapters::http::{Caller, Deps, Query};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::{Caller, Query};
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::store::{RequestSides, Store};
 use moments_adapters::table::embedded::EmbeddedTable;
@@ -94,7 +95,8 @@ fn details(role: Role, who: &EmailAddress, rng: &mut StdRng) -> Details {
         "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
     });
     let domains = ProgramDomains::parse("mo.gov").expect("domains");
-    Details::parse(body.as_object().expect("object"), role, who, &domains).expect("valid")
+    let form = serde_json::from_value(body).expect("a form reads any object");
+    Details::parse(&form, role, who, &domains).expect("valid")
 }
 
 /// Applications spread over two years (eight quarters), most approved a few
@@ -265,10 +267,11 @@ async fn mentorships(store: &Store, mentees: &[Application], mentors: &[Applicat
                 .await
                 .expect("end");
             let answers = SurveyAnswers::parse(
-                json!({"satisfaction": 1 + n % 5, "goals_met": "yes", "meetings": 2,
-                       "cadence": "monthly", "would_recommend": n % 3 > 0})
-                .as_object()
-                .expect("object"),
+                &serde_json::from_value(
+                    json!({"satisfaction": 1 + n % 5, "goals_met": "yes", "meetings": 2,
+                           "cadence": "monthly", "would_recommend": n % 3 > 0}),
+                )
+                .expect("a form reads any object"),
             )
             .expect("answers");
             for (who, version) in [
@@ -314,8 +317,13 @@ async fn main() {
         started.elapsed()
     );
 
-    let config = ProgramConfig::new("http://127.0.0.1", "mo.gov", "pat@mo.gov", &"b".repeat(40))
-        .expect("config");
+    let config = ProgramConfig::new(
+        "http://127.0.0.1",
+        "mo.gov",
+        "pat@mo.gov",
+        "b".repeat(40).into(),
+    )
+    .expect("config");
     let deps = Deps::new(store.clone(), Arc::new(Outbox::new(table.clone())), config);
     let mut admin = Actor::new(email("pat@mo.gov"));
     admin.program_admin = true;
@@ -345,7 +353,8 @@ async fn main() {
             .expect("metrics");
             times.push(t.elapsed());
             read = table.read.load(Ordering::Relaxed) - before;
-            connections = answer.0["report"]["total"]["pairs"]["connections"]
+            let answer = serde_json::to_value(&answer.0).expect("answer");
+            connections = answer["report"]["total"]["pairs"]["connections"]
                 .as_u64()
                 .unwrap_or(0);
         }

@@ -4,32 +4,30 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use moments_adapters::http::openapi::Named;
-use moments_adapters::http::views::ApplicationView;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, Query};
-use moments_adapters::store::StoreError;
-use moments_domain::application::{ApplicationId, FieldErrors, FormReader};
-use moments_domain::audit::AuditEntry;
+use moments_adapters::deps::Deps;
+use moments_adapters::http::views::{ApplicationView, Named, hours};
+use moments_adapters::http::{ApiError, Caller, Form, Path, Query, ResultExt};
+use moments_adapters::store::MentorshipRecord;
+use moments_domain::application::{ApplicationId, Role};
+use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{DepartmentId, EmailAddress};
-use moments_domain::mentorship::{MentorshipId, RequestId};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use moments_domain::form::{FieldErrors, FormReader, Text};
+use moments_domain::mentorship::{MentorshipId, MentorshipRequest, RequestId};
+use serde::{Deserialize, Serialize};
 
 use crate::program_admin;
 
-fn entries(record: &str, trail: Vec<AuditEntry>) -> Vec<Value> {
+fn entries(record: &'static str, trail: Vec<AuditEntry>) -> Vec<AuditEntryView> {
     trail
         .into_iter()
-        .map(|e| {
-            json!({
-                "record": record,
-                "at": e.at.to_string(),
-                "actor": e.actor.as_str(),
-                "action": e.action,
-                "on_behalf_of": e.on_behalf_of.as_ref().map(EmailAddress::as_str),
-                "note": e.note,
-            })
+        .map(|e| AuditEntryView {
+            record,
+            at: e.at.to_string(),
+            actor: e.actor.to_string(),
+            action: e.action,
+            on_behalf_of: e.on_behalf_of.as_ref().map(ToString::to_string),
+            note: e.note,
         })
         .collect()
 }
@@ -37,45 +35,58 @@ fn entries(record: &str, trail: Vec<AuditEntry>) -> Vec<Value> {
 /// The kinds of record with an audit trail.
 #[derive(utoipa::ToSchema)]
 #[schema(rename_all = "lowercase")]
-#[allow(dead_code)]
-enum RecordKind {
+pub enum RecordKind {
     Applications,
     Requests,
     Mentorships,
 }
 
+impl RecordKind {
+    fn parse(kind: &str) -> Option<RecordKind> {
+        match kind {
+            "applications" => Some(RecordKind::Applications),
+            "requests" => Some(RecordKind::Requests),
+            "mentorships" => Some(RecordKind::Mentorships),
+            _ => None,
+        }
+    }
+}
+
 /// The record a trail is about.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct AuditedRecord {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditedRecord {
     /// `application`, `request` or `mentorship`.
-    kind: String,
+    #[schema(value_type = String)]
+    kind: &'static str,
     id: String,
-    status: String,
+    #[schema(value_type = String)]
+    status: &'static str,
     summary: String,
     /// The request a mentorship came from (mentorships only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     request: Option<String>,
 }
 
 /// One change.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct AuditEntryView {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditEntryView {
     /// `application`, `request` or `mentorship`: whose trail it is on.
-    record: String,
+    #[schema(value_type = String)]
+    record: &'static str,
     at: String,
     actor: String,
     /// e.g. `submitted`, `approved`, `request_accepted`, `mentorship_ended`.
-    action: String,
+    #[schema(value_type = String)]
+    action: Action,
     /// The supervisor an administrator acted for.
     on_behalf_of: Option<String>,
     note: Option<String>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct AuditTrail {
+/// A record and who did what to it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditTrail {
     record: AuditedRecord,
     /// Oldest first.
     entries: Vec<AuditEntryView>,
@@ -100,57 +111,72 @@ pub async fn audit(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path((kind, id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AuditTrail>, ApiError> {
     program_admin(&actor, "read audit trails")?;
+    let kind = RecordKind::parse(&kind).ok_or(ApiError::NotFound("kind of record"))?;
     let store = &deps.store;
-    let (record, trail) = match kind.as_str() {
-        "applications" => {
+    let trail = match kind {
+        RecordKind::Applications => {
             let id = ApplicationId::parse(&id).map_err(|_| ApiError::NotFound("application"))?;
             let app = store
                 .application(&id)
                 .await?
                 .ok_or(ApiError::NotFound("application"))?;
-            let record = json!({
-                "kind": "application", "id": id.as_str(), "status": app.status.as_str(),
-                "summary": format!("{} application of {}", app.role, app.applicant),
-            });
-            (record, entries("application", store.audit_of(&id).await?))
+            AuditTrail {
+                record: AuditedRecord {
+                    kind: "application",
+                    id: id.to_string(),
+                    status: app.status.as_str(),
+                    summary: format!("{} application of {}", app.role, app.applicant),
+                    request: None,
+                },
+                entries: entries("application", store.audit_of(&id).await?),
+            }
         }
-        "requests" => {
+        RecordKind::Requests => {
             let id = RequestId::parse(&id).map_err(|_| ApiError::NotFound("request"))?;
             let r = store
                 .request(&id)
                 .await?
                 .ok_or(ApiError::NotFound("request"))?;
-            let record = json!({
-                "kind": "request", "id": id.as_str(), "status": r.status.as_str(),
-                "summary": format!("request from {} to {}", r.mentee, r.mentor),
-            });
-            (
-                record,
-                entries("request", store.audit_of_request(&id).await?),
-            )
+            AuditTrail {
+                record: AuditedRecord {
+                    kind: "request",
+                    id: id.to_string(),
+                    status: r.status.as_str(),
+                    summary: format!("request from {} to {}", r.mentee, r.mentor),
+                    request: None,
+                },
+                entries: entries("request", store.audit_of_request(&id).await?),
+            }
         }
-        "mentorships" => {
-            let id = MentorshipId::parse(&id).map_err(|_| ApiError::NotFound("mentorship"))?;
-            let m = store
-                .mentorship(&id)
-                .await?
-                .ok_or(ApiError::NotFound("mentorship"))?
-                .mentorship;
-            let record = json!({
-                "kind": "mentorship", "id": id.as_str(), "status": m.status.as_str(),
-                "summary": format!("mentorship of {} with {}", m.mentee, m.mentor),
-                "request": m.request.as_str(),
-            });
-            let mut all = entries("request", store.audit_of_request(&m.request).await?);
-            all.extend(entries("mentorship", store.audit_of_mentorship(&id).await?));
-            all.sort_by(|a, b| a["at"].as_str().cmp(&b["at"].as_str()));
-            (record, all)
-        }
-        _ => return Err(ApiError::NotFound("kind of record")),
+        RecordKind::Mentorships => mentorship_trail(&deps, &id).await?,
     };
-    Ok(Json(json!({"record": record, "entries": trail})))
+    Ok(Json(trail))
+}
+
+/// A mentorship's trail starts with the request it came from.
+async fn mentorship_trail(deps: &Deps, id: &str) -> Result<AuditTrail, ApiError> {
+    let store = &deps.store;
+    let id = MentorshipId::parse(id).map_err(|_| ApiError::NotFound("mentorship"))?;
+    let m = store
+        .mentorship(&id)
+        .await?
+        .ok_or(ApiError::NotFound("mentorship"))?
+        .mentorship;
+    let mut all = entries("request", store.audit_of_request(&m.request).await?);
+    all.extend(entries("mentorship", store.audit_of_mentorship(&id).await?));
+    all.sort_by(|a, b| a.at.cmp(&b.at));
+    Ok(AuditTrail {
+        record: AuditedRecord {
+            kind: "mentorship",
+            id: id.to_string(),
+            status: m.status.as_str(),
+            summary: format!("mentorship of {} with {}", m.mentee, m.mentor),
+            request: Some(m.request.to_string()),
+        },
+        entries: all,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,26 +185,41 @@ pub struct PersonQuery {
 }
 
 /// A request, in a person's records.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct PersonRequest {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PersonRequest {
     id: String,
     /// The person's side: `mentee` or `mentor`.
-    role: String,
-    status: String,
+    #[schema(value_type = String)]
+    role: &'static str,
+    #[schema(value_type = String)]
+    status: &'static str,
     mentee: String,
     mentor: String,
     created_at: String,
 }
 
+impl PersonRequest {
+    fn of(r: &MentorshipRequest, role: Role) -> PersonRequest {
+        PersonRequest {
+            id: r.id.to_string(),
+            role: role.as_str(),
+            status: r.status.as_str(),
+            mentee: r.mentee.to_string(),
+            mentor: r.mentor.to_string(),
+            created_at: r.created_at.to_string(),
+        }
+    }
+}
+
 /// A mentorship, in a person's records.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct PersonMentorship {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PersonMentorship {
     id: String,
     /// The person's side: `mentee` or `mentor`.
-    role: Option<String>,
-    status: String,
+    #[schema(value_type = Option<String>)]
+    role: Option<&'static str>,
+    #[schema(value_type = String)]
+    status: &'static str,
     mentee: String,
     mentor: String,
     started_at: String,
@@ -186,9 +227,25 @@ struct PersonMentorship {
     hours: f64,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct PersonRecords {
+impl PersonMentorship {
+    fn of(rec: &MentorshipRecord, person: &EmailAddress) -> PersonMentorship {
+        let m = &rec.mentorship;
+        PersonMentorship {
+            id: m.id.to_string(),
+            role: m.role_of(person).map(|r| r.as_str()),
+            status: m.status.as_str(),
+            mentee: m.mentee.to_string(),
+            mentor: m.mentor.to_string(),
+            started_at: m.started_at.to_string(),
+            meetings: rec.meeting_count,
+            hours: hours(rec.minutes),
+        }
+    }
+}
+
+/// Everything the platform holds about one person.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PersonRecords {
     email: String,
     program_admin: bool,
     /// Departments they administer.
@@ -213,106 +270,85 @@ pub async fn person(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Query(q): Query<PersonQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PersonRecords>, ApiError> {
     program_admin(&actor, "look people up")?;
     let email = EmailAddress::parse(q.email.as_deref().unwrap_or_default())
-        .map_err(|e| ApiError::Invalid(FieldErrors::single("email", e)))?;
+        .map_err(|e| FieldErrors::single("email", e))?;
     let store = &deps.store;
-    let applications: Vec<ApplicationView> = store
+    let applications = store
         .applications_of(&email)
         .await?
         .iter()
         .map(|a| ApplicationView::of(a, &actor))
         .collect();
-    let request = |r: &moments_domain::mentorship::MentorshipRequest, role: &str| {
-        json!({
-            "id": r.id.as_str(), "role": role, "status": r.status.as_str(),
-            "mentee": r.mentee.as_str(), "mentor": r.mentor.as_str(),
-            "created_at": r.created_at.to_string(),
-        })
-    };
-    let mut requests: Vec<Value> = store
+    let mut requests: Vec<PersonRequest> = store
         .requests_from(&email)
         .await?
         .iter()
-        .map(|r| request(r, "mentee"))
+        .map(|r| PersonRequest::of(r, Role::Mentee))
         .collect();
-    requests.extend(
-        store
-            .requests_to(&email)
-            .await?
-            .iter()
-            .map(|r| request(r, "mentor")),
-    );
-    let mentorships: Vec<Value> = store
+    let to_them = store.requests_to(&email).await?;
+    requests.extend(to_them.iter().map(|r| PersonRequest::of(r, Role::Mentor)));
+    let mentorships = store
         .mentorships_of(&email)
         .await?
         .iter()
-        .map(|rec| {
-            let m = &rec.mentorship;
-            json!({
-                "id": m.id.as_str(),
-                "role": m.role_of(&email).map(|r| r.as_str()),
-                "status": m.status.as_str(),
-                "mentee": m.mentee.as_str(), "mentor": m.mentor.as_str(),
-                "started_at": m.started_at.to_string(),
-                "meetings": rec.meeting_count,
-                "hours": moments_adapters::http::views::hours(rec.minutes),
-            })
-        })
+        .map(|rec| PersonMentorship::of(rec, &email))
         .collect();
-    let administers: Vec<Value> = store
+    let administers = store
         .departments_administered(&email)
         .await?
         .iter()
-        .map(|d| json!({"id": d.as_str(), "name": d.name()}))
+        .map(Named::from)
         .collect();
-    Ok(Json(json!({
-        "email": email.as_str(),
-        "program_admin": deps.config.program_admins.contains(&email),
-        "administers": administers,
-        "applications": applications,
-        "requests": requests,
-        "mentorships": mentorships,
-    })))
+    Ok(Json(PersonRecords {
+        program_admin: deps.config.program_admins.contains(&email),
+        email: email.to_string(),
+        administers,
+        applications,
+        requests,
+        mentorships,
+    }))
 }
 
 const MANAGE: &str = "manage department administrators";
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct Appointment {
+/// Someone appointed administrator of a department.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Appointment {
     email: String,
     added_by: String,
     added_at: String,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct DepartmentAdmins {
+/// A department and its administrators.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DepartmentAdmins {
     department: Named,
     admins: Vec<Appointment>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct EveryDepartment {
+/// Every department's administrators.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EveryDepartment {
     /// Every department of the catalogue, those without administrators too.
     departments: Vec<DepartmentAdmins>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct AppointmentForm {
+/// Appoint a department administrator.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct AppointmentForm {
     /// A work email in one of the program's domains.
-    email: String,
+    #[schema(value_type = String)]
+    email: Text,
     /// A department id.
-    department: String,
+    #[schema(value_type = String)]
+    department: Text,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct Appointed {
+/// Who now administers which department.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Appointed {
     email: String,
     department: Named,
 }
@@ -328,25 +364,29 @@ struct Appointed {
 pub async fn list(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EveryDepartment>, ApiError> {
     program_admin(&actor, MANAGE)?;
     let mut departments = Vec::new();
     for entry in &Catalogue::get().departments {
         let dept = DepartmentId::parse(&entry.id)
             .map_err(|e| ApiError::Internal(format!("catalogue department: {e}").into()))?;
-        let admins: Vec<Value> = deps
+        let admins = deps
             .store
             .department_admin_records(&dept)
             .await?
             .into_iter()
-            .map(|a| json!({"email": a.email.as_str(), "added_by": a.added_by, "added_at": a.added_at}))
+            .map(|a| Appointment {
+                email: a.email.to_string(),
+                added_by: a.added_by,
+                added_at: a.added_at,
+            })
             .collect();
-        departments.push(json!({
-            "department": {"id": dept.as_str(), "name": dept.name()},
-            "admins": admins,
-        }));
+        departments.push(DepartmentAdmins {
+            department: Named::from(&dept),
+            admins,
+        });
     }
-    Ok(Json(json!({"departments": departments})))
+    Ok(Json(EveryDepartment { departments }))
 }
 
 /// `POST /api/admin/department-admins` `{"email", "department"}`.
@@ -362,12 +402,12 @@ pub async fn list(
 pub async fn add(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-    JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Form(body): Form<AppointmentForm>,
+) -> Result<(StatusCode, Json<Appointed>), ApiError> {
     program_admin(&actor, MANAGE)?;
     // The parsers speak to applicants; here an administrator names someone else.
-    let mut form = FormReader::new(&body);
-    let email = form.parsed("email", |raw| {
+    let mut form = FormReader::new();
+    let email = form.parsed("email", &body.email, |raw| {
         deps.config.domains.work_email(raw).map_err(|_| {
             format!(
                 "Enter the new administrator's work email address ({}).",
@@ -375,29 +415,24 @@ pub async fn add(
             )
         })
     });
-    let dept = form.parsed("department", |raw| {
+    let dept = form.parsed("department", &body.department, |raw| {
         DepartmentId::parse(raw).map_err(|_| "Choose the department they will administer.".into())
     });
     let pair = email.zip(dept);
-    let (email, dept) = form.finish(pair).map_err(ApiError::Invalid)?;
-    match deps
-        .store
+    let (email, dept) = form.finish(pair)?;
+    deps.store
         .add_department_admin(&email, &dept, &actor.email, deps.now())
         .await
-    {
-        Ok(()) => Ok((
-            StatusCode::CREATED,
-            Json(json!({
-                "email": email.as_str(),
-                "department": {"id": dept.as_str(), "name": dept.name()},
-            })),
-        )),
-        Err(StoreError::AlreadyExists) => Err(ApiError::Conflict(format!(
-            "{email} already administers the {}.",
-            dept.name()
-        ))),
-        Err(e) => Err(e.into()),
-    }
+        .on_exists(|| {
+            ApiError::Conflict(format!("{email} already administers the {}.", dept.name()))
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Appointed {
+            email: email.to_string(),
+            department: Named::from(&dept),
+        }),
+    ))
 }
 
 /// `DELETE /api/admin/department-admins/{department}/{email}`.
@@ -422,13 +457,9 @@ pub async fn remove(
     let not_admin = || ApiError::NotFound("department administrator");
     let dept = DepartmentId::parse(&department).map_err(|_| not_admin())?;
     let email = EmailAddress::parse(&email).map_err(|_| not_admin())?;
-    match deps
-        .store
+    deps.store
         .remove_department_admin(&email, &dept, &actor.email, deps.now())
         .await
-    {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StoreError::Changed) => Err(not_admin()),
-        Err(e) => Err(e.into()),
-    }
+        .on_changed(not_admin)?;
+    Ok(StatusCode::NO_CONTENT)
 }

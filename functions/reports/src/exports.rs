@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use moments_adapters::http::{ApiError, Caller, Deps, Path, Query};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::{ApiError, Caller, Path, Query};
 use moments_adapters::store::MentorshipRecord;
 use moments_domain::application::{Application, ApplicationId};
 use moments_domain::metrics::Quarter;
@@ -17,7 +18,7 @@ use crate::{QuarterFilter, scope};
 
 /// Which export; the document shows each by its file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
-enum Export {
+pub enum Export {
     #[schema(rename = "applications.csv")]
     Applications,
     #[schema(rename = "mentorships.csv")]

@@ -3,24 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use moments_adapters::http::{ApiError, Caller, Deps};
-use moments_matching::{Figures, Proposal};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::{ApiError, Caller};
+use moments_usecases::matching::{self as run, Figures, Proposal};
 use serde::Serialize;
 
 use crate::program_admin;
 
 const WHAT: &str = "run the matching";
-
-fn failed(e: moments_matching::MatchingError) -> ApiError {
-    match e {
-        moments_matching::MatchingError::Store(s) => s.into(),
-        // The lists are stored; publishing again sends only the emails that
-        // did not go (each is claimed once per run).
-        not_sent @ moments_matching::MatchingError::NotSent(_) => {
-            ApiError::Unavailable(Box::new(not_sent))
-        }
-    }
-}
 
 /// What was published: the run's figures, and how many mentees were
 /// emailed their suggestions now (each once per run).
@@ -44,9 +34,7 @@ pub async fn preview(
     Caller(actor): Caller,
 ) -> Result<Json<Proposal>, ApiError> {
     program_admin(&actor, WHAT)?;
-    let proposal = moments_matching::compute(&deps, deps.now())
-        .await
-        .map_err(failed)?;
+    let proposal = run::compute(&deps, deps.now()).await?;
     Ok(Json(proposal))
 }
 
@@ -65,12 +53,8 @@ pub async fn publish(
 ) -> Result<Json<Published>, ApiError> {
     program_admin(&actor, WHAT)?;
     let now = deps.now();
-    let proposal = moments_matching::compute(&deps, now)
-        .await
-        .map_err(failed)?;
-    let emailed = moments_matching::publish(&deps, &proposal, now)
-        .await
-        .map_err(failed)?;
+    let proposal = run::compute(&deps, now).await?;
+    let emailed = run::publish(&deps, &proposal, now).await?;
     Ok(Json(Published {
         figures: proposal.figures,
         emailed,

@@ -4,14 +4,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path, random_bytes};
-use moments_adapters::store::StoreError;
-use moments_domain::application::FormReader;
+use moments_adapters::deps::Deps;
+use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
 use moments_domain::fields::{EmailAddress, Note};
+use moments_domain::form::{FormReader, Text};
 use moments_domain::mentorship::{MentorshipStatus, RequestStatus};
 use moments_domain::notify;
 use moments_domain::retention::{ErasureRefused, stand_in};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::program_admin;
 
@@ -34,32 +34,31 @@ async fn blocked_by(deps: &Deps, email: &EmailAddress) -> Result<Option<ErasureR
     Ok(None)
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct ErasureForm {
+/// Ask for one's data to be removed.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ErasureForm {
     /// Anything the program team should know.
-    #[schema(required = false)]
-    note: Option<String>,
+    #[schema(value_type = String, required = false)]
+    note: Text,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct ErasureRequested {
+/// The request to remove one's data, received.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErasureRequested {
     requested_at: String,
     message: String,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct ErasureStatus {
+/// Whether the caller's request waits.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErasureStatus {
     /// When the caller asked, while their request waits; null otherwise.
     requested_at: Option<String>,
 }
 
 /// A request waiting to be carried out.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct WaitingErasure {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WaitingErasure {
     email: String,
     requested_at: String,
     note: Option<String>,
@@ -68,15 +67,15 @@ struct WaitingErasure {
     blocked_by: Option<String>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct WaitingErasures {
+/// Requests waiting.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WaitingErasures {
     requests: Vec<WaitingErasure>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct Erased {
+/// A person's data removed.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Erased {
     removed: bool,
 }
 
@@ -93,27 +92,20 @@ struct Erased {
 pub async fn request(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-    JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let mut form = FormReader::new(&body);
-    let note = form.optional("note", Note::parse);
-    if !form.errors.is_empty() {
-        return Err(ApiError::Invalid(form.errors));
-    }
+    Form(body): Form<ErasureForm>,
+) -> Result<(StatusCode, Json<ErasureRequested>), ApiError> {
+    let mut form = FormReader::new();
+    let note = form.optional("note", &body.note, Note::parse);
+    form.finish(Some(()))?;
     let now = deps.now();
-    match deps
-        .store
+    deps.store
         .request_erasure(&actor.email, note.as_ref().map(Note::as_str), now)
         .await
-    {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists) => {
-            return Err(ApiError::Conflict(
+        .on_exists(|| {
+            ApiError::Conflict(
                 "You have already asked; the program team will email you once it is done.".into(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    }
+            )
+        })?;
     for admin in &deps.config.program_admins {
         deps.notify(notify::erasure_requested(
             admin.as_str(),
@@ -124,10 +116,12 @@ pub async fn request(
     }
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({
-            "requested_at": now.to_string(),
-            "message": "The program team has your request and will email you once your data is removed.",
-        })),
+        Json(ErasureRequested {
+            requested_at: now.to_string(),
+            message:
+                "The program team has your request and will email you once your data is removed."
+                    .into(),
+        }),
     ))
 }
 
@@ -139,11 +133,11 @@ pub async fn request(
 pub async fn status(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ErasureStatus>, ApiError> {
     let waiting = deps.store.erasure_requested(&actor.email).await?;
-    Ok(Json(json!({
-        "requested_at": waiting.map(|w| w.requested_at),
-    })))
+    Ok(Json(ErasureStatus {
+        requested_at: waiting.map(|w| w.requested_at),
+    }))
 }
 
 /// `GET /api/admin/erasures`: requests waiting, each with what blocks it.
@@ -157,19 +151,19 @@ pub async fn status(
 pub async fn list(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<WaitingErasures>, ApiError> {
     program_admin(&actor, "see requests to remove data")?;
-    let mut out = Vec::new();
+    let mut requests = Vec::new();
     for r in deps.store.erasure_requests().await? {
         let blocked = blocked_by(&deps, &r.email).await?;
-        out.push(json!({
-            "email": r.email.as_str(),
-            "requested_at": r.requested_at,
-            "note": r.note,
-            "blocked_by": blocked.map(|b| b.to_string()),
-        }));
+        requests.push(WaitingErasure {
+            email: r.email.to_string(),
+            requested_at: r.requested_at,
+            note: r.note,
+            blocked_by: blocked.map(|b| b.to_string()),
+        });
     }
-    Ok(Json(json!({"requests": out})))
+    Ok(Json(WaitingErasures { requests }))
 }
 
 /// `POST /api/admin/erasures/{email}`: carry a request out.
@@ -187,14 +181,14 @@ pub async fn carry_out(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(email): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Erased>, ApiError> {
     program_admin(&actor, "remove people's data")?;
     let email = EmailAddress::parse(&email).map_err(|_| ApiError::NotFound("request"))?;
     if deps.store.erasure_requested(&email).await?.is_none() {
         return Err(ApiError::NotFound("request"));
     }
     if let Some(blocked) = blocked_by(&deps, &email).await? {
-        return Err(ApiError::Conflict(blocked.to_string()));
+        return Err(blocked.into());
     }
     deps.store
         .erase_person(&email, &stand_in(random_bytes()?), deps.now())
@@ -202,5 +196,5 @@ pub async fn carry_out(
     deps.store.close_erasure(&email).await?;
     tracing::info!(by = %actor.email, "a person's data was removed at their request");
     deps.notify(notify::erasure_done(email.as_str())).await;
-    Ok(Json(json!({"removed": true})))
+    Ok(Json(Erased { removed: true }))
 }

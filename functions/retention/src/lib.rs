@@ -8,7 +8,7 @@
 //! so the schedule retries, and the next run finds what is left.
 
 use jiff::Timestamp;
-use moments_adapters::http::Deps;
+use moments_adapters::deps::Deps;
 use moments_adapters::store::StoreError;
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::DepartmentId;

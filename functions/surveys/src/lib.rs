@@ -1,68 +1,43 @@
 //! The `surveys` function: the post-mentorship survey, one answer per
 //! person per mentorship, in the mentee or mentor version.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
-use moments_adapters::http::openapi::MentorshipView;
-use moments_adapters::http::views;
-use moments_adapters::http::{ApiError, Caller, Deps, JsonBody, Path};
-use moments_adapters::store::{MentorshipRecord, StoreError};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::views::MentorshipView;
+use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt};
+use moments_adapters::store::MentorshipRecord;
 use moments_domain::application::Role;
 use moments_domain::fields::EmailAddress;
 use moments_domain::mentorship::{MentorshipId, MentorshipStatus};
-use moments_domain::survey::{SurveyAnswers, SurveyResponse};
-use serde_json::{Value, json};
+use moments_domain::survey::{SurveyAnswers, SurveyForm, SurveyResponse};
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<Deps> {
-    Router::new().route("/api/surveys/{id}", get(read).post(answer))
+/// The routes of this function with their documentation.
+pub fn api() -> OpenApiRouter<Deps> {
+    OpenApiRouter::new().routes(routes!(read, answer))
 }
 
-/// The operations of this function, for the OpenAPI document.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(read, answer))]
-struct Api;
-
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    <Api as utoipa::OpenApi>::openapi()
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct SurveyView {
+/// The survey of an ended mentorship.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SurveyView {
     mentorship: MentorshipView,
     /// `mentee` or `mentor`: which version the caller answers.
-    version: String,
+    #[schema(value_type = String)]
+    version: &'static str,
     answered: bool,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct SurveyAnswered {
-    version: String,
+/// A survey answered.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SurveyAnswered {
+    /// `mentee` or `mentor`.
+    #[schema(value_type = String)]
+    version: &'static str,
     answered: bool,
-}
-
-/// Both versions; `goals_met` is about the mentee's goals.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-struct SurveyForm {
-    /// 1 to 5.
-    satisfaction: u8,
-    /// `yes`, `partly` or `no`.
-    goals_met: String,
-    /// 0 to 200.
-    meetings: u32,
-    /// `weekly`, `every-two-weeks`, `monthly`, `less-often` or `irregular`.
-    cadence: String,
-    would_recommend: bool,
-    #[schema(required = false)]
-    went_well: Option<String>,
-    #[schema(required = false)]
-    improve: Option<String>,
-    #[schema(required = false)]
-    platform_feedback: Option<String>,
 }
 
 /// An ended mentorship the caller was part of, and their role in it.
@@ -94,7 +69,7 @@ async fn mentorship_view(
     deps: &Deps,
     record: &MentorshipRecord,
     viewer: &EmailAddress,
-) -> Result<Value, ApiError> {
+) -> Result<MentorshipView, ApiError> {
     let m = &record.mentorship;
     let missing = || ApiError::Internal("application of a mentorship missing".into());
     let mentee = deps
@@ -107,7 +82,7 @@ async fn mentorship_view(
         .application(&m.mentor_application)
         .await?
         .ok_or_else(missing)?;
-    Ok(views::mentorship(record, viewer, &mentee, &mentor))
+    Ok(MentorshipView::of(record, viewer, &mentee, &mentor))
 }
 
 /// The survey of an ended mentorship, for its two people.
@@ -124,18 +99,18 @@ async fn read(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SurveyView>, ApiError> {
     let (record, role) = load(&deps, &actor.email, &id).await?;
     let answered = deps
         .store
         .survey_of(&record.mentorship.id, &actor.email)
         .await?
         .is_some();
-    Ok(Json(json!({
-        "mentorship": mentorship_view(&deps, &record, &actor.email).await?,
-        "version": role.as_str(),
-        "answered": answered,
-    })))
+    Ok(Json(SurveyView {
+        mentorship: mentorship_view(&deps, &record, &actor.email).await?,
+        version: role.as_str(),
+        answered,
+    }))
 }
 
 /// Answer the survey, once.
@@ -154,10 +129,10 @@ async fn answer(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+    Form(body): Form<SurveyForm>,
+) -> Result<(StatusCode, Json<SurveyAnswered>), ApiError> {
     let (record, role) = load(&deps, &actor.email, &id).await?;
-    let answers = SurveyAnswers::parse(&body).map_err(ApiError::Invalid)?;
+    let answers = SurveyAnswers::parse(&body)?;
     let response = SurveyResponse {
         mentorship: record.mentorship.id.clone(),
         respondent: actor.email.clone(),
@@ -165,14 +140,19 @@ async fn answer(
         answers,
         submitted_at: deps.now(),
     };
-    match deps.store.save_survey(&record.mentorship, &response).await {
-        Ok(()) => Ok((
-            StatusCode::CREATED,
-            Json(json!({"version": role.as_str(), "answered": true})),
-        )),
-        Err(StoreError::AlreadyExists) => Err(ApiError::Conflict(
-            "You have already answered the survey for this mentorship. Thank you!".into(),
-        )),
-        Err(e) => Err(e.into()),
-    }
+    deps.store
+        .save_survey(&record.mentorship, &response)
+        .await
+        .on_exists(|| {
+            ApiError::Conflict(
+                "You have already answered the survey for this mentorship. Thank you!".into(),
+            )
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SurveyAnswered {
+            version: role.as_str(),
+            answered: true,
+        }),
+    ))
 }

@@ -149,8 +149,9 @@ pub async fn seed(store: &Store, program: &ProgramConfig, now: Timestamp) -> Res
             body["goals"] =
                 json!("Build confidence leading meetings and learn how other departments work.");
         }
-        let body = body.as_object().cloned().unwrap_or_default();
-        let details = Details::parse(&body, p.role, &email, domains)
+        let form =
+            serde_json::from_value(body).map_err(|e| DemoError::Invalid(p.first, e.to_string()))?;
+        let details = Details::parse(&form, p.role, &email, domains)
             .map_err(|e| DemoError::Invalid(p.first, format!("{:?}", e.0)))?;
         let mut id = [0u8; 16];
         id[0] = 0xde;

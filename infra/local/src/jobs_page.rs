@@ -11,7 +11,8 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
-use moments_adapters::http::{ApiError, Deps};
+use moments_adapters::deps::Deps;
+use moments_adapters::http::ApiError;
 use moments_adapters::scheduler::local::{DueJob, LocalScheduler};
 use moments_domain::reminders::Job;
 use serde::Serialize;
@@ -210,8 +211,8 @@ pub fn router(jobs: Jobs) -> Router {
             "/_local/jobs/matching",
             post(|State(j): State<Jobs>| async move {
                 let now = j.deps.now();
-                let outcome = match moments_matching::compute(&j.deps, now).await {
-                    Ok(p) => match moments_matching::publish(&j.deps, &p, now).await {
+                let outcome = match moments_usecases::matching::compute(&j.deps, now).await {
+                    Ok(p) => match moments_usecases::matching::publish(&j.deps, &p, now).await {
                         Ok(emailed) => format!(
                             "{} mentees, {} with suggestions, {emailed} emailed",
                             p.figures.mentees, p.figures.with_suggestions

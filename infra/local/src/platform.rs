@@ -11,7 +11,8 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use moments_adapters::config::ProgramConfig;
-use moments_adapters::http::{ApiError, Clock, Deps, app};
+use moments_adapters::deps::{Clock, Deps};
+use moments_adapters::http::{ApiError, app};
 use moments_adapters::mail::Mailer;
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::scheduler::Scheduler;
@@ -155,7 +156,7 @@ pub async fn build_with(
         &config.base_url,
         &config.domains,
         &config.program_admins,
-        &session_secret(&config.data_dir)?,
+        session_secret(&config.data_dir)?.into(),
     )?;
     if config.demo {
         demo::seed(&store, &program, clock.now()).await?;
@@ -174,12 +175,7 @@ pub async fn build_with(
     };
     let site = Arc::new(Site::render(&config.site_dir)?);
 
-    let api = moments_auth::router()
-        .merge(moments_applications::router())
-        .merge(moments_decisions::router())
-        .merge(moments_mentorships::router())
-        .merge(moments_surveys::router())
-        .merge(moments_reports::router());
+    let api = moments_api::routes();
     let local = Router::new()
         .route("/_local/outbox", get(outbox_html))
         .route("/_local/outbox.json", get(outbox_json))

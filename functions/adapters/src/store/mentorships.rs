@@ -10,6 +10,7 @@ use moments_domain::mentorship::{
     Capacity, MAX_ACTIVE, Meeting, Mentorship, MentorshipId, MentorshipRequest, RequestId,
 };
 use moments_domain::metrics::{self, Quarter, Tally};
+use moments_domain::suggestions::PublishedList;
 use moments_domain::survey::SurveyResponse;
 use serde_json::{Value, json};
 
@@ -540,11 +541,11 @@ impl Store {
     pub async fn put_suggestions(
         &self,
         mentee: &EmailAddress,
-        suggestions: &Value,
+        list: &PublishedList,
     ) -> Result<(), StoreError> {
         let key = keys::suggestions(mentee.as_str());
         let item = item_of(
-            json!({"pk": key.pk, "sk": key.sk, "kind": "suggestions", "data": suggestions}),
+            json!({"pk": key.pk, "sk": key.sk, "kind": "suggestions", "data": to_value(list)?}),
         );
         self.table
             .write(vec![Write::Put { item, cond: None }])
@@ -552,13 +553,15 @@ impl Store {
             .map_err(StoreError::from)
     }
 
-    /// A mentee's suggested mentors from the latest matching run, as stored.
-    pub async fn suggestions_of(&self, mentee: &EmailAddress) -> Result<Option<Value>, StoreError> {
-        Ok(self
-            .table
-            .get(&keys::suggestions(mentee.as_str()))
-            .await?
-            .and_then(|mut item| item.remove("data")))
+    /// A mentee's suggested mentors from the latest matching run.
+    pub async fn suggestions_of(
+        &self,
+        mentee: &EmailAddress,
+    ) -> Result<Option<PublishedList>, StoreError> {
+        match self.table.get(&keys::suggestions(mentee.as_str())).await? {
+            Some(item) => data_of(item).map(Some),
+            None => Ok(None),
+        }
     }
 
     pub async fn survey_of(

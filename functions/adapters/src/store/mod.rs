@@ -46,6 +46,16 @@ pub enum StoreError {
     Failed(#[source] TableError),
     #[error("stored record is unreadable: {0}")]
     Corrupt(String),
+    /// The operating system gave no random bytes for a key.
+    #[error("no randomness for a key")]
+    NoRandomness(#[source] getrandom::Error),
+}
+
+/// Random bytes for a key, as hex digits.
+fn random_hex<const N: usize>() -> Result<String, StoreError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(StoreError::NoRandomness)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 impl From<TableError> for StoreError {
@@ -82,9 +92,7 @@ fn admins_audit(
         on_behalf_of: None,
         note: Some(whom.to_string()),
     };
-    let mut nonce = [0u8; 4];
-    getrandom::fill(&mut nonce).map_err(|e| StoreError::Corrupt(format!("randomness: {e}")))?;
-    let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    let nonce = random_hex::<4>()?;
     audit_write(
         &keys::department_records(dept.as_str()),
         &format!("{:020}-{nonce}", now.as_nanosecond()),
@@ -117,9 +125,7 @@ pub struct Store {
 
 /// 16 hex digits, telling apart queued items (and versions of one).
 fn random_id() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("random id: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    random_hex::<8>()
 }
 
 fn to_value<T: Serialize>(v: &T) -> Result<Value, StoreError> {
@@ -342,10 +348,7 @@ impl Store {
         }];
         // Availability changes do not bump the version: a random suffix
         // keeps each entry's key its own, ordered after the version's entry.
-        let mut suffix = [0u8; 8];
-        getrandom::fill(&mut suffix)
-            .map_err(|e| StoreError::Corrupt(format!("randomness: {e}")))?;
-        let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+        let suffix = random_hex::<8>()?;
         writes.push(audit_write(
             &keys::application(app.id.as_str()).pk,
             &format!("{:010}-{}-{suffix}", app.version, entry.at.as_nanosecond()),

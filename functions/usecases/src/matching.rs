@@ -1,4 +1,5 @@
-//! The `matching` function: the quarterly suggested matches. Every approved
+//! The quarterly suggested matches, run by the `matching` function on its
+//! schedule and by program administrators on demand. Every approved
 //! mentee with no active mentor gets up to five suggested mentors, chosen
 //! for all mentees together (`moments_domain::matching`), never themself,
 //! their supervisor, a current or past partner, a mentor they already asked
@@ -9,15 +10,16 @@
 use std::collections::{HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
-use moments_adapters::http::Deps;
+use moments_adapters::deps::Deps;
+use moments_adapters::http::ApiError;
 use moments_adapters::store::{Listing, StoreError};
 use moments_domain::application::{Application, Role};
-use moments_domain::catalogue::Catalogue;
+use moments_domain::catalogue::{Catalogue, Entry};
 use moments_domain::fields::{DepartmentId, EmailAddress};
-use moments_domain::matching::{Mentee, Mentor, suggest};
+use moments_domain::matching::{Mentee, Mentor, Suggestion, suggest};
 use moments_domain::notify::{self, Who};
+use moments_domain::suggestions::{PublishedList, Suggested};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MatchingError {
@@ -27,19 +29,15 @@ pub enum MatchingError {
     NotSent(usize),
 }
 
-/// A suggested mentor, as stored for the mentee and shown to administrators.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Suggested {
-    pub mentor_application_id: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub job_title: String,
-    #[schema(value_type = moments_adapters::http::openapi::Named)]
-    pub department: Value,
-    #[schema(value_type = moments_adapters::http::openapi::Named)]
-    pub working_hours: Value,
-    pub score: u32,
-    pub reason: String,
+impl From<MatchingError> for ApiError {
+    fn from(e: MatchingError) -> Self {
+        match e {
+            MatchingError::Store(s) => s.into(),
+            // The lists are stored; publishing again sends only the emails
+            // that did not go (each is claimed once per run).
+            not_sent @ MatchingError::NotSent(_) => ApiError::Unavailable(Box::new(not_sent)),
+        }
+    }
 }
 
 /// One mentee's suggested mentors.
@@ -99,23 +97,7 @@ async fn exclusions(
 #[tracing::instrument(skip(deps))]
 pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingError> {
     let (listings, _) = deps.store.listed_mentors(None).await?;
-    let mut mentees: Vec<Application> = Vec::new();
-    for entry in &Catalogue::get().departments {
-        let Ok(dept) = DepartmentId::parse(&entry.id) else {
-            continue;
-        };
-        for (app, capacity) in deps.store.approved_in_department(&dept).await? {
-            if app.role == Role::Mentee && capacity.active == 0 {
-                mentees.push(app);
-            }
-        }
-    }
-    mentees.sort_by(|a, b| {
-        a.submitted_at
-            .cmp(&b.submitted_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-
+    let mentees = needing_a_mentor(deps).await?;
     let mentor_index: HashMap<&EmailAddress, usize> = listings
         .iter()
         .enumerate()
@@ -133,8 +115,7 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
             .store
             .suggestions_of(&app.applicant)
             .await?
-            .and_then(|v| v.get("priority").and_then(Value::as_bool))
-            .unwrap_or(false);
+            .is_some_and(|list| list.priority);
         inputs.push(Mentee {
             skills: app.details.skills.clone(),
             hours: app.details.working_hours,
@@ -150,23 +131,44 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
         })
         .collect();
     let lists = suggest(&inputs, &mentors, &|i, j| excluded.contains(&(i, j)));
+    Ok(proposal(now, &listings, &mentees, &inputs, lists))
+}
 
+/// Approved mentees with no active mentor, those who applied first first.
+async fn needing_a_mentor(deps: &Deps) -> Result<Vec<Application>, StoreError> {
+    let mut mentees: Vec<Application> = Vec::new();
+    for entry in &Catalogue::get().departments {
+        let Ok(dept) = DepartmentId::parse(&entry.id) else {
+            continue;
+        };
+        for (app, capacity) in deps.store.approved_in_department(&dept).await? {
+            if app.role == Role::Mentee && capacity.active == 0 {
+                mentees.push(app);
+            }
+        }
+    }
+    mentees.sort_by(|a, b| {
+        a.submitted_at
+            .cmp(&b.submitted_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Ok(mentees)
+}
+
+/// The lists as shown and stored, with the run's figures.
+fn proposal(
+    now: Timestamp,
+    listings: &[Listing],
+    mentees: &[Application],
+    inputs: &[Mentee],
+    lists: Vec<Vec<Suggestion>>,
+) -> Proposal {
     let mut per_mentor = vec![0usize; listings.len()];
     let mut total_fit = 0u64;
-    let shown = |l: &Listing, score: u32, reason: &str| Suggested {
-        mentor_application_id: l.application_id.to_string(),
-        first_name: l.first_name.clone(),
-        last_name: l.last_name.clone(),
-        job_title: l.job_title.clone(),
-        department: json!({"id": l.department.as_str(), "name": l.department.name()}),
-        working_hours: json!({"id": l.working_hours.id(), "name": l.working_hours.name()}),
-        score,
-        reason: reason.to_string(),
-    };
     let out: Vec<MenteeList> = mentees
         .iter()
         .zip(lists)
-        .zip(&inputs)
+        .zip(inputs)
         .map(|((app, list), input)| MenteeList {
             email: app.applicant.to_string(),
             name: app.details.full_name(),
@@ -182,7 +184,7 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
                 .collect(),
         })
         .collect();
-    Ok(Proposal {
+    Proposal {
         figures: Figures {
             run: format!("{}", jiff::tz::TimeZone::UTC.to_datetime(now).date()),
             computed_at: now.to_string(),
@@ -193,7 +195,21 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
             largest_lists_per_mentor: per_mentor.into_iter().max().unwrap_or(0),
         },
         lists: out,
-    })
+    }
+}
+
+/// A listed mentor as their suggestion shows them.
+fn shown(l: &Listing, score: u32, reason: &str) -> Suggested {
+    Suggested {
+        mentor_application_id: l.application_id.to_string(),
+        first_name: l.first_name.clone(),
+        last_name: l.last_name.clone(),
+        job_title: l.job_title.clone(),
+        department: Entry::from(&l.department),
+        working_hours: Entry::from(l.working_hours),
+        score,
+        reason: reason.to_string(),
+    }
 }
 
 /// Store every list and email each mentee who has suggestions, once per run.
@@ -209,12 +225,12 @@ pub async fn publish(
         let Ok(email) = EmailAddress::parse(&list.email) else {
             continue;
         };
-        let stored = json!({
-            "run": proposal.figures.run,
-            "published_at": now.to_string(),
-            "priority": list.suggestions.is_empty(),
-            "suggestions": list.suggestions,
-        });
+        let stored = PublishedList {
+            run: proposal.figures.run.clone(),
+            published_at: now.to_string(),
+            priority: list.suggestions.is_empty(),
+            suggestions: list.suggestions.clone(),
+        };
         deps.store.put_suggestions(&email, &stored).await?;
         if list.suggestions.is_empty() {
             continue;

@@ -1,0 +1,163 @@
+//! What every function's work uses, built once at start-up: the store, the
+//! mailer and scheduler it may use, the program's settings and the clock.
+//! HTTP handlers and scheduled jobs share it.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use moments_domain::mail::Message;
+
+use crate::config::ProgramConfig;
+use crate::mail::{MailError, Mailer};
+use crate::scheduler::{Scheduler, SchedulerError};
+use crate::store::Store;
+
+/// Everything a function's work uses, built once at start-up.
+#[derive(Clone)]
+pub struct Deps {
+    pub store: Store,
+    mailer: Option<Arc<dyn Mailer>>,
+    pub config: Arc<ProgramConfig>,
+    scheduler: Option<Arc<dyn Scheduler>>,
+    clock: Clock,
+}
+
+/// The time source: the real clock, or a fixed instant in tests of expiry.
+#[derive(Clone)]
+pub enum Clock {
+    System,
+    Fixed(Arc<std::sync::Mutex<Timestamp>>),
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => *t.lock().unwrap_or_else(|p| p.into_inner()),
+        }
+    }
+}
+
+impl Deps {
+    pub fn new(store: Store, mailer: Arc<dyn Mailer>, config: ProgramConfig) -> Deps {
+        Deps {
+            mailer: Some(mailer),
+            ..Deps::without_mail(store, config)
+        }
+    }
+
+    /// For a function that sends no email (and may not): it starts without
+    /// an email client. A message it did try to send would be queued by
+    /// `notify` for the mail retry job, not lost.
+    pub fn without_mail(store: Store, config: ProgramConfig) -> Deps {
+        Deps {
+            store,
+            mailer: None,
+            config: Arc::new(config),
+            scheduler: None,
+            clock: Clock::System,
+        }
+    }
+
+    pub fn with_scheduler(mut self, scheduler: Arc<dyn Scheduler>) -> Deps {
+        self.scheduler = Some(scheduler);
+        self
+    }
+
+    /// Create (or replace) a one-time job after a change has been committed.
+    /// One the scheduler does not take is queued and created later by the
+    /// reminders function's retry run (every 15 minutes), never dropped.
+    pub async fn schedule(&self, name: &str, at: Timestamp, payload: &serde_json::Value) {
+        let Err(e) = self.try_schedule(name, at, payload).await else {
+            return;
+        };
+        let due = self.now() + moments_domain::mail::retry_delay(1);
+        match self
+            .store
+            .queue_job(name, at, payload, &e.to_string(), due)
+            .await
+        {
+            Ok(_) => {
+                tracing::warn!(error = %e, job = name, "job not scheduled; queued for a retry")
+            }
+            Err(store) => tracing::error!(
+                error = %e, store = %store, job = name,
+                "job not scheduled and could not be queued"
+            ),
+        }
+    }
+
+    /// Create (or replace) a one-time job now; the caller decides what a
+    /// failure means.
+    pub async fn try_schedule(
+        &self,
+        name: &str,
+        at: Timestamp,
+        payload: &serde_json::Value,
+    ) -> Result<(), SchedulerError> {
+        match &self.scheduler {
+            Some(s) => s.schedule(name, at, payload).await,
+            None => Err(SchedulerError::Refused(
+                "this function has no scheduler configured".into(),
+            )),
+        }
+    }
+
+    /// Cancel a one-time job that is no longer needed (absent is fine).
+    pub async fn cancel(&self, name: &str) {
+        let result = match &self.scheduler {
+            Some(s) => s.cancel(name).await,
+            None => Err(SchedulerError::Refused(
+                "this function has no scheduler configured".into(),
+            )),
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, job = name, "job not cancelled");
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Deps {
+        self.clock = clock;
+        self
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Send a message now; the caller decides what a failure means.
+    pub async fn send(&self, message: &Message) -> Result<(), MailError> {
+        match &self.mailer {
+            Some(mailer) => mailer.send(message).await,
+            None => Err(MailError::Unavailable(
+                "this function has no email client".into(),
+            )),
+        }
+    }
+
+    /// Send a message after a change has been committed. One that fails is
+    /// queued and sent later by the mail retry job (the reminders function,
+    /// every 15 minutes), never dropped; it is logged with its recipient and
+    /// subject, not the body.
+    pub async fn notify(&self, message: Message) {
+        let Err(e) = self.send(&message).await else {
+            return;
+        };
+        let now = self.now();
+        let due = now + moments_domain::mail::retry_delay(1);
+        match self
+            .store
+            .queue_mail(&message, &e.to_string(), now, due)
+            .await
+        {
+            Ok(q) => tracing::warn!(
+                error = %e, to = %message.to, subject = %message.subject, queued = %q.id,
+                "email not sent; queued for a retry"
+            ),
+            Err(store) => tracing::error!(
+                error = %e, store = %store, to = %message.to, subject = %message.subject,
+                "email not sent and could not be queued"
+            ),
+        }
+    }
+}

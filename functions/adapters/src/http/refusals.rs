@@ -1,0 +1,75 @@
+//! The program's refusals as answers: who may not do something is told 403,
+//! what cannot be done in the record's present state 409, a bad value 422.
+//! Each refusal's text is the domain's, written for the person.
+
+use moments_domain::application::{ChangeRefused, DecisionRefused};
+use moments_domain::form::FieldErrors;
+use moments_domain::mentorship::{
+    MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
+};
+use moments_domain::retention::ErasureRefused;
+
+use super::ApiError;
+
+impl From<ChangeRefused> for ApiError {
+    fn from(e: ChangeRefused) -> Self {
+        match e {
+            ChangeRefused::NotApplicant => ApiError::Forbidden(e.to_string()),
+            ChangeRefused::NotPending(_) => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl From<DecisionRefused> for ApiError {
+    fn from(e: DecisionRefused) -> Self {
+        match e {
+            DecisionRefused::OwnApplication | DecisionRefused::NoAuthority => {
+                ApiError::Forbidden(e.to_string())
+            }
+            DecisionRefused::AlreadyDecided(_) => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+/// Every reason not to send a request is about the people's state.
+impl From<SelectRefused> for ApiError {
+    fn from(e: SelectRefused) -> Self {
+        ApiError::Conflict(e.to_string())
+    }
+}
+
+impl From<RespondRefused> for ApiError {
+    fn from(e: RespondRefused) -> Self {
+        match e {
+            RespondRefused::NotTheMentor | RespondRefused::NotTheMentee => {
+                ApiError::Forbidden(e.to_string())
+            }
+            _ => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl From<MentorshipRefused> for ApiError {
+    fn from(e: MentorshipRefused) -> Self {
+        match e {
+            MentorshipRefused::NotInIt => ApiError::Forbidden(e.to_string()),
+            _ => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl From<MeetingRefused> for ApiError {
+    fn from(e: MeetingRefused) -> Self {
+        match e {
+            MeetingRefused::Mentorship(m) => m.into(),
+            MeetingRefused::Date(msg) => FieldErrors::single("date", msg).into(),
+            MeetingRefused::Minutes(msg) => FieldErrors::single("minutes", msg).into(),
+        }
+    }
+}
+
+impl From<ErasureRefused> for ApiError {
+    fn from(e: ErasureRefused) -> Self {
+        ApiError::Conflict(e.to_string())
+    }
+}

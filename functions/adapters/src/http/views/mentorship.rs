@@ -1,0 +1,217 @@
+//! Requests and mentorships as their two people see them.
+
+use moments_domain::application::Application;
+use moments_domain::catalogue::Entry;
+use moments_domain::fields::EmailAddress;
+use moments_domain::mentorship::{Agreement, Meeting, MentorshipRequest, MentorshipStatus};
+use serde::Serialize;
+
+use super::ApplicationView;
+use crate::store::MentorshipRecord;
+
+/// Someone in a request, as the other side sees them.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonView {
+    pub application_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub department: Entry,
+}
+
+impl From<&Application> for PersonView {
+    fn from(app: &Application) -> Self {
+        let d = &app.details;
+        PersonView {
+            application_id: app.id.to_string(),
+            email: app.applicant.to_string(),
+            first_name: d.first_name.to_string(),
+            last_name: d.last_name.to_string(),
+            job_title: d.job_title.to_string(),
+            department: Entry::from(&d.department),
+        }
+    }
+}
+
+/// Someone in a mentorship, as the other side sees them: once matched,
+/// with their phone number.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MatchedPersonView {
+    #[serde(flatten)]
+    pub person: PersonView,
+    pub phone: Option<String>,
+}
+
+impl From<&Application> for MatchedPersonView {
+    fn from(app: &Application) -> Self {
+        MatchedPersonView {
+            person: PersonView::from(app),
+            phone: app.details.phone.as_ref().map(|p| p.as_str().to_string()),
+        }
+    }
+}
+
+/// A "Select as Mentor" request.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RequestView {
+    pub id: String,
+    /// `pending`, `accepted`, `declined`, `withdrawn` or `closed`.
+    #[schema(value_type = String)]
+    pub status: &'static str,
+    pub mentee: PersonView,
+    pub mentor: PersonView,
+    pub message: Option<String>,
+    /// Why it closed: the decline reason, or that one side filled up.
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub mentorship_id: Option<String>,
+    /// The mentee's application, for the mentor reading a single request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub mentee_application: Option<ApplicationView>,
+}
+
+impl RequestView {
+    pub fn of(r: &MentorshipRequest, mentee: &Application, mentor: &Application) -> RequestView {
+        RequestView {
+            id: r.id.to_string(),
+            status: r.status.as_str(),
+            mentee: PersonView::from(mentee),
+            mentor: PersonView::from(mentor),
+            message: r.message.as_ref().map(|m| m.as_str().to_string()),
+            reason: r.reason.clone(),
+            created_at: r.created_at.to_string(),
+            updated_at: r.updated_at.to_string(),
+            mentorship_id: r.mentorship.as_ref().map(ToString::to_string),
+            mentee_application: None,
+        }
+    }
+}
+
+/// A logged meeting.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MeetingView {
+    pub id: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub minutes: u32,
+    pub topic: Option<String>,
+    pub logged_by: String,
+}
+
+impl From<&Meeting> for MeetingView {
+    fn from(m: &Meeting) -> Self {
+        MeetingView {
+            id: m.id.to_string(),
+            date: m.date.to_string(),
+            minutes: m.minutes,
+            topic: m.topic.as_ref().map(|t| t.as_str().to_string()),
+            logged_by: m.logged_by.to_string(),
+        }
+    }
+}
+
+/// A mentorship agreement.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgreementView {
+    pub goals: String,
+    pub steps: Option<String>,
+    pub schedule: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub end_date: Option<String>,
+    pub off_limits: Option<String>,
+    pub version: u32,
+    pub confirmed_by_mentee: bool,
+    pub confirmed_by_mentor: bool,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+impl From<&Agreement> for AgreementView {
+    fn from(a: &Agreement) -> Self {
+        let text = |t: &Option<moments_domain::fields::LongText>| {
+            t.as_ref().map(|t| t.as_str().to_string())
+        };
+        AgreementView {
+            goals: a.goals.as_str().to_string(),
+            steps: text(&a.steps),
+            schedule: text(&a.schedule),
+            end_date: a.end_date.map(|d| d.to_string()),
+            off_limits: text(&a.off_limits),
+            version: a.version,
+            confirmed_by_mentee: a.confirmed_by_mentee,
+            confirmed_by_mentor: a.confirmed_by_mentor,
+            updated_by: a.updated_by.to_string(),
+            updated_at: a.updated_at.to_string(),
+        }
+    }
+}
+
+/// A mentorship as its two people see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MentorshipView {
+    pub id: String,
+    /// `active`, `completed` or `discontinued`.
+    #[schema(value_type = String)]
+    pub status: &'static str,
+    pub mentee: MatchedPersonView,
+    pub mentor: MatchedPersonView,
+    /// `mentee` or `mentor`.
+    #[schema(value_type = Option<String>)]
+    pub my_role: Option<&'static str>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub ended_by: Option<String>,
+    /// `completed` or `discontinued` once ended.
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<&'static str>,
+    pub end_reason: Option<String>,
+    pub agreement: Option<AgreementView>,
+    pub meeting_count: u32,
+    pub minutes: u32,
+    pub hours: f64,
+    /// Only when one mentorship is read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub meetings: Option<Vec<MeetingView>>,
+    /// Whether the caller answered its survey (lists and single reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub survey_answered: Option<bool>,
+}
+
+impl MentorshipView {
+    pub fn of(
+        record: &MentorshipRecord,
+        viewer: &EmailAddress,
+        mentee: &Application,
+        mentor: &Application,
+    ) -> MentorshipView {
+        let m = &record.mentorship;
+        MentorshipView {
+            id: m.id.to_string(),
+            status: m.status.as_str(),
+            mentee: MatchedPersonView::from(mentee),
+            mentor: MatchedPersonView::from(mentor),
+            my_role: m.role_of(viewer).map(|r| r.as_str()),
+            started_at: m.started_at.to_string(),
+            ended_at: m.ended.as_ref().map(|e| e.at.to_string()),
+            ended_by: m.ended.as_ref().map(|e| e.by.to_string()),
+            outcome: (m.status != MentorshipStatus::Active).then(|| m.status.as_str()),
+            end_reason: m.ended.as_ref().map(|e| e.reason.as_str().to_string()),
+            agreement: m.agreement.as_ref().map(AgreementView::from),
+            meeting_count: record.meeting_count,
+            minutes: record.minutes,
+            hours: hours(record.minutes),
+            meetings: None,
+            survey_answered: None,
+        }
+    }
+}
+
+/// Minutes as training-credit hours, to two decimals.
+pub fn hours(minutes: u32) -> f64 {
+    (f64::from(minutes) / 60.0 * 100.0).round() / 100.0
+}

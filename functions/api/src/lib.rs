@@ -1,0 +1,65 @@
+//! The HTTP API as a whole. [`HTTP_FUNCTIONS`] is the one list of the
+//! Lambda functions behind `/api/`: the local platform mounts their routes
+//! from it, the deployment check matches it against template.yaml, and the
+//! OpenAPI document is made from it. Adding a function: a crate with an
+//! `api()` (see docs/deploy.md, "Adding a function"), and one line here.
+
+use moments_adapters::deps::Deps;
+use moments_adapters::http::openapi;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// An HTTP function: its binary (the package name, as template.yaml names
+/// it) and its routes with their documentation.
+pub struct HttpFunction {
+    pub name: &'static str,
+    pub api: fn() -> OpenApiRouter<Deps>,
+}
+
+pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
+    HttpFunction {
+        name: "moments-auth",
+        api: moments_auth::api,
+    },
+    HttpFunction {
+        name: "moments-applications",
+        api: moments_applications::api,
+    },
+    HttpFunction {
+        name: "moments-decisions",
+        api: moments_decisions::api,
+    },
+    HttpFunction {
+        name: "moments-mentorships",
+        api: moments_mentorships::api,
+    },
+    HttpFunction {
+        name: "moments-surveys",
+        api: moments_surveys::api,
+    },
+    HttpFunction {
+        name: "moments-reports",
+        api: moments_reports::api,
+    },
+];
+
+/// Every function's routes on one router, as the local platform serves them.
+pub fn routes() -> axum::Router<Deps> {
+    HTTP_FUNCTIONS
+        .iter()
+        .fold(axum::Router::new(), |all, f| all.merge((f.api)()))
+}
+
+/// The OpenAPI document of the whole API.
+pub fn document() -> OpenApi {
+    openapi::document(HTTP_FUNCTIONS.iter().map(|f| (f.api)().into_openapi()))
+}
+
+/// The document as `docs/openapi.json` holds it: pretty-printed, with a
+/// final newline.
+pub fn document_json() -> String {
+    let mut json = serde_json::to_string_pretty(&document())
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    json.push('\n');
+    json
+}
