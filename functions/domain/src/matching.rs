@@ -16,7 +16,8 @@
 //! place carries a bonus (larger for priority mentees) so large that no gain
 //! in a lower tier can pay for a loss in a higher one, the other four places
 //! carry none, and a pair's arc costs minus its fit. The network simplex
-//! returns an integral optimum with node potentials that certify it.
+//! (the `moments-simplex` crate) returns an integral optimum with node
+//! potentials that certify it.
 //!
 //! The full graph (every mentee with every mentor) is too big to hand to the
 //! solver, so it starts from each mentee's best-fitting mentors and then
@@ -33,11 +34,10 @@
 use crate::fields::{SkillRanking, WorkingHours};
 use crate::fit::{SAME_HOURS, fit};
 
-mod simplex;
 #[cfg(test)]
 mod tests;
 
-use simplex::Circulation;
+use moments_simplex::{ArcId, Circulation};
 
 /// Most mentors in one mentee's list.
 pub const SUGGESTIONS_PER_MENTEE: usize = 5;
@@ -319,7 +319,7 @@ fn assign(inst: &Instance, per_mentee: usize) -> (Lists, Stats) {
     }
 
     // (mentee, mentor, score, arc) of every pair given to the solver.
-    let mut pairs: Vec<(usize, usize, u32, simplex::Arc)> = Vec::new();
+    let mut pairs: Vec<(usize, usize, u32, ArcId)> = Vec::new();
     // Per mentee, mentors already given to the solver or known excluded.
     let mut known: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut scores = vec![0u32; m];

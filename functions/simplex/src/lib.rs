@@ -1,13 +1,37 @@
-//! A primal network simplex for minimum-cost circulations: every node's
-//! supply is zero, arcs have integer capacities and costs, and the answer is
-//! an integral flow of least total cost together with node potentials that
-//! prove it optimal (complementary slackness).
+//! A primal network simplex for minimum-cost circulations.
 //!
-//! The data structures follow the LEMON library's `NetworkSimplex` (spanning
-//! tree kept as parent / thread / successor-count arrays, block-search
-//! pivoting, strongly feasible trees so degenerate pivots cannot cycle).
+//! A [`Circulation`] is a directed network in which every node's supply is
+//! zero; each arc has an integer capacity and an integer cost per unit of
+//! flow. [`Circulation::solve`] finds an integral flow of least total cost
+//! (flow in equals flow out at every node, each arc within `0..=capacity`)
+//! together with node potentials that prove it optimal: at the optimum every
+//! arc's reduced cost `cost + potential(from) - potential(to)` is `>= 0`
+//! when the arc carries nothing, `<= 0` when it is full, and `0` in between.
+//!
+//! ```
+//! use moments_simplex::Circulation;
+//!
+//! // Two ways round from node 0 to node 1 and back; the cheaper loop wins.
+//! let mut net = Circulation::new(2);
+//! let out = net.add_arc(0, 1, 3, -5);
+//! let back_cheap = net.add_arc(1, 0, 2, 1);
+//! let back_dear = net.add_arc(1, 0, 2, 4);
+//! net.solve();
+//! assert_eq!((net.flow(out), net.flow(back_cheap), net.flow(back_dear)), (3, 2, 1));
+//! ```
+//!
+//! Supplies and demands are modelled by closing the network into a loop
+//! (`source -> ... -> sink -> source`), and a "must use" arc by a large
+//! negative cost on it: that is how the quarterly suggested matches use it.
+//!
+//! The data structures follow the design of the LEMON graph library's
+//! `NetworkSimplex`: the spanning tree kept as parent / thread /
+//! subtree-size arrays, block-search pivoting, and strongly feasible trees
+//! so degenerate pivots cannot cycle (see the crate's README).
 //! Arcs may be added after a solve: they enter at zero flow, which keeps the
 //! current tree feasible, so the next solve starts from where the last ended.
+//! That is what makes column generation (pricing left-out arcs against the
+//! potentials, adding the improving ones, solving again) cheap.
 
 /// No node: the parent of the root.
 const NONE: usize = usize::MAX;
@@ -24,10 +48,17 @@ const LOWER: i8 = 1;
 const TREE: i8 = 0;
 const UPPER: i8 = -1;
 
-pub(super) type Arc = usize;
+/// Arcs inside the solver are plain indices; the public [`ArcId`] wraps one.
+type Arc = usize;
 
+/// An arc of a [`Circulation`], as returned by [`Circulation::add_arc`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ArcId(Arc);
+
+/// A minimum-cost circulation problem and, after [`Circulation::solve`], its
+/// optimal flow and potentials.
 #[derive(Debug)]
-pub(super) struct Circulation {
+pub struct Circulation {
     /// Real nodes are `0..nodes`; the root is `nodes`.
     nodes: usize,
     // Per arc. Arcs `0..nodes` are the artificial arcs `u -> root`.
@@ -59,7 +90,8 @@ pub(super) struct Circulation {
 }
 
 impl Circulation {
-    pub(super) fn new(nodes: usize) -> Self {
+    /// A network of `nodes` nodes, numbered `0..nodes`, and no arcs yet.
+    pub fn new(nodes: usize) -> Self {
         let root = nodes;
         let all = nodes + 1;
         let mut c = Circulation {
@@ -100,34 +132,59 @@ impl Circulation {
         c
     }
 
-    /// An arc `from -> to` carrying 0 to `cap` units at `cost` each.
-    pub(super) fn add_arc(&mut self, from: usize, to: usize, cap: i64, cost: i64) -> Arc {
+    /// An arc `from -> to` carrying 0 to `cap` units at `cost` each. It
+    /// starts empty; call [`Circulation::solve`] (again) to route flow on it.
+    ///
+    /// The problem must stay bounded: every cycle of negative total cost
+    /// needs an arc whose capacity is below `i64::MAX`, and costs times flows
+    /// must fit in an `i64`.
+    ///
+    /// # Panics
+    ///
+    /// If `from` or `to` is not a node, or `cap` is negative.
+    pub fn add_arc(&mut self, from: usize, to: usize, cap: i64, cost: i64) -> ArcId {
+        assert!(
+            from < self.nodes && to < self.nodes,
+            "arc {from} -> {to} in a network of {} nodes",
+            self.nodes
+        );
+        assert!(cap >= 0, "negative capacity {cap}");
         self.source.push(from);
         self.target.push(to);
         self.cost.push(cost);
         self.cap.push(cap);
         self.flow.push(0);
         self.state.push(LOWER);
-        self.source.len() - 1
+        ArcId(self.source.len() - 1)
     }
 
-    pub(super) fn flow(&self, arc: Arc) -> i64 {
-        self.flow[arc]
+    /// Units of flow on `arc`: after a solve, its part of an optimum.
+    #[inline]
+    pub fn flow(&self, arc: ArcId) -> i64 {
+        self.flow[arc.0]
     }
 
-    /// Node potential: at optimum every arc's reduced cost
+    /// Node potential: after a solve, every arc's reduced cost
     /// `cost + potential(from) - potential(to)` is >= 0 when it carries
-    /// nothing, <= 0 when full, 0 in between.
-    pub(super) fn potential(&self, node: usize) -> i64 {
+    /// nothing, <= 0 when full, 0 in between. So an arc not (yet) in the
+    /// network whose reduced cost is negative could lower the total cost.
+    ///
+    /// `node` must be a node of the network (checked in debug builds only:
+    /// pricing calls this for every left-out pair).
+    #[inline]
+    pub fn potential(&self, node: usize) -> i64 {
+        debug_assert!(node < self.nodes, "node {node} of {}", self.nodes);
         self.pi[node]
     }
 
-    pub(super) fn pivots(&self) -> u64 {
+    /// Pivots made so far, every solve together: a measure of the work done.
+    pub fn pivots(&self) -> u64 {
         self.pivots
     }
 
-    /// Pivot until no arc can lower the cost.
-    pub(super) fn solve(&mut self) {
+    /// Pivot until no arc can lower the cost. Resumes from the last solve's
+    /// tree, so arcs added since are all it has to take into account.
+    pub fn solve(&mut self) {
         let real = self.source.len() - self.nodes;
         if real == 0 {
             return;
@@ -427,114 +484,4 @@ impl Circulation {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// Checks a solved circulation: capacities, conservation, and the
-    /// potentials' optimality certificate on every arc.
-    fn assert_certified(c: &Circulation) {
-        let mut balance = vec![0i64; c.nodes + 1];
-        for e in 0..c.source.len() {
-            assert!(
-                c.flow[e] >= 0 && c.flow[e] <= c.cap[e],
-                "arc {e} out of bounds"
-            );
-            balance[c.source[e]] -= c.flow[e];
-            balance[c.target[e]] += c.flow[e];
-            let rc = c.reduced(e);
-            if e >= c.nodes {
-                if c.flow[e] == 0 && c.cap[e] > 0 {
-                    assert!(rc >= 0, "empty arc {e} has reduced cost {rc}");
-                }
-                if c.flow[e] == c.cap[e] && c.cap[e] > 0 {
-                    assert!(rc <= 0, "full arc {e} has reduced cost {rc}");
-                }
-                if c.flow[e] > 0 && c.flow[e] < c.cap[e] {
-                    assert_eq!(rc, 0, "partial arc {e}");
-                }
-            }
-        }
-        assert!(balance.iter().all(|b| *b == 0), "flow not conserved");
-        for e in 0..c.nodes {
-            assert_eq!(c.flow[e], 0, "artificial arc {e} carries flow");
-        }
-    }
-
-    /// Least cost over every integral circulation, by enumeration.
-    fn brute_force(nodes: usize, arcs: &[(usize, usize, i64, i64)]) -> i64 {
-        fn go(
-            k: usize,
-            arcs: &[(usize, usize, i64, i64)],
-            balance: &mut Vec<i64>,
-            cost: i64,
-            best: &mut i64,
-        ) {
-            if k == arcs.len() {
-                if balance.iter().all(|b| *b == 0) {
-                    *best = (*best).min(cost);
-                }
-                return;
-            }
-            let (u, v, cap, c) = arcs[k];
-            for f in 0..=cap {
-                balance[u] -= f;
-                balance[v] += f;
-                go(k + 1, arcs, balance, cost + f * c, best);
-                balance[u] += f;
-                balance[v] -= f;
-            }
-        }
-        let mut best = 0;
-        go(0, arcs, &mut vec![0; nodes], 0, &mut best);
-        best
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(400))]
-        #[test]
-        fn circulation_is_cheapest_and_certified(
-            nodes in 2usize..6,
-            raw in prop::collection::vec((0usize..6, 0usize..6, 0i64..3, -9i64..9), 1..8),
-        ) {
-            let arcs: Vec<_> = raw
-                .into_iter()
-                .map(|(u, v, cap, c)| (u % nodes, v % nodes, cap, c))
-                .filter(|(u, v, _, _)| u != v)
-                .collect();
-            let mut c = Circulation::new(nodes);
-            let ids: Vec<Arc> = arcs.iter().map(|&(u, v, cap, cost)| c.add_arc(u, v, cap, cost)).collect();
-            c.solve();
-            assert_certified(&c);
-            let total: i64 = ids.iter().zip(&arcs).map(|(&e, a)| c.flow(e) * a.3).sum();
-            prop_assert_eq!(total, brute_force(nodes, &arcs));
-        }
-
-        #[test]
-        fn arcs_added_after_a_solve_are_taken_into_account(
-            nodes in 2usize..6,
-            raw in prop::collection::vec((0usize..6, 0usize..6, 0i64..3, -9i64..9), 2..8),
-            split in 0usize..8,
-        ) {
-            let arcs: Vec<_> = raw
-                .into_iter()
-                .map(|(u, v, cap, c)| (u % nodes, v % nodes, cap, c))
-                .filter(|(u, v, _, _)| u != v)
-                .collect();
-            let split = split.min(arcs.len());
-            let mut c = Circulation::new(nodes);
-            let mut ids = Vec::new();
-            for &(u, v, cap, cost) in &arcs[..split] {
-                ids.push(c.add_arc(u, v, cap, cost));
-            }
-            c.solve();
-            for &(u, v, cap, cost) in &arcs[split..] {
-                ids.push(c.add_arc(u, v, cap, cost));
-            }
-            c.solve();
-            assert_certified(&c);
-            let total: i64 = ids.iter().zip(&arcs).map(|(&e, a)| c.flow(e) * a.3).sum();
-            prop_assert_eq!(total, brute_force(nodes, &arcs));
-        }
-    }
-}
+mod tests;
