@@ -31,6 +31,56 @@ fn assert_certified(c: &Circulation) {
     }
 }
 
+/// Checks the spanning tree the solver keeps between pivots: every node
+/// hangs from its parent by a tree arc in the recorded direction with zero
+/// reduced cost, the thread is a preorder walk of the tree (each subtree a
+/// contiguous run of `succ_num` nodes ending at `last_succ`) and
+/// `rev_thread` is its inverse.
+fn assert_tree_consistent(c: &Circulation) {
+    let root = c.nodes;
+    let all = c.nodes + 1;
+    assert_eq!(c.parent[root], NONE);
+    let tree_arcs = c.state.iter().filter(|&&s| s == TREE).count();
+    assert_eq!(tree_arcs, c.nodes, "a spanning tree has one arc per node");
+    for u in 0..c.nodes {
+        let (e, p) = (c.pred[u], c.parent[u]);
+        assert_eq!(c.state[e], TREE, "node {u} hangs by non-tree arc {e}");
+        let (from, to) = if c.pred_dir[u] == UP { (u, p) } else { (p, u) };
+        assert_eq!((c.source[e], c.target[e]), (from, to), "arc of node {u}");
+        assert_eq!(c.reduced(e), 0, "tree arc {e} has a reduced cost");
+    }
+    // The thread visits every node once, from the root back to the root.
+    let mut order = vec![root];
+    let mut u = c.thread[root];
+    while u != root {
+        assert!(order.len() < all, "thread does not return to the root");
+        order.push(u);
+        u = c.thread[u];
+    }
+    assert_eq!(order.len(), all, "thread misses nodes");
+    for u in 0..all {
+        assert_eq!(c.rev_thread[c.thread[u]], u, "rev_thread of {u}");
+    }
+    let is_ancestor = |a: usize, mut u: usize| loop {
+        if u == a {
+            break true;
+        }
+        if u == root {
+            break false;
+        }
+        u = c.parent[u];
+    };
+    for (start, &a) in order.iter().enumerate() {
+        let size = c.succ_num[a];
+        assert!(start + size <= all, "subtree of {a} runs past the thread");
+        assert_eq!(order[start + size - 1], c.last_succ[a], "last_succ of {a}");
+        for (k, &u) in order.iter().enumerate() {
+            let inside = k >= start && k < start + size;
+            assert_eq!(inside, is_ancestor(a, u), "node {u} and subtree of {a}");
+        }
+    }
+}
+
 /// Least cost over every integral circulation, by enumeration.
 fn brute_force(nodes: usize, arcs: &[(usize, usize, i64, i64)]) -> i64 {
     fn go(
@@ -106,4 +156,69 @@ proptest! {
         let total: i64 = ids.iter().zip(&arcs).map(|(&e, a)| c.flow(e) * a.3).sum();
         prop_assert_eq!(total, brute_force(nodes, &arcs));
     }
+
+    #[test]
+    fn spanning_tree_stays_consistent_as_arcs_arrive_one_by_one(
+        nodes in 2usize..30,
+        raw in prop::collection::vec((0usize..30, 0usize..30, 0i64..5, -20i64..20), 1..120),
+    ) {
+        let mut c = Circulation::new(nodes);
+        for (u, v, cap, cost) in raw {
+            let (u, v) = (u % nodes, v % nodes);
+            if u != v {
+                c.add_arc(u, v, cap, cost);
+                c.solve();
+                assert_tree_consistent(&c);
+            }
+        }
+        assert_certified(&c);
+    }
+}
+
+#[test]
+fn zero_flow_is_optimal_when_no_cycle_has_a_negative_cost() {
+    let mut c = Circulation::new(3);
+    let arcs = [
+        c.add_arc(0, 1, 4, -3),
+        c.add_arc(1, 2, 4, 1),
+        c.add_arc(2, 0, 4, 3),
+        c.add_arc(1, 0, 4, 5),
+    ];
+    c.solve();
+    assert!(arcs.iter().all(|&e| c.flow(e) == 0));
+    assert_certified(&c);
+}
+
+#[test]
+fn a_negative_cycle_is_filled_up_to_its_smallest_capacity() {
+    let mut c = Circulation::new(3);
+    let arcs = [
+        c.add_arc(0, 1, 4, -3),
+        c.add_arc(1, 2, 2, 1),
+        c.add_arc(2, 0, 7, 1),
+    ];
+    c.solve();
+    assert!(arcs.iter().all(|&e| c.flow(e) == 2));
+    assert_certified(&c);
+    assert_tree_consistent(&c);
+}
+
+#[test]
+fn a_network_without_arcs_solves_without_pivoting() {
+    let mut c = Circulation::new(4);
+    c.solve();
+    assert_eq!(c.pivots(), 0);
+    assert_tree_consistent(&c);
+}
+
+#[test]
+#[should_panic(expected = "in a network of 2 nodes")]
+fn an_arc_to_a_node_outside_the_network_is_refused() {
+    Circulation::new(2).add_arc(0, 2, 1, -1);
+}
+
+#[test]
+#[should_panic(expected = "negative capacity")]
+fn an_arc_with_a_negative_capacity_is_refused() {
+    Circulation::new(2).add_arc(0, 1, -1, -1);
 }
