@@ -48,6 +48,19 @@ const LOWER: i8 = 1;
 const TREE: i8 = 0;
 const UPPER: i8 = -1;
 
+/// Where the leaving arc's subtree sat before a pivot re-hangs it.
+#[derive(Clone, Copy)]
+struct Detached {
+    /// The node before the subtree in the thread.
+    rev_thread: usize,
+    /// Its number of nodes.
+    succ_num: usize,
+    /// Its last node in the thread.
+    last_succ: usize,
+    /// The parent of its root, `u_out`.
+    v_out: usize,
+}
+
 /// Arcs inside the solver are plain indices; the public [`ArcId`] wraps one.
 type Arc = usize;
 
@@ -343,95 +356,132 @@ impl Circulation {
         }
     }
 
+    /// Re-hangs the tree after a pivot that changed it: the leaving arc's
+    /// subtree (under `u_out`) is cut off and hung again under `v_in` by the
+    /// entering arc, which turns the stem from `u_in` up to `u_out` upside
+    /// down. Parent, arc, direction, thread order, subtree sizes and last
+    /// successors are all mended in place, touching only the nodes on the
+    /// stem and on the two paths up to the join node.
     fn update_tree_structure(&mut self) {
-        let (u_in, v_in, u_out, join) = (self.u_in, self.v_in, self.u_out, self.join);
-        let in_arc = self.in_arc;
-        let old_rev_thread = self.rev_thread[u_out];
-        let old_succ_num = self.succ_num[u_out];
-        let old_last_succ = self.last_succ[u_out];
-        let v_out = self.parent[u_out];
-        let in_dir = if u_in == self.source[in_arc] {
+        let u_out = self.u_out;
+        let old = Detached {
+            rev_thread: self.rev_thread[u_out],
+            succ_num: self.succ_num[u_out],
+            last_succ: self.last_succ[u_out],
+            v_out: self.parent[u_out],
+        };
+        let in_dir = if self.u_in == self.source[self.in_arc] {
             UP
         } else {
             DOWN
         };
-
-        if u_in == u_out {
-            self.parent[u_in] = v_in;
-            self.pred[u_in] = in_arc;
-            self.pred_dir[u_in] = in_dir;
-            if self.thread[v_in] != u_out {
-                let mut after = self.thread[old_last_succ];
-                self.thread[old_rev_thread] = after;
-                self.rev_thread[after] = old_rev_thread;
-                after = self.thread[v_in];
-                self.thread[v_in] = u_out;
-                self.rev_thread[u_out] = v_in;
-                self.thread[old_last_succ] = after;
-                self.rev_thread[after] = old_last_succ;
-            }
+        if self.u_in == u_out {
+            self.move_subtree(old, in_dir);
         } else {
-            // When the subtree of u_out follows v_in directly in the thread,
-            // join and v_out coincide.
-            let thread_continue = if old_rev_thread == v_in {
-                self.thread[old_last_succ]
-            } else {
-                self.thread[v_in]
-            };
-            // Re-hang the stem (u_in up to u_out) under v_in, reversing it.
-            let mut stem = u_in;
-            let mut par_stem = v_in;
-            let mut last = self.last_succ[u_in];
-            let mut after = self.thread[last];
-            self.thread[v_in] = u_in;
-            self.dirty_revs.clear();
-            self.dirty_revs.push(v_in);
-            while stem != u_out {
-                let next_stem = self.parent[stem];
-                self.thread[last] = next_stem;
-                self.dirty_revs.push(last);
-                let before = self.rev_thread[stem];
-                self.thread[before] = after;
-                self.rev_thread[after] = before;
-                self.parent[stem] = par_stem;
-                par_stem = stem;
-                stem = next_stem;
-                last = if self.last_succ[stem] == self.last_succ[par_stem] {
-                    self.rev_thread[par_stem]
-                } else {
-                    self.last_succ[stem]
-                };
-                after = self.thread[last];
-            }
-            self.parent[u_out] = par_stem;
-            self.thread[last] = thread_continue;
-            self.rev_thread[thread_continue] = last;
-            self.last_succ[u_out] = last;
-            if old_rev_thread != v_in {
-                self.thread[old_rev_thread] = after;
-                self.rev_thread[after] = old_rev_thread;
-            }
-            for &u in &self.dirty_revs {
-                self.rev_thread[self.thread[u]] = u;
-            }
-            // Tree arcs, directions and subtree sizes along the reversed stem.
-            let mut tmp_sc = 0;
-            let tmp_ls = self.last_succ[u_out];
-            let mut u = u_out;
-            while u != u_in {
-                let p = self.parent[u];
-                self.pred[u] = self.pred[p];
-                self.pred_dir[u] = -self.pred_dir[p];
-                tmp_sc += self.succ_num[u] - self.succ_num[p];
-                self.succ_num[u] = tmp_sc;
-                self.last_succ[p] = tmp_ls;
-                u = p;
-            }
-            self.pred[u_in] = in_arc;
-            self.pred_dir[u_in] = in_dir;
-            self.succ_num[u_in] = old_succ_num;
+            self.rethread_reversed_stem(old);
+            self.reverse_stem_arcs(old, in_dir);
         }
+        self.update_last_successors(old);
+        self.update_subtree_sizes(old);
+    }
 
+    /// The stem is `u_out` alone: its subtree keeps its shape and moves in
+    /// the thread to just after `v_in`.
+    fn move_subtree(&mut self, old: Detached, in_dir: i8) {
+        let (u_in, v_in, u_out) = (self.u_in, self.v_in, self.u_out);
+        self.parent[u_in] = v_in;
+        self.pred[u_in] = self.in_arc;
+        self.pred_dir[u_in] = in_dir;
+        if self.thread[v_in] != u_out {
+            let mut after = self.thread[old.last_succ];
+            self.thread[old.rev_thread] = after;
+            self.rev_thread[after] = old.rev_thread;
+            after = self.thread[v_in];
+            self.thread[v_in] = u_out;
+            self.rev_thread[u_out] = v_in;
+            self.thread[old.last_succ] = after;
+            self.rev_thread[after] = old.last_succ;
+        }
+    }
+
+    /// Re-hangs the stem (`u_in` up to `u_out`) under `v_in`, reversing it:
+    /// parents along it, and a thread that visits each stem node's subtree
+    /// without the part that now sits above it.
+    fn rethread_reversed_stem(&mut self, old: Detached) {
+        let (u_in, v_in, u_out) = (self.u_in, self.v_in, self.u_out);
+        // When the subtree of u_out follows v_in directly in the thread,
+        // join and v_out coincide.
+        let thread_continue = if old.rev_thread == v_in {
+            self.thread[old.last_succ]
+        } else {
+            self.thread[v_in]
+        };
+        let mut stem = u_in;
+        let mut par_stem = v_in;
+        let mut last = self.last_succ[u_in];
+        let mut after = self.thread[last];
+        self.thread[v_in] = u_in;
+        // Nodes whose thread successor changed: their rev_thread entries are
+        // mended at the end, once every thread link is in place.
+        self.dirty_revs.clear();
+        self.dirty_revs.push(v_in);
+        while stem != u_out {
+            let next_stem = self.parent[stem];
+            self.thread[last] = next_stem;
+            self.dirty_revs.push(last);
+            let before = self.rev_thread[stem];
+            self.thread[before] = after;
+            self.rev_thread[after] = before;
+            self.parent[stem] = par_stem;
+            par_stem = stem;
+            stem = next_stem;
+            last = if self.last_succ[stem] == self.last_succ[par_stem] {
+                self.rev_thread[par_stem]
+            } else {
+                self.last_succ[stem]
+            };
+            after = self.thread[last];
+        }
+        self.parent[u_out] = par_stem;
+        self.thread[last] = thread_continue;
+        self.rev_thread[thread_continue] = last;
+        self.last_succ[u_out] = last;
+        if old.rev_thread != v_in {
+            self.thread[old.rev_thread] = after;
+            self.rev_thread[after] = old.rev_thread;
+        }
+        for &u in &self.dirty_revs {
+            self.rev_thread[self.thread[u]] = u;
+        }
+    }
+
+    /// Tree arcs, directions and subtree sizes along the reversed stem: each
+    /// stem node now hangs by the arc that used to hang its parent, the
+    /// other way round.
+    fn reverse_stem_arcs(&mut self, old: Detached, in_dir: i8) {
+        let (u_in, u_out) = (self.u_in, self.u_out);
+        let mut tmp_sc = 0;
+        let tmp_ls = self.last_succ[u_out];
+        let mut u = u_out;
+        while u != u_in {
+            let p = self.parent[u];
+            self.pred[u] = self.pred[p];
+            self.pred_dir[u] = -self.pred_dir[p];
+            tmp_sc += self.succ_num[u] - self.succ_num[p];
+            self.succ_num[u] = tmp_sc;
+            self.last_succ[p] = tmp_ls;
+            u = p;
+        }
+        self.pred[u_in] = self.in_arc;
+        self.pred_dir[u_in] = in_dir;
+        self.succ_num[u_in] = old.succ_num;
+    }
+
+    /// Last successors up the two paths to the join node: those that ended
+    /// at `v_in` now end with the moved subtree, and those that ended with
+    /// it on the old side end where it was cut out.
+    fn update_last_successors(&mut self, old: Detached) {
+        let (v_in, u_out, join) = (self.v_in, self.u_out, self.join);
         let up_limit_out = if self.last_succ[join] == v_in {
             join
         } else {
@@ -443,27 +493,31 @@ impl Circulation {
             self.last_succ[u] = last_succ_out;
             u = self.parent[u];
         }
-        if join != old_rev_thread && v_in != old_rev_thread {
-            let mut u = v_out;
-            while u != up_limit_out && self.last_succ[u] == old_last_succ {
-                self.last_succ[u] = old_rev_thread;
-                u = self.parent[u];
-            }
-        } else if last_succ_out != old_last_succ {
-            let mut u = v_out;
-            while u != up_limit_out && self.last_succ[u] == old_last_succ {
-                self.last_succ[u] = last_succ_out;
-                u = self.parent[u];
-            }
-        }
-        let mut u = v_in;
-        while u != join {
-            self.succ_num[u] += old_succ_num;
+        let replacement = if join != old.rev_thread && v_in != old.rev_thread {
+            old.rev_thread
+        } else if last_succ_out != old.last_succ {
+            last_succ_out
+        } else {
+            return;
+        };
+        let mut u = old.v_out;
+        while u != up_limit_out && self.last_succ[u] == old.last_succ {
+            self.last_succ[u] = replacement;
             u = self.parent[u];
         }
-        let mut u = v_out;
-        while u != join {
-            self.succ_num[u] -= old_succ_num;
+    }
+
+    /// The moved subtree's size, added on the new path to the join node and
+    /// taken off the old one.
+    fn update_subtree_sizes(&mut self, old: Detached) {
+        let mut u = self.v_in;
+        while u != self.join {
+            self.succ_num[u] += old.succ_num;
+            u = self.parent[u];
+        }
+        let mut u = old.v_out;
+        while u != self.join {
+            self.succ_num[u] -= old.succ_num;
             u = self.parent[u];
         }
     }
