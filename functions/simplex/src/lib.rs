@@ -11,7 +11,8 @@
 //! ```
 //! use moments_simplex::Circulation;
 //!
-//! // Two ways round from node 0 to node 1 and back; the cheaper loop wins.
+//! // One way out and two ways back: the cheaper way back fills first, and
+//! // the dearer one still pays (-5 + 4 < 0) for the last unit out.
 //! let mut net = Circulation::new(2);
 //! let out = net.add_arc(0, 1, 3, -5);
 //! let back_cheap = net.add_arc(1, 0, 2, 1);
@@ -539,3 +540,8 @@ impl Circulation {
 
 #[cfg(test)]
 mod tests;
+
+// The README's example is compiled and run with the doc tests, so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
