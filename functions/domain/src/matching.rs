@@ -16,7 +16,8 @@
 //! place carries a bonus (larger for priority mentees) so large that no gain
 //! in a lower tier can pay for a loss in a higher one, the other four places
 //! carry none, and a pair's arc costs minus its fit. The network simplex
-//! returns an integral optimum with node potentials that certify it.
+//! (the `moments-simplex` crate) returns an integral optimum with node
+//! potentials that certify it.
 //!
 //! The full graph (every mentee with every mentor) is too big to hand to the
 //! solver, so it starts from each mentee's best-fitting mentors and then
@@ -33,11 +34,10 @@
 use crate::fields::{SkillRanking, WorkingHours};
 use crate::fit::{SAME_HOURS, fit};
 
-mod simplex;
 #[cfg(test)]
 mod tests;
 
-use simplex::Circulation;
+use moments_simplex::{ArcId, Circulation};
 
 /// Most mentors in one mentee's list.
 pub const SUGGESTIONS_PER_MENTEE: usize = 5;
@@ -290,104 +290,213 @@ fn assign(inst: &Instance, per_mentee: usize) -> (Lists, Stats) {
         return (vec![Vec::new(); n], stats);
     }
 
-    // Tier weights. Total fit is below `cover`, so covering one more mentee
-    // outweighs any fit; the fit plus cover bonuses of all mentees are below
-    // `first`, so covering one more priority mentee outweighs both.
+    let mut scratch = Scratch::new(m);
+    let mut restricted = Restricted::new(inst, usable);
+    restricted.add_best_fitting(per_mentee, &mut scratch);
+    stats.candidate_pairs = restricted.pairs.len();
+    loop {
+        restricted.net.solve();
+        stats.pricing_rounds += 1;
+        let added = restricted.add_improving(&mut scratch);
+        if added == 0 {
+            break;
+        }
+        stats.pairs_added += added;
+    }
+    stats.pivots = restricted.net.pivots();
+    (restricted.lists(), stats)
+}
+
+/// Node of the circulation every mentee's list places come from.
+const SOURCE: usize = 0;
+/// Node every mentor's list places go to.
+const SINK: usize = 1;
+
+/// The bonus on a mentee's first list place: `(ordinary, priority)`.
+///
+/// Tier weights. Total fit is below `cover`, so covering one more mentee
+/// outweighs any fit; the fit plus cover bonuses of all mentees are below
+/// `first`, so covering one more priority mentee outweighs both.
+fn first_place_bonuses(inst: &Instance) -> (i64, i64) {
+    let n = inst.priority.len() as i64;
     let fit_ceiling = (SUGGESTIONS_PER_MENTEE as i64)
         .saturating_mul(i64::from(inst.max_score))
-        .saturating_mul(n as i64);
+        .saturating_mul(n);
     let cover = fit_ceiling.saturating_add(1);
-    let first = cover.saturating_mul(n as i64 + 1);
+    let first = cover.saturating_mul(n + 1);
+    (cover, cover.saturating_add(first))
+}
 
-    const SOURCE: usize = 0;
-    const SINK: usize = 1;
-    let mentee_node = |i: usize| 2 + i;
-    let mentor_node = |j: usize| 2 + n + j;
-    let mut net = Circulation::new(2 + n + m);
-    net.add_arc(SINK, SOURCE, (SUGGESTIONS_PER_MENTEE * n) as i64, 0);
-    for (i, &priority) in inst.priority.iter().enumerate() {
-        let bonus = if priority {
-            cover.saturating_add(first)
-        } else {
-            cover
+/// Buffers reused for every mentee, sized by the number of mentors.
+struct Scratch {
+    /// One mentee's score with every mentor.
+    scores: Vec<u32>,
+    /// Sort keys of one mentee's candidate mentors.
+    keys: Vec<u64>,
+    /// `marked[j] == i` when mentor `j` is already known for mentee `i`.
+    marked: Vec<usize>,
+    /// (reduced cost, mentor) of one mentee's improving pairs.
+    improving: Vec<(i64, usize)>,
+}
+
+impl Scratch {
+    fn new(mentors: usize) -> Self {
+        Scratch {
+            scores: vec![0; mentors],
+            keys: Vec::with_capacity(mentors),
+            marked: vec![usize::MAX; mentors],
+            improving: Vec::new(),
+        }
+    }
+}
+
+/// The circulation `source -> mentee -> mentor -> sink -> source` over the
+/// pairs handed to the solver so far, grown by pricing.
+struct Restricted<'a> {
+    inst: &'a Instance<'a>,
+    /// Mentors whose bound is above 0: nobody else can be in a list.
+    usable: Vec<usize>,
+    mentees: usize,
+    net: Circulation,
+    /// (mentee, mentor, score, arc) of every pair given to the solver.
+    pairs: Vec<(usize, usize, u32, ArcId)>,
+    /// Per mentee, mentors already given to the solver or known excluded.
+    known: Vec<Vec<usize>>,
+}
+
+impl<'a> Restricted<'a> {
+    /// The network's list places and bounds, with no pair yet.
+    fn new(inst: &'a Instance<'a>, usable: Vec<usize>) -> Self {
+        let n = inst.priority.len();
+        let mut restricted = Restricted {
+            inst,
+            usable,
+            mentees: n,
+            net: Circulation::new(2 + n + inst.bounds.len()),
+            pairs: Vec::new(),
+            known: vec![Vec::new(); n],
         };
-        net.add_arc(SOURCE, mentee_node(i), 1, -bonus);
-        net.add_arc(SOURCE, mentee_node(i), SUGGESTIONS_PER_MENTEE as i64 - 1, 0);
-    }
-    for &j in &usable {
-        net.add_arc(mentor_node(j), SINK, i64::from(inst.bounds[j]), 0);
+        restricted.add_list_places();
+        restricted
     }
 
-    // (mentee, mentor, score, arc) of every pair given to the solver.
-    let mut pairs: Vec<(usize, usize, u32, simplex::Arc)> = Vec::new();
-    // Per mentee, mentors already given to the solver or known excluded.
-    let mut known: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut scores = vec![0u32; m];
-    let mut keys: Vec<u64> = Vec::with_capacity(usable.len());
-    for (i, known) in known.iter_mut().enumerate() {
-        (inst.row)(i, &mut scores);
-        keys.clear();
-        keys.extend(usable.iter().map(|&j| key(inst.max_score, scores[j], j)));
-        let mut taken = 0;
-        for_each_best_first(&mut keys, per_mentee, |k| {
-            let j = mentor_of(k);
-            known.push(j);
-            if !(inst.excluded)(i, j) {
-                let arc = net.add_arc(mentee_node(i), mentor_node(j), 1, -i64::from(scores[j]));
-                pairs.push((i, j, scores[j], arc));
-                taken += 1;
-            }
-            taken < per_mentee
-        });
+    /// A mentee's five places (the first carrying its tier's bonus), each
+    /// usable mentor's bound, and the arc closing the circulation.
+    fn add_list_places(&mut self) {
+        let inst = self.inst;
+        let n = self.mentees;
+        self.net
+            .add_arc(SINK, SOURCE, (SUGGESTIONS_PER_MENTEE * n) as i64, 0);
+        let (ordinary, priority) = first_place_bonuses(inst);
+        for (i, &is_priority) in inst.priority.iter().enumerate() {
+            let bonus = if is_priority { priority } else { ordinary };
+            let mentee = self.mentee_node(i);
+            self.net.add_arc(SOURCE, mentee, 1, -bonus);
+            self.net
+                .add_arc(SOURCE, mentee, SUGGESTIONS_PER_MENTEE as i64 - 1, 0);
+        }
+        for &j in &self.usable {
+            let mentor = self.mentor_node(j);
+            self.net.add_arc(mentor, SINK, i64::from(inst.bounds[j]), 0);
+        }
     }
-    stats.candidate_pairs = pairs.len();
 
-    let mut marked = vec![usize::MAX; m];
-    let mut improving: Vec<(i64, usize)> = Vec::new();
-    loop {
-        net.solve();
-        stats.pricing_rounds += 1;
-        let mut added = 0;
-        for (i, known) in known.iter_mut().enumerate() {
-            for &j in known.iter() {
-                marked[j] = i;
-            }
-            let pi = net.potential(mentee_node(i));
-            (inst.row)(i, &mut scores);
-            improving.clear();
-            for &j in &usable {
-                // Reduced cost of the pair's arc: -score + pi(mentee) - pi(mentor).
-                let reduced = pi - net.potential(mentor_node(j)) - i64::from(scores[j]);
-                if reduced < 0 && marked[j] != i {
-                    improving.push((reduced, j));
-                }
-            }
+    fn mentee_node(&self, i: usize) -> usize {
+        2 + i
+    }
+
+    fn mentor_node(&self, j: usize) -> usize {
+        2 + self.mentees + j
+    }
+
+    /// Records mentor `j` as known for mentee `i` and, unless the pair is
+    /// excluded, hands it to the solver. True when it was handed over.
+    fn add_pair(&mut self, i: usize, j: usize, score: u32) -> bool {
+        self.known[i].push(j);
+        if (self.inst.excluded)(i, j) {
+            return false;
+        }
+        let (from, to) = (self.mentee_node(i), self.mentor_node(j));
+        let arc = self.net.add_arc(from, to, 1, -i64::from(score));
+        self.pairs.push((i, j, score, arc));
+        true
+    }
+
+    /// Each mentee's `per_mentee` best-fitting mentors, exclusions aside.
+    fn add_best_fitting(&mut self, per_mentee: usize, scratch: &mut Scratch) {
+        let Scratch { scores, keys, .. } = scratch;
+        for i in 0..self.mentees {
+            (self.inst.row)(i, scores);
+            keys.clear();
+            let max_score = self.inst.max_score;
+            keys.extend(self.usable.iter().map(|&j| key(max_score, scores[j], j)));
             let mut taken = 0;
-            for_each_best_first(&mut improving, ADDED_PER_MENTEE, |(_, j)| {
-                known.push(j);
-                if !(inst.excluded)(i, j) {
-                    let arc = net.add_arc(mentee_node(i), mentor_node(j), 1, -i64::from(scores[j]));
-                    pairs.push((i, j, scores[j], arc));
+            for_each_best_first(keys, per_mentee, |k| {
+                let j = mentor_of(k);
+                if self.add_pair(i, j, scores[j]) {
+                    taken += 1;
+                }
+                taken < per_mentee
+            });
+        }
+    }
+
+    /// Prices every pair not yet known against the solution's potentials
+    /// and adds, per mentee, up to [`ADDED_PER_MENTEE`] of those that could
+    /// improve it, most negative reduced cost first. Returns how many.
+    fn add_improving(&mut self, scratch: &mut Scratch) -> usize {
+        let mut added = 0;
+        for i in 0..self.mentees {
+            self.price(i, scratch);
+            let Scratch {
+                scores, improving, ..
+            } = &mut *scratch;
+            let mut taken = 0;
+            for_each_best_first(improving, ADDED_PER_MENTEE, |(_, j)| {
+                if self.add_pair(i, j, scores[j]) {
                     taken += 1;
                 }
                 taken < ADDED_PER_MENTEE
             });
             added += taken;
         }
-        if added == 0 {
-            break;
-        }
-        stats.pairs_added += added;
+        added
     }
-    stats.pivots = net.pivots();
 
-    let mut lists: Lists = vec![Vec::new(); n];
-    for &(i, j, score, arc) in &pairs {
-        if net.flow(arc) > 0 {
-            lists[i].push((j, score));
+    /// Fills `scratch.improving` with mentee `i`'s unknown pairs of negative
+    /// reduced cost, and `scratch.scores` with its scores.
+    fn price(&self, i: usize, scratch: &mut Scratch) {
+        let Scratch {
+            scores,
+            marked,
+            improving,
+            ..
+        } = scratch;
+        for &j in &self.known[i] {
+            marked[j] = i;
+        }
+        let pi = self.net.potential(self.mentee_node(i));
+        (self.inst.row)(i, scores);
+        improving.clear();
+        for &j in &self.usable {
+            // Reduced cost of the pair's arc: -score + pi(mentee) - pi(mentor).
+            let reduced = pi - self.net.potential(self.mentor_node(j)) - i64::from(scores[j]);
+            if reduced < 0 && marked[j] != i {
+                improving.push((reduced, j));
+            }
         }
     }
-    (lists, stats)
+
+    /// The pairs the solution uses, as lists.
+    fn lists(&self) -> Lists {
+        let mut lists: Lists = vec![Vec::new(); self.mentees];
+        for &(i, j, score, arc) in &self.pairs {
+            if self.net.flow(arc) > 0 {
+                lists[i].push((j, score));
+            }
+        }
+        lists
+    }
 }
 
 /// Calls `take` with keys in ascending order until it returns false,
