@@ -102,6 +102,46 @@ impl Site {
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
+
+    /// Write every file into `dir` as `zola build` writes `public/`, so the
+    /// two trees can be compared (`site/compare.py`). `dir` must be missing
+    /// or empty: a file left from an earlier run would pass for output.
+    pub fn write_to(&self, dir: &Path) -> Result<(), SiteError> {
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SiteError::Io { path, source }
+        };
+        match fs::read_dir(dir) {
+            Ok(mut entries) => {
+                if entries.next().is_some() {
+                    return Err(SiteError::Invalid {
+                        path: dir.to_path_buf(),
+                        message: "not empty: remove it or name a new directory".into(),
+                    });
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(dir)(e)),
+        }
+        for (url, output) in &self.files {
+            let relative = Path::new(url.trim_start_matches('/'));
+            if !relative
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)))
+            {
+                return Err(SiteError::Invalid {
+                    path: output.source.clone(),
+                    message: format!("{url} would be written outside {}", dir.display()),
+                });
+            }
+            let path = dir.join(relative);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(io_error(parent))?;
+            }
+            fs::write(&path, &output.bytes).map_err(io_error(&path))?;
+        }
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------
