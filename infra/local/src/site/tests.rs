@@ -386,3 +386,63 @@ fn unsupported_zola_settings_are_refused_not_ignored() {
         "{message}"
     );
 }
+
+/// Files under `dir`, as "/"-separated paths relative to it.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() {
+            found.extend(
+                files_under(&entry.path())
+                    .into_iter()
+                    .map(|f| format!("{name}/{f}")),
+            );
+        } else {
+            found.push(name);
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn write_to_lays_files_out_as_zola_build_does_and_refuses_a_used_directory() {
+    let dir = scratch(&[
+        ("templates/index.html", "home"),
+        ("templates/page.html", "{{ page.slug }}"),
+        ("content/_index.md", "+++\n+++\n"),
+        ("content/guide/First.md", "+++\n+++\n"),
+        ("static/js/a.js", "let a;"),
+    ]);
+    let site = render_ok(&dir);
+    let out = dir.path().join("public");
+    if let Err(e) = site.write_to(&out) {
+        panic!("write_to: {e}");
+    }
+    assert_eq!(
+        files_under(&out),
+        ["guide/first/index.html", "index.html", "js/a.js"]
+    );
+    for path in site.paths() {
+        let written = fs::read(out.join(path.trim_start_matches('/'))).unwrap_or_default();
+        assert_eq!(
+            Some(written.as_slice()),
+            site.get(path).map(|p| p.1),
+            "{path}"
+        );
+    }
+
+    // A second run would mix old files with new ones: refused, named.
+    let message = match site.write_to(&out) {
+        Ok(()) => panic!("wrote into a used directory"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        message.contains("public") && message.contains("not empty"),
+        "{message}"
+    );
+}
