@@ -8,7 +8,6 @@
 //! Zola that `site/README.md` lists is implemented; anything outside it is an
 //! error rather than a silently different page, so a tree that renders here
 //! is one `zola build` renders the same way.
-
 //!
 //! The modules follow a build's steps: `config` reads `config.toml`,
 //! `files` walks the site's folders, `content` reads the Markdown and its
