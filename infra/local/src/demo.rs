@@ -111,7 +111,22 @@ fn email_of(p: &Person) -> String {
 
 /// Seed the demo records. Idempotent: existing applications are left alone.
 pub async fn seed(store: &Store, program: &ProgramConfig, now: Timestamp) -> Result<(), DemoError> {
-    let domains = &program.domains;
+    seed_department_admin(store, program, now).await?;
+    let supervisor =
+        EmailAddress::parse(SUPERVISOR).map_err(|e| DemoError::Invalid("supervisor", e))?;
+    for (n, p) in PEOPLE.iter().enumerate() {
+        seed_person(store, program, &supervisor, n, p, now).await?;
+    }
+    Ok(())
+}
+
+/// Revenue's department administrator, added by the first program
+/// administrator.
+async fn seed_department_admin(
+    store: &Store,
+    program: &ProgramConfig,
+    now: Timestamp,
+) -> Result<(), DemoError> {
     let admin =
         EmailAddress::parse(DEPARTMENT_ADMIN).map_err(|e| DemoError::Invalid("admin", e))?;
     let revenue =
@@ -125,75 +140,86 @@ pub async fn seed(store: &Store, program: &ProgramConfig, now: Timestamp) -> Res
         )
         .await
     {
+        Ok(()) | Err(StoreError::AlreadyExists) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The `n`th person's application, submitted, and approved by the
+/// supervisor when the person is `approved`; nothing if they already applied.
+async fn seed_person(
+    store: &Store,
+    program: &ProgramConfig,
+    supervisor: &EmailAddress,
+    n: usize,
+    p: &Person,
+    now: Timestamp,
+) -> Result<(), DemoError> {
+    let email = EmailAddress::parse(&email_of(p)).map_err(|e| DemoError::Invalid(p.first, e))?;
+    if store.application_for_role(&email, p.role).await?.is_some() {
+        return Ok(());
+    }
+    let form = serde_json::from_value(application_body(n, p))
+        .map_err(|e| DemoError::Invalid(p.first, e.to_string()))?;
+    let details = Details::parse(&form, p.role, &email, &program.domains)
+        .map_err(|e| DemoError::Invalid(p.first, format!("{:?}", e.0)))?;
+    let mut id = [0u8; 16];
+    id[0] = 0xde;
+    id[15] = n as u8;
+    let app = Application::submit(
+        ApplicationId::from_random(id),
+        p.role,
+        email.clone(),
+        details,
+        now,
+    );
+    let entry = AuditEntry {
+        at: now,
+        actor: email.clone(),
+        action: Action::Submitted,
+        on_behalf_of: None,
+        note: None,
+    };
+    match store.create_application(&app, &entry).await {
         Ok(()) | Err(StoreError::AlreadyExists) => {}
         Err(e) => return Err(e.into()),
     }
-
-    let supervisor =
-        EmailAddress::parse(SUPERVISOR).map_err(|e| DemoError::Invalid("supervisor", e))?;
-    for (n, p) in PEOPLE.iter().enumerate() {
-        let email =
-            EmailAddress::parse(&email_of(p)).map_err(|e| DemoError::Invalid(p.first, e))?;
-        if store.application_for_role(&email, p.role).await?.is_some() {
-            continue;
-        }
-        let mut body = json!({
-            "first_name": p.first, "last_name": p.last, "phone": format!("573-555-01{n:02}"),
-            "department": p.department, "job_title": p.title, "work_location": "Jefferson City",
-            "supervisor_first_name": "Sam", "supervisor_last_name": "Rivera",
-            "supervisor_email": SUPERVISOR, "working_hours": "daytime",
-            "bio": p.bio, "skills": p.skills,
-            "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
-        });
-        if p.role == Role::Mentee {
-            body["goals"] =
-                json!("Build confidence leading meetings and learn how other departments work.");
-        }
-        let form =
-            serde_json::from_value(body).map_err(|e| DemoError::Invalid(p.first, e.to_string()))?;
-        let details = Details::parse(&form, p.role, &email, domains)
-            .map_err(|e| DemoError::Invalid(p.first, format!("{:?}", e.0)))?;
-        let mut id = [0u8; 16];
-        id[0] = 0xde;
-        id[15] = n as u8;
-        let app = Application::submit(
-            ApplicationId::from_random(id),
-            p.role,
-            email.clone(),
-            details,
-            now,
-        );
+    if p.approved {
+        let decided = app
+            .decide(
+                &Actor::new(supervisor.clone()),
+                Outcome::Approved,
+                None,
+                now,
+            )
+            .map_err(|e| DemoError::Invalid(p.first, e.to_string()))?;
         let entry = AuditEntry {
             at: now,
-            actor: email.clone(),
-            action: Action::Submitted,
+            actor: supervisor.clone(),
+            action: Action::Approved,
             on_behalf_of: None,
             note: None,
         };
-        match store.create_application(&app, &entry).await {
-            Ok(()) | Err(StoreError::AlreadyExists) => {}
-            Err(e) => return Err(e.into()),
-        }
-        if p.approved {
-            let decided = app
-                .decide(
-                    &Actor::new(supervisor.clone()),
-                    Outcome::Approved,
-                    None,
-                    now,
-                )
-                .map_err(|e| DemoError::Invalid(p.first, e.to_string()))?;
-            let entry = AuditEntry {
-                at: now,
-                actor: supervisor.clone(),
-                action: Action::Approved,
-                on_behalf_of: None,
-                note: None,
-            };
-            store
-                .save_application(app.version, true, &decided, &entry)
-                .await?;
-        }
+        store
+            .save_application(app.version, true, &decided, &entry)
+            .await?;
     }
     Ok(())
+}
+
+/// The application form's fields for the `n`th person, as the API takes them.
+fn application_body(n: usize, p: &Person) -> serde_json::Value {
+    let mut body = json!({
+        "first_name": p.first, "last_name": p.last, "phone": format!("573-555-01{n:02}"),
+        "department": p.department, "job_title": p.title, "work_location": "Jefferson City",
+        "supervisor_first_name": "Sam", "supervisor_last_name": "Rivera",
+        "supervisor_email": SUPERVISOR, "working_hours": "daytime",
+        "bio": p.bio, "skills": p.skills,
+        "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
+    });
+    if p.role == Role::Mentee {
+        body["goals"] =
+            json!("Build confidence leading meetings and learn how other departments work.");
+    }
+    body
 }

@@ -153,80 +153,75 @@ pub fn router(jobs: Jobs) -> Router {
             "/_local/jobs",
             get(|State(j): State<Jobs>| async move { j.page(Vec::new()).await }),
         )
-        .route(
-            "/_local/jobs/run-due",
-            post(|State(j): State<Jobs>| async move {
-                match j.run_due(j.deps.now()).await {
-                    Ok(ran) => j.page(ran).await,
-                    Err(e) => e.into_response(),
-                }
-            }),
-        )
-        .route(
-            "/_local/jobs/run-all",
-            post(|State(j): State<Jobs>| async move {
-                // Far enough ahead that every reminder is due.
-                let later = j.deps.now() + jiff::SignedDuration::from_hours(24 * 365);
-                match j.run_due(later).await {
-                    Ok(ran) => j.page(ran).await,
-                    Err(e) => e.into_response(),
-                }
-            }),
-        )
-        .route(
-            "/_local/jobs/digest",
-            post(|State(j): State<Jobs>| async move {
-                let outcome = match moments_digest::run(&j.deps, j.deps.now()).await {
-                    Ok(summary) => format!(
-                        "{} sent, {} already sent this week",
-                        summary.sent, summary.already_sent
-                    ),
-                    Err(e) => format!("failed: {e}"),
-                };
-                j.page(vec![Ran {
-                    name: "Monday digest".into(),
-                    outcome,
-                }])
-                .await
-            }),
-        )
-        .route(
-            "/_local/jobs/retention",
-            post(|State(j): State<Jobs>| async move {
-                let outcome = match moments_retention::run(&j.deps, j.deps.now()).await {
-                    Ok(s) => format!(
-                        "removed {} applications, {} requests, {} mentorships",
-                        s.applications, s.requests, s.mentorships
-                    ),
-                    Err(e) => format!("failed: {e}"),
-                };
-                j.page(vec![Ran {
-                    name: "Retention".into(),
-                    outcome,
-                }])
-                .await
-            }),
-        )
-        .route(
-            "/_local/jobs/matching",
-            post(|State(j): State<Jobs>| async move {
-                let now = j.deps.now();
-                let outcome = match moments_usecases::matching::compute(&j.deps, now).await {
-                    Ok(p) => match moments_usecases::matching::publish(&j.deps, &p, now).await {
-                        Ok(emailed) => format!(
-                            "{} mentees, {} with suggestions, {emailed} emailed",
-                            p.figures.mentees, p.figures.with_suggestions
-                        ),
-                        Err(e) => format!("failed: {e}"),
-                    },
-                    Err(e) => format!("failed: {e}"),
-                };
-                j.page(vec![Ran {
-                    name: "Quarterly matching".into(),
-                    outcome,
-                }])
-                .await
-            }),
-        )
+        .route("/_local/jobs/run-due", post(run_due))
+        .route("/_local/jobs/run-all", post(run_all))
+        .route("/_local/jobs/digest", post(digest))
+        .route("/_local/jobs/retention", post(retention))
+        .route("/_local/jobs/matching", post(matching))
         .with_state(jobs)
+}
+
+async fn run_due(State(j): State<Jobs>) -> Response {
+    match j.run_due(j.deps.now()).await {
+        Ok(ran) => j.page(ran).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn run_all(State(j): State<Jobs>) -> Response {
+    // Far enough ahead that every reminder is due.
+    let later = j.deps.now() + jiff::SignedDuration::from_hours(24 * 365);
+    match j.run_due(later).await {
+        Ok(ran) => j.page(ran).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn digest(State(j): State<Jobs>) -> Response {
+    let outcome = match moments_digest::run(&j.deps, j.deps.now()).await {
+        Ok(summary) => format!(
+            "{} sent, {} already sent this week",
+            summary.sent, summary.already_sent
+        ),
+        Err(e) => format!("failed: {e}"),
+    };
+    j.page(vec![Ran {
+        name: "Monday digest".into(),
+        outcome,
+    }])
+    .await
+}
+
+async fn retention(State(j): State<Jobs>) -> Response {
+    let outcome = match moments_retention::run(&j.deps, j.deps.now()).await {
+        Ok(s) => format!(
+            "removed {} applications, {} requests, {} mentorships",
+            s.applications, s.requests, s.mentorships
+        ),
+        Err(e) => format!("failed: {e}"),
+    };
+    j.page(vec![Ran {
+        name: "Retention".into(),
+        outcome,
+    }])
+    .await
+}
+
+async fn matching(State(j): State<Jobs>) -> Response {
+    let now = j.deps.now();
+    let outcome = match moments_usecases::matching::compute(&j.deps, now).await {
+        Ok(p) => match moments_usecases::matching::publish(&j.deps, &p, now).await {
+            Ok(emailed) => format!(
+                "{} mentees, {} with suggestions, {emailed} emailed",
+                p.figures.mentees, p.figures.with_suggestions
+            ),
+            Err(e) => format!("failed: {e}"),
+        },
+        Err(e) => format!("failed: {e}"),
+    };
+    j.page(vec![Ran {
+        name: "Quarterly matching".into(),
+        outcome,
+    }])
+    .await
 }

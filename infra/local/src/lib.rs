@@ -8,5 +8,6 @@ pub mod platform;
 pub mod site;
 
 pub use platform::{
-    Adapters, LocalConfig, Platform, build, build_on, build_with, build_with_clock, workspace_root,
+    Adapters, LocalConfig, Platform, build, build_on, build_with, build_with_clock, site_dir,
+    workspace_root,
 };

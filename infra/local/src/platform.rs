@@ -67,7 +67,7 @@ impl LocalConfig {
             data_dir: std::env::var_os("MOMENTS_DATA_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| root.join(".moments")),
-            site_dir: root.join("site"),
+            site_dir: site_dir(),
             base_url,
             domains: env("MOMENTS_EMAIL_DOMAINS", "mo.gov"),
             program_admins: env("MOMENTS_PROGRAM_ADMINS", "admin@mo.gov"),
@@ -83,6 +83,11 @@ pub fn workspace_root() -> PathBuf {
         .nth(2)
         .map(Path::to_path_buf)
         .unwrap_or_default()
+}
+
+/// The Zola site the platform serves: `site/` in the repository.
+pub fn site_dir() -> PathBuf {
+    workspace_root().join("site")
 }
 
 /// The running platform's parts, for the binary and for tests.
