@@ -25,7 +25,7 @@ use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{EmailAddress, LongText, ProgramDomains};
 use moments_domain::mentorship::{
-    MeetingDraft, MeetingId, MentorshipId, MentorshipStatus, RequestId, Sides, select,
+    MeetingDraft, MeetingId, Mentorship, MentorshipId, MentorshipStatus, RequestId, Sides, select,
 };
 use moments_domain::survey::{SurveyAnswers, SurveyResponse};
 use moments_reports::QuarterFilter;
@@ -226,71 +226,94 @@ async fn mentorships(store: &Store, mentees: &[Application], mentors: &[Applicat
             .accept_request(&request, &accepted, &pair, &both, &accepted_entry)
             .await
             .expect("accept");
-        let matched_on = jiff::tz::TimeZone::UTC.to_datetime(asked_at).date();
-        for week in [1, 5] {
-            let date = matched_on + SignedDuration::from_hours(24 * 7 * week);
-            let mut mid = id;
-            mid[15] = week as u8;
-            let meeting = pair
-                .log_meeting(
-                    &mentee.applicant,
-                    MeetingId::from_random(mid),
-                    MeetingDraft {
-                        date,
-                        minutes: 60,
-                        topic: None,
-                    },
-                    asked_at,
-                    date,
-                )
-                .expect("meeting");
-            store.log_meeting(&pair, &meeting).await.expect("meeting");
-        }
+        log_meetings(store, &pair, mentee, id, asked_at).await;
         if n % 5 < 2 {
-            let ended_at = asked_at + SignedDuration::from_hours(24 * 90);
-            let ended = pair
-                .end(
-                    &mentee.applicant,
-                    MentorshipStatus::Completed,
-                    LongText::parse("Goals met.").expect("text"),
-                    ended_at,
-                )
-                .expect("end");
-            let both = sides(store, mentee, mentor).await;
-            store
-                .end_mentorship(
-                    &pair,
-                    &ended,
-                    &both,
-                    &entry(&mentee.applicant, ended_at, Action::MentorshipEnded),
-                )
-                .await
-                .expect("end");
-            let answers = SurveyAnswers::parse(
-                &serde_json::from_value(
-                    json!({"satisfaction": 1 + n % 5, "goals_met": "yes", "meetings": 2,
-                           "cadence": "monthly", "would_recommend": n % 3 > 0}),
-                )
-                .expect("a form reads any object"),
-            )
-            .expect("answers");
-            for (who, version) in [
-                (&mentee.applicant, Role::Mentee),
-                (&mentor.applicant, Role::Mentor),
-            ] {
-                let response = SurveyResponse {
-                    mentorship: ended.id.clone(),
-                    respondent: who.clone(),
-                    version,
-                    answers: answers.clone(),
-                    submitted_at: ended_at,
-                };
-                store.save_survey(&ended, &response).await.expect("survey");
-            }
+            end_with_surveys(store, &pair, mentee, mentor, n, asked_at).await;
         }
         formed += 1;
     }
     formed
+}
+
+/// Two meetings, in the first and fifth weeks after the match.
+async fn log_meetings(
+    store: &Store,
+    pair: &Mentorship,
+    mentee: &Application,
+    id: [u8; 16],
+    asked_at: Timestamp,
+) {
+    let matched_on = jiff::tz::TimeZone::UTC.to_datetime(asked_at).date();
+    for week in [1, 5] {
+        let date = matched_on + SignedDuration::from_hours(24 * 7 * week);
+        let mut mid = id;
+        mid[15] = week as u8;
+        let meeting = pair
+            .log_meeting(
+                &mentee.applicant,
+                MeetingId::from_random(mid),
+                MeetingDraft {
+                    date,
+                    minutes: 60,
+                    topic: None,
+                },
+                asked_at,
+                date,
+            )
+            .expect("meeting");
+        store.log_meeting(pair, &meeting).await.expect("meeting");
+    }
+}
+
+/// The mentorship completed after 90 days, both surveys answered.
+async fn end_with_surveys(
+    store: &Store,
+    pair: &Mentorship,
+    mentee: &Application,
+    mentor: &Application,
+    n: usize,
+    asked_at: Timestamp,
+) {
+    let ended_at = asked_at + SignedDuration::from_hours(24 * 90);
+    let ended = pair
+        .end(
+            &mentee.applicant,
+            MentorshipStatus::Completed,
+            LongText::parse("Goals met.").expect("text"),
+            ended_at,
+        )
+        .expect("end");
+    let both = sides(store, mentee, mentor).await;
+    store
+        .end_mentorship(
+            pair,
+            &ended,
+            &both,
+            &entry(&mentee.applicant, ended_at, Action::MentorshipEnded),
+        )
+        .await
+        .expect("end");
+    let answers = SurveyAnswers::parse(
+        &serde_json::from_value(
+            json!({"satisfaction": 1 + n % 5, "goals_met": "yes", "meetings": 2,
+                                       "cadence": "monthly", "would_recommend": !n.is_multiple_of(3)}),
+        )
+        .expect("a form reads any object"),
+    )
+    .expect("answers");
+    for (who, version) in [
+        (&mentee.applicant, Role::Mentee),
+        (&mentor.applicant, Role::Mentor),
+    ] {
+        let response = SurveyResponse {
+            mentorship: ended.id.clone(),
+            respondent: who.clone(),
+            version,
+            answers: answers.clone(),
+            submitted_at: ended_at,
+        };
+        store.save_survey(&ended, &response).await.expect("survey");
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use moments_domain::application::{Application, Status};
 use moments_domain::audit::AuditEntry;
 use moments_domain::fields::EmailAddress;
-use moments_domain::mentorship::{Capacity, Meeting, MentorshipRequest};
+use moments_domain::mentorship::{Capacity, Meeting, Mentorship, MentorshipRequest};
 use serde_json::{Value, json};
 
 use super::mentorships::{mentorship_attributes, request_attributes};
@@ -160,33 +160,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         for app in self.applications_of(person).await? {
-            let Some((before, capacity)) = self.application_with_capacity(&app.id).await? else {
-                continue;
-            };
-            let after = before.erased(stand_in, now);
-            let key = keys::application(app.id.as_str());
-            let audit = self.items_under(&key.pk, keys::AUDIT_PREFIX).await?;
-            let mut last = vec![
-                Write::Update {
-                    key,
-                    set: {
-                        let mut set = application_attributes(&after)?;
-                        set.push(("available".into(), json!(false)));
-                        set
-                    },
-                    add: vec![],
-                    remove: vec![],
-                    cond: Some(Cond::Eq("version".into(), json!(before.version))),
-                },
-                delete(keys::role_guard(person.as_str(), app.role.as_str())),
-            ];
-            let unlisted = Capacity {
-                available: false,
-                ..capacity
-            };
-            last.extend(listing::writes(Some(&before), &after, unlisted));
-            self.write_then(Self::erased_audit(&audit, person, stand_in)?, last)
-                .await?;
+            self.erase_application(&app, person, stand_in, now).await?;
         }
         let mut requests = self.requests_from(person).await?;
         requests.extend(self.requests_to(person).await?);
@@ -204,31 +178,8 @@ impl Store {
                 .await?;
         }
         for record in self.mentorships_of(person).await? {
-            let m = &record.mentorship;
-            let key = keys::mentorship(m.id.as_str());
-            let mut writes = Self::erased_audit(
-                &self.items_under(&key.pk, keys::AUDIT_PREFIX).await?,
-                person,
-                stand_in,
-            )?;
-            for item in self.items_under(&key.pk, keys::MEETING_PREFIX).await? {
-                let meeting: Meeting = data_of(item.clone())?;
-                let mut item = item;
-                item.insert("data".into(), to_value(&meeting.erased(person, stand_in))?);
-                writes.push(Write::Put { item, cond: None });
-            }
-            writes.push(delete(keys::survey(m.id.as_str(), person.as_str())));
-            let last = vec![Write::Update {
-                key,
-                set: mentorship_attributes(&m.erased(person, stand_in))?,
-                add: vec![],
-                remove: vec![],
-                cond: Some(Cond::And(vec![
-                    Cond::Eq("version".into(), json!(m.version)),
-                    Cond::Ne("status".into(), json!("active")),
-                ])),
-            }];
-            self.write_then(writes, last).await?;
+            self.erase_from_mentorship(&record.mentorship, person, stand_in)
+                .await?;
         }
         let mut rest = vec![delete(keys::suggestions(person.as_str()))];
         for dept in self.departments_administered(person).await? {
@@ -238,6 +189,76 @@ impl Store {
             )));
         }
         self.table.write(rest).await.map_err(StoreError::from)
+    }
+
+    /// One of their applications: taken out of search, its audit entries
+    /// rewritten, its role guard released.
+    async fn erase_application(
+        &self,
+        app: &Application,
+        person: &EmailAddress,
+        stand_in: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let Some((before, capacity)) = self.application_with_capacity(&app.id).await? else {
+            return Ok(());
+        };
+        let after = before.erased(stand_in, now);
+        let key = keys::application(app.id.as_str());
+        let audit = self.items_under(&key.pk, keys::AUDIT_PREFIX).await?;
+        let mut set = application_attributes(&after)?;
+        set.push(("available".into(), json!(false)));
+        let mut last = vec![
+            Write::Update {
+                key,
+                set,
+                add: vec![],
+                remove: vec![],
+                cond: Some(Cond::Eq("version".into(), json!(before.version))),
+            },
+            delete(keys::role_guard(person.as_str(), app.role.as_str())),
+        ];
+        let unlisted = Capacity {
+            available: false,
+            ..capacity
+        };
+        last.extend(listing::writes(Some(&before), &after, unlisted));
+        self.write_then(Self::erased_audit(&audit, person, stand_in)?, last)
+            .await
+    }
+
+    /// An ended mentorship they were in: kept for the partner, with their
+    /// meetings, audit entries and survey answer rewritten or removed.
+    async fn erase_from_mentorship(
+        &self,
+        m: &Mentorship,
+        person: &EmailAddress,
+        stand_in: &EmailAddress,
+    ) -> Result<(), StoreError> {
+        let key = keys::mentorship(m.id.as_str());
+        let mut writes = Self::erased_audit(
+            &self.items_under(&key.pk, keys::AUDIT_PREFIX).await?,
+            person,
+            stand_in,
+        )?;
+        for item in self.items_under(&key.pk, keys::MEETING_PREFIX).await? {
+            let meeting: Meeting = data_of(item.clone())?;
+            let mut item = item;
+            item.insert("data".into(), to_value(&meeting.erased(person, stand_in))?);
+            writes.push(Write::Put { item, cond: None });
+        }
+        writes.push(delete(keys::survey(m.id.as_str(), person.as_str())));
+        let last = vec![Write::Update {
+            key,
+            set: mentorship_attributes(&m.erased(person, stand_in))?,
+            add: vec![],
+            remove: vec![],
+            cond: Some(Cond::And(vec![
+                Cond::Eq("version".into(), json!(m.version)),
+                Cond::Ne("status".into(), json!("active")),
+            ])),
+        }];
+        self.write_then(writes, last).await
     }
 
     /// Record that `email` asks for their data to be removed; `AlreadyExists`
