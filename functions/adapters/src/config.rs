@@ -145,3 +145,40 @@ pub fn job_target_from_env() -> Result<crate::scheduler::eventbridge::JobTarget,
         dead_letter_arn: var("MOMENTS_SCHEDULER_DLQ_ARN")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "a-secret-that-must-never-be-printed-anywhere";
+
+    #[test]
+    fn the_settings_never_print_the_session_secret_or_its_key() {
+        let config = ProgramConfig::new("https://m.example.gov", "mo.gov", "", SECRET.into())
+            .expect("config");
+        let printed = format!("{config:?}");
+        assert!(printed.contains("m.example.gov"), "{printed}");
+        assert!(!printed.contains(SECRET), "{printed}");
+        assert!(!printed.contains("session_key"), "{printed}");
+    }
+
+    #[test]
+    fn a_short_session_secret_is_refused_by_name() {
+        let e = ProgramConfig::new("https://m.example.gov", "mo.gov", "", "short".into())
+            .expect_err("too short");
+        assert_eq!(e.name, "MOMENTS_SESSION_SECRET");
+    }
+
+    #[test]
+    fn the_same_secret_gives_the_same_key_and_another_another() {
+        let key = |s: &str| {
+            ProgramConfig::new("https://m.example.gov", "mo.gov", "", s.to_string().into())
+                .expect("config")
+                .session_key()
+                .master()
+                .to_vec()
+        };
+        assert_eq!(key(SECRET), key(SECRET));
+        assert_ne!(key(SECRET), key(&SECRET.replace('a', "b")));
+    }
+}
