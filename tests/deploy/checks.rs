@@ -326,6 +326,33 @@ pub async fn served_routes(template: &Value, ws: &Workspace) -> Vec<String> {
     problems
 }
 
+/// Every operation of a function's part of the document reaches a handler
+/// of the Router its Lambda serves.
+pub async fn documented_operations_served() -> Vec<String> {
+    let probe = Probe::new();
+    let mut problems = Vec::new();
+    for f in moments_api::HTTP_FUNCTIONS {
+        let doc = serde_json::to_value((f.api)().into_openapi()).expect("document");
+        let router = (f.router)();
+        for (pattern, item) in doc["paths"].as_object().into_iter().flatten() {
+            for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+                let method = method.to_uppercase();
+                let key = format!("{method} {pattern}");
+                if !probe
+                    .reaches(&router, &method, &concrete(pattern), &key)
+                    .await
+                {
+                    problems.push(format!(
+                        "{} documents {key}, but its Lambda's router does not serve it",
+                        f.name
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// Function crates that depend on another function crate.
 pub fn function_dependencies(ws: &Workspace) -> Vec<String> {
     let functions: BTreeSet<&String> = ws.crates.keys().collect();

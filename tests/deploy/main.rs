@@ -26,7 +26,7 @@ fn root() -> PathBuf {
 fn http_functions() -> BTreeMap<String, Router<Deps>> {
     moments_api::HTTP_FUNCTIONS
         .iter()
-        .map(|f| (f.name.to_string(), (f.api)().into()))
+        .map(|f| (f.name.to_string(), (f.router)()))
         .collect()
 }
 
@@ -75,6 +75,13 @@ fn assert_none(problems: Vec<String>) {
 #[tokio::test]
 async fn every_route_in_the_template_reaches_a_handler_of_its_function() {
     assert_none(checks::template_routes(&deployed(), &workspace()).await);
+}
+
+/// `api()` (the document) and `router()` (the Lambda) are made from one
+/// list by `http_api!`; the Lambda must serve all the document promises.
+#[tokio::test]
+async fn every_documented_operation_is_served_by_its_functions_lambda_router() {
+    assert_none(checks::documented_operations_served().await);
 }
 
 #[tokio::test]

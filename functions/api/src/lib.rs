@@ -10,44 +10,53 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 /// An HTTP function: its binary (the package name, as template.yaml names
-/// it) and its routes with their documentation.
+/// it), its routes with their documentation, and the same routes as its
+/// Lambda serves them (both made by its `moments_adapters::http_api!`).
 pub struct HttpFunction {
     pub name: &'static str,
     pub api: fn() -> OpenApiRouter<Deps>,
+    pub router: fn() -> axum::Router<Deps>,
 }
 
 pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
     HttpFunction {
         name: "moments-auth",
         api: moments_auth::api,
+        router: moments_auth::router,
     },
     HttpFunction {
         name: "moments-applications",
         api: moments_applications::api,
+        router: moments_applications::router,
     },
     HttpFunction {
         name: "moments-decisions",
         api: moments_decisions::api,
+        router: moments_decisions::router,
     },
     HttpFunction {
         name: "moments-mentorships",
         api: moments_mentorships::api,
+        router: moments_mentorships::router,
     },
     HttpFunction {
         name: "moments-surveys",
         api: moments_surveys::api,
+        router: moments_surveys::router,
     },
     HttpFunction {
         name: "moments-reports",
         api: moments_reports::api,
+        router: moments_reports::router,
     },
 ];
 
-/// Every function's routes on one router, as the local platform serves them.
+/// Every function's routes on one router, as their Lambdas serve them: the
+/// local platform mounts this.
 pub fn routes() -> axum::Router<Deps> {
     HTTP_FUNCTIONS
         .iter()
-        .fold(axum::Router::new(), |all, f| all.merge((f.api)()))
+        .fold(axum::Router::new(), |all, f| all.merge((f.router)()))
 }
 
 /// The OpenAPI document of the whole API.

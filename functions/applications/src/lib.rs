@@ -17,16 +17,12 @@ use moments_domain::catalogue::Catalogue;
 use moments_domain::form::{FieldErrors, FormReader};
 use moments_domain::notify;
 use serde::Serialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-/// The routes of this function with their documentation.
-pub fn api() -> OpenApiRouter<Deps> {
-    OpenApiRouter::new()
-        .routes(routes!(read_catalogue))
-        .routes(routes!(mine, submit))
-        .routes(routes!(read, edit))
-        .routes(routes!(reroute))
+moments_adapters::http_api! {
+    read_catalogue;
+    mine, submit;
+    read, edit;
+    reroute;
 }
 
 /// The signed-in person's applications.

@@ -9,7 +9,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
 use axum_extra::extract::cookie::Key;
 use axum_extra::extract::{CookieJar, SignedCookieJar};
 use base64::Engine;
@@ -25,24 +24,22 @@ use moments_domain::notify;
 use moments_domain::signin::{LINK_LIFETIME, TOKEN_BYTES, safe_next};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-/// The routes of this function with their documentation.
-pub fn api() -> OpenApiRouter<Deps> {
-    OpenApiRouter::new()
-        .routes(routes!(request_link))
-        .routes(routes!(start_session))
-        .routes(routes!(sign_out))
-        .routes(routes!(me))
-        .route("/api/openapi.json", get(openapi_json))
+moments_adapters::http_api! {
+    request_link;
+    start_session;
+    sign_out;
+    me;
+    openapi_json;
 }
 
 /// The OpenAPI document of the whole API: `docs/openapi.json`, which a test
 /// keeps equal to the one the functions' code makes (`moments_api`).
 const DOCUMENT: &str = include_str!("../../../docs/openapi.json");
 
-/// `GET /api/openapi.json`.
+/// This document: every operation of the API, its bodies and answers.
+#[utoipa::path(get, path = "/api/openapi.json", operation_id = "openapi_document", tag = "auth",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object)))]
 async fn openapi_json() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], DOCUMENT)
 }

@@ -5,5 +5,5 @@
 async fn main() -> Result<(), lambda_http::Error> {
     moments_adapters::lambda::init_tracing();
     let deps = moments_adapters::lambda::deps_from_env().await?;
-    lambda_http::run(moments_adapters::http::app(moments_auth::api(), deps)).await
+    lambda_http::run(moments_adapters::http::app(moments_auth::router(), deps)).await
 }

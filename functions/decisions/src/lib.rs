@@ -13,14 +13,10 @@ use moments_domain::fields::DecisionMessage;
 use moments_domain::form::{FormReader, Text};
 use moments_domain::notify;
 use serde::{Deserialize, Serialize};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-/// The routes of this function with their documentation.
-pub fn api() -> OpenApiRouter<Deps> {
-    OpenApiRouter::new()
-        .routes(routes!(queue))
-        .routes(routes!(decide))
+moments_adapters::http_api! {
+    queue;
+    decide;
 }
 
 /// Applications naming the caller as supervisor.

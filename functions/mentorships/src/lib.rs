@@ -7,31 +7,27 @@ use moments_adapters::http::ApiError;
 use moments_adapters::store::{RequestSides, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role};
 use moments_domain::fields::EmailAddress;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 mod pairs;
 mod requests;
 pub mod search;
 
-/// The routes of this function with their documentation.
-pub fn api() -> OpenApiRouter<Deps> {
-    OpenApiRouter::new()
-        .routes(routes!(search::search))
-        .routes(routes!(search::profile))
-        .routes(routes!(search::suggestions))
-        .routes(routes!(search::availability, search::set_availability))
-        .routes(routes!(requests::list, requests::create))
-        .routes(routes!(requests::read))
-        .routes(routes!(requests::accept))
-        .routes(routes!(requests::decline))
-        .routes(routes!(requests::withdraw))
-        .routes(routes!(pairs::list))
-        .routes(routes!(pairs::read))
-        .routes(routes!(pairs::save_agreement))
-        .routes(routes!(pairs::confirm_agreement))
-        .routes(routes!(pairs::log_meeting))
-        .routes(routes!(pairs::end))
+moments_adapters::http_api! {
+    search::search;
+    search::profile;
+    search::suggestions;
+    search::availability, search::set_availability;
+    requests::list, requests::create;
+    requests::read;
+    requests::accept;
+    requests::decline;
+    requests::withdraw;
+    pairs::list;
+    pairs::read;
+    pairs::save_agreement;
+    pairs::confirm_agreement;
+    pairs::log_meeting;
+    pairs::end;
 }
 
 /// How often a write that lost a race is re-read and tried again before the

@@ -2,15 +2,12 @@
 //! program and department administrators; for program administrators, the
 //! matching run, department administrators and audit trails.
 
-use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
 use moments_domain::access::Actor;
 use moments_domain::form::FieldErrors;
 use moments_domain::metrics::Quarter;
 use moments_domain::reports::Scope;
 use serde::Deserialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 mod admins;
 mod exports;
@@ -18,20 +15,18 @@ mod matching;
 pub mod metrics;
 mod privacy;
 
-/// The routes of this function with their documentation.
-pub fn api() -> OpenApiRouter<Deps> {
-    OpenApiRouter::new()
-        .routes(routes!(matching::preview))
-        .routes(routes!(matching::publish))
-        .routes(routes!(metrics::report))
-        .routes(routes!(exports::export))
-        .routes(routes!(admins::audit))
-        .routes(routes!(admins::person))
-        .routes(routes!(admins::list, admins::add))
-        .routes(routes!(admins::remove))
-        .routes(routes!(privacy::status, privacy::request))
-        .routes(routes!(privacy::list))
-        .routes(routes!(privacy::carry_out))
+moments_adapters::http_api! {
+    matching::preview;
+    matching::publish;
+    metrics::report;
+    exports::export;
+    admins::audit;
+    admins::person;
+    admins::list, admins::add;
+    admins::remove;
+    privacy::status, privacy::request;
+    privacy::list;
+    privacy::carry_out;
 }
 
 fn program_admin(actor: &Actor, what: &str) -> Result<(), ApiError> {

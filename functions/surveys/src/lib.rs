@@ -13,12 +13,9 @@ use moments_domain::fields::EmailAddress;
 use moments_domain::mentorship::{MentorshipId, MentorshipStatus};
 use moments_domain::survey::{SurveyAnswers, SurveyForm, SurveyResponse};
 use serde::Serialize;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-/// The routes of this function with their documentation.
-pub fn api() -> OpenApiRouter<Deps> {
-    OpenApiRouter::new().routes(routes!(read, answer))
+moments_adapters::http_api! {
+    read, answer;
 }
 
 /// The survey of an ended mentorship.

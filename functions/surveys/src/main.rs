@@ -5,5 +5,5 @@
 async fn main() -> Result<(), lambda_http::Error> {
     moments_adapters::lambda::init_tracing();
     let deps = moments_adapters::lambda::deps_without_mail_from_env().await?;
-    lambda_http::run(moments_adapters::http::app(moments_surveys::api(), deps)).await
+    lambda_http::run(moments_adapters::http::app(moments_surveys::router(), deps)).await
 }

@@ -4,6 +4,7 @@
 
 use crate::deps::Deps;
 
+pub mod api;
 mod error;
 mod extract;
 mod guard;
