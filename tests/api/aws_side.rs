@@ -8,6 +8,7 @@
 //! function with that payload and deleting the schedule, as the service does
 //! after a one-time schedule has run.
 
+use moments_adapters::deps::as_function;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -148,10 +149,14 @@ impl AwsSide {
         let mut ran = Vec::new();
         for job in self.jobs().await.into_iter().filter(|j| j.at <= now) {
             let outcome = match serde_json::from_str::<Job>(&job.payload) {
-                Ok(payload) => match moments_reminders::run(deps, &payload).await {
-                    Ok(o) => format!("{o:?}"),
-                    Err(e) => format!("failed: {e}"),
-                },
+                Ok(payload) => {
+                    match as_function("moments-reminders", moments_reminders::run(deps, &payload))
+                        .await
+                    {
+                        Ok(o) => format!("{o:?}"),
+                        Err(e) => format!("failed: {e}"),
+                    }
+                }
                 Err(e) => format!("unreadable job: {e}"),
             };
             self.scheduler

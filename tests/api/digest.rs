@@ -3,6 +3,7 @@
 //! week sends nothing new.
 
 use jiff::SignedDuration;
+use moments_adapters::deps::as_function;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -50,9 +51,12 @@ async fn digest_scenario(app: TestApp) {
     );
 
     let before = app.mail_count().await;
-    let summary = moments_digest::run(&app.jobs.deps, app.jobs.deps.now())
-        .await
-        .expect("digest");
+    let summary = as_function(
+        "moments-digest",
+        moments_digest::run(&app.jobs.deps, app.jobs.deps.now()),
+    )
+    .await
+    .expect("digest");
     assert_eq!((summary.sent, summary.already_sent), (3, 0));
     assert_eq!(app.mail_count().await, before + 3);
 
@@ -86,17 +90,23 @@ async fn digest_scenario(app: TestApp) {
     );
 
     // Run again (a retry, or a second trigger) the same week: nothing new.
-    let again = moments_digest::run(&app.jobs.deps, app.jobs.deps.now())
-        .await
-        .expect("digest");
+    let again = as_function(
+        "moments-digest",
+        moments_digest::run(&app.jobs.deps, app.jobs.deps.now()),
+    )
+    .await
+    .expect("digest");
     assert_eq!((again.sent, again.already_sent), (0, 3));
     assert_eq!(app.mail_count().await, before + 3);
 
     // Next Monday the still-pending ones are listed again.
     app.advance(SignedDuration::from_hours(7 * 24));
-    let next = moments_digest::run(&app.jobs.deps, app.jobs.deps.now())
-        .await
-        .expect("digest");
+    let next = as_function(
+        "moments-digest",
+        moments_digest::run(&app.jobs.deps, app.jobs.deps.now()),
+    )
+    .await
+    .expect("digest");
     assert_eq!(next.sent, 3);
 }
 

@@ -15,6 +15,7 @@ use moments_domain::fields::ProgramDomains;
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_local::jobs_page::Ran;
 use moments_local::{Adapters, LocalConfig, build_with, workspace_root};
+use moments_tests::guard::{Guard, GuardedMailer, GuardedScheduler, GuardedTable};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -31,6 +32,8 @@ fn capitalised(s: &str) -> String {
 }
 
 pub struct TestApp {
+    /// What AWS would refuse of the functions' calls (see `moments_tests::guard`).
+    guard: Arc<Guard>,
     pub base: String,
     /// The local scheduler's jobs and a way to run them.
     pub jobs: moments_local::jobs_page::Jobs,
@@ -119,7 +122,13 @@ pub type Wrap = Box<dyn FnOnce(Arc<dyn Table>) -> (Arc<dyn Table>, Option<Adapte
 
 /// The platform on the embedded store as `wrap` presents it.
 pub async fn spawn_app_wrapped(wrap: Wrap) -> TestApp {
-    spawn_with(None, None, None, Some(wrap)).await
+    spawn_with(None, None, None, Some(wrap), Guard::of_workspace()).await
+}
+
+/// The platform with its calls judged by `guard` instead of template.yaml's
+/// own statements (a test of the judging itself).
+pub async fn spawn_app_judged_by(guard: Arc<Guard>) -> TestApp {
+    spawn_with(None, None, None, None, guard).await
 }
 
 async fn spawn(
@@ -127,7 +136,7 @@ async fn spawn(
     adapters: Option<Adapters>,
     aws: Option<crate::aws_side::AwsSide>,
 ) -> TestApp {
-    spawn_with(backend, adapters, aws, None).await
+    spawn_with(backend, adapters, aws, None, Guard::of_workspace()).await
 }
 
 async fn spawn_with(
@@ -135,6 +144,7 @@ async fn spawn_with(
     adapters: Option<Adapters>,
     aws: Option<crate::aws_side::AwsSide>,
     wrap: Option<Wrap>,
+    guard: Arc<Guard>,
 ) -> TestApp {
     // Errors the platform logs show up beside a failing test's output.
     let _ = tracing_subscriber::fmt()
@@ -164,16 +174,21 @@ async fn spawn_with(
             );
             let plain: Arc<dyn Table> = table.clone();
             let (seen, adapters) = match wrap {
-                Some(wrap) => wrap(plain),
-                None => (plain, None),
+                Some(wrap) => wrap(plain.clone()),
+                None => (plain.clone(), None),
             };
-            let platform = build_with(&config, Clock::Fixed(now.clone()), seen, adapters).await;
+            let (seen, adapters) = guarded(&guard, seen, adapters, plain);
+            let platform =
+                build_with(&config, Clock::Fixed(now.clone()), seen, Some(adapters)).await;
             (platform, Some(table))
         }
-        Some(b) => (
-            build_with(&config, Clock::Fixed(now.clone()), b.table(), adapters).await,
-            None,
-        ),
+        Some(b) => {
+            let (table, adapters) = guarded(&guard, b.table(), adapters, b.table());
+            (
+                build_with(&config, Clock::Fixed(now.clone()), table, Some(adapters)).await,
+                None,
+            )
+        }
     };
     let platform = platform.expect("platform starts");
     let service = platform
@@ -181,6 +196,7 @@ async fn spawn_with(
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await });
     TestApp {
+        guard,
         base,
         jobs: platform.jobs,
         seeded: std::sync::atomic::AtomicU64::new(1),
@@ -194,6 +210,56 @@ async fn spawn_with(
     }
 }
 
+/// The platform's table, mail and jobs as AWS would authorize them: each
+/// call a function makes is judged against its statements in template.yaml.
+/// Mail and jobs go to the outbox and the local scheduler on `plain` (the
+/// table without the judge: they stand in for SES and the Scheduler) unless
+/// the test gives other adapters.
+fn guarded(
+    guard: &Arc<Guard>,
+    table: Arc<dyn Table>,
+    adapters: Option<Adapters>,
+    plain: Arc<dyn Table>,
+) -> (Arc<dyn Table>, Adapters) {
+    let adapters = adapters.unwrap_or_else(|| Adapters {
+        mailer: Arc::new(moments_adapters::mail::outbox::Outbox::new(plain.clone())),
+        scheduler: Arc::new(moments_adapters::scheduler::local::LocalScheduler::new(
+            plain,
+        )),
+    });
+    let table: Arc<dyn Table> = Arc::new(GuardedTable {
+        inner: table,
+        guard: guard.clone(),
+    });
+    let adapters = Adapters {
+        mailer: Arc::new(GuardedMailer {
+            inner: adapters.mailer,
+            guard: guard.clone(),
+        }),
+        scheduler: Arc::new(GuardedScheduler {
+            inner: adapters.scheduler,
+            guard: guard.clone(),
+        }),
+    };
+    (table, adapters)
+}
+
+/// A scenario passes only if AWS would have allowed every call it made.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let refused = self.guard.take_refused();
+        if refused.is_empty() {
+            return;
+        }
+        let list = refused.join("\n  - ");
+        if std::thread::panicking() {
+            eprintln!("AWS would also have refused:\n  - {list}");
+        } else {
+            panic!("AWS would refuse what this scenario made the functions do:\n  - {list}");
+        }
+    }
+}
+
 /// A person's browser: their own cookie jar.
 pub struct Person {
     pub email: String,
@@ -202,6 +268,11 @@ pub struct Person {
 }
 
 impl TestApp {
+    /// What AWS would have refused so far (taken: the scenario goes on).
+    pub fn refused_by_aws(&self) -> Vec<String> {
+        self.guard.take_refused()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

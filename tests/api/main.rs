@@ -15,6 +15,7 @@ mod matching;
 mod matrix;
 mod mentorships;
 mod openapi;
+mod permissions;
 mod platform;
 mod reminders;
 mod reports;

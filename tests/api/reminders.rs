@@ -2,6 +2,7 @@
 //! with no meeting are nudged after 48 hours; nothing is sent twice.
 
 use jiff::SignedDuration;
+use moments_adapters::deps::as_function;
 use moments_domain::reminders::Job;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -135,9 +136,12 @@ async fn new_pair_with_no_meeting_is_nudged_once(app: TestApp) {
     let job: Job =
         serde_json::from_value(json!({"kind": "connect_check", "mentorship": mentorship}))
             .expect("job");
-    let again = moments_reminders::run(&app.jobs.deps, &job)
-        .await
-        .expect("run");
+    let again = as_function(
+        "moments-reminders",
+        moments_reminders::run(&app.jobs.deps, &job),
+    )
+    .await
+    .expect("run");
     assert_eq!(format!("{again:?}"), "NothingToDo(\"already sent\")");
     assert_eq!(app.mail_count().await, before + 2);
 }
@@ -168,9 +172,12 @@ async fn a_pair_that_has_met_is_not_nudged() {
     let job = Job::ConnectCheck {
         mentorship: moments_domain::mentorship::MentorshipId::parse(&mentorship).expect("id"),
     };
-    let outcome = moments_reminders::run(&app.jobs.deps, &job)
-        .await
-        .expect("run");
+    let outcome = as_function(
+        "moments-reminders",
+        moments_reminders::run(&app.jobs.deps, &job),
+    )
+    .await
+    .expect("run");
     assert!(format!("{outcome:?}").starts_with("NothingToDo"));
 }
 

@@ -2,6 +2,7 @@
 //! removing a person's data when they ask.
 
 use jiff::SignedDuration;
+use moments_adapters::deps::as_function;
 use moments_domain::fields::EmailAddress;
 use moments_domain::mentorship::MentorshipId;
 use reqwest::StatusCode;
@@ -72,9 +73,12 @@ async fn report(app: &TestApp) -> Value {
 }
 
 async fn retention(app: &TestApp) -> moments_retention::Summary {
-    moments_retention::run(&app.jobs.deps, app.now())
-        .await
-        .expect("retention run")
+    as_function(
+        "moments-retention",
+        moments_retention::run(&app.jobs.deps, app.now()),
+    )
+    .await
+    .expect("retention run")
 }
 
 async fn records_past_retention_are_removed_and_the_rest_stay(app: TestApp) {

@@ -18,7 +18,7 @@ use moments_adapters::table::{Index, PK, SK};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::template::{self, Function, Route};
+use moments_tests::template::{self, Function, Route};
 
 /// What the workspace has: its function crates and what each one handles.
 pub struct Workspace {

@@ -6,7 +6,7 @@
 //! function's build, logs, alarm, settings, and the table match the code.
 
 mod checks;
-mod template;
+use moments_tests::template;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
 //! Shared by the workspace tests: the two table backends every store test
-//! runs on, and the AWS stand-in (moto) the README test command starts.
+//! runs on, the AWS stand-in (moto) the README test command starts,
+//! template.yaml as CloudFormation reads it, and IAM as AWS evaluates it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -11,6 +12,10 @@ use moments_adapters::table::Table;
 use moments_adapters::table::dynamo::{DynamoTable, create_table};
 use moments_adapters::table::embedded::EmbeddedTable;
 use tempfile::TempDir;
+
+pub mod guard;
+pub mod iam;
+pub mod template;
 
 pub const ENDPOINT_VAR: &str = "MOMENTS_TEST_AWS_ENDPOINT";
 

@@ -161,3 +161,20 @@ impl Deps {
         }
     }
 }
+
+tokio::task_local! {
+    /// The function at work, where one process runs several (the local
+    /// platform): a request to a function's routes, or a scheduled run.
+    static FUNCTION: &'static str;
+}
+
+/// Run `work` as the function `name` (its binary, e.g. `moments-surveys`).
+/// In a Lambda there is only one function and nothing needs saying.
+pub async fn as_function<F: std::future::Future>(name: &'static str, work: F) -> F::Output {
+    FUNCTION.scope(name, work).await
+}
+
+/// The function at work, when the process said which (`as_function`).
+pub fn current_function() -> Option<&'static str> {
+    FUNCTION.try_with(|name| *name).ok()
+}

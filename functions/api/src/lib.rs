@@ -4,7 +4,7 @@
 //! OpenAPI document is made from it. Adding a function: a crate with an
 //! `api()` (see docs/deploy.md, "Adding a function"), and one line here.
 
-use moments_adapters::deps::Deps;
+use moments_adapters::deps::{Deps, as_function};
 use moments_adapters::http::openapi;
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -52,11 +52,18 @@ pub const HTTP_FUNCTIONS: &[HttpFunction] = &[
 ];
 
 /// Every function's routes on one router, as their Lambdas serve them: the
-/// local platform mounts this.
+/// local platform mounts this. Each request is handled as its function
+/// (`moments_adapters::deps::as_function`), so what one process does can be
+/// told apart by function, as the Lambdas are.
 pub fn routes() -> axum::Router<Deps> {
-    HTTP_FUNCTIONS
-        .iter()
-        .fold(axum::Router::new(), |all, f| all.merge((f.router)()))
+    HTTP_FUNCTIONS.iter().fold(axum::Router::new(), |all, f| {
+        let name = f.name;
+        all.merge((f.router)().layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                as_function(name, next.run(request))
+            },
+        )))
+    })
 }
 
 /// The OpenAPI document of the whole API.

@@ -11,7 +11,10 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
-use moments_adapters::deps::Deps;
+use moments_adapters::deps::{Deps, as_function};
+
+/// The function that runs reminder jobs and the retry run in AWS.
+const REMINDERS: &str = "moments-reminders";
 use moments_adapters::http::ApiError;
 use moments_adapters::scheduler::local::{DueJob, LocalScheduler};
 use moments_domain::reminders::Job;
@@ -99,10 +102,12 @@ impl Jobs {
         let mut ran = Vec::new();
         for DueJob { name, payload, .. } in due {
             let outcome = match serde_json::from_value::<Job>(payload) {
-                Ok(job) => match moments_reminders::run(&self.deps, &job).await {
-                    Ok(o) => format!("{o:?}"),
-                    Err(e) => format!("failed: {e}"),
-                },
+                Ok(job) => {
+                    match as_function(REMINDERS, moments_reminders::run(&self.deps, &job)).await {
+                        Ok(o) => format!("{o:?}"),
+                        Err(e) => format!("failed: {e}"),
+                    }
+                }
                 Err(e) => format!("unreadable job: {e}"),
             };
             ran.push(Ran { name, outcome });
@@ -110,11 +115,12 @@ impl Jobs {
         // The retry run (queued mail and reminder jobs) has its own
         // 15-minute schedule in AWS; here it runs with the due jobs, and
         // shows only when it had work.
-        let outcome = match moments_reminders::retry_queued(&self.deps).await {
-            Ok(moments_reminders::Outcome::NothingToDo(_)) => None,
-            Ok(o) => Some(format!("{o:?}")),
-            Err(e) => Some(format!("failed: {e}")),
-        };
+        let outcome =
+            match as_function(REMINDERS, moments_reminders::retry_queued(&self.deps)).await {
+                Ok(moments_reminders::Outcome::NothingToDo(_)) => None,
+                Ok(o) => Some(format!("{o:?}")),
+                Err(e) => Some(format!("failed: {e}")),
+            };
         if let Some(outcome) = outcome {
             ran.push(Ran {
                 name: Job::RetryMail.name(),
@@ -178,7 +184,8 @@ async fn run_all(State(j): State<Jobs>) -> Response {
 }
 
 async fn digest(State(j): State<Jobs>) -> Response {
-    let outcome = match moments_digest::run(&j.deps, j.deps.now()).await {
+    let run = moments_digest::run(&j.deps, j.deps.now());
+    let outcome = match as_function("moments-digest", run).await {
         Ok(summary) => format!(
             "{} sent, {} already sent this week",
             summary.sent, summary.already_sent
@@ -193,7 +200,8 @@ async fn digest(State(j): State<Jobs>) -> Response {
 }
 
 async fn retention(State(j): State<Jobs>) -> Response {
-    let outcome = match moments_retention::run(&j.deps, j.deps.now()).await {
+    let run = moments_retention::run(&j.deps, j.deps.now());
+    let outcome = match as_function("moments-retention", run).await {
         Ok(s) => format!(
             "removed {} applications, {} requests, {} mentorships",
             s.applications, s.requests, s.mentorships
@@ -209,16 +217,17 @@ async fn retention(State(j): State<Jobs>) -> Response {
 
 async fn matching(State(j): State<Jobs>) -> Response {
     let now = j.deps.now();
-    let outcome = match moments_usecases::matching::compute(&j.deps, now).await {
-        Ok(p) => match moments_usecases::matching::publish(&j.deps, &p, now).await {
-            Ok(emailed) => format!(
-                "{} mentees, {} with suggestions, {emailed} emailed",
-                p.figures.mentees, p.figures.with_suggestions
-            ),
-            Err(e) => format!("failed: {e}"),
-        },
-        Err(e) => format!("failed: {e}"),
+    let run = async {
+        let p = moments_usecases::matching::compute(&j.deps, now).await?;
+        let emailed = moments_usecases::matching::publish(&j.deps, &p, now).await?;
+        Ok::<_, moments_usecases::matching::MatchingError>(format!(
+            "{} mentees, {} with suggestions, {emailed} emailed",
+            p.figures.mentees, p.figures.with_suggestions
+        ))
     };
+    let outcome = as_function("moments-matching", run)
+        .await
+        .unwrap_or_else(|e| format!("failed: {e}"));
     j.page(vec![Ran {
         name: "Quarterly matching".into(),
         outcome,

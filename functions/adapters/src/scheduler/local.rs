@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use super::{Scheduler, SchedulerError, check_name};
 use crate::table::{Cond, Index, Key, Query, Table, TableError, Write};
 
-const PARTITION: &str = "SCHEDULE";
+/// The partition of the local jobs, which stand in for EventBridge Scheduler's.
+pub const SCHEDULE_PK: &str = "SCHEDULE";
 
 /// A job that is due: its name and payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +37,7 @@ impl LocalScheduler {
 
     /// Every job, due or not, soonest first.
     pub async fn jobs(&self) -> Result<Vec<DueJob>, SchedulerError> {
-        let mut q = Query::new(Index::Primary, PARTITION);
+        let mut q = Query::new(Index::Primary, SCHEDULE_PK);
         let mut out = Vec::new();
         loop {
             let page = self.table.query(&q).await.map_err(unavailable)?;
@@ -74,7 +75,7 @@ impl LocalScheduler {
         let mut taken = Vec::new();
         for job in self.jobs().await?.into_iter().filter(|j| j.at <= now) {
             let delete = Write::Delete {
-                key: Key::new(PARTITION, job.name.clone()),
+                key: Key::new(SCHEDULE_PK, job.name.clone()),
                 cond: Some(Cond::Eq("at".into(), json!(job.at.to_string()))),
             };
             match self.table.write(vec![delete]).await {
@@ -96,7 +97,7 @@ impl Scheduler for LocalScheduler {
         payload: &Value,
     ) -> Result<(), SchedulerError> {
         check_name(name)?;
-        let item = json!({"pk": PARTITION, "sk": name, "kind": "schedule", "at": at.to_string(), "payload": payload});
+        let item = json!({"pk": SCHEDULE_PK, "sk": name, "kind": "schedule", "at": at.to_string(), "payload": payload});
         let item = item.as_object().cloned().unwrap_or_default();
         self.table
             .write(vec![Write::Put { item, cond: None }])
@@ -108,7 +109,7 @@ impl Scheduler for LocalScheduler {
         check_name(name)?;
         self.table
             .write(vec![Write::Delete {
-                key: Key::new(PARTITION, name),
+                key: Key::new(SCHEDULE_PK, name),
                 cond: None,
             }])
             .await
