@@ -12,10 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LAMBDA_VERSION="1.9.2"
-if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('cargo-lambda') != '$CARGO_LAMBDA_VERSION')" 2>/dev/null; then
+# cargo-lambda's requirement on zig is unbounded; this one links our builds.
+ZIG_VERSION="0.17.1"
+if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('cargo-lambda') != '$CARGO_LAMBDA_VERSION' or m.version('ziglang') != '$ZIG_VERSION')" 2>/dev/null; then
   echo "==> Installing cargo-lambda $CARGO_LAMBDA_VERSION into .venv (with zig; one-time)"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION"
+  .venv/bin/pip install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION" "ziglang==$ZIG_VERSION"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
 

@@ -107,3 +107,27 @@ async fn paths_and_queries_the_router_cannot_read_answer_with_a_problem() {
     let bad = problem(r, StatusCode::BAD_REQUEST).await;
     assert_eq!(bad["type"], "/problems/bad-request");
 }
+
+#[tokio::test]
+async fn no_api_answer_may_be_stored_by_a_browser_or_cache() {
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada.lovelace@mo.gov").await;
+    let answers = [
+        ada.get("/api/me").await,
+        ada.get("/api/applications").await,
+        ada.post("/api/applications", json!({})).await,
+        app.anonymous().get("/api/me").await,
+        app.anonymous().get("/api/catalogue").await,
+    ];
+    for r in answers {
+        let status = r.status();
+        assert_eq!(
+            r.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{} {status}",
+            r.url()
+        );
+    }
+}

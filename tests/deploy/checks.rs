@@ -507,10 +507,29 @@ pub fn triggers(template: &Value, ws: &Workspace) -> Vec<String> {
                         "{at} starts {target}, whose binary {binary:?} is not a scheduled function of the workspace"
                     ));
                 }
+                // Scheduler invokes asynchronously; a run that fails must
+                // reach the dead-letter queue, not be dropped by Lambda.
+                let on_failure =
+                    &f.properties["EventInvokeConfig"]["DestinationConfig"]["OnFailure"];
+                if on_failure["Destination"]
+                    != json!({ "Fn::GetAtt": ["SchedulerDeadLetterQueue", "Arn"] })
+                {
+                    problems.push(format!(
+                        "{at} starts {target}, whose failed runs do not go to the SchedulerDeadLetterQueue (EventInvokeConfig)"
+                    ));
+                }
             }
         }
     }
     for (id, event) in schedule_definitions(template) {
+        // Recurring schedules live in the account's default group: a name
+        // without the stack's would collide with another environment's.
+        let named = event["Name"]["Fn::Sub"].as_str().unwrap_or_default();
+        if event["GroupName"].is_null() && !named.contains("${AWS::StackName}") {
+            problems.push(format!(
+                "{id}: Name must contain ${{AWS::StackName}}, or another environment's schedule of the same name makes the deploy fail"
+            ));
+        }
         if event["ScheduleExpressionTimezone"] != json!("America/Chicago") {
             problems.push(format!(
                 "{id}: ScheduleExpressionTimezone must be America/Chicago, the program's time"
@@ -549,6 +568,8 @@ fn schedule_definitions(template: &Value) -> Vec<(String, Value)> {
         out.push((
             format!("schedule {id}"),
             json!({
+                "Name": p["Name"],
+                "GroupName": p["GroupName"],
                 "ScheduleExpressionTimezone": p["ScheduleExpressionTimezone"],
                 "RetryPolicy": p["Target"]["RetryPolicy"],
                 "DeadLetterConfig": p["Target"]["DeadLetterConfig"],

@@ -252,6 +252,24 @@ fn a_schedule_for_a_function_that_does_not_exist_is_refused() {
 }
 
 #[test]
+fn a_schedule_named_without_the_stack_or_a_run_that_can_be_dropped_is_refused() {
+    let problems = problems_of(checks::triggers, |t| {
+        t.replacen(
+            "            Name: !Sub ${AWS::StackName}-digest",
+            "            Name: digest",
+            1,
+        )
+        .replacen(
+            "      EventInvokeConfig:",
+            "      EventInvokeConfigGone:",
+            1,
+        )
+    });
+    assert_some_problem_names(&problems, &["Name must contain"]);
+    assert_some_problem_names(&problems, &["RemindersFunction", "EventInvokeConfig"]);
+}
+
+#[test]
 fn a_schedule_on_an_http_function_is_refused() {
     let problems = problems_of(checks::triggers, |t| {
         t.replacen(

@@ -33,7 +33,19 @@ pub fn app(routes: impl Into<axum::Router<Deps>>, deps: Deps) -> axum::Router {
             guard::guard,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(not_stored))
         .with_state(deps)
+}
+
+/// Answers are personal (a session's applications, exports, problems that
+/// name records): no browser, proxy or CDN keeps them, unless a handler
+/// says otherwise.
+async fn not_stored(mut response: axum::response::Response) -> axum::response::Response {
+    response
+        .headers_mut()
+        .entry(axum::http::header::CACHE_CONTROL)
+        .or_insert(axum::http::HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Random bytes from the operating system; its failure is the server's.
