@@ -46,8 +46,8 @@ if ! installed "${PYTHON_TOOLS[@]}" 2>/dev/null; then
   .venv/bin/pip install --quiet --disable-pip-version-check "${PYTHON_TOOLS[@]}"
 fi
 
-say "Linting template.yaml (cfn-lint $CFN_LINT_VERSION)"
-.venv/bin/cfn-lint template.yaml
+say "Linting template.yaml and infra/waf.yaml (cfn-lint $CFN_LINT_VERSION)"
+.venv/bin/cfn-lint template.yaml infra/waf.yaml
 say "Validating template.yaml (sam validate --lint; offline, no AWS account needed)"
 SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 .venv/bin/sam validate --lint
 

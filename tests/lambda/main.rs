@@ -62,7 +62,7 @@ async fn answer(routes: impl Into<Router<Deps>>, event: &str) -> (u16, String, s
 
 #[tokio::test]
 async fn auth_answers_me_without_a_session_with_401_problem() {
-    let (status, content_type, body) = answer(moments_auth::api(), "auth-me.json").await;
+    let (status, content_type, body) = answer(moments_auth::router(), "auth-me.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -72,8 +72,11 @@ async fn auth_answers_me_without_a_session_with_401_problem() {
 
 #[tokio::test]
 async fn applications_serves_the_catalogue() {
-    let (status, _, body) =
-        answer(moments_applications::api(), "applications-catalogue.json").await;
+    let (status, _, body) = answer(
+        moments_applications::router(),
+        "applications-catalogue.json",
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(
         body["departments"]
@@ -84,14 +87,14 @@ async fn applications_serves_the_catalogue() {
 
 #[tokio::test]
 async fn decisions_requires_a_session_for_the_review_queue() {
-    let (status, _, _) = answer(moments_decisions::api(), "decisions-reviews.json").await;
+    let (status, _, _) = answer(moments_decisions::router(), "decisions-reviews.json").await;
     assert_eq!(status, 401);
 }
 
 #[tokio::test]
 async fn mentorships_requires_a_session_to_search_mentors() {
     let (status, content_type, body) =
-        answer(moments_mentorships::api(), "mentorships-mentors.json").await;
+        answer(moments_mentorships::router(), "mentorships-mentors.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -101,7 +104,7 @@ async fn mentorships_requires_a_session_to_search_mentors() {
 
 #[tokio::test]
 async fn surveys_requires_a_session_to_read_a_survey() {
-    let (status, content_type, _) = answer(moments_surveys::api(), "surveys-survey.json").await;
+    let (status, content_type, _) = answer(moments_surveys::router(), "surveys-survey.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -111,7 +114,7 @@ async fn surveys_requires_a_session_to_read_a_survey() {
 #[tokio::test]
 async fn reports_requires_a_session_to_preview_matching() {
     let (status, content_type, _) =
-        answer(moments_reports::api(), "reports-matching-preview.json").await;
+        answer(moments_reports::router(), "reports-matching-preview.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -133,7 +136,7 @@ async fn a_body_over_the_limit_without_a_declared_length_is_a_413_problem() {
     event["body"] = big.to_string().into();
     let request = from_str(&event.to_string()).expect("an API Gateway event");
     assert!(request.headers().get("content-length").is_none());
-    let response = app(moments_auth::api(), deps(&dir))
+    let response = app(moments_auth::router(), deps(&dir))
         .oneshot(request)
         .await
         .expect("response");
@@ -150,7 +153,7 @@ async fn auth_serves_the_openapi_document_in_lambda() {
     event["rawPath"] = "/api/openapi.json".into();
     event["requestContext"]["http"]["path"] = "/api/openapi.json".into();
     let request = from_str(&event.to_string()).expect("an API Gateway event");
-    let response = app(moments_auth::api(), deps(&dir))
+    let response = app(moments_auth::router(), deps(&dir))
         .oneshot(request)
         .await
         .expect("response");
@@ -161,4 +164,69 @@ async fn auth_serves_the_openapi_document_in_lambda() {
     let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/requests/{id}/accept"]["post"].is_object());
+}
+
+/// Deps of a function deployed behind CloudFront: requests must carry the
+/// origin secret CloudFront adds.
+fn behind_cloudfront(dir: &tempfile::TempDir) -> Deps {
+    let deps = deps(dir);
+    let config = ProgramConfig::new(
+        "https://moments.example.gov",
+        "mo.gov",
+        "",
+        "s".repeat(40).into(),
+    )
+    .and_then(|c| c.with_origin_secret("o".repeat(40).into()))
+    .expect("config");
+    Deps::new(
+        deps.store.clone(),
+        Arc::new(Outbox::new(Arc::new(
+            EmbeddedTable::open(&dir.path().join("o.redb")).expect("store"),
+        ))),
+        config,
+    )
+}
+
+fn catalogue_event(origin: Option<&str>) -> lambda_http::Request {
+    let text = std::fs::read_to_string(workspace_root().join("events/applications-catalogue.json"))
+        .expect("event file");
+    let mut event: serde_json::Value = serde_json::from_str(&text).expect("JSON event");
+    if let Some(origin) = origin {
+        event["headers"]["x-moments-origin"] = origin.into();
+    }
+    from_str(&event.to_string()).expect("an API Gateway event")
+}
+
+#[tokio::test]
+async fn behind_cloudfront_a_request_without_its_origin_secret_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let routes = || app(moments_applications::router(), behind_cloudfront(&dir));
+    for (origin, status) in [
+        (None, 403),
+        (Some("a guess that is long enough to look like one"), 403),
+        (Some("o".repeat(40)).as_deref(), 200),
+    ] {
+        let response = routes()
+            .oneshot(catalogue_event(origin))
+            .await
+            .expect("response");
+        assert_eq!(response.status().as_u16(), status, "{origin:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_viewer_address_counts_only_behind_cloudfront() {
+    use axum::extract::FromRequestParts;
+    use moments_adapters::http::limits::Source;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut request = catalogue_event(None);
+    request
+        .headers_mut()
+        .insert("x-moments-viewer", "203.0.113.9".parse().expect("header"));
+    let (mut parts, _) = request.into_parts();
+    let Ok(behind) = Source::from_request_parts(&mut parts, &behind_cloudfront(&dir)).await;
+    assert_eq!(behind, Source("203.0.113.9".into()));
+    // Without CloudFront in front, anyone could send the header.
+    let Ok(direct) = Source::from_request_parts(&mut parts, &deps(&dir)).await;
+    assert_ne!(direct, Source("203.0.113.9".into()));
 }

@@ -32,7 +32,17 @@ pub struct ProgramConfig {
     /// The key session cookies are signed with, derived from the secret,
     /// which is not kept.
     session_key: Key,
+    /// What CloudFront adds to every request it passes to the API
+    /// (`ORIGIN_HEADER`), as a digest: when set, a request without it came
+    /// around CloudFront and is refused. Not set locally.
+    origin_digest: Option<[u8; 32]>,
 }
+
+/// The header CloudFront's API origin carries the origin secret in.
+pub const ORIGIN_HEADER: &str = "x-moments-origin";
+/// The header CloudFront's viewer-request function puts the viewer's
+/// address in; trusted only beside the origin secret.
+pub const VIEWER_HEADER: &str = "x-moments-viewer";
 
 /// Shows everything but the key.
 impl std::fmt::Debug for ProgramConfig {
@@ -41,6 +51,7 @@ impl std::fmt::Debug for ProgramConfig {
             .field("base_url", &self.base_url)
             .field("domains", &self.domains)
             .field("program_admins", &self.program_admins)
+            .field("behind_cloudfront", &self.behind_cloudfront())
             .finish_non_exhaustive()
     }
 }
@@ -91,7 +102,37 @@ impl ProgramConfig {
             domains,
             program_admins,
             session_key,
+            origin_digest: None,
         })
+    }
+
+    /// Requests must carry `secret` in `ORIGIN_HEADER` (CloudFront's).
+    pub fn with_origin_secret(mut self, secret: SecretString) -> Result<Self, ConfigError> {
+        let secret = secret.expose_secret().as_bytes();
+        if secret.len() < Self::MIN_SECRET_LEN {
+            return Err(ConfigError {
+                name: "MOMENTS_ORIGIN_SECRET",
+                problem: format!("must be at least {} characters", Self::MIN_SECRET_LEN),
+            });
+        }
+        self.origin_digest = Some(sha2::Sha256::digest(secret).into());
+        Ok(self)
+    }
+
+    /// Whether requests must come through CloudFront (an origin secret is set).
+    pub fn behind_cloudfront(&self) -> bool {
+        self.origin_digest.is_some()
+    }
+
+    /// Whether `value` of `ORIGIN_HEADER` lets a request in: always without
+    /// an origin secret; with one, only that secret. Digests are compared,
+    /// so the time taken says nothing about the secret.
+    pub fn origin_admits(&self, value: Option<&[u8]>) -> bool {
+        match (&self.origin_digest, value) {
+            (None, _) => true,
+            (Some(ours), Some(v)) => <[u8; 32]>::from(sha2::Sha256::digest(v)) == *ours,
+            (Some(_), None) => false,
+        }
     }
 
     pub fn session_key(&self) -> &Key {
@@ -99,12 +140,16 @@ impl ProgramConfig {
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::new(
+        let config = Self::new(
             &var("MOMENTS_BASE_URL")?,
             &var("MOMENTS_EMAIL_DOMAINS")?,
             &std::env::var("MOMENTS_PROGRAM_ADMINS").unwrap_or_default(),
             var("MOMENTS_SESSION_SECRET")?.into(),
-        )
+        )?;
+        match std::env::var("MOMENTS_ORIGIN_SECRET") {
+            Ok(secret) if !secret.is_empty() => config.with_origin_secret(secret.into()),
+            _ => Ok(config),
+        }
     }
 
     /// Cookies are `Secure` whenever the site is served over https (always in AWS).
@@ -160,6 +205,20 @@ mod tests {
         assert!(printed.contains("m.example.gov"), "{printed}");
         assert!(!printed.contains(SECRET), "{printed}");
         assert!(!printed.contains("session_key"), "{printed}");
+    }
+
+    #[test]
+    fn with_an_origin_secret_only_requests_carrying_it_are_admitted() {
+        let open = ProgramConfig::new("https://m.example.gov", "mo.gov", "", SECRET.into())
+            .expect("config");
+        assert!(open.origin_admits(None));
+        let guarded = open
+            .with_origin_secret("o".repeat(40).into())
+            .expect("origin secret");
+        assert!(guarded.origin_admits(Some("o".repeat(40).as_bytes())));
+        assert!(!guarded.origin_admits(Some(b"guess")));
+        assert!(!guarded.origin_admits(None));
+        assert!(!format!("{guarded:?}").contains("oooo"));
     }
 
     #[test]

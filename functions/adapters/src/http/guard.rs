@@ -1,6 +1,8 @@
-//! What every function checks before a handler runs: that a state-changing
-//! request comes from our own pages (CSRF), and that its body is not too
-//! large to be worth reading.
+//! What every function checks before a handler runs: that the request came
+//! through CloudFront (in AWS: it carries the origin secret CloudFront adds,
+//! so the API's own address, and the headers CloudFront sets, cannot be
+//! used around it), that a state-changing request comes from our own pages
+//! (CSRF), and that its body is not too large to be worth reading.
 //!
 //! The session cookie is `SameSite=Lax`, which already keeps it off
 //! cross-site POSTs in current browsers; the origin check does not depend on
@@ -14,8 +16,21 @@ use axum::response::{IntoResponse, Response};
 
 use super::{ApiError, Deps, MAX_BODY_BYTES};
 
-/// Refuse a cross-site change or an oversized body before the handler runs.
+/// Refuse a request that came around CloudFront, a cross-site change or an
+/// oversized body before the handler runs.
 pub(super) async fn guard(State(deps): State<Deps>, request: Request, next: Next) -> Response {
+    let origin = request
+        .headers()
+        .get(crate::config::ORIGIN_HEADER)
+        .map(|v| v.as_bytes());
+    if !deps.config.origin_admits(origin) {
+        tracing::warn!(path = %request.uri().path(), "request without the origin secret refused");
+        return ApiError::Forbidden(format!(
+            "MOments answers only through its site. Open {} instead.",
+            deps.config.base_url
+        ))
+        .into_response();
+    }
     if let Err(detail) = same_origin(
         request.method(),
         request.headers(),

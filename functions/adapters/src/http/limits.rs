@@ -106,16 +106,33 @@ pub fn requests_message(wait: SignedDuration) -> String {
     )
 }
 
-/// Where a request comes from: the client address API Gateway saw (in
-/// Lambda), or the connection's peer (locally). `unknown` when neither is
-/// known, which then shares one count.
+/// Where a request comes from: behind CloudFront, the viewer's address its
+/// function passes on (trusted because the request also carries the origin
+/// secret, which the guard checked); else the client address API Gateway
+/// saw (in Lambda), or the connection's peer (locally). `unknown` when none
+/// is known, which then shares one count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for Source {
+impl FromRequestParts<Deps> for Source {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, Self::Rejection> {
+        if deps.config.behind_cloudfront()
+            && let Some(viewer) = parts
+                .headers
+                .get(crate::config::VIEWER_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| !v.is_empty())
+        {
+            return Ok(Source(viewer.to_string()));
+        }
+        Ok(Self::seen(parts))
+    }
+}
+
+impl Source {
+    fn seen(parts: &Parts) -> Source {
         use lambda_http::request::RequestContext;
         let from_gateway = match parts.extensions.get::<RequestContext>() {
             Some(RequestContext::ApiGatewayV2(c)) => c.http.source_ip.clone(),
@@ -127,11 +144,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Source {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(addr)| addr.ip().to_string())
         };
-        Ok(Source(
+        Source(
             from_gateway
                 .or_else(peer)
                 .unwrap_or_else(|| "unknown".into()),
-        ))
+        )
     }
 }
 
@@ -140,9 +157,8 @@ mod tests {
     use super::*;
 
     async fn source_of(request: axum::http::Request<lambda_http::Body>) -> Source {
-        let (mut parts, _) = request.into_parts();
-        let Ok(source) = Source::from_request_parts(&mut parts, &()).await;
-        source
+        let (parts, _) = request.into_parts();
+        Source::seen(&parts)
     }
 
     #[tokio::test]
