@@ -82,6 +82,19 @@ say "Installing playwright-core and axe-core (npm ci in tests/e2e)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 say "Building the local platform for the fuzzing and the browser journeys"
 cargo build -p moments-local --locked
+say "Smoke-checking the local platform as a deployment is checked (infra/smoke.sh)"
+smoke_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+smoke_data=$(mktemp -d)
+PORT="$smoke_port" MOMENTS_DATA_DIR="$smoke_data" RUST_LOG=error target/debug/moments-local >target/smoke-platform.log 2>&1 &
+smoke_pid=$!
+trap 'kill "$moto_pid" "$smoke_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  if curl -fsS "http://127.0.0.1:$smoke_port/" >/dev/null 2>&1; then break; fi
+  sleep 0.2
+done
+infra/smoke.sh "http://127.0.0.1:$smoke_port"
+kill "$smoke_pid" 2>/dev/null || true
+rm -rf "$smoke_data"
 say "Fuzzing every API operation as each role (schemathesis $SCHEMATHESIS_VERSION; reports in target/schemathesis/)"
 .venv/bin/python tests/fuzz/run.py --max-examples 25
 say "Running the browser journeys and page checks (node --test in tests/e2e; screenshots in tests/e2e/screenshots)"
