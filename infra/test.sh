@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of MOments from a fresh clone: formatting, lints, domain
+# Runs every test of MOments from a fresh clone: formatting, lints, the
+# dependencies' licences, banned crates and sources (cargo deny), domain
 # unit and property tests, API scenarios against the local platform, and the
 # adapter conformance suite against the embedded store and against AWS
 # stand-ins (moto server on 127.0.0.1, installed here into .venv and started
@@ -19,6 +20,7 @@ MOTO_VERSION="5.2.5"
 CFN_LINT_VERSION="1.58.0"
 SAM_CLI_VERSION="1.170.0"
 SCHEMATHESIS_VERSION="4.32.5"
+CARGO_DENY_VERSION="0.20.2"
 PYTHON_TOOLS=("moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" "aws-sam-cli==$SAM_CLI_VERSION" "schemathesis==$SCHEMATHESIS_VERSION")
 say() { printf '\n==> %s\n' "$*"; }
 # A one-off build gains nothing from incremental caches, which would take
@@ -30,6 +32,13 @@ cargo fmt --all -- --check
 
 say "Linting every crate and test (cargo clippy -- -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+if ! target/tools/bin/cargo-deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION\$"; then
+  say "Installing cargo-deny $CARGO_DENY_VERSION into target/tools (from crates.io; one-time, about 2 minutes)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --root target/tools --quiet
+fi
+say "Checking dependencies' licences, banned crates and sources (cargo deny; advisories run in GitHub CI)"
+target/tools/bin/cargo-deny --offline check licenses bans sources
 
 installed() {
   .venv/bin/python - "$@" <<'PY'
