@@ -5,8 +5,10 @@
 # adapter conformance suite against the embedded store and against AWS
 # stand-ins (moto server on 127.0.0.1, installed here into .venv and started
 # and stopped by this script), the deployment template (cfn-lint and
-# `sam validate --lint`, offline, and tests/deploy: every route and schedule
-# in template.yaml reaches a function that handles it), schemathesis over
+# `sam validate --lint`, offline; a rehearsal deploying moments-dev and
+# moments-prod in one account on moto: both complete, no name shared, every
+# HttpApi event routed; and tests/deploy: every route and schedule in
+# template.yaml reaches a function that handles it), schemathesis over
 # every operation of the OpenAPI document as each role, and browser journeys
 # and page checks (axe-core on every page signed out and as each role, page
 # weight, internal links, phone width, layout shift, keyboard focus,
@@ -59,6 +61,8 @@ say "Linting template.yaml and infra/waf.yaml (cfn-lint $CFN_LINT_VERSION)"
 .venv/bin/cfn-lint template.yaml infra/waf.yaml
 say "Validating template.yaml (sam validate --lint; offline, no AWS account needed)"
 SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 .venv/bin/sam validate --lint
+say "Checking the deployment rehearsal's own expansion and collision checks (infra/rehearse.py --self-test)"
+.venv/bin/python infra/rehearse.py --self-test
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 say "Starting moto server on 127.0.0.1:$port (log: target/moto.log)"
@@ -72,6 +76,9 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 export MOMENTS_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
+
+say "Rehearsing the deployment: moments-dev and moments-prod in one account on moto (infra/rehearse.py)"
+.venv/bin/python infra/rehearse.py
 
 say "Running every test (cargo nextest run --workspace)"
 if command -v cargo-nextest >/dev/null 2>&1; then
