@@ -61,6 +61,7 @@ What it does, per stack (the order `sam deploy` and CloudFormation follow):
                                         shape; * for its Aliases)
      AWS::S3::BucketPolicy              s3 PutBucketPolicy
      AWS::SNS::Subscription             sns Subscribe
+     AWS::Lambda::EventInvokeConfig     lambda PutFunctionEventInvokeConfig
    record (moto has no API for the type: the rehearsal keeps the resource by
    type and name, refusing a second one of the same name, and makes up its
    Ref and attributes):
@@ -183,6 +184,7 @@ API = {
     "AWS::CloudFront::Distribution",
     "AWS::S3::BucketPolicy",
     "AWS::SNS::Subscription",
+    "AWS::Lambda::EventInvokeConfig",
 }
 # Types moto has no API for: kept by type and name.
 RECORDED = {
@@ -951,6 +953,18 @@ def create_bucket_policy(aws, stack, logical, props):
     return {"Ref": props["Bucket"]}
 
 
+def create_event_invoke_config(aws, stack, logical, props):
+    params = {
+        "FunctionName": props["FunctionName"],
+        "Qualifier": props.get("Qualifier"),
+        "MaximumRetryAttempts": props.get("MaximumRetryAttempts"),
+        "MaximumEventAgeInSeconds": props.get("MaximumEventAgeInSeconds"),
+        "DestinationConfig": props.get("DestinationConfig"),
+    }
+    aws.call("lambda", "PutFunctionEventInvokeConfig", {k: v for k, v in params.items() if v is not None})
+    return {"Ref": f"{props['FunctionName']}:{props.get('Qualifier', '$LATEST')}"}
+
+
 def create_subscription(aws, stack, logical, props):
     params = {"TopicArn": props["TopicArn"], "Protocol": props["Protocol"], "Endpoint": props.get("Endpoint"), "ReturnSubscriptionArn": True}
     arn = aws.call("sns", "Subscribe", {k: v for k, v in params.items() if v is not None})["SubscriptionArn"]
@@ -973,6 +987,7 @@ API_HANDLERS = {
     "AWS::CloudFront::Distribution": create_distribution,
     "AWS::S3::BucketPolicy": create_bucket_policy,
     "AWS::SNS::Subscription": create_subscription,
+    "AWS::Lambda::EventInvokeConfig": create_event_invoke_config,
 }
 assert set(API_HANDLERS) == API
 

@@ -64,6 +64,9 @@ SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 .venv/bin/sam validate --lint
 say "Checking the deployment rehearsal's own expansion and collision checks (infra/rehearse.py --self-test)"
 .venv/bin/python infra/rehearse.py --self-test
 
+say "Checking the deploy role's policy in docs/deploy.md against template.yaml (infra/deploy_policy.py)"
+.venv/bin/python infra/deploy_policy.py --check
+
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 say "Starting moto server on 127.0.0.1:$port (log: target/moto.log)"
 mkdir -p target
