@@ -9,6 +9,7 @@ mod decisions;
 mod digest;
 mod faults;
 mod helpers;
+mod identity;
 mod limits;
 mod mail_retry;
 mod matching;

@@ -192,15 +192,22 @@ async fn the_whole_pairing_journey_over_the_api() {
     // The mentor reads the mentee's application from the request.
     let seen = json_of(max.get(&format!("/api/requests/{request}")).await).await;
     assert_eq!(
-        seen["mentee_application"]["goals"],
+        seen["mentee_card"]["goals"],
         "Lead my first project and present it to leadership."
     );
+    // What helps to decide, not what is for the supervisor or a partner.
+    for private in ["phone", "supervisor", "work_location", "email"] {
+        assert!(
+            seen["mentee_card"].get(private).is_none(),
+            "{private} shown"
+        );
+    }
     let seen_by_ada = json_of(ada.get(&format!("/api/requests/{request}")).await).await;
     assert_eq!(
         seen_by_ada["mentor"]["application_id"],
         json!(mentor_id.as_str())
     );
-    assert!(seen_by_ada.get("mentee_application").is_none());
+    assert!(seen_by_ada.get("mentee_card").is_none());
     let outsider = app.sign_in("eve.other@mo.gov").await;
     problem(
         outsider.get(&format!("/api/requests/{request}")).await,
@@ -367,6 +374,9 @@ async fn the_whole_pairing_journey_over_the_api() {
     )
     .await;
     assert_eq!(ended["status"], "completed");
+    for side in ["mentee", "mentor"] {
+        assert_eq!(ended[side]["phone"], json!(null), "no phone once ended");
+    }
     for to in [ADA, "max.mentor@mo.gov"] {
         let m = app.mail_to(to).await.pop().expect("survey invitation");
         assert!(
@@ -639,7 +649,7 @@ async fn a_mentee_with_two_mentors_can_ask_no_more_and_other_requests_are_withdr
             .pop()
             .expect("mail")
             .subject
-            .contains("withdrew")
+            .contains("withdrawn")
     );
     let body = problem(
         ada.post("/api/requests", json!({"mentor": mentors[3].as_str()}))
@@ -722,6 +732,8 @@ async fn decline_and_withdraw_tell_the_other_side_and_allow_asking_again() {
         (declined["status"].clone(), declined["reason"].clone()),
         (json!("declined"), json!("Busy until spring."))
     );
+    let read = json_of(max.get(&format!("/api/requests/{first}")).await).await;
+    assert!(read.get("mentee_card").is_none(), "nothing once declined");
     assert!(
         app.mail_to(ADA)
             .await
@@ -758,7 +770,7 @@ async fn decline_and_withdraw_tell_the_other_side_and_allow_asking_again() {
             .pop()
             .expect("mail")
             .subject
-            .contains("withdrew")
+            .contains("withdrawn")
     );
     select(&ada, &mentor).await;
 }

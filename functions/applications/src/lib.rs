@@ -5,6 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use moments_adapters::deps::Deps;
+use moments_adapters::http::limits::{
+    self, APPLICATION_CHANGES_PER_PERSON, REVIEW_MAILS_PER_PERSON,
+};
 use moments_adapters::http::views::ApplicationView;
 use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
 use moments_domain::access::Actor;
@@ -85,6 +88,7 @@ fn entry(actor: &Actor, app: &Application, action: Action, note: Option<String>)
         (status = 201, description = "Submitted", body = ApplicationView),
         (status = 409, description = "The caller already has an application for that role"),
         (status = 422, description = "Fields need attention"),
+        (status = 429, description = "The day's application changes or review emails are used up"),
     ))]
 #[tracing::instrument(skip_all)]
 async fn submit(
@@ -110,16 +114,29 @@ async fn submit(
             return Err(errors.into());
         }
     };
+    // A second application for the role is refused before it counts
+    // against the day's limits; the write below still settles a race.
+    let already = |role: Role| {
+        ApiError::Conflict(format!(
+            "You already have a {role} application. Edit it from My applications instead of applying again."
+        ))
+    };
+    if deps
+        .store
+        .applications_of(&actor.email)
+        .await?
+        .iter()
+        .any(|a| a.role == role)
+    {
+        return Err(already(role));
+    }
+    counted(&deps, &actor, &EditEffect::Resubmitted).await?;
     let id = ApplicationId::from_random(random_bytes()?);
     let app = Application::submit(id, role, actor.email.clone(), details, deps.now());
     deps.store
         .create_application(&app, &entry(&actor, &app, Action::Submitted, None))
         .await
-        .on_exists(|| {
-            ApiError::Conflict(format!(
-                "You already have a {role} application. Edit it from My applications instead of applying again."
-            ))
-        })?;
+        .on_exists(|| already(role))?;
     deps.notify(notify::application_received(&app, &deps.config.base_url))
         .await;
     deps.notify(notify::review_requested(&app, &deps.config.base_url))
@@ -161,6 +178,21 @@ async fn read(
     Ok(Json(ApplicationView::of(&app, &actor)))
 }
 
+/// Count a change by the applicant against their daily limits; one that
+/// mails a supervisor counts against the review mails too.
+async fn counted(deps: &Deps, actor: &Actor, effect: &EditEffect) -> Result<(), ApiError> {
+    let who = actor.email.as_str();
+    let mut uses = vec![(
+        APPLICATION_CHANGES_PER_PERSON,
+        who,
+        limits::application_changes_message as limits::Message,
+    )];
+    if *effect != EditEffect::Updated {
+        uses.push((REVIEW_MAILS_PER_PERSON, who, limits::review_mails_message));
+    }
+    deps.within_limits(&uses).await
+}
+
 /// Save a change made by the applicant and tell whoever must now act.
 async fn save_change(
     deps: &Deps,
@@ -170,6 +202,7 @@ async fn save_change(
     effect: EditEffect,
     require_pending: bool,
 ) -> Result<Json<ApplicationView>, ApiError> {
+    counted(deps, actor, &effect).await?;
     let (action, note) = match &effect {
         EditEffect::Updated => (Action::Edited, None),
         EditEffect::Resubmitted => (Action::Resubmitted, None),
@@ -206,6 +239,7 @@ async fn save_change(
         (status = 404, description = "No such application"),
         (status = 409, description = "It changed meanwhile"),
         (status = 422, description = "Fields need attention"),
+        (status = 429, description = "The day's application changes or review emails are used up"),
     ))]
 #[tracing::instrument(skip_all)]
 async fn edit(
@@ -241,6 +275,7 @@ async fn edit(
         (status = 404, description = "No such application"),
         (status = 409, description = "No longer pending"),
         (status = 422, description = "Fields need attention"),
+        (status = 429, description = "The day's application changes or review emails are used up"),
     ))]
 #[tracing::instrument(skip_all)]
 async fn reroute(

@@ -141,7 +141,12 @@ impl Supervisor {
         );
         let email = form.parsed("supervisor_email", &fields.supervisor_email, |raw| {
             let email = domains.work_email(raw)?;
-            if &email == applicant {
+            if &email == applicant && EmailAddress::had_tag(raw) {
+                Err(format!(
+                    "Mail to that address reaches your own mailbox ({email}). Name your direct \
+                     supervisor; you cannot review your own application."
+                ))
+            } else if &email == applicant {
                 Err("Name your direct supervisor; you cannot review your own application.".into())
             } else {
                 Ok(email)
@@ -489,9 +494,12 @@ impl Application {
         })
     }
 
-    /// The applicant replaces what they wrote. Approved stays approved; a
-    /// denied application is resubmitted; a pending one whose supervisor
-    /// changed is rerouted.
+    /// The applicant replaces what they wrote. A denied application is
+    /// resubmitted; a pending one whose supervisor changed is rerouted. An
+    /// approved one stays approved unless what the approval vouched for
+    /// changed, the department or the supervisor: then nobody in the new
+    /// department or no new supervisor approved it, and it goes back for
+    /// review. Bio, skills, title and place keep it approved.
     pub fn edit(
         &self,
         actor: &EmailAddress,
@@ -503,6 +511,12 @@ impl Application {
         }
         let (status, decision, effect) = match self.status {
             Status::Denied => (Status::Pending, None, EditEffect::Resubmitted),
+            Status::Approved
+                if details.supervisor.email != *self.supervisor()
+                    || details.department != self.details.department =>
+            {
+                (Status::Pending, None, EditEffect::Resubmitted)
+            }
             Status::Pending if details.supervisor.email != *self.supervisor() => (
                 Status::Pending,
                 None,

@@ -7,14 +7,20 @@ use std::collections::HashSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use crate::catalogue::{Catalogue, Entry, Skill};
 
 /// Why a value was refused, in words a person filling the form understands.
 pub type Problem = String;
 
-/// An email address: ASCII, one `@`, a dotted domain, lower-cased.
-/// Deliberately stricter than RFC 5322: these are work addresses.
+/// An email address: ASCII, one `@`, a dotted domain. Deliberately stricter
+/// than RFC 5322: these are work addresses.
+///
+/// It is kept in its canonical form, the one every comparison, limit and key
+/// uses: lower-cased, and without a sub-address tag. Exchange Online and
+/// Gmail deliver `dee+boss@mo.gov` to `dee@mo.gov`'s mailbox, so the two are
+/// one person: whoever writes the first gets the second.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
@@ -49,11 +55,20 @@ impl EmailAddress {
                     && !l.ends_with('-')
                     && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             });
-        if local_ok && domain_ok {
-            Ok(EmailAddress(s))
+        // The tag goes: what is left must still be a mailbox.
+        let mailbox = local.split('+').next().unwrap_or_default();
+        if local_ok && domain_ok && !mailbox.is_empty() && !mailbox.ends_with('.') {
+            Ok(EmailAddress(format!("{mailbox}@{domain}")))
         } else {
             bad()
         }
+    }
+
+    /// Whether `raw` was written with a sub-address tag, which `parse` removed.
+    pub fn had_tag(raw: &str) -> bool {
+        raw.split('@')
+            .next()
+            .is_some_and(|local| local.contains('+'))
     }
 
     pub fn as_str(&self) -> &str {
@@ -138,7 +153,30 @@ fn looks_like_markup(s: &str) -> bool {
     })
 }
 
-fn check_text(raw: &str, what: &str, max: usize, multiline: bool) -> Result<String, Problem> {
+/// Whether a text is written on one line (names, titles, places) or may
+/// run over several (bio, goals, notes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    One,
+    Many,
+}
+
+/// Characters that change how the text around them is shown without being
+/// seen themselves: text-direction overrides can make `gro.live` read as
+/// `evil.org`.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A web or email address in `s` ("evil.example", "https://…", "a@b.gov"),
+/// as a mail client would turn it into a link.
+fn address_in(s: &str) -> Option<String> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    finder.links(s).next().map(|l| l.as_str().to_string())
+}
+
+fn check_text(raw: &str, what: &str, max: usize, lines: Lines) -> Result<String, Problem> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(format!("Enter {what}."));
@@ -149,21 +187,40 @@ fn check_text(raw: &str, what: &str, max: usize, multiline: bool) -> Result<Stri
             "Keep {what} to {max} characters or fewer (now {n})."
         ));
     }
+    let multiline = lines == Lines::Many;
     if s.chars()
         .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
     {
         return Err(format!("Remove the special characters from {what}."));
+    }
+    let invisible = |c: char| match lines {
+        Lines::One => c.general_category() == GeneralCategory::Format,
+        Lines::Many => is_direction_control(c),
+    };
+    if s.chars().any(invisible) {
+        return Err(format!(
+            "Remove the invisible formatting characters (such as zero-width spaces or \
+             text-direction marks) from {what}."
+        ));
     }
     if looks_like_markup(s) {
         return Err(format!(
             "Write {what} as plain text, without HTML tags such as <b> or <script>."
         ));
     }
+    if lines == Lines::One
+        && let Some(address) = address_in(s)
+    {
+        return Err(format!(
+            "Remove the web or email address from {what} (\"{address}\"); if it is not \
+             meant as one, put a space after the period."
+        ));
+    }
     Ok(s.to_string())
 }
 
 macro_rules! text_type {
-    ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr, $multiline:expr) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr, $lines:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -172,7 +229,7 @@ macro_rules! text_type {
         impl $name {
             pub const MAX_CHARS: usize = $max;
             pub fn parse(raw: &str) -> Result<Self, Problem> {
-                check_text(raw, $what, $max, $multiline).map($name)
+                check_text(raw, $what, $max, $lines).map($name)
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -199,36 +256,36 @@ macro_rules! text_type {
 
 text_type!(
     /// A first or last name.
-    PersonName, "a name", 60, false);
+    PersonName, "a name", 60, Lines::One);
 text_type!(
     /// A job title.
-    JobTitle, "a job title", 100, false);
+    JobTitle, "a job title", 100, Lines::One);
 text_type!(
     /// Where someone works: a city, building or office.
-    WorkLocation, "a work location", 100, false);
+    WorkLocation, "a work location", 100, Lines::One);
 text_type!(
     /// The short bio on an application.
-    Bio, "a short bio", 1500, true);
+    Bio, "a short bio", 1500, Lines::Many);
 text_type!(
     /// What a mentee hopes to achieve.
-    Goals, "your goals", 1500, true);
+    Goals, "your goals", 1500, Lines::Many);
 text_type!(
     /// A short note: a mentee's message with a request, a mentor's reason for declining.
     Note,
     "the note",
     500,
-    true
+    Lines::Many
 );
 text_type!(
     /// A longer answer: agreement sections, survey comments, why a mentorship ended.
     LongText,
     "this answer",
     2000,
-    true
+    Lines::Many
 );
 text_type!(
     /// A supervisor's note to the applicant with a decision.
-    DecisionMessage, "the message", 2000, true);
+    DecisionMessage, "the message", 2000, Lines::Many);
 
 /// A calendar date written `YYYY-MM-DD`, as HTML date inputs send it.
 pub fn parse_date(raw: &str) -> Result<jiff::civil::Date, Problem> {
@@ -470,6 +527,58 @@ mod tests {
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn an_address_and_its_tagged_aliases_are_one_person() {
+        for alias in [
+            "dee@mo.gov",
+            "dee+boss@mo.gov",
+            "Dee+Boss+2@MO.gov",
+            " DEE@mo.gov",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(alias).map(String::from),
+                Ok("dee@mo.gov".to_string()),
+                "{alias}"
+            );
+        }
+        assert!(EmailAddress::had_tag("dee+boss@mo.gov"));
+        assert!(!EmailAddress::had_tag("dee@mo.gov"));
+        for bad in ["+boss@mo.gov", "dee.+boss@mo.gov"] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn one_line_fields_refuse_addresses_and_invisible_characters() {
+        for bad in [
+            "Please log in at https://evil.example/sso",
+            "evil.example",
+            "see www.evil.com",
+            "write to help@evil.example",
+            "Ada\u{200B}Lovelace",
+            "Ada\u{202E}ecalevoL",
+            "\u{FEFF}Ada",
+        ] {
+            assert!(JobTitle::parse(bad).is_err(), "{bad:?} accepted");
+            assert!(PersonName::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        let told = WorkLocation::parse("St.Louis").expect_err("a host name to a link finder");
+        assert!(told.contains("space after the period"), "{told}");
+        for ok in [
+            "St. Louis",
+            "301 W. High St., Jefferson City",
+            "Ph.D. Analyst",
+            "O'Brien",
+            "Mary-Jane",
+            "José Ñúñez",
+        ] {
+            assert!(WorkLocation::parse(ok).is_ok(), "{ok} refused");
+        }
+        // Longer texts may hold links and emoji joiners, but not direction overrides.
+        assert!(Bio::parse("I wrote https://mo.gov/guide and 👩\u{200D}💻").is_ok());
+        assert!(Bio::parse("abc \u{202E}fed").is_err());
     }
 
     #[test]

@@ -1,5 +1,13 @@
-//! The emails the program sends, in plain text. Everything a person typed is
-//! quoted as text; links are built from the configured site address.
+//! The emails the program sends, in plain text; links are built from the
+//! configured site address.
+//!
+//! The program's address is trusted, so its mail must not carry words a
+//! participant chose where a reader takes them for the program's own.
+//! Subjects are the program's words only: no names, titles or notes. In
+//! bodies, what a person wrote is set apart and labelled as theirs: notes are
+//! quoted under "in their words", and the details a supervisor is asked to
+//! vouch for are listed as "as written on the application". Names, titles
+//! and places cannot hold web or email addresses (`fields`).
 
 use crate::application::{Application, Outcome, Role};
 use crate::mail::Message;
@@ -53,21 +61,19 @@ pub fn review_requested(app: &Application, base_url: &str) -> Message {
     Message {
         to: app.supervisor().to_string(),
         subject: format!(
-            "Please review {}'s MOments {} application",
-            d.full_name(),
+            "A MOments {} application is waiting for your review",
             role_phrase(app.role)
         ),
         text: format!(
-            "Hello {sup_first},\n\n{name} ({title}, {dept}) has applied to be a {role} in MOments, \
-             the statewide employee mentoring program, and named you as their direct supervisor.\n\n\
+            "Hello,\n\nA team member has applied to be a {role} in MOments, the statewide employee \
+             mentoring program, and named you ({to}) as their direct supervisor.\n\n{written}\n\
+             If you are not their supervisor, do not approve: deny it and say so in the message.\n\n\
              Please confirm they are eligible — employed full-time, not rated at risk in their most recent \
              ENGAGE evaluation, and not on a performance improvement plan or other disciplinary action — \
              and approve or deny the application here:\n\n{base_url}/review/?application={id}\n\n\
              If you deny it, you can add a personal message; we send it to {first} with the decision.\n\n{SIGNATURE}\n",
-            sup_first = d.supervisor.first_name,
-            name = d.full_name(),
-            title = d.job_title,
-            dept = d.department.name(),
+            to = app.supervisor(),
+            written = as_written(d),
             role = role_phrase(app.role),
             id = app.id,
             first = d.first_name,
@@ -90,7 +96,12 @@ pub fn decided(app: &Application, base_url: &str) -> Option<Message> {
     let message = decision
         .message
         .as_ref()
-        .map(|m| format!("\nTheir message to you:\n\n{}\n", quote(m.as_str())))
+        .map(|m| {
+            format!(
+                "\nTheir message to you, in their words:\n\n{}\n",
+                quote(m.as_str())
+            )
+        })
         .unwrap_or_default();
     let (subject, body) = match (decision.outcome, app.role) {
         (Outcome::Approved, Role::Mentee) => (
@@ -176,21 +187,19 @@ pub fn request_received(
     base_url: &str,
 ) -> Message {
     let note = message
-        .map(|m| format!("\nTheir note to you:\n\n{}\n", quote(m)))
+        .map(|m| format!("\nTheir note to you, in their words:\n\n{}\n", quote(m)))
         .unwrap_or_default();
     let d = &mentee.details;
     Message {
         to: mentor.email.to_string(),
-        subject: format!("{} would like you as their MOments mentor", d.full_name()),
+        subject: "A mentee would like you as their MOments mentor".to_string(),
         text: format!(
-            "Hello {first},\n\n{name} ({title}, {dept}) selected you as a mentor in MOments.\n{note}\n\
+            "Hello {first},\n\nA mentee selected you as their mentor in MOments.\n\n{written}{note}\n\
              Read their application and accept or decline the request here:\n\n{base_url}/requests/?id={request_id}\n\n\
              If you accept, you will both get each other's contact details, and the mentee will reach out \
              within 48 hours to set up a first meeting.\n\n{SIGNATURE}\n",
             first = mentor.first_name,
-            name = d.full_name(),
-            title = d.job_title,
-            dept = d.department.name(),
+            written = as_written(d),
         ),
     }
 }
@@ -204,7 +213,7 @@ pub fn request_not_accepted(
     base_url: &str,
 ) -> Message {
     let why = reason
-        .map(|r| format!("\n{}\n", quote(r)))
+        .map(|r| format!("\nTheir reason, in their words:\n\n{}\n", quote(r)))
         .unwrap_or_default();
     let what = if closed_by_program {
         format!("Your request to {mentor_name} has been closed.")
@@ -213,7 +222,7 @@ pub fn request_not_accepted(
     };
     Message {
         to: mentee.email.to_string(),
-        subject: format!("Your MOments request to {mentor_name}"),
+        subject: "An answer to your MOments mentor request".to_string(),
         text: format!(
             "Hello {first},\n\n{what}\n{why}\nThis happens, and it says nothing about you: mentors have limited room. \
              Search for another mentor here:\n\n{base_url}/mentors/\n\n{SIGNATURE}\n",
@@ -226,13 +235,25 @@ pub fn request_not_accepted(
 pub fn request_withdrawn(mentor: &Who<'_>, mentee_name: &str, base_url: &str) -> Message {
     Message {
         to: mentor.email.to_string(),
-        subject: format!("{mentee_name} withdrew their MOments request"),
+        subject: "A MOments request to you was withdrawn".to_string(),
         text: format!(
             "Hello {first},\n\n{mentee_name} withdrew their request for you to be their mentor, so there is \
              nothing for you to answer. Your dashboard shows any other requests:\n\n{base_url}/dashboard/\n\n{SIGNATURE}\n",
             first = mentor.first_name,
         ),
     }
+}
+
+/// What an applicant wrote about themself, set apart and labelled.
+fn as_written(d: &crate::application::Details) -> String {
+    format!(
+        "As written on their application (not checked by MOments):\n  \
+         Name: {name}\n  Job title: {title}\n  Department: {dept}\n  Work location: {place}\n",
+        name = d.full_name(),
+        title = d.job_title,
+        dept = d.department.name(),
+        place = d.work_location,
+    )
 }
 
 /// To each side of a new pair: the other's contact details and the 48-hour advice.
@@ -268,7 +289,7 @@ pub fn matched(
     };
     Message {
         to: to.email.to_string(),
-        subject: format!("You are matched with {} in MOments", partner.full_name),
+        subject: "You are matched in MOments: your partner's contact details".to_string(),
         text: format!(
             "Hello {first},\n\n{headline}\n\nContact details:\n{name}\nEmail: {email}{phone}\n\n{next}\n\n\
              The program suggests meeting about once a month for an hour, during working hours, for up to a year; \
@@ -316,7 +337,7 @@ pub fn request_reminder(
 ) -> Message {
     Message {
         to: mentor.email.to_string(),
-        subject: format!("Reminder: {mentee_name} is waiting for your answer"),
+        subject: "Reminder: a MOments mentee is waiting for your answer".to_string(),
         text: format!(
             "Hello {first},\n\n{mentee_name} asked you to be their mentor a week ago and is waiting for your \
              answer. Accepting or declining takes a minute, and a quick answer helps them either way:\n\n\
@@ -346,7 +367,7 @@ pub fn connect_nudge(
     };
     Message {
         to: to.email.to_string(),
-        subject: format!("Have you connected with {partner_name}?"),
+        subject: "Have you connected with your MOments partner?".to_string(),
         text: format!(
             "Hello {first},\n\nYou and {partner_name} were matched two days ago. {ask}\n\n\
              Once you have met, log the meeting on your mentorship page; the time counts as training credit:\n\n\

@@ -8,7 +8,8 @@ use moments_domain::application::{
 };
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{
-    Bio, DecisionMessage, DepartmentId, EmailAddress, PersonName, ProgramDomains, SkillRanking,
+    Bio, DecisionMessage, DepartmentId, EmailAddress, JobTitle, PersonName, ProgramDomains,
+    SkillRanking, WorkLocation,
 };
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -210,6 +211,26 @@ fn reroute_only_while_pending_and_only_by_the_applicant() {
 }
 
 #[test]
+fn an_approval_does_not_survive_a_new_department_or_supervisor() {
+    let approved = submitted(Role::Mentee)
+        .decide(&Actor::new(email(GRACE)), Outcome::Approved, None, t0())
+        .expect("decided");
+    let later = t0() + SignedDuration::from_hours(24);
+    let mut moved = details(Role::Mentee);
+    moved.department = DepartmentId::parse("mental-health").expect("department");
+    let mut new_boss = details(Role::Mentee);
+    new_boss.supervisor.email = email("don@mo.gov");
+    for changed in [moved, new_boss] {
+        let (again, effect) = approved.edit(&email(ADA), changed, later).expect("edited");
+        assert_eq!(effect, EditEffect::Resubmitted);
+        assert_eq!(
+            (again.status, again.decision.is_none(), again.submitted_at),
+            (Status::Pending, true, later)
+        );
+    }
+}
+
+#[test]
 fn edits_keep_approval_and_resubmit_denials() {
     let app = submitted(Role::Mentee);
     let later = t0() + SignedDuration::from_hours(24);
@@ -224,6 +245,16 @@ fn edits_keep_approval_and_resubmit_denials() {
     assert_eq!(effect, EditEffect::Updated);
     assert_eq!(edited.status, Status::Approved);
     assert_eq!(edited.decision, approved.decision);
+
+    changed.job_title = JobTitle::parse("Senior Analyst").expect("title");
+    changed.work_location = WorkLocation::parse("Kansas City").expect("place");
+    let (edited, effect) = approved
+        .edit(&email(ADA), changed.clone(), later)
+        .expect("edited");
+    assert_eq!(
+        (effect, edited.status),
+        (EditEffect::Updated, Status::Approved)
+    );
 
     let denied = app
         .decide(&Actor::new(email(GRACE)), Outcome::Denied, None, t0())
@@ -330,6 +361,7 @@ proptest! {
     fn parsed_emails_are_stable_lowercase_and_reparse_to_themselves(raw in "[A-Za-z0-9._%+-]{0,12}@?[A-Za-z0-9.-]{0,12}") {
         if let Ok(e) = EmailAddress::parse(&raw) {
             prop_assert_eq!(e.as_str(), e.as_str().to_ascii_lowercase());
+            prop_assert!(!e.as_str().contains('+'), "a tag was kept: {}", e);
             prop_assert_eq!(EmailAddress::parse(e.as_str()), Ok(e.clone()));
         }
     }
@@ -368,7 +400,7 @@ proptest! {
     /// Whatever happens to an application, its decision and status agree,
     /// every change bumps the version by one, a decision only ever lands on
     /// a pending application by someone with authority, and approval is
-    /// never lost by an edit.
+    /// never lost by an edit that keeps the department and supervisor.
     #[test]
     fn lifecycle_invariants_hold_for_any_sequence_of_actions(ops in proptest::collection::vec(op(), 0..12)) {
         let mut app = submitted(Role::Mentee);
@@ -407,4 +439,79 @@ proptest! {
             prop_assert_eq!(app.decision.is_some(), app.status != Status::Pending);
         }
     }
+}
+
+#[test]
+fn a_supervisor_alias_of_the_applicant_is_refused_and_says_why() {
+    let mut f = form();
+    f.insert("supervisor_email".into(), json!("Ada+Boss@mo.gov"));
+    let errors = Details::parse(&as_form(&f), Role::Mentee, &email(ADA), &domains())
+        .expect_err("her own mailbox");
+    let said = errors
+        .0
+        .get("supervisor_email")
+        .cloned()
+        .unwrap_or_default();
+    assert!(said.contains("your own mailbox (ada@mo.gov)"), "{said}");
+    f.insert("prior_mentees".into(), json!(["ada+old@mo.gov"]));
+    f.insert("supervisor_email".into(), json!(GRACE));
+    let errors =
+        Details::parse(&as_form(&f), Role::Mentor, &email(ADA), &domains()).expect_err("herself");
+    assert!(errors.has("prior_mentees"));
+}
+
+/// The program's address is trusted: no word an applicant chose goes into a
+/// subject, and what they wrote is labelled as theirs in the body.
+#[test]
+fn subjects_carry_no_applicant_words_and_bodies_label_them() {
+    use moments_domain::notify::{self, Who};
+    let mut f = form();
+    f.insert("first_name".into(), json!("Zebulon"));
+    f.insert("last_name".into(), json!("Quill"));
+    f.insert("job_title".into(), json!("Urgent Security Notice"));
+    let mut app = submitted(Role::Mentee);
+    app.details =
+        Details::parse(&as_form(&f), Role::Mentee, &email(ADA), &domains()).expect("valid");
+    let approved = app
+        .decide(&Actor::new(email(GRACE)), Outcome::Approved, None, t0())
+        .expect("decided");
+    let who = Who::of(&app);
+    let base = "https://moments.mo.gov";
+    let messages = [
+        notify::review_requested(&app, base),
+        notify::application_received(&app, base),
+        notify::decided(&approved, base).expect("told"),
+        notify::request_received(&who, &app, "r1", Some("Please log in"), base),
+        notify::request_not_accepted(&who, &app.details.full_name(), Some("busy"), false, base),
+        notify::request_withdrawn(&who, &app.details.full_name(), base),
+        notify::matched(&who, &who, None, true, "m1", base),
+        notify::request_reminder(&who, &app.details.full_name(), "r1", base),
+        notify::connect_nudge(&who, &app.details.full_name(), true, "m1", base),
+    ];
+    for m in &messages {
+        for word in [
+            "Zebulon",
+            "Quill",
+            "Urgent",
+            "Grace",
+            "Hopper",
+            "Please log in",
+        ] {
+            assert!(!m.subject.contains(word), "{word} in {:?}", m.subject);
+        }
+    }
+    let review = &messages[0].text;
+    assert!(
+        review.contains("As written on their application (not checked by MOments):\n  Name: Zebulon Quill\n  Job title: Urgent Security Notice"),
+        "{review}"
+    );
+    assert!(
+        !review.contains("Hello Grace"),
+        "the supervisor's name is the applicant's words"
+    );
+    assert!(
+        messages[3]
+            .text
+            .contains("Their note to you, in their words:\n\n> Please log in")
+    );
 }

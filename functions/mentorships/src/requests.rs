@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::limits::{self, REQUESTS_PER_MENTEE};
-use moments_adapters::http::views::{ApplicationView, MentorshipView, RequestView};
+use moments_adapters::http::views::{MenteeCard, MentorshipView, RequestView};
 use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
 use moments_adapters::store::{MentorshipRecord, RequestSides, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role};
@@ -248,8 +248,9 @@ fn only_the_two(r: &MentorshipRequest, email: &EmailAddress) -> Result<(), ApiEr
     }
 }
 
-/// One request, for its mentee or mentor (the mentor also gets the
-/// mentee's application).
+/// One request, for its mentee or mentor. While it waits for an answer
+/// (and once accepted) the mentor also gets the mentee's card: what helps
+/// to decide, not their phone, supervisor or work location.
 #[utoipa::path(get, path = "/api/requests/{id}", operation_id = "read_request", tag = "mentorships", security(("session" = [])),
     params(("id" = String, Path, description = "Request id")),
     responses(
@@ -267,9 +268,10 @@ pub async fn read(
     only_the_two(&r, &actor.email)?;
     let mut apps = Apps::new(&deps);
     let mut view = apps.view(&r).await?;
-    if actor.email == r.mentor {
+    let deciding = matches!(r.status, RequestStatus::Pending | RequestStatus::Accepted);
+    if actor.email == r.mentor && deciding {
         let mentee = apps.get(&r.mentee_application).await?;
-        view.mentee_application = Some(ApplicationView::of(&mentee, &actor));
+        view.mentee_card = Some(MenteeCard::from(&mentee));
     }
     Ok(Json(view))
 }

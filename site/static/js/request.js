@@ -11,8 +11,9 @@ const path = `/api/requests/${encodeURIComponent(id || "")}`;
 let me = null;
 let request = null;
 
-const asMentor = () => Boolean(request.mentee_application) || request.mentor?.email === me?.email;
+const asMentor = () => Boolean(request.mentee_card) || request.mentor?.email === me?.email;
 
+/** The mentee's card: what a mentor deciding the request may know. */
 function renderApplication(app) {
   const article = document.getElementById("application");
   if (!app) {
@@ -24,7 +25,6 @@ function renderApplication(app) {
   fields.replaceChildren();
   addField(fields, "Job title", app.job_title ?? "");
   addField(fields, "Department", app.department?.name ?? "");
-  addField(fields, "Work location", app.work_location ?? "");
   addField(fields, "Working hours", app.working_hours?.name ?? "");
   addField(fields, "What they hope to achieve", app.goals ?? "");
   addField(fields, "Skills they want to build, most important first", skillList(app.skills));
@@ -47,7 +47,7 @@ function render() {
   if (request.message) addField(fields, mentor ? "Their note to you" : "Your note", el("blockquote", { class: "message" }, request.message));
   if (request.reason && request.status !== "pending") addField(fields, reasonLabel(request.status), request.reason);
 
-  renderApplication(mentor ? request.mentee_application : null);
+  renderApplication(mentor ? request.mentee_card : null);
   const pending = request.status === "pending";
   document.getElementById("answer").hidden = !(mentor && pending);
   document.getElementById("withdraw-form").hidden = mentor || !pending;

@@ -50,6 +50,28 @@ pub const REQUESTS_PER_MENTEE: Limit = Limit {
     },
 };
 
+/// Applications submitted, edited or sent to another supervisor by one
+/// person per day (UTC). Filling in a form takes a few; more is a script.
+pub const APPLICATION_CHANGES_PER_PERSON: Limit = Limit {
+    name: "application-changes",
+    window: Window {
+        max: 20,
+        length: SignedDuration::from_hours(24),
+    },
+};
+
+/// Review emails one applicant makes the program send per day: by applying,
+/// naming another supervisor, or changing an application so that it goes
+/// back for review. Each goes from the program's trusted address to someone
+/// the applicant chose, so a few a day is the most anyone needs.
+pub const REVIEW_MAILS_PER_PERSON: Limit = Limit {
+    name: "review-mails",
+    window: Window {
+        max: 3,
+        length: SignedDuration::from_hours(24),
+    },
+};
+
 /// What a 429 says, given how long until the window ends.
 pub type Message = fn(SignedDuration) -> String;
 
@@ -97,12 +119,35 @@ pub fn sign_in_source_message(wait: SignedDuration) -> String {
 }
 
 pub fn requests_message(wait: SignedDuration) -> String {
-    let hours = (wait.as_secs() + 3599) / 3600;
     format!(
         "You have sent {} mentor requests today, the most for one day. \
-         You can send more in {hours} hour{}.",
+         You can send more in {}.",
         REQUESTS_PER_MENTEE.window.max,
-        if hours == 1 { "" } else { "s" }
+        hours(wait)
+    )
+}
+
+fn hours(d: SignedDuration) -> String {
+    let hours = (d.as_secs() + 3599) / 3600;
+    format!("{hours} hour{}", if hours == 1 { "" } else { "s" })
+}
+
+pub fn application_changes_message(wait: SignedDuration) -> String {
+    format!(
+        "You have changed your applications {} times today, the most for one day. \
+         You can change them again in {}.",
+        APPLICATION_CHANGES_PER_PERSON.window.max,
+        hours(wait)
+    )
+}
+
+pub fn review_mails_message(wait: SignedDuration) -> String {
+    format!(
+        "Your application has been sent for review {} times today, the most for one day. \
+         If your supervisor is away, a department administrator can review it; \
+         you can name another supervisor in {}.",
+        REVIEW_MAILS_PER_PERSON.window.max,
+        hours(wait)
     )
 }
 

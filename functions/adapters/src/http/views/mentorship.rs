@@ -1,12 +1,11 @@
 //! Requests and mentorships as their two people see them.
 
 use moments_domain::application::Application;
-use moments_domain::catalogue::Entry;
+use moments_domain::catalogue::{Entry, Skill};
 use moments_domain::fields::EmailAddress;
 use moments_domain::mentorship::{Agreement, Meeting, MentorshipRequest, MentorshipStatus};
 use serde::Serialize;
 
-use super::ApplicationView;
 use crate::store::MentorshipRecord;
 
 /// Someone in a request, as the other side sees them.
@@ -34,8 +33,8 @@ impl From<&Application> for PersonView {
     }
 }
 
-/// Someone in a mentorship, as the other side sees them: once matched,
-/// with their phone number.
+/// Someone in a mentorship, as the other side sees them: while it is
+/// active, with their phone number; once it ended, without.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchedPersonView {
     #[serde(flatten)]
@@ -43,11 +42,47 @@ pub struct MatchedPersonView {
     pub phone: Option<String>,
 }
 
-impl From<&Application> for MatchedPersonView {
-    fn from(app: &Application) -> Self {
+impl MatchedPersonView {
+    fn of(app: &Application, active: bool) -> Self {
         MatchedPersonView {
             person: PersonView::from(app),
-            phone: app.details.phone.as_ref().map(|p| p.as_str().to_string()),
+            phone: app
+                .details
+                .phone
+                .as_ref()
+                .filter(|_| active)
+                .map(|p| p.as_str().to_string()),
+        }
+    }
+}
+
+/// What a mentor deciding a request may know of the mentee: what helps
+/// them decide, and nothing that is only for the mentee's supervisor or
+/// partner (phone, supervisor, work location).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MenteeCard {
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub department: Entry,
+    pub working_hours: Entry,
+    pub skills: Vec<Skill>,
+    pub bio: String,
+    pub goals: Option<String>,
+}
+
+impl From<&Application> for MenteeCard {
+    fn from(app: &Application) -> Self {
+        let d = &app.details;
+        MenteeCard {
+            first_name: d.first_name.to_string(),
+            last_name: d.last_name.to_string(),
+            job_title: d.job_title.to_string(),
+            department: Entry::from(&d.department),
+            working_hours: Entry::from(d.working_hours),
+            skills: d.skills.skills(),
+            bio: d.bio.to_string(),
+            goals: d.goals.as_ref().map(ToString::to_string),
         }
     }
 }
@@ -67,10 +102,11 @@ pub struct RequestView {
     pub created_at: String,
     pub updated_at: String,
     pub mentorship_id: Option<String>,
-    /// The mentee's application, for the mentor reading a single request.
+    /// The mentee as the mentor reading a single request may see them:
+    /// only while the request waits for an answer or was accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
-    pub mentee_application: Option<ApplicationView>,
+    pub mentee_card: Option<MenteeCard>,
 }
 
 impl RequestView {
@@ -85,7 +121,7 @@ impl RequestView {
             created_at: r.created_at.to_string(),
             updated_at: r.updated_at.to_string(),
             mentorship_id: r.mentorship.as_ref().map(ToString::to_string),
-            mentee_application: None,
+            mentee_card: None,
         }
     }
 }
@@ -190,11 +226,12 @@ impl MentorshipView {
         mentor: &Application,
     ) -> MentorshipView {
         let m = &record.mentorship;
+        let active = m.status == MentorshipStatus::Active;
         MentorshipView {
             id: m.id.to_string(),
             status: m.status.as_str(),
-            mentee: MatchedPersonView::from(mentee),
-            mentor: MatchedPersonView::from(mentor),
+            mentee: MatchedPersonView::of(mentee, active),
+            mentor: MatchedPersonView::of(mentor, active),
             my_role: m.role_of(viewer).map(|r| r.as_str()),
             started_at: m.started_at.to_string(),
             ended_at: m.ended.as_ref().map(|e| e.at.to_string()),

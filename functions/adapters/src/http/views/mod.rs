@@ -7,6 +7,7 @@ mod mentorship;
 
 pub use application::{ApplicationView, DecisionView, SupervisorView};
 pub use mentorship::{
-    AgreementView, MatchedPersonView, MeetingView, MentorshipView, PersonView, RequestView, hours,
+    AgreementView, MatchedPersonView, MeetingView, MenteeCard, MentorshipView, PersonView,
+    RequestView, hours,
 };
 pub use moments_domain::catalogue::{Entry as Named, Skill};
