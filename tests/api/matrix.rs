@@ -488,9 +488,16 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
-            post,
+            post.clone(),
             "/api/admin/erasures/cy.other@mo.gov",
             json!({}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post,
+            "/api/admin/people/signout",
+            json!({"email": "ada.lovelace@mo.gov"}),
             &[(ProgramAdmin, 200)],
             403,
         ),

@@ -303,6 +303,9 @@ async fn a_person_has_their_data_removed_once_nothing_active_depends_on_it() {
     for list in ["applications", "requests", "mentorships"] {
         assert_eq!(found[list], json!([]), "{list}");
     }
+    // ...she is signed out everywhere, and signing in again finds nothing.
+    problem(ada.get("/api/me").await, StatusCode::UNAUTHORIZED).await;
+    let ada = app.sign_in(ADA).await;
     assert_eq!(
         json_of(ada.get("/api/privacy/erasure").await).await["requested_at"],
         Value::Null

@@ -10,6 +10,7 @@ mod limits;
 mod mail;
 mod mail_queue;
 mod scheduler;
+mod sessions;
 mod store;
 mod support;
 mod table;
@@ -82,6 +83,12 @@ on_both_backends!(
     queues_follow_supervisor_department_and_status,
     department_administrators_are_kept_per_department,
     sign_in_tokens_work_once_and_only_before_they_expire,
+);
+
+on_both_backends!(
+    session_cases => sessions:
+    a_session_is_read_back_touched_at_most_every_five_minutes_and_ended,
+    ending_a_persons_sessions_ends_all_of_theirs_and_no_one_elses,
 );
 
 on_both_backends!(

@@ -90,13 +90,8 @@ impl Probe {
     fn new() -> Probe {
         let dir = tempfile::tempdir().expect("temp dir");
         let table = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("store"));
-        let config = ProgramConfig::new(
-            "https://moments.example.gov",
-            "mo.gov",
-            "",
-            "s".repeat(40).into(),
-        )
-        .expect("config");
+        let config =
+            ProgramConfig::new("https://moments.example.gov", "mo.gov", "").expect("config");
         let deps = Deps::new(
             Store::new(table.clone()),
             Arc::new(Outbox::new(table)),

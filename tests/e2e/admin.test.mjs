@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startPlatform, launch, lastMailTo, signInFromHere, axeViolations } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations } from "./support.mjs";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 let platform;
@@ -231,4 +231,40 @@ test("a person's request to remove their data reaches the program administrator,
   await admin.locator("#erasure-list").getByText(/has been removed, and they have been told/).waitFor();
   assert.equal(await admin.locator("#erasure-list li", { hasText: "quinn.leaving@mo.gov" }).count(), 0);
   assert.match((await lastMailTo(platform, "quinn.leaving@mo.gov")).subject, /data has been removed/);
+});
+
+test("a participant stays signed in on her device until the program administrator signs her out everywhere", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const riley = await context.newPage();
+  await riley.goto(`${platform.url}/admin/`);
+  await riley.locator("#signin-needed a[data-signin]").click();
+  await riley.locator("#f-email").fill("riley.kept@mo.gov");
+  await riley.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await riley.locator("#link-sent").waitFor();
+  await riley.goto(linkIn(await lastMailTo(platform, "riley.kept@mo.gov"), "/signin/confirm/"));
+  const keep = riley.getByLabel("Keep me signed in on this device for two weeks");
+  assert.match(await riley.locator("#h-stay_signed_in").innerText(), /never a shared or public one/);
+  await keep.check();
+  assert.deepEqual(await axeViolations(riley), [], "the confirm page with its choice is accessible");
+  await riley.getByRole("button", { name: "Sign in" }).click();
+  await riley.locator("#not-admin").waitFor();
+  const session = (await context.cookies()).find((c) => c.name === "moments_session");
+  const days = (session.expires * 1000 - Date.now()) / 86_400_000;
+  assert.ok(days > 13.9 && days <= 14, `the session cookie outlives the browser for two weeks: ${days} days`);
+
+  const admin = await adminPage("admin@mo.gov");
+  await admin.locator("#console").waitFor();
+  const form = admin.locator("#signout-form");
+  await form.getByLabel("Work email").fill("riley");
+  await admin.getByRole("button", { name: "Sign out everywhere" }).click();
+  await form.locator("#e-signout-email").waitFor();
+  await form.getByLabel("Work email").fill("riley.kept@mo.gov");
+  await admin.getByRole("button", { name: "Sign out everywhere" }).click();
+  await admin.locator("#signout-done-text").getByText("riley.kept@mo.gov is signed out of 1 session.").waitFor();
+  assert.deepEqual(await axeViolations(admin), [], "the result is accessible");
+  await photograph(admin, "signed-out-everywhere");
+
+  await riley.reload();
+  await riley.locator("#signin-needed").waitFor();
+  assert.equal(await riley.locator("#not-admin").isVisible(), false);
 });

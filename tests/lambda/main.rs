@@ -20,13 +20,7 @@ use tower::ServiceExt;
 
 fn deps(dir: &tempfile::TempDir) -> Deps {
     let table = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("store"));
-    let config = ProgramConfig::new(
-        "https://moments.example.gov",
-        "mo.gov",
-        "",
-        "s".repeat(40).into(),
-    )
-    .expect("config");
+    let config = ProgramConfig::new("https://moments.example.gov", "mo.gov", "").expect("config");
     Deps::new(
         Store::new(table.clone()),
         Arc::new(Outbox::new(table)),
@@ -170,14 +164,9 @@ async fn auth_serves_the_openapi_document_in_lambda() {
 /// origin secret CloudFront adds.
 fn behind_cloudfront(dir: &tempfile::TempDir) -> Deps {
     let deps = deps(dir);
-    let config = ProgramConfig::new(
-        "https://moments.example.gov",
-        "mo.gov",
-        "",
-        "s".repeat(40).into(),
-    )
-    .and_then(|c| c.with_origin_secret("o".repeat(40).into()))
-    .expect("config");
+    let config = ProgramConfig::new("https://moments.example.gov", "mo.gov", "")
+        .and_then(|c| c.with_origin_secret("o".repeat(40).into()))
+        .expect("config");
     Deps::new(
         deps.store.clone(),
         Arc::new(Outbox::new(Arc::new(

@@ -56,7 +56,6 @@ async fn a_function_started_as_in_aws_reaches_dynamodb_ses_and_the_scheduler() {
         )
         .env("MOMENTS_BASE_URL", "https://moments.example.gov")
         .env("MOMENTS_EMAIL_DOMAINS", "mo.gov")
-        .env("MOMENTS_SESSION_SECRET", "s".repeat(64))
         .output()
         .expect("the test binary runs again");
     let stdout = String::from_utf8_lossy(&output.stdout);

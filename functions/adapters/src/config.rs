@@ -2,10 +2,9 @@
 //! setting stops the function with a message naming it; nothing falls back
 //! silently to a default that would misbehave in production.
 
-use axum_extra::extract::cookie::Key;
 use moments_domain::fields::{EmailAddress, ProgramDomains};
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha512};
+use sha2::Digest;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{name}: {problem}")]
@@ -29,9 +28,6 @@ pub struct ProgramConfig {
     pub domains: ProgramDomains,
     /// The first program administrators (more are kept in the table later).
     pub program_admins: Vec<EmailAddress>,
-    /// The key session cookies are signed with, derived from the secret,
-    /// which is not kept.
-    session_key: Key,
     /// What CloudFront adds to every request it passes to the API
     /// (`ORIGIN_HEADER`), as a digest: when set, a request without it came
     /// around CloudFront and is refused. Not set locally.
@@ -44,7 +40,7 @@ pub const ORIGIN_HEADER: &str = "x-moments-origin";
 /// address in; trusted only beside the origin secret.
 pub const VIEWER_HEADER: &str = "x-moments-viewer";
 
-/// Shows everything but the key.
+/// Shows everything but the origin secret's digest.
 impl std::fmt::Debug for ProgramConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProgramConfig")
@@ -59,12 +55,7 @@ impl std::fmt::Debug for ProgramConfig {
 impl ProgramConfig {
     pub const MIN_SECRET_LEN: usize = 32;
 
-    pub fn new(
-        base_url: &str,
-        domains: &str,
-        program_admins: &str,
-        session_secret: SecretString,
-    ) -> Result<Self, ConfigError> {
+    pub fn new(base_url: &str, domains: &str, program_admins: &str) -> Result<Self, ConfigError> {
         let base_url = base_url.trim().trim_end_matches('/').to_string();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
             return Err(ConfigError {
@@ -87,21 +78,10 @@ impl ProgramConfig {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let secret = session_secret.expose_secret().as_bytes();
-        if secret.len() < Self::MIN_SECRET_LEN {
-            return Err(ConfigError {
-                name: "MOMENTS_SESSION_SECRET",
-                problem: format!("must be at least {} characters", Self::MIN_SECRET_LEN),
-            });
-        }
-        // Stretched so that any long enough secret gives a full-strength
-        // 512-bit key; the secret itself is wiped when it drops here.
-        let session_key = Key::from(&Sha512::digest(secret)[..]);
         Ok(ProgramConfig {
             base_url,
             domains,
             program_admins,
-            session_key,
             origin_digest: None,
         })
     }
@@ -135,16 +115,11 @@ impl ProgramConfig {
         }
     }
 
-    pub fn session_key(&self) -> &Key {
-        &self.session_key
-    }
-
     pub fn from_env() -> Result<Self, ConfigError> {
         let config = Self::new(
             &var("MOMENTS_BASE_URL")?,
             &var("MOMENTS_EMAIL_DOMAINS")?,
             &std::env::var("MOMENTS_PROGRAM_ADMINS").unwrap_or_default(),
-            var("MOMENTS_SESSION_SECRET")?.into(),
         )?;
         match std::env::var("MOMENTS_ORIGIN_SECRET") {
             Ok(secret) if !secret.is_empty() => config.with_origin_secret(secret.into()),
@@ -195,22 +170,9 @@ pub fn job_target_from_env() -> Result<crate::scheduler::eventbridge::JobTarget,
 mod tests {
     use super::*;
 
-    const SECRET: &str = "a-secret-that-must-never-be-printed-anywhere";
-
-    #[test]
-    fn the_settings_never_print_the_session_secret_or_its_key() {
-        let config = ProgramConfig::new("https://m.example.gov", "mo.gov", "", SECRET.into())
-            .expect("config");
-        let printed = format!("{config:?}");
-        assert!(printed.contains("m.example.gov"), "{printed}");
-        assert!(!printed.contains(SECRET), "{printed}");
-        assert!(!printed.contains("session_key"), "{printed}");
-    }
-
     #[test]
     fn with_an_origin_secret_only_requests_carrying_it_are_admitted() {
-        let open = ProgramConfig::new("https://m.example.gov", "mo.gov", "", SECRET.into())
-            .expect("config");
+        let open = ProgramConfig::new("https://m.example.gov", "mo.gov", "").expect("config");
         assert!(open.origin_admits(None));
         let guarded = open
             .with_origin_secret("o".repeat(40).into())
@@ -222,22 +184,11 @@ mod tests {
     }
 
     #[test]
-    fn a_short_session_secret_is_refused_by_name() {
-        let e = ProgramConfig::new("https://m.example.gov", "mo.gov", "", "short".into())
+    fn a_short_origin_secret_is_refused_by_name() {
+        let e = ProgramConfig::new("https://m.example.gov", "mo.gov", "")
+            .expect("config")
+            .with_origin_secret("short".to_string().into())
             .expect_err("too short");
-        assert_eq!(e.name, "MOMENTS_SESSION_SECRET");
-    }
-
-    #[test]
-    fn the_same_secret_gives_the_same_key_and_another_another() {
-        let key = |s: &str| {
-            ProgramConfig::new("https://m.example.gov", "mo.gov", "", s.to_string().into())
-                .expect("config")
-                .session_key()
-                .master()
-                .to_vec()
-        };
-        assert_eq!(key(SECRET), key(SECRET));
-        assert_ne!(key(SECRET), key(&SECRET.replace('a', "b")));
+        assert_eq!(e.name, "MOMENTS_ORIGIN_SECRET");
     }
 }

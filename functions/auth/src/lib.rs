@@ -9,8 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum_extra::extract::cookie::Key;
-use axum_extra::extract::{CookieJar, SignedCookieJar};
+use axum_extra::extract::CookieJar;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use moments_adapters::deps::Deps;
@@ -19,7 +18,7 @@ use moments_adapters::http::views::Named;
 use moments_adapters::http::{ApiError, Caller, Form, ResultExt, random_bytes};
 use moments_adapters::store::{SignInGrant, TokenRefused};
 use moments_domain::access::RoleName;
-use moments_domain::form::{FormReader, Text};
+use moments_domain::form::{Flag, FormReader, Text};
 use moments_domain::notify;
 use moments_domain::signin::{LINK_LIFETIME, TOKEN_BYTES, safe_next};
 use serde::{Deserialize, Serialize};
@@ -66,12 +65,21 @@ pub struct SessionRequest {
     /// The token of the emailed link.
     #[schema(value_type = String)]
     token: Text,
+    /// Keep me signed in on this device for two weeks (participants only;
+    /// ignored for administrators, whose sessions stay short).
+    #[schema(value_type = bool, required = false)]
+    stay_signed_in: Flag,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SessionStarted {
     email: String,
     next: Option<String>,
+    /// When the session ends at the latest (RFC 3339); earlier when unused
+    /// for a while, or on signing out.
+    expires_at: String,
+    /// Whether the session outlives the browser ("stay signed in" granted).
+    stays_signed_in: bool,
 }
 
 /// The signed-in person.
@@ -167,13 +175,12 @@ async fn request_link(
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionStarted),
         (status = 410, description = "The link expired or was used"),
-        (status = 422, description = "No token"),
+        (status = 422, description = "No token, or `stay_signed_in` is not true or false"),
     ))]
 #[tracing::instrument(skip_all)]
 async fn start_session(
     State(deps): State<Deps>,
-    jar: SignedCookieJar<Key>,
-    plain: CookieJar,
+    jar: CookieJar,
     Form(body): Form<SessionRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut form = FormReader::new();
@@ -184,6 +191,7 @@ async fn start_session(
             "The sign-in link is incomplete; open it again from your email.",
         );
     }
+    let stay_signed_in = form.flag("stay_signed_in", &body.stay_signed_in);
     form.finish(Some(()))?;
     let grant = match deps
         .store
@@ -204,31 +212,29 @@ async fn start_session(
             ));
         }
     };
-    let jar = jar.add(deps.session_cookie(&grant.email));
-    let marker = plain.add(deps.signed_in_cookie());
+    let started = deps.start_session(&grant.email, stay_signed_in).await?;
+    let [session, marker] = started.cookies;
+    // Two jars, so the session cookie's header always comes first (one
+    // jar sends its cookies in no set order).
     Ok((
-        jar,
-        marker,
+        jar.add(session),
+        CookieJar::new().add(marker),
         Json(SessionStarted {
             email: grant.email.to_string(),
             next: grant.next,
+            expires_at: started.times.expires.to_string(),
+            stays_signed_in: started.times.kept,
         }),
     ))
 }
 
-/// End the session (clears the cookie).
+/// End the session: it is deleted, so a copy of its cookie no longer
+/// works, and the cookies are cleared.
 #[utoipa::path(post, path = "/api/auth/signout", tag = "auth",
     responses((status = 204, description = "Signed out")))]
-async fn sign_out(
-    State(deps): State<Deps>,
-    jar: SignedCookieJar<Key>,
-    plain: CookieJar,
-) -> impl IntoResponse {
-    (
-        jar.remove(deps.expired_session_cookie()),
-        plain.remove(deps.expired_signed_in_cookie()),
-        StatusCode::NO_CONTENT,
-    )
+#[tracing::instrument(skip_all)]
+async fn sign_out(State(deps): State<Deps>, jar: CookieJar) -> Result<impl IntoResponse, ApiError> {
+    Ok((deps.end_session(jar).await?, StatusCode::NO_CONTENT))
 }
 
 /// Who is signed in, and their roles.

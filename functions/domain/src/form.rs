@@ -170,6 +170,18 @@ impl FormReader {
         }
     }
 
+    /// A checkbox that may be left out (absent and null read as unticked).
+    pub fn flag(&mut self, field: &str, value: &Flag) -> bool {
+        match value {
+            Field::Absent => false,
+            Field::Given(v) => *v,
+            Field::Wrong(_) => {
+                self.errors.add(field, "This must be true or false.");
+                false
+            }
+        }
+    }
+
     /// A checkbox that must be ticked.
     pub fn confirmed(&mut self, field: &str, value: &Flag, message: &str) -> bool {
         match value {

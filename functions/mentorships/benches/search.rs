@@ -125,8 +125,7 @@ async fn main() {
         started.elapsed()
     );
 
-    let config = ProgramConfig::new("http://127.0.0.1", "mo.gov", "", "b".repeat(40).into())
-        .expect("config");
+    let config = ProgramConfig::new("http://127.0.0.1", "mo.gov", "").expect("config");
     let deps = Deps::new(store.clone(), Arc::new(Outbox::new(table)), config);
     let caller = Caller(Actor::new(mentee));
 

@@ -340,13 +340,7 @@ async fn main() {
         started.elapsed()
     );
 
-    let config = ProgramConfig::new(
-        "http://127.0.0.1",
-        "mo.gov",
-        "pat@mo.gov",
-        "b".repeat(40).into(),
-    )
-    .expect("config");
+    let config = ProgramConfig::new("http://127.0.0.1", "mo.gov", "pat@mo.gov").expect("config");
     let deps = Deps::new(store.clone(), Arc::new(Outbox::new(table.clone())), config);
     let mut admin = Actor::new(email("pat@mo.gov"));
     admin.program_admin = true;

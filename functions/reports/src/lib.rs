@@ -1,6 +1,7 @@
 //! The `reports` function: running the program. Metrics and exports for
 //! program and department administrators; for program administrators, the
-//! matching run, department administrators and audit trails.
+//! matching run, department administrators, audit trails and signing a
+//! person out everywhere.
 
 use moments_adapters::http::ApiError;
 use moments_domain::access::Actor;
@@ -14,6 +15,7 @@ mod exports;
 mod matching;
 pub mod metrics;
 mod privacy;
+mod sessions;
 
 moments_adapters::http_api! {
     matching::preview;
@@ -27,6 +29,7 @@ moments_adapters::http_api! {
     privacy::status, privacy::request;
     privacy::list;
     privacy::carry_out;
+    sessions::sign_out_everywhere;
 }
 
 fn program_admin(actor: &Actor, what: &str) -> Result<(), ApiError> {

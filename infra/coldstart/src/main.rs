@@ -45,10 +45,6 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("MOMENTS_BASE_URL", "https://moments.example.gov"),
     ("MOMENTS_EMAIL_DOMAINS", "mo.gov"),
     ("MOMENTS_PROGRAM_ADMINS", "admin@mo.gov"),
-    (
-        "MOMENTS_SESSION_SECRET",
-        "coldstart-coldstart-coldstart-coldstart-coldstart-coldstart",
-    ),
     ("MOMENTS_TABLE", "moments-coldstart"),
     ("MOMENTS_MAIL_FROM", "moments@mo.gov"),
     ("MOMENTS_SES_CONFIGURATION_SET", "moments-coldstart"),

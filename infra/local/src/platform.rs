@@ -42,7 +42,7 @@ pub enum LocalError {
 /// How to run the local platform.
 #[derive(Debug, Clone)]
 pub struct LocalConfig {
-    /// Where the embedded store keeps its file (and the session secret).
+    /// Where the embedded store keeps its file.
     pub data_dir: PathBuf,
     /// The Zola site's directory.
     pub site_dir: PathBuf,
@@ -100,23 +100,6 @@ pub struct Platform {
     pub jobs: Jobs,
 }
 
-/// A secret kept in the data directory, made on first start, so sessions
-/// survive restarts of the local platform.
-fn session_secret(data_dir: &Path) -> Result<String, LocalError> {
-    let path = data_dir.join("session-secret");
-    match std::fs::read_to_string(&path) {
-        Ok(s) if s.trim().len() >= ProgramConfig::MIN_SECRET_LEN => Ok(s.trim().to_string()),
-        _ => {
-            let mut bytes = [0u8; 32];
-            getrandom::fill(&mut bytes)
-                .map_err(|e| LocalError::DataDir(path.clone(), std::io::Error::other(e)))?;
-            let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            std::fs::write(&path, &secret).map_err(|e| LocalError::DataDir(path.clone(), e))?;
-            Ok(secret)
-        }
-    }
-}
-
 pub async fn build(config: &LocalConfig) -> Result<Platform, LocalError> {
     build_with_clock(config, Clock::System).await
 }
@@ -157,12 +140,7 @@ pub async fn build_with(
         .map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
     let store = Store::new(table.clone());
     let outbox = Arc::new(Outbox::new(table.clone()));
-    let program = ProgramConfig::new(
-        &config.base_url,
-        &config.domains,
-        &config.program_admins,
-        session_secret(&config.data_dir)?.into(),
-    )?;
+    let program = ProgramConfig::new(&config.base_url, &config.domains, &config.program_admins)?;
     if config.demo {
         demo::seed(&store, &program, clock.now()).await?;
     }

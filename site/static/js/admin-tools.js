@@ -1,7 +1,8 @@
 // /admin/, program administrators only: department administrators
 // (GET, POST, DELETE /api/admin/department-admins), a person's records with
 // their audit trails (GET /api/admin/people, /api/admin/audit/{kind}/{id}),
-// the suggested matches (POST /api/admin/matching/preview, .../publish), and
+// signing a person out everywhere (POST /api/admin/people/signout), the
+// suggested matches (POST /api/admin/matching/preview, .../publish), and
 // requests to remove a person's data (GET /api/admin/erasures, POST .../{email}).
 import { call, get, here, post, showSignIn } from "./api.js";
 import {
@@ -253,6 +254,30 @@ lookupForm.addEventListener("submit", async (event) => {
     return showProblem(lookupForm, response.problem);
   }
   renderPerson(response.data);
+});
+
+// --- Sign a person out everywhere ---------------------------------------------------------
+
+const signOutForm = document.getElementById("signout-form");
+
+signOutForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = document.getElementById("signout-everywhere");
+  if (isBusy(button)) return;
+  clearErrors(signOutForm);
+  const result = document.getElementById("signout-done");
+  result.hidden = true;
+  const email = String(new FormData(signOutForm).get("email") ?? "").trim();
+  const done = busy(button, "Signing out…");
+  const response = await post("/api/admin/people/signout", { email });
+  done();
+  if (signedOut(response)) return;
+  if (!response.ok) return showProblem(signOutForm, response.problem);
+  const text = document.getElementById("signout-done-text");
+  text.textContent = response.data.message;
+  result.hidden = false;
+  signOutForm.reset();
+  text.focus();
 });
 
 // --- Suggested matches -------------------------------------------------------------------

@@ -27,7 +27,8 @@ if (!token) {
     if (isBusy(button)) return;
     clearErrors(form);
     const done = busy(button, "Signing in…");
-    const response = await post("/api/auth/session", { token });
+    const stay_signed_in = form.querySelector('input[name="stay_signed_in"]').checked;
+    const response = await post("/api/auth/session", { token, stay_signed_in });
     if (response.ok) {
       location.assign(next || safeNext(response.data?.next, afterSignIn));
       return;

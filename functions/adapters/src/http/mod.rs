@@ -17,7 +17,9 @@ pub mod views;
 pub use error::{ApiError, Problem, ResultExt};
 pub use extract::{Form, Path, Query};
 pub use guard::{origin_of, same_origin};
-pub use session::{Caller, SESSION_COOKIE, SIGNED_IN_COOKIE};
+pub use session::{
+    Caller, LOCAL_SESSION_COOKIE, SESSION_COOKIE, SIGNED_IN_COOKIE, StartedSession, session_hash,
+};
 
 /// Largest request body any function accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

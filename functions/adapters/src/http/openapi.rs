@@ -110,7 +110,8 @@ pub fn document(parts: impl IntoIterator<Item = OpenApi>) -> OpenApi {
         SESSION,
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
             SESSION_COOKIE,
-            "Signed session cookie set by POST /api/auth/session.",
+            "The session cookie set by POST /api/auth/session: a random id the server \
+             keeps by its hash (`moments_session` where the site is served over plain http).",
         ))),
     );
     components

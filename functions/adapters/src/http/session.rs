@@ -1,68 +1,166 @@
-//! The session: its cookie, and the signed-in caller it names.
+//! The session: its cookie, the item the table keeps for it, and the
+//! signed-in caller it names.
+//!
+//! The cookie holds a random 256-bit id and nothing else; the table keeps
+//! the id's SHA-256 hash with the person and the session's times
+//! (`moments_domain::signin`). Deleting the item ends the session, so a
+//! copied cookie is worth nothing after sign-out, erasure or a program
+//! administrator's "sign out everywhere".
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum_extra::extract::SignedCookieJar;
-use axum_extra::extract::cookie::{Cookie, Key, SameSite};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use moments_domain::access::Actor;
 use moments_domain::fields::EmailAddress;
-use moments_domain::signin::SESSION_LIFETIME;
+use moments_domain::signin::{SESSION_ID_BYTES, SessionTimes};
+use sha2::{Digest, Sha256};
 
-use super::ApiError;
+use super::{ApiError, ResultExt, random_bytes};
 use crate::deps::Deps;
+use crate::store::StoredSession;
 
-pub const SESSION_COOKIE: &str = "moments_session";
+/// The session cookie's name wherever the site is served over https: the
+/// `__Host-` prefix makes browsers refuse it unless it is `Secure`, has
+/// `Path=/` and no `Domain`, so no other site under the same domain can
+/// set or overwrite it.
+pub const SESSION_COOKIE: &str = "__Host-moments_session";
+/// Its name over plain http (the local platform), where `__Host-` cookies
+/// cannot be set.
+pub const LOCAL_SESSION_COOKIE: &str = "moments_session";
 /// Set beside the session cookie and cleared with it, readable by the
 /// site's scripts: it tells the header to offer "Sign out" instead of
 /// "Sign in" without asking the API on every page view. It grants nothing.
 pub const SIGNED_IN_COOKIE: &str = "moments_signed_in";
 
+/// The table's name for a session id: the hex SHA-256 of its bytes, or
+/// `None` when the value cannot be a session id (a forged or old cookie),
+/// which then costs no read.
+pub fn session_hash(cookie_value: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(cookie_value).ok()?;
+    (bytes.len() == SESSION_ID_BYTES).then(|| {
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    })
+}
+
+/// A session just started: its cookies, and what the person is told.
+pub struct StartedSession {
+    pub cookies: [Cookie<'static>; 2],
+    pub times: SessionTimes,
+}
+
 impl Deps {
-    /// The session cookie for this person. It carries its own expiry
-    /// (`SESSION_LIFETIME`), checked on every request; the browser forgets
-    /// it when it closes, which suits shared computers.
-    pub fn session_cookie(&self, email: &EmailAddress) -> Cookie<'static> {
-        let expires = self.now() + SESSION_LIFETIME;
-        self.cookie(
-            SESSION_COOKIE,
-            &format!("{}|{}", email, expires.as_second()),
-            true,
-        )
+    /// The session cookie's name here (see `SESSION_COOKIE`).
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.config.secure_cookies() {
+            SESSION_COOKIE
+        } else {
+            LOCAL_SESSION_COOKIE
+        }
     }
 
-    pub fn expired_session_cookie(&self) -> Cookie<'static> {
-        self.cookie(SESSION_COOKIE, "", true)
+    /// Whether this person administers anything: the program, or a department.
+    pub async fn is_administrator(&self, email: &EmailAddress) -> Result<bool, ApiError> {
+        Ok(self.config.program_admins.contains(email)
+            || !self.store.departments_administered(email).await?.is_empty())
     }
 
-    /// The marker that a session was started in this browser (see
-    /// `SIGNED_IN_COOKIE`), and its removal.
-    pub fn signed_in_cookie(&self) -> Cookie<'static> {
-        self.cookie(SIGNED_IN_COOKIE, "1", false)
+    /// Start a session for `email`: keep it in the table and give its
+    /// cookies. A kept session ("stay signed in", participants only) has
+    /// cookies that outlive the browser until the session's expiry; any
+    /// other has browser-session cookies.
+    pub async fn start_session(
+        &self,
+        email: &EmailAddress,
+        stay_signed_in: bool,
+    ) -> Result<StartedSession, ApiError> {
+        let administrator = self.is_administrator(email).await?;
+        let times = SessionTimes::start(self.now(), stay_signed_in, administrator);
+        let id = URL_SAFE_NO_PAD.encode(random_bytes::<SESSION_ID_BYTES>()?);
+        let hash = session_hash(&id).ok_or_else(|| ApiError::Internal("session id".into()))?;
+        let session = StoredSession {
+            email: email.clone(),
+            times,
+        };
+        self.store
+            .put_session(&hash, &session)
+            .await
+            // 256 random bits do not collide; treat it as the failure it would be.
+            .on_exists(|| ApiError::Internal("session id collision".into()))?;
+        let max_age = times.kept.then(|| times.expires.duration_since(self.now()));
+        Ok(StartedSession {
+            cookies: [
+                self.cookie(self.session_cookie_name(), &id, true, max_age),
+                self.cookie(SIGNED_IN_COOKIE, "1", false, max_age),
+            ],
+            times,
+        })
     }
 
-    pub fn expired_signed_in_cookie(&self) -> Cookie<'static> {
-        self.cookie(SIGNED_IN_COOKIE, "", false)
+    /// End the session this browser holds, if any, and clear its cookies.
+    pub async fn end_session(&self, jar: CookieJar) -> Result<CookieJar, ApiError> {
+        let name = self.session_cookie_name();
+        if let Some(hash) = jar.get(name).and_then(|c| session_hash(c.value())) {
+            self.store.end_session(&hash).await?;
+        }
+        Ok(jar
+            .remove(self.cookie(name, "", true, None))
+            .remove(self.cookie(SIGNED_IN_COOKIE, "", false, None)))
     }
 
-    fn cookie(&self, name: &'static str, value: &str, http_only: bool) -> Cookie<'static> {
-        Cookie::build((name, value.to_string()))
+    fn cookie(
+        &self,
+        name: &'static str,
+        value: &str,
+        http_only: bool,
+        max_age: Option<jiff::SignedDuration>,
+    ) -> Cookie<'static> {
+        let mut cookie = Cookie::build((name, value.to_string()))
             .http_only(http_only)
             .secure(self.config.secure_cookies())
             .same_site(SameSite::Lax)
-            .path("/")
-            .build()
+            .path("/");
+        if let Some(age) = max_age {
+            cookie = cookie.max_age(cookie::time::Duration::seconds(age.as_secs()));
+        }
+        cookie.build()
     }
-}
 
-impl FromRef<Deps> for Key {
-    fn from_ref(deps: &Deps) -> Key {
-        deps.config.session_key().clone()
+    /// The person a session cookie's value names, if the session is alive
+    /// now; writes its last use when due.
+    async fn session_caller(&self, value: &str) -> Result<Option<Actor>, ApiError> {
+        let Some(hash) = session_hash(value) else {
+            return Ok(None);
+        };
+        let Some(session) = self.store.session(&hash).await? else {
+            return Ok(None);
+        };
+        let departments = self.store.departments_administered(&session.email).await?;
+        let program_admin = self.config.program_admins.contains(&session.email);
+        let now: Timestamp = self.now();
+        let administrator = program_admin || !departments.is_empty();
+        let Some(alive) = session.times.alive(administrator, now) else {
+            return Ok(None);
+        };
+        if alive.touch {
+            self.store.touch_session(&hash, now).await?;
+        }
+        Ok(Some(Actor {
+            email: session.email,
+            program_admin,
+            departments,
+        }))
     }
 }
 
 /// The signed-in person, with their administrative roles. Extracting it
-/// answers 401 when there is no valid session.
+/// answers 401 when there is no live session.
 #[derive(Debug, Clone)]
 pub struct Caller(pub Actor);
 
@@ -70,31 +168,15 @@ impl FromRequestParts<Deps> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, Self::Rejection> {
-        let jar = SignedCookieJar::<Key>::from_request_parts(parts, deps)
-            .await
-            .map_err(|_| ApiError::Unauthorized)?;
-        let email = jar
-            .get(SESSION_COOKIE)
-            .and_then(|c| session_email(c.value(), deps.now()))
+        let jar = CookieJar::from_headers(&parts.headers);
+        let value = jar
+            .get(deps.session_cookie_name())
             .ok_or(ApiError::Unauthorized)?;
-        let departments = deps.store.departments_administered(&email).await?;
-        let program_admin = deps.config.program_admins.contains(&email);
-        Ok(Caller(Actor {
-            email,
-            program_admin,
-            departments,
-        }))
+        deps.session_caller(value.value())
+            .await?
+            .map(Caller)
+            .ok_or(ApiError::Unauthorized)
     }
-}
-
-/// The email of a session cookie value that has not expired. The value is
-/// only trusted because the signed jar verified its signature.
-fn session_email(value: &str, now: Timestamp) -> Option<EmailAddress> {
-    let (email, expires) = value.rsplit_once('|')?;
-    let expires: i64 = expires.parse().ok()?;
-    (now.as_second() < expires)
-        .then(|| EmailAddress::parse(email).ok())
-        .flatten()
 }
 
 #[cfg(test)]
@@ -102,11 +184,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn session_values_expire_and_must_hold_an_email() {
-        let now = Timestamp::from_second(1_000).expect("time");
-        assert!(session_email("a@mo.gov|1001", now).is_some());
-        assert!(session_email("a@mo.gov|1000", now).is_none());
-        assert!(session_email("not-an-email|5000", now).is_none());
-        assert!(session_email("a@mo.gov", now).is_none());
+    fn only_256_bit_base64url_values_can_name_a_session() {
+        let id = URL_SAFE_NO_PAD.encode([7u8; 32]);
+        let hash = session_hash(&id).expect("a session id");
+        assert_eq!(hash.len(), 64);
+        assert!(!hash.contains(&id));
+        for forged in [
+            "a@mo.gov|99999999999",
+            "",
+            &URL_SAFE_NO_PAD.encode([7u8; 31]),
+            &URL_SAFE_NO_PAD.encode([7u8; 33]),
+            "not base64 at all!",
+        ] {
+            assert_eq!(session_hash(forged), None, "{forged}");
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! | department administrator | `PERSON#{email}` | `DEPTADMIN#{dept}` | | `DEPT#{dept}` / `ADMIN#{email}` |
 //! | a department's audit entries | `DEPT#{dept}` | `AUDIT#{ns}-{nonce}` | | |
 //! | sign-in token | `SIGNIN#{sha256 hex}` | `SIGNIN` | | |
+//! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
 //! | mentor listing (searchable) | `LISTING#{hours}` | `{mentor email}` | | |
 //! | pair guard | `PAIR#{mentee}#{mentor}` | `PAIR` | | |
 //! | request | `REQ#{id}` | `REQ` | `REQTO#{mentor}` / `{created}#{id}` | `REQFROM#{mentee}` / `{created}#{id}` |
@@ -24,6 +25,9 @@
 //! | metrics counters | `METRICS` | `{quarter}#{dept}` | | |
 //! | a request to remove someone's data | `ERASURE` | `{email}` | | |
 //!
+//! gsi1 also lists a person's sessions (`SESSIONS#{email}`), so signing
+//! a person out everywhere needs no write outside the `SESSION#` items.
+//!
 //! gsi3 (by quarter) lists the records of a match group for exports and
 //! retention: `QUARTER#{quarter}` / `{APP|REQ|MS|MEET|SURVEY}#{time}#{id}`.
 
@@ -31,6 +35,7 @@ use crate::table::{Index, Key};
 
 pub const APP_SK: &str = "APP";
 pub const SIGNIN_SK: &str = "SIGNIN";
+pub const SESSION_SK: &str = "SESSION";
 
 /// Queries on the department partition of gsi2 separate the item kinds by prefix.
 pub const DEPT_APP_PREFIX: &str = "APP#";
@@ -38,6 +43,8 @@ pub const DEPT_ADMIN_PREFIX: &str = "ADMIN#";
 
 /// Index serving "applications by supervisor".
 pub const BY_SUPERVISOR: Index = Index::Gsi1;
+/// Index serving "a person's sessions" (its own partitions, `SESSIONS#`).
+pub const BY_PERSON_SESSIONS: Index = Index::Gsi1;
 /// Index serving "applications and administrators by department".
 pub const BY_DEPARTMENT: Index = Index::Gsi2;
 /// Index serving "records of a quarter".
@@ -127,6 +134,16 @@ pub fn department_partition(dept: &str) -> String {
 
 pub fn sign_in_token(hash_hex: &str) -> Key {
     Key::new(format!("SIGNIN#{hash_hex}"), SIGNIN_SK)
+}
+
+/// A session, under the SHA-256 hash of its id.
+pub fn session(hash_hex: &str) -> Key {
+    Key::new(format!("SESSION#{hash_hex}"), SESSION_SK)
+}
+
+/// The gsi1 partition of a person's sessions.
+pub fn sessions_of(email: &str) -> String {
+    format!("SESSIONS#{email}")
 }
 
 pub const LISTING_PREFIX: &str = "LISTING#";

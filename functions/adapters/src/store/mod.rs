@@ -23,6 +23,7 @@ mod mail_queue;
 mod mentorships;
 mod quarter;
 mod retention;
+mod sessions;
 
 pub use job_queue::QueuedJob;
 pub use limits::{LimitRefused, Window};
@@ -30,6 +31,7 @@ pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, RequestSides};
 pub use retention::ErasureRequest;
+pub use sessions::StoredSession;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

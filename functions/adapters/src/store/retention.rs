@@ -151,14 +151,17 @@ impl Store {
     /// requests and ended mentorships they were in (kept for the partner,
     /// who sees "Former participant"), their survey answers (removed), the
     /// audit entries of those records, their suggestions and any
-    /// department they administered. Running it again finishes what a run
-    /// cut short left. The caller checks first that nothing is active.
+    /// department they administered. Their sessions end first, so they
+    /// are signed out even if a later step fails. Running it again
+    /// finishes what a run cut short left. The caller checks first that
+    /// nothing is active.
     pub async fn erase_person(
         &self,
         person: &EmailAddress,
         stand_in: &EmailAddress,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        self.end_sessions_of(person).await?;
         for app in self.applications_of(person).await? {
             self.erase_application(&app, person, stand_in, now).await?;
         }

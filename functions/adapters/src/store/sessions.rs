@@ -1,0 +1,125 @@
+//! Sessions kept in the table: one item per session under the SHA-256
+//! hash of its id (the cookie alone holds the id), in gsi1 under its
+//! person so every session of a person can be ended. Reading one is a
+//! GetItem; ending one deletes it, after which its cookie is worth nothing.
+
+use jiff::Timestamp;
+use moments_domain::fields::EmailAddress;
+use moments_domain::signin::{LAST_USE_EVERY, SessionTimes};
+use serde_json::{Value, json};
+
+use super::{Store, StoreError, item_of, keys};
+use crate::table::{Cond, Item, Query, TableError, Write};
+
+/// A session as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    pub email: EmailAddress,
+    pub times: SessionTimes,
+}
+
+/// Most sessions of one person ended at once. Sign-in links are limited
+/// to 5 per address per 15 minutes and sessions live 14 days at most, so
+/// a person cannot hold more; a read stays bounded all the same.
+const MOST_SESSIONS: usize = 7_000;
+
+fn time(item: &Item, name: &str) -> Option<Timestamp> {
+    Timestamp::from_second(item.get(name)?.as_i64()?).ok()
+}
+
+fn session_of(item: &Item) -> Option<StoredSession> {
+    Some(StoredSession {
+        email: EmailAddress::parse(item.get("email")?.as_str()?).ok()?,
+        times: SessionTimes {
+            created: time(item, "created_at")?,
+            expires: time(item, "expires_at")?,
+            last_used: time(item, "last_used")?,
+            kept: item.get("stay_signed_in")?.as_bool()?,
+        },
+    })
+}
+
+impl Store {
+    /// Keep a new session under the hash of its id.
+    pub async fn put_session(
+        &self,
+        hash_hex: &str,
+        session: &StoredSession,
+    ) -> Result<(), StoreError> {
+        let key = keys::session(hash_hex);
+        let t = &session.times;
+        let item = item_of(json!({
+            "pk": key.pk, "sk": key.sk, "kind": "session",
+            "email": session.email.as_str(),
+            "created_at": t.created.as_second(),
+            // Epoch seconds: DynamoDB's TTL attribute removes ended sessions.
+            "expires_at": t.expires.as_second(),
+            "last_used": t.last_used.as_second(),
+            "stay_signed_in": t.kept,
+            "gsi1pk": keys::sessions_of(session.email.as_str()),
+            "gsi1sk": hash_hex,
+        }));
+        self.put_new(item).await
+    }
+
+    /// The session under this hash, if there is one (ended or not: the
+    /// caller judges its times).
+    pub async fn session(&self, hash_hex: &str) -> Result<Option<StoredSession>, StoreError> {
+        match self.table.get(&keys::session(hash_hex)).await? {
+            None => Ok(None),
+            Some(item) => session_of(&item)
+                .map(Some)
+                .ok_or_else(|| StoreError::Corrupt("unreadable session".into())),
+        }
+    }
+
+    /// Write that the session was used at `now`, unless it was written
+    /// less than `LAST_USE_EVERY` ago (by a concurrent request) or it was
+    /// ended meanwhile: either way nothing is written and all is well.
+    pub async fn touch_session(&self, hash_hex: &str, now: Timestamp) -> Result<(), StoreError> {
+        let recent = (now - LAST_USE_EVERY).as_second();
+        let write = Write::Update {
+            key: keys::session(hash_hex),
+            set: vec![("last_used".into(), json!(now.as_second()))],
+            add: vec![],
+            remove: vec![],
+            cond: Some(Cond::And(vec![
+                Cond::Exists,
+                Cond::Lt("last_used".into(), json!(recent + 1)),
+            ])),
+        };
+        match self.table.write(vec![write]).await {
+            Ok(()) | Err(TableError::ConditionFailed { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// End one session (signing out); ending one already gone is no error.
+    pub async fn end_session(&self, hash_hex: &str) -> Result<(), StoreError> {
+        self.table
+            .write(vec![Write::Delete {
+                key: keys::session(hash_hex),
+                cond: None,
+            }])
+            .await
+            .map_err(StoreError::from)
+    }
+
+    /// End every session of a person; how many there were. The index is
+    /// eventually consistent: a session started in the same second may
+    /// be missed, as if it had started just after.
+    pub async fn end_sessions_of(&self, email: &EmailAddress) -> Result<usize, StoreError> {
+        let q = Query::new(keys::BY_PERSON_SESSIONS, keys::sessions_of(email.as_str()));
+        let hashes: Vec<String> = self
+            .query_all(q, MOST_SESSIONS)
+            .await?
+            .iter()
+            .filter_map(|item| item.get("gsi1sk").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect();
+        for hash in &hashes {
+            self.end_session(hash).await?;
+        }
+        Ok(hashes.len())
+    }
+}
