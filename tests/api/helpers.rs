@@ -574,3 +574,32 @@ pub async fn pair_up(app: &TestApp) -> (Person, Person, ApplicationId, String) {
     let request = json_of(r).await["id"].as_str().expect("id").to_string();
     (ada, app.sign_in(MAX).await, mentor, request)
 }
+
+/// Rows of a CSV export, the header first, as a spreadsheet reads them.
+pub async fn csv_rows(p: &Person, name: &str) -> Vec<Vec<String>> {
+    let r = p.get(&format!("/api/admin/exports/{name}")).await;
+    assert_eq!(r.status(), StatusCode::OK, "{name}");
+    let ct = r.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .to_string();
+    assert_eq!(ct, "text/csv; charset=utf-8");
+    let bytes = r.bytes().await.expect("body");
+    let text = std::str::from_utf8(&bytes).expect("UTF-8");
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("CSV row").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// One column's cells, below the header.
+pub fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
+    let i = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]));
+    rows[1..].iter().map(|r| r[i].as_str()).collect()
+}

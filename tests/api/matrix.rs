@@ -81,17 +81,20 @@ pub struct World {
     mentorship: String,
     /// Bea and Max, ended.
     ended: String,
+    /// A meeting Max logged in Ada's and Max's mentorship.
+    meeting: String,
 }
 
 impl World {
     /// A path with its `{application}`, `{mentor}`, `{request}`,
-    /// `{mentorship}` and `{ended}` filled in.
+    /// `{mentorship}`, `{ended}` and `{meeting}` filled in.
     pub fn fill(&self, path: &str) -> String {
         path.replace("{application}", &self.pending_application)
             .replace("{mentor}", &self.mentor)
             .replace("{request}", &self.request)
             .replace("{mentorship}", &self.mentorship)
             .replace("{ended}", &self.ended)
+            .replace("{meeting}", &self.meeting)
     }
 }
 
@@ -133,6 +136,10 @@ pub async fn world(app: &TestApp) -> World {
     let r = id_in(ada.post("/api/requests", body.clone()).await, "/id").await;
     let accept = |id: String| format!("/api/requests/{id}/accept");
     let mentorship = id_in(max.post(&accept(r), json!({})).await, "/mentorship/id").await;
+    let today = jiff::tz::TimeZone::UTC.to_datetime(app.now()).date();
+    let meeting = json!({"date": today.to_string(), "minutes": 45});
+    let meetings = format!("/api/mentorships/{mentorship}/meetings");
+    let meeting = id_in(max.post(&meetings, meeting).await, "/id").await;
     let r = id_in(bea.post("/api/requests", body.clone()).await, "/id").await;
     let ended = id_in(max.post(&accept(r), json!({})).await, "/mentorship/id").await;
     let end = json!({"outcome": "completed", "reason": "Goals met."});
@@ -147,13 +154,15 @@ pub async fn world(app: &TestApp) -> World {
         request,
         mentorship,
         ended,
+        meeting,
     }
 }
 
 /// One operation: how to call it, and what each person gets.
 struct Row {
     method: Method,
-    /// With `{application}`, `{mentor}`, `{request}`, `{mentorship}`, `{ended}`.
+    /// With `{application}`, `{mentor}`, `{request}`, `{mentorship}`,
+    /// `{ended}`, `{meeting}`.
     path: &'static str,
     body: Value,
     /// Who succeeds, with the status they get.
@@ -386,6 +395,13 @@ fn rows() -> Vec<Row> {
             "/api/mentorships/{mentorship}/meetings",
             json!({"date": "2000-01-01", "minutes": 60}),
             &[(Applicant, 422), (Mentor, 422)],
+            403,
+        ),
+        row(
+            put.clone(),
+            "/api/mentorships/{mentorship}/meetings/{meeting}/dispute",
+            json!({"disputed": true}),
+            &[(Applicant, 200)],
             403,
         ),
         row(

@@ -289,34 +289,6 @@ async fn metrics(p: &Person) -> Value {
     json_of(r).await
 }
 
-/// Rows of a CSV export, the header first, as a spreadsheet reads them.
-async fn csv_rows(p: &Person, name: &str) -> Vec<Vec<String>> {
-    let r = p.get(&format!("/api/admin/exports/{name}")).await;
-    assert_eq!(r.status(), StatusCode::OK, "{name}");
-    let ct = r.headers()["content-type"]
-        .to_str()
-        .expect("type")
-        .to_string();
-    assert_eq!(ct, "text/csv; charset=utf-8");
-    let bytes = r.bytes().await.expect("body");
-    let text = std::str::from_utf8(&bytes).expect("UTF-8");
-    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.expect("CSV row").iter().map(str::to_string).collect())
-        .collect()
-}
-
-fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
-    let i = rows[0]
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]));
-    rows[1..].iter().map(|r| r[i].as_str()).collect()
-}
-
 async fn the_metrics_and_exports_agree_with_the_records(app: TestApp) {
     let p = a_program(app).await;
     let pat = p.app.sign_in(PROGRAM_ADMIN).await;

@@ -51,6 +51,7 @@ on_both_backends!(
     ordering_conditions_compare_numbers_numerically_and_strings_by_bytes,
     conditions_on_missing_attributes_fail_except_not_equal,
     conditions_on_a_missing_item,
+    either_condition_holds_on_items_and_missing_items,
     update_sets_adds_and_removes_attributes,
     update_of_a_missing_item_creates_it_and_add_starts_from_zero,
     update_with_a_failed_condition_changes_nothing,

@@ -295,6 +295,67 @@ pub async fn conditions_on_a_missing_item(table: Arc<dyn Table>) {
     );
 }
 
+pub async fn either_condition_holds_on_items_and_missing_items(table: Arc<dyn Table>) {
+    write_ok(
+        &table,
+        vec![put(item("OR", "1", json!({"n": 5, "s": "x"})))],
+    )
+    .await;
+    let room = || Cond::Or(vec![Cond::NotExists, lt("n", json!(6))]);
+    let cases = |on_item: bool| {
+        vec![
+            (room(), true),
+            (
+                Cond::Or(vec![eq("s", json!("y")), gt("n", json!(4))]),
+                on_item,
+            ),
+            (
+                Cond::Or(vec![eq("s", json!("y")), gt("n", json!(5))]),
+                false,
+            ),
+            (
+                Cond::And(vec![
+                    Cond::Or(vec![eq("s", json!("x")), Cond::NotExists]),
+                    Cond::Or(vec![Cond::Or(vec![lt("n", json!(0)), ne("s", json!("z"))])]),
+                ]),
+                true,
+            ),
+            (
+                Cond::Or(vec![
+                    Cond::And(vec![eq("s", json!("x")), eq("n", json!(4))]),
+                    Cond::Exists,
+                ]),
+                on_item,
+            ),
+        ]
+    };
+    assert_conditions(&table, key("OR", "1"), cases(true)).await;
+    assert_conditions(&table, key("OR", "none"), cases(false)).await;
+    // Adding under "missing, or room left" stops at the cap.
+    let add = |k: &str| Write::Update {
+        key: key("OR", k),
+        set: vec![],
+        add: vec![("n".into(), 1)],
+        remove: vec![],
+        cond: Some(Cond::Or(vec![Cond::NotExists, lt("n", json!(2))])),
+    };
+    write_ok(&table, vec![add("2")]).await;
+    write_ok(&table, vec![add("2")]).await;
+    assert_condition_failed(table.write(vec![add("2")]).await, 0);
+    assert_eq!(
+        get(&table, "OR", "2")
+            .await
+            .and_then(|i| i.get("n").cloned()),
+        Some(json!(2))
+    );
+    assert_invalid(
+        table
+            .write(vec![check(key("OR", "1"), Cond::Or(vec![]))])
+            .await,
+        "an empty OR",
+    );
+}
+
 pub async fn update_sets_adds_and_removes_attributes(table: Arc<dyn Table>) {
     write_ok(
         &table,

@@ -1,7 +1,8 @@
 // The heart of the program in a real browser, on the demo data: a supervisor
 // approves a mentee, who finds a mentor and selects them; the mentor accepts
 // from the emailed link; both see the pair and each other's details; they
-// log a meeting, end the mentorship, and both answer the survey.
+// log a meeting, which the other side disputes and takes back, end the
+// mentorship, and both answer the survey.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -71,6 +72,21 @@ test("approve → search → select → accept → meet → end → survey", asy
   await alex.locator("#meeting-rows").getByText("Getting to know each other").waitFor();
   assert.match(await alex.locator("#meetings-total").innerText(), /1(\.0+)? hour/);
   assert.deepEqual(await axeViolations(alex), [], "the mentorship page is accessible");
+  assert.equal(await alex.getByRole("button", { name: /^Dispute/ }).count(), 0, "no say on your own entry");
+
+  // Maria sees the entry Alex logged, disputes it, and Alex sees the mark.
+  await maria.goto(alex.url());
+  const row = maria.locator("#meeting-rows tr", { hasText: "Getting to know each other" });
+  await row.getByText("Alex Nguyen").waitFor();
+  await row.getByRole("button", { name: /^Dispute: meeting of/ }).click();
+  await row.getByText("Disputed").waitFor();
+  assert.deepEqual(await axeViolations(maria), [], "the meeting log with a dispute is accessible");
+  await alex.reload();
+  await alex.locator("#meeting-rows tr", { hasText: "Getting to know each other" }).getByText("Disputed").waitFor();
+  // They talk it over; Maria takes the dispute back.
+  await row.getByRole("button", { name: /^Take back the dispute/ }).click();
+  await row.getByRole("button", { name: /^Dispute: meeting of/ }).waitFor();
+  assert.equal(await row.getByText("Disputed").count(), 0);
 
   // Alex ends it; both are invited to the survey.
   await alex.locator("#f-outcome-completed").check();

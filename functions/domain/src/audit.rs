@@ -23,6 +23,8 @@ pub enum Action {
     AgreementSaved,
     AgreementConfirmed,
     MentorshipEnded,
+    MeetingDisputed,
+    MeetingDisputeWithdrawn,
     DepartmentAdminAdded,
     DepartmentAdminRemoved,
 }

@@ -420,6 +420,19 @@ pub enum MentorshipRefused {
 /// Longest meeting that can be logged at once: a working day.
 pub const MAX_MEETING_MINUTES: u32 = 8 * 60;
 
+/// Training credit one pair can log for one calendar day, all its meetings
+/// and both sides together: a working day, however many entries.
+pub const MAX_DAY_MINUTES: u32 = 8 * 60;
+
+/// The other side says a logged meeting did not happen as logged. The
+/// entry stays (neither side can delete the other's record) and is marked
+/// in the hours export, for whoever grants the training credit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dispute {
+    pub by: EmailAddress,
+    pub at: Timestamp,
+}
+
 /// What a person enters to log a meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingDraft {
@@ -436,6 +449,8 @@ pub struct Meeting {
     pub topic: Option<Note>,
     pub logged_by: EmailAddress,
     pub logged_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disputed: Option<Dispute>,
 }
 
 impl Mentorship {
@@ -514,12 +529,15 @@ impl Mentorship {
         })
     }
 
-    /// A meeting to log: only while active, dated between the match and today.
+    /// A meeting to log: only while active, dated between the match and
+    /// today, and within the day's credit given the `logged_that_day`
+    /// minutes the pair has already logged for its date.
     pub fn log_meeting(
         &self,
         actor: &EmailAddress,
         id: MeetingId,
         draft: MeetingDraft,
+        logged_that_day: u32,
         now: Timestamp,
         today: Date,
     ) -> Result<Meeting, MeetingRefused> {
@@ -547,6 +565,10 @@ impl Mentorship {
                 "Enter the meeting's length in minutes, from 1 to {MAX_MEETING_MINUTES}."
             )));
         }
+        let room = MAX_DAY_MINUTES.saturating_sub(logged_that_day);
+        if minutes > room {
+            return Err(MeetingRefused::Minutes(day_full_message(date, room)));
+        }
         Ok(Meeting {
             id,
             date,
@@ -554,6 +576,31 @@ impl Mentorship {
             topic,
             logged_by: actor.clone(),
             logged_at: now,
+            disputed: None,
+        })
+    }
+
+    /// One side disputes a meeting the other logged, or takes the dispute
+    /// back. Either may do so while the mentorship lasts and after it ends,
+    /// when credit is usually claimed.
+    pub fn dispute(
+        &self,
+        actor: &EmailAddress,
+        meeting: &Meeting,
+        disputed: bool,
+        now: Timestamp,
+    ) -> Result<Meeting, DisputeRefused> {
+        self.role_of(actor)
+            .ok_or(DisputeRefused::Mentorship(MentorshipRefused::NotInIt))?;
+        if &meeting.logged_by == actor {
+            return Err(DisputeRefused::OwnEntry);
+        }
+        Ok(Meeting {
+            disputed: disputed.then(|| Dispute {
+                by: actor.clone(),
+                at: now,
+            }),
+            ..meeting.clone()
         })
     }
 
@@ -582,6 +629,31 @@ impl Mentorship {
             ..self.clone()
         })
     }
+}
+
+/// What to say when a day's credit is used up (or nearly).
+pub fn day_full_message(date: Date, room: u32) -> String {
+    let left = if room == 0 {
+        "none is left".to_string()
+    } else {
+        format!("{} h {:02} min is left", room / 60, room % 60)
+    };
+    format!(
+        "At most {} hours a day count as training credit, and for {date} {left}. \
+         Enter a shorter time, or log the meeting on the day it happened.",
+        MAX_DAY_MINUTES / 60
+    )
+}
+
+/// Why a dispute was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DisputeRefused {
+    #[error(transparent)]
+    Mentorship(MentorshipRefused),
+    #[error(
+        "You logged this meeting yourself; only the other side of the mentorship can dispute it."
+    )]
+    OwnEntry,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

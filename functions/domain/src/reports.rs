@@ -219,7 +219,8 @@ pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope)
 
 /// Logged meetings, for training credit: one row per meeting and person,
 /// since each enters their own hours in the state training portal. What a
-/// pair talked about stays with the pair.
+/// pair talked about stays with the pair. An entry the other side disputes
+/// is kept and marked, so whoever grants the credit can ask.
 pub fn meetings(logged: &[(&Mentorship, &Meeting)], people: &People<'_>, scope: &Scope) -> Table {
     let header = vec![
         "date",
@@ -232,6 +233,7 @@ pub fn meetings(logged: &[(&Mentorship, &Meeting)], people: &People<'_>, scope: 
         "training_title",
         "mentorship_id",
         "quarter",
+        "disputed",
     ];
     let mut rows = Vec::new();
     for (m, meeting) in logged {
@@ -264,6 +266,12 @@ pub fn meetings(logged: &[(&Mentorship, &Meeting)], people: &People<'_>, scope: 
                 "Mentorship Meeting".to_string(),
                 m.id.to_string(),
                 Quarter::of(m.started_at).to_string(),
+                if meeting.disputed.is_some() {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
             ]);
         }
     }

@@ -157,6 +157,9 @@ impl Meeting {
             meeting.topic = None;
         }
         swap(&mut meeting.logged_by, person, stand_in);
+        if let Some(dispute) = &mut meeting.disputed {
+            swap(&mut dispute.by, person, stand_in);
+        }
         meeting
     }
 }

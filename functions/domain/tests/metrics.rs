@@ -213,6 +213,7 @@ fn a_pair_across_departments_counts_once_for_the_program_and_on_each_side() {
                 minutes: 90,
                 topic: None,
             },
+            0,
             m.started_at,
             jiff::civil::date(2026, 7, 11),
         )

@@ -8,6 +8,7 @@ use moments_adapters::store::{RequestSides, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role};
 use moments_domain::fields::EmailAddress;
 
+mod meetings;
 mod pairs;
 mod requests;
 pub mod search;
@@ -26,7 +27,8 @@ moments_adapters::http_api! {
     pairs::read;
     pairs::save_agreement;
     pairs::confirm_agreement;
-    pairs::log_meeting;
+    meetings::log_meeting;
+    meetings::dispute;
     pairs::end;
 }
 

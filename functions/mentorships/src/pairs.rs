@@ -2,17 +2,15 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::views::{MeetingView, MentorshipView, hours};
-use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
+use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt};
 use moments_adapters::store::{MentorshipRecord, RequestSides};
 use moments_domain::audit::Action;
-use moments_domain::fields::{EmailAddress, LongText, Note, parse_date};
+use moments_domain::fields::{EmailAddress, LongText, parse_date};
 use moments_domain::form::{Count, FieldErrors, FormReader, Text};
 use moments_domain::mentorship::{
-    AgreementDraft, MeetingDraft, MeetingId, Mentorship, MentorshipId, MentorshipRefused,
-    MentorshipStatus,
+    AgreementDraft, Mentorship, MentorshipId, MentorshipRefused, MentorshipStatus,
 };
 use moments_domain::notify::{self, Who};
 use moments_domain::reminders::connect_job;
@@ -21,7 +19,11 @@ use serde::{Deserialize, Serialize};
 use crate::{entry, landed, sides, until_written};
 
 /// A mentorship the caller is part of.
-async fn load(deps: &Deps, actor: &EmailAddress, id: &str) -> Result<MentorshipRecord, ApiError> {
+pub(crate) async fn load(
+    deps: &Deps,
+    actor: &EmailAddress,
+    id: &str,
+) -> Result<MentorshipRecord, ApiError> {
     let id = MentorshipId::parse(id).map_err(|_| ApiError::NotFound("mentorship"))?;
     let record = deps
         .store
@@ -84,18 +86,6 @@ pub struct ConfirmForm {
     /// The agreement version being confirmed.
     #[schema(value_type = u32)]
     version: Count,
-}
-
-/// A meeting to log.
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct MeetingForm {
-    /// `YYYY-MM-DD`, not in the future nor before the match.
-    #[schema(value_type = String)]
-    date: Text,
-    #[schema(value_type = u32)]
-    minutes: Count,
-    #[schema(value_type = String, required = false)]
-    topic: Text,
 }
 
 /// How and why the mentorship ends.
@@ -264,59 +254,6 @@ pub async fn confirm_agreement(
         Action::AgreementConfirmed,
     )
     .await
-}
-
-/// Log a meeting (training credit).
-#[utoipa::path(post, path = "/api/mentorships/{id}/meetings", tag = "mentorships",
-    request_body = MeetingForm, security(("session" = [])),
-    params(("id" = String, Path, description = "Mentorship id")),
-    responses(
-        (status = 201, description = "Logged", body = MeetingView),
-        (status = 403, description = "Not one of its two people"),
-        (status = 404, description = "No such mentorship"),
-        (status = 409, description = "The mentorship has ended"),
-        (status = 422, description = "Fields need attention"),
-    ))]
-#[tracing::instrument(skip_all)]
-pub async fn log_meeting(
-    State(deps): State<Deps>,
-    Caller(actor): Caller,
-    Path(id): Path<String>,
-    Form(body): Form<MeetingForm>,
-) -> Result<(StatusCode, Json<MeetingView>), ApiError> {
-    let record = load(&deps, &actor.email, &id).await?;
-    let mut f = FormReader::new();
-    let date = f.parsed("date", &body.date, parse_date);
-    let minutes = f
-        .count(
-            "minutes",
-            &body.minutes,
-            0..=u64::from(u32::MAX),
-            "Enter the meeting's length in minutes, as a whole number.",
-        )
-        .and_then(|m| u32::try_from(m).ok());
-    let topic = f.optional("topic", &body.topic, Note::parse);
-    let (date, minutes) = f.finish(date.zip(minutes))?;
-    let now = deps.now();
-    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
-    let meeting = record.mentorship.log_meeting(
-        &actor.email,
-        MeetingId::from_random(random_bytes()?),
-        MeetingDraft {
-            date,
-            minutes,
-            topic,
-        },
-        now,
-        today,
-    )?;
-    deps.store
-        .log_meeting(&record.mentorship, &meeting)
-        .await
-        .on_changed(|| MentorshipRefused::Ended.into())?;
-    // They have connected: no nudge needed.
-    deps.cancel(&connect_job(&record.mentorship).0.name()).await;
-    Ok((StatusCode::CREATED, Json(MeetingView::from(&meeting))))
 }
 
 /// End the mentorship; both are invited to the survey.

@@ -257,6 +257,7 @@ async fn log_meetings(
                     minutes: 60,
                     topic: None,
                 },
+                0,
                 asked_at,
                 date,
             )

@@ -155,6 +155,8 @@ const ACTIONS = {
   agreement_saved: "Saved the agreement",
   agreement_confirmed: "Confirmed the agreement",
   mentorship_ended: "Ended the mentorship",
+  meeting_disputed: "Disputed a logged meeting",
+  meeting_dispute_withdrawn: "Took back a dispute of a logged meeting",
   department_admin_added: "Added a department administrator",
   department_admin_removed: "Removed a department administrator",
 };

@@ -1,7 +1,8 @@
 // /mentorships/?id=ID: one mentorship (GET /api/mentorships/{id}): the pair
 // and their contact details, the optional agreement (PUT .../agreement, POST
 // .../agreement/confirm) and its printout, the meeting log (POST .../meetings)
-// with training-credit hours, and ending it (POST .../end) after a second "yes".
+// with training-credit hours and a say on the other side's entries (PUT
+// .../meetings/{meeting}/dispute), and ending it (POST .../end) after a second "yes".
 import { get, here, post, put, showSignIn } from "./api.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import {
@@ -178,7 +179,9 @@ function renderMeetings() {
     el("td", {}, minutesText(meeting.minutes)),
     el("td", {}, meeting.topic || ""),
     el("td", {}, who(meeting.logged_by)),
+    el("td", {}, disputeCell(meeting)),
   )));
+  document.getElementById("meetings-disputes").hidden = !meetings.some((x) => x.logged_by === partner()?.email);
   document.getElementById("meetings-table").hidden = meetings.length === 0;
   document.getElementById("meetings-none").hidden = meetings.length > 0;
   document.getElementById("meetings-total").textContent = m.meeting_count
@@ -188,6 +191,40 @@ function renderMeetings() {
   const date = meetingForm.elements.namedItem("date");
   date.max = programDay();
   if (m.started_at) date.min = programDay(m.started_at);
+}
+
+/** "Disputed" or "No", and for an entry the partner logged, the button that changes it. */
+function disputeCell(meeting) {
+  const mark = meeting.disputed ? el("strong", {}, "Disputed") : el("span", {}, "No");
+  if (meeting.logged_by !== partner()?.email) return mark;
+  const label = meeting.disputed ? "Take back the dispute" : "Dispute";
+  const day = formatDay(meeting.date, "medium");
+  const button = el("button", {
+    type: "button",
+    class: "button button--secondary button--small no-print",
+    "aria-label": `${label}: meeting of ${day}, ${minutesText(meeting.minutes)}`,
+  }, label);
+  button.addEventListener("click", () => setDispute(meeting, !meeting.disputed, button));
+  return el("span", { class: "dispute" }, mark, " ", button);
+}
+
+async function setDispute(meeting, disputed, button) {
+  if (isBusy(button)) return;
+  const error = document.getElementById("dispute-error");
+  error.hidden = true;
+  const done = busy(button, "Saving…");
+  const response = await put(`${path}/meetings/${encodeURIComponent(meeting.id)}/dispute`, { disputed });
+  done();
+  if (response.status === 401) return showSignIn(here());
+  if (!response.ok) {
+    error.textContent = response.problem?.detail || "That did not work. Please try again.";
+    error.hidden = false;
+    return;
+  }
+  await reload();
+  announce(disputed
+    ? `The meeting of ${formatDay(meeting.date)} is marked as disputed.`
+    : `The meeting of ${formatDay(meeting.date)} is no longer disputed.`);
 }
 
 meetingForm.addEventListener("submit", async (event) => {

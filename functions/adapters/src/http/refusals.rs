@@ -5,7 +5,7 @@
 use moments_domain::application::{ChangeRefused, DecisionRefused};
 use moments_domain::form::FieldErrors;
 use moments_domain::mentorship::{
-    MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
+    DisputeRefused, MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
 };
 use moments_domain::retention::ErasureRefused;
 
@@ -64,6 +64,15 @@ impl From<MeetingRefused> for ApiError {
             MeetingRefused::Mentorship(m) => m.into(),
             MeetingRefused::Date(msg) => FieldErrors::single("date", msg).into(),
             MeetingRefused::Minutes(msg) => FieldErrors::single("minutes", msg).into(),
+        }
+    }
+}
+
+impl From<DisputeRefused> for ApiError {
+    fn from(e: DisputeRefused) -> Self {
+        match e {
+            DisputeRefused::Mentorship(m) => m.into(),
+            DisputeRefused::OwnEntry => ApiError::Forbidden(e.to_string()),
         }
     }
 }

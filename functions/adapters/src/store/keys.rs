@@ -15,6 +15,7 @@
 //! | request | `REQ#{id}` | `REQ` | `REQTO#{mentor}` / `{created}#{id}` | `REQFROM#{mentee}` / `{created}#{id}` |
 //! | mentorship | `MS#{id}` | `MS` | `MSMENTEE#{mentee}` / `{started}#{id}` | `MSMENTOR#{mentor}` / `{started}#{id}` |
 //! | meeting | `MS#{id}` | `MEET#{date}#{meeting id}` | | |
+//! | minutes logged for a date | `MS#{id}` | `DAY#{date}` | | |
 //! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
 //! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
@@ -185,6 +186,11 @@ pub fn mentorships_as_mentor(email: &str) -> String {
 }
 
 pub const MEETING_PREFIX: &str = "MEET#";
+
+/// The minutes a pair logged for one date, kept to cap a day's credit.
+pub fn meeting_day(mentorship_id: &str, date: &str) -> Key {
+    Key::new(format!("MS#{mentorship_id}"), format!("DAY#{date}"))
+}
 
 pub fn meeting(mentorship_id: &str, date: &str, meeting_id: &str) -> Key {
     Key::new(

@@ -3,11 +3,13 @@
 //! still pending and both sides' active counts are still what was read (and
 //! so below two); ending frees both in the same way.
 
+use jiff::civil::Date;
 use moments_domain::application::Application;
 use moments_domain::audit::AuditEntry;
 use moments_domain::fields::{EmailAddress, WorkingHours};
 use moments_domain::mentorship::{
-    Capacity, MAX_ACTIVE, Meeting, Mentorship, MentorshipId, MentorshipRequest, RequestId,
+    Capacity, MAX_ACTIVE, MAX_DAY_MINUTES, Meeting, MeetingId, Mentorship, MentorshipId,
+    MentorshipRequest, RequestId,
 };
 use moments_domain::metrics::{self, Quarter, Tally};
 use moments_domain::suggestions::PublishedList;
@@ -16,7 +18,8 @@ use serde_json::{Value, json};
 
 use super::listing::{self, Listing};
 use super::{
-    Store, StoreError, audit_write, capacity_unchanged, counters, data_of, item_of, keys, to_value,
+    Store, StoreError, audit_write, capacity_unchanged, counters, data_of, item_of, keys,
+    random_hex, to_value,
 };
 use crate::table::{Cond, Index, Item, Query, TableError, Write};
 
@@ -411,25 +414,15 @@ impl Store {
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
-    /// Log a meeting of an active mentorship and add it to the pair's totals.
+    /// Log a meeting of an active mentorship and add it to the pair's totals
+    /// and to its date's minutes, which stop at `MAX_DAY_MINUTES` however
+    /// many entries arrive at once (`Changed` when the day is full or the
+    /// mentorship ended meanwhile).
     pub async fn log_meeting(&self, m: &Mentorship, meeting: &Meeting) -> Result<(), StoreError> {
-        let key = keys::meeting(
-            m.id.as_str(),
-            &meeting.date.to_string(),
-            meeting.id.as_str(),
-        );
-        let mut item = item_of(json!({
-            "pk": key.pk, "sk": key.sk, "kind": "meeting",
-            "data": to_value(meeting)?,
-        }));
-        item.extend(keys::in_quarter(
-            Quarter::of(m.started_at),
-            keys::MEETINGS_IN_QUARTER,
-            &format!("{}#{}#{}", meeting.date, m.id, meeting.id),
-        ));
+        let room_left = i64::from(MAX_DAY_MINUTES) - i64::from(meeting.minutes) + 1;
         let mut writes = vec![
             Write::Put {
-                item,
+                item: meeting_item(m, meeting)?,
                 cond: Some(Cond::NotExists),
             },
             update(
@@ -441,8 +434,75 @@ impl Store {
                 ],
                 Cond::Eq("status".into(), json!("active")),
             ),
+            update(
+                keys::meeting_day(m.id.as_str(), &meeting.date.to_string()),
+                vec![],
+                vec![("minutes".into(), i64::from(meeting.minutes))],
+                Cond::Or(vec![
+                    Cond::NotExists,
+                    Cond::Lt("minutes".into(), json!(room_left)),
+                ]),
+            ),
         ];
         writes.extend(counters::writes(&metrics::meeting(m, meeting)));
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// The minutes a pair has logged for `date`.
+    pub async fn minutes_logged_on(
+        &self,
+        id: &MentorshipId,
+        date: Date,
+    ) -> Result<u32, StoreError> {
+        let item = self
+            .table
+            .get(&keys::meeting_day(id.as_str(), &date.to_string()))
+            .await?;
+        Ok(item
+            .and_then(|i| i.get("minutes").and_then(Value::as_u64))
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0))
+    }
+
+    /// One meeting of a mentorship.
+    pub async fn meeting(
+        &self,
+        id: &MentorshipId,
+        meeting: &MeetingId,
+    ) -> Result<Option<Meeting>, StoreError> {
+        // The key holds the date, which the caller does not know: the
+        // meetings of one pair are few.
+        Ok(self
+            .meetings_of(id)
+            .await?
+            .into_iter()
+            .find(|m| &m.id == meeting))
+    }
+
+    /// Save a meeting whose dispute changed, with its audit entry.
+    pub async fn save_dispute(
+        &self,
+        m: &Mentorship,
+        meeting: &Meeting,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        // The mentorship itself does not change, so its version cannot
+        // number the entry: the version's entries are followed by this one,
+        // in the order they were made (a random tail keeps two made in one
+        // millisecond apart).
+        let sequence = format!(
+            "{:010}.{:015}.{}",
+            m.version,
+            entry.at.as_millisecond(),
+            random_hex::<8>()?
+        );
+        let writes = vec![
+            Write::Put {
+                item: meeting_item(m, meeting)?,
+                cond: Some(Cond::Exists),
+            },
+            audit_write(&keys::mentorship(m.id.as_str()).pk, &sequence, entry)?,
+        ];
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
@@ -578,4 +638,23 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+/// A meeting's item: its record, and its place among its quarter's records.
+fn meeting_item(m: &Mentorship, meeting: &Meeting) -> Result<Item, StoreError> {
+    let key = keys::meeting(
+        m.id.as_str(),
+        &meeting.date.to_string(),
+        meeting.id.as_str(),
+    );
+    let mut item = item_of(json!({
+        "pk": key.pk, "sk": key.sk, "kind": "meeting",
+        "data": to_value(meeting)?,
+    }));
+    item.extend(keys::in_quarter(
+        Quarter::of(m.started_at),
+        keys::MEETINGS_IN_QUARTER,
+        &format!("{}#{}#{}", meeting.date, m.id, meeting.id),
+    ));
+    Ok(item)
 }

@@ -423,6 +423,23 @@ impl Expressions {
                 }
                 parts.join(" AND ")
             }
+            Cond::Or(conds) if conds.is_empty() => {
+                return Err(TableError::Invalid("an OR condition needs a part".into()));
+            }
+            // Each part parenthesised unless it renders so already; nested
+            // disjunctions are flattened like conjunctions.
+            Cond::Or(conds) => {
+                let mut parts = Vec::new();
+                for c in flatten_or(conds) {
+                    let rendered = self.render(c)?;
+                    parts.push(match c {
+                        Cond::Lt(..) | Cond::Gt(..) => rendered,
+                        Cond::And(inner) if inner.is_empty() => rendered,
+                        _ => format!("({rendered})"),
+                    });
+                }
+                parts.join(" OR ")
+            }
         })
     }
 
@@ -580,6 +597,18 @@ fn transaction_error(err: SdkError<TransactWriteItemsError, HttpResponse>) -> Ta
     } else {
         TableError::Other(format!("transaction canceled: {}", described()))
     }
+}
+
+/// The parts of nested disjunctions.
+fn flatten_or(conds: &[Cond]) -> Vec<&Cond> {
+    let mut out = Vec::new();
+    for c in conds {
+        match c {
+            Cond::Or(inner) => out.extend(flatten_or(inner)),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The leaves of nested conjunctions; an empty `And` (always true) is kept.

@@ -337,6 +337,7 @@ fn holds(cond: &Cond, item: Option<&Item>) -> bool {
         Cond::Lt(name, v) => attr(name).and_then(|a| order(a, v)) == Some(Ordering::Less),
         Cond::Gt(name, v) => attr(name).and_then(|a| order(a, v)) == Some(Ordering::Greater),
         Cond::And(conds) => conds.iter().all(|c| holds(c, item)),
+        Cond::Or(conds) => conds.iter().any(|c| holds(c, item)),
     }
 }
 
@@ -522,6 +523,8 @@ fn validate_cond(cond: &Cond) -> Result<(), TableError> {
             }
         }
         Cond::And(conds) => conds.iter().try_for_each(validate_cond),
+        Cond::Or(conds) if conds.is_empty() => Err(invalid("an OR condition needs a part")),
+        Cond::Or(conds) => conds.iter().try_for_each(validate_cond),
     }
 }
 

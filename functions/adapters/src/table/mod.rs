@@ -87,6 +87,8 @@ pub enum Cond {
     Lt(String, Value),
     Gt(String, Value),
     And(Vec<Cond>),
+    /// At least one holds; an empty `Or` is invalid (it could never hold).
+    Or(Vec<Cond>),
 }
 
 /// One write of an atomic batch.

@@ -135,6 +135,9 @@ pub struct MeetingView {
     pub minutes: u32,
     pub topic: Option<String>,
     pub logged_by: String,
+    /// Whether the side that did not log it disputes it (it stays in the
+    /// log and the hours export, marked).
+    pub disputed: bool,
 }
 
 impl From<&Meeting> for MeetingView {
@@ -145,6 +148,7 @@ impl From<&Meeting> for MeetingView {
             minutes: m.minutes,
             topic: m.topic.as_ref().map(|t| t.as_str().to_string()),
             logged_by: m.logged_by.to_string(),
+            disputed: m.disputed.is_some(),
         }
     }
 }
