@@ -28,7 +28,9 @@ async fn mentee_application_goes_to_the_supervisor_with_a_review_link() {
     assert!(
         review[0]
             .text
-            .contains(&format!("{}/review/?application={id}", app.base))
+            .contains(&format!("{}/signin/confirm/#token=", app.base)),
+        "a task link: {}",
+        review[0].text
     );
 
     let mine = json_of(ada.get("/api/applications").await).await;
@@ -333,7 +335,12 @@ async fn rerouting_sends_the_review_to_the_new_supervisor() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(json_of(r).await["supervisor"]["email"], "don.knuth@mo.gov");
-    assert!(app.mail_to("don.knuth@mo.gov").await[0].text.contains(&id));
+    // Don's link signs him in for this application.
+    let token = token_in(&app.mail_to("don.knuth@mo.gov").await[0].text).expect("task link");
+    let don = app.anonymous();
+    let started = json_of(don.post("/api/auth/session", json!({"token": token})).await).await;
+    assert_eq!(started["email"], "don.knuth@mo.gov");
+    assert_eq!(started["next"], format!("/review/?application={id}"));
 
     let grace = app.sign_in(GRACE).await;
     let queue = json_of(grace.get("/api/reviews").await).await;

@@ -190,7 +190,8 @@ async fn the_other_side_disputes_an_entry_and_the_export_marks_it() {
         "one row per side"
     );
 
-    // Taken back: the mark goes.
+    // Taken back after a talk: the mark goes.
+    app.advance(jiff::SignedDuration::from_mins(10));
     let r = max.put(&dispute, json!({"disputed": false})).await;
     assert_eq!(json_of(r).await["disputed"], false);
     let rows = csv_rows(&pat, "meetings.csv").await;

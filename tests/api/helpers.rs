@@ -469,9 +469,9 @@ impl TestApp {
     }
 }
 
-/// The `token` query parameter of the first confirm link in a text.
+/// The token in the fragment of the first sign-in link in a text.
 pub fn token_in(text: &str) -> Option<String> {
-    let start = text.find("/signin/confirm/?token=")? + "/signin/confirm/?token=".len();
+    let start = text.find("/signin/confirm/#token=")? + "/signin/confirm/#token=".len();
     Some(
         text[start..]
             .chars()

@@ -57,7 +57,11 @@ async fn a_request_email_that_fails_is_queued_and_sent_when_mail_works_again() {
     );
     let sent = app.mail_to(MAX).await;
     assert_eq!(sent.len(), 1);
-    assert!(sent[0].text.contains("/requests/?id="), "{}", sent[0].text);
+    assert!(
+        sent[0].text.contains("/signin/confirm/#token="),
+        "{}",
+        sent[0].text
+    );
     assert!(
         app.store
             .due_mail(app.jobs.deps.now() + SignedDuration::from_hours(24), 10)

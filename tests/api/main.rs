@@ -22,3 +22,4 @@ mod platform;
 mod reminders;
 mod reports;
 mod retention;
+mod task_links;

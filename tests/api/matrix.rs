@@ -256,6 +256,16 @@ fn rows() -> Vec<Row> {
             open: true,
             ..row(
                 post.clone(),
+                "/api/auth/link/about",
+                json!({"token": "not-a-token"}),
+                &[],
+                410,
+            )
+        },
+        Row {
+            open: true,
+            ..row(
+                post.clone(),
                 "/api/auth/session",
                 json!({"token": "not-a-token"}),
                 &[],

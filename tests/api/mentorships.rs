@@ -185,7 +185,7 @@ async fn the_whole_pairing_journey_over_the_api() {
         .pop()
         .expect("mail to mentor");
     assert!(
-        asked.text.contains(&format!("/requests/?id={request}"))
+        asked.text.contains("/signin/confirm/#token=")
             && asked.text.contains("I'd love to learn from you.")
     );
 

@@ -80,6 +80,7 @@ async fn every_error_answer_is_a_problem_and_signed_in_operations_say_so() {
     let doc = json_of(app.anonymous().get("/api/openapi.json").await).await;
     let open = [
         "/api/auth/link",
+        "/api/auth/link/about",
         "/api/auth/session",
         "/api/auth/signout",
         "/api/catalogue",

@@ -105,21 +105,25 @@ fn each_item_of_a_transaction_needs_its_own_action_and_partition() {
         p.check("moments-surveys", &item("dynamodb:PutItem", "APP#ab"))
             .is_err()
     );
-    // Sign-in tokens are auth's alone.
-    for function in [
-        "moments-applications",
-        "moments-mentorships",
-        "moments-surveys",
-    ] {
+    // Sign-in tokens: auth makes and uses them; the functions whose email
+    // asks someone to act make task links, and cannot use or remove one.
+    for function in ["moments-applications", "moments-mentorships"] {
         assert!(
             p.check(function, &item("dynamodb:PutItem", "SIGNIN#x"))
+                .is_ok()
+        );
+        assert!(
+            p.check(function, &item("dynamodb:DeleteItem", "SIGNIN#x"))
                 .is_err()
         );
     }
     assert!(
-        p.check("moments-auth", &item("dynamodb:PutItem", "SIGNIN#x"))
-            .is_ok()
+        p.check("moments-surveys", &item("dynamodb:PutItem", "SIGNIN#x"))
+            .is_err()
     );
+    for action in ["dynamodb:PutItem", "dynamodb:DeleteItem"] {
+        assert!(p.check("moments-auth", &item(action, "SIGNIN#x")).is_ok());
+    }
     // Every function reads the table and its indexes.
     let index = Request::new("dynamodb:Query", &format!("{table}/index/gsi1"))
         .with("dynamodb:LeadingKeys", "SUP#a@mo.gov");

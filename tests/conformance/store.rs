@@ -369,12 +369,20 @@ pub async fn sign_in_tokens_work_once_and_only_before_they_expire(table: Arc<dyn
     let grant = SignInGrant {
         email: email("ada@mo.gov"),
         next: Some("/review/".into()),
+        task: Some("review Ada Lovelace's mentee application".into()),
     };
     let expires = t0() + SignedDuration::from_secs(600);
     store
         .put_sign_in_token("aa", &grant, expires)
         .await
         .expect("put");
+    // Looking does not use it, and says until when it works.
+    for _ in 0..2 {
+        assert_eq!(
+            store.peek_sign_in_token("aa", t0()).await.expect("peek"),
+            Ok((grant.clone(), expires))
+        );
+    }
     assert_eq!(
         store.take_sign_in_token("aa", t0()).await.expect("take"),
         Ok(grant.clone())
@@ -388,6 +396,10 @@ pub async fn sign_in_tokens_work_once_and_only_before_they_expire(table: Arc<dyn
         .put_sign_in_token("bb", &grant, expires)
         .await
         .expect("put");
+    assert_eq!(
+        store.peek_sign_in_token("bb", expires).await.expect("peek"),
+        Err(TokenRefused::Expired)
+    );
     assert_eq!(
         store.take_sign_in_token("bb", expires).await.expect("take"),
         Err(TokenRefused::Expired)

@@ -243,6 +243,7 @@ test("a participant stays signed in on her device until the program administrato
   await riley.locator("#link-sent").waitFor();
   await riley.goto(linkIn(await lastMailTo(platform, "riley.kept@mo.gov"), "/signin/confirm/"));
   const keep = riley.getByLabel("Keep me signed in on this device for two weeks");
+  await riley.locator("#confirm-email").getByText("riley.kept@mo.gov").waitFor();
   assert.match(await riley.locator("#h-stay_signed_in").innerText(), /never a shared or public one/);
   await keep.check();
   assert.deepEqual(await axeViolations(riley), [], "the confirm page with its choice is accessible");

@@ -1,6 +1,6 @@
 // The first journey, in a real browser: a team member applies as a mentee,
-// the supervisor opens the emailed review link, signs in through it and
-// decides, and the applicant receives the decision by email. And someone
+// the supervisor opens the emailed review link, which signs her in for that
+// review with one press, and decides, and the applicant receives the decision by email. And someone
 // applies as a mentor with the keyboard alone, and as a mentee too.
 
 import { test, before, after } from "node:test";
@@ -19,6 +19,26 @@ after(async () => {
   await browser?.close();
   await platform?.stop();
 });
+
+/** How many emails went to `to` so far. */
+async function mailCount(to) {
+  const all = await (await fetch(`${platform.url}/_local/outbox.json`)).json();
+  return all.filter((m) => m.to === to).length;
+}
+
+/**
+ * Follow the task link in `mail`: the page says whom it signs in and for
+ * what, and one press signs in and opens the task.
+ */
+async function followTaskLink(page, mail, task) {
+  await page.goto(linkIn(mail, "/signin/confirm/"));
+  await page.locator("#confirm-task").waitFor();
+  assert.equal(await page.locator("#confirm-email").innerText(), mail.to);
+  assert.match(await page.locator("#confirm-task").innerText(), task);
+  assert.equal(new URL(page.url()).hash, "", "the token leaves the address bar");
+  await page.getByRole("button", { name: "Sign in and continue" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/signin/"));
+}
 
 async function fillMenteeApplication(page, supervisorEmail) {
   await page.locator("#f-first_name").fill("Ada");
@@ -56,13 +76,10 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   await ada.locator("#submit-application").click();
   await ada.locator("#submitted").waitFor();
 
-  // The supervisor opens the review link from the outbox, signed out.
-  const review = lastMailTo(platform, "grace.hopper@mo.gov");
-  const reviewLink = linkIn(await review, "/review/");
+  // The supervisor opens the review link from the outbox, signed out: the
+  // link signs her in for this review.
   const grace = await (await browser.newContext()).newPage();
-  await grace.goto(reviewLink);
-  await grace.locator("#signin-needed").waitFor();
-  await signInFromHere(grace, platform, "grace.hopper@mo.gov");
+  await followTaskLink(grace, await lastMailTo(platform, "grace.hopper@mo.gov"), /review Ada Lovelace's mentee application/);
 
   await grace.locator("#decision-form").waitFor();
   // Text typed by the applicant is shown as text, never as markup.
@@ -91,10 +108,12 @@ test("supervisor approves, and a second decision is refused with a clear message
   await sam.locator("#submit-application").click();
   await sam.locator("#submitted").waitFor();
 
-  const link = linkIn(await lastMailTo(platform, "lin.boss@mo.gov"), "/review/");
+  // Click 1 opens the emailed link, click 2 signs in and opens the
+  // application, click 3 approves; no second email is needed.
+  const mailsToLin = await mailCount("lin.boss@mo.gov");
   const lin = await (await browser.newContext()).newPage();
-  await lin.goto(link);
-  await signInFromHere(lin, platform, "lin.boss@mo.gov");
+  await followTaskLink(lin, await lastMailTo(platform, "lin.boss@mo.gov"), /review Ada Lovelace's mentee application/);
+  const link = lin.url();
   // A second tab with the same application open, to decide twice.
   const second = await lin.context().newPage();
   await second.goto(link);
@@ -102,7 +121,12 @@ test("supervisor approves, and a second decision is refused with a clear message
 
   await lin.getByRole("button", { name: "Approve application" }).click();
   await lin.locator("#decision-record").waitFor();
+  assert.equal(await mailCount("lin.boss@mo.gov"), mailsToLin, "no second email to the supervisor");
   assert.match((await lastMailTo(platform, "sam.okafor@mo.gov")).subject, /approved/);
+  // The link worked once: opened again, it says so before anyone presses.
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(linkIn(await lastMailTo(platform, "lin.boss@mo.gov"), "/signin/confirm/"));
+  await again.locator("#confirm-expired").waitFor();
 
   await second.getByRole("button", { name: "Deny application" }).click();
   await second.locator("#decision-errors, #detail-problem").first().waitFor();
@@ -161,13 +185,10 @@ test("someone applies as a mentor with the keyboard alone and as a mentee; the s
 
   // Two review emails reach the supervisor; each link opens its application.
   const mails = (await (await fetch(`${platform.url}/_local/outbox.json`)).json()).filter((m) => m.to === "lee.park@mo.gov");
-  const links = [...new Set(mails.map((m) => linkIn(m, "/review/")))];
-  assert.equal(links.length, 2, "one review link per application");
+  assert.equal(mails.length, 2, "one review email per application");
   const lee = await (await browser.newContext()).newPage();
-  await lee.goto(links[0]);
-  await signInFromHere(lee, platform, "lee.park@mo.gov");
-  for (const link of links) {
-    await lee.goto(link);
+  for (const mail of mails) {
+    await followTaskLink(lee, mail, /review (Kim Keys's mentor|Ada Lovelace's mentee) application/);
     await lee.getByRole("button", { name: "Approve application" }).click();
     await lee.locator("#decision-record").waitFor();
   }

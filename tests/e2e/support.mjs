@@ -73,6 +73,11 @@ export function linkIn(mail, path) {
   return link;
 }
 
+/** The token in a sign-in link's fragment (`/signin/confirm/#token=...`). */
+export function tokenIn(link) {
+  return new URLSearchParams(new URL(link).hash.slice(1)).get("token");
+}
+
 /** Today in the program's time zone, "2027-01-12": meeting dates are checked in it. */
 export function programToday() {
   const parts = new Intl.DateTimeFormat("en-US", {
@@ -114,7 +119,7 @@ export async function signIn(context, platform, email) {
     body: JSON.stringify({ email }),
   });
   if (!asked.ok) throw new Error(`sign-in link for ${email}: ${asked.status}`);
-  const token = new URL(linkIn(await lastMailTo(platform, email), "/signin/confirm/")).searchParams.get("token");
+  const token = tokenIn(linkIn(await lastMailTo(platform, email), "/signin/confirm/"));
   await apiOf(context, platform).post("/api/auth/session", { token });
 }
 

@@ -77,7 +77,7 @@ def sign_in(base, email):
     with urllib.request.urlopen(base + "/_local/outbox.json") as r:
         outbox = json.load(r)
     text = next(m["text"] for m in outbox if m["to"] == email)
-    token = re.search(r"/signin/confirm/\?token=([A-Za-z0-9_-]+)", text).group(1)
+    token = re.search(r"/signin/confirm/#token=([A-Za-z0-9_-]+)", text).group(1)
     with post(base, "/api/auth/session", {"token": token}) as r:
         cookie = r.headers["Set-Cookie"].split(";")[0]
     assert cookie.startswith("moments_session="), cookie

@@ -139,8 +139,7 @@ async fn submit(
         .on_exists(|| already(role))?;
     deps.notify(notify::application_received(&app, &deps.config.base_url))
         .await;
-    deps.notify(notify::review_requested(&app, &deps.config.base_url))
-        .await;
+    review_requested(&deps, &app).await;
     Ok((StatusCode::CREATED, Json(ApplicationView::of(&app, &actor))))
 }
 
@@ -222,8 +221,7 @@ async fn save_change(
     match effect {
         EditEffect::Updated => {}
         EditEffect::Rerouted { .. } | EditEffect::Resubmitted => {
-            deps.notify(notify::review_requested(&after, &deps.config.base_url))
-                .await;
+            review_requested(deps, &after).await;
         }
     }
     Ok(Json(ApplicationView::of(&after, actor)))
@@ -290,4 +288,14 @@ async fn reroute(
     let supervisor = form.finish(supervisor)?;
     let (after, effect) = app.reroute(&actor.email, supervisor, deps.now())?;
     save_change(&deps, &actor, &app, after, effect, true).await
+}
+
+/// Ask the supervisor to review: the email's link signs them in and opens
+/// the application, so approving takes the link, "Sign in", "Approve".
+async fn review_requested(deps: &Deps, app: &Application) {
+    let page = format!("/review/?application={}", app.id);
+    let link = deps
+        .task_link(app.supervisor(), &page, notify::review_task(app))
+        .await;
+    deps.notify(notify::review_requested(app, &link)).await;
 }

@@ -2,30 +2,30 @@
 //! `GET /api/me`.
 //!
 //! A link's token is 256 random bits, kept only as its SHA-256 hash, valid
-//! for 10 minutes and once. The emailed link opens a page whose button POSTs
-//! the token, because mail scanners follow links in emails.
+//! once: for 10 minutes when asked for on the sign-in page, for days when it
+//! came in mail asking the person to act (`moments_adapters::http` links).
+//! The emailed link opens a page that says whom it signs in and for what,
+//! and whose button POSTs the token, because mail scanners follow links.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::limits::{self, SIGN_IN_PER_ADDRESS, SIGN_IN_PER_SOURCE, Source};
 use moments_adapters::http::views::Named;
-use moments_adapters::http::{ApiError, Caller, Form, ResultExt, random_bytes};
+use moments_adapters::http::{ApiError, Caller, Form, token_hash};
 use moments_adapters::store::{SignInGrant, TokenRefused};
 use moments_domain::access::RoleName;
 use moments_domain::form::{Flag, FormReader, Text};
 use moments_domain::notify;
-use moments_domain::signin::{LINK_LIFETIME, TOKEN_BYTES, safe_next};
+use moments_domain::signin::{LINK_LIFETIME, safe_next};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 moments_adapters::http_api! {
     request_link;
+    about_link;
     start_session;
     sign_out;
     me;
@@ -92,13 +92,6 @@ pub struct Me {
     departments: Vec<Named>,
 }
 
-fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Email a one-time sign-in link (valid 10 minutes, once).
 #[utoipa::path(post, path = "/api/auth/link", tag = "auth", request_body = LinkRequest,
     responses(
@@ -143,17 +136,12 @@ async fn request_link(
     ])
     .await?;
 
-    let token = URL_SAFE_NO_PAD.encode(random_bytes::<TOKEN_BYTES>()?);
     let grant = SignInGrant {
         email: email.clone(),
         next,
+        task: None,
     };
-    deps.store
-        .put_sign_in_token(&token_hash(&token), &grant, deps.now() + LINK_LIFETIME)
-        .await
-        // 256 random bits do not collide; treat it as the failure it would be.
-        .on_exists(|| ApiError::Internal("sign-in token collision".into()))?;
-    let link = format!("{}/signin/confirm/?token={token}", deps.config.base_url);
+    let link = deps.sign_in_link(&grant, LINK_LIFETIME).await?;
     // Not queued for a retry like other mail: the link would arrive after it
     // expired. The person is told to try again instead.
     if let Err(e) = deps
@@ -170,6 +158,78 @@ async fn request_link(
     ))
 }
 
+/// Asks what a sign-in link is for, without using it.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct AboutRequest {
+    /// The token of the emailed link.
+    #[schema(value_type = String)]
+    token: Text,
+}
+
+/// Whom a link signs in, and for what.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LinkAbout {
+    /// The address the link signs in.
+    email: String,
+    /// What the link is for, when it came with a request to act
+    /// ("review Ada Lovelace's mentee application").
+    task: Option<String>,
+    /// When it stops working (RFC 3339).
+    expires_at: String,
+}
+
+/// The sign-in link's token, named when it is missing.
+fn token_of(form: &mut FormReader, token: &Text) -> String {
+    let token = form.text("token", token);
+    if token.trim().is_empty() {
+        form.errors.add(
+            "token",
+            "The sign-in link is incomplete; open it again from your email.",
+        );
+    }
+    token.trim().to_string()
+}
+
+fn refused(why: TokenRefused) -> ApiError {
+    ApiError::Gone(
+        match why {
+            TokenRefused::Expired => "This sign-in link has expired. Ask for a new one.",
+            TokenRefused::UnknownOrUsed => {
+                "This sign-in link has already been used or is not valid. Ask for a new one."
+            }
+        }
+        .into(),
+    )
+}
+
+/// Whom a sign-in link signs in and what it is for, without using it: the
+/// page the link opens says so before the person presses "Sign in".
+#[utoipa::path(post, path = "/api/auth/link/about", tag = "auth", request_body = AboutRequest,
+    responses(
+        (status = 200, description = "The link works", body = LinkAbout),
+        (status = 410, description = "The link expired or was used"),
+        (status = 422, description = "No token"),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn about_link(
+    State(deps): State<Deps>,
+    Form(body): Form<AboutRequest>,
+) -> Result<Json<LinkAbout>, ApiError> {
+    let mut form = FormReader::new();
+    let token = token_of(&mut form, &body.token);
+    form.finish(Some(()))?;
+    let (grant, expires) = deps
+        .store
+        .peek_sign_in_token(&token_hash(&token), deps.now())
+        .await?
+        .map_err(refused)?;
+    Ok(Json(LinkAbout {
+        email: grant.email.to_string(),
+        task: grant.task,
+        expires_at: expires.to_string(),
+    }))
+}
+
 /// Use a sign-in link's token: starts a session (the cookie).
 #[utoipa::path(post, path = "/api/auth/session", tag = "auth", request_body = SessionRequest,
     responses(
@@ -184,34 +244,14 @@ async fn start_session(
     Form(body): Form<SessionRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut form = FormReader::new();
-    let token = form.text("token", &body.token);
-    if token.trim().is_empty() {
-        form.errors.add(
-            "token",
-            "The sign-in link is incomplete; open it again from your email.",
-        );
-    }
+    let token = token_of(&mut form, &body.token);
     let stay_signed_in = form.flag("stay_signed_in", &body.stay_signed_in);
     form.finish(Some(()))?;
-    let grant = match deps
+    let grant = deps
         .store
-        .take_sign_in_token(&token_hash(token.trim()), deps.now())
+        .take_sign_in_token(&token_hash(&token), deps.now())
         .await?
-    {
-        Ok(grant) => grant,
-        Err(TokenRefused::Expired) => {
-            return Err(ApiError::Gone(
-                "This sign-in link has expired. Ask for a new one; links work for 10 minutes."
-                    .into(),
-            ));
-        }
-        Err(TokenRefused::UnknownOrUsed) => {
-            return Err(ApiError::Gone(
-                "This sign-in link has already been used or is not valid. Ask for a new one."
-                    .into(),
-            ));
-        }
-    };
+        .map_err(refused)?;
     let started = deps.start_session(&grant.email, stay_signed_in).await?;
     let [session, marker] = started.cookies;
     // Two jars, so the session cookie's header always comes first (one

@@ -56,7 +56,48 @@ pub fn application_received(app: &Application, base_url: &str) -> Message {
     }
 }
 
-pub fn review_requested(app: &Application, base_url: &str) -> Message {
+/// The link in mail that asks a person to act.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskLink {
+    pub url: String,
+    /// Whether it signs them in for the task (once, for days); `false`: the
+    /// page's plain address, for people who sign in through their own link.
+    pub signs_in: bool,
+}
+
+impl TaskLink {
+    /// The line under the link that says what it does.
+    fn note(&self, to: &str, what: &str) -> String {
+        if self.signs_in {
+            format!(
+                "The link signs you in as {to} and opens the {what}. It works once, within a \
+                 week; after that, sign in on the site as usual.\n\n"
+            )
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// What a supervisor's task link is for, as the page it opens says it.
+pub fn review_task(app: &Application) -> String {
+    format!(
+        "review {}'s {} application",
+        app.details.full_name(),
+        role_phrase(app.role)
+    )
+}
+
+/// What a mentor's task link is for.
+pub fn request_task(mentee: &Application) -> String {
+    format!(
+        "answer {}'s request to have you as their mentor",
+        mentee.details.full_name()
+    )
+}
+
+/// To the supervisor: review this application.
+pub fn review_requested(app: &Application, link: &TaskLink) -> Message {
     let d = &app.details;
     Message {
         to: app.supervisor().to_string(),
@@ -70,12 +111,13 @@ pub fn review_requested(app: &Application, base_url: &str) -> Message {
              If you are not their supervisor, do not approve: deny it and say so in the message.\n\n\
              Please confirm they are eligible — employed full-time, not rated at risk in their most recent \
              ENGAGE evaluation, and not on a performance improvement plan or other disciplinary action — \
-             and approve or deny the application here:\n\n{base_url}/review/?application={id}\n\n\
+             and approve or deny the application here:\n\n{url}\n\n{link_note}\
              If you deny it, you can add a personal message; we send it to {first} with the decision.\n\n{SIGNATURE}\n",
             to = app.supervisor(),
+            url = link.url,
+            link_note = link.note(app.supervisor().as_str(), "application"),
             written = as_written(d),
             role = role_phrase(app.role),
-            id = app.id,
             first = d.first_name,
         ),
     }
@@ -182,9 +224,8 @@ impl<'a> Who<'a> {
 pub fn request_received(
     mentor: &Who<'_>,
     mentee: &Application,
-    request_id: &str,
     message: Option<&str>,
-    base_url: &str,
+    link: &TaskLink,
 ) -> Message {
     let note = message
         .map(|m| format!("\nTheir note to you, in their words:\n\n{}\n", quote(m)))
@@ -195,10 +236,12 @@ pub fn request_received(
         subject: "A mentee would like you as their MOments mentor".to_string(),
         text: format!(
             "Hello {first},\n\nA mentee selected you as their mentor in MOments.\n\n{written}{note}\n\
-             Read their application and accept or decline the request here:\n\n{base_url}/requests/?id={request_id}\n\n\
+             Read their application and accept or decline the request here:\n\n{url}\n\n{link_note}\
              If you accept, you will both get each other's contact details, and the mentee will reach out \
              within 48 hours to set up a first meeting.\n\n{SIGNATURE}\n",
             first = mentor.first_name,
+            url = link.url,
+            link_note = link.note(mentor.email, "request"),
             written = as_written(d),
         ),
     }

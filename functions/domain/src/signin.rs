@@ -5,6 +5,12 @@ use jiff::{SignedDuration, Timestamp};
 /// An emailed sign-in link works once, for this long.
 pub const LINK_LIFETIME: SignedDuration = SignedDuration::from_secs(10 * 60);
 
+/// A link in mail that asks a person to act (a supervisor's review, a
+/// mentor's request) signs them in for that task, once, for this long: a
+/// week covers leave and a busy stretch, and the program's weekly digest
+/// reminds them meanwhile.
+pub const TASK_LINK_LIFETIME: SignedDuration = SignedDuration::from_hours(7 * 24);
+
 /// A session lasts a working day at most; then the person asks for a new
 /// link. Its cookie is a browser-session cookie: closing the browser ends it
 /// too, which suits shared computers.

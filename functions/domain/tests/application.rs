@@ -477,11 +477,15 @@ fn subjects_carry_no_applicant_words_and_bodies_label_them() {
         .expect("decided");
     let who = Who::of(&app);
     let base = "https://moments.mo.gov";
+    let link = notify::TaskLink {
+        url: format!("{base}/signin/confirm/#token=abc"),
+        signs_in: true,
+    };
     let messages = [
-        notify::review_requested(&app, base),
+        notify::review_requested(&app, &link),
         notify::application_received(&app, base),
         notify::decided(&approved, base).expect("told"),
-        notify::request_received(&who, &app, "r1", Some("Please log in"), base),
+        notify::request_received(&who, &app, Some("Please log in"), &link),
         notify::request_not_accepted(&who, &app.details.full_name(), Some("busy"), false, base),
         notify::request_withdrawn(&who, &app.details.full_name(), base),
         notify::matched(&who, &who, None, true, "m1", base),
@@ -513,5 +517,35 @@ fn subjects_carry_no_applicant_words_and_bodies_label_them() {
         messages[3]
             .text
             .contains("Their note to you, in their words:\n\n> Please log in")
+    );
+}
+
+#[test]
+fn a_task_link_says_whom_it_signs_in_and_a_plain_link_says_nothing() {
+    use moments_domain::notify::{self, TaskLink};
+    let app = submitted(Role::Mentee);
+    let task = TaskLink {
+        url: "https://moments.mo.gov/signin/confirm/#token=abc".into(),
+        signs_in: true,
+    };
+    let plain = TaskLink {
+        url: format!("https://moments.mo.gov/review/?application={}", app.id),
+        signs_in: false,
+    };
+    let with_task = notify::review_requested(&app, &task);
+    assert!(with_task.text.contains(&task.url));
+    assert!(
+        with_task
+            .text
+            .contains(&format!("signs you in as {}", app.supervisor())),
+        "{}",
+        with_task.text
+    );
+    let without = notify::review_requested(&app, &plain);
+    assert!(without.text.contains(&plain.url));
+    assert!(!without.text.contains("signs you in"), "{}", without.text);
+    assert_eq!(
+        notify::review_task(&app),
+        format!("review {}'s mentee application", app.details.full_name())
     );
 }

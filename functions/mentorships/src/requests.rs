@@ -158,12 +158,20 @@ pub async fn create(
     for (job, at) in request_jobs(&request) {
         schedule(deps, &job, at).await;
     }
+    // The link signs the mentor in and opens the request: accepting takes
+    // the link, "Sign in", "Accept".
+    let link = deps
+        .task_link(
+            &both.mentor.applicant,
+            &format!("/requests/?id={}", request.id),
+            notify::request_task(&both.mentee),
+        )
+        .await;
     deps.notify(notify::request_received(
         &Who::of(&both.mentor),
         &both.mentee,
-        request.id.as_str(),
         request.message.as_ref().map(|m| m.as_str()),
-        &deps.config.base_url,
+        &link,
     ))
     .await;
     Ok((

@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod guard;
 pub mod limits;
+mod links;
 pub mod openapi;
 mod refusals;
 mod session;
@@ -17,6 +18,7 @@ pub mod views;
 pub use error::{ApiError, Problem, ResultExt};
 pub use extract::{Form, Path, Query};
 pub use guard::{origin_of, same_origin};
+pub use links::token_hash;
 pub use session::{
     Caller, LOCAL_SESSION_COOKIE, SESSION_COOKIE, SIGNED_IN_COOKIE, StartedSession, session_hash,
 };

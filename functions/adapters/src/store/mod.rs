@@ -107,6 +107,9 @@ fn admins_audit(
 pub struct SignInGrant {
     pub email: EmailAddress,
     pub next: Option<String>,
+    /// What a task link is for ("review Ada Lovelace's mentee
+    /// application"), shown before signing in; `None` for a plain link.
+    pub task: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -115,6 +118,31 @@ pub enum TokenRefused {
     UnknownOrUsed,
     #[error("this sign-in link has expired")]
     Expired,
+}
+
+/// A stored sign-in token's grant and expiry, or why it no longer works.
+fn grant_of(
+    item: &Item,
+    now: Timestamp,
+) -> Result<Result<(SignInGrant, Timestamp), TokenRefused>, StoreError> {
+    let expires = item.get("expires_at").and_then(Value::as_i64).unwrap_or(0);
+    if now.as_second() >= expires {
+        return Ok(Err(TokenRefused::Expired));
+    }
+    let expires = Timestamp::from_second(expires)
+        .map_err(|e| StoreError::Corrupt(format!("sign-in token expiry: {e}")))?;
+    let email = item
+        .get("email")
+        .and_then(Value::as_str)
+        .and_then(|e| EmailAddress::parse(e).ok())
+        .ok_or_else(|| StoreError::Corrupt("sign-in token without email".into()))?;
+    let text = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
+    let grant = SignInGrant {
+        email,
+        next: text("next"),
+        task: text("task"),
+    };
+    Ok(Ok((grant, expires)))
 }
 
 /// Most applications a supervisor or department queue lists at once.
@@ -610,10 +638,24 @@ impl Store {
             "pk": key.pk, "sk": key.sk, "kind": "sign_in_token",
             "email": grant.email.as_str(),
             "next": grant.next,
+            "task": grant.task,
             // Epoch seconds: DynamoDB's TTL attribute removes stale tokens.
             "expires_at": expires_at.as_second(),
         }));
         self.put_new(item).await
+    }
+
+    /// What a sign-in token grants and until when, without using it (the
+    /// page a link opens says who it signs in, and for what).
+    pub async fn peek_sign_in_token(
+        &self,
+        hash_hex: &str,
+        now: Timestamp,
+    ) -> Result<Result<(SignInGrant, Timestamp), TokenRefused>, StoreError> {
+        let Some(item) = self.table.get(&keys::sign_in_token(hash_hex)).await? else {
+            return Ok(Err(TokenRefused::UnknownOrUsed));
+        };
+        grant_of(&item, now)
     }
 
     /// Use a sign-in token: it works once (the conditional delete lets only
@@ -639,17 +681,7 @@ impl Store {
             Err(TableError::ConditionFailed { .. }) => return Ok(Err(TokenRefused::UnknownOrUsed)),
             Err(e) => return Err(e.into()),
         }
-        let expires = item.get("expires_at").and_then(Value::as_i64).unwrap_or(0);
-        if now.as_second() >= expires {
-            return Ok(Err(TokenRefused::Expired));
-        }
-        let email = item
-            .get("email")
-            .and_then(Value::as_str)
-            .and_then(|e| EmailAddress::parse(e).ok())
-            .ok_or_else(|| StoreError::Corrupt("sign-in token without email".into()))?;
-        let next = item.get("next").and_then(Value::as_str).map(str::to_string);
-        Ok(Ok(SignInGrant { email, next }))
+        Ok(grant_of(&item, now)?.map(|(grant, _)| grant))
     }
 
     /// Claim the right to send a one-off notice (a reminder, a digest) so a
