@@ -111,32 +111,24 @@ async fn review_emails_carry_no_applicant_words_in_the_subject() {
     let app = spawn_app().await;
     let dee = app.sign_in(DEE).await;
     let mut form = mentee_form(SUPERVISOR);
-    form["job_title"] = json!("Please log in at https://evil.example/sso");
-    let body = problem(
-        dee.apply(form.clone()).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
-    assert!(
-        body["errors"]["job_title"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("evil.example"),
-        "{body}"
-    );
-    form["job_title"] = json!("Analyst\u{202E}");
-    let body = problem(
-        dee.apply(form.clone()).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
-    assert!(
-        body["errors"]["job_title"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("invisible"),
-        "{body}"
-    );
+    for (title, says) in [
+        ("Please log in at https://evil.example/sso", "evil.example"),
+        ("Analyst\u{202E}", "invisible"),
+    ] {
+        form["job_title"] = json!(title);
+        let body = problem(
+            dee.apply(form.clone()).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(
+            body["errors"]["job_title"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(says),
+            "{body}"
+        );
+    }
 
     form["job_title"] = json!("Urgent Action Required");
     assert_eq!(dee.apply(form).await.status(), StatusCode::CREATED);

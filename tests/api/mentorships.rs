@@ -377,14 +377,21 @@ async fn the_whole_pairing_journey_over_the_api() {
     for side in ["mentee", "mentor"] {
         assert_eq!(ended[side]["phone"], json!(null), "no phone once ended");
     }
+    // Each invitation signs its reader in for their survey.
     for to in [ADA, "max.mentor@mo.gov"] {
         let m = app.mail_to(to).await.pop().expect("survey invitation");
-        assert!(
-            m.text
-                .contains(&format!("/survey/?mentorship={mentorship}")),
-            "{}",
-            m.text
-        );
+        let token = token_in(&m.text).expect("a task link");
+        let reader = app.anonymous();
+        let started = json_of(
+            reader
+                .post("/api/auth/session", json!({"token": token}))
+                .await,
+        )
+        .await;
+        assert_eq!(started["email"], to);
+        assert_eq!(started["next"], format!("/survey/?mentorship={mentorship}"));
+        let survey = reader.get(&format!("/api/surveys/{mentorship}")).await;
+        assert_eq!(survey.status(), StatusCode::OK);
     }
     problem(
         max.post(

@@ -78,15 +78,13 @@ async fn a_supervisor_approves_from_the_review_email_with_three_requests_and_no_
 #[tokio::test]
 async fn a_mentor_accepts_from_the_request_email_and_the_link_is_theirs_alone() {
     let app = spawn_app().await;
-    app.approved_mentee(ADA).await;
-    let mentor = app.approved_mentor(MAX).await;
-    let ada = app.sign_in(ADA).await;
-    let r = ada
-        .post("/api/requests", json!({"mentor": mentor.as_str()}))
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let request = json_of(r).await["id"].as_str().expect("id").to_string();
-    let mail = app.mail_to(MAX).await.pop().expect("request email");
+    let (ada, _, _, request) = pair_up(&app).await;
+    let mail = app
+        .mail_to(MAX)
+        .await
+        .into_iter()
+        .find(|m| m.subject.contains("would like you as their"))
+        .expect("request email");
     let token = token_in(&mail.text).expect("a task link");
 
     let max = app.anonymous();
@@ -170,4 +168,41 @@ async fn the_sign_in_link_carries_its_token_in_the_fragment_and_says_whom_it_sig
     assert_eq!(r.status(), StatusCode::OK);
     let bad = problem(about(&p, "").await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(bad["errors"]["token"].is_string());
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_and_erasure_void_unused_links() {
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada.lovelace@mo.gov").await;
+    assert_eq!(
+        ada.apply(mentee_form(SUPERVISOR)).await.status(),
+        StatusCode::CREATED
+    );
+    let review = token_in(&app.mail_to(SUPERVISOR).await[0].text).expect("task link");
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+    let r = pat
+        .post("/api/admin/people/signout", json!({"email": SUPERVISOR}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Before: the week-long link still signed the supervisor in.
+    problem(
+        app.anonymous()
+            .post("/api/auth/session", json!({"token": review}))
+            .await,
+        StatusCode::GONE,
+    )
+    .await;
+
+    // Cy asks for her data to be removed with a link still unused.
+    let cy = app.sign_in("cy.other@mo.gov").await;
+    let unused = app.request_link(&app.anonymous(), "cy.other@mo.gov").await;
+    assert_eq!(
+        cy.post("/api/privacy/erasure", json!({})).await.status(),
+        StatusCode::ACCEPTED
+    );
+    let r = pat
+        .post("/api/admin/erasures/cy.other@mo.gov", json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    problem(about(&app.anonymous(), &unused).await, StatusCode::GONE).await;
 }

@@ -101,7 +101,9 @@ test("approve → search → select → accept → meet → end → survey", asy
     [maria, "maria.okafor@mo.gov"],
   ]) {
     const invitation = await lastMailTo(platform, email);
-    await page.goto(linkIn(invitation, "/survey/"));
+    await page.goto(linkIn(invitation, "/signin/confirm/"));
+    assert.match(await page.locator("#confirm-task").innerText(), /answer the survey about your mentorship/);
+    await page.getByRole("button", { name: "Sign in and continue" }).click();
     await page.locator("#survey-form").waitFor();
     await page.locator("#f-satisfaction-5").check();
     await page.locator("#f-goals_met-yes").check();

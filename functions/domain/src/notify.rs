@@ -96,6 +96,11 @@ pub fn request_task(mentee: &Application) -> String {
     )
 }
 
+/// What a survey invitation's task link is for.
+pub fn survey_task(partner_name: &str) -> String {
+    format!("answer the survey about your mentorship with {partner_name}")
+}
+
 /// To the supervisor: review this application.
 pub fn review_requested(app: &Application, link: &TaskLink) -> Message {
     let d = &app.details;
@@ -350,8 +355,7 @@ pub fn mentorship_ended(
     to: &Who<'_>,
     partner_name: &str,
     completed: bool,
-    mentorship_id: &str,
-    base_url: &str,
+    link: &TaskLink,
 ) -> Message {
     let how = if completed {
         "is complete"
@@ -364,9 +368,11 @@ pub fn mentorship_ended(
         text: format!(
             "Hello {first},\n\nYour mentorship with {partner_name} {how}. Thank you for the time you gave it.\n\n\
              Please take a few minutes to answer the post-mentorship survey. Your answers help the program \
-             improve for everyone who comes after you:\n\n{base_url}/survey/?mentorship={mentorship_id}\n\n\
+             improve for everyone who comes after you:\n\n{url}\n\n{link_note}\
              Remember to record your meeting hours as training credit if you have not yet.\n\n{SIGNATURE}\n",
             first = to.first_name,
+            url = link.url,
+            link_note = link.note(to.email, "survey"),
         ),
     }
 }

@@ -305,25 +305,20 @@ pub async fn end(
     Ok(Json(view(deps, &record, &actor.email).await?))
 }
 
-/// Both are told, and invited to the survey.
+/// Both are told, and invited to the survey by a link that signs them in
+/// for it.
 async fn tell_ended(deps: &Deps, after: &Mentorship, both: &RequestSides) {
     let completed = after.status == MentorshipStatus::Completed;
-    let base = &deps.config.base_url;
+    let page = format!("/survey/?mentorship={}", after.id);
     let (mentee, mentor) = (Who::of(&both.mentee), Who::of(&both.mentor));
-    deps.notify(notify::mentorship_ended(
-        &mentee,
-        &mentor.full_name,
-        completed,
-        after.id.as_str(),
-        base,
-    ))
-    .await;
-    deps.notify(notify::mentorship_ended(
-        &mentor,
-        &mentee.full_name,
-        completed,
-        after.id.as_str(),
-        base,
-    ))
-    .await;
+    for (to, email, partner) in [
+        (&mentee, &both.mentee.applicant, &mentor.full_name),
+        (&mentor, &both.mentor.applicant, &mentee.full_name),
+    ] {
+        let link = deps
+            .task_link(email, &page, notify::survey_task(partner))
+            .await;
+        deps.notify(notify::mentorship_ended(to, partner, completed, &link))
+            .await;
+    }
 }

@@ -55,8 +55,10 @@ pub async fn sign_out_everywhere(
     });
     let email = form.finish(email)?;
     let ended = deps.store.end_sessions_of(&email).await?;
+    // A link in their mailbox would sign them in again.
+    let links = deps.store.void_sign_in_links_of(&email).await?;
     // No record holds an audit trail for sessions; the log keeps who did it.
-    tracing::info!(by = %actor.email, sessions = ended, "a person was signed out everywhere");
+    tracing::info!(by = %actor.email, sessions = ended, links, "a person was signed out everywhere");
     let message = match ended {
         0 => format!("{email} was not signed in anywhere."),
         1 => format!("{email} is signed out of 1 session."),

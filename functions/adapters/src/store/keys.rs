@@ -8,7 +8,7 @@
 //! | audit entry (any record) | the record's pk | `AUDIT#{sequence}` | | |
 //! | department administrator | `PERSON#{email}` | `DEPTADMIN#{dept}` | | `DEPT#{dept}` / `ADMIN#{email}` |
 //! | a department's audit entries | `DEPT#{dept}` | `AUDIT#{ns}-{nonce}` | | |
-//! | sign-in token | `SIGNIN#{sha256 hex}` | `SIGNIN` | | |
+//! | sign-in token (by the hash of the token) | `SIGNIN#{sha256 hex}` | `SIGNIN` | `SIGNINS#{email}` / `{sha256 hex}` | |
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
 //! | mentor listing (searchable) | `LISTING#{hours}` | `{mentor email}` | | |
 //! | pair guard | `PAIR#{mentee}#{mentor}` | `PAIR` | | |
@@ -26,8 +26,9 @@
 //! | metrics counters | `METRICS` | `{quarter}#{dept}` | | |
 //! | a request to remove someone's data | `ERASURE` | `{email}` | | |
 //!
-//! gsi1 also lists a person's sessions (`SESSIONS#{email}`), so signing
-//! a person out everywhere needs no write outside the `SESSION#` items.
+//! gsi1 also lists a person's sessions (`SESSIONS#{email}`) and unused
+//! sign-in links (`SIGNINS#{email}`), so signing a person out everywhere
+//! needs no write outside the `SESSION#` and `SIGNIN#` items.
 //!
 //! gsi3 (by quarter) lists the records of a match group for exports and
 //! retention: `QUARTER#{quarter}` / `{APP|REQ|MS|MEET|SURVEY}#{time}#{id}`.
@@ -46,6 +47,8 @@ pub const DEPT_ADMIN_PREFIX: &str = "ADMIN#";
 pub const BY_SUPERVISOR: Index = Index::Gsi1;
 /// Index serving "a person's sessions" (its own partitions, `SESSIONS#`).
 pub const BY_PERSON_SESSIONS: Index = Index::Gsi1;
+/// Index serving "a person's unused sign-in links" (`SIGNINS#`).
+pub const BY_PERSON_LINKS: Index = Index::Gsi1;
 /// Index serving "applications and administrators by department".
 pub const BY_DEPARTMENT: Index = Index::Gsi2;
 /// Index serving "records of a quarter".
@@ -140,6 +143,11 @@ pub fn sign_in_token(hash_hex: &str) -> Key {
 /// A session, under the SHA-256 hash of its id.
 pub fn session(hash_hex: &str) -> Key {
     Key::new(format!("SESSION#{hash_hex}"), SESSION_SK)
+}
+
+/// The gsi1 partition of a person's unused sign-in links.
+pub fn sign_in_links_of(email: &str) -> String {
+    format!("SIGNINS#{email}")
 }
 
 /// The gsi1 partition of a person's sessions.

@@ -641,6 +641,9 @@ impl Store {
             "task": grant.task,
             // Epoch seconds: DynamoDB's TTL attribute removes stale tokens.
             "expires_at": expires_at.as_second(),
+            // So erasure and "sign out everywhere" can void a person's links.
+            "gsi1pk": keys::sign_in_links_of(grant.email.as_str()),
+            "gsi1sk": hash_hex,
         }));
         self.put_new(item).await
     }

@@ -151,8 +151,9 @@ impl Store {
     /// requests and ended mentorships they were in (kept for the partner,
     /// who sees "Former participant"), their survey answers (removed), the
     /// audit entries of those records, their suggestions and any
-    /// department they administered. Their sessions end first, so they
-    /// are signed out even if a later step fails. Running it again
+    /// department they administered. Their sessions end and their unused
+    /// sign-in links are voided first, so they are signed out even if a
+    /// later step fails. Running it again
     /// finishes what a run cut short left. The caller checks first that
     /// nothing is active.
     pub async fn erase_person(
@@ -162,6 +163,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.end_sessions_of(person).await?;
+        self.void_sign_in_links_of(person).await?;
         for app in self.applications_of(person).await? {
             self.erase_application(&app, person, stand_in, now).await?;
         }

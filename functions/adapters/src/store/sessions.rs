@@ -122,4 +122,30 @@ impl Store {
         }
         Ok(hashes.len())
     }
+
+    /// Void every unused sign-in link of a person (task links live for
+    /// days): erasure and "sign out everywhere" leave nothing that signs
+    /// them in. How many there were.
+    pub async fn void_sign_in_links_of(&self, email: &EmailAddress) -> Result<usize, StoreError> {
+        let q = Query::new(
+            keys::BY_PERSON_LINKS,
+            keys::sign_in_links_of(email.as_str()),
+        );
+        let hashes: Vec<String> = self
+            .query_all(q, MOST_SESSIONS)
+            .await?
+            .iter()
+            .filter_map(|item| item.get("gsi1sk").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect();
+        for hash in &hashes {
+            self.table
+                .write(vec![Write::Delete {
+                    key: keys::sign_in_token(hash),
+                    cond: None,
+                }])
+                .await?;
+        }
+        Ok(hashes.len())
+    }
 }
