@@ -350,6 +350,17 @@ async fn a_person_has_their_data_removed_once_nothing_active_depends_on_it() {
     assert_eq!(pair["meetings"][0]["minutes"], 45);
     assert_eq!(pair["meetings"][0]["topic"], Value::Null);
     assert!(!pair.to_string().contains(ADA));
+    // ...and nothing she wrote: before, her reason for ending stayed in the
+    // record and the program's export.
+    assert_eq!(pair["end_reason"], "Removed at the writer's request.");
+    let rows = csv_rows(&pat, "mentorships.csv").await;
+    assert!(
+        !rows
+            .iter()
+            .flatten()
+            .any(|cell| cell.contains("A good year.")),
+        "{rows:?}"
+    );
 
     // ...the figures stay, and Ada may apply again.
     assert!(report(&app).await == before, "the figures stay");
@@ -359,4 +370,39 @@ async fn a_person_has_their_data_removed_once_nothing_active_depends_on_it() {
     )
     .await;
     problem(pat.post(&path, json!({})).await, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn a_mentors_reason_for_declining_goes_with_their_data() {
+    let app = spawn_app().await;
+    let (ada, max, _, request) = pair_up(&app).await;
+    ok(
+        max.post(
+            &format!("/api/requests/{request}/decline"),
+            json!({"reason": "Busy with the budget until spring."}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let path = format!("/api/requests/{request}");
+    let seen = json_of(ada.get(&path).await).await;
+    assert_eq!(seen["reason"], "Busy with the budget until spring.");
+
+    ok(
+        max.post("/api/privacy/erasure", json!({})).await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+    ok(
+        pat.post(&format!("/api/admin/erasures/{MAX}"), json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    // Before: Ada still read Max's words under "Former participant".
+    let seen = json_of(ada.get(&path).await).await;
+    assert_eq!(seen["status"], "declined");
+    assert_eq!(seen["reason"], Value::Null, "{seen}");
 }

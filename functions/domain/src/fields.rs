@@ -283,6 +283,13 @@ text_type!(
     2000,
     Lines::Many
 );
+impl LongText {
+    /// What stands in for an answer whose writer had their data removed.
+    pub fn erased() -> LongText {
+        LongText("Removed at the writer's request.".to_string())
+    }
+}
+
 text_type!(
     /// A supervisor's note to the applicant with a decision.
     DecisionMessage, "the message", 2000, Lines::Many);

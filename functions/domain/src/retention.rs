@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::application::{Application, Role, Status, Supervisor};
 use crate::audit::AuditEntry;
-use crate::fields::{Bio, EmailAddress, Goals, JobTitle, PersonName, WorkLocation};
+use crate::fields::{Bio, EmailAddress, Goals, JobTitle, LongText, PersonName, WorkLocation};
 use crate::mentorship::{Meeting, Mentorship, MentorshipRequest, RequestStatus};
 
 const DAY: i64 = 24 * 60 * 60;
@@ -119,12 +119,15 @@ fn swap(email: &mut EmailAddress, person: &EmailAddress, stand_in: &EmailAddress
 }
 
 impl MentorshipRequest {
-    /// The request with `person` replaced by the stand-in, and the note
-    /// they wrote removed.
+    /// The request with `person` replaced by the stand-in, and what they
+    /// wrote removed: the mentee's note, the mentor's reason for declining.
     pub fn erased(&self, person: &EmailAddress, stand_in: &EmailAddress) -> MentorshipRequest {
         let mut r = self.clone();
         if r.mentee == *person {
             r.message = None;
+        }
+        if r.mentor == *person && r.status == RequestStatus::Declined {
+            r.reason = None;
         }
         swap(&mut r.mentee, person, stand_in);
         swap(&mut r.mentor, person, stand_in);
@@ -135,12 +138,15 @@ impl MentorshipRequest {
 impl Mentorship {
     /// The mentorship with `person` replaced by the stand-in. The partner
     /// keeps the record of their meetings; the agreement, written together,
-    /// goes.
+    /// goes, and so does the reason for ending if the person wrote it.
     pub fn erased(&self, person: &EmailAddress, stand_in: &EmailAddress) -> Mentorship {
         let mut m = self.clone();
         swap(&mut m.mentee, person, stand_in);
         swap(&mut m.mentor, person, stand_in);
         if let Some(ending) = &mut m.ended {
+            if ending.by == *person {
+                ending.reason = LongText::erased();
+            }
             swap(&mut ending.by, person, stand_in);
         }
         m.agreement = None;
