@@ -4,7 +4,9 @@
 # unit and property tests, API scenarios against the local platform, and the
 # adapter conformance suite against the embedded store and against AWS
 # stand-ins (moto server on 127.0.0.1, installed here into .venv and started
-# and stopped by this script), the deployment template (cfn-lint and
+# and stopped by this script; sign-in through an OpenID Connect provider
+# against oauth2-mock-server on 127.0.0.1, installed by npm and started
+# here), the deployment template (cfn-lint and
 # `sam validate --lint`, offline; a rehearsal deploying moments-dev and
 # moments-prod in one account on moto: both complete, no name shared, every
 # HttpApi event routed; and tests/deploy: every route and schedule in
@@ -87,6 +89,20 @@ say "Rehearsing the deployment: moments-dev and moments-prod in one account on m
 # them: start the tests from an empty moto.
 curl -fsS -X POST "http://127.0.0.1:$port/moto-api/reset" >/dev/null
 
+say "Installing playwright-core, axe-core and oauth2-mock-server (npm ci in tests/e2e)"
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+say "Starting the loopback OpenID Connect provider, the state identity provider's stand-in (tests/e2e/oidc-provider.mjs; log: target/oidc.log)"
+node tests/e2e/oidc-provider.mjs >target/oidc.log 2>&1 &
+oidc_pid=$!
+trap 'kill "$moto_pid" "$oidc_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  if grep -q '^issuer=' target/oidc.log; then break; fi
+  if ! kill -0 "$oidc_pid" 2>/dev/null; then echo "the OpenID Connect provider exited; see target/oidc.log" >&2; exit 1; fi
+  sleep 0.2
+done
+MOMENTS_TEST_OIDC_ISSUER="$(sed -n 's/^issuer=//p' target/oidc.log)"
+export MOMENTS_TEST_OIDC_ISSUER
+
 say "Running every test (cargo nextest run --workspace)"
 if command -v cargo-nextest >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
@@ -101,8 +117,6 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
-say "Installing playwright-core and axe-core (npm ci in tests/e2e)"
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 say "Building the local platform for the fuzzing and the browser journeys"
 cargo build -p moments-local --locked
 say "Smoke-checking the local platform as a deployment is checked (infra/smoke.sh)"
@@ -110,7 +124,7 @@ smoke_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1"
 smoke_data=$(mktemp -d)
 PORT="$smoke_port" MOMENTS_DATA_DIR="$smoke_data" RUST_LOG=error target/debug/moments-local >target/smoke-platform.log 2>&1 &
 smoke_pid=$!
-trap 'kill "$moto_pid" "$smoke_pid" 2>/dev/null || true' EXIT
+trap 'kill "$moto_pid" "$oidc_pid" "$smoke_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:$smoke_port/" >/dev/null 2>&1; then break; fi
   sleep 0.2

@@ -122,13 +122,45 @@ pub type Wrap = Box<dyn FnOnce(Arc<dyn Table>) -> (Arc<dyn Table>, Option<Adapte
 
 /// The platform on the embedded store as `wrap` presents it.
 pub async fn spawn_app_wrapped(wrap: Wrap) -> TestApp {
-    spawn_with(None, None, None, Some(wrap), Guard::of_workspace()).await
+    spawn_with(None, None, None, Some(wrap), Guard::of_workspace(), None).await
 }
 
 /// The platform with its calls judged by `guard` instead of template.yaml's
 /// own statements (a test of the judging itself).
 pub async fn spawn_app_judged_by(guard: Arc<Guard>) -> TestApp {
-    spawn_with(None, None, None, None, guard).await
+    spawn_with(None, None, None, None, guard, None).await
+}
+
+/// The variable naming the loopback OpenID Connect provider the test
+/// command runs (`tests/e2e/oidc-provider.mjs`).
+pub const PROVIDER_VAR: &str = "MOMENTS_TEST_OIDC_ISSUER";
+
+/// The platform with sign-in through the loopback identity provider too;
+/// `admins_use_provider`: administrators administer only from sessions
+/// started there. Missing provider is a failure, never a skip.
+pub async fn spawn_app_with_provider(admins_use_provider: bool) -> TestApp {
+    let issuer = std::env::var(PROVIDER_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{PROVIDER_VAR} is not set: these tests need the loopback OpenID Connect \
+             provider. Run the README test command, which starts it \
+             (node tests/e2e/oidc-provider.mjs prints its issuer)."
+        )
+    });
+    let settings = moments_adapters::oidc::OidcSettings {
+        issuer,
+        client_id: "moments-test".into(),
+        secret: moments_adapters::oidc::ClientSecretSource::Value("test-secret".into()),
+        label: "your state account".into(),
+    };
+    spawn_with(
+        None,
+        None,
+        None,
+        None,
+        Guard::of_workspace(),
+        Some((settings, admins_use_provider)),
+    )
+    .await
 }
 
 async fn spawn(
@@ -136,7 +168,7 @@ async fn spawn(
     adapters: Option<Adapters>,
     aws: Option<crate::aws_side::AwsSide>,
 ) -> TestApp {
-    spawn_with(backend, adapters, aws, None, Guard::of_workspace()).await
+    spawn_with(backend, adapters, aws, None, Guard::of_workspace(), None).await
 }
 
 async fn spawn_with(
@@ -145,6 +177,7 @@ async fn spawn_with(
     aws: Option<crate::aws_side::AwsSide>,
     wrap: Option<Wrap>,
     guard: Arc<Guard>,
+    provider: Option<(moments_adapters::oidc::OidcSettings, bool)>,
 ) -> TestApp {
     // Errors the platform logs show up beside a failing test's output.
     let _ = tracing_subscriber::fmt()
@@ -163,6 +196,8 @@ async fn spawn_with(
         domains: "mo.gov".into(),
         program_admins: PROGRAM_ADMIN.into(),
         demo: false,
+        admins_use_provider: provider.as_ref().is_some_and(|(_, required)| *required),
+        oidc: provider.map(|(settings, _)| settings),
     };
     let now = Arc::new(Mutex::new(Timestamp::now()));
     let (platform, embedded) = match &backend {
@@ -306,6 +341,16 @@ impl TestApp {
     /// from its own loopback address, as people use their own computers, so
     /// limits per source see one person each.
     pub fn anonymous(&self) -> Person {
+        self.browser(reqwest::redirect::Policy::default())
+    }
+
+    /// A browser that shows each redirect instead of following it (as
+    /// `anonymous`, otherwise).
+    pub fn stepwise(&self) -> Person {
+        self.browser(reqwest::redirect::Policy::none())
+    }
+
+    fn browser(&self, redirects: reqwest::redirect::Policy) -> Person {
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let [_, _, hi, lo] = n.to_be_bytes();
@@ -321,6 +366,7 @@ impl TestApp {
                 .cookie_store(true)
                 .default_headers(headers)
                 .local_address(std::net::IpAddr::V4(source))
+                .redirect(redirects)
                 .build()
                 .expect("client"),
             base: self.base.clone(),
@@ -386,13 +432,37 @@ impl TestApp {
 
     /// Sign in through the emailed link, as a browser would.
     pub async fn sign_in(&self, email: &str) -> Person {
-        let mut person = self.anonymous();
+        self.sign_in_on(self.anonymous(), email).await
+    }
+
+    /// Sign `person`'s browser in through the emailed link.
+    pub async fn sign_in_on(&self, mut person: Person, email: &str) -> Person {
         person.email = email.to_string();
         let token = self.request_link(&person, email).await;
         let r = person
             .post("/api/auth/session", json!({"token": token}))
             .await;
         assert_eq!(r.status(), StatusCode::OK, "session for {email}");
+        person
+    }
+
+    /// Sign in through the identity provider, as a browser would, one
+    /// redirect at a time: the start, the provider's page (given the
+    /// address), the callback. The browser shows redirects from then on.
+    pub async fn sign_in_with_provider(&self, email: &str) -> Person {
+        let mut person = self.stepwise();
+        person.email = email.to_string();
+        let r = person
+            .client
+            .get(self.url("/api/auth/oidc"))
+            .query(&[("login_hint", email)])
+            .send()
+            .await
+            .expect("start");
+        let to_provider = location(&r);
+        let callback = provider_answers(&to_provider, None).await;
+        let r = person.get(&on_site(&callback)).await;
+        assert_eq!(location(&r), "/my/applications/", "{email} signed in");
         person
     }
 
@@ -470,6 +540,53 @@ impl TestApp {
 }
 
 /// The token in the fragment of the first sign-in link in a text.
+/// Where a redirect sends the browser (a 303 is asserted).
+pub fn location(r: &Response) -> String {
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.url());
+    r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string()
+}
+
+/// The identity provider's sign-in page, answered with `email` typed in
+/// (or, with `None`, the address the site suggested): where it sends the
+/// browser back (the callback, with code and state). `authorize` is where
+/// the site's start sent the browser.
+pub async fn provider_answers(authorize: &str, email: Option<&str>) -> String {
+    let mut url = reqwest::Url::parse(authorize).expect("provider address");
+    if let Some(email) = email {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != "login_hint")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(kept)
+            .append_pair("login_hint", email);
+    }
+    let r = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(url)
+        .send()
+        .await
+        .expect("provider");
+    assert!(r.status().is_redirection(), "{}", r.status());
+    r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string()
+}
+
+/// The path and query of an address on the site, for a browser to open.
+pub fn on_site(address: &str) -> String {
+    let url = reqwest::Url::parse(address).expect("address");
+    format!("{}?{}", url.path(), url.query().unwrap_or_default())
+}
+
 pub fn token_in(text: &str) -> Option<String> {
     let start = text.find("/signin/confirm/#token=")? + "/signin/confirm/#token=".len();
     Some(

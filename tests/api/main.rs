@@ -19,6 +19,7 @@ mod mentorships;
 mod openapi;
 mod permissions;
 mod platform;
+mod provider;
 mod reminders;
 mod reports;
 mod retention;

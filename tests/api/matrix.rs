@@ -5,6 +5,10 @@
 //! depends on another.
 //!
 //! Adding an operation is one `Row` in `rows()`.
+//!
+//! The platform has the identity provider, and administrators must sign in
+//! with it: the administrators here did, everyone else by emailed link.
+//! Browsers show redirects rather than follow them.
 
 use std::fmt;
 
@@ -276,6 +280,33 @@ fn rows() -> Vec<Row> {
             open: true,
             ..row(post.clone(), "/api/auth/signout", json!({}), &[], 204)
         },
+        Row {
+            open: true,
+            ..row(get.clone(), "/api/auth/options", json!(null), &[], 200)
+        },
+        // Starting a sign-in stores its state (tests/api/provider.rs); a
+        // start the site would never send is refused before anything is.
+        Row {
+            open: true,
+            ..row(
+                get.clone(),
+                "/api/auth/oidc?next=https://evil.example/",
+                json!(null),
+                &[],
+                422,
+            )
+        },
+        // A callback this browser did not start: back to the sign-in page.
+        Row {
+            open: true,
+            ..row(
+                get.clone(),
+                "/api/auth/oidc/callback?code=stolen&state=not-mine",
+                json!(null),
+                &[],
+                303,
+            )
+        },
         row(get.clone(), "/api/me", json!(null), &[], 200),
         Row {
             open: true,
@@ -546,9 +577,12 @@ async fn call(app: &TestApp, person: &Person, row: &Row, world: &World) -> (u16,
 }
 
 async fn person(app: &TestApp, who: Who) -> Person {
-    match who.email() {
-        Some(email) => app.sign_in(email).await,
-        None => app.anonymous(),
+    match (who, who.email()) {
+        (_, None) => app.stepwise(),
+        (DepartmentAdmin | OtherDepartmentAdmin | ProgramAdmin, Some(email)) => {
+            app.sign_in_with_provider(email).await
+        }
+        (_, Some(email)) => app.sign_in_on(app.stepwise(), email).await,
     }
 }
 
@@ -566,7 +600,7 @@ async fn every_operation_by_every_role_is_allowed_or_refused_as_the_rules_say_an
     let mut cells = 0;
     for row in &rows {
         // One world for the cells that must change nothing...
-        let app = spawn_app().await;
+        let app = spawn_app_with_provider(true).await;
         let w = world(&app).await;
         let mut people = Vec::new();
         for who in EVERYONE {
@@ -619,7 +653,7 @@ async fn every_operation_by_every_role_is_allowed_or_refused_as_the_rules_say_an
                 continue;
             }
             cells += 1;
-            let app = spawn_app().await;
+            let app = spawn_app_with_provider(true).await;
             let w = world(&app).await;
             let p = person(&app, who).await;
             let (status, body) = call(&app, &p, row, &w).await;

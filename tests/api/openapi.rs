@@ -83,6 +83,9 @@ async fn every_error_answer_is_a_problem_and_signed_in_operations_say_so() {
         "/api/auth/link/about",
         "/api/auth/session",
         "/api/auth/signout",
+        "/api/auth/options",
+        "/api/auth/oidc",
+        "/api/auth/oidc/callback",
         "/api/catalogue",
         "/api/openapi.json",
     ];

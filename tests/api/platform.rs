@@ -57,6 +57,8 @@ async fn demo_data_loads_and_twice_changes_nothing() {
         domains: "mo.gov".into(),
         program_admins: "admin@mo.gov".into(),
         demo: true,
+        oidc: None,
+        admins_use_provider: false,
     };
     let first = moments_local::build(&config).await.expect("demo loads");
     let supervisor = EmailAddress::parse(moments_local::demo::SUPERVISOR).expect("email");

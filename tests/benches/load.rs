@@ -189,6 +189,8 @@ async fn main() {
         domains: "mo.gov".into(),
         program_admins: "admin@mo.gov".into(),
         demo: false,
+        oidc: None,
+        admins_use_provider: false,
     };
     let platform = build_on(&config, Clock::System, table.clone())
         .await

@@ -90,6 +90,8 @@ on_both_backends!(
     session_cases => sessions:
     a_session_is_read_back_touched_at_most_every_five_minutes_and_ended,
     ending_a_persons_sessions_ends_all_of_theirs_and_no_one_elses,
+    a_session_remembers_how_it_was_started,
+    a_pending_provider_sign_in_is_taken_once_and_only_before_it_expires,
 );
 
 on_both_backends!(

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
-use moments_adapters::store::{Store, StoreError, StoredSession};
+use moments_adapters::oidc::PendingSignIn;
+use moments_adapters::store::{SignedInWith, Store, StoreError, StoredSession};
 use moments_adapters::table::Table;
 use moments_domain::fields::EmailAddress;
 use moments_domain::signin::SessionTimes;
@@ -18,6 +19,7 @@ fn session(email: &str) -> StoredSession {
     StoredSession {
         email: EmailAddress::parse(email).expect("email"),
         times: SessionTimes::start(t0(), false, false),
+        via: SignedInWith::Link,
     }
 }
 
@@ -75,4 +77,87 @@ pub async fn ending_a_persons_sessions_ends_all_of_theirs_and_no_one_elses(table
     assert_eq!(store.session("bb").await.expect("read"), None);
     assert!(store.session("cc").await.expect("read").is_some());
     assert_eq!(store.end_sessions_of(&ada).await.expect("end"), 0);
+}
+
+pub async fn a_session_remembers_how_it_was_started(table: Arc<dyn Table>) {
+    let store = Store::new(table);
+    let by_provider = StoredSession {
+        via: SignedInWith::Provider,
+        ..session("ada@mo.gov")
+    };
+    store.put_session("bb", &by_provider).await.expect("put");
+    store
+        .put_session("cc", &session("ada@mo.gov"))
+        .await
+        .expect("put");
+    let via = |s: Option<StoredSession>| s.expect("kept").via;
+    assert_eq!(
+        via(store.session("bb").await.expect("read")),
+        SignedInWith::Provider
+    );
+    assert_eq!(
+        via(store.session("cc").await.expect("read")),
+        SignedInWith::Link
+    );
+}
+
+pub async fn a_pending_provider_sign_in_is_taken_once_and_only_before_it_expires(
+    table: Arc<dyn Table>,
+) {
+    let store = Store::new(table);
+    let pending = PendingSignIn {
+        pkce_verifier: "v".repeat(43),
+        nonce: "n0nce".into(),
+        next: Some("/review/".into()),
+        stay_signed_in: true,
+    };
+    let expires = t0() + SignedDuration::from_mins(10);
+    store
+        .put_pending_sign_in("s1", &pending, expires)
+        .await
+        .expect("put");
+    assert!(matches!(
+        store.put_pending_sign_in("s1", &pending, expires).await,
+        Err(StoreError::AlreadyExists)
+    ));
+    assert_eq!(
+        store.take_pending_sign_in("s1", t0()).await.expect("take"),
+        Some(pending.clone())
+    );
+    assert_eq!(
+        store.take_pending_sign_in("s1", t0()).await.expect("take"),
+        None,
+        "once only"
+    );
+
+    let plain = PendingSignIn {
+        next: None,
+        stay_signed_in: false,
+        ..pending
+    };
+    store
+        .put_pending_sign_in("s2", &plain, expires)
+        .await
+        .expect("put");
+    assert_eq!(
+        store
+            .take_pending_sign_in("s2", expires)
+            .await
+            .expect("take"),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        store.take_pending_sign_in("s2", t0()).await.expect("take"),
+        None,
+        "an expired one is gone, not kept for later"
+    );
+    store
+        .put_pending_sign_in("s3", &plain, expires)
+        .await
+        .expect("put");
+    assert_eq!(
+        store.take_pending_sign_in("s3", t0()).await.expect("take"),
+        Some(plain)
+    );
 }

@@ -747,11 +747,22 @@ pub fn table(template: &Value) -> Vec<String> {
 pub const START_UP_VAR: &str = "MOMENTS_DEPLOY_CHECK_START_UP";
 
 /// Sample values for the parameters without a usable default.
-const SAMPLE_PARAMETERS: [(&str, &str); 4] = [
+const SAMPLE_PARAMETERS: [(&str, &str); 7] = [
     ("DomainName", "moments.mo.gov"),
     ("EmailDomains", "mo.gov"),
     ("MailFrom", "moments@mo.gov"),
     ("ProgramAdmins", "admin@mo.gov"),
+    // With the identity provider, as `Fn::If`'s first branches assume
+    // (administrators must use it).
+    (
+        "OidcIssuer",
+        "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+    ),
+    ("OidcClientId", "11111111-1111-1111-1111-111111111111"),
+    (
+        "OidcClientSecretArn",
+        "arn:aws:secretsmanager:us-east-2:123456789012:secret:moments-oidc-AbCdEf",
+    ),
 ];
 
 /// A value a template expression could take in a deployed stack: parameters
@@ -933,7 +944,11 @@ const CLIENTS: [Client; 2] = [
     Client {
         what: "sends email",
         calls: &["deps.notify(", "deps.send("],
-        start_ups: &["deps_from_env", "deps_with_scheduler_from_env"],
+        start_ups: &[
+            "deps_from_env",
+            "deps_with_scheduler_from_env",
+            "auth_deps_from_env",
+        ],
         action: "ses:SendEmail",
     },
     Client {

@@ -180,6 +180,9 @@ async fn start_up_in_child_process() {
     };
     let started = match start_up.as_str() {
         "deps_from_env" => moments_adapters::lambda::deps_from_env().await.map(drop),
+        "auth_deps_from_env" => moments_adapters::lambda::auth_deps_from_env()
+            .await
+            .map(drop),
         "deps_with_scheduler_from_env" => moments_adapters::lambda::deps_with_scheduler_from_env()
             .await
             .map(drop),

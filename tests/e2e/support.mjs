@@ -12,12 +12,15 @@ import { chromium } from "playwright-core";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
 
-/** Start `moments-local` on a free port; resolves once it prints its address. */
-export async function startPlatform({ demo = false } = {}) {
+/**
+ * Start `moments-local` on a free port; resolves once it prints its address.
+ * `env` adds settings (an identity provider's, say).
+ */
+export async function startPlatform({ demo = false, env = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "moments-e2e-"));
   const bin = process.env.MOMENTS_LOCAL_BIN || join(root, "target", "debug", "moments-local");
   const child = spawn(bin, [], {
-    env: { ...process.env, PORT: "0", MOMENTS_DATA_DIR: dataDir, RUST_LOG: "warn", MOMENTS_DEMO: demo ? "1" : "" },
+    env: { ...process.env, PORT: "0", MOMENTS_DATA_DIR: dataDir, RUST_LOG: "warn", MOMENTS_DEMO: demo ? "1" : "", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise((resolve, reject) => {

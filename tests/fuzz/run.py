@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Schemathesis against the local platform, once per role.
 
-Starts `target/debug/moments-local` with demo data on a free loopback port,
-signs each role in the way a person does (asks for a link, reads it from
-the local outbox, posts its token), and runs schemathesis over every
-operation of /api/openapi.json with that role's session cookie. Checks: no
+Starts the loopback OpenID Connect provider (tests/e2e/oidc-provider.mjs)
+and `target/debug/moments-local` with demo data on a free loopback port,
+administrators required to sign in through that provider. Signs each role
+in the way a person does: participants ask for a link, read it from the
+local outbox and post its token; administrators go through the provider's
+redirects. Then runs schemathesis over every operation of
+/api/openapi.json with that role's session cookie. Checks: no
 5xx, every answer's status, content type and body as the document says.
 Prints the cases run per role and exits non-zero on any failure.
 
@@ -20,12 +23,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(os.environ.get("SCHEMATHESIS", ROOT / ".venv" / "bin" / "schemathesis"))
 BINARY = ROOT / "target" / "debug" / "moments-local"
+
+# Administrators sign in through the identity provider (they must).
+THROUGH_PROVIDER = {"department_admin", "program_admin"}
 
 # Who signs in for each run (the demo data of infra/local/src/demo.rs).
 ROLES = {
@@ -39,8 +47,22 @@ ROLES = {
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 
 
-def start_platform(data_dir):
-    env = dict(os.environ, PORT="0", MOMENTS_DEMO="1", MOMENTS_DATA_DIR=data_dir, RUST_LOG="error")
+def start_provider():
+    """The loopback OpenID Connect provider, and its issuer."""
+    child = subprocess.Popen(["node", str(ROOT / "tests" / "e2e" / "oidc-provider.mjs")],
+                             stdout=subprocess.PIPE, text=True)
+    line = child.stdout.readline()
+    found = re.match(r"issuer=(http://127\.0\.0\.1:\d+)", line or "")
+    if not found:
+        child.kill()
+        sys.exit(f"the OpenID Connect provider did not start: {line!r} (npm ci in tests/e2e?)")
+    return child, found.group(1)
+
+
+def start_platform(data_dir, issuer):
+    env = dict(os.environ, PORT="0", MOMENTS_DEMO="1", MOMENTS_DATA_DIR=data_dir, RUST_LOG="error",
+               MOMENTS_OIDC_ISSUER=issuer, MOMENTS_OIDC_CLIENT_ID="moments-fuzz",
+               MOMENTS_OIDC_CLIENT_SECRET="fuzz-secret", MOMENTS_ADMINS_USE_PROVIDER="true")
     child = subprocess.Popen([str(BINARY)], env=env, stdout=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -81,6 +103,35 @@ def sign_in(base, email):
     with post(base, "/api/auth/session", {"token": token}) as r:
         cookie = r.headers["Set-Cookie"].split(";")[0]
     assert cookie.startswith("moments_session="), cookie
+    return cookie
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def step(url, cookie=None):
+    """One request, its redirect not followed: (Location, Set-Cookie)."""
+    opener = urllib.request.build_opener(NoRedirects)
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        opener.open(request)
+    except urllib.error.HTTPError as answer:
+        if answer.code in (302, 303):
+            return answer.headers["Location"], answer.headers.get_all("Set-Cookie") or []
+        raise
+    sys.exit(f"{url} did not redirect")
+
+
+def sign_in_with_provider(base, email):
+    """The session cookie of `email`, through the identity provider."""
+    to_provider, cookies = step(base + "/api/auth/oidc?" + urllib.parse.urlencode({"login_hint": email}))
+    state = next(c.split(";")[0] for c in cookies if c.startswith("moments_oidc="))
+    callback, _ = step(to_provider)
+    after, cookies = step(base + urllib.parse.urlsplit(callback)._replace(scheme="", netloc="").geturl(), state)
+    assert after == "/my/applications/", after
+    cookie = next(c.split(";")[0] for c in cookies if c.startswith("moments_session="))
     return cookie
 
 
@@ -167,12 +218,18 @@ def main():
     report_dir = ROOT / "target" / "schemathesis"
     report_dir.mkdir(parents=True, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="moments-fuzz-")
-    child, base = start_platform(data_dir)
+    provider, issuer = start_provider()
+    child, base = start_platform(data_dir, issuer)
     failed = []
     try:
         # Everyone signs in first: the fuzzing itself asks for sign-in links
         # and soon reaches the per-source limit.
-        cookies = {role: sign_in(base, email) if email else None for role, email in ROLES.items()}
+        cookies = {
+            role: None if not email
+            else sign_in_with_provider(base, email) if role in THROUGH_PROVIDER
+            else sign_in(base, email)
+            for role, email in ROLES.items()
+        }
         config = config_file(records(base, cookies), report_dir)
         for role, email in ROLES.items():
             cookie = cookies[role]
@@ -182,7 +239,8 @@ def main():
                 call(base, "GET", "/api/me", cookie)
             code, output, cases, seconds = run_role(base, role, cookie, args.max_examples, report_dir, config)
             (report_dir / f"{role}.log").write_text(output)
-            print(f"{role:17} {email or '(no session)':22} cases: {cases}  {seconds:5.0f} s  "
+            how = " (provider)" if role in THROUGH_PROVIDER else ""
+            print(f"{role:17} {(email or '(no session)') + how:33} cases: {cases}  {seconds:5.0f} s  "
                   f"{'ok' if code == 0 else 'FAILED'}", flush=True)
             if code != 0:
                 failed.append(role)
@@ -190,6 +248,8 @@ def main():
     finally:
         child.terminate()
         child.wait()
+        provider.terminate()
+        provider.wait()
         shutil.rmtree(data_dir, ignore_errors=True)
     if failed:
         sys.exit(f"schemathesis found failures as: {', '.join(failed)} (logs in target/schemathesis/)")

@@ -28,6 +28,10 @@ pub struct ProgramConfig {
     pub domains: ProgramDomains,
     /// The first program administrators (more are kept in the table later).
     pub program_admins: Vec<EmailAddress>,
+    /// Administrators' sessions administer only when started through the
+    /// state's identity provider (`MOMENTS_ADMINS_USE_PROVIDER`); a session
+    /// from an emailed link is then a participant's session.
+    pub admins_use_provider: bool,
     /// What CloudFront adds to every request it passes to the API
     /// (`ORIGIN_HEADER`), as a digest: when set, a request without it came
     /// around CloudFront and is refused. Not set locally.
@@ -47,6 +51,7 @@ impl std::fmt::Debug for ProgramConfig {
             .field("base_url", &self.base_url)
             .field("domains", &self.domains)
             .field("program_admins", &self.program_admins)
+            .field("admins_use_provider", &self.admins_use_provider)
             .field("behind_cloudfront", &self.behind_cloudfront())
             .finish_non_exhaustive()
     }
@@ -82,6 +87,7 @@ impl ProgramConfig {
             base_url,
             domains,
             program_admins,
+            admins_use_provider: false,
             origin_digest: None,
         })
     }
@@ -116,11 +122,12 @@ impl ProgramConfig {
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
-        let config = Self::new(
+        let mut config = Self::new(
             &var("MOMENTS_BASE_URL")?,
             &var("MOMENTS_EMAIL_DOMAINS")?,
             &std::env::var("MOMENTS_PROGRAM_ADMINS").unwrap_or_default(),
         )?;
+        config.admins_use_provider = admins_use_provider_from_env()?;
         match std::env::var("MOMENTS_ORIGIN_SECRET") {
             Ok(secret) if !secret.is_empty() => config.with_origin_secret(secret.into()),
             _ => Ok(config),
@@ -130,6 +137,26 @@ impl ProgramConfig {
     /// Cookies are `Secure` whenever the site is served over https (always in AWS).
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
+    }
+}
+
+/// `MOMENTS_ADMINS_USE_PROVIDER`: `true` only beside an identity provider
+/// (`MOMENTS_OIDC_ISSUER`), or no administrator could ever administer.
+fn admins_use_provider_from_env() -> Result<bool, ConfigError> {
+    let name = "MOMENTS_ADMINS_USE_PROVIDER";
+    match std::env::var(name).unwrap_or_default().trim() {
+        "" | "false" => Ok(false),
+        "true" if std::env::var("MOMENTS_OIDC_ISSUER").is_ok_and(|i| !i.trim().is_empty()) => {
+            Ok(true)
+        }
+        "true" => Err(ConfigError {
+            name,
+            problem: "needs MOMENTS_OIDC_ISSUER: without an identity provider no administrator could sign in".into(),
+        }),
+        other => Err(ConfigError {
+            name,
+            problem: format!("must be true or false, not {other:?}"),
+        }),
     }
 }
 

@@ -9,6 +9,7 @@ use moments_domain::mail::Message;
 
 use crate::config::ProgramConfig;
 use crate::mail::{MailError, Mailer};
+use crate::oidc::Oidc;
 use crate::scheduler::{Scheduler, SchedulerError};
 use crate::store::Store;
 
@@ -19,6 +20,8 @@ pub struct Deps {
     mailer: Option<Arc<dyn Mailer>>,
     pub config: Arc<ProgramConfig>,
     scheduler: Option<Arc<dyn Scheduler>>,
+    /// The state's identity provider, where sign-in may use it (`auth` only).
+    pub oidc: Option<Arc<Oidc>>,
     clock: Clock,
 }
 
@@ -55,8 +58,14 @@ impl Deps {
             mailer: None,
             config: Arc::new(config),
             scheduler: None,
+            oidc: None,
             clock: Clock::System,
         }
+    }
+
+    pub fn with_oidc(mut self, oidc: Arc<Oidc>) -> Deps {
+        self.oidc = Some(oidc);
+        self
     }
 
     pub fn with_scheduler(mut self, scheduler: Arc<dyn Scheduler>) -> Deps {

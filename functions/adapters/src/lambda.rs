@@ -54,6 +54,28 @@ pub async fn deps_from_env() -> Result<Deps, ConfigError> {
     deps(&sdk, Some(Arc::new(mailer)))
 }
 
+/// What the `auth` function needs: DynamoDB, SES, and the state's identity
+/// provider when one is configured (its client secret read from Secrets
+/// Manager at the first sign-in that needs it, not at start-up).
+pub async fn auth_deps_from_env() -> Result<Deps, ConfigError> {
+    let sdk = crate::aws::lambda_config()?;
+    let deps = {
+        let mailer = ses_mailer(&sdk)?;
+        build_aside(vec![mailer.build_job()]);
+        deps(&sdk, Some(Arc::new(mailer)))?
+    };
+    let Some(settings) = crate::oidc::OidcSettings::from_env()? else {
+        return Ok(deps);
+    };
+    let secrets = matches!(
+        settings.secret,
+        crate::oidc::ClientSecretSource::SecretsManager(_)
+    )
+    .then(|| aws_sdk_secretsmanager::Client::new(&sdk));
+    let oidc = crate::oidc::Oidc::new(settings, &deps.config.base_url, secrets)?;
+    Ok(deps.with_oidc(Arc::new(oidc)))
+}
+
 /// The same, plus EventBridge Scheduler, for functions that create or
 /// cancel reminder jobs.
 pub async fn deps_with_scheduler_from_env() -> Result<Deps, ConfigError> {

@@ -6,6 +6,7 @@ pub mod deps;
 pub mod http;
 pub mod lambda;
 pub mod mail;
+pub mod oidc;
 pub mod scheduler;
 pub mod store;
 pub mod table;

@@ -6,17 +6,23 @@
 //! came in mail asking the person to act (`moments_adapters::http` links).
 //! The emailed link opens a page that says whom it signs in and for what,
 //! and whose button POSTs the token, because mail scanners follow links.
+//!
+//! Where the state's identity provider is configured, sign-in may also go
+//! through it (OpenID Connect, `moments_adapters::oidc`): `GET
+//! /api/auth/oidc` sends the browser there, and the provider sends it back
+//! to `GET /api/auth/oidc/callback`, which starts the session.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::limits::{self, SIGN_IN_PER_ADDRESS, SIGN_IN_PER_SOURCE, Source};
 use moments_adapters::http::views::Named;
-use moments_adapters::http::{ApiError, Caller, Form, token_hash};
-use moments_adapters::store::{SignInGrant, TokenRefused};
+use moments_adapters::http::{ApiError, Form, Query, SignedIn, token_hash};
+use moments_adapters::oidc::{OidcError, PENDING_LIFETIME};
+use moments_adapters::store::{SignInGrant, SignedInWith, TokenRefused};
 use moments_domain::access::RoleName;
 use moments_domain::form::{Flag, FormReader, Text};
 use moments_domain::notify;
@@ -27,6 +33,9 @@ moments_adapters::http_api! {
     request_link;
     about_link;
     start_session;
+    sign_in_options;
+    start_provider_sign_in;
+    finish_provider_sign_in;
     sign_out;
     me;
     openapi_json;
@@ -90,6 +99,12 @@ pub struct Me {
     roles: Vec<RoleName>,
     /// Departments the caller administers.
     departments: Vec<Named>,
+    /// How this session was started.
+    signed_in_with: SignedInWith,
+    /// This person administers, but administrators here must sign in with
+    /// the state's identity provider and this session came from an emailed
+    /// link: it has a participant's reach only.
+    administration_needs_provider: bool,
 }
 
 /// Email a one-time sign-in link (valid 10 minutes, once).
@@ -252,7 +267,9 @@ async fn start_session(
         .take_sign_in_token(&token_hash(&token), deps.now())
         .await?
         .map_err(refused)?;
-    let started = deps.start_session(&grant.email, stay_signed_in).await?;
+    let started = deps
+        .start_session(&grant.email, stay_signed_in, SignedInWith::Link)
+        .await?;
     let [session, marker] = started.cookies;
     // Two jars, so the session cookie's header always comes first (one
     // jar sends its cookies in no set order).
@@ -281,7 +298,12 @@ async fn sign_out(State(deps): State<Deps>, jar: CookieJar) -> Result<impl IntoR
 #[utoipa::path(get, path = "/api/me", tag = "auth", security(("session" = [])),
     responses((status = 200, description = "The signed-in person", body = Me)))]
 #[tracing::instrument(skip_all)]
-async fn me(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Me>, ApiError> {
+async fn me(State(deps): State<Deps>, signed_in: SignedIn) -> Result<Json<Me>, ApiError> {
+    let SignedIn {
+        actor,
+        via,
+        administration_withheld,
+    } = signed_in;
     let mut roles = Vec::new();
     if !deps.store.applications_of(&actor.email).await?.is_empty() {
         roles.push(RoleName::Applicant);
@@ -299,5 +321,276 @@ async fn me(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Me>,
         email: actor.email.to_string(),
         roles,
         departments: actor.departments.iter().map(Named::from).collect(),
+        signed_in_with: via,
+        administration_needs_provider: administration_withheld,
     }))
+}
+
+/// How a person can sign in here.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignInOptions {
+    /// The state's identity provider, when sign-in may go through it; an
+    /// emailed link works either way.
+    provider: Option<ProviderOption>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProviderOption {
+    /// What to call its accounts ("your state account").
+    label: String,
+    /// Where a browser starts signing in with it (a page navigation).
+    #[schema(example = "/api/auth/oidc")]
+    start: String,
+    /// Administrators must sign in with it: an emailed link gives them a
+    /// participant's reach only.
+    required_for_administrators: bool,
+}
+
+/// How one may sign in here: by emailed link, and through the state's
+/// identity provider where one is configured.
+#[utoipa::path(get, path = "/api/auth/options", tag = "auth",
+    responses((status = 200, description = "The ways to sign in", body = SignInOptions)))]
+#[tracing::instrument(skip_all)]
+async fn sign_in_options(State(deps): State<Deps>) -> Json<SignInOptions> {
+    Json(SignInOptions {
+        provider: deps.oidc.as_ref().map(|oidc| ProviderOption {
+            label: oidc.label().to_string(),
+            start: "/api/auth/oidc".into(),
+            required_for_administrators: deps.config.admins_use_provider,
+        }),
+    })
+}
+
+/// Where to go after signing in through the identity provider.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ProviderStart {
+    /// A page of this site to open once signed in.
+    #[param(required = false)]
+    next: String,
+    /// `true`: keep me signed in on this device for two weeks (participants
+    /// only).
+    #[param(required = false)]
+    stay_signed_in: String,
+    /// A work address to suggest to the provider's sign-in page.
+    #[param(required = false)]
+    login_hint: String,
+}
+
+/// Sign in with the state's identity provider: the browser is sent there
+/// (authorization code flow with PKCE), with a cookie that binds the
+/// sign-in to this browser.
+#[utoipa::path(get, path = "/api/auth/oidc", operation_id = "start_provider_sign_in", tag = "auth",
+    params(ProviderStart),
+    responses(
+        (status = 303, description = "To the identity provider; the cookie binding the sign-in to this browser is set"),
+        (status = 404, description = "No identity provider is configured here"),
+        (status = 422, description = "`next`, `stay_signed_in` or `login_hint` is not valid"),
+        (status = 503, description = "The identity provider could not be reached"),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn start_provider_sign_in(
+    State(deps): State<Deps>,
+    jar: CookieJar,
+    Query(q): Query<ProviderStart>,
+) -> Result<impl IntoResponse, ApiError> {
+    let oidc = deps.oidc.clone().ok_or(ApiError::NotFound(
+        "Signing in with a state account is not set up here; use an emailed link.",
+    ))?;
+    let mut form = FormReader::new();
+    let next = match q.next.trim() {
+        "" => None,
+        n => match safe_next(n) {
+            Some(n) => Some(n.to_string()),
+            None => {
+                form.errors
+                    .add("next", "The page to return to must be a page of this site.");
+                None
+            }
+        },
+    };
+    let stay_signed_in = match q.stay_signed_in.trim() {
+        "" | "false" => false,
+        "true" => true,
+        _ => {
+            form.errors.add("stay_signed_in", "Choose true or false.");
+            false
+        }
+    };
+    let hint = match q.login_hint.trim() {
+        "" => None,
+        raw => match deps.config.domains.work_email(raw) {
+            Ok(email) => Some(email.to_string()),
+            Err(problem) => {
+                form.errors.add("login_hint", problem);
+                None
+            }
+        },
+    };
+    form.finish(Some(()))?;
+    let now = deps.now();
+    let started = oidc
+        .start(now, next, stay_signed_in, hint.as_deref())
+        .await
+        .map_err(|e| ApiError::Unavailable(Box::new(e)))?;
+    deps.store
+        .put_pending_sign_in(
+            &token_hash(&started.state),
+            &started.pending,
+            now + PENDING_LIFETIME,
+        )
+        .await?;
+    Ok((
+        jar.add(deps.provider_state_cookie(Some(&started.state))),
+        Redirect::to(&started.url),
+    ))
+}
+
+/// What the identity provider sends the browser back with.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ProviderCallback {
+    /// The authorization code.
+    #[param(required = false)]
+    code: String,
+    /// The sign-in's `state`, which this browser's cookie must match.
+    #[param(required = false)]
+    state: String,
+    /// The provider's error code, when it did not sign the person in.
+    #[param(required = false)]
+    error: String,
+    #[param(required = false)]
+    error_description: String,
+}
+
+/// Why a sign-in through the provider did not end in a session: the
+/// sign-in page (`/signin/?problem=…`) explains each in words.
+#[derive(Debug, Clone, Copy)]
+enum ProviderProblem {
+    /// No sign-in under way in this browser with that `state`, or it expired.
+    Expired,
+    /// The person cancelled or the provider refused them.
+    Cancelled,
+    /// The provider's answer failed a check.
+    Refused,
+    /// The provider gave no email address.
+    NoEmail,
+    /// The address is not one of the program's.
+    Outside,
+    /// The provider or the table could not be reached.
+    Unavailable,
+}
+
+impl ProviderProblem {
+    fn code(self) -> &'static str {
+        match self {
+            ProviderProblem::Expired => "expired",
+            ProviderProblem::Cancelled => "cancelled",
+            ProviderProblem::Refused => "refused",
+            ProviderProblem::NoEmail => "no-email",
+            ProviderProblem::Outside => "outside",
+            ProviderProblem::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// Where the identity provider sends the browser back: the code is
+/// exchanged, the ID token checked, and a session started for its address;
+/// then on to the page asked for. Whatever fails, the browser goes to the
+/// sign-in page, which says what happened.
+#[utoipa::path(get, path = "/api/auth/oidc/callback", operation_id = "finish_provider_sign_in", tag = "auth",
+    params(ProviderCallback),
+    responses(
+        (status = 303, description = "Signed in and on to the page asked for, or back to the sign-in page (`?problem=`) saying why not"),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn finish_provider_sign_in(
+    State(deps): State<Deps>,
+    jar: CookieJar,
+    Query(q): Query<ProviderCallback>,
+) -> Response {
+    let cleared = jar.clone().add(deps.provider_state_cookie(None));
+    match provider_session(&deps, &jar, &q).await {
+        Ok((session, marker, next)) => (
+            cleared.add(session),
+            CookieJar::new().add(marker),
+            Redirect::to(&next),
+        )
+            .into_response(),
+        Err(problem) => {
+            tracing::warn!(
+                problem = problem.code(),
+                "sign-in through the identity provider refused"
+            );
+            (
+                cleared,
+                Redirect::to(&format!("/signin/?problem={}", problem.code())),
+            )
+                .into_response()
+        }
+    }
+}
+
+type ProviderSession = (
+    axum_extra::extract::cookie::Cookie<'static>,
+    axum_extra::extract::cookie::Cookie<'static>,
+    String,
+);
+
+async fn provider_session(
+    deps: &Deps,
+    jar: &CookieJar,
+    q: &ProviderCallback,
+) -> Result<ProviderSession, ProviderProblem> {
+    let oidc = deps.oidc.as_ref().ok_or(ProviderProblem::Unavailable)?;
+    // Only the browser that started this sign-in holds its state.
+    let held = jar
+        .get(deps.provider_state_cookie_name())
+        .map(|c| token_hash(c.value()));
+    let state = token_hash(&q.state);
+    if q.state.trim().is_empty() || held.as_deref() != Some(state.as_str()) {
+        return Err(ProviderProblem::Expired);
+    }
+    let now = deps.now();
+    let pending = deps
+        .store
+        .take_pending_sign_in(&state, now)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "pending sign-in unreadable");
+            ProviderProblem::Unavailable
+        })?
+        .ok_or(ProviderProblem::Expired)?;
+    if !q.error.is_empty() || q.code.trim().is_empty() {
+        tracing::info!(error = %q.error, description = %q.error_description, "the provider did not sign the person in");
+        return Err(ProviderProblem::Cancelled);
+    }
+    let claimed = oidc
+        .finish(now, q.code.trim(), &pending)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "identity provider sign-in failed");
+            match e {
+                OidcError::Unavailable(_) => ProviderProblem::Unavailable,
+                OidcError::Refused(_) => ProviderProblem::Refused,
+                OidcError::NoEmail => ProviderProblem::NoEmail,
+            }
+        })?;
+    let email = deps
+        .config
+        .domains
+        .work_email(&claimed)
+        .map_err(|_| ProviderProblem::Outside)?;
+    let started = deps
+        .start_session(&email, pending.stay_signed_in, SignedInWith::Provider)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session not started");
+            ProviderProblem::Unavailable
+        })?;
+    let [session, marker] = started.cookies;
+    let next = pending.next.unwrap_or_else(|| "/my/applications/".into());
+    Ok((session, marker, next))
 }

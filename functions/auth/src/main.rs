@@ -4,6 +4,6 @@
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     moments_adapters::lambda::init_tracing();
-    let deps = moments_adapters::lambda::deps_from_env().await?;
+    let deps = moments_adapters::lambda::auth_deps_from_env().await?;
     lambda_http::run(moments_adapters::http::app(moments_auth::router(), deps)).await
 }

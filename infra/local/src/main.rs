@@ -95,7 +95,13 @@ async fn serve() -> ExitCode {
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let base_url = format!("http://127.0.0.1:{port}");
-    let config = LocalConfig::from_env(base_url.clone());
+    let config = match LocalConfig::from_env(base_url.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cannot start the local platform: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let platform = match build(&config).await {
         Ok(p) => p,
         Err(e) => {
@@ -135,6 +141,17 @@ fn print_welcome(config: &LocalConfig, base_url: &str) {
         "  sign-in domains: {}; program administrators: {}",
         config.domains, config.program_admins
     );
+    if let Some(oidc) = &config.oidc {
+        println!(
+            "  sign-in also through the identity provider at {}{}",
+            oidc.issuer,
+            if config.admins_use_provider {
+                " (administrators must use it)"
+            } else {
+                ""
+            }
+        );
+    }
     if config.demo {
         println!(
             "  demo data loaded: supervisor {}, department administrator {}",

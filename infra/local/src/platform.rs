@@ -10,11 +10,12 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use moments_adapters::config::ProgramConfig;
+use moments_adapters::config::{ConfigError, ProgramConfig};
 use moments_adapters::deps::{Clock, Deps};
 use moments_adapters::http::{ApiError, app};
 use moments_adapters::mail::Mailer;
 use moments_adapters::mail::outbox::Outbox;
+use moments_adapters::oidc::{Oidc, OidcSettings};
 use moments_adapters::scheduler::Scheduler;
 use moments_adapters::scheduler::local::LocalScheduler;
 use moments_adapters::store::Store;
@@ -54,16 +55,24 @@ pub struct LocalConfig {
     pub program_admins: String,
     /// Seed demo data at start.
     pub demo: bool,
+    /// Sign-in through an OpenID Connect provider beside the emailed link
+    /// (`MOMENTS_OIDC_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_LABEL`);
+    /// the test command runs one on loopback.
+    pub oidc: Option<OidcSettings>,
+    /// Administrators administer only from sessions started with it
+    /// (`MOMENTS_ADMINS_USE_PROVIDER=true`).
+    pub admins_use_provider: bool,
 }
 
 impl LocalConfig {
     /// The settings a newcomer gets, overridable from the environment
-    /// (`MOMENTS_DATA_DIR`, `MOMENTS_EMAIL_DOMAINS`, `MOMENTS_PROGRAM_ADMINS`, `MOMENTS_DEMO`).
-    pub fn from_env(base_url: String) -> LocalConfig {
+    /// (`MOMENTS_DATA_DIR`, `MOMENTS_EMAIL_DOMAINS`, `MOMENTS_PROGRAM_ADMINS`,
+    /// `MOMENTS_DEMO`, and the `MOMENTS_OIDC_*` settings).
+    pub fn from_env(base_url: String) -> Result<LocalConfig, ConfigError> {
         let env =
             |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
         let root = workspace_root();
-        LocalConfig {
+        Ok(LocalConfig {
             data_dir: std::env::var_os("MOMENTS_DATA_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| root.join(".moments")),
@@ -72,7 +81,9 @@ impl LocalConfig {
             domains: env("MOMENTS_EMAIL_DOMAINS", "mo.gov"),
             program_admins: env("MOMENTS_PROGRAM_ADMINS", "admin@mo.gov"),
             demo: matches!(env("MOMENTS_DEMO", "").as_str(), "1" | "true" | "yes"),
-        }
+            oidc: OidcSettings::from_env()?,
+            admins_use_provider: env("MOMENTS_ADMINS_USE_PROVIDER", "") == "true",
+        })
     }
 }
 
@@ -140,7 +151,16 @@ pub async fn build_with(
         .map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
     let store = Store::new(table.clone());
     let outbox = Arc::new(Outbox::new(table.clone()));
-    let program = ProgramConfig::new(&config.base_url, &config.domains, &config.program_admins)?;
+    let mut program =
+        ProgramConfig::new(&config.base_url, &config.domains, &config.program_admins)?;
+    if config.admins_use_provider && config.oidc.is_none() {
+        return Err(ConfigError {
+            name: "MOMENTS_ADMINS_USE_PROVIDER",
+            problem: "needs MOMENTS_OIDC_ISSUER: without an identity provider no administrator could sign in".into(),
+        }
+        .into());
+    }
+    program.admins_use_provider = config.admins_use_provider;
     if config.demo {
         demo::seed(&store, &program, clock.now()).await?;
     }
@@ -149,9 +169,13 @@ pub async fn build_with(
         Some(a) => (a.mailer, a.scheduler),
         None => (outbox.clone(), scheduler.clone()),
     };
-    let deps = Deps::new(store.clone(), mailer, program)
+    let mut deps = Deps::new(store.clone(), mailer, program)
         .with_clock(clock)
         .with_scheduler(jobs_scheduler);
+    if let Some(settings) = &config.oidc {
+        let oidc = Oidc::new(settings.clone(), &config.base_url, None)?;
+        deps = deps.with_oidc(Arc::new(oidc));
+    }
     let jobs = Jobs {
         scheduler,
         deps: deps.clone(),

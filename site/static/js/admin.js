@@ -227,6 +227,11 @@ async function start() {
   const me = who.data;
   for (const node of document.querySelectorAll("[data-me-email]")) node.textContent = me.email;
   const roles = me.roles || [];
+  if (me.administration_needs_provider) {
+    announce("");
+    document.getElementById("needs-provider").hidden = false;
+    return;
+  }
   if (!roles.includes("program_admin") && !roles.includes("department_admin")) {
     return failed({ status: 403 });
   }

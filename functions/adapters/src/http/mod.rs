@@ -20,7 +20,8 @@ pub use extract::{Form, Path, Query};
 pub use guard::{origin_of, same_origin};
 pub use links::token_hash;
 pub use session::{
-    Caller, LOCAL_SESSION_COOKIE, SESSION_COOKIE, SIGNED_IN_COOKIE, StartedSession, session_hash,
+    Caller, LOCAL_PROVIDER_STATE_COOKIE, LOCAL_SESSION_COOKIE, PROVIDER_STATE_COOKIE,
+    SESSION_COOKIE, SIGNED_IN_COOKIE, SignedIn, StartedSession, session_hash,
 };
 
 /// Largest request body any function accepts.

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ApiError, ResultExt, random_bytes};
 use crate::deps::Deps;
-use crate::store::StoredSession;
+use crate::store::{SignedInWith, StoredSession};
 
 /// The session cookie's name wherever the site is served over https: the
 /// `__Host-` prefix makes browsers refuse it unless it is `Secure`, has
@@ -35,6 +35,12 @@ pub const LOCAL_SESSION_COOKIE: &str = "moments_session";
 /// site's scripts: it tells the header to offer "Sign out" instead of
 /// "Sign in" without asking the API on every page view. It grants nothing.
 pub const SIGNED_IN_COOKIE: &str = "moments_signed_in";
+
+/// Holds the `state` of a sign-in under way at the identity provider, so
+/// only the browser that started it can finish it (`__Host-` over https).
+pub const PROVIDER_STATE_COOKIE: &str = "__Host-moments_oidc";
+/// Its name over plain http (the local platform).
+pub const LOCAL_PROVIDER_STATE_COOKIE: &str = "moments_oidc";
 
 /// The table's name for a session id: the hex SHA-256 of its bytes, or
 /// `None` when the value cannot be a session id (a forged or old cookie),
@@ -65,6 +71,29 @@ impl Deps {
         }
     }
 
+    /// The provider-state cookie's name here (see `PROVIDER_STATE_COOKIE`).
+    pub fn provider_state_cookie_name(&self) -> &'static str {
+        if self.config.secure_cookies() {
+            PROVIDER_STATE_COOKIE
+        } else {
+            LOCAL_PROVIDER_STATE_COOKIE
+        }
+    }
+
+    /// The cookie holding a started sign-in's `state` for as long as it
+    /// may take at the provider; `None` clears it.
+    pub fn provider_state_cookie(&self, state: Option<&str>) -> Cookie<'static> {
+        let name = self.provider_state_cookie_name();
+        match state {
+            Some(state) => self.cookie(name, state, true, Some(crate::oidc::PENDING_LIFETIME)),
+            None => {
+                let mut c = self.cookie(name, "", true, None);
+                c.make_removal();
+                c
+            }
+        }
+    }
+
     /// Whether this person administers anything: the program, or a department.
     pub async fn is_administrator(&self, email: &EmailAddress) -> Result<bool, ApiError> {
         Ok(self.config.program_admins.contains(email)
@@ -79,6 +108,7 @@ impl Deps {
         &self,
         email: &EmailAddress,
         stay_signed_in: bool,
+        via: SignedInWith,
     ) -> Result<StartedSession, ApiError> {
         let administrator = self.is_administrator(email).await?;
         let times = SessionTimes::start(self.now(), stay_signed_in, administrator);
@@ -87,6 +117,7 @@ impl Deps {
         let session = StoredSession {
             email: email.clone(),
             times,
+            via,
         };
         self.store
             .put_session(&hash, &session)
@@ -134,7 +165,7 @@ impl Deps {
 
     /// The person a session cookie's value names, if the session is alive
     /// now; writes its last use when due.
-    async fn session_caller(&self, value: &str) -> Result<Option<Actor>, ApiError> {
+    async fn session_caller(&self, value: &str) -> Result<Option<SignedIn>, ApiError> {
         let Some(hash) = session_hash(value) else {
             return Ok(None);
         };
@@ -151,11 +182,53 @@ impl Deps {
         if alive.touch {
             self.store.touch_session(&hash, now).await?;
         }
-        Ok(Some(Actor {
-            email: session.email,
-            program_admin,
-            departments,
+        // Where administrators must sign in with the identity provider, a
+        // session from an emailed link is a participant's session only.
+        let withheld = administrator
+            && self.config.admins_use_provider
+            && session.via != SignedInWith::Provider;
+        Ok(Some(SignedIn {
+            actor: if withheld {
+                Actor {
+                    email: session.email,
+                    program_admin: false,
+                    departments: Vec::new(),
+                }
+            } else {
+                Actor {
+                    email: session.email,
+                    program_admin,
+                    departments,
+                }
+            },
+            via: session.via,
+            administration_withheld: withheld,
         }))
+    }
+}
+
+/// The signed-in person and how they signed in. Extracting it answers 401
+/// when there is no live session.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub actor: Actor,
+    pub via: SignedInWith,
+    /// They administer, but this session may not: administrators must sign
+    /// in with the identity provider here, and it came from an emailed link.
+    pub administration_withheld: bool,
+}
+
+impl FromRequestParts<Deps> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let value = jar
+            .get(deps.session_cookie_name())
+            .ok_or(ApiError::Unauthorized)?;
+        deps.session_caller(value.value())
+            .await?
+            .ok_or(ApiError::Unauthorized)
     }
 }
 
@@ -168,14 +241,9 @@ impl FromRequestParts<Deps> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, deps: &Deps) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let value = jar
-            .get(deps.session_cookie_name())
-            .ok_or(ApiError::Unauthorized)?;
-        deps.session_caller(value.value())
-            .await?
-            .map(Caller)
-            .ok_or(ApiError::Unauthorized)
+        SignedIn::from_request_parts(parts, deps)
+            .await
+            .map(|s| Caller(s.actor))
     }
 }
 

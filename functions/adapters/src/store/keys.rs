@@ -10,6 +10,7 @@
 //! | a department's audit entries | `DEPT#{dept}` | `AUDIT#{ns}-{nonce}` | | |
 //! | sign-in token (by the hash of the token) | `SIGNIN#{sha256 hex}` | `SIGNIN` | `SIGNINS#{email}` / `{sha256 hex}` | |
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
+//! | sign-in at the identity provider, under way (by the hash of its `state`) | `OIDC#{sha256 hex}` | `OIDC` | | |
 //! | mentor listing (searchable) | `LISTING#{hours}` | `{mentor email}` | | |
 //! | pair guard | `PAIR#{mentee}#{mentor}` | `PAIR` | | |
 //! | request | `REQ#{id}` | `REQ` | `REQTO#{mentor}` / `{created}#{id}` | `REQFROM#{mentee}` / `{created}#{id}` |
@@ -143,6 +144,11 @@ pub fn sign_in_token(hash_hex: &str) -> Key {
 /// A session, under the SHA-256 hash of its id.
 pub fn session(hash_hex: &str) -> Key {
     Key::new(format!("SESSION#{hash_hex}"), SESSION_SK)
+}
+
+/// A sign-in at the identity provider, under the SHA-256 hash of its `state`.
+pub fn pending_sign_in(hash_hex: &str) -> Key {
+    Key::new(format!("OIDC#{hash_hex}"), "OIDC")
 }
 
 /// The gsi1 partition of a person's unused sign-in links.

@@ -31,7 +31,7 @@ pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, RequestSides};
 pub use retention::ErasureRequest;
-pub use sessions::StoredSession;
+pub use sessions::{SignedInWith, StoredSession};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

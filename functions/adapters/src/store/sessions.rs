@@ -9,6 +9,7 @@ use moments_domain::signin::{LAST_USE_EVERY, SessionTimes};
 use serde_json::{Value, json};
 
 use super::{Store, StoreError, item_of, keys};
+use crate::oidc::PendingSignIn;
 use crate::table::{Cond, Item, Query, TableError, Write};
 
 /// A session as stored.
@@ -16,6 +17,17 @@ use crate::table::{Cond, Item, Query, TableError, Write};
 pub struct StoredSession {
     pub email: EmailAddress,
     pub times: SessionTimes,
+    pub via: SignedInWith,
+}
+
+/// How a session was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedInWith {
+    /// An emailed link (asked for, or a task link).
+    Link,
+    /// The state's identity provider (OpenID Connect).
+    Provider,
 }
 
 /// Most sessions of one person ended at once. Sign-in links are limited
@@ -35,6 +47,11 @@ fn session_of(item: &Item) -> Option<StoredSession> {
             expires: time(item, "expires_at")?,
             last_used: time(item, "last_used")?,
             kept: item.get("stay_signed_in")?.as_bool()?,
+        },
+        // Sessions from before the provider existed were all by link.
+        via: match item.get("via").and_then(Value::as_str) {
+            Some("provider") => SignedInWith::Provider,
+            _ => SignedInWith::Link,
         },
     })
 }
@@ -56,6 +73,10 @@ impl Store {
             "expires_at": t.expires.as_second(),
             "last_used": t.last_used.as_second(),
             "stay_signed_in": t.kept,
+            "via": match session.via {
+                SignedInWith::Link => "link",
+                SignedInWith::Provider => "provider",
+            },
             "gsi1pk": keys::sessions_of(session.email.as_str()),
             "gsi1sk": hash_hex,
         }));
@@ -147,5 +168,65 @@ impl Store {
                 .await?;
         }
         Ok(hashes.len())
+    }
+
+    /// Keep a sign-in started at the identity provider until the browser
+    /// comes back with its `state` (whose hash is the key), or `expires_at`.
+    pub async fn put_pending_sign_in(
+        &self,
+        state_hash: &str,
+        pending: &PendingSignIn,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let key = keys::pending_sign_in(state_hash);
+        let item = item_of(json!({
+            "pk": key.pk, "sk": key.sk, "kind": "pending_sign_in",
+            "pkce_verifier": pending.pkce_verifier,
+            "nonce": pending.nonce,
+            "next": pending.next,
+            "stay_signed_in": pending.stay_signed_in,
+            // Epoch seconds: DynamoDB's TTL attribute removes abandoned ones.
+            "expires_at": expires_at.as_second(),
+        }));
+        self.put_new(item).await
+    }
+
+    /// Take a pending sign-in back: once only (a conditional delete lets one
+    /// of several concurrent callbacks through), and only before it expires.
+    pub async fn take_pending_sign_in(
+        &self,
+        state_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<PendingSignIn>, StoreError> {
+        let key = keys::pending_sign_in(state_hash);
+        let Some(item) = self.table.get(&key).await? else {
+            return Ok(None);
+        };
+        match self
+            .table
+            .write(vec![Write::Delete {
+                key,
+                cond: Some(Cond::Exists),
+            }])
+            .await
+        {
+            Ok(()) => {}
+            Err(TableError::ConditionFailed { .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+        if time(&item, "expires_at").is_none_or(|t| t <= now) {
+            return Ok(None);
+        }
+        let text = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
+        Ok(Some(PendingSignIn {
+            pkce_verifier: text("pkce_verifier")
+                .ok_or_else(|| StoreError::Corrupt("pending sign-in".into()))?,
+            nonce: text("nonce").ok_or_else(|| StoreError::Corrupt("pending sign-in".into()))?,
+            next: text("next"),
+            stay_signed_in: item
+                .get("stay_signed_in")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        }))
     }
 }
