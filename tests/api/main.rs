@@ -23,4 +23,5 @@ mod provider;
 mod reminders;
 mod reports;
 mod retention;
+mod security_log;
 mod task_links;

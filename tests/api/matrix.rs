@@ -308,6 +308,13 @@ fn rows() -> Vec<Row> {
             )
         },
         row(get.clone(), "/api/me", json!(null), &[], 200),
+        row(
+            get.clone(),
+            "/api/admin/security",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
         Row {
             open: true,
             ..row(get.clone(), "/api/catalogue", json!(null), &[], 200)

@@ -92,6 +92,7 @@ on_both_backends!(
     ending_a_persons_sessions_ends_all_of_theirs_and_no_one_elses,
     a_session_remembers_how_it_was_started,
     a_pending_provider_sign_in_is_taken_once_and_only_before_it_expires,
+    security_events_come_back_newest_first_and_refusals_add_up,
 );
 
 on_both_backends!(

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use moments_adapters::oidc::PendingSignIn;
-use moments_adapters::store::{SignedInWith, Store, StoreError, StoredSession};
+use moments_adapters::store::{
+    SignedInWith, Store, StoreError, StoredSecurityEvent, StoredSession,
+};
 use moments_adapters::table::Table;
 use moments_domain::fields::EmailAddress;
 use moments_domain::signin::SessionTimes;
@@ -160,4 +162,70 @@ pub async fn a_pending_provider_sign_in_is_taken_once_and_only_before_it_expires
         store.take_pending_sign_in("s3", t0()).await.expect("take"),
         Some(plain)
     );
+}
+
+pub async fn security_events_come_back_newest_first_and_refusals_add_up(table: Arc<dyn Table>) {
+    let store = Store::new(table);
+    let event = |mins: i64, kind: &str| StoredSecurityEvent {
+        at: t0() + SignedDuration::from_mins(mins),
+        kind: kind.into(),
+        who: Some("ada@mo.gov".into()),
+        source: Some("127.0.0.1".into()),
+        detail: format!("{kind} at {mins}"),
+    };
+    // Yesterday evening and this morning (UTC), and an older day not shown.
+    for (mins, kind, nonce) in [
+        (-3000, "export", "a"),
+        (0, "session_started", "b"),
+        (30, "session_ended", "c"),
+        (30, "export", "d"),
+        (1500, "person_looked_up", "e"),
+    ] {
+        store
+            .put_security_event(&event(mins, kind), nonce)
+            .await
+            .expect("put");
+    }
+    let mut counting = Vec::new();
+    for _ in 0..10 {
+        let store = store.clone();
+        counting.push(tokio::spawn(async move {
+            store.count_refusal(t0(), "unauthorized").await
+        }));
+    }
+    for c in counting {
+        c.await.expect("task").expect("count");
+    }
+    store
+        .count_refusal(t0() + SignedDuration::from_mins(90), "forbidden")
+        .await
+        .expect("count");
+
+    let now = t0() + SignedDuration::from_mins(1500);
+    let (events, counts) = store
+        .recent_security_events(now, 2, 10)
+        .await
+        .expect("read");
+    let times: Vec<i64> = events
+        .iter()
+        .map(|e| e.at.duration_since(t0()).as_mins())
+        .collect();
+    assert_eq!(
+        times,
+        [1500, 30, 30, 0],
+        "newest first, two days: {events:?}"
+    );
+    assert_eq!(events[0], event(1500, "person_looked_up"));
+    let (events, _) = store.recent_security_events(now, 2, 2).await.expect("read");
+    assert_eq!(events.len(), 2, "at most as many as asked");
+
+    let count = |kind: &str| -> u64 {
+        counts
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.count)
+            .sum()
+    };
+    assert_eq!(count("unauthorized"), 10, "concurrent refusals all counted");
+    assert_eq!(count("forbidden"), 1);
 }

@@ -197,6 +197,15 @@ test("the program administrator reads the figures, exports, manages department a
   await admin.locator("#published").waitFor();
   assert.match(await admin.locator("#published-text").innerText(), /1 of 1 mentees .* 1 mentee was emailed/);
   assert.match((await lastMailTo(platform, "alex.nguyen@mo.gov")).text, /matching has picked \d+ mentors/);
+
+  // The security log shows this very sign-in, and the audit trail read above.
+  await admin.getByRole("button", { name: "Show the latest" }).click();
+  const log = admin.getByRole("table", { name: /Security events, newest first/ });
+  await log.waitFor();
+  const signedIn = log.getByRole("row").filter({ hasText: "Signed in" }).filter({ hasText: "admin@mo.gov" });
+  assert.match(await signedIn.first().innerText(), /by emailed link/);
+  const read = log.getByRole("row").filter({ hasText: "Look-up" });
+  assert.match(await read.first().innerText(), /read the audit trail of mentee application/);
 });
 
 test("an applicant is told the page is for administrators", async () => {

@@ -134,6 +134,20 @@ impl ProgramConfig {
         }
     }
 
+    /// The security log's pseudonym of an address: `#` and 12 hex digits
+    /// of its SHA-256, keyed with the origin secret's digest where there is
+    /// one (in AWS), so hashing a list of the state's addresses does not
+    /// reverse it.
+    pub fn pseudonym(&self, email: &str) -> String {
+        let mut hash = sha2::Sha256::new();
+        hash.update(self.origin_digest.unwrap_or_default());
+        hash.update(b"|security-log|");
+        hash.update(email.trim().to_lowercase().as_bytes());
+        let digest = hash.finalize();
+        let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        format!("#{hex}")
+    }
+
     /// Cookies are `Secure` whenever the site is served over https (always in AWS).
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")

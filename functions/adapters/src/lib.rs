@@ -8,5 +8,6 @@ pub mod lambda;
 pub mod mail;
 pub mod oidc;
 pub mod scheduler;
+pub mod security;
 pub mod store;
 pub mod table;

@@ -20,8 +20,9 @@ use axum_extra::extract::CookieJar;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::limits::{self, SIGN_IN_PER_ADDRESS, SIGN_IN_PER_SOURCE, Source};
 use moments_adapters::http::views::Named;
-use moments_adapters::http::{ApiError, Form, Query, SignedIn, token_hash};
+use moments_adapters::http::{ApiError, Form, Query, Requester, SignedIn, token_hash};
 use moments_adapters::oidc::{OidcError, PENDING_LIFETIME};
+use moments_adapters::security::{SecurityEvent, SecurityKind};
 use moments_adapters::store::{SignInGrant, SignedInWith, TokenRefused};
 use moments_domain::access::RoleName;
 use moments_domain::form::{Flag, FormReader, Text};
@@ -151,6 +152,13 @@ async fn request_link(
     ])
     .await?;
 
+    deps.security(SecurityEvent {
+        kind: SecurityKind::LinkRequested,
+        who: Some(deps.pseudonym(email.as_str())),
+        source: Some(source.0.clone()),
+        detail: "a sign-in link was asked for".into(),
+    })
+    .await;
     let grant = SignInGrant {
         email: email.clone(),
         next,
@@ -256,6 +264,7 @@ async fn about_link(
 async fn start_session(
     State(deps): State<Deps>,
     jar: CookieJar,
+    requester: Requester,
     Form(body): Form<SessionRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut form = FormReader::new();
@@ -267,8 +276,18 @@ async fn start_session(
         .take_sign_in_token(&token_hash(&token), deps.now())
         .await?
         .map_err(refused)?;
+    let how = match &grant.task {
+        Some(task) => format!("by a task link (to {task})"),
+        None => "by emailed link".into(),
+    };
     let started = deps
-        .start_session(&grant.email, stay_signed_in, SignedInWith::Link)
+        .start_session(
+            &grant.email,
+            stay_signed_in,
+            SignedInWith::Link,
+            &how,
+            &requester,
+        )
         .await?;
     let [session, marker] = started.cookies;
     // Two jars, so the session cookie's header always comes first (one
@@ -509,10 +528,11 @@ impl ProviderProblem {
 async fn finish_provider_sign_in(
     State(deps): State<Deps>,
     jar: CookieJar,
+    requester: Requester,
     Query(q): Query<ProviderCallback>,
 ) -> Response {
     let cleared = jar.clone().add(deps.provider_state_cookie(None));
-    match provider_session(&deps, &jar, &q).await {
+    match provider_session(&deps, &jar, &q, &requester).await {
         Ok((session, marker, next)) => (
             cleared.add(session),
             CookieJar::new().add(marker),
@@ -520,10 +540,13 @@ async fn finish_provider_sign_in(
         )
             .into_response(),
         Err(problem) => {
-            tracing::warn!(
-                problem = problem.code(),
-                "sign-in through the identity provider refused"
-            );
+            deps.security(SecurityEvent {
+                kind: SecurityKind::ProviderRefused,
+                who: None,
+                source: Some(requester.source.clone()),
+                detail: format!("not signed in: {}", problem.code()),
+            })
+            .await;
             (
                 cleared,
                 Redirect::to(&format!("/signin/?problem={}", problem.code())),
@@ -543,6 +566,7 @@ async fn provider_session(
     deps: &Deps,
     jar: &CookieJar,
     q: &ProviderCallback,
+    requester: &Requester,
 ) -> Result<ProviderSession, ProviderProblem> {
     let oidc = deps.oidc.as_ref().ok_or(ProviderProblem::Unavailable)?;
     // Only the browser that started this sign-in holds its state.
@@ -584,7 +608,13 @@ async fn provider_session(
         .work_email(&claimed)
         .map_err(|_| ProviderProblem::Outside)?;
     let started = deps
-        .start_session(&email, pending.stay_signed_in, SignedInWith::Provider)
+        .start_session(
+            &email,
+            pending.stay_signed_in,
+            SignedInWith::Provider,
+            "through the identity provider",
+            requester,
+        )
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "session not started");

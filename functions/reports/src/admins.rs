@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::views::{ApplicationView, Named, hours};
 use moments_adapters::http::{ApiError, Caller, Form, Path, Query, ResultExt};
+use moments_adapters::security::{SecurityEvent, SecurityKind};
 use moments_adapters::store::MentorshipRecord;
 use moments_domain::application::{ApplicationId, Role};
 use moments_domain::audit::{Action, AuditEntry};
@@ -152,6 +153,12 @@ pub async fn audit(
         }
         RecordKind::Mentorships => mentorship_trail(&deps, &id).await?,
     };
+    deps.security(SecurityEvent::by(
+        SecurityKind::PersonLookedUp,
+        &actor.email,
+        format!("read the audit trail of {}", trail.record.summary),
+    ))
+    .await;
     Ok(Json(trail))
 }
 
@@ -274,6 +281,12 @@ pub async fn person(
     program_admin(&actor, "look people up")?;
     let email = EmailAddress::parse(q.email.as_deref().unwrap_or_default())
         .map_err(|e| FieldErrors::single("email", e))?;
+    deps.security(SecurityEvent::by(
+        SecurityKind::PersonLookedUp,
+        &actor.email,
+        format!("looked up {email}"),
+    ))
+    .await;
     let store = &deps.store;
     let applications = store
         .applications_of(&email)
@@ -426,6 +439,12 @@ pub async fn add(
         .on_exists(|| {
             ApiError::Conflict(format!("{email} already administers the {}.", dept.name()))
         })?;
+    deps.security(SecurityEvent::by(
+        SecurityKind::AdministratorChange,
+        &actor.email,
+        format!("made {email} an administrator of the {}", dept.name()),
+    ))
+    .await;
     Ok((
         StatusCode::CREATED,
         Json(Appointed {
@@ -461,5 +480,11 @@ pub async fn remove(
         .remove_department_admin(&email, &dept, &actor.email, deps.now())
         .await
         .on_changed(not_admin)?;
+    deps.security(SecurityEvent::by(
+        SecurityKind::AdministratorChange,
+        &actor.email,
+        format!("{email} no longer administers the {}", dept.name()),
+    ))
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }

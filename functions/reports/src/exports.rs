@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Path, Query};
+use moments_adapters::security::{SecurityEvent, SecurityKind};
 use moments_adapters::store::MentorshipRecord;
 use moments_domain::application::{Application, ApplicationId};
 use moments_domain::metrics::Quarter;
@@ -185,6 +186,23 @@ pub async fn export(
     };
     let table = table(&deps, export, &quarters, &scope).await?;
     let body = csv_of(&table)?;
+    let scope_words = match &scope {
+        reports::Scope::Program => "the whole program".to_string(),
+        reports::Scope::Departments(d) => {
+            d.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
+        }
+    };
+    deps.security(SecurityEvent::by(
+        SecurityKind::Export,
+        &actor.email,
+        format!(
+            "{}.csv of {scope_words}, {}: {} rows",
+            export.name(),
+            quarter.map_or("every quarter".to_string(), |q| q.to_string()),
+            table.rows.len()
+        ),
+    ))
+    .await;
     let file = format!(
         "moments-{}-{}.csv",
         export.name(),

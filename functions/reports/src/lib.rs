@@ -1,7 +1,7 @@
 //! The `reports` function: running the program. Metrics and exports for
 //! program and department administrators; for program administrators, the
-//! matching run, department administrators, audit trails and signing a
-//! person out everywhere.
+//! matching run, department administrators, audit trails, signing a
+//! person out everywhere and the security log.
 
 use moments_adapters::http::ApiError;
 use moments_domain::access::Actor;
@@ -15,6 +15,7 @@ mod exports;
 mod matching;
 pub mod metrics;
 mod privacy;
+mod security;
 mod sessions;
 
 moments_adapters::http_api! {
@@ -30,6 +31,7 @@ moments_adapters::http_api! {
     privacy::list;
     privacy::carry_out;
     sessions::sign_out_everywhere;
+    security::recent;
 }
 
 fn program_admin(actor: &Actor, what: &str) -> Result<(), ApiError> {

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
+use moments_adapters::security::{SecurityEvent, SecurityKind};
 use moments_domain::fields::{EmailAddress, Note};
 use moments_domain::form::{FormReader, Text};
 use moments_domain::mentorship::{MentorshipStatus, RequestStatus};
@@ -194,7 +195,16 @@ pub async fn carry_out(
         .erase_person(&email, &stand_in(random_bytes()?), deps.now())
         .await?;
     deps.store.close_erasure(&email).await?;
-    tracing::info!(by = %actor.email, "a person's data was removed at their request");
+    // They asked to be forgotten: the log names them by pseudonym only.
+    deps.security(SecurityEvent::by(
+        SecurityKind::Erasure,
+        &actor.email,
+        format!(
+            "removed the data of {} at their request",
+            deps.pseudonym(email.as_str())
+        ),
+    ))
+    .await;
     deps.notify(notify::erasure_done(email.as_str())).await;
     Ok(Json(Erased { removed: true }))
 }

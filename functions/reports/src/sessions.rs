@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Form};
+use moments_adapters::security::{SecurityEvent, SecurityKind};
 use moments_domain::form::{FormReader, Text};
 use serde::{Deserialize, Serialize};
 
@@ -57,8 +58,14 @@ pub async fn sign_out_everywhere(
     let ended = deps.store.end_sessions_of(&email).await?;
     // A link in their mailbox would sign them in again.
     let links = deps.store.void_sign_in_links_of(&email).await?;
-    // No record holds an audit trail for sessions; the log keeps who did it.
-    tracing::info!(by = %actor.email, sessions = ended, links, "a person was signed out everywhere");
+    // No record holds an audit trail for sessions; the security log keeps
+    // who did it.
+    deps.security(SecurityEvent::by(
+        SecurityKind::SessionEnded,
+        &actor.email,
+        format!("signed {email} out everywhere: {ended} sessions ended, {links} unused links void"),
+    ))
+    .await;
     let message = match ended {
         0 => format!("{email} was not signed in anywhere."),
         1 => format!("{email} is signed out of 1 session."),

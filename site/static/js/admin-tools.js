@@ -3,7 +3,8 @@
 // their audit trails (GET /api/admin/people, /api/admin/audit/{kind}/{id}),
 // signing a person out everywhere (POST /api/admin/people/signout), the
 // suggested matches (POST /api/admin/matching/preview, .../publish), and
-// requests to remove a person's data (GET /api/admin/erasures, POST .../{email}).
+// requests to remove a person's data (GET /api/admin/erasures, POST .../{email}),
+// and the security log (admin-security.js).
 import { call, get, here, post, showSignIn } from "./api.js";
 import {
   announce, busy, clearErrors, decisionSummary, el, formatDate, isBusy, roleLabel, showPanelProblem,
@@ -11,6 +12,7 @@ import {
 } from "./ui.js";
 import { badge } from "./mentoring.js";
 import { count, dataTable } from "./admin-figures.js";
+import { loadSecurityLog } from "./admin-security.js";
 
 const profileUrl = document.getElementById("admin").dataset.profileUrl;
 let me = null;
@@ -425,5 +427,6 @@ async function loadErasures(notice = "", isProblem = false) {
 /** Shows the program administrators' tools; `who` is the signed-in person (GET /api/me). */
 export async function startTools(who) {
   me = who;
-  await Promise.all([loadAdmins(), loadErasures()]);
+  document.getElementById("security-refresh").addEventListener("click", () => loadSecurityLog(signedOut));
+  await Promise.all([loadAdmins(), loadErasures(), loadSecurityLog(signedOut)]);
 }

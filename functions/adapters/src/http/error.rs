@@ -193,6 +193,16 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        // For the security log (`http::security_log`), which counts refusals.
+        let refusal = match &self {
+            ApiError::Unauthorized => Some(crate::security::Refusal::Unauthorized),
+            ApiError::Forbidden(_) => Some(crate::security::Refusal::Forbidden),
+            ApiError::CrossOrigin(_) => Some(crate::security::Refusal::CrossOrigin),
+            _ => None,
+        };
+        if let Some(refusal) = refusal {
+            response.extensions_mut().insert(refusal);
+        }
         if let ApiError::TooMany { retry_after, .. } = &self {
             response
                 .headers_mut()

@@ -12,6 +12,7 @@ pub mod limits;
 mod links;
 pub mod openapi;
 mod refusals;
+mod security_log;
 mod session;
 pub mod views;
 
@@ -19,6 +20,7 @@ pub use error::{ApiError, Problem, ResultExt};
 pub use extract::{Form, Path, Query};
 pub use guard::{origin_of, same_origin};
 pub use links::token_hash;
+pub use security_log::Requester;
 pub use session::{
     Caller, LOCAL_PROVIDER_STATE_COOKIE, LOCAL_SESSION_COOKIE, PROVIDER_STATE_COOKIE,
     SESSION_COOKIE, SIGNED_IN_COOKIE, SignedIn, StartedSession, session_hash,
@@ -28,14 +30,19 @@ pub use session::{
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A function's routes, ready to serve: state attached, bodies capped,
-/// changes accepted from our own origin only (see `guard`). A route layer,
-/// so a request no route serves is still a plain 404 or 405.
+/// changes accepted from our own origin only (see `guard`), refusals
+/// logged (see `security_log`). Route layers, so a request no route serves
+/// is still a plain 404 or 405.
 pub fn app(routes: impl Into<axum::Router<Deps>>, deps: Deps) -> axum::Router {
     routes
         .into()
         .route_layer(axum::middleware::from_fn_with_state(
             deps.clone(),
             guard::guard,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            deps.clone(),
+            security_log::log_refusals,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(not_stored))

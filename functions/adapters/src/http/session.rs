@@ -19,8 +19,10 @@ use moments_domain::fields::EmailAddress;
 use moments_domain::signin::{SESSION_ID_BYTES, SessionTimes};
 use sha2::{Digest, Sha256};
 
+use super::security_log::{CallerSlot, Requester};
 use super::{ApiError, ResultExt, random_bytes};
 use crate::deps::Deps;
+use crate::security::{SecurityEvent, SecurityKind};
 use crate::store::{SignedInWith, StoredSession};
 
 /// The session cookie's name wherever the site is served over https: the
@@ -104,11 +106,15 @@ impl Deps {
     /// cookies. A kept session ("stay signed in", participants only) has
     /// cookies that outlive the browser until the session's expiry; any
     /// other has browser-session cookies.
+    /// `how` says, for the security log, how the person signed in ("by
+    /// emailed link", ...); `requester` from where and in what browser.
     pub async fn start_session(
         &self,
         email: &EmailAddress,
         stay_signed_in: bool,
         via: SignedInWith,
+        how: &str,
+        requester: &Requester,
     ) -> Result<StartedSession, ApiError> {
         let administrator = self.is_administrator(email).await?;
         let times = SessionTimes::start(self.now(), stay_signed_in, administrator);
@@ -124,6 +130,23 @@ impl Deps {
             .await
             // 256 random bits do not collide; treat it as the failure it would be.
             .on_exists(|| ApiError::Internal("session id collision".into()))?;
+        self.security(SecurityEvent {
+            source: Some(requester.source.clone()),
+            ..SecurityEvent::by(
+                SecurityKind::SessionStarted,
+                email,
+                format!(
+                    "{how}{}; browser: {}",
+                    if times.kept {
+                        ", kept on this device"
+                    } else {
+                        ""
+                    },
+                    requester.user_agent.as_deref().unwrap_or("not given")
+                ),
+            )
+        })
+        .await;
         let max_age = times.kept.then(|| times.expires.duration_since(self.now()));
         Ok(StartedSession {
             cookies: [
@@ -138,6 +161,14 @@ impl Deps {
     pub async fn end_session(&self, jar: CookieJar) -> Result<CookieJar, ApiError> {
         let name = self.session_cookie_name();
         if let Some(hash) = jar.get(name).and_then(|c| session_hash(c.value())) {
+            if let Some(session) = self.store.session(&hash).await? {
+                self.security(SecurityEvent::by(
+                    SecurityKind::SessionEnded,
+                    &session.email,
+                    "signed out",
+                ))
+                .await;
+            }
             self.store.end_session(&hash).await?;
         }
         Ok(jar
@@ -226,9 +257,14 @@ impl FromRequestParts<Deps> for SignedIn {
         let value = jar
             .get(deps.session_cookie_name())
             .ok_or(ApiError::Unauthorized)?;
-        deps.session_caller(value.value())
+        let signed_in = deps
+            .session_caller(value.value())
             .await?
-            .ok_or(ApiError::Unauthorized)
+            .ok_or(ApiError::Unauthorized)?;
+        if let Some(slot) = parts.extensions.get::<CallerSlot>() {
+            slot.set(signed_in.actor.email.as_str());
+        }
+        Ok(signed_in)
     }
 }
 

@@ -26,6 +26,8 @@
 //! | abuse-limit counter | `LIMIT#{limit}#{subject}` | `{window start, epoch s}` | | |
 //! | metrics counters | `METRICS` | `{quarter}#{dept}` | | |
 //! | a request to remove someone's data | `ERASURE` | `{email}` | | |
+//! | a security event (sign-in, export, look-up, ...) | `SECLOG#{date}` | `EV#{µs since epoch, 16 digits}#{random}` | | |
+//! | refusals (401, 403, cross-origin) in an hour | `SECLOG#{date}` | `COUNT#{hour}#{kind}` | | |
 //!
 //! gsi1 also lists a person's sessions (`SESSIONS#{email}`) and unused
 //! sign-in links (`SIGNINS#{email}`), so signing a person out everywhere
@@ -149,6 +151,25 @@ pub fn session(hash_hex: &str) -> Key {
 /// A sign-in at the identity provider, under the SHA-256 hash of its `state`.
 pub fn pending_sign_in(hash_hex: &str) -> Key {
     Key::new(format!("OIDC#{hash_hex}"), "OIDC")
+}
+
+/// The security log's partition of one UTC day.
+pub fn security_day(date: &str) -> String {
+    format!("SECLOG#{date}")
+}
+
+pub const SECURITY_EVENT_PREFIX: &str = "EV#";
+pub const REFUSAL_COUNT_PREFIX: &str = "COUNT#";
+
+/// One security event: its day, its time (microseconds, so the sort key
+/// orders by time) and a random part.
+pub fn security_event(date: &str, micros: i64, nonce: &str) -> Key {
+    Key::new(security_day(date), format!("EV#{micros:016}#{nonce}"))
+}
+
+/// The refusals of one kind in one hour.
+pub fn refusal_count(date: &str, hour: &str, kind: &str) -> Key {
+    Key::new(security_day(date), format!("COUNT#{hour}#{kind}"))
 }
 
 /// The gsi1 partition of a person's unused sign-in links.

@@ -23,6 +23,7 @@ mod mail_queue;
 mod mentorships;
 mod quarter;
 mod retention;
+mod security_log;
 mod sessions;
 
 pub use job_queue::QueuedJob;
@@ -31,6 +32,7 @@ pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, RequestSides};
 pub use retention::ErasureRequest;
+pub use security_log::{RefusalCount, SECURITY_LOG_KEPT, StoredSecurityEvent};
 pub use sessions::{SignedInWith, StoredSession};
 
 #[derive(Debug, thiserror::Error)]
