@@ -49,6 +49,8 @@ What it does, per stack (the order `sam deploy` and CloudFormation follow):
      AWS::Scheduler::ScheduleGroup      scheduler CreateScheduleGroup *
      AWS::Scheduler::Schedule           scheduler CreateSchedule
      AWS::CloudWatch::Alarm             cloudwatch PutMetricAlarm *
+     AWS::Logs::MetricFilter            logs PutMetricFilter * (after its log
+                                        group, which moto's CloudFormation makes)
      AWS::ApiGatewayV2::Api             apigatewayv2 CreateApi, then ReimportApi
                                         with the OpenAPI Body SAM generated
                                         (moto's ImportApi is not implemented)
@@ -175,6 +177,7 @@ API = {
     "AWS::Scheduler::ScheduleGroup",
     "AWS::Scheduler::Schedule",
     "AWS::CloudWatch::Alarm",
+    "AWS::Logs::MetricFilter",
     "AWS::ApiGatewayV2::Api",
     "AWS::ApiGatewayV2::Stage",
     "AWS::ApiGatewayV2::Route",
@@ -846,6 +849,24 @@ def create_alarm(aws, stack, logical, props):
     return {"Ref": name, "Arn": f"arn:aws:cloudwatch:{aws.region}:{aws.account}:alarm:{name}"}
 
 
+def create_metric_filter(aws, stack, logical, props):
+    name = props.get("FilterName") or generated_name(stack, logical, 512)
+    group = props["LogGroupName"]
+    existing = aws("logs").describe_metric_filters(logGroupName=group, filterNamePrefix=name)["metricFilters"]
+    if any(f["filterName"] == name for f in existing):
+        raise ResourceFailed(f"AlreadyExists: metric filter {name} already exists on {group} (the rehearsal asks first: PutMetricFilter would overwrite it).")
+    transformations = [
+        {"metricName": t["MetricName"], "metricNamespace": t["MetricNamespace"], "metricValue": t["MetricValue"],
+         "defaultValue": t.get("DefaultValue")}
+        for t in props["MetricTransformations"]
+    ]
+    aws.call("logs", "PutMetricFilter", {
+        "logGroupName": group, "filterName": name, "filterPattern": props["FilterPattern"],
+        "metricTransformations": [{k: v for k, v in t.items() if v is not None} for t in transformations],
+    })
+    return {"Ref": name}
+
+
 def create_http_api(aws, stack, logical, props):
     body = props.get("Body")
     name = props.get("Name") or (_get_path(body, ("info", "title")) if body else None) or logical
@@ -978,6 +999,7 @@ API_HANDLERS = {
     "AWS::Scheduler::ScheduleGroup": create_schedule_group,
     "AWS::Scheduler::Schedule": create_schedule,
     "AWS::CloudWatch::Alarm": create_alarm,
+    "AWS::Logs::MetricFilter": create_metric_filter,
     "AWS::ApiGatewayV2::Api": create_http_api,
     "AWS::ApiGatewayV2::Stage": create_stage,
     "AWS::ApiGatewayV2::Route": create_route,
