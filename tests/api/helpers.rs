@@ -221,7 +221,7 @@ async fn spawn_with(
             let (table, adapters) = guarded(&guard, b.table(), adapters, b.table());
             (
                 build_with(&config, Clock::Fixed(now.clone()), table, Some(adapters)).await,
-                None,
+                b.embedded_table(),
             )
         }
     };

@@ -406,3 +406,115 @@ async fn a_mentors_reason_for_declining_goes_with_their_data() {
     assert_eq!(seen["status"], "declined");
     assert_eq!(seen["reason"], Value::Null, "{seen}");
 }
+
+/// Kim, a mentor whose data is removed, and everything that named her
+/// outside her own records.
+#[tokio::test]
+async fn removing_someones_data_takes_them_out_of_other_peoples_lists_audits_and_queued_mail() {
+    const KIM: &str = "kim.lee@mo.gov";
+    let (app, mail) = spawn_app_with_flaky_mail().await;
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+
+    // Kim applies as a mentor; her approval email cannot be sent and waits
+    // in the mail queue.
+    let kim = app.sign_in(KIM).await;
+    let mut form = mentor_form(SUPERVISOR);
+    form["prior_mentees"] = json!([]);
+    let submitted = ok(kim.apply(form).await, StatusCode::CREATED).await;
+    let id = submitted["id"].as_str().expect("id").to_string();
+    let sam = app.sign_in(SUPERVISOR).await;
+    mail.failing
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    ok(
+        sam.post(
+            &format!("/api/applications/{id}/decision"),
+            json!({"outcome": "approve"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    mail.failing
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+
+    // Carl names Kim among his earlier mentees (mentor_form does).
+    let carl = app.sign_in("carl.cole@mo.gov").await;
+    ok(
+        carl.apply(mentor_form(SUPERVISOR)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // Kim administered the Department of Revenue for a while.
+    ok(
+        pat.post(
+            "/api/admin/department-admins",
+            json!({"email": KIM, "department": "revenue"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    ok(
+        pat.client
+            .delete(app.url(&format!("/api/admin/department-admins/revenue/{KIM}")))
+            .send()
+            .await
+            .expect("remove"),
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    // Ada, a mentee, is suggested Kim.
+    app.approved_mentee("ada@mo.gov").await;
+    let ada = app.sign_in("ada@mo.gov").await;
+    ok(
+        pat.post("/api/admin/matching/publish", json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let suggested = |list: &Value| -> Vec<String> {
+        list["suggestions"]
+            .as_array()
+            .expect("suggestions")
+            .iter()
+            .map(|s| s["mentor_application_id"].as_str().expect("id").to_string())
+            .collect()
+    };
+    let before = json_of(ada.get("/api/suggestions").await).await;
+    assert!(suggested(&before).contains(&id), "{before}");
+
+    ok(
+        kim.post("/api/privacy/erasure", json!({})).await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    ok(
+        pat.post(&format!("/api/admin/erasures/{KIM}"), json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    // Before: Ada's stored list still held Kim's name and title, Carl's
+    // application her address, the department's trail and the mail queue
+    // her address.
+    let after = json_of(ada.get("/api/suggestions").await).await;
+    assert!(!suggested(&after).contains(&id), "{after}");
+    let carls = json_of(carl.get("/api/applications").await).await;
+    let earlier = &carls["applications"][0]["prior_mentees"];
+    assert_eq!(
+        earlier.as_array().map(Vec::len),
+        Some(1),
+        "still counted: {carls}"
+    );
+    assert!(!earlier.to_string().contains("kim"), "{carls}");
+    let left: Vec<String> = app
+        .table_items()
+        .into_iter()
+        // Sent mail (the local stand-in for SES) is not the program's to keep.
+        .filter(|(key, item)| {
+            key.pk != "OUTBOX" && serde_json::to_string(item).expect("json").contains(KIM)
+        })
+        .map(|(key, _)| format!("{} / {}", key.pk, key.sk))
+        .collect();
+    assert!(left.is_empty(), "items still naming Kim: {left:?}");
+}

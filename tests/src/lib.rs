@@ -79,16 +79,20 @@ pub fn unique(prefix: &str) -> String {
 
 pub struct Backend {
     table: Arc<dyn Table>,
+    /// The same table, when it is the embedded one, to picture it.
+    embedded: Option<Arc<EmbeddedTable>>,
     _dir: Option<TempDir>,
 }
 
 impl Backend {
     pub fn embedded() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let table =
-            EmbeddedTable::open(&dir.path().join("table.redb")).expect("open embedded table");
+        let table = Arc::new(
+            EmbeddedTable::open(&dir.path().join("table.redb")).expect("open embedded table"),
+        );
         Backend {
-            table: Arc::new(table),
+            table: table.clone(),
+            embedded: Some(table),
             _dir: Some(dir),
         }
     }
@@ -101,12 +105,18 @@ impl Backend {
             .expect("create table on moto");
         Backend {
             table: Arc::new(DynamoTable::new(client, name)),
+            embedded: None,
             _dir: None,
         }
     }
 
     pub fn table(&self) -> Arc<dyn Table> {
         Arc::clone(&self.table)
+    }
+
+    /// The embedded table, when this backend is one.
+    pub fn embedded_table(&self) -> Option<Arc<EmbeddedTable>> {
+        self.embedded.clone()
     }
 }
 

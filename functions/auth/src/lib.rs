@@ -126,17 +126,7 @@ async fn request_link(
         deps.config.domains.work_email(raw)
     });
     let next = form.text("next", &body.next);
-    let next = match next.trim() {
-        "" => None,
-        n => match safe_next(n) {
-            Some(n) => Some(n.to_string()),
-            None => {
-                form.errors
-                    .add("next", "The page to return to must be a page of this site.");
-                None
-            }
-        },
-    };
+    let next = page_to_return_to(&mut form, &next);
     let email = form.finish(email)?;
     deps.within_limits(&[
         (
@@ -179,6 +169,18 @@ async fn request_link(
             message: format!("We sent a sign-in link to {email}. It works once, for 10 minutes."),
         }),
     ))
+}
+
+/// `next`, a page of this site to open once signed in; empty for none.
+fn page_to_return_to(form: &mut FormReader, next: &str) -> Option<String> {
+    match next.trim() {
+        "" => None,
+        n => safe_next(n).map(str::to_string).or_else(|| {
+            form.errors
+                .add("next", "The page to return to must be a page of this site.");
+            None
+        }),
+    }
 }
 
 /// Asks what a sign-in link is for, without using it.
@@ -418,17 +420,7 @@ async fn start_provider_sign_in(
         "Signing in with a state account is not set up here; use an emailed link.",
     ))?;
     let mut form = FormReader::new();
-    let next = match q.next.trim() {
-        "" => None,
-        n => match safe_next(n) {
-            Some(n) => Some(n.to_string()),
-            None => {
-                form.errors
-                    .add("next", "The page to return to must be a page of this site.");
-                None
-            }
-        },
-    };
+    let next = page_to_return_to(&mut form, &q.next);
     let stay_signed_in = match q.stay_signed_in.trim() {
         "" | "false" => false,
         "true" => true,

@@ -409,17 +409,20 @@ pub async fn suggestions(
             suggestions: Vec::new(),
         }));
     };
+    // Each mentor as their application is now: a mentor whose data was
+    // removed, or whose application is gone, is left out.
     let mut suggestions = Vec::with_capacity(stored.suggestions.len());
-    for suggested in stored.suggestions {
-        let listed = match ApplicationId::parse(&suggested.mentor_application_id) {
-            Ok(id) => deps
-                .store
-                .application_with_capacity(&id)
-                .await?
-                .is_some_and(|(a, c)| is_listed(&a, c)),
-            Err(_) => false,
+    for stored in stored.suggestions.iter() {
+        let Ok(id) = ApplicationId::parse(&stored.mentor_application_id) else {
+            continue;
         };
-        suggestions.push(Suggestion { suggested, listed });
+        let Some((app, capacity)) = deps.store.application_with_capacity(&id).await? else {
+            continue;
+        };
+        if let Some(suggested) = stored.shown(&app) {
+            let listed = is_listed(&app, capacity);
+            suggestions.push(Suggestion { suggested, listed });
+        }
     }
     Ok(Json(Suggestions {
         run: Some(stored.run),

@@ -18,7 +18,7 @@ use moments_domain::catalogue::{Catalogue, Entry};
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::matching::{Mentee, Mentor, Suggestion, suggest};
 use moments_domain::notify::{self, Who};
-use moments_domain::suggestions::{PublishedList, Suggested};
+use moments_domain::suggestions::{PublishedList, StoredSuggestion, Suggested};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -229,7 +229,11 @@ pub async fn publish(
             run: proposal.figures.run.clone(),
             published_at: now.to_string(),
             priority: list.suggestions.is_empty(),
-            suggestions: list.suggestions.clone(),
+            suggestions: list
+                .suggestions
+                .iter()
+                .map(StoredSuggestion::from)
+                .collect(),
         };
         deps.store.put_suggestions(&email, &stored).await?;
         if list.suggestions.is_empty() {

@@ -72,6 +72,15 @@ pub const REVIEW_MAILS_PER_PERSON: Limit = Limit {
     },
 };
 
+/// The limits counted per person, under their address: removing their
+/// data removes these counters too.
+pub const PER_PERSON: [Limit; 4] = [
+    SIGN_IN_PER_ADDRESS,
+    REQUESTS_PER_MENTEE,
+    APPLICATION_CHANGES_PER_PERSON,
+    REVIEW_MAILS_PER_PERSON,
+];
+
 /// What a 429 says, given how long until the window ends.
 pub type Message = fn(SignedDuration) -> String;
 

@@ -20,6 +20,7 @@
 //! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
 //! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
+//! | a mentor's application names them as an earlier mentee | `PERSON#{email}` | `PRIOR#{application id}` | | |
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
 //! | reminder job to create again | `JOBQ` | `{job name}` | | |
@@ -246,6 +247,16 @@ pub fn suggestions(email: &str) -> Key {
     Key::new(person(email), "SUGGESTIONS")
 }
 
+pub const PRIOR_MENTEE_PREFIX: &str = "PRIOR#";
+
+/// A mentor's application names `mentee` as an earlier mentee.
+pub fn prior_mentee(mentee: &str, application_id: &str) -> Key {
+    Key::new(
+        person(mentee),
+        format!("{PRIOR_MENTEE_PREFIX}{application_id}"),
+    )
+}
+
 pub const MAIL_QUEUE: &str = "MAILQ";
 pub const MAIL_SET_ASIDE: &str = "MAILQ#ASIDE";
 
@@ -265,5 +276,10 @@ pub fn queued_mail(partition: &str, due: jiff::Timestamp, id: &str) -> Key {
 /// A fixed-window counter of one limit for one subject (an address, a
 /// source, a mentee); each window has its own item, removed by TTL.
 pub fn limit_counter(limit: &str, subject: &str, window_start: i64) -> Key {
-    Key::new(format!("LIMIT#{limit}#{subject}"), window_start.to_string())
+    Key::new(limit_partition(limit, subject), window_start.to_string())
+}
+
+/// The windows of one limit for one subject.
+pub fn limit_partition(limit: &str, subject: &str) -> String {
+    format!("LIMIT#{limit}#{subject}")
 }

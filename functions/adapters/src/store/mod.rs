@@ -12,7 +12,7 @@ use moments_domain::metrics::{self, Quarter, Tally};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
-use crate::table::{Cond, Item, Query, Table, TableError, Write};
+use crate::table::{Cond, Item, Key, Query, Table, TableError, Write};
 
 mod counters;
 mod job_queue;
@@ -21,6 +21,7 @@ mod limits;
 mod listing;
 mod mail_queue;
 mod mentorships;
+mod prior;
 mod quarter;
 mod retention;
 mod security_log;
@@ -296,6 +297,7 @@ impl Store {
             app_audit(app, entry)?,
         ];
         writes.extend(listing::writes(None, app, capacity));
+        writes.extend(prior::writes(None, Some(app)));
         writes.extend(counters::writes(&metrics::application(app)));
         match self.table.write(writes).await {
             Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
@@ -337,6 +339,7 @@ impl Store {
             app_audit(app, entry)?,
         ];
         writes.extend(listing::writes(Some(&before), app, capacity));
+        writes.extend(prior::writes(Some(&before), Some(app)));
         writes.extend(counters::writes(&Tally::change(
             Some(&metrics::application(&before)),
             &metrics::application(app),
@@ -670,22 +673,9 @@ impl Store {
         hash_hex: &str,
         now: Timestamp,
     ) -> Result<Result<SignInGrant, TokenRefused>, StoreError> {
-        let key = keys::sign_in_token(hash_hex);
-        let Some(item) = self.table.get(&key).await? else {
+        let Some(item) = self.take_once(keys::sign_in_token(hash_hex)).await? else {
             return Ok(Err(TokenRefused::UnknownOrUsed));
         };
-        match self
-            .table
-            .write(vec![Write::Delete {
-                key,
-                cond: Some(Cond::Exists),
-            }])
-            .await
-        {
-            Ok(()) => {}
-            Err(TableError::ConditionFailed { .. }) => return Ok(Err(TokenRefused::UnknownOrUsed)),
-            Err(e) => return Err(e.into()),
-        }
         Ok(grant_of(&item, now)?.map(|(grant, _)| grant))
     }
 
@@ -736,6 +726,26 @@ impl Store {
             .filter_map(|i| i.get(attribute).and_then(Value::as_str))
             .filter_map(|v| parse(v).ok())
             .collect())
+    }
+
+    /// Read an item and delete it, once: of several concurrent takers the
+    /// conditional delete lets one through; the others get `None`.
+    pub(super) async fn take_once(&self, key: Key) -> Result<Option<Item>, StoreError> {
+        let Some(item) = self.table.get(&key).await? else {
+            return Ok(None);
+        };
+        match self
+            .table
+            .write(vec![Write::Delete {
+                key,
+                cond: Some(Cond::Exists),
+            }])
+            .await
+        {
+            Ok(()) => Ok(Some(item)),
+            Err(TableError::ConditionFailed { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Write an item only if none exists under its key yet.

@@ -9,7 +9,7 @@
 //! next run.
 
 use jiff::Timestamp;
-use moments_domain::application::{Application, Status};
+use moments_domain::application::{Application, ApplicationId, Status};
 use moments_domain::audit::AuditEntry;
 use moments_domain::fields::EmailAddress;
 use moments_domain::mentorship::{Capacity, Meeting, Mentorship, MentorshipRequest};
@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 
 use super::mentorships::{mentorship_attributes, request_attributes};
 use super::{
-    MentorshipRecord, Store, StoreError, application_attributes, data_of, item_of, keys, listing,
-    to_value,
+    MentorshipRecord, QueuedMail, Store, StoreError, application_attributes, data_of, item_of,
+    keys, listing, prior, to_value,
 };
 use crate::table::{Cond, Index, Item, Key, MAX_WRITES, Query, Write};
 
@@ -57,6 +57,9 @@ impl Store {
                 .await?;
         }
         writes.extend(last);
+        if writes.is_empty() {
+            return Ok(());
+        }
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
@@ -78,8 +81,9 @@ impl Store {
                 cond: Some(Cond::Eq("application_id".into(), json!(app.id.as_str()))),
             },
         ];
-        self.write_then(audit.iter().map(|i| delete(key_of(i))).collect(), last)
-            .await
+        let mut children: Vec<Write> = audit.iter().map(|i| delete(key_of(i))).collect();
+        children.extend(prior::writes(Some(app), None));
+        self.write_then(children, last).await
     }
 
     /// Remove a request that did not become a mentorship, with its audit trail.
@@ -151,7 +155,9 @@ impl Store {
     /// requests and ended mentorships they were in (kept for the partner,
     /// who sees "Former participant"), their survey answers (removed), the
     /// audit entries of those records, their suggestions and any
-    /// department they administered. Their sessions end and their unused
+    /// department they administered; other mentors' lists of earlier
+    /// mentees that name them, departments' audit entries about them, and
+    /// mail still queued to them. Their sessions end and their unused
     /// sign-in links are voided first, so they are signed out even if a
     /// later step fails. Running it again
     /// finishes what a run cut short left. The caller checks first that
@@ -186,6 +192,21 @@ impl Store {
             self.erase_from_mentorship(&record.mentorship, person, stand_in)
                 .await?;
         }
+        self.erase_from_earlier_mentees(person, stand_in).await?;
+        self.erase_from_department_audits(person, stand_in).await?;
+        self.drop_mail_to(person).await?;
+        // Their abuse-limit counters (a day at most) are under their address.
+        for limit in crate::http::limits::PER_PERSON {
+            let pk = keys::limit_partition(limit.name, person.as_str());
+            let counters = self
+                .query_all(Query::new(Index::Primary, pk), usize::MAX)
+                .await?;
+            self.write_then(
+                counters.iter().map(|i| delete(key_of(i))).collect(),
+                Vec::new(),
+            )
+            .await?;
+        }
         let mut rest = vec![delete(keys::suggestions(person.as_str()))];
         for dept in self.departments_administered(person).await? {
             rest.push(delete(keys::department_admin(
@@ -194,6 +215,93 @@ impl Store {
             )));
         }
         self.table.write(rest).await.map_err(StoreError::from)
+    }
+
+    /// Other mentors' applications that list them as an earlier mentee
+    /// (found through `PRIOR#` items): the stand-in takes their place, so
+    /// the mentor's count of earlier mentees, which the figures use, stays.
+    async fn erase_from_earlier_mentees(
+        &self,
+        person: &EmailAddress,
+        stand_in: &EmailAddress,
+    ) -> Result<(), StoreError> {
+        let pk = keys::person(person.as_str());
+        for item in self.items_under(&pk, keys::PRIOR_MENTEE_PREFIX).await? {
+            let index = key_of(&item);
+            let id = index
+                .sk
+                .strip_prefix(keys::PRIOR_MENTEE_PREFIX)
+                .and_then(|id| ApplicationId::parse(id).ok());
+            let app = match &id {
+                Some(id) => self.application(id).await?,
+                None => None,
+            };
+            let mut writes = vec![delete(index)];
+            if let Some(app) = app.filter(|a| a.details.prior_mentees.contains(person)) {
+                let mut after = app.clone();
+                // A mentor saving what they read before this sees a conflict.
+                after.version += 1;
+                for mentee in &mut after.details.prior_mentees {
+                    if mentee == person {
+                        *mentee = stand_in.clone();
+                    }
+                }
+                writes.push(Write::Update {
+                    key: keys::application(app.id.as_str()),
+                    set: application_attributes(&after)?,
+                    add: vec![],
+                    remove: vec![],
+                    cond: Some(Cond::Eq("version".into(), json!(app.version))),
+                });
+            }
+            self.table.write(writes).await?;
+        }
+        Ok(())
+    }
+
+    /// Departments' audit entries (administrators added and removed) that
+    /// name them, as the administrator or the one added or removed.
+    async fn erase_from_department_audits(
+        &self,
+        person: &EmailAddress,
+        stand_in: &EmailAddress,
+    ) -> Result<(), StoreError> {
+        for dept in &moments_domain::catalogue::Catalogue::get().departments {
+            let items = self
+                .items_under(&keys::department_records(&dept.id), keys::AUDIT_PREFIX)
+                .await?;
+            let named: Vec<Item> = items
+                .into_iter()
+                .filter(|item| {
+                    data_of::<AuditEntry>(item.clone())
+                        .is_ok_and(|e| e.erased(person, stand_in) != e)
+                })
+                .collect();
+            self.write_then(Self::erased_audit(&named, person, stand_in)?, Vec::new())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Mail to them still waiting to be sent again, or set aside: it would
+    /// reach a person who asked to be forgotten, and it names them.
+    async fn drop_mail_to(&self, person: &EmailAddress) -> Result<(), StoreError> {
+        for queue in [keys::MAIL_QUEUE, keys::MAIL_SET_ASIDE] {
+            let items = self
+                .query_all(Query::new(Index::Primary, queue), usize::MAX)
+                .await?;
+            let theirs: Vec<Write> = items
+                .iter()
+                .filter(|item| {
+                    data_of::<QueuedMail>((*item).clone()).is_ok_and(|m| {
+                        EmailAddress::parse(&m.message.to).is_ok_and(|to| to == *person)
+                    })
+                })
+                .map(|item| delete(key_of(item)))
+                .collect();
+            self.write_then(theirs, Vec::new()).await?;
+        }
+        Ok(())
     }
 
     /// One of their applications: taken out of search, its audit entries
@@ -223,6 +331,7 @@ impl Store {
             },
             delete(keys::role_guard(person.as_str(), app.role.as_str())),
         ];
+        last.extend(prior::writes(Some(&before), Some(&after)));
         let unlisted = Capacity {
             available: false,
             ..capacity

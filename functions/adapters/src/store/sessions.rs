@@ -198,22 +198,9 @@ impl Store {
         state_hash: &str,
         now: Timestamp,
     ) -> Result<Option<PendingSignIn>, StoreError> {
-        let key = keys::pending_sign_in(state_hash);
-        let Some(item) = self.table.get(&key).await? else {
+        let Some(item) = self.take_once(keys::pending_sign_in(state_hash)).await? else {
             return Ok(None);
         };
-        match self
-            .table
-            .write(vec![Write::Delete {
-                key,
-                cond: Some(Cond::Exists),
-            }])
-            .await
-        {
-            Ok(()) => {}
-            Err(TableError::ConditionFailed { .. }) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        }
         if time(&item, "expires_at").is_none_or(|t| t <= now) {
             return Ok(None);
         }
