@@ -49,6 +49,7 @@ test("an administrator signs in at the state's sign-in page and comes back to th
   assert.deepEqual(await axeViolations(page), []);
   await page.screenshot({ path: join(shots, "signin-provider-390.png"), fullPage: true });
 
+  assert.match(await button.getAttribute("href"), /stay_signed_in=false/);
   await button.click();
   // The provider's own page, on another origin.
   await page.waitForURL((u) => u.origin === provider.issuer);
@@ -81,6 +82,19 @@ test("an administrator signed in by emailed link is asked to sign in with the st
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((u) => u.origin === platform.url && u.pathname === "/admin/");
   await page.locator("#console").waitFor();
+});
+
+test("a participant who asks to stay signed in through the provider keeps a cookie that outlives the browser", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${platform.url}/signin/`);
+  await page.getByLabel("Keep me signed in on this device for two weeks").check();
+  await page.getByRole("link", { name: "Sign in with your state account" }).click();
+  await page.getByLabel("Work email address").fill("alex.nguyen@mo.gov");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => u.origin === platform.url && u.pathname === "/my/applications/");
+  const session = (await context.cookies()).find((c) => c.name === "moments_session");
+  assert.ok(session && session.expires > Date.now() / 1000 + 13 * 24 * 3600, JSON.stringify(session));
 });
 
 test("a sign-in that did not finish is explained on the sign-in page", async () => {

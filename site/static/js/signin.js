@@ -37,7 +37,13 @@ function offerProvider(options) {
   const start = new URL(provider.start, location.origin);
   if (next) start.searchParams.set("next", next);
   const button = document.getElementById("provider-start");
-  button.href = start.pathname + start.search;
+  const stay = document.getElementById("f-provider-stay");
+  const link = () => {
+    start.searchParams.set("stay_signed_in", stay.checked ? "true" : "false");
+    button.href = start.pathname + start.search;
+  };
+  stay.addEventListener("change", link);
+  link();
   button.textContent = `Sign in with ${provider.label}`;
   document.getElementById("provider-label").textContent = provider.label;
   document.getElementById("provider-admins").hidden = !provider.required_for_administrators;
