@@ -306,6 +306,35 @@ async fn someone_else_cannot_read_or_change_an_application() {
     .await;
 }
 
+/// Before: "now goes to Pat Lee", the supervisor's name overwritten, and
+/// nobody emailed.
+#[tokio::test]
+async fn rerouting_to_the_address_it_already_goes_to_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada.lovelace@mo.gov").await;
+    let id = json_of(ada.apply(mentee_form(GRACE)).await).await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let mails = app.mail_count().await;
+    let before = app.table_items();
+    let same = json!({"supervisor_first_name": "Pat", "supervisor_last_name": "Lee", "supervisor_email": GRACE.to_uppercase()});
+    let body = problem(
+        ada.put(&format!("/api/applications/{id}/supervisor"), same)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        body["errors"]["supervisor_email"]
+            .as_str()
+            .is_some_and(|e| e.contains("already goes to this address")),
+        "{body}"
+    );
+    assert_eq!(app.table_items(), before, "nothing stored changes");
+    assert_eq!(app.mail_count().await, mails, "no one is emailed");
+}
+
 #[tokio::test]
 async fn rerouting_sends_the_review_to_the_new_supervisor() {
     let app = spawn_app().await;

@@ -401,6 +401,11 @@ pub enum ChangeRefused {
         "The application has already been {0}; the review can no longer be sent to another supervisor."
     )]
     NotPending(&'static str),
+    /// Rerouting to the address it already goes to would email no one.
+    #[error(
+        "Your application already goes to this address. Enter the address of the supervisor who should review it instead; to correct your supervisor's name, edit your application."
+    )]
+    SameSupervisor,
 }
 
 /// What an edit did, so the caller knows whom to tell.
@@ -559,13 +564,12 @@ impl Application {
             return Err(ChangeRefused::NotPending(self.status.as_str()));
         }
         let from = self.supervisor().clone();
+        if supervisor.email == from {
+            return Err(ChangeRefused::SameSupervisor);
+        }
         let mut details = self.details.clone();
         details.supervisor = supervisor;
-        let effect = if details.supervisor.email == from {
-            EditEffect::Updated
-        } else {
-            EditEffect::Rerouted { from }
-        };
+        let effect = EditEffect::Rerouted { from };
         Ok((
             Application {
                 details,

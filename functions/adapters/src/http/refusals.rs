@@ -16,6 +16,9 @@ impl From<ChangeRefused> for ApiError {
         match e {
             ChangeRefused::NotApplicant => ApiError::Forbidden(e.to_string()),
             ChangeRefused::NotPending(_) => ApiError::Conflict(e.to_string()),
+            ChangeRefused::SameSupervisor => {
+                ApiError::Invalid(FieldErrors::single("supervisor_email", e.to_string()))
+            }
         }
     }
 }
