@@ -140,8 +140,13 @@ impl Supervisor {
             PersonName::parse,
         );
         let email = form.parsed("supervisor_email", &fields.supervisor_email, |raw| {
-            let email = domains.work_email(raw)?;
-            if &email == applicant && EmailAddress::had_tag(raw) {
+            let email = EmailAddress::parse(raw)?;
+            if !domains.admits(&email) {
+                Err(format!(
+                    "Enter your supervisor's work email address ({}).",
+                    domains.describe()
+                ))
+            } else if &email == applicant && EmailAddress::had_tag(raw) {
                 Err(format!(
                     "Mail to that address reaches your own mailbox ({email}). Name your direct \
                      supervisor; you cannot review your own application."

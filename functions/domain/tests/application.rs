@@ -460,6 +460,25 @@ fn a_supervisor_alias_of_the_applicant_is_refused_and_says_why() {
     assert!(errors.has("prior_mentees"));
 }
 
+/// Before: "Use your work email address" under the supervisor's address,
+/// as if the applicant had typed their own.
+#[test]
+fn a_supervisor_outside_the_program_is_asked_for_as_the_supervisors_address() {
+    let mut f = form();
+    f.insert("supervisor_email".into(), json!("grace@gmail.com"));
+    let errors = Details::parse(&as_form(&f), Role::Mentee, &email(ADA), &domains())
+        .expect_err("outside the program");
+    let said = errors
+        .0
+        .get("supervisor_email")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        said.starts_with("Enter your supervisor's work email address (@"),
+        "{said}"
+    );
+}
+
 /// The program's address is trusted: no word an applicant chose goes into a
 /// subject, and what they wrote is labelled as theirs in the body.
 #[test]
