@@ -105,6 +105,24 @@ impl ProgramConfig {
         Ok(self)
     }
 
+    /// Administrators administer only from sessions started with the
+    /// identity provider (`required`); refused without a provider, since
+    /// then no administrator could ever administer.
+    pub fn with_admins_using_provider(
+        mut self,
+        required: bool,
+        has_provider: bool,
+    ) -> Result<Self, ConfigError> {
+        if required && !has_provider {
+            return Err(ConfigError {
+                name: ADMINS_USE_PROVIDER,
+                problem: "needs MOMENTS_OIDC_ISSUER: without an identity provider no administrator could sign in".into(),
+            });
+        }
+        self.admins_use_provider = required;
+        Ok(self)
+    }
+
     /// Whether requests must come through CloudFront (an origin secret is set).
     pub fn behind_cloudfront(&self) -> bool {
         self.origin_digest.is_some()
@@ -122,12 +140,15 @@ impl ProgramConfig {
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
-        let mut config = Self::new(
+        let config = Self::new(
             &var("MOMENTS_BASE_URL")?,
             &var("MOMENTS_EMAIL_DOMAINS")?,
             &std::env::var("MOMENTS_PROGRAM_ADMINS").unwrap_or_default(),
         )?;
-        config.admins_use_provider = admins_use_provider_from_env()?;
+        let config = config.with_admins_using_provider(
+            admins_use_provider_from_env()?,
+            std::env::var("MOMENTS_OIDC_ISSUER").is_ok_and(|i| !i.trim().is_empty()),
+        )?;
         match std::env::var("MOMENTS_ORIGIN_SECRET") {
             Ok(secret) if !secret.is_empty() => config.with_origin_secret(secret.into()),
             _ => Ok(config),
@@ -154,21 +175,18 @@ impl ProgramConfig {
     }
 }
 
-/// `MOMENTS_ADMINS_USE_PROVIDER`: `true` only beside an identity provider
-/// (`MOMENTS_OIDC_ISSUER`), or no administrator could ever administer.
-fn admins_use_provider_from_env() -> Result<bool, ConfigError> {
-    let name = "MOMENTS_ADMINS_USE_PROVIDER";
-    match std::env::var(name).unwrap_or_default().trim() {
+const ADMINS_USE_PROVIDER: &str = "MOMENTS_ADMINS_USE_PROVIDER";
+
+/// `MOMENTS_ADMINS_USE_PROVIDER`: `true` or `false` (unset: `false`).
+pub fn admins_use_provider_from_env() -> Result<bool, ConfigError> {
+    match std::env::var(ADMINS_USE_PROVIDER)
+        .unwrap_or_default()
+        .trim()
+    {
         "" | "false" => Ok(false),
-        "true" if std::env::var("MOMENTS_OIDC_ISSUER").is_ok_and(|i| !i.trim().is_empty()) => {
-            Ok(true)
-        }
-        "true" => Err(ConfigError {
-            name,
-            problem: "needs MOMENTS_OIDC_ISSUER: without an identity provider no administrator could sign in".into(),
-        }),
+        "true" => Ok(true),
         other => Err(ConfigError {
-            name,
+            name: ADMINS_USE_PROVIDER,
             problem: format!("must be true or false, not {other:?}"),
         }),
     }

@@ -127,10 +127,6 @@ impl Deps {
             detail = %event.detail,
             "security event"
         );
-        let nonce = match super::http::random_bytes::<4>() {
-            Ok(b) => b.iter().map(|b| format!("{b:02x}")).collect::<String>(),
-            Err(_) => "00000000".into(),
-        };
         let stored = StoredSecurityEvent {
             at: self.now(),
             kind: event.kind.as_str().into(),
@@ -138,7 +134,7 @@ impl Deps {
             source: event.source,
             detail: event.detail,
         };
-        if let Err(e) = self.store.put_security_event(&stored, &nonce).await {
+        if let Err(e) = self.store.put_security_event(&stored).await {
             tracing::error!(error = %e, security = stored.kind, "security event not kept");
         }
     }

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use moments_adapters::config::{ConfigError, ProgramConfig};
+use moments_adapters::config::{ConfigError, ProgramConfig, admins_use_provider_from_env};
 use moments_adapters::deps::{Clock, Deps};
 use moments_adapters::http::{ApiError, app};
 use moments_adapters::mail::Mailer;
@@ -82,7 +82,7 @@ impl LocalConfig {
             program_admins: env("MOMENTS_PROGRAM_ADMINS", "admin@mo.gov"),
             demo: matches!(env("MOMENTS_DEMO", "").as_str(), "1" | "true" | "yes"),
             oidc: OidcSettings::from_env()?,
-            admins_use_provider: env("MOMENTS_ADMINS_USE_PROVIDER", "") == "true",
+            admins_use_provider: admins_use_provider_from_env()?,
         })
     }
 }
@@ -151,16 +151,8 @@ pub async fn build_with(
         .map_err(|e| LocalError::DataDir(config.data_dir.clone(), e))?;
     let store = Store::new(table.clone());
     let outbox = Arc::new(Outbox::new(table.clone()));
-    let mut program =
-        ProgramConfig::new(&config.base_url, &config.domains, &config.program_admins)?;
-    if config.admins_use_provider && config.oidc.is_none() {
-        return Err(ConfigError {
-            name: "MOMENTS_ADMINS_USE_PROVIDER",
-            problem: "needs MOMENTS_OIDC_ISSUER: without an identity provider no administrator could sign in".into(),
-        }
-        .into());
-    }
-    program.admins_use_provider = config.admins_use_provider;
+    let program = ProgramConfig::new(&config.base_url, &config.domains, &config.program_admins)?
+        .with_admins_using_provider(config.admins_use_provider, config.oidc.is_some())?;
     if config.demo {
         demo::seed(&store, &program, clock.now()).await?;
     }

@@ -66,19 +66,20 @@ pub struct StartedSession {
 impl Deps {
     /// The session cookie's name here (see `SESSION_COOKIE`).
     pub fn session_cookie_name(&self) -> &'static str {
-        if self.config.secure_cookies() {
-            SESSION_COOKIE
-        } else {
-            LOCAL_SESSION_COOKIE
-        }
+        self.host_cookie_name(SESSION_COOKIE, LOCAL_SESSION_COOKIE)
     }
 
     /// The provider-state cookie's name here (see `PROVIDER_STATE_COOKIE`).
     pub fn provider_state_cookie_name(&self) -> &'static str {
+        self.host_cookie_name(PROVIDER_STATE_COOKIE, LOCAL_PROVIDER_STATE_COOKIE)
+    }
+
+    /// A `__Host-` cookie's name over https; its plain name locally.
+    fn host_cookie_name(&self, host: &'static str, local: &'static str) -> &'static str {
         if self.config.secure_cookies() {
-            PROVIDER_STATE_COOKIE
+            host
         } else {
-            LOCAL_PROVIDER_STATE_COOKIE
+            local
         }
     }
 

@@ -7,7 +7,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
-use super::{Store, StoreError, item_of, keys};
+use super::{Store, StoreError, item_of, keys, random_hex};
 use crate::table::{Cond, Item, Query, Write};
 
 /// How long security events are kept: as long as the functions' logs by
@@ -46,13 +46,14 @@ fn date_of(t: Timestamp) -> String {
 }
 
 impl Store {
-    /// Keep one event. `nonce` keeps two events of one microsecond apart.
-    pub async fn put_security_event(
-        &self,
-        event: &StoredSecurityEvent,
-        nonce: &str,
-    ) -> Result<(), StoreError> {
-        let key = keys::security_event(&date_of(event.at), event.at.as_microsecond(), nonce);
+    /// Keep one event (a random part in its key keeps two events of one
+    /// microsecond apart).
+    pub async fn put_security_event(&self, event: &StoredSecurityEvent) -> Result<(), StoreError> {
+        let key = keys::security_event(
+            &date_of(event.at),
+            event.at.as_microsecond(),
+            &random_hex::<4>()?,
+        );
         let item = item_of(json!({
             "pk": key.pk, "sk": key.sk, "kind": "security_event",
             "event": event.kind,
