@@ -68,6 +68,9 @@ impl Who {
     }
 }
 
+/// Mia: an approved mentor with no mentees.
+const MIA: &str = "mia.mentor@mo.gov";
+
 /// Cy: a pending mentee application (supervised by Otto) and a request to
 /// remove his data, waiting for a program administrator.
 const CY: &str = "cy.other@mo.gov";
@@ -117,6 +120,8 @@ pub async fn world(app: &TestApp) -> World {
     let mentor = app.approved_mentor(Mentor.email().expect("max")).await;
     app.approved_mentee(OtherApplicant.email().expect("bea"))
         .await;
+    // Mia: an approved mentor with room, for matching by hand.
+    app.approved_mentor(MIA).await;
     app.make_department_admin("dana.admin@mo.gov", "revenue")
         .await;
     app.make_department_admin("dan.admin@mo.gov", "transportation")
@@ -555,6 +560,41 @@ fn rows() -> Vec<Row> {
             post.clone(),
             "/api/admin/erasures/cy.other@mo.gov",
             json!({}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/mentorships",
+            json!({"mentee": "ada.lovelace@mo.gov", "mentor": MIA, "reason": "They asked."}),
+            &[(ProgramAdmin, 201)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/mentorships/{mentorship}/end",
+            json!({"reason": "The pair asked us to."}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/mentorships/{mentorship}/repair",
+            json!({"mentor": MIA, "reason": "Max moved."}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/applications/{application}/revoke",
+            json!({"reason": "No longer full-time.", "end_mentorships": true}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/people/left",
+            json!({"email": "bea.baker@mo.gov", "reason": "Retired."}),
             &[(ProgramAdmin, 200)],
             403,
         ),

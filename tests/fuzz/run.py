@@ -170,6 +170,10 @@ def records(base, cookies):
         "^/api/admin/people$": {"query.email": ROLES["applicant"]},
         "^/api/admin/department-admins/": {"path.department": drew["department"], "path.email": drew["email"]},
         "^/api/admin/erasures/": {"path.email": jordan},
+        # The program administrator's run comes last: ending the active
+        # mentorship and revoking the application change no other role's run.
+        "^/api/admin/mentorships/": {"path.id": active},
+        "^/api/admin/applications/": {"path.id": application},
     }
 
 

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
 use crate::fields::{
-    Bio, DecisionMessage, DepartmentId, EmailAddress, Goals, JobTitle, PersonName, Phone, Problem,
-    ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
+    Bio, DecisionMessage, DepartmentId, EmailAddress, Goals, JobTitle, LongText, PersonName, Phone,
+    Problem, ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
 };
 use crate::form::{FieldErrors, Flag, FormReader, Text, Texts};
 
@@ -324,6 +324,9 @@ pub enum Status {
     Pending,
     Approved,
     Denied,
+    /// Taken back by a program administrator: the person is out of search,
+    /// matching and requests until they apply again.
+    Revoked,
 }
 
 impl Status {
@@ -332,6 +335,7 @@ impl Status {
             Status::Pending => "pending",
             Status::Approved => "approved",
             Status::Denied => "denied",
+            Status::Revoked => "revoked",
         }
     }
 }
@@ -363,6 +367,17 @@ pub struct Decision {
     pub decided_at: Timestamp,
 }
 
+/// A program administrator took an application back, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub by: EmailAddress,
+    pub at: Timestamp,
+    pub reason: LongText,
+    /// The person had left state service.
+    #[serde(default)]
+    pub left_service: bool,
+}
+
 crate::ids::hex_id!(
     /// An application id.
     ApplicationId,
@@ -377,6 +392,9 @@ pub struct Application {
     pub details: Details,
     pub status: Status,
     pub decision: Option<Decision>,
+    /// Set once a program administrator revoked it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<Revocation>,
     pub submitted_at: Timestamp,
     pub updated_at: Timestamp,
     /// Bumped by every change; stores write only if it is still what was read,
@@ -413,6 +431,19 @@ pub enum ChangeRefused {
     SameSupervisor,
 }
 
+/// Why revoking an application was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RevokeRefused {
+    #[error("Only program administrators can revoke an application.")]
+    NotProgramAdmin,
+    #[error("You cannot revoke your own application.")]
+    OwnApplication,
+    #[error(
+        "This application has been {0}; only pending and approved applications can be revoked."
+    )]
+    NotRevocable(&'static str),
+}
+
 /// What an edit did, so the caller knows whom to tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditEffect {
@@ -439,6 +470,7 @@ impl Application {
             details,
             status: Status::Pending,
             decision: None,
+            revoked: None,
             submitted_at: now,
             updated_at: now,
             version: 1,
@@ -520,7 +552,7 @@ impl Application {
             return Err(ChangeRefused::NotApplicant);
         }
         let (status, decision, effect) = match self.status {
-            Status::Denied => (Status::Pending, None, EditEffect::Resubmitted),
+            Status::Denied | Status::Revoked => (Status::Pending, None, EditEffect::Resubmitted),
             Status::Approved
                 if details.supervisor.email != *self.supervisor()
                     || details.department != self.details.department =>
@@ -536,16 +568,17 @@ impl Application {
             ),
             status => (status, self.decision.clone(), EditEffect::Updated),
         };
-        let submitted_at = if effect == EditEffect::Resubmitted {
-            now
+        let (submitted_at, revoked) = if effect == EditEffect::Resubmitted {
+            (now, None)
         } else {
-            self.submitted_at
+            (self.submitted_at, self.revoked.clone())
         };
         Ok((
             Application {
                 details,
                 status,
                 decision,
+                revoked,
                 submitted_at,
                 updated_at: now,
                 version: self.version + 1,
@@ -553,6 +586,39 @@ impl Application {
             },
             effect,
         ))
+    }
+
+    /// A program administrator takes a pending or approved application
+    /// back: the person leaves search, matching and requests. Their
+    /// mentorships are not touched here.
+    pub fn revoke(
+        &self,
+        actor: &Actor,
+        reason: LongText,
+        left_service: bool,
+        now: Timestamp,
+    ) -> Result<Application, RevokeRefused> {
+        if !actor.program_admin {
+            return Err(RevokeRefused::NotProgramAdmin);
+        }
+        if actor.email == self.applicant {
+            return Err(RevokeRefused::OwnApplication);
+        }
+        if !matches!(self.status, Status::Pending | Status::Approved) {
+            return Err(RevokeRefused::NotRevocable(self.status.as_str()));
+        }
+        Ok(Application {
+            status: Status::Revoked,
+            revoked: Some(Revocation {
+                by: actor.email.clone(),
+                at: now,
+                reason,
+                left_service,
+            }),
+            updated_at: now,
+            version: self.version + 1,
+            ..self.clone()
+        })
     }
 
     /// The supervisor is away: the pending review goes to someone else.

@@ -27,6 +27,25 @@ pub enum Action {
     MeetingDisputeWithdrawn,
     DepartmentAdminAdded,
     DepartmentAdminRemoved,
+    /// A program administrator revoked an application.
+    Revoked,
+    /// A program administrator paired two people by hand.
+    MatchedByAdmin,
+    /// A program administrator ended a mentorship.
+    EndedByAdmin,
+    /// A program administrator recorded that the person left state service.
+    LeftService,
+}
+
+impl Action {
+    /// Actions whose note is an administrator's reason, in their words:
+    /// it may describe the person, so it goes when their data is removed.
+    pub fn note_is_a_reason(self) -> bool {
+        matches!(
+            self,
+            Action::Revoked | Action::MatchedByAdmin | Action::EndedByAdmin | Action::LeftService
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

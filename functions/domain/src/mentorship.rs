@@ -218,6 +218,102 @@ pub fn select(
     })
 }
 
+/// Why a program administrator's match by hand was refused. The texts are
+/// shown to the administrator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MatchRefused {
+    #[error("Only program administrators can match people by hand.")]
+    NotProgramAdmin,
+    #[error("{0} has no approved mentee application.")]
+    MenteeNotApproved(EmailAddress),
+    #[error("{0} has no approved mentor application.")]
+    MentorNotApproved(EmailAddress),
+    #[error("A person cannot be their own mentor.")]
+    SamePerson,
+    #[error("{0} is the mentee's supervisor, who cannot also be their mentor in the program.")]
+    OwnSupervisor(EmailAddress),
+    #[error("{0} already has two active mentors, the most the program allows at once.")]
+    MenteeFull(EmailAddress),
+    #[error("{0} already has two active mentees, the most the program allows at once.")]
+    MentorFull(EmailAddress),
+    #[error(
+        "These two already have an active mentorship or a request waiting for the mentor's answer; the mentor can accept the request."
+    )]
+    AlreadyPaired,
+    #[error("You cannot match yourself.")]
+    OwnMatch,
+}
+
+/// A program administrator pairs an approved mentee with an approved mentor
+/// by hand, under the program's rules (two places each, no self, not the
+/// mentee's own supervisor, not a current pair). The mentor's availability
+/// is not a rule here: the team asks the mentor first. The result is an
+/// accepted request and the mentorship it started, as if the mentee had
+/// asked and the mentor accepted.
+pub fn match_by_hand(
+    admin: &crate::access::Actor,
+    mentee: (&Application, Capacity),
+    mentor: (&Application, Capacity),
+    already_paired: bool,
+    ids: (RequestId, MentorshipId),
+    now: Timestamp,
+) -> Result<(MentorshipRequest, Mentorship), MatchRefused> {
+    let ((mentee, mentee_capacity), (mentor, mentor_capacity)) = (mentee, mentor);
+    if !admin.program_admin {
+        return Err(MatchRefused::NotProgramAdmin);
+    }
+    if mentee.role != Role::Mentee || mentee.status != Status::Approved {
+        return Err(MatchRefused::MenteeNotApproved(mentee.applicant.clone()));
+    }
+    if mentor.role != Role::Mentor || mentor.status != Status::Approved {
+        return Err(MatchRefused::MentorNotApproved(mentor.applicant.clone()));
+    }
+    if mentee.applicant == mentor.applicant {
+        return Err(MatchRefused::SamePerson);
+    }
+    if admin.email == mentee.applicant || admin.email == mentor.applicant {
+        return Err(MatchRefused::OwnMatch);
+    }
+    if mentee.supervisor() == &mentor.applicant {
+        return Err(MatchRefused::OwnSupervisor(mentor.applicant.clone()));
+    }
+    if already_paired {
+        return Err(MatchRefused::AlreadyPaired);
+    }
+    if !mentee_capacity.has_room() {
+        return Err(MatchRefused::MenteeFull(mentee.applicant.clone()));
+    }
+    if !mentor_capacity.has_room() {
+        return Err(MatchRefused::MentorFull(mentor.applicant.clone()));
+    }
+    let mentee_approved_at = mentee
+        .decision
+        .as_ref()
+        .map(|d| d.decided_at)
+        .ok_or_else(|| MatchRefused::MenteeNotApproved(mentee.applicant.clone()))?;
+    let (request_id, mentorship_id) = ids;
+    let request = MentorshipRequest {
+        id: request_id,
+        mentee: mentee.applicant.clone(),
+        mentor: mentor.applicant.clone(),
+        mentee_application: mentee.id.clone(),
+        mentor_application: mentor.id.clone(),
+        message: None,
+        status: RequestStatus::Accepted,
+        reason: None,
+        mentorship: Some(mentorship_id.clone()),
+        created_at: now,
+        updated_at: now,
+        counted: Counted {
+            mentee_department: mentee.details.department.clone(),
+            mentor_department: mentor.details.department.clone(),
+            mentee_approved_at,
+        },
+    };
+    let mentorship = request.started(mentorship_id, now);
+    Ok((request, mentorship))
+}
+
 /// Why an answer to a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RespondRefused {
@@ -281,7 +377,13 @@ impl MentorshipRequest {
         }
         let mut accepted = self.with(RequestStatus::Accepted, None, now);
         accepted.mentorship = Some(id.clone());
-        let mentorship = Mentorship {
+        let mentorship = accepted.started(id, now);
+        Ok((accepted, mentorship))
+    }
+
+    /// The mentorship an accepted request starts.
+    fn started(&self, id: MentorshipId, now: Timestamp) -> Mentorship {
+        Mentorship {
             id,
             request: self.id.clone(),
             mentee: self.mentee.clone(),
@@ -294,8 +396,7 @@ impl MentorshipRequest {
             agreement: None,
             version: 1,
             counted: self.counted.clone(),
-        };
-        Ok((accepted, mentorship))
+        }
     }
 
     pub fn decline(
@@ -411,6 +512,8 @@ pub enum MentorshipRefused {
     NotInIt,
     #[error("This mentorship has ended; it can no longer be changed.")]
     Ended,
+    #[error("Only program administrators can end other people's mentorships.")]
+    NotProgramAdmin,
     #[error("There is no agreement to confirm yet.")]
     NoAgreement,
     #[error("The agreement changed since you read it; read the new version before confirming.")]
@@ -601,6 +704,32 @@ impl Mentorship {
                 at: now,
             }),
             ..meeting.clone()
+        })
+    }
+
+    /// A program administrator ends an active mentorship as discontinued
+    /// (someone left, a pair fell apart), with their reason.
+    pub fn end_by_admin(
+        &self,
+        admin: &crate::access::Actor,
+        reason: LongText,
+        now: Timestamp,
+    ) -> Result<Mentorship, MentorshipRefused> {
+        if !admin.program_admin {
+            return Err(MentorshipRefused::NotProgramAdmin);
+        }
+        if self.status != MentorshipStatus::Active {
+            return Err(MentorshipRefused::Ended);
+        }
+        Ok(Mentorship {
+            status: MentorshipStatus::Discontinued,
+            ended: Some(Ending {
+                at: now,
+                by: admin.email.clone(),
+                reason,
+            }),
+            version: self.version + 1,
+            ..self.clone()
         })
     }
 

@@ -20,7 +20,7 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::application::{Application, Role, Status};
+use crate::application::{Application, Outcome, Role, Status};
 use crate::catalogue::Entry;
 use crate::fields::DepartmentId;
 use crate::mentorship::{Meeting, Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus};
@@ -217,7 +217,10 @@ pub fn application(app: &Application) -> Tally {
             app.details.prior_mentees.len() as i64,
         );
     }
-    if let (Status::Approved, Some(decision)) = (app.status, &app.decision) {
+    // A revoked approval still took its days to review.
+    if let (Status::Approved | Status::Revoked, Some(decision)) = (app.status, &app.decision)
+        && decision.outcome == Outcome::Approved
+    {
         t.add(
             &bucket,
             counter::approval_days(whole_days(app.submitted_at, decision.decided_at)),
@@ -302,6 +305,8 @@ pub struct Profiles {
     pub pending: i64,
     pub approved: i64,
     pub denied: i64,
+    /// Approvals taken back by the program team (someone left, or no longer qualifies).
+    pub revoked: i64,
     pub total: i64,
 }
 
@@ -411,13 +416,19 @@ impl Measures {
     pub fn from_counters(c: &Counters) -> Measures {
         let get = |name: &str| c.get(name).copied().unwrap_or(0);
         let profiles = |role| {
-            let [pending, approved, denied] = [Status::Pending, Status::Approved, Status::Denied]
-                .map(|s| get(&counter::profiles(role, s)));
+            let [pending, approved, denied, revoked] = [
+                Status::Pending,
+                Status::Approved,
+                Status::Denied,
+                Status::Revoked,
+            ]
+            .map(|s| get(&counter::profiles(role, s)));
             Profiles {
                 pending,
                 approved,
                 denied,
-                total: pending + approved + denied,
+                revoked,
+                total: pending + approved + denied + revoked,
             }
         };
         let [pending, accepted, declined, withdrawn, closed] = [

@@ -471,3 +471,56 @@ pub fn erasure_done(person: &str) -> Message {
             + "\n",
     }
 }
+
+/// To a person whose application a program administrator revoked, with the
+/// team's reason.
+pub fn revoked(to: &Who<'_>, role: Role, reason: &str, base_url: &str) -> Message {
+    Message {
+        to: to.email.to_string(),
+        subject: "Your MOments application has been withdrawn by the program team".to_string(),
+        text: format!(
+            "Hello {first},\n\nThe MOments program team has withdrawn the approval of your {role} \
+             application, so you no longer appear in mentor search or in suggested matches, and any \
+             requests waiting for an answer have been closed.\n\nThe program team's reason, in their \
+             words:\n\n{reason}\n\nIf you think this is a mistake, or your situation changes, you can \
+             edit your application and send it for review again:\n\n{base_url}/my/\n\n{SIGNATURE}\n",
+            first = to.first_name,
+            role = role_phrase(role),
+            reason = quote(reason),
+        ),
+    }
+}
+
+/// To one side of a pending request the program team closed because the
+/// other side no longer takes part.
+pub fn request_closed_by_program(to: &Who<'_>, other_name: &str, base_url: &str) -> Message {
+    Message {
+        to: to.email.to_string(),
+        subject: "A MOments request has been closed".to_string(),
+        text: format!(
+            "Hello {first},\n\nThe program team has closed the request between you and {other_name}, \
+             so there is nothing for either of you to answer. Your dashboard shows your requests and \
+             mentorships:\n\n{base_url}/dashboard/\n\n{SIGNATURE}\n",
+            first = to.first_name,
+        ),
+    }
+}
+
+/// To each side of a mentorship a program administrator ended, with the
+/// survey; the administrator's reason stays in the record.
+pub fn mentorship_ended_by_program(to: &Who<'_>, partner_name: &str, link: &TaskLink) -> Message {
+    Message {
+        to: to.email.to_string(),
+        subject: "Your MOments mentorship has been ended by the program team".to_string(),
+        text: format!(
+            "Hello {first},\n\nThe program team has ended your mentorship with {partner_name}. Your \
+             place is free again, so you can be matched with someone else.\n\nIf you have a moment, \
+             please answer the short post-mentorship survey about the time you had:\n\n{url}\n\n\
+             {link_note}Remember to record your meeting hours as training credit if you have not \
+             yet.\n\n{SIGNATURE}\n",
+            first = to.first_name,
+            url = link.url,
+            link_note = link.note(to.email, "survey"),
+        ),
+    }
+}

@@ -23,12 +23,21 @@ pub const UNMATCHED_REQUEST_KEPT: SignedDuration = SignedDuration::from_secs(365
 /// kept three years after it ended, covering training-credit questions.
 pub const ENDED_MENTORSHIP_KEPT: SignedDuration = SignedDuration::from_secs(3 * 365 * DAY);
 
+/// A revoked application is kept a year after it was revoked, like a denied one.
+pub const REVOKED_APPLICATION_KEPT: SignedDuration = SignedDuration::from_secs(365 * DAY);
+
 pub fn application_expired(app: &Application, now: Timestamp) -> bool {
-    app.status == Status::Denied
-        && app
+    match app.status {
+        Status::Denied => app
             .decision
             .as_ref()
-            .is_some_and(|d| d.decided_at + DENIED_APPLICATION_KEPT <= now)
+            .is_some_and(|d| d.decided_at + DENIED_APPLICATION_KEPT <= now),
+        Status::Revoked => app
+            .revoked
+            .as_ref()
+            .is_some_and(|r| r.at + REVOKED_APPLICATION_KEPT <= now),
+        Status::Pending | Status::Approved => false,
+    }
 }
 
 pub fn request_expired(r: &MentorshipRequest, now: Timestamp) -> bool {
@@ -101,10 +110,15 @@ impl Application {
             d.message = None;
             d
         });
+        let revoked = self.revoked.clone().map(|mut r| {
+            r.reason = LongText::erased();
+            r
+        });
         Application {
             applicant: stand_in.clone(),
             details,
             decision,
+            revoked,
             updated_at: now,
             version: self.version + 1,
             ..self.clone()
@@ -138,13 +152,16 @@ impl MentorshipRequest {
 impl Mentorship {
     /// The mentorship with `person` replaced by the stand-in. The partner
     /// keeps the record of their meetings; the agreement, written together,
-    /// goes, and so does the reason for ending if the person wrote it.
+    /// goes, and so does the reason for ending if the person (or an
+    /// administrator) wrote it.
     pub fn erased(&self, person: &EmailAddress, stand_in: &EmailAddress) -> Mentorship {
         let mut m = self.clone();
         swap(&mut m.mentee, person, stand_in);
         swap(&mut m.mentor, person, stand_in);
         if let Some(ending) = &mut m.ended {
-            if ending.by == *person {
+            // An administrator's reason may describe either of the two.
+            let by_admin = self.role_of(&ending.by).is_none();
+            if ending.by == *person || by_admin {
                 ending.reason = LongText::erased();
             }
             swap(&mut ending.by, person, stand_in);
@@ -177,9 +194,10 @@ impl AuditEntry {
         if let Some(whom) = &mut e.on_behalf_of {
             swap(whom, person, stand_in);
         }
-        if e.note
-            .as_deref()
-            .is_some_and(|n| n.contains(person.as_str()))
+        if e.action.note_is_a_reason()
+            || e.note
+                .as_deref()
+                .is_some_and(|n| n.contains(person.as_str()))
         {
             e.note = None;
         }

@@ -8,6 +8,7 @@ use moments_adapters::store::{RequestSides, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role};
 use moments_domain::fields::EmailAddress;
 
+mod care;
 mod meetings;
 mod pairs;
 mod requests;
@@ -30,6 +31,11 @@ moments_adapters::http_api! {
     meetings::log_meeting;
     meetings::dispute;
     pairs::end;
+    care::create;
+    care::end;
+    care::repair;
+    care::revoke;
+    care::left_service;
 }
 
 /// How often a write that lost a race is re-read and tried again before the

@@ -42,19 +42,19 @@ pub(crate) async fn cancel_request_jobs(deps: &Deps, r: &MentorshipRequest) {
 }
 
 /// Applications by id, each read once, for showing requests.
-struct Apps<'a> {
+pub(crate) struct Apps<'a> {
     deps: &'a Deps,
     seen: HashMap<ApplicationId, Application>,
 }
 
 impl<'a> Apps<'a> {
-    fn new(deps: &'a Deps) -> Self {
+    pub(crate) fn new(deps: &'a Deps) -> Self {
         Apps {
             deps,
             seen: HashMap::new(),
         }
     }
-    async fn get(&mut self, id: &ApplicationId) -> Result<Application, ApiError> {
+    pub(crate) async fn get(&mut self, id: &ApplicationId) -> Result<Application, ApiError> {
         if let Some(app) = self.seen.get(id) {
             return Ok(app.clone());
         }
@@ -329,17 +329,7 @@ pub async fn accept(
     let (job, at) = connect_job(&mentorship);
     schedule(deps, &job, at).await;
     tell_matched(deps, &mentorship, &both).await;
-    // The match is made: tidying up the requests a full side can no
-    // longer take must not turn it into an error. Any left pending
-    // cannot be accepted (capacity is checked) and expire on their own.
-    if both.mentor_capacity.active + 1 >= MAX_ACTIVE {
-        let requests = deps.store.requests_to(&both.mentor.applicant).await;
-        tidy(close_pending(deps, requests, CLOSED_MENTOR_FULL).await);
-    }
-    if both.mentee_capacity.active + 1 >= MAX_ACTIVE {
-        let requests = deps.store.requests_from(&both.mentee.applicant).await;
-        tidy(close_pending(deps, requests, CLOSED_MENTEE_FULL).await);
-    }
+    close_full_sides(deps, &both).await;
     let record = MentorshipRecord {
         mentorship,
         meeting_count: 0,
@@ -351,8 +341,23 @@ pub async fn accept(
     }))
 }
 
+/// After a match between `both` (capacities as read before it): close the
+/// pending requests of a side that is now full, telling the other side.
+/// The match is made: tidying up must not turn it into an error. Any left
+/// pending cannot be accepted (capacity is checked) and expire on their own.
+pub(crate) async fn close_full_sides(deps: &Deps, both: &RequestSides) {
+    if both.mentor_capacity.active + 1 >= MAX_ACTIVE {
+        let requests = deps.store.requests_to(&both.mentor.applicant).await;
+        tidy(close_pending(deps, requests, CLOSED_MENTOR_FULL).await);
+    }
+    if both.mentee_capacity.active + 1 >= MAX_ACTIVE {
+        let requests = deps.store.requests_from(&both.mentee.applicant).await;
+        tidy(close_pending(deps, requests, CLOSED_MENTEE_FULL).await);
+    }
+}
+
 /// Both are emailed each other's details and asked to connect.
-async fn tell_matched(deps: &Deps, mentorship: &Mentorship, both: &RequestSides) {
+pub(crate) async fn tell_matched(deps: &Deps, mentorship: &Mentorship, both: &RequestSides) {
     let (mentee, mentor) = (&both.mentee, &both.mentor);
     let link = mentorship.id.as_str();
     let base = &deps.config.base_url;

@@ -232,12 +232,24 @@ pub struct PersonMentorship {
     started_at: String,
     meetings: u32,
     hours: f64,
+    /// Whether each side answered the survey (asked once it ended).
+    survey_by_mentee: bool,
+    survey_by_mentor: bool,
 }
 
 impl PersonMentorship {
-    fn of(rec: &MentorshipRecord, person: &EmailAddress) -> PersonMentorship {
+    async fn of(
+        deps: &Deps,
+        rec: &MentorshipRecord,
+        person: &EmailAddress,
+    ) -> Result<PersonMentorship, ApiError> {
         let m = &rec.mentorship;
-        PersonMentorship {
+        let answered = async |email| -> Result<bool, ApiError> {
+            Ok(deps.store.survey_of(&m.id, email).await?.is_some())
+        };
+        Ok(PersonMentorship {
+            survey_by_mentee: answered(&m.mentee).await?,
+            survey_by_mentor: answered(&m.mentor).await?,
             id: m.id.to_string(),
             role: m.role_of(person).map(|r| r.as_str()),
             status: m.status.as_str(),
@@ -246,7 +258,7 @@ impl PersonMentorship {
             started_at: m.started_at.to_string(),
             meetings: rec.meeting_count,
             hours: hours(rec.minutes),
-        }
+        })
     }
 }
 
@@ -302,12 +314,10 @@ pub async fn person(
         .collect();
     let to_them = store.requests_to(&email).await?;
     requests.extend(to_them.iter().map(|r| PersonRequest::of(r, Role::Mentor)));
-    let mentorships = store
-        .mentorships_of(&email)
-        .await?
-        .iter()
-        .map(|rec| PersonMentorship::of(rec, &email))
-        .collect();
+    let mut mentorships = Vec::new();
+    for rec in store.mentorships_of(&email).await? {
+        mentorships.push(PersonMentorship::of(&deps, &rec, &email).await?);
+    }
     let administers = store
         .departments_administered(&email)
         .await?

@@ -4,6 +4,7 @@
 //! person out everywhere and the security log.
 
 use moments_adapters::http::ApiError;
+pub(crate) use moments_adapters::http::program_admin;
 use moments_domain::access::Actor;
 use moments_domain::form::FieldErrors;
 use moments_domain::metrics::Quarter;
@@ -32,16 +33,6 @@ moments_adapters::http_api! {
     privacy::carry_out;
     sessions::sign_out_everywhere;
     security::recent;
-}
-
-fn program_admin(actor: &Actor, what: &str) -> Result<(), ApiError> {
-    if actor.program_admin {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "Only program administrators can {what}."
-        )))
-    }
 }
 
 /// What the caller may see of the program's records, or 403.

@@ -61,6 +61,17 @@ async fn not_stored(mut response: axum::response::Response) -> axum::response::R
 }
 
 /// Random bytes from the operating system; its failure is the server's.
+/// Only program administrators may `what` ("revoke applications"); others get 403.
+pub fn program_admin(actor: &moments_domain::access::Actor, what: &str) -> Result<(), ApiError> {
+    if actor.program_admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "Only program administrators can {what}."
+        )))
+    }
+}
+
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], ApiError> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(Box::new(e)))?;

@@ -2,10 +2,10 @@
 //! what cannot be done in the record's present state 409, a bad value 422.
 //! Each refusal's text is the domain's, written for the person.
 
-use moments_domain::application::{ChangeRefused, DecisionRefused};
+use moments_domain::application::{ChangeRefused, DecisionRefused, RevokeRefused};
 use moments_domain::form::FieldErrors;
 use moments_domain::mentorship::{
-    DisputeRefused, MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
+    DisputeRefused, MatchRefused, MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
 };
 use moments_domain::retention::ErasureRefused;
 
@@ -55,7 +55,9 @@ impl From<RespondRefused> for ApiError {
 impl From<MentorshipRefused> for ApiError {
     fn from(e: MentorshipRefused) -> Self {
         match e {
-            MentorshipRefused::NotInIt => ApiError::Forbidden(e.to_string()),
+            MentorshipRefused::NotInIt | MentorshipRefused::NotProgramAdmin => {
+                ApiError::Forbidden(e.to_string())
+            }
             _ => ApiError::Conflict(e.to_string()),
         }
     }
@@ -83,5 +85,28 @@ impl From<DisputeRefused> for ApiError {
 impl From<ErasureRefused> for ApiError {
     fn from(e: ErasureRefused) -> Self {
         ApiError::Conflict(e.to_string())
+    }
+}
+
+impl From<RevokeRefused> for ApiError {
+    fn from(e: RevokeRefused) -> Self {
+        match e {
+            RevokeRefused::NotProgramAdmin | RevokeRefused::OwnApplication => {
+                ApiError::Forbidden(e.to_string())
+            }
+            RevokeRefused::NotRevocable(_) => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+/// A match by hand: who may not is told 403; the two people's state, 409.
+impl From<MatchRefused> for ApiError {
+    fn from(e: MatchRefused) -> Self {
+        match e {
+            MatchRefused::NotProgramAdmin | MatchRefused::OwnMatch => {
+                ApiError::Forbidden(e.to_string())
+            }
+            _ => ApiError::Conflict(e.to_string()),
+        }
     }
 }

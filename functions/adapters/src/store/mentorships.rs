@@ -23,6 +23,19 @@ use super::{
 };
 use crate::table::{Cond, Index, Item, Query, TableError, Write};
 
+/// A mentee moved to another mentor: the mentorship as read and as it
+/// ends, with its sides as read; the accepted request and the mentorship
+/// that replace it, with theirs.
+#[derive(Clone, Copy)]
+pub struct Repair<'a> {
+    pub before: &'a Mentorship,
+    pub ended: &'a Mentorship,
+    pub old: &'a RequestSides,
+    pub request: &'a MentorshipRequest,
+    pub started: &'a Mentorship,
+    pub new: &'a RequestSides,
+}
+
 /// A mentorship with the totals kept beside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MentorshipRecord {
@@ -340,6 +353,63 @@ impl Store {
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
+    /// A program administrator's match by hand: the accepted request and
+    /// the mentorship it starts are made at once, on the conditions of an
+    /// accept (both active counts as read and below two, neither
+    /// application changed, the two not already paired). `AlreadyExists`
+    /// when they are paired; `Changed` when anything moved.
+    pub async fn create_match(
+        &self,
+        request: &MentorshipRequest,
+        mentorship: &Mentorship,
+        sides: &RequestSides,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut writes = started_writes(request, mentorship, sides, entry)?;
+        writes.extend(room_taken(sides, true));
+        writes.extend(counters::writes(
+            &metrics::request(request).plus(&metrics::mentorship(mentorship)),
+        ));
+        match self.table.write(writes).await {
+            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
+    }
+
+    /// Move a mentee to another mentor in one transaction: the mentorship
+    /// `before` ends as `ended`, its mentor gets the place back, and the
+    /// mentee's place passes to the new mentorship (their count stays).
+    /// `AlreadyExists` when the mentee and the new mentor are paired already.
+    pub async fn repair(&self, r: &Repair<'_>, entry: &AuditEntry) -> Result<(), StoreError> {
+        let Repair {
+            before,
+            ended,
+            old,
+            request,
+            started,
+            new,
+        } = *r;
+        let mut writes = started_writes(request, started, new, entry)?;
+        writes.extend(room_taken(new, false));
+        writes.push(Write::Check {
+            key: keys::application(old.mentee.id.as_str()),
+            cond: Cond::Eq("active".into(), json!(old.mentee_capacity.active)),
+        });
+        writes.extend(ended_writes(before, ended, old, entry)?);
+        writes.extend(room_freed(old, false));
+        let counted = Tally::change(
+            Some(&metrics::mentorship(before)),
+            &metrics::mentorship(ended),
+        )
+        .plus(&metrics::request(request))
+        .plus(&metrics::mentorship(started));
+        writes.extend(counters::writes(&counted));
+        match self.table.write(writes).await {
+            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
+    }
+
     /// Decline, withdraw or close a pending request; the pair may ask again later.
     pub async fn answer_request(
         &self,
@@ -526,42 +596,8 @@ impl Store {
         sides: &RequestSides,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let mut writes = vec![
-            update(
-                keys::mentorship(before.id.as_str()),
-                mentorship_attributes(after)?,
-                vec![],
-                Cond::And(vec![
-                    Cond::Eq("version".into(), json!(before.version)),
-                    Cond::Eq("status".into(), json!("active")),
-                ]),
-            ),
-            update(
-                keys::application(sides.mentor.id.as_str()),
-                vec![],
-                vec![("active".into(), -1)],
-                Cond::And(vec![
-                    capacity_unchanged(sides.mentor_capacity),
-                    Cond::Eq("version".into(), json!(sides.mentor.version)),
-                ]),
-            ),
-            update(
-                keys::application(sides.mentee.id.as_str()),
-                vec![],
-                vec![("active".into(), -1)],
-                Cond::Eq("active".into(), json!(sides.mentee_capacity.active)),
-            ),
-            Write::Delete {
-                key: keys::pair(before.mentee.as_str(), before.mentor.as_str()),
-                cond: Some(Cond::Eq("mentorship_id".into(), json!(before.id.as_str()))),
-            },
-            mentorship_audit(after, entry)?,
-        ];
-        writes.extend(listing::writes(
-            Some(&sides.mentor),
-            &sides.mentor,
-            moved(sides.mentor_capacity, -1),
-        ));
+        let mut writes = ended_writes(before, after, sides, entry)?;
+        writes.extend(room_freed(sides, true));
         writes.extend(counters::writes(&Tally::change(
             Some(&metrics::mentorship(before)),
             &metrics::mentorship(after),
@@ -638,6 +674,141 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+/// The condition on a mentor's application for taking one more mentee:
+/// capacity and version as read, and room left.
+fn mentor_room(sides: &RequestSides) -> Cond {
+    Cond::And(vec![
+        capacity_unchanged(sides.mentor_capacity),
+        Cond::Lt("active".into(), json!(MAX_ACTIVE)),
+        Cond::Eq("version".into(), json!(sides.mentor.version)),
+    ])
+}
+
+/// Both sides take one more active mentorship, as an accept does, and a
+/// mentor who is now full leaves search. `mentee` says whether the mentee's
+/// count moves here (a re-pair keeps it).
+fn room_taken(sides: &RequestSides, mentee: bool) -> Vec<Write> {
+    let mut writes = vec![update(
+        keys::application(sides.mentor.id.as_str()),
+        vec![],
+        vec![("active".into(), 1)],
+        mentor_room(sides),
+    )];
+    if mentee {
+        writes.push(update(
+            keys::application(sides.mentee.id.as_str()),
+            vec![],
+            vec![("active".into(), 1)],
+            Cond::And(vec![
+                Cond::Eq("active".into(), json!(sides.mentee_capacity.active)),
+                Cond::Lt("active".into(), json!(MAX_ACTIVE)),
+            ]),
+        ));
+    }
+    writes.extend(listing::writes(
+        Some(&sides.mentor),
+        &sides.mentor,
+        moved(sides.mentor_capacity, 1),
+    ));
+    writes
+}
+
+/// Both sides get a place back, as an ending does, and a mentor with room
+/// is listed again. `mentee` says whether the mentee's count moves here.
+fn room_freed(sides: &RequestSides, mentee: bool) -> Vec<Write> {
+    let mut writes = vec![update(
+        keys::application(sides.mentor.id.as_str()),
+        vec![],
+        vec![("active".into(), -1)],
+        Cond::And(vec![
+            capacity_unchanged(sides.mentor_capacity),
+            Cond::Eq("version".into(), json!(sides.mentor.version)),
+        ]),
+    )];
+    if mentee {
+        writes.push(update(
+            keys::application(sides.mentee.id.as_str()),
+            vec![],
+            vec![("active".into(), -1)],
+            Cond::Eq("active".into(), json!(sides.mentee_capacity.active)),
+        ));
+    }
+    writes.extend(listing::writes(
+        Some(&sides.mentor),
+        &sides.mentor,
+        moved(sides.mentor_capacity, -1),
+    ));
+    writes
+}
+
+/// A new pair made by an administrator: its guard (first, so a pair that
+/// exists already fails at index 0), the accepted request, the mentorship
+/// and their audit entries. Capacity and counters are the caller's.
+fn started_writes(
+    request: &MentorshipRequest,
+    mentorship: &Mentorship,
+    sides: &RequestSides,
+    entry: &AuditEntry,
+) -> Result<Vec<Write>, StoreError> {
+    let pair = keys::pair(request.mentee.as_str(), request.mentor.as_str());
+    let key = keys::request(request.id.as_str());
+    let mut request_item = item_of(json!({"pk": key.pk, "sk": key.sk}));
+    request_item.extend(request_attributes(request)?);
+    let key = keys::mentorship(mentorship.id.as_str());
+    let mut mentorship_item =
+        item_of(json!({"pk": key.pk, "sk": key.sk, "meeting_count": 0, "minutes": 0}));
+    mentorship_item.extend(mentorship_attributes(mentorship)?);
+    debug_assert_eq!(sides.mentee.applicant, request.mentee);
+    Ok(vec![
+        Write::Put {
+            item: item_of(json!({
+                "pk": pair.pk, "sk": pair.sk, "kind": "pair",
+                "request_id": request.id.as_str(),
+                "mentorship_id": mentorship.id.as_str(),
+            })),
+            cond: Some(Cond::NotExists),
+        },
+        Write::Put {
+            item: request_item,
+            cond: Some(Cond::NotExists),
+        },
+        Write::Put {
+            item: mentorship_item,
+            cond: Some(Cond::NotExists),
+        },
+        request_audit(request, entry)?,
+        mentorship_audit(mentorship, entry)?,
+    ])
+}
+
+/// A mentorship ending: the record (only from the version read, only while
+/// active), its pair guard and its audit entry. Capacity, listing and
+/// counters are the caller's.
+fn ended_writes(
+    before: &Mentorship,
+    after: &Mentorship,
+    sides: &RequestSides,
+    entry: &AuditEntry,
+) -> Result<Vec<Write>, StoreError> {
+    debug_assert_eq!(sides.mentor.applicant, before.mentor);
+    Ok(vec![
+        update(
+            keys::mentorship(before.id.as_str()),
+            mentorship_attributes(after)?,
+            vec![],
+            Cond::And(vec![
+                Cond::Eq("version".into(), json!(before.version)),
+                Cond::Eq("status".into(), json!("active")),
+            ]),
+        ),
+        Write::Delete {
+            key: keys::pair(before.mentee.as_str(), before.mentor.as_str()),
+            cond: Some(Cond::Eq("mentorship_id".into(), json!(before.id.as_str()))),
+        },
+        mentorship_audit(after, entry)?,
+    ])
 }
 
 /// A meeting's item: its record, and its place among its quarter's records.

@@ -31,7 +31,7 @@ pub use job_queue::QueuedJob;
 pub use limits::{LimitRefused, Window};
 pub use listing::Listing;
 pub use mail_queue::QueuedMail;
-pub use mentorships::{MentorshipRecord, RequestSides};
+pub use mentorships::{MentorshipRecord, Repair, RequestSides};
 pub use retention::ErasureRequest;
 pub use security_log::{RefusalCount, SECURITY_LOG_KEPT, StoredSecurityEvent};
 pub use sessions::{SignedInWith, StoredSession};
@@ -488,12 +488,17 @@ impl Store {
         items.into_iter().map(data_of).collect()
     }
 
-    /// Denied applications of a department, oldest first (for retention).
+    /// Denied and revoked applications of a department, oldest first
+    /// within each (for retention).
     pub async fn denied_in_department(
         &self,
         dept: &DepartmentId,
     ) -> Result<Vec<Application>, StoreError> {
-        let items = self.in_department(dept, Status::Denied, usize::MAX).await?;
+        let mut items = self.in_department(dept, Status::Denied, usize::MAX).await?;
+        items.extend(
+            self.in_department(dept, Status::Revoked, usize::MAX)
+                .await?,
+        );
         items.into_iter().map(data_of).collect()
     }
 

@@ -9,7 +9,7 @@
 //! next run.
 
 use jiff::Timestamp;
-use moments_domain::application::{Application, ApplicationId, Status};
+use moments_domain::application::{Application, ApplicationId};
 use moments_domain::audit::AuditEntry;
 use moments_domain::fields::EmailAddress;
 use moments_domain::mentorship::{Capacity, Meeting, Mentorship, MentorshipRequest};
@@ -63,7 +63,8 @@ impl Store {
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
-    /// Remove a denied application with its role guard and audit trail.
+    /// Remove a denied or revoked application with its role guard and audit
+    /// trail (only while it is still as read).
     /// `Changed` if it is no longer the denied application that was read.
     pub async fn remove_application(&self, app: &Application) -> Result<(), StoreError> {
         let key = keys::application(app.id.as_str());
@@ -73,7 +74,7 @@ impl Store {
                 key,
                 cond: Some(Cond::And(vec![
                     Cond::Eq("version".into(), json!(app.version)),
-                    Cond::Eq("status".into(), json!(Status::Denied.as_str())),
+                    Cond::Eq("status".into(), json!(app.status.as_str())),
                 ])),
             },
             Write::Delete {

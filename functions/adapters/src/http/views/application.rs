@@ -13,7 +13,7 @@ pub struct ApplicationView {
     /// `mentee` or `mentor`.
     #[schema(value_type = String)]
     pub role: &'static str,
-    /// `pending`, `approved` or `denied`.
+    /// `pending`, `approved`, `denied` or `revoked`.
     #[schema(value_type = String)]
     pub status: &'static str,
     pub email: String,
@@ -34,6 +34,20 @@ pub struct ApplicationView {
     pub submitted_at: String,
     pub updated_at: String,
     pub decision: Option<DecisionView>,
+    /// When a program administrator revoked it, and why: for the applicant
+    /// and administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub revoked: Option<RevocationView>,
+}
+
+/// A revocation, as the applicant and administrators see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RevocationView {
+    pub at: String,
+    pub reason: String,
+    /// The person had left state service.
+    pub left_service: bool,
 }
 
 /// An application's supervisor.
@@ -107,6 +121,15 @@ impl ApplicationView {
             submitted_at: app.submitted_at.to_string(),
             updated_at: app.updated_at.to_string(),
             decision: app.decision.as_ref().map(DecisionView::from),
+            revoked: app
+                .revoked
+                .as_ref()
+                .filter(|_| app.private_fields_visible_to(viewer))
+                .map(|r| RevocationView {
+                    at: r.at.to_string(),
+                    reason: r.reason.to_string(),
+                    left_service: r.left_service,
+                }),
         }
     }
 }
