@@ -1,9 +1,11 @@
 // The program administration page in a real browser, on the demo data: the
 // program administrator's figures (checked against the API), exports,
-// department administrators, a person's audit trail and the suggested
-// matches; a department administrator's view of her department only; and an
-// applicant who is told the page is not for them. Every state is checked with
-// axe and photographed at phone and desktop widths (tests/e2e/screenshots/).
+// department administrators, the suggested matches, and the way to the
+// People page, where a person's audit trail is read and a person is signed
+// out everywhere (people.test.mjs has the rest of that page); a department
+// administrator's view of her department only; and an applicant who is told
+// the page is not for them. Every state is checked with axe and photographed
+// at phone and desktop widths (tests/e2e/screenshots/).
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -79,6 +81,7 @@ test("a department administrator sees her department's figures and exports, with
   assert.match(await dana.locator("#figures-about").innerText(), /Department of Revenue, all quarters/);
   assert.equal(await dana.locator("#admins-section").isVisible(), false, "no department administrators section");
   assert.equal(await dana.locator("#matching-section").isVisible(), false, "no matching section");
+  assert.equal(await dana.locator("#people-section").isVisible(), false, "no way to the People page");
   assert.equal(await dana.getByRole("link", { name: "Department administrators", exact: true }).count(), 0);
 
   // Only her department has a row; its figures are the API's.
@@ -169,7 +172,10 @@ test("the program administrator reads the figures, exports, manages department a
   await admin.locator("#admin-list").getByText("pat.lee@mo.gov no longer administers the Department of Transportation.").waitFor();
   assert.equal(await admin.locator("#admin-list .card").filter({ hasText: "pat.lee@mo.gov" }).count(), 0);
 
-  // A person's records, and the audit trail of one: Dana approved on the supervisor's behalf.
+  // A person's records, and the audit trail of one, on the People page: Dana approved on the supervisor's behalf.
+  await admin.getByRole("link", { name: "Find a person on the People page" }).click();
+  await admin.waitForURL(/\/admin\/people\/$/);
+  await admin.locator("#console").waitFor();
   await admin.locator("#f-lookup-email").fill("alex.nguyen@mo.gov");
   await admin.getByRole("button", { name: "Look up" }).click();
   assert.deepEqual((await rowCells(admin, "Applications of alex.nguyen@mo.gov", "Mentee")).slice(0, 2), ["Approved", "Department of Revenue"]);
@@ -182,6 +188,8 @@ test("the program administrator reads the figures, exports, manages department a
   await admin.getByRole("button", { name: "Close the audit trail" }).press("Enter");
   assert.equal(await admin.locator("#audit").isVisible(), false);
   assert.equal(await admin.evaluate(() => document.activeElement.textContent), "Audit trail of the mentee application", "focus goes back");
+  await admin.goto(`${platform.url}/admin/`);
+  await admin.locator("#console").waitFor();
 
   // The suggested matches: a preview, then publishing after a confirmation.
   await admin.getByRole("button", { name: "Preview suggested matches" }).click();
@@ -263,6 +271,8 @@ test("a participant stays signed in on her device until the program administrato
   assert.ok(days > 13.9 && days <= 14, `the session cookie outlives the browser for two weeks: ${days} days`);
 
   const admin = await adminPage("admin@mo.gov");
+  await admin.locator("#console").waitFor();
+  await admin.goto(`${platform.url}/admin/people/`);
   await admin.locator("#console").waitFor();
   const form = admin.locator("#signout-form");
   await form.getByLabel("Work email").fill("riley");

@@ -306,9 +306,10 @@ test("no page has a WCAG 2.1 A or AA violation, signed out or signed in as any r
   console.log(`axe-core: ${visits.length} page visits, ${pages.size} addresses, roles: ${[...roles].join(", ")}`);
   assert.equal(roles.size, 7, "signed out and six kinds of signed-in people");
   // Each page of the content tree was checked, and pages reached only by
-  // links were too (mentor profiles, mentorships, requests, the survey).
+  // links were too (mentor profiles, mentorships, requests, the survey, a
+  // person's records for the program administrator).
   for (const path of sitePages()) assert.ok(pages.has(path), `${path} visited`);
-  for (const prefix of ["/mentors/profile/?id=", "/mentorships/?id=", "/requests/?id=", "/survey/?mentorship=", "/review/?application="]) {
+  for (const prefix of ["/mentors/profile/?id=", "/mentorships/?id=", "/requests/?id=", "/survey/?mentorship=", "/review/?application=", "/admin/people/?email="]) {
     assert.ok([...pages].some((p) => p.startsWith(prefix)), `a page at ${prefix}… visited, among ${[...pages].join(" ")}`);
   }
   const problems = visits.filter((v) => v.violations.length).map((v) => `${v.where}:\n  ${v.violations.join("\n  ")}`);

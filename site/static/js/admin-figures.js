@@ -40,7 +40,8 @@ let tables = 0;
  * `columns`: [{label, group?, numeric?}]; the first is the row headers' column.
  * Consecutive columns with the same `group` share a header above theirs.
  * `rows`: [{header, cells}] or {group: "title"}, which starts a group of rows
- * (with no header row when the title is empty).
+ * (with no header row when the title is empty). Each cell carries its
+ * column's name in `data-label`, which `.data--records` shows on a phone.
  */
 export function dataTable({ caption, columns, rows, className = "" }) {
   const id = `table-${++tables}`;
@@ -84,7 +85,7 @@ export function dataTable({ caption, columns, rows, className = "" }) {
     }
     body.append(el("tr", {},
       el("th", { scope: "row" }, row.header),
-      ...row.cells.map((cell, i) => el("td", { class: columns[i + 1]?.numeric ? "num" : null }, cell)),
+      ...row.cells.map((cell, i) => el("td", { class: columns[i + 1]?.numeric ? "num" : null, "data-label": columns[i + 1]?.label }, cell)),
     ));
   }
   table.append(body);

@@ -1,21 +1,18 @@
 // /admin/, program administrators only: department administrators
-// (GET, POST, DELETE /api/admin/department-admins), a person's records with
-// their audit trails (GET /api/admin/people, /api/admin/audit/{kind}/{id}),
-// signing a person out everywhere (POST /api/admin/people/signout), the
-// suggested matches (POST /api/admin/matching/preview, .../publish), and
-// requests to remove a person's data (GET /api/admin/erasures, POST .../{email}),
-// and the security log (admin-security.js).
+// (GET, POST, DELETE /api/admin/department-admins), the suggested matches
+// (POST /api/admin/matching/preview, .../publish), requests to remove a
+// person's data (GET /api/admin/erasures, POST .../{email}), and the
+// security log (admin-security.js). A person's records, and acting on them,
+// are on /admin/people/ (admin-people.js).
 import { call, get, here, post, showSignIn } from "./api.js";
-import {
-  announce, busy, clearErrors, decisionSummary, el, formatDate, isBusy, roleLabel, showPanelProblem,
-  showProblem, statusBadge,
-} from "./ui.js";
-import { badge } from "./mentoring.js";
+import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import { count, dataTable } from "./admin-figures.js";
 import { loadSecurityLog } from "./admin-security.js";
 
-const profileUrl = document.getElementById("admin").dataset.profileUrl;
-let me = null;
+const { profileUrl, peopleUrl } = document.getElementById("admin").dataset;
+
+/** A person's address, linking to their records on the People page. */
+const personLink = (email) => el("a", { href: `${peopleUrl}?${new URLSearchParams({ email })}` }, email);
 
 const hidden = (text) => el("span", { class: "visually-hidden" }, text);
 const whenFormat = new Intl.DateTimeFormat("en-US", {
@@ -86,7 +83,7 @@ function adminItem(department, admin) {
   const added = [admin.added_by ? `added by ${admin.added_by}` : "", admin.added_at ? `on ${formatDate(admin.added_at)}` : ""]
     .filter(Boolean).join(" ");
   return el("li", { class: "admin-list__person" },
-    el("span", { class: "admin-list__email" }, admin.email),
+    el("span", { class: "admin-list__email" }, personLink(admin.email)),
     added ? el("span", { class: "admin-list__meta" }, ` ${added}`) : null,
     " ", remove);
 }
@@ -135,156 +132,13 @@ adminForm.addEventListener("submit", async (event) => {
   await loadAdmins(`${response.data.email} now administers the ${response.data.department.name}.`);
 });
 
-// --- Look up a person, and audit trails -------------------------------------------------
-
-const lookupForm = document.getElementById("lookup-form");
-const audit = document.getElementById("audit");
-let auditOpener = null;
-
-const ACTIONS = {
-  submitted: "Sent the application",
-  edited: "Changed the application",
-  resubmitted: "Sent the application again after a denial",
-  rerouted: "Changed the supervisor",
-  approved: "Approved the application",
-  denied: "Denied the application",
-  availability_changed: "Changed their availability",
-  request_sent: "Sent the request",
-  request_accepted: "Accepted the request",
-  request_declined: "Declined the request",
-  request_withdrawn: "Withdrew the request",
-  request_closed: "Request closed",
-  agreement_saved: "Saved the agreement",
-  agreement_confirmed: "Confirmed the agreement",
-  mentorship_ended: "Ended the mentorship",
-  meeting_disputed: "Disputed a logged meeting",
-  meeting_dispute_withdrawn: "Took back a dispute of a logged meeting",
-  department_admin_added: "Added a department administrator",
-  department_admin_removed: "Removed a department administrator",
-};
-
-function auditButton(kind, id, what) {
-  const button = el("button", { class: "button button--secondary button--small", type: "button" }, "Audit trail", hidden(` of ${what}`));
-  button.addEventListener("click", () => openAudit(kind, id, button));
-  return button;
-}
-
-async function openAudit(kind, id, opener) {
-  const response = await get(`/api/admin/audit/${kind}/${encodeURIComponent(id)}`);
-  if (signedOut(response)) return;
-  auditOpener = opener;
-  const title = document.getElementById("audit-title");
-  if (!response.ok) {
-    title.textContent = "Audit trail";
-    document.getElementById("audit-record").textContent = response.problem.detail;
-    document.getElementById("audit-table").replaceChildren();
-  } else {
-    const { record, entries } = response.data;
-    const mixed = entries.some((e) => e.record !== entries[0]?.record);
-    title.textContent = `Audit trail: ${record.summary}`;
-    document.getElementById("audit-record").textContent = `Status now: ${record.status}. Record ${record.id}.`;
-    const columns = [{ label: "When" }, { label: "Who" }, { label: "What" }, { label: "On behalf of" }, { label: "Note" }];
-    if (mixed) columns.push({ label: "Record" });
-    document.getElementById("audit-table").replaceChildren(entries.length
-      ? dataTable({
-        caption: `Changes to the ${record.kind}, oldest first`,
-        className: "data--audit",
-        columns,
-        rows: entries.map((e) => ({
-          header: when(e.at),
-          cells: [e.actor, ACTIONS[e.action] || e.action, e.on_behalf_of || "", e.note || "", ...(mixed ? [e.record] : [])],
-        })),
-      })
-      : el("p", { class: "empty" }, "No changes are recorded."));
-  }
-  audit.hidden = false;
-  title.focus();
-}
-
-document.getElementById("audit-close").addEventListener("click", () => {
-  audit.hidden = true;
-  auditOpener?.focus();
-});
+// --- Suggested matches -------------------------------------------------------------------
 
 function recordsTable(caption, columns, rows, empty, className = "") {
   return rows.length
     ? dataTable({ caption, className, columns: columns.map((label) => ({ label })), rows })
     : el("p", { class: "empty" }, empty);
 }
-
-function renderPerson(person) {
-  const facts = [];
-  if (person.program_admin) facts.push("Program administrator.");
-  if (person.administers?.length) facts.push(`Department administrator of: ${person.administers.map((d) => d.name).join(", ")}.`);
-  const other = (r) => (r.role === "mentee" ? r.mentor : r.mentee);
-  const applications = person.applications.map((app) => ({
-    header: roleLabel(app.role),
-    cells: [statusBadge(app.status), app.department?.name ?? "", formatDate(app.submitted_at),
-      app.decision ? decisionSummary(app.decision, me.email) : "", auditButton("applications", app.id, `the ${app.role} application`)],
-  }));
-  const requests = person.requests.map((r) => ({
-    header: r.role === "mentee" ? `Sent to ${r.mentor}` : `Received from ${r.mentee}`,
-    cells: [badge(r.status), formatDate(r.created_at), auditButton("requests", r.id, `the request ${r.role === "mentee" ? "to" : "from"} ${other(r)}`)],
-  }));
-  const mentorships = person.mentorships.map((m) => ({
-    header: `${m.role === "mentor" ? "Mentor of" : "Mentee of"} ${other(m)}`,
-    cells: [badge(m.status), formatDate(m.started_at), count(m.meetings), count(m.hours), auditButton("mentorships", m.id, `the mentorship with ${other(m)}`)],
-  }));
-  const box = document.getElementById("person");
-  box.replaceChildren(
-    el("h3", { id: "person-title", tabindex: "-1" }, person.email),
-    facts.length ? el("p", {}, facts.join(" ")) : "",
-    recordsTable(`Applications of ${person.email}`, ["Role", "Status", "Department", "Sent", "Decision", "Audit trail"], applications, "No applications."),
-    recordsTable(`Requests of ${person.email}`, ["Request", "Status", "Sent", "Audit trail"], requests, "No requests."),
-    recordsTable(`Mentorships of ${person.email}`, ["Mentorship", "Status", "Started", "Meetings", "Hours", "Audit trail"], mentorships, "No mentorships."),
-  );
-  box.hidden = false;
-  document.getElementById("person-title").focus();
-}
-
-lookupForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const button = document.getElementById("lookup");
-  if (isBusy(button)) return;
-  clearErrors(lookupForm);
-  audit.hidden = true;
-  const email = String(new FormData(lookupForm).get("email") ?? "").trim();
-  const done = busy(button, "Looking up…");
-  const response = await get(`/api/admin/people?email=${encodeURIComponent(email)}`);
-  done();
-  if (signedOut(response)) return;
-  if (!response.ok) {
-    document.getElementById("person").hidden = true;
-    return showProblem(lookupForm, response.problem);
-  }
-  renderPerson(response.data);
-});
-
-// --- Sign a person out everywhere ---------------------------------------------------------
-
-const signOutForm = document.getElementById("signout-form");
-
-signOutForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const button = document.getElementById("signout-everywhere");
-  if (isBusy(button)) return;
-  clearErrors(signOutForm);
-  const result = document.getElementById("signout-done");
-  result.hidden = true;
-  const email = String(new FormData(signOutForm).get("email") ?? "").trim();
-  const done = busy(button, "Signing out…");
-  const response = await post("/api/admin/people/signout", { email });
-  done();
-  if (signedOut(response)) return;
-  if (!response.ok) return showProblem(signOutForm, response.problem);
-  const text = document.getElementById("signout-done-text");
-  text.textContent = response.data.message;
-  result.hidden = false;
-  signOutForm.reset();
-  text.focus();
-});
-
-// --- Suggested matches -------------------------------------------------------------------
 
 const matchingProblem = document.getElementById("matching-problem");
 
@@ -318,7 +172,7 @@ function renderPreview(p) {
     "Suggested mentors for each mentee, best fit first",
     ["Mentee", "Suggested mentors"],
     p.lists.map((list) => ({
-      header: el("span", {}, list.name, el("br"), el("span", { class: "admin-list__meta" }, list.email),
+      header: el("span", {}, list.name, el("br"), el("span", { class: "admin-list__meta" }, personLink(list.email)),
         list.priority ? el("span", { class: "admin-list__meta" }, el("br"), "Left without suggestions last time") : ""),
       cells: [list.suggestions.length ? el("ol", { class: "suggestions" }, ...list.suggestions.map(suggestionItem)) : "No mentor fits yet."],
     })),
@@ -403,7 +257,7 @@ function erasureItem(request) {
       },
     }));
   }
-  return el("li", { class: "card" }, el("h3", {}, request.email), asked, note, action);
+  return el("li", { class: "card" }, el("h3", {}, personLink(request.email)), asked, note, action);
 }
 
 async function loadErasures(notice = "", isProblem = false) {
@@ -424,9 +278,8 @@ async function loadErasures(notice = "", isProblem = false) {
   if (notice) announce(notice);
 }
 
-/** Shows the program administrators' tools; `who` is the signed-in person (GET /api/me). */
-export async function startTools(who) {
-  me = who;
+/** Shows the program administrators' tools. */
+export async function startTools() {
   document.getElementById("security-refresh").addEventListener("click", () => loadSecurityLog(signedOut));
   await Promise.all([loadAdmins(), loadErasures(), loadSecurityLog(signedOut)]);
 }

@@ -254,7 +254,7 @@ async function start() {
   }
   if (scope.program) {
     for (const node of document.querySelectorAll("[data-program-only]")) node.hidden = false;
-    startTools(me);
+    startTools();
   }
   announce("");
   document.getElementById("console").hidden = false;

@@ -24,11 +24,12 @@ export function formatDate(iso) {
 
 export const roleLabel = (role) => (role === "mentor" ? "Mentor" : "Mentee");
 
-const STATUS = { pending: "Waiting for supervisor review", approved: "Approved", denied: "Denied" };
+const STATUS = { pending: "Waiting for supervisor review", approved: "Approved", denied: "Denied", revoked: "Approval revoked" };
+const TONE = { pending: "pending", approved: "approved", denied: "denied", revoked: "neutral" };
 
 /** A status badge: the word is there for everyone, the colour only helps. */
 export function statusBadge(status) {
-  return el("span", { class: `badge badge--${STATUS[status] ? status : "pending"}` }, STATUS[status] || String(status));
+  return el("span", { class: `badge badge--${TONE[status] || "pending"}` }, STATUS[status] || String(status));
 }
 
 export function fullName(person) {
