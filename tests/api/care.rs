@@ -565,8 +565,20 @@ async fn a_revoked_application_is_removed_a_year_after_it_was_revoked() {
     };
     app.advance(jiff::SignedDuration::from_hours(364 * 24));
     assert_eq!(run().await.expect("retention").applications, 0);
-    assert!(app.store.application(&ada_app).await.expect("read").is_some());
+    assert!(
+        app.store
+            .application(&ada_app)
+            .await
+            .expect("read")
+            .is_some()
+    );
     app.advance(jiff::SignedDuration::from_hours(2 * 24));
     assert_eq!(run().await.expect("retention").applications, 1);
-    assert!(app.store.application(&ada_app).await.expect("read").is_none());
+    assert!(
+        app.store
+            .application(&ada_app)
+            .await
+            .expect("read")
+            .is_none()
+    );
 }
