@@ -25,4 +25,5 @@ mod reminders;
 mod reports;
 mod retention;
 mod security_log;
+mod taking_part;
 mod task_links;

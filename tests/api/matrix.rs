@@ -564,6 +564,20 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
+            put.clone(),
+            "/api/applications/{application}/pause",
+            json!({"paused": true}),
+            &[(Applicant, 409)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/applications/{application}/withdraw",
+            json!({}),
+            &[(Applicant, 200)],
+            403,
+        ),
+        row(
             post.clone(),
             "/api/admin/mentorships",
             json!({"mentee": "ada.lovelace@mo.gov", "mentor": MIA, "reason": "They asked."}),

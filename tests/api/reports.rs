@@ -297,7 +297,7 @@ async fn the_metrics_and_exports_agree_with_the_records(app: TestApp) {
     // The figures as a person would check them by hand...
     assert_eq!(
         total["mentee_profiles"],
-        json!({"pending": 1, "approved": 2, "denied": 1, "revoked": 0, "total": 4})
+        json!({"pending": 1, "approved": 2, "denied": 1, "revoked": 0, "withdrawn": 0, "total": 4})
     );
     assert_eq!(total["mentor_profiles"]["approved"], 2);
     assert_eq!(

@@ -150,13 +150,14 @@ async fn mine(
     State(deps): State<Deps>,
     Caller(actor): Caller,
 ) -> Result<Json<Applications>, ApiError> {
-    let apps = deps.store.applications_of(&actor.email).await?;
-    Ok(Json(Applications {
-        applications: apps
-            .iter()
-            .map(|a| ApplicationView::of(a, &actor))
-            .collect(),
-    }))
+    let mut applications = Vec::new();
+    for app in deps.store.applications_of(&actor.email).await? {
+        let capacity = deps.store.application_with_capacity(&app.id).await?;
+        let mut view = ApplicationView::of(&app, &actor);
+        view.paused = capacity.map(|(_, c)| !c.available);
+        applications.push(view);
+    }
+    Ok(Json(Applications { applications }))
 }
 
 /// One application: its applicant, their supervisor, administrators of its

@@ -327,6 +327,8 @@ pub enum Status {
     /// Taken back by a program administrator: the person is out of search,
     /// matching and requests until they apply again.
     Revoked,
+    /// Withdrawn by the applicant: the same, by their own choice.
+    Withdrawn,
 }
 
 impl Status {
@@ -336,6 +338,7 @@ impl Status {
             Status::Approved => "approved",
             Status::Denied => "denied",
             Status::Revoked => "revoked",
+            Status::Withdrawn => "withdrawn",
         }
     }
 }
@@ -424,6 +427,9 @@ pub enum ChangeRefused {
         "The application has already been {0}; the review can no longer be sent to another supervisor."
     )]
     NotPending(&'static str),
+    /// Only pending and approved applications can be withdrawn.
+    #[error("This application has been {0}; there is nothing to withdraw.")]
+    NotWithdrawable(&'static str),
     /// Rerouting to the address it already goes to would email no one.
     #[error(
         "Your application already goes to this address. Enter the address of the supervisor who should review it instead; to correct your supervisor's name, edit your application."
@@ -552,7 +558,9 @@ impl Application {
             return Err(ChangeRefused::NotApplicant);
         }
         let (status, decision, effect) = match self.status {
-            Status::Denied | Status::Revoked => (Status::Pending, None, EditEffect::Resubmitted),
+            Status::Denied | Status::Revoked | Status::Withdrawn => {
+                (Status::Pending, None, EditEffect::Resubmitted)
+            }
             Status::Approved
                 if details.supervisor.email != *self.supervisor()
                     || details.department != self.details.department =>
@@ -615,6 +623,28 @@ impl Application {
                 reason,
                 left_service,
             }),
+            updated_at: now,
+            version: self.version + 1,
+            ..self.clone()
+        })
+    }
+
+    /// The applicant withdraws a pending or approved application: they
+    /// leave search, matching and requests. Their mentorships are the
+    /// caller's to end.
+    pub fn withdraw(
+        &self,
+        actor: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<Application, ChangeRefused> {
+        if actor != &self.applicant {
+            return Err(ChangeRefused::NotApplicant);
+        }
+        if !matches!(self.status, Status::Pending | Status::Approved) {
+            return Err(ChangeRefused::NotWithdrawable(self.status.as_str()));
+        }
+        Ok(Application {
+            status: Status::Withdrawn,
             updated_at: now,
             version: self.version + 1,
             ..self.clone()

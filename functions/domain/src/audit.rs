@@ -35,6 +35,12 @@ pub enum Action {
     EndedByAdmin,
     /// A program administrator recorded that the person left state service.
     LeftService,
+    /// The applicant withdrew their application.
+    Withdrawn,
+    /// The applicant paused, or resumed, their search for a mentor or their
+    /// taking new mentees.
+    Paused,
+    Resumed,
 }
 
 impl Action {

@@ -118,6 +118,10 @@ pub enum SelectRefused {
     MenteeNotApproved,
     #[error("You already have two active mentors, the most the program allows at once.")]
     MenteeFull,
+    #[error(
+        "You have paused your search for a mentor. Resume it from My applications to send requests."
+    )]
+    MenteePaused,
     #[error("You already have a pending request or an active mentorship with this mentor.")]
     AlreadyPaired,
     #[error("You cannot select yourself as your mentor.")]
@@ -167,6 +171,9 @@ pub fn may_select(
     }
     if !mentee_capacity.has_room() {
         return Err(SelectRefused::MenteeFull);
+    }
+    if !mentee_capacity.available {
+        return Err(SelectRefused::MenteePaused);
     }
     if already_paired {
         return Err(SelectRefused::AlreadyPaired);
@@ -236,6 +243,8 @@ pub enum MatchRefused {
     MenteeFull(EmailAddress),
     #[error("{0} already has two active mentees, the most the program allows at once.")]
     MentorFull(EmailAddress),
+    #[error("{0} has paused their search for a mentor; they can resume it from My applications.")]
+    MenteePaused(EmailAddress),
     #[error(
         "These two already have an active mentorship or a request waiting for the mentor's answer; the mentor can accept the request."
     )]
@@ -282,6 +291,9 @@ pub fn match_by_hand(
     }
     if !mentee_capacity.has_room() {
         return Err(MatchRefused::MenteeFull(mentee.applicant.clone()));
+    }
+    if !mentee_capacity.available {
+        return Err(MatchRefused::MenteePaused(mentee.applicant.clone()));
     }
     if !mentor_capacity.has_room() {
         return Err(MatchRefused::MentorFull(mentor.applicant.clone()));

@@ -218,7 +218,8 @@ pub fn application(app: &Application) -> Tally {
         );
     }
     // A revoked approval still took its days to review.
-    if let (Status::Approved | Status::Revoked, Some(decision)) = (app.status, &app.decision)
+    if let (Status::Approved | Status::Revoked | Status::Withdrawn, Some(decision)) =
+        (app.status, &app.decision)
         && decision.outcome == Outcome::Approved
     {
         t.add(
@@ -307,6 +308,8 @@ pub struct Profiles {
     pub denied: i64,
     /// Approvals taken back by the program team (someone left, or no longer qualifies).
     pub revoked: i64,
+    /// Withdrawn by the applicants themselves.
+    pub withdrawn: i64,
     pub total: i64,
 }
 
@@ -416,11 +419,12 @@ impl Measures {
     pub fn from_counters(c: &Counters) -> Measures {
         let get = |name: &str| c.get(name).copied().unwrap_or(0);
         let profiles = |role| {
-            let [pending, approved, denied, revoked] = [
+            let [pending, approved, denied, revoked, withdrawn] = [
                 Status::Pending,
                 Status::Approved,
                 Status::Denied,
                 Status::Revoked,
+                Status::Withdrawn,
             ]
             .map(|s| get(&counter::profiles(role, s)));
             Profiles {
@@ -428,7 +432,8 @@ impl Measures {
                 approved,
                 denied,
                 revoked,
-                total: pending + approved + denied + revoked,
+                withdrawn,
+                total: pending + approved + denied + revoked + withdrawn,
             }
         };
         let [pending, accepted, declined, withdrawn, closed] = [

@@ -23,7 +23,8 @@ pub const UNMATCHED_REQUEST_KEPT: SignedDuration = SignedDuration::from_secs(365
 /// kept three years after it ended, covering training-credit questions.
 pub const ENDED_MENTORSHIP_KEPT: SignedDuration = SignedDuration::from_secs(3 * 365 * DAY);
 
-/// A revoked application is kept a year after it was revoked, like a denied one.
+/// A revoked or withdrawn application is kept a year after it was revoked
+/// or withdrawn, like a denied one.
 pub const REVOKED_APPLICATION_KEPT: SignedDuration = SignedDuration::from_secs(365 * DAY);
 
 pub fn application_expired(app: &Application, now: Timestamp) -> bool {
@@ -36,6 +37,7 @@ pub fn application_expired(app: &Application, now: Timestamp) -> bool {
             .revoked
             .as_ref()
             .is_some_and(|r| r.at + REVOKED_APPLICATION_KEPT <= now),
+        Status::Withdrawn => app.updated_at + REVOKED_APPLICATION_KEPT <= now,
         Status::Pending | Status::Approved => false,
     }
 }

@@ -37,6 +37,18 @@ use crate::{landed, sides, until_written};
 /// Why a request was closed when one side stopped taking part.
 pub const CLOSED_BY_PROGRAM: &str =
     "The program team closed this request: one of you is no longer taking part.";
+/// Why a request was closed when one side withdrew their application.
+pub const CLOSED_WITHDRAWN: &str = "Closed: one of you withdrew from the program.";
+
+/// Who closes a person's pending requests, and so who is told what.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Closing {
+    /// The program team: both sides are told it closed, the person only
+    /// when `tell_person` (not someone who left state service).
+    Program { tell_person: bool },
+    /// The person withdrew: the other side is told, as on a withdrawal.
+    Withdrawn,
+}
 
 fn noted(actor: &Actor, action: Action, reason: &LongText, at: jiff::Timestamp) -> AuditEntry {
     AuditEntry {
@@ -442,14 +454,16 @@ pub async fn repair(
 
 /// Close the pending requests in which `app` is a side, emailing both
 /// sides (or only the other one, when the person left). How many closed.
-async fn close_requests_of(
+pub(crate) async fn close_requests_of(
     deps: &Deps,
-    actor: &Actor,
     app: &Application,
-    action: Action,
-    reason: &LongText,
-    tell_person: bool,
+    entry: &AuditEntry,
+    closing: Closing,
 ) -> Result<usize, ApiError> {
+    let reason = match closing {
+        Closing::Program { .. } => CLOSED_BY_PROGRAM,
+        Closing::Withdrawn => CLOSED_WITHDRAWN,
+    };
     let requests = match app.role {
         Role::Mentee => deps.store.requests_from(&app.applicant).await?,
         Role::Mentor => deps.store.requests_to(&app.applicant).await?,
@@ -460,10 +474,13 @@ async fn close_requests_of(
         r.status == RequestStatus::Pending
             && (r.mentee_application == app.id || r.mentor_application == app.id)
     }) {
-        let Ok(after) = before.close(CLOSED_BY_PROGRAM, deps.now()) else {
+        let Ok(after) = before.close(reason, deps.now()) else {
             continue;
         };
-        let entry = noted(actor, action, reason, after.updated_at);
+        let entry = AuditEntry {
+            at: after.updated_at,
+            ..entry.clone()
+        };
         match deps.store.answer_request(&before, &after, &entry).await {
             Ok(()) => cancel_request_jobs(deps, &after).await,
             // Answered meanwhile: it is no longer pending.
@@ -471,7 +488,7 @@ async fn close_requests_of(
             Err(e) => return Err(e.into()),
         }
         closed += 1;
-        tell_closed(deps, &mut apps, &after, &app.applicant, tell_person).await?;
+        tell_closed(deps, &mut apps, &after, &app.applicant, closing).await?;
     }
     Ok(closed)
 }
@@ -481,26 +498,33 @@ async fn tell_closed(
     apps: &mut Apps<'_>,
     r: &MentorshipRequest,
     person: &EmailAddress,
-    tell_person: bool,
+    closing: Closing,
 ) -> Result<(), ApiError> {
     let mentee = apps.get(&r.mentee_application).await?;
     let mentor = apps.get(&r.mentor_application).await?;
+    let base = &deps.config.base_url;
     for (to, other) in [(&mentee, &mentor), (&mentor, &mentee)] {
-        if &to.applicant == person && !tell_person {
-            continue;
-        }
-        deps.notify(notify::request_closed_by_program(
-            &Who::of(to),
-            &other.details.full_name(),
-            &deps.config.base_url,
-        ))
-        .await;
+        let name = other.details.full_name();
+        let message = match closing {
+            Closing::Program { tell_person } if &to.applicant != person || tell_person => {
+                notify::request_closed_by_program(&Who::of(to), &name, base)
+            }
+            Closing::Withdrawn if &to.applicant != person => {
+                if to.applicant == r.mentor {
+                    notify::request_withdrawn(&Who::of(to), &name, base)
+                } else {
+                    notify::request_not_accepted(&Who::of(to), &name, None, true, base)
+                }
+            }
+            _ => continue,
+        };
+        deps.notify(message).await;
     }
     Ok(())
 }
 
 /// The active mentorships in which `app` is a side.
-async fn active_mentorships_of(
+pub(crate) async fn active_mentorships_of(
     deps: &Deps,
     app: &Application,
 ) -> Result<Vec<MentorshipId>, ApiError> {
@@ -580,8 +604,14 @@ pub async fn revoke(
     let end_mentorships = f.flag("end_mentorships", &body.end_mentorships);
     let reason = f.finish(reason)?;
     let after = revoke_one(&deps, &actor, &id, &reason, false).await?;
-    let requests_closed =
-        close_requests_of(&deps, &actor, &after, Action::Revoked, &reason, true).await?;
+    let entry = noted(&actor, Action::Revoked, &reason, deps.now());
+    let requests_closed = close_requests_of(
+        &deps,
+        &after,
+        &entry,
+        Closing::Program { tell_person: true },
+    )
+    .await?;
     let mut mentorships_ended = 0;
     if end_mentorships {
         for m in active_mentorships_of(&deps, &after).await? {
@@ -667,8 +697,14 @@ pub async fn left_service(
     for app in open {
         let after = revoke_one(&deps, &actor, &app.id, &reason, true).await?;
         applications_revoked += 1;
-        requests_closed +=
-            close_requests_of(&deps, &actor, &after, Action::LeftService, &reason, false).await?;
+        let entry = noted(&actor, Action::LeftService, &reason, deps.now());
+        requests_closed += close_requests_of(
+            &deps,
+            &after,
+            &entry,
+            Closing::Program { tell_person: false },
+        )
+        .await?;
     }
     for m in mentorships {
         match end_one(&deps, &actor, &m, Action::LeftService, &reason).await {

@@ -13,6 +13,7 @@ mod meetings;
 mod pairs;
 mod requests;
 pub mod search;
+mod taking_part;
 
 moments_adapters::http_api! {
     search::search;
@@ -36,6 +37,8 @@ moments_adapters::http_api! {
     care::repair;
     care::revoke;
     care::left_service;
+    taking_part::pause;
+    taking_part::withdraw;
 }
 
 /// How often a write that lost a race is re-read and tried again before the

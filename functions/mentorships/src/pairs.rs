@@ -307,7 +307,7 @@ pub async fn end(
 
 /// Both are told, and invited to the survey by a link that signs them in
 /// for it.
-async fn tell_ended(deps: &Deps, after: &Mentorship, both: &RequestSides) {
+pub(crate) async fn tell_ended(deps: &Deps, after: &Mentorship, both: &RequestSides) {
     let completed = after.status == MentorshipStatus::Completed;
     let page = format!("/survey/?mentorship={}", after.id);
     let (mentee, mentor) = (Who::of(&both.mentee), Who::of(&both.mentor));

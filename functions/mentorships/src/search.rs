@@ -401,7 +401,16 @@ pub async fn suggestions(
     State(deps): State<Deps>,
     Caller(actor): Caller,
 ) -> Result<Json<Suggestions>, ApiError> {
-    let Some(stored) = deps.store.suggestions_of(&actor.email).await? else {
+    // A mentee who paused their search is suggested no one meanwhile.
+    let paused = match own(&deps, &actor.email, Role::Mentee).await? {
+        Some((_, capacity)) => !capacity.available,
+        None => false,
+    };
+    let stored = match deps.store.suggestions_of(&actor.email).await? {
+        Some(stored) if !paused => Some(stored),
+        _ => None,
+    };
+    let Some(stored) = stored else {
         return Ok(Json(Suggestions {
             run: None,
             published_at: None,

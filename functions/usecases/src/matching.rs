@@ -134,7 +134,8 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
     Ok(proposal(now, &listings, &mentees, &inputs, lists))
 }
 
-/// Approved mentees with no active mentor, those who applied first first.
+/// Approved mentees with no active mentor who have not paused their
+/// search, those who applied first first.
 async fn needing_a_mentor(deps: &Deps) -> Result<Vec<Application>, StoreError> {
     let mut mentees: Vec<Application> = Vec::new();
     for entry in &Catalogue::get().departments {
@@ -142,7 +143,8 @@ async fn needing_a_mentor(deps: &Deps) -> Result<Vec<Application>, StoreError> {
             continue;
         };
         for (app, capacity) in deps.store.approved_in_department(&dept).await? {
-            if app.role == Role::Mentee && capacity.active == 0 {
+            // A mentee who paused their search is left out.
+            if app.role == Role::Mentee && capacity.active == 0 && capacity.available {
                 mentees.push(app);
             }
         }

@@ -1,5 +1,8 @@
 // /my/applications/: the signed-in person's applications, their status and
-// decision, a way to send a pending one to another supervisor, and sign-out.
+// decision, a way to send a pending one to another supervisor, a mentee's
+// pause of their search for a mentor (PUT /api/applications/{id}/pause),
+// withdrawing an application (POST /api/applications/{id}/withdraw), and
+// sign-out.
 import { applicationPath, get, post, put, showSignIn } from "./api.js";
 import {
   announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy,
@@ -11,6 +14,8 @@ const list = document.getElementById("applications");
 const applyUrl = { mentee: page.dataset.applyMentee, mentor: page.dataset.applyMentor };
 let me = null;
 let applications = [];
+/** Active mentorships by the caller's role in them (GET /api/mentorships). */
+let activeByRole = { mentee: [], mentor: [] };
 
 function card(app) {
   const role = roleLabel(app.role);
@@ -35,8 +40,92 @@ function card(app) {
   if (app.status === "denied") {
     article.append(el("p", {}, "If things have changed, you can change your application and send it for a new review."));
   }
+  if (app.status === "revoked" && app.revoked) {
+    fields.append(el("dt", {}, "Why the program team revoked it"), el("dd", {}, el("blockquote", { class: "message" }, app.revoked.reason)));
+  }
+  if (app.status === "revoked" || app.status === "withdrawn") {
+    article.append(el("p", {}, "You can change your application and send it for review again whenever you are ready."));
+  }
   if (app.status === "pending") article.append(rerouteForm(app));
+  if (app.status === "approved" && app.role === "mentee") article.append(pauseControl(app));
+  if (app.status === "pending" || app.status === "approved") article.append(withdrawForm(app));
   return article;
+}
+
+/** Say what changed in the panel above the applications, and focus it. */
+function changed(message) {
+  document.getElementById("changed-text").textContent = message;
+  document.getElementById("changed").hidden = false;
+  document.getElementById("changed-text").focus();
+}
+
+async function reload() {
+  const [mine, pairs] = await Promise.all([get("/api/applications"), get("/api/mentorships")]);
+  if (mine.ok) applications = mine.data.applications || [];
+  if (pairs.ok) {
+    const active = (pairs.data.mentorships || []).filter((m) => m.status === "active");
+    activeByRole = {
+      mentee: active.filter((m) => m.my_role === "mentee"),
+      mentor: active.filter((m) => m.my_role === "mentor"),
+    };
+  }
+  render();
+}
+
+function pauseControl(app) {
+  const fragment = document.getElementById("pause-template").content.cloneNode(true);
+  const text = fragment.querySelector(".pause__text");
+  const button = fragment.querySelector("button");
+  text.textContent = app.paused
+    ? "Your search for a mentor is paused: you get no suggested matches and cannot send requests. Your mentorships go on."
+    : "Need a break? Pausing your search stops suggested matches and requests until you resume it. Your mentorships go on.";
+  button.textContent = app.paused ? "Resume my search for a mentor" : "Pause my search for a mentor";
+  button.addEventListener("click", async () => {
+    if (isBusy(button)) return;
+    const done = busy(button, "Saving…");
+    const response = await put(`${applicationPath(app.id)}/pause`, { paused: !app.paused });
+    done();
+    if (response.status === 401) return showSignIn(location.pathname);
+    if (!response.ok) return showPanelProblem(document.getElementById("load-error"), response.problem);
+    await reload();
+    changed(response.data.message);
+  });
+  return fragment;
+}
+
+function withdrawForm(app) {
+  const fragment = uniqueIds(document.getElementById("withdraw-template").content.cloneNode(true), `withdraw-${app.role}`);
+  const form = fragment.querySelector("form");
+  const button = form.querySelector('button[type="submit"]');
+  button.textContent = `Withdraw my ${app.role} application`;
+  const active = activeByRole[app.role] || [];
+  if (active.length) {
+    const partner = (m) => (app.role === "mentee" ? m.mentor : m.mentee);
+    form.querySelector(".withdraw__list").replaceChildren(
+      ...active.map((m) => el("li", {}, `With ${fullName(partner(m))}, since ${formatDate(m.started_at)}`)),
+    );
+    form.querySelector(".withdraw__mentorships").hidden = false;
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (isBusy(button)) return;
+    clearErrors(form);
+    const endThem = active.length > 0 && new FormData(form).get("end_mentorships") !== null;
+    if (active.length && !endThem) {
+      return showProblem(form, {
+        detail: "Confirm that your mentorships end too.",
+        errors: { end_mentorships: "Tick the box to confirm that your mentorships in this role end when you withdraw." },
+      });
+    }
+    const done = busy(button, "Withdrawing…");
+    const response = await post(`${applicationPath(app.id)}/withdraw`, { end_mentorships: endThem });
+    done();
+    if (response.status === 401) return showSignIn(location.pathname);
+    if (!response.ok) return showProblem(form, response.problem);
+    await reload();
+    changed(response.data.message);
+  });
+  return fragment;
 }
 
 function rerouteForm(app) {
@@ -107,7 +196,11 @@ async function start() {
   me = who.data;
   applications = mine.data?.applications || [];
   document.getElementById("me-email").textContent = me.email;
-  render();
+  if (applications.some((a) => a.status === "pending" || a.status === "approved")) {
+    await reload();
+  } else {
+    render();
+  }
   announce("");
   document.getElementById("account").hidden = false;
 }

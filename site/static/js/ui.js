@@ -24,8 +24,8 @@ export function formatDate(iso) {
 
 export const roleLabel = (role) => (role === "mentor" ? "Mentor" : "Mentee");
 
-const STATUS = { pending: "Waiting for supervisor review", approved: "Approved", denied: "Denied", revoked: "Approval revoked" };
-const TONE = { pending: "pending", approved: "approved", denied: "denied", revoked: "neutral" };
+const STATUS = { pending: "Waiting for supervisor review", approved: "Approved", denied: "Denied", revoked: "Approval revoked", withdrawn: "Withdrawn" };
+const TONE = { pending: "pending", approved: "approved", denied: "denied", revoked: "neutral", withdrawn: "neutral" };
 
 /** A status badge: the word is there for everyone, the colour only helps. */
 export function statusBadge(status) {

@@ -15,7 +15,9 @@ impl From<ChangeRefused> for ApiError {
     fn from(e: ChangeRefused) -> Self {
         match e {
             ChangeRefused::NotApplicant => ApiError::Forbidden(e.to_string()),
-            ChangeRefused::NotPending(_) => ApiError::Conflict(e.to_string()),
+            ChangeRefused::NotPending(_) | ChangeRefused::NotWithdrawable(_) => {
+                ApiError::Conflict(e.to_string())
+            }
             ChangeRefused::SameSupervisor => {
                 ApiError::Invalid(FieldErrors::single("supervisor_email", e.to_string()))
             }

@@ -488,17 +488,16 @@ impl Store {
         items.into_iter().map(data_of).collect()
     }
 
-    /// Denied and revoked applications of a department, oldest first
-    /// within each (for retention).
+    /// Denied, revoked and withdrawn applications of a department, oldest
+    /// first within each (for retention).
     pub async fn denied_in_department(
         &self,
         dept: &DepartmentId,
     ) -> Result<Vec<Application>, StoreError> {
-        let mut items = self.in_department(dept, Status::Denied, usize::MAX).await?;
-        items.extend(
-            self.in_department(dept, Status::Revoked, usize::MAX)
-                .await?,
-        );
+        let mut items = Vec::new();
+        for status in [Status::Denied, Status::Revoked, Status::Withdrawn] {
+            items.extend(self.in_department(dept, status, usize::MAX).await?);
+        }
         items.into_iter().map(data_of).collect()
     }
 

@@ -13,7 +13,7 @@ pub struct ApplicationView {
     /// `mentee` or `mentor`.
     #[schema(value_type = String)]
     pub role: &'static str,
-    /// `pending`, `approved`, `denied` or `revoked`.
+    /// `pending`, `approved`, `denied`, `revoked` or `withdrawn`.
     #[schema(value_type = String)]
     pub status: &'static str,
     pub email: String,
@@ -39,6 +39,11 @@ pub struct ApplicationView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     pub revoked: Option<RevocationView>,
+    /// On the applicant's own list: whether they paused (a mentee's search
+    /// for a mentor; a mentor's taking new mentees).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub paused: Option<bool>,
 }
 
 /// A revocation, as the applicant and administrators see it.
@@ -130,6 +135,7 @@ impl ApplicationView {
                     reason: r.reason.to_string(),
                     left_service: r.left_service,
                 }),
+            paused: None,
         }
     }
 }
