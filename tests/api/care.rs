@@ -582,3 +582,115 @@ async fn a_revoked_application_is_removed_a_year_after_it_was_revoked() {
             .is_none()
     );
 }
+
+/// The correction form for `app` as read, with `change` applied.
+fn correction(app: &Value, change: Value) -> Value {
+    let mut form = json!({
+        "first_name": app["first_name"], "last_name": app["last_name"], "phone": app["phone"],
+        "department": app["department"]["id"], "job_title": app["job_title"],
+        "work_location": app["work_location"],
+        "supervisor_first_name": app["supervisor"]["first_name"],
+        "supervisor_last_name": app["supervisor"]["last_name"],
+        "supervisor_email": app["supervisor"]["email"],
+        "working_hours": app["working_hours"]["id"],
+        "note": "Corrected at their supervisor's request.",
+        "version": app["version"],
+    });
+    for (k, v) in change.as_object().expect("object") {
+        form[k] = v.clone();
+    }
+    form
+}
+
+#[tokio::test]
+async fn an_administrator_corrects_a_record_and_the_person_is_told_what_changed_and_by_whom() {
+    let app = spawn_app().await;
+    let ada_app = app.approved_mentee(ADA).await;
+    app.make_department_admin("dana.admin@mo.gov", "revenue")
+        .await;
+    app.make_department_admin("dan.admin@mo.gov", "transportation")
+        .await;
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let path = format!("/api/admin/applications/{ada_app}");
+    let read = json_of(admin.get(&format!("/api/applications/{ada_app}")).await).await;
+
+    // Who may not, what is refused, and that refusals change nothing.
+    let ada = app.sign_in(ADA).await;
+    let dan = app.sign_in("dan.admin@mo.gov").await;
+    let before = app.table_items();
+    let typo = correction(&read, json!({"job_title": "Senior Tax Examiner"}));
+    for (who, body, status) in [
+        (&ada, typo.clone(), StatusCode::FORBIDDEN),
+        (&dan, typo.clone(), StatusCode::FORBIDDEN),
+        (&admin, correction(&read, json!({})), StatusCode::CONFLICT),
+        (
+            &admin,
+            correction(&read, json!({"version": 0})),
+            StatusCode::CONFLICT,
+        ),
+        (
+            &admin,
+            correction(&read, json!({"note": ""})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            &admin,
+            correction(&read, json!({"supervisor_email": ADA})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        assert_eq!(who.put(&path, body).await.status(), status);
+    }
+    assert_eq!(app.table_items(), before, "refusals change nothing");
+
+    // A department administrator of hers fixes a typo: still approved.
+    let dana = app.sign_in("dana.admin@mo.gov").await;
+    let r = dana.put(&path, typo).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let fixed = json_of(r).await;
+    assert_eq!(fixed["status"], "approved");
+    assert_eq!(fixed["job_title"], "Senior Tax Examiner");
+    let told = app.mail_to(ADA).await;
+    let mail = told
+        .iter()
+        .find(|m| m.subject.contains("corrected your application"))
+        .expect("Ada is told");
+    assert!(mail.text.contains("dana.admin@mo.gov"), "{}", mail.text);
+    assert!(mail.text.contains("job title"), "{}", mail.text);
+    assert!(mail.text.contains("supervisor's request"), "{}", mail.text);
+    let trail = json_of(
+        admin
+            .get(&format!("/api/admin/audit/applications/{ada_app}"))
+            .await,
+    )
+    .await;
+    assert!(
+        trail["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| e["action"] == "corrected" && e["actor"] == "dana.admin@mo.gov"),
+        "{trail}"
+    );
+
+    // A new supervisor: back for review, and the new supervisor is asked.
+    let r = admin
+        .put(
+            &path,
+            correction(
+                &fixed,
+                json!({"supervisor_first_name": "Grace", "supervisor_last_name": "Hopper",
+                       "supervisor_email": "grace.hopper@mo.gov"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(json_of(r).await["status"], "pending");
+    assert!(
+        subjects(&app.mail_to("grace.hopper@mo.gov").await)
+            .iter()
+            .any(|s| s.contains("waiting for your review")),
+        "Grace is asked to review"
+    );
+    assert!(moments_tests::invariants(&app.table_items()).is_empty());
+}

@@ -245,6 +245,15 @@ fn rows() -> Vec<Row> {
         form["bio"] = json!("Edited.");
         form
     };
+    // Ada's pending mentor application, as a department administrator
+    // corrects it (version 1: as submitted).
+    let correct = {
+        let mut form = mentor_form(SUPERVISOR);
+        form["job_title"] = json!("Senior Analyst");
+        form["note"] = json!("Title corrected at her request.");
+        form["version"] = json!(1);
+        form
+    };
     let reroute = json!({"supervisor_first_name": "Grace", "supervisor_last_name": "Hopper",
                          "supervisor_email": "grace.hopper@mo.gov"});
     let survey = json!({"satisfaction": 5, "goals_met": "yes", "meetings": 4, "cadence": "monthly",
@@ -561,6 +570,13 @@ fn rows() -> Vec<Row> {
             "/api/admin/erasures/cy.other@mo.gov",
             json!({}),
             &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            put.clone(),
+            "/api/admin/applications/{application}",
+            correct,
+            &[(ProgramAdmin, 200), (DepartmentAdmin, 200)],
             403,
         ),
         row(

@@ -4,8 +4,9 @@
 // after a confirmation that lists what will end, and the mentee sees her
 // mentorship ended on her dashboard and by email. The administrator then
 // matches the mentee by hand (an address that cannot mentor is refused next
-// to the field), moves her to another mentor, ends that mentorship and
-// revokes her approval. Only program administrators get the page. Every
+// to the field), moves her to another mentor, ends that mentorship,
+// corrects her job title and revokes her approval. Only program
+// administrators get the page. Every
 // state is checked with axe and photographed at phone and desktop widths
 // (tests/e2e/screenshots/people-*).
 
@@ -257,6 +258,23 @@ test("from the mentee's page the administrator moves her to another mentor, ends
   await page.locator("#person-done").getByText("has ended, counted as discontinued").waitFor();
   await statusBecomes(page, `Mentorships of ${MENTEE}`, `Mentee of ${MOVED_TO}`, "Discontinued");
   assert.equal(await page.locator("#person-mentorships .card").count(), 0, "no active mentorship is left to act on");
+
+  // Correct her job title: she stays approved and is told what changed and by whom.
+  await page.getByText("Correct the details of their mentee application").click();
+  const correction = page.locator("form", { has: page.getByRole("button", { name: "Save the correction" }) });
+  assert.equal(await correction.getByLabel("Job title").inputValue(), "Tax Examiner", "the form holds the record as it is");
+  await correction.getByRole("button", { name: "Save the correction" }).click();
+  await correction.locator('[data-field="note"] .field-error').waitFor();
+  await correction.getByLabel("Job title").fill("Senior Tax Examiner");
+  await correction.getByLabel("Note to them").fill("Your title changed with the reorganisation in May.");
+  assert.deepEqual(await axeViolations(page), [], "the correction form is accessible");
+  await correction.getByRole("button", { name: "Save the correction" }).click();
+  await page.locator("#person-done").getByText("is corrected").waitFor();
+  await statusBecomes(page, `Applications of ${MENTEE}`, "Mentee", "Approved");
+  const told = await lastMailTo(platform, MENTEE);
+  assert.match(told.subject, /corrected your application/);
+  assert.match(told.text, /job title/);
+  assert.match(told.text, new RegExp(ADMIN.replace(/\./g, "\\.")));
 
   // Revoke her approval: she can no longer be matched.
   await page.getByText("Revoke the approval of their mentee application").click();

@@ -12,11 +12,12 @@ use moments_adapters::http::views::ApplicationView;
 use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_bytes};
 use moments_domain::access::Actor;
 use moments_domain::application::{
-    Application, ApplicationForm, ApplicationId, ChangeRefused, Details, EditEffect, Role,
-    Supervisor, SupervisorForm,
+    Application, ApplicationForm, ApplicationId, ChangeRefused, CorrectionForm, Details,
+    EditEffect, Role, Supervisor, SupervisorForm, corrected_fields,
 };
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::catalogue::Catalogue;
+use moments_domain::fields::LongText;
 use moments_domain::form::{FieldErrors, FormReader};
 use moments_domain::notify;
 use serde::Serialize;
@@ -26,6 +27,7 @@ moments_adapters::http_api! {
     mine, submit;
     read, edit;
     reroute;
+    correct;
 }
 
 /// The signed-in person's applications.
@@ -289,6 +291,98 @@ async fn reroute(
     let supervisor = form.finish(supervisor)?;
     let (after, effect) = app.reroute(&actor.email, supervisor, deps.now())?;
     save_change(&deps, &actor, &app, after, effect, true).await
+}
+
+/// `PUT /api/admin/applications/{id}`: an administrator corrects the facts
+/// of someone's application (name, phone, department, post, supervisor,
+/// working hours) with a note; the person is told what changed and by
+/// whom. A new supervisor or department goes back for review.
+#[utoipa::path(put, path = "/api/admin/applications/{id}", operation_id = "correct_application", tag = "care",
+    request_body = CorrectionForm, security(("session" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    responses(
+        (status = 200, description = "Corrected", body = ApplicationView),
+        (status = 403, description = "Not a program administrator nor one of its department's"),
+        (status = 404, description = "No such application"),
+        (status = 409, description = "It changed since it was read, or nothing differs"),
+        (status = 422, description = "Fields need attention"),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn correct(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    Form(body): Form<CorrectionForm>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    if !actor.program_admin && actor.departments.is_empty() {
+        return Err(ApiError::Forbidden(
+            "Only program administrators and department administrators can correct applications."
+                .into(),
+        ));
+    }
+    let id = ApplicationId::parse(&id).map_err(|_| ApiError::NotFound("application"))?;
+    let before = deps
+        .store
+        .application(&id)
+        .await?
+        .ok_or(ApiError::NotFound("application"))?;
+    let mut form = FormReader::new();
+    let note = form.parsed("note", &body.note, LongText::parse);
+    let version = form.count(
+        "version",
+        &body.version,
+        0..=u64::MAX,
+        "Say which version of the application you corrected.",
+    );
+    let details = body.details(&before.details, &before.applicant, &deps.config.domains);
+    let (note, version, details) = match (note, version, details) {
+        (Some(note), Some(version), Ok(details)) if form.errors.is_empty() => {
+            (note, version, details)
+        }
+        (_, _, result) => {
+            let mut errors = form.errors;
+            if let Err(more) = result {
+                errors.extend(more);
+            }
+            return Err(errors.into());
+        }
+    };
+    if version != before.version {
+        return Err(ApiError::Conflict(
+            "The application changed since you read it. Reload the person's records and correct it again.".into(),
+        ));
+    }
+    let (after, effect) = before.correct(&actor, details, deps.now())?;
+    let entry = AuditEntry {
+        at: after.updated_at,
+        actor: actor.email.clone(),
+        action: Action::Corrected,
+        on_behalf_of: None,
+        note: Some(note.as_str().to_string()),
+    };
+    deps.store
+        .save_application(before.version, false, &after, &entry)
+        .await
+        .on_changed(|| {
+            ApiError::Conflict(
+                "The application changed at the same moment. Reload the person's records and correct it again.".into(),
+            )
+        })?;
+    let changed = corrected_fields(&before.details, &after.details);
+    let reviewed_again = effect != EditEffect::Updated;
+    deps.notify(notify::corrected(
+        &after,
+        actor.email.as_str(),
+        &changed,
+        note.as_str(),
+        reviewed_again,
+        &deps.config.base_url,
+    ))
+    .await;
+    if reviewed_again {
+        review_requested(&deps, &after).await;
+    }
+    Ok(Json(ApplicationView::of(&after, &actor)))
 }
 
 /// Ask the supervisor to review: the email's link signs them in and opens

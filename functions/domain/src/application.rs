@@ -437,6 +437,107 @@ pub enum ChangeRefused {
     SameSupervisor,
 }
 
+/// What an administrator may correct on someone's application: the facts
+/// about their post, not what they wrote about themselves (bio, skills,
+/// goals) nor their eligibility statements.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CorrectionForm {
+    #[schema(value_type = String)]
+    pub first_name: Text,
+    #[schema(value_type = String)]
+    pub last_name: Text,
+    #[schema(value_type = String, required = false)]
+    pub phone: Text,
+    /// A department id from the catalogue.
+    #[schema(value_type = String)]
+    pub department: Text,
+    #[schema(value_type = String)]
+    pub job_title: Text,
+    #[schema(value_type = String)]
+    pub work_location: Text,
+    #[schema(value_type = String)]
+    pub supervisor_first_name: Text,
+    #[schema(value_type = String)]
+    pub supervisor_last_name: Text,
+    #[schema(value_type = String)]
+    pub supervisor_email: Text,
+    /// `daytime`, `evening` or `overnight`.
+    #[schema(value_type = String)]
+    pub working_hours: Text,
+    /// Why: told to the person and kept in the audit trail.
+    #[schema(value_type = String)]
+    pub note: Text,
+    /// The application's `version` as read; a correction of a changed
+    /// application is refused.
+    #[schema(value_type = u64)]
+    pub version: crate::form::Count,
+}
+
+impl CorrectionForm {
+    /// The corrected details: `current` with these fields replaced. Every
+    /// problem is reported under its field's name.
+    pub fn details(
+        &self,
+        current: &Details,
+        applicant: &EmailAddress,
+        domains: &ProgramDomains,
+    ) -> Result<Details, FieldErrors> {
+        let mut f = FormReader::new();
+        let first_name = f.parsed("first_name", &self.first_name, PersonName::parse);
+        let last_name = f.parsed("last_name", &self.last_name, PersonName::parse);
+        let phone = f.optional("phone", &self.phone, Phone::parse);
+        let department = f.parsed("department", &self.department, DepartmentId::parse);
+        let job_title = f.parsed("job_title", &self.job_title, JobTitle::parse);
+        let work_location = f.parsed("work_location", &self.work_location, WorkLocation::parse);
+        let supervisor = Supervisor::read(
+            &mut f,
+            &SupervisorForm {
+                supervisor_first_name: self.supervisor_first_name.clone(),
+                supervisor_last_name: self.supervisor_last_name.clone(),
+                supervisor_email: self.supervisor_email.clone(),
+            },
+            applicant,
+            domains,
+        );
+        let working_hours = f.parsed("working_hours", &self.working_hours, WorkingHours::parse);
+        let details = (|| {
+            Some(Details {
+                first_name: first_name?,
+                last_name: last_name?,
+                phone,
+                department: department?,
+                job_title: job_title?,
+                work_location: work_location?,
+                supervisor: supervisor?,
+                working_hours: working_hours?,
+                ..current.clone()
+            })
+        })();
+        f.finish(details)
+    }
+}
+
+/// The fields of a correction that differ, in the words the email uses.
+pub fn corrected_fields(before: &Details, after: &Details) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut differs = |changed: bool, name: &'static str| {
+        if changed {
+            out.push(name);
+        }
+    };
+    differs(
+        before.first_name != after.first_name || before.last_name != after.last_name,
+        "name",
+    );
+    differs(before.phone != after.phone, "phone");
+    differs(before.department != after.department, "department");
+    differs(before.job_title != after.job_title, "job title");
+    differs(before.work_location != after.work_location, "work location");
+    differs(before.supervisor != after.supervisor, "supervisor");
+    differs(before.working_hours != after.working_hours, "working hours");
+    out
+}
+
 /// Why revoking an application was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RevokeRefused {
@@ -448,6 +549,21 @@ pub enum RevokeRefused {
         "This application has been {0}; only pending and approved applications can be revoked."
     )]
     NotRevocable(&'static str),
+}
+
+/// Why an administrator's correction was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CorrectionRefused {
+    #[error(
+        "Only program administrators and administrators of the applicant's department can correct an application."
+    )]
+    NoAuthority,
+    #[error(
+        "You cannot correct your own application as an administrator; edit it from My applications."
+    )]
+    OwnApplication,
+    #[error("Nothing differs from the application as it is; change a field, or cancel.")]
+    NothingChanged,
 }
 
 /// What an edit did, so the caller knows whom to tell.
@@ -588,6 +704,52 @@ impl Application {
                 decision,
                 revoked,
                 submitted_at,
+                updated_at: now,
+                version: self.version + 1,
+                ..self.clone()
+            },
+            effect,
+        ))
+    }
+
+    /// An administrator (a program administrator, or one of the
+    /// application's department) corrects its facts on the person's behalf.
+    /// A new supervisor or department goes back for review, as when the
+    /// person changes them: a pending one is sent to the (new) supervisor,
+    /// an approved one becomes pending. Otherwise the status stays.
+    pub fn correct(
+        &self,
+        admin: &Actor,
+        details: Details,
+        now: Timestamp,
+    ) -> Result<(Application, EditEffect), CorrectionRefused> {
+        if !admin.program_admin && !admin.administers(&self.details.department) {
+            return Err(CorrectionRefused::NoAuthority);
+        }
+        if admin.email == self.applicant {
+            return Err(CorrectionRefused::OwnApplication);
+        }
+        if corrected_fields(&self.details, &details).is_empty() {
+            return Err(CorrectionRefused::NothingChanged);
+        }
+        let review_again = details.supervisor.email != *self.supervisor()
+            || details.department != self.details.department;
+        let (status, decision, effect) = match self.status {
+            Status::Approved if review_again => (Status::Pending, None, EditEffect::Resubmitted),
+            Status::Pending if review_again => (
+                Status::Pending,
+                None,
+                EditEffect::Rerouted {
+                    from: self.supervisor().clone(),
+                },
+            ),
+            status => (status, self.decision.clone(), EditEffect::Updated),
+        };
+        Ok((
+            Application {
+                details,
+                status,
+                decision,
                 updated_at: now,
                 version: self.version + 1,
                 ..self.clone()

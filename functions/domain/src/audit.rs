@@ -37,6 +37,8 @@ pub enum Action {
     LeftService,
     /// The applicant withdrew their application.
     Withdrawn,
+    /// An administrator corrected the application's facts.
+    Corrected,
     /// The applicant paused, or resumed, their search for a mentor or their
     /// taking new mentees.
     Paused,
@@ -49,7 +51,11 @@ impl Action {
     pub fn note_is_a_reason(self) -> bool {
         matches!(
             self,
-            Action::Revoked | Action::MatchedByAdmin | Action::EndedByAdmin | Action::LeftService
+            Action::Revoked
+                | Action::MatchedByAdmin
+                | Action::EndedByAdmin
+                | Action::LeftService
+                | Action::Corrected
         )
     }
 }

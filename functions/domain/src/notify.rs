@@ -524,3 +524,38 @@ pub fn mentorship_ended_by_program(to: &Who<'_>, partner_name: &str, link: &Task
         ),
     }
 }
+
+/// To a person whose application an administrator corrected: what changed,
+/// by whom, and why; and whether it now waits for a review again.
+pub fn corrected(
+    app: &Application,
+    admin: &str,
+    changed: &[&str],
+    note: &str,
+    reviewed_again: bool,
+    base_url: &str,
+) -> Message {
+    let again = if reviewed_again {
+        format!(
+            "\nBecause your supervisor or department changed, your application now waits for a review by {} ({}).\n",
+            app.details.supervisor.full_name(),
+            app.supervisor()
+        )
+    } else {
+        String::new()
+    };
+    Message {
+        to: app.applicant.to_string(),
+        subject: "The MOments program team corrected your application".to_string(),
+        text: format!(
+            "Hello {first},\n\n{admin} of the MOments program team corrected your {role} application: \
+             they changed your {fields}.\n\nTheir note, in their words:\n\n{note}\n{again}\n\
+             You can check your application, and change it if something is not right, here:\n\n\
+             {base_url}/my/applications/\n\n{SIGNATURE}\n",
+            first = app.details.first_name,
+            role = role_phrase(app.role),
+            fields = changed.join(", "),
+            note = quote(note),
+        ),
+    }
+}

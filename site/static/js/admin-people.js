@@ -1,13 +1,14 @@
 // /admin/people/, program administrators only: one person's records (GET
 // /api/admin/people?email=) with the audit trail of each (GET
 // /api/admin/audit/{kind}/{id}), and what an administrator may do about them:
+// correct an application's facts (PUT /api/admin/applications/{id}),
 // revoke an application (POST /api/admin/applications/{id}/revoke), match a
 // pair by hand (POST /api/admin/mentorships), end a mentorship or move its
 // mentee to another mentor (POST /api/admin/mentorships/{id}/end|repair),
 // record that someone has left state service (POST /api/admin/people/left),
 // and sign anyone out everywhere (POST /api/admin/people/signout).
 // `?email=` opens a person's records straight away.
-import { get, here, post, showSignIn } from "./api.js";
+import { get, here, post, put, showSignIn } from "./api.js";
 import {
   announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, roleLabel, showPanelProblem,
   showProblem, statusBadge, uniqueIds,
@@ -98,6 +99,7 @@ const ACTIONS = {
   ended_by_admin: "Ended by an administrator",
   left_service: "Marked as having left state service",
   withdrawn: "Withdrew the application",
+  corrected: "Corrected the application",
   paused: "Paused their search",
   resumed: "Resumed their search",
   meeting_disputed: "Disputed a logged meeting",
@@ -219,6 +221,33 @@ function revokeBlock(app) {
   return fragment;
 }
 
+/** The form to correct the facts of one application, filled with them as they are. */
+function correctBlock(app) {
+  const fragment = uniqueIds(document.getElementById("correct-template").content.cloneNode(true), `correct-${app.id}`);
+  const form = fragment.querySelector("form");
+  fragment.querySelector("[data-summary]").textContent = `Correct the details of their ${app.role} application`;
+  const values = {
+    first_name: app.first_name, last_name: app.last_name, phone: app.phone ?? "",
+    department: app.department?.id, job_title: app.job_title, work_location: app.work_location,
+    supervisor_first_name: app.supervisor?.first_name, supervisor_last_name: app.supervisor?.last_name,
+    supervisor_email: app.supervisor?.email, working_hours: app.working_hours?.id,
+  };
+  for (const [name, value] of Object.entries(values)) form.elements[name].value = value ?? "";
+  const submit = fragment.querySelector("[data-submit]");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const body = Object.fromEntries([...Object.keys(values), "note"].map((name) => [name, String(data.get(name) ?? "").trim()]));
+    body.version = app.version;
+    act(form, submit, "Saving…", `/api/admin/applications/${encodeURIComponent(app.id)}`, body,
+      (r) => (r.status === app.status
+        ? `The ${app.role} application of ${person.email} is corrected; they have been emailed what changed.`
+        : `The ${app.role} application of ${person.email} is corrected and waits for a review by ${r.supervisor.email} again; they have been emailed what changed.`),
+      "", put);
+  });
+  return fragment;
+}
+
 /** The card of an active mentorship: end it, or move the mentee to another mentor. */
 function mentorshipBlock(m) {
   const fragment = uniqueIds(document.getElementById("mentorship-template").content.cloneNode(true), m.id);
@@ -257,6 +286,7 @@ function render(p) {
         cells: [statusBadge(app.status), app.department?.name ?? "", formatDate(app.submitted_at),
           app.decision ? decisionSummary(app.decision, me.email) : "", auditButton("applications", app.id, `the ${app.role} application`)],
       })), "No applications."),
+    ...p.applications.map(correctBlock),
     ...p.applications.filter(isOpen).map(revokeBlock),
   );
   document.getElementById("person-requests").replaceChildren(
@@ -297,17 +327,17 @@ function render(p) {
  * otherwise the problem shows on the form. A refusal (404, 409) without
  * field errors shows next to `field`, the address the administrator typed.
  */
-async function act(form, button, label, path, body, said, field = "") {
+async function act(form, button, label, path, body, said, field = "", send = post) {
   if (isBusy(button)) return;
   clearErrors(form);
   done.hidden = true;
   const finish = busy(button, label);
-  const response = await post(path, body);
+  const response = await send(path, body);
   finish();
   if (refused(response)) return;
   if (!response.ok) {
     const problem = response.problem;
-    if (field && (response.status === 404 || response.status === 409) && !Object.keys(problem.errors).length) {
+    if (field && (response.status === 404 || response.status === 409) && !Object.keys(problem.errors || {}).length) {
       return showProblem(form, { ...problem, errors: { [field]: problem.detail } });
     }
     return showProblem(form, problem);

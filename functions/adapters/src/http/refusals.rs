@@ -2,7 +2,9 @@
 //! what cannot be done in the record's present state 409, a bad value 422.
 //! Each refusal's text is the domain's, written for the person.
 
-use moments_domain::application::{ChangeRefused, DecisionRefused, RevokeRefused};
+use moments_domain::application::{
+    ChangeRefused, CorrectionRefused, DecisionRefused, RevokeRefused,
+};
 use moments_domain::form::FieldErrors;
 use moments_domain::mentorship::{
     DisputeRefused, MatchRefused, MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
@@ -109,6 +111,17 @@ impl From<MatchRefused> for ApiError {
                 ApiError::Forbidden(e.to_string())
             }
             _ => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl From<CorrectionRefused> for ApiError {
+    fn from(e: CorrectionRefused) -> Self {
+        match e {
+            CorrectionRefused::NoAuthority | CorrectionRefused::OwnApplication => {
+                ApiError::Forbidden(e.to_string())
+            }
+            CorrectionRefused::NothingChanged => ApiError::Conflict(e.to_string()),
         }
     }
 }

@@ -33,6 +33,9 @@ pub struct ApplicationView {
     pub skills: Vec<Skill>,
     pub submitted_at: String,
     pub updated_at: String,
+    /// Bumped by every change; an administrator's correction names the
+    /// version it was made from.
+    pub version: u64,
     pub decision: Option<DecisionView>,
     /// When a program administrator revoked it, and why: for the applicant
     /// and administrators only.
@@ -125,6 +128,7 @@ impl ApplicationView {
             skills: d.skills.skills(),
             submitted_at: app.submitted_at.to_string(),
             updated_at: app.updated_at.to_string(),
+            version: app.version,
             decision: app.decision.as_ref().map(DecisionView::from),
             revoked: app
                 .revoked
