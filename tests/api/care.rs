@@ -4,7 +4,6 @@
 //! refusals; refusals change nothing; a manual match racing a mentor's
 //! accept for the last place lets exactly one win, on both stores.
 
-use moments_domain::application::ApplicationId;
 use moments_domain::fields::EmailAddress;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -13,16 +12,6 @@ use crate::helpers::*;
 
 const BEA: &str = "bea.mentee@mo.gov";
 const MO: &str = "mo.mentor@mo.gov";
-
-async fn active(app: &TestApp, id: &ApplicationId) -> u32 {
-    let (_, capacity) = app
-        .store
-        .application_with_capacity(id)
-        .await
-        .expect("read")
-        .expect("application");
-    capacity.active
-}
 
 fn subjects(mail: &[moments_adapters::mail::outbox::OutboxEntry]) -> Vec<String> {
     mail.iter().map(|m| m.subject.clone()).collect()
@@ -63,7 +52,10 @@ async fn manual_match_scenario(app: TestApp) {
     );
     let id = made["id"].as_str().expect("id").to_string();
     assert_eq!(
-        (active(&app, &ada_app).await, active(&app, &max_app).await),
+        (
+            app.active_count(&ada_app).await,
+            app.active_count(&max_app).await
+        ),
         (1, 1)
     );
     // Both have each other's contact details, as on any match.
@@ -146,7 +138,7 @@ async fn manual_match_scenario(app: TestApp) {
             .contains("two active mentees"),
         "{p}"
     );
-    assert_eq!(active(&app, &max_app).await, 2);
+    assert_eq!(app.active_count(&max_app).await, 2);
     // Only program administrators.
     let p = problem(
         match_by_hand(&ada, "cy.mentee@mo.gov", MO).await,
@@ -198,9 +190,9 @@ async fn end_and_repair_scenario(app: TestApp) {
     assert_eq!(moved["started"]["mentor"], MO);
     assert_eq!(
         (
-            active(&app, &ada_app).await,
-            active(&app, &max_app).await,
-            active(&app, &mo_app).await
+            app.active_count(&ada_app).await,
+            app.active_count(&max_app).await,
+            app.active_count(&mo_app).await
         ),
         (1, 0, 1)
     );
@@ -239,7 +231,10 @@ async fn end_and_repair_scenario(app: TestApp) {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(json_of(r).await["status"], "discontinued");
     assert_eq!(
-        (active(&app, &ada_app).await, active(&app, &mo_app).await),
+        (
+            app.active_count(&ada_app).await,
+            app.active_count(&mo_app).await
+        ),
         (0, 0)
     );
     for who in [ADA, MO] {
@@ -278,9 +273,7 @@ async fn an_administrator_ends_a_mentorship_and_moves_a_mentee_to_another_mentor
     end_and_repair_scenario(spawn_app_on_dynamodb("care-repair").await).await;
 }
 
-#[tokio::test]
-async fn revoking_an_approval_takes_the_person_out_of_search_and_closes_their_requests() {
-    let app = spawn_app().await;
+async fn revoke_scenario(app: TestApp) {
     let (ada, max, max_app, request) = pair_up(&app).await;
     let admin = app.sign_in(PROGRAM_ADMIN).await;
     // Bea is paired with Max already; revoking Max leaves that pair alone.
@@ -291,7 +284,7 @@ async fn revoking_an_approval_takes_the_person_out_of_search_and_closes_their_re
     );
 
     let path = format!("/api/admin/applications/{max_app}/revoke");
-    let before = app.table_items();
+    let before = app.embedded_items();
     for (who, body, status) in [
         (&ada, json!({"reason": "No."}), StatusCode::FORBIDDEN),
         (
@@ -302,7 +295,7 @@ async fn revoking_an_approval_takes_the_person_out_of_search_and_closes_their_re
     ] {
         assert_eq!(who.post(&path, body).await.status(), status);
     }
-    assert_eq!(app.table_items(), before, "refusals change nothing");
+    assert_eq!(app.embedded_items(), before, "refusals change nothing");
 
     let r = admin
         .post(&path, json!({"reason": "On a performance plan since May."}))
@@ -321,7 +314,11 @@ async fn revoking_an_approval_takes_the_person_out_of_search_and_closes_their_re
         ),
         (Some(1), Some(0))
     );
-    assert_eq!(active(&app, &max_app).await, 1, "the mentorship goes on");
+    assert_eq!(
+        app.active_count(&max_app).await,
+        1,
+        "the mentorship goes on"
+    );
     let read = json_of(ada.get(&format!("/api/requests/{request}")).await).await;
     assert_eq!(read["status"], "closed");
     assert!(
@@ -359,12 +356,10 @@ async fn revoking_an_approval_takes_the_person_out_of_search_and_closes_their_re
         p["detail"].as_str().expect("detail").contains("revoked"),
         "{p}"
     );
-    assert!(moments_tests::invariants(&app.table_items()).is_empty());
+    app.assert_invariants();
 }
 
-#[tokio::test]
-async fn revoking_can_also_end_the_persons_mentorships() {
-    let app = spawn_app().await;
+async fn revoke_and_end_scenario(app: TestApp) {
     let ada_app = app.approved_mentee(ADA).await;
     let max_app = app.approved_mentor(MAX).await;
     let admin = app.sign_in(PROGRAM_ADMIN).await;
@@ -381,10 +376,13 @@ async fn revoking_can_also_end_the_persons_mentorships() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(json_of(r).await["mentorships_ended"], 1);
     assert_eq!(
-        (active(&app, &ada_app).await, active(&app, &max_app).await),
+        (
+            app.active_count(&ada_app).await,
+            app.active_count(&max_app).await
+        ),
         (0, 0)
     );
-    assert!(moments_tests::invariants(&app.table_items()).is_empty());
+    app.assert_invariants();
 }
 
 async fn left_service_scenario(app: TestApp) {
@@ -442,7 +440,10 @@ async fn left_service_scenario(app: TestApp) {
             .any(|s| s.contains("request has been closed"))
     );
     assert_eq!(
-        (active(&app, &ada_app).await, active(&app, &max_app).await),
+        (
+            app.active_count(&ada_app).await,
+            app.active_count(&max_app).await
+        ),
         (0, 0)
     );
     // Ada can be matched again at once.
@@ -528,7 +529,7 @@ async fn last_place_race(app: TestApp) {
     let wins = outcomes.iter().filter(|s| s.is_success()).count();
     assert_eq!(wins, 1, "{outcomes:?}");
     assert!(outcomes.contains(&StatusCode::CONFLICT), "{outcomes:?}");
-    assert_eq!(active(&app, &max_app).await, 2);
+    assert_eq!(app.active_count(&max_app).await, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -602,9 +603,7 @@ fn correction(app: &Value, change: Value) -> Value {
     form
 }
 
-#[tokio::test]
-async fn an_administrator_corrects_a_record_and_the_person_is_told_what_changed_and_by_whom() {
-    let app = spawn_app().await;
+async fn correction_scenario(app: TestApp) {
     let ada_app = app.approved_mentee(ADA).await;
     app.make_department_admin("dana.admin@mo.gov", "revenue")
         .await;
@@ -617,7 +616,7 @@ async fn an_administrator_corrects_a_record_and_the_person_is_told_what_changed_
     // Who may not, what is refused, and that refusals change nothing.
     let ada = app.sign_in(ADA).await;
     let dan = app.sign_in("dan.admin@mo.gov").await;
-    let before = app.table_items();
+    let before = app.embedded_items();
     let typo = correction(&read, json!({"job_title": "Senior Tax Examiner"}));
     for (who, body, status) in [
         (&ada, typo.clone(), StatusCode::FORBIDDEN),
@@ -641,7 +640,7 @@ async fn an_administrator_corrects_a_record_and_the_person_is_told_what_changed_
     ] {
         assert_eq!(who.put(&path, body).await.status(), status);
     }
-    assert_eq!(app.table_items(), before, "refusals change nothing");
+    assert_eq!(app.embedded_items(), before, "refusals change nothing");
 
     // A department administrator of hers fixes a typo: still approved.
     let dana = app.sign_in("dana.admin@mo.gov").await;
@@ -692,5 +691,37 @@ async fn an_administrator_corrects_a_record_and_the_person_is_told_what_changed_
             .any(|s| s.contains("waiting for your review")),
         "Grace is asked to review"
     );
-    assert!(moments_tests::invariants(&app.table_items()).is_empty());
+    app.assert_invariants();
+}
+
+#[tokio::test]
+async fn revoking_an_approval_takes_the_person_out_of_search_and_closes_their_requests() {
+    revoke_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn revoking_an_approval_takes_the_person_out_of_search_and_closes_their_requests_on_dynamodb()
+{
+    revoke_scenario(spawn_app_on_dynamodb("care-revoke").await).await;
+}
+
+#[tokio::test]
+async fn revoking_can_also_end_the_persons_mentorships() {
+    revoke_and_end_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn revoking_can_also_end_the_persons_mentorships_on_dynamodb() {
+    revoke_and_end_scenario(spawn_app_on_dynamodb("care-revoke-end").await).await;
+}
+
+#[tokio::test]
+async fn an_administrator_corrects_a_record_and_the_person_is_told_what_changed_and_by_whom() {
+    correction_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn an_administrator_corrects_a_record_and_the_person_is_told_what_changed_and_by_whom_on_dynamodb()
+ {
+    correction_scenario(spawn_app_on_dynamodb("care-correct").await).await;
 }

@@ -326,6 +326,32 @@ impl TestApp {
             .collect()
     }
 
+    /// Every item, as `table_items`, when the platform runs on the embedded
+    /// store; `None` on DynamoDB, so a scenario run on both compares what
+    /// it can.
+    pub fn embedded_items(&self) -> Option<BTreeMap<Key, Item>> {
+        self.embedded.as_ref().map(|_| self.table_items())
+    }
+
+    /// The program's invariants hold over the whole table (embedded store
+    /// only: on DynamoDB the scenario's own checks stand).
+    pub fn assert_invariants(&self) {
+        if let Some(items) = self.embedded_items() {
+            assert_eq!(moments_tests::invariants(&items), Vec::<String>::new());
+        }
+    }
+
+    /// How many active mentorships an application has, as stored beside it.
+    pub async fn active_count(&self, id: &ApplicationId) -> u32 {
+        let (_, capacity) = self
+            .store
+            .application_with_capacity(id)
+            .await
+            .expect("read")
+            .expect("application");
+        capacity.active
+    }
+
     /// The platform's clock.
     pub fn now(&self) -> Timestamp {
         *self.now.lock().expect("clock")

@@ -2,26 +2,12 @@
 //! search for a mentor and resumes it; either role withdraws an
 //! application, with a confirmation before their mentorships end.
 
-use moments_domain::application::ApplicationId;
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::*;
 
-async fn active(app: &TestApp, id: &ApplicationId) -> u32 {
-    let (_, capacity) = app
-        .store
-        .application_with_capacity(id)
-        .await
-        .expect("read")
-        .expect("application");
-    capacity.active
-}
-
-#[tokio::test]
-async fn a_paused_mentee_sends_no_requests_gets_no_suggestions_and_is_not_matched_until_she_resumes()
- {
-    let app = spawn_app().await;
+async fn pause_scenario(app: TestApp) {
     let ada_app = app.approved_mentee(ADA).await;
     let max_app = app.approved_mentor(MAX).await;
     let ada = app.sign_in(ADA).await;
@@ -106,9 +92,7 @@ async fn a_paused_mentee_sends_no_requests_gets_no_suggestions_and_is_not_matche
     );
 }
 
-#[tokio::test]
-async fn a_mentor_withdraws_and_after_confirming_her_mentorship_ends_and_her_requests_close() {
-    let app = spawn_app().await;
+async fn withdraw_scenario(app: TestApp) {
     let (ada, max, max_app, request) = pair_up(&app).await;
     let bea_app = app.approved_mentee("bea.mentee@mo.gov").await;
     let admin = app.sign_in(PROGRAM_ADMIN).await;
@@ -124,7 +108,7 @@ async fn a_mentor_withdraws_and_after_confirming_her_mentorship_ends_and_her_req
         ada.post(&withdraw, json!({})).await.status(),
         StatusCode::FORBIDDEN
     );
-    let before = app.table_items();
+    let before = app.embedded_items();
     let p = problem(max.post(&withdraw, json!({})).await, StatusCode::CONFLICT).await;
     assert!(
         p["detail"]
@@ -133,7 +117,7 @@ async fn a_mentor_withdraws_and_after_confirming_her_mentorship_ends_and_her_req
             .contains("bea.mentee@mo.gov"),
         "{p}"
     );
-    assert_eq!(app.table_items(), before, "a refusal changes nothing");
+    assert_eq!(app.embedded_items(), before, "a refusal changes nothing");
 
     let mails_to_ada = app.mail_to(ADA).await.len();
     let r = max.post(&withdraw, json!({"end_mentorships": true})).await;
@@ -148,7 +132,10 @@ async fn a_mentor_withdraws_and_after_confirming_her_mentorship_ends_and_her_req
         (Some(1), Some(1))
     );
     assert_eq!(
-        (active(&app, &max_app).await, active(&app, &bea_app).await),
+        (
+            app.active_count(&max_app).await,
+            app.active_count(&bea_app).await
+        ),
         (0, 0)
     );
     // Ada's request closed, and she is told; Bea's mentorship ended, and
@@ -174,5 +161,28 @@ async fn a_mentor_withdraws_and_after_confirming_her_mentorship_ends_and_her_req
     form["bio"] = json!("Back after a busy season.");
     let r = max.put(&format!("/api/applications/{max_app}"), form).await;
     assert_eq!(json_of(r).await["status"], "pending");
-    assert!(moments_tests::invariants(&app.table_items()).is_empty());
+    app.assert_invariants();
+}
+
+#[tokio::test]
+async fn a_paused_mentee_sends_no_requests_gets_no_suggestions_and_is_not_matched_until_she_resumes()
+ {
+    pause_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_paused_mentee_sends_no_requests_gets_no_suggestions_and_is_not_matched_until_she_resumes_on_dynamodb()
+ {
+    pause_scenario(spawn_app_on_dynamodb("pause").await).await;
+}
+
+#[tokio::test]
+async fn a_mentor_withdraws_and_after_confirming_her_mentorship_ends_and_her_requests_close() {
+    withdraw_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_mentor_withdraws_and_after_confirming_her_mentorship_ends_and_her_requests_close_on_dynamodb()
+ {
+    withdraw_scenario(spawn_app_on_dynamodb("withdraw").await).await;
 }
