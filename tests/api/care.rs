@@ -725,3 +725,78 @@ async fn an_administrator_corrects_a_record_and_the_person_is_told_what_changed_
  {
     correction_scenario(spawn_app_on_dynamodb("care-correct").await).await;
 }
+
+async fn found(admin: &Person, name: &str) -> Vec<String> {
+    let r = admin
+        .get(&format!("/api/admin/people/search?name={name}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    json_of(r).await["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .map(|p| p["email"].as_str().expect("email").to_string())
+        .collect()
+}
+
+async fn names_scenario(app: TestApp) {
+    let ada_app = app.approved_mentee(ADA).await;
+    app.approved_mentor(MAX).await;
+    app.approved_mentor("mia.mendez@mo.gov").await;
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    assert_eq!(found(&admin, "Ment").await.len(), 2, "Mentee and Mentor");
+    assert_eq!(found(&admin, "Men").await.len(), 3, "and Mendez");
+    assert_eq!(found(&admin, "ada%20men").await, vec![ADA.to_string()]);
+    assert_eq!(found(&admin, "Mentee%20Ada").await, vec![ADA.to_string()]);
+    assert_eq!(
+        found(&admin, "mendez").await,
+        vec!["mia.mendez@mo.gov".to_string()]
+    );
+    assert!(found(&admin, "Zed").await.is_empty());
+    let p = problem(
+        admin.get("/api/admin/people/search?name=a").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(p["errors"]["name"].is_string(), "{p}");
+    let ada = app.sign_in(ADA).await;
+    assert_eq!(
+        ada.get("/api/admin/people/search?name=men").await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // A corrected name is found under the new one only.
+    let read = json_of(admin.get(&format!("/api/applications/{ada_app}")).await).await;
+    let r = admin
+        .put(
+            &format!("/api/admin/applications/{ada_app}"),
+            correction(&read, json!({"last_name": "Lovelace"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(found(&admin, "love").await, vec![ADA.to_string()]);
+    assert!(!found(&admin, "mentee").await.contains(&ADA.to_string()));
+
+    // Once her data is removed, nobody finds her by name.
+    assert_eq!(
+        ada.post("/api/privacy/erasure", json!({})).await.status(),
+        StatusCode::ACCEPTED
+    );
+    let r = admin
+        .post(&format!("/api/admin/erasures/{ADA}"), json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(found(&admin, "love").await.is_empty());
+    app.assert_invariants();
+}
+
+#[tokio::test]
+async fn program_administrators_find_people_by_name_and_a_name_follows_corrections_and_erasure() {
+    names_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn program_administrators_find_people_by_name_and_a_name_follows_corrections_and_erasure_on_dynamodb()
+ {
+    names_scenario(spawn_app_on_dynamodb("care-names").await).await;
+}

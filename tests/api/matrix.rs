@@ -517,6 +517,13 @@ fn rows() -> Vec<Row> {
         ),
         row(
             get.clone(),
+            "/api/admin/people/search?name=Lovelace",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            get.clone(),
             "/api/admin/department-admins",
             json!(null),
             &[(ProgramAdmin, 200)],

@@ -235,6 +235,16 @@ test("a mentor who left state service: her part ends in one step, her mentee is 
 });
 
 test("from the mentee's page the administrator moves her to another mentor, ends that mentorship and revokes her approval", async () => {
+  // She can be found by name, too.
+  const search = await peoplePage();
+  await search.locator("#f-lookup-email").fill("Casey Mor");
+  await search.getByRole("button", { name: "Look up" }).click();
+  await search.locator("#found-title").getByText("1 person named").waitFor();
+  assert.deepEqual(await axeViolations(search), [], "the people found are accessible");
+  await search.locator("#found-list").getByRole("link", { name: "Casey Morgan" }).click();
+  await search.getByRole("heading", { name: "Casey Morgan", level: 2 }).waitFor();
+  await search.close();
+
   const page = await peoplePage(`?email=${encodeURIComponent(MENTEE)}`);
   await page.getByRole("heading", { name: "Casey Morgan", level: 2 }).waitFor();
   assert.equal(await page.locator("#f-lookup-email").inputValue(), MENTEE, "the address fills the search");

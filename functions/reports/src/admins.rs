@@ -191,6 +191,80 @@ pub struct PersonQuery {
     email: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct NameQuery {
+    name: Option<String>,
+}
+
+/// Someone whose name matched a search.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FoundPerson {
+    email: String,
+    name: String,
+    /// The roles they applied for: `mentee`, `mentor`.
+    #[schema(value_type = Vec<String>)]
+    roles: Vec<&'static str>,
+}
+
+/// People whose name matched, by last name.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FoundPeople {
+    people: Vec<FoundPerson>,
+    /// More may match than were read: narrow the search.
+    more: bool,
+}
+
+/// `GET /api/admin/people/search?name=...`: people who applied, by the
+/// start of their last name, or "first last": a bounded read of one
+/// partition of the name index.
+#[utoipa::path(get, path = "/api/admin/people/search", operation_id = "find_people_by_name", tag = "reports",
+    params(("name" = String, Query, description = "The start of a last name, or a first and last name (at least 2 letters)")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "People whose name matched", body = FoundPeople),
+        (status = 403, description = "Not a program administrator"),
+        (status = 422, description = "`name` is too short or too long"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn search(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Query(q): Query<NameQuery>,
+) -> Result<Json<FoundPeople>, ApiError> {
+    program_admin(&actor, "look people up")?;
+    let name = q.name.as_deref().unwrap_or_default().trim().to_string();
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 || name.chars().count() > 100 {
+        return Err(FieldErrors::single(
+            "name",
+            "Enter at least the first 2 letters of a last name, or a first and last name (at most 100 characters).",
+        )
+        .into());
+    }
+    deps.security(SecurityEvent::by(
+        SecurityKind::PersonLookedUp,
+        &actor.email,
+        "searched people by name".to_string(),
+    ))
+    .await;
+    let found = deps.store.people_named(&name).await?;
+    let more = found.len() >= moments_adapters::store::MOST_NAMES;
+    let mut people: Vec<FoundPerson> = Vec::new();
+    for p in found {
+        let role = p.role.as_str();
+        match people.iter_mut().find(|f| f.email == p.email.as_str()) {
+            Some(f) if !f.roles.contains(&role) => f.roles.push(role),
+            Some(_) => {}
+            None => people.push(FoundPerson {
+                email: p.email.to_string(),
+                name: format!("{} {}", p.first_name, p.last_name),
+                roles: vec![role],
+            }),
+        }
+    }
+    Ok(Json(FoundPeople { people, more }))
+}
+
 /// A request, in a person's records.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PersonRequest {

@@ -26,6 +26,7 @@ moments_adapters::http_api! {
     exports::export;
     admins::audit;
     admins::person;
+    admins::search;
     admins::list, admins::add;
     admins::remove;
     privacy::status, privacy::request;

@@ -7,6 +7,7 @@
 // mentee to another mentor (POST /api/admin/mentorships/{id}/end|repair),
 // record that someone has left state service (POST /api/admin/people/left),
 // and sign anyone out everywhere (POST /api/admin/people/signout).
+// Find them by work email, or by name (GET /api/admin/people/search).
 // `?email=` opens a person's records straight away.
 import { get, here, post, put, showSignIn } from "./api.js";
 import {
@@ -426,15 +427,43 @@ leftForm.addEventListener("submit", (event) => {
 
 // --- Finding a person -------------------------------------------------------------------
 
+/** Lists who applied under a name (GET /api/admin/people/search), each a link to their records. */
+async function findByName(name) {
+  const response = await get(`/api/admin/people/search?${new URLSearchParams({ name })}`);
+  if (refused(response)) return;
+  if (!response.ok) {
+    const problem = response.problem;
+    return showProblem(lookupForm, problem.errors?.name ? { ...problem, errors: { email: problem.errors.name } } : problem);
+  }
+  const { people, more } = response.data;
+  personBox.hidden = true;
+  const title = document.getElementById("found-title");
+  title.textContent = people.length
+    ? `${people.length === 1 ? "1 person" : `${people.length} people`} named “${name}”${more ? " (the first ones: narrow the search)" : ""}`
+    : `Nobody who applied is named “${name}”`;
+  document.getElementById("found-list").replaceChildren(...people.map((p) =>
+    el("li", { class: "admin-list__person" },
+      el("a", { href: `${location.pathname}?${new URLSearchParams({ email: p.email })}` }, p.name),
+      ` · ${p.email} · ${p.roles.map(roleLabel).join(", ")}`)));
+  document.getElementById("found").hidden = false;
+  title.focus();
+}
+
 lookupForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const button = document.getElementById("lookup");
   if (isBusy(button)) return;
   clearErrors(lookupForm);
   done.hidden = true;
-  const email = emailOf(lookupForm, "email");
+  const typed = emailOf(lookupForm, "email");
   const finish = busy(button, "Looking up…");
-  const found = await lookUp(email);
+  document.getElementById("found").hidden = true;
+  if (!typed.includes("@") && typed) {
+    await findByName(typed);
+    finish();
+    return;
+  }
+  const found = await lookUp(typed);
   finish();
   if (!found) return;
   history.replaceState(null, "", `?${new URLSearchParams({ email: person.email })}`);

@@ -21,6 +21,7 @@
 //! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
 //! | a mentor's application names them as an earlier mentee | `PERSON#{email}` | `PRIOR#{application id}` | | |
+//! | an applicant's name, for finding people by name | `NAMES#{first letter of last name}` | `{last} {first}#{application id}` (lower case) | | |
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
 //! | reminder job to create again | `JOBQ` | `{job name}` | | |
@@ -254,6 +255,25 @@ pub fn prior_mentee(mentee: &str, application_id: &str) -> Key {
     Key::new(
         person(mentee),
         format!("{PRIOR_MENTEE_PREFIX}{application_id}"),
+    )
+}
+
+/// The partition of the name index for names starting `folded` (lower
+/// case): one per letter a–z, `NAMES#_` for the rest.
+pub fn names_partition(folded: &str) -> String {
+    let letter = folded
+        .chars()
+        .next()
+        .filter(char::is_ascii_lowercase)
+        .unwrap_or('_');
+    format!("NAMES#{letter}")
+}
+
+/// An applicant's name in the index, under the application it is on.
+pub fn name_entry(folded_last: &str, folded_first: &str, application_id: &str) -> Key {
+    Key::new(
+        names_partition(folded_last),
+        format!("{folded_last} {folded_first}#{application_id}"),
     )
 }
 

@@ -21,6 +21,7 @@ mod limits;
 mod listing;
 mod mail_queue;
 mod mentorships;
+mod names;
 mod prior;
 mod quarter;
 mod retention;
@@ -32,6 +33,7 @@ pub use limits::{LimitRefused, Window};
 pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, Repair, RequestSides};
+pub use names::{MOST_NAMES, NamedPerson};
 pub use retention::ErasureRequest;
 pub use security_log::{RefusalCount, SECURITY_LOG_KEPT, StoredSecurityEvent};
 pub use sessions::{SignedInWith, StoredSession};
@@ -298,6 +300,7 @@ impl Store {
         ];
         writes.extend(listing::writes(None, app, capacity));
         writes.extend(prior::writes(None, Some(app)));
+        writes.extend(names::writes(None, Some(app)));
         writes.extend(counters::writes(&metrics::application(app)));
         match self.table.write(writes).await {
             Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
@@ -340,6 +343,7 @@ impl Store {
         ];
         writes.extend(listing::writes(Some(&before), app, capacity));
         writes.extend(prior::writes(Some(&before), Some(app)));
+        writes.extend(names::writes(Some(&before), Some(app)));
         writes.extend(counters::writes(&Tally::change(
             Some(&metrics::application(&before)),
             &metrics::application(app),

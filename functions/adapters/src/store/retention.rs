@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::mentorships::{mentorship_attributes, request_attributes};
 use super::{
     MentorshipRecord, QueuedMail, Store, StoreError, application_attributes, data_of, item_of,
-    keys, listing, prior, to_value,
+    keys, listing, names, prior, to_value,
 };
 use crate::table::{Cond, Index, Item, Key, MAX_WRITES, Query, Write};
 
@@ -84,6 +84,7 @@ impl Store {
         ];
         let mut children: Vec<Write> = audit.iter().map(|i| delete(key_of(i))).collect();
         children.extend(prior::writes(Some(app), None));
+        children.extend(names::writes(Some(app), None));
         self.write_then(children, last).await
     }
 
@@ -333,6 +334,7 @@ impl Store {
             delete(keys::role_guard(person.as_str(), app.role.as_str())),
         ];
         last.extend(prior::writes(Some(&before), Some(&after)));
+        last.extend(names::writes(Some(&before), Some(&after)));
         let unlisted = Capacity {
             available: false,
             ..capacity
