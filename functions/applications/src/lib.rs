@@ -152,13 +152,17 @@ async fn mine(
     State(deps): State<Deps>,
     Caller(actor): Caller,
 ) -> Result<Json<Applications>, ApiError> {
-    let mut applications = Vec::new();
-    for app in deps.store.applications_of(&actor.email).await? {
-        let capacity = deps.store.application_with_capacity(&app.id).await?;
-        let mut view = ApplicationView::of(&app, &actor);
-        view.paused = capacity.map(|(_, c)| !c.available);
-        applications.push(view);
-    }
+    let apps = deps
+        .store
+        .applications_with_capacity_of(&actor.email)
+        .await?;
+    let applications = apps
+        .iter()
+        .map(|(app, capacity)| ApplicationView {
+            paused: Some(!capacity.available),
+            ..ApplicationView::of(app, &actor)
+        })
+        .collect();
     Ok(Json(Applications { applications }))
 }
 

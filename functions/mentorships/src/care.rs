@@ -32,7 +32,7 @@ use moments_domain::reminders::connect_job;
 use serde::{Deserialize, Serialize};
 
 use crate::requests::{Apps, cancel_request_jobs, schedule, tell_matched};
-use crate::{landed, sides, until_written};
+use crate::{end_mentorship, entry, landed, sides, until_written};
 
 /// Why a request was closed when one side stopped taking part.
 pub const CLOSED_BY_PROGRAM: &str =
@@ -52,11 +52,8 @@ pub(crate) enum Closing {
 
 fn noted(actor: &Actor, action: Action, reason: &LongText, at: jiff::Timestamp) -> AuditEntry {
     AuditEntry {
-        at,
-        actor: actor.email.clone(),
-        action,
-        on_behalf_of: None,
         note: Some(reason.as_str().to_string()),
+        ..entry(&actor.email, at, action)
     }
 }
 
@@ -287,41 +284,45 @@ async fn end_one(
     action: Action,
     reason: &LongText,
 ) -> Result<Mentorship, ApiError> {
-    let (after, both) = until_written(|| async move {
-        let before = mentorship(deps, id.as_str()).await?;
-        let after = before.end_by_admin(actor, reason.clone(), deps.now())?;
-        let both = sides(deps, &before.mentee_application, &before.mentor_application).await?;
-        let entry = noted(actor, action, reason, deps.now());
-        let write = deps
-            .store
-            .end_mentorship(&before, &after, &both, &entry)
-            .await;
-        Ok(landed(write)?.then_some((after, both)))
-    })
+    let now = deps.now();
+    let (_, after, both) = end_mentorship(
+        deps,
+        id,
+        |m| m.end_by_admin(actor, reason.clone(), now),
+        &noted(actor, action, reason, now),
+    )
     .await?;
-    deps.cancel(&connect_job(&after).0.name()).await;
-    tell_ended(deps, &after, &both).await;
+    for (to, partner) in [(&both.mentee, &both.mentor), (&both.mentor, &both.mentee)] {
+        tell_ended_by_program(deps, &after, to, partner).await;
+    }
     Ok(after)
 }
 
-/// Both sides of a mentorship the program ended are told, and invited to
-/// the survey; a side who left state service is not written to.
-async fn tell_ended(deps: &Deps, after: &Mentorship, both: &RequestSides) {
-    let page = format!("/survey/?mentorship={}", after.id);
-    let (mentee, mentor) = (Who::of(&both.mentee), Who::of(&both.mentor));
-    for (to, app, partner) in [
-        (&mentee, &both.mentee, &mentor.full_name),
-        (&mentor, &both.mentor, &mentee.full_name),
-    ] {
-        if app.revoked.as_ref().is_some_and(|r| r.left_service) {
-            continue;
-        }
-        let link = deps
-            .task_link(&app.applicant, &page, notify::survey_task(partner))
-            .await;
-        deps.notify(notify::mentorship_ended_by_program(to, partner, &link))
-            .await;
+/// One side of a mentorship the program ended is told, and invited to the
+/// survey; not someone who left state service.
+async fn tell_ended_by_program(
+    deps: &Deps,
+    after: &Mentorship,
+    to: &Application,
+    partner: &Application,
+) {
+    if to.revoked.as_ref().is_some_and(|r| r.left_service) {
+        return;
     }
+    let partner = partner.details.full_name();
+    let link = deps
+        .task_link(
+            &to.applicant,
+            &format!("/survey/?mentorship={}", after.id),
+            notify::survey_task(&partner),
+        )
+        .await;
+    deps.notify(notify::mentorship_ended_by_program(
+        &Who::of(to),
+        &partner,
+        &link,
+    ))
+    .await;
 }
 
 /// `POST /api/admin/mentorships/{id}/end`: end an active mentorship as
@@ -432,19 +433,7 @@ pub async fn repair(
     deps.cancel(&connect_job(&ended).0.name()).await;
     // The old mentor is told the pair ended; the mentee hears of the new
     // mentor in the match email, which says all they need.
-    let link = deps
-        .task_link(
-            &old.mentor.applicant,
-            &format!("/survey/?mentorship={}", ended.id),
-            notify::survey_task(&old.mentee.details.full_name()),
-        )
-        .await;
-    deps.notify(notify::mentorship_ended_by_program(
-        &Who::of(&old.mentor),
-        &old.mentee.details.full_name(),
-        &link,
-    ))
-    .await;
+    tell_ended_by_program(deps, &ended, &old.mentor, &old.mentee).await;
     started(deps, &started_now, &new).await;
     Ok(Json(Repaired {
         ended: CaredMentorship::from(&ended),
@@ -523,23 +512,24 @@ async fn tell_closed(
     Ok(())
 }
 
-/// The active mentorships in which `app` is a side.
-pub(crate) async fn active_mentorships_of(
+/// A person's active mentorships, in both roles.
+pub(crate) async fn active_mentorships(
     deps: &Deps,
-    app: &Application,
-) -> Result<Vec<MentorshipId>, ApiError> {
+    person: &EmailAddress,
+) -> Result<Vec<Mentorship>, ApiError> {
     Ok(deps
         .store
-        .mentorships_of(&app.applicant)
+        .mentorships_of(person)
         .await?
         .into_iter()
         .map(|r| r.mentorship)
-        .filter(|m| {
-            m.status == MentorshipStatus::Active
-                && (m.mentee_application == app.id || m.mentor_application == app.id)
-        })
-        .map(|m| m.id)
+        .filter(|m| m.status == MentorshipStatus::Active)
         .collect())
+}
+
+/// Whether `m` hangs on the application `app`.
+pub(crate) fn hangs_on(m: &Mentorship, app: &Application) -> bool {
+    m.mentee_application == app.id || m.mentor_application == app.id
 }
 
 /// Revoke one application from a fresh read (a lost race is read again).
@@ -614,8 +604,9 @@ pub async fn revoke(
     .await?;
     let mut mentorships_ended = 0;
     if end_mentorships {
-        for m in active_mentorships_of(&deps, &after).await? {
-            match end_one(&deps, &actor, &m, Action::EndedByAdmin, &reason).await {
+        let active = active_mentorships(&deps, &after.applicant).await?;
+        for m in active.iter().filter(|m| hangs_on(m, &after)) {
+            match end_one(&deps, &actor, &m.id, Action::EndedByAdmin, &reason).await {
                 Ok(_) => mentorships_ended += 1,
                 // Ended by its pair meanwhile.
                 Err(ApiError::Conflict(_)) => {}
@@ -684,10 +675,7 @@ pub async fn left_service(
         .iter()
         .filter(|a| matches!(a.status, Status::Pending | Status::Approved))
         .collect();
-    let mut mentorships = Vec::new();
-    for app in &applications {
-        mentorships.extend(active_mentorships_of(&deps, app).await?);
-    }
+    let mentorships = active_mentorships(&deps, &email).await?;
     if open.is_empty() && mentorships.is_empty() {
         return Err(ApiError::Conflict(format!(
             "{email} has no pending or approved application and no active mentorship; there is nothing to end."
@@ -707,7 +695,7 @@ pub async fn left_service(
         .await?;
     }
     for m in mentorships {
-        match end_one(&deps, &actor, &m, Action::LeftService, &reason).await {
+        match end_one(&deps, &actor, &m.id, Action::LeftService, &reason).await {
             Ok(_) => mentorships_ended += 1,
             Err(ApiError::Conflict(_)) => {}
             Err(e) => return Err(e),

@@ -4,9 +4,12 @@
 
 use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
-use moments_adapters::store::{RequestSides, StoreError};
+use moments_adapters::store::{MentorshipRecord, RequestSides, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role};
+use moments_domain::audit::AuditEntry;
 use moments_domain::fields::EmailAddress;
+use moments_domain::mentorship::{Mentorship, MentorshipId, MentorshipRefused};
+use moments_domain::reminders::connect_job;
 
 mod care;
 mod meetings;
@@ -73,6 +76,34 @@ fn landed(write: Result<(), StoreError>) -> Result<bool, StoreError> {
         Err(StoreError::Changed) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// End mentorship `id` from a fresh read, retrying a lost race: `decide`
+/// makes the ended record from the one read (or says why not), `entry`
+/// audits it, and its nudge to connect is cancelled. Answers the record as
+/// read, the mentorship as ended and both sides, for the view and the emails.
+async fn end_mentorship(
+    deps: &Deps,
+    id: &MentorshipId,
+    decide: impl Fn(&Mentorship) -> Result<Mentorship, MentorshipRefused> + Sync,
+    entry: &AuditEntry,
+) -> Result<(MentorshipRecord, Mentorship, RequestSides), ApiError> {
+    let decide = &decide;
+    let ended = until_written(|| async move {
+        let before = deps
+            .store
+            .mentorship(id)
+            .await?
+            .ok_or(ApiError::NotFound("mentorship"))?;
+        let m = &before.mentorship;
+        let after = decide(m)?;
+        let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
+        let write = deps.store.end_mentorship(m, &after, &both, entry).await;
+        Ok(landed(write)?.then_some((before, after, both)))
+    })
+    .await?;
+    deps.cancel(&connect_job(&ended.1).0.name()).await;
+    Ok(ended)
 }
 
 /// An application that must exist (it is referred to by a request or mentorship).

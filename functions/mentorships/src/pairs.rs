@@ -13,10 +13,9 @@ use moments_domain::mentorship::{
     AgreementDraft, Mentorship, MentorshipId, MentorshipRefused, MentorshipStatus,
 };
 use moments_domain::notify::{self, Who};
-use moments_domain::reminders::connect_job;
 use serde::{Deserialize, Serialize};
 
-use crate::{entry, landed, sides, until_written};
+use crate::{end_mentorship, entry, sides};
 
 /// A mentorship the caller is part of.
 pub(crate) async fn load(
@@ -278,31 +277,21 @@ pub async fn end(
     let outcome = f.parsed("outcome", &body.outcome, MentorshipStatus::parse_outcome);
     let reason = f.parsed("reason", &body.reason, LongText::parse);
     let (outcome, reason) = f.finish(outcome.zip(reason))?;
-    let (deps, caller, id, reason) = (&deps, &actor.email, &id, &reason);
-    let (before, after, both) = until_written(|| async move {
-        let before = load(deps, caller, id).await?;
-        let m = &before.mentorship;
-        let after = m.end(caller, outcome, reason.clone(), deps.now())?;
-        let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
-        let write = deps
-            .store
-            .end_mentorship(
-                m,
-                &after,
-                &both,
-                &entry(caller, deps.now(), Action::MentorshipEnded),
-            )
-            .await;
-        Ok(landed(write)?.then_some((before, after, both)))
-    })
+    let id = MentorshipId::parse(&id).map_err(|_| ApiError::NotFound("mentorship"))?;
+    let (caller, now) = (&actor.email, deps.now());
+    let (before, after, both) = end_mentorship(
+        &deps,
+        &id,
+        |m| m.end(caller, outcome, reason.clone(), now),
+        &entry(caller, now, Action::MentorshipEnded),
+    )
     .await?;
-    deps.cancel(&connect_job(&after).0.name()).await;
-    tell_ended(deps, &after, &both).await;
+    tell_ended(&deps, &after, &both).await;
     let record = MentorshipRecord {
         mentorship: after,
         ..before
     };
-    Ok(Json(view(deps, &record, &actor.email).await?))
+    Ok(Json(view(&deps, &record, &actor.email).await?))
 }
 
 /// Both are told, and invited to the survey by a link that signs them in

@@ -401,14 +401,14 @@ pub async fn suggestions(
     State(deps): State<Deps>,
     Caller(actor): Caller,
 ) -> Result<Json<Suggestions>, ApiError> {
-    // A mentee who paused their search is suggested no one meanwhile.
-    let paused = match own(&deps, &actor.email, Role::Mentee).await? {
-        Some((_, capacity)) => !capacity.available,
-        None => false,
-    };
+    // A mentee who paused their search is suggested no one meanwhile
+    // (read only when there is a list to withhold).
     let stored = match deps.store.suggestions_of(&actor.email).await? {
-        Some(stored) if !paused => Some(stored),
-        _ => None,
+        Some(stored) => match own(&deps, &actor.email, Role::Mentee).await? {
+            Some((_, capacity)) if !capacity.available => None,
+            _ => Some(stored),
+        },
+        None => None,
     };
     let Some(stored) = stored else {
         return Ok(Json(Suggestions {

@@ -6,19 +6,18 @@ use axum::Json;
 use axum::extract::State;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::views::ApplicationView;
-use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt};
+use moments_adapters::http::{ApiError, Caller, Form, Path};
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, ChangeRefused, Role, Status};
 use moments_domain::audit::Action;
 use moments_domain::fields::LongText;
 use moments_domain::form::{Flag, FormReader};
-use moments_domain::mentorship::{MentorshipId, MentorshipStatus};
-use moments_domain::reminders::connect_job;
+use moments_domain::mentorship::{Capacity, MentorshipId, MentorshipStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::care::{Closing, active_mentorships_of, close_requests_of};
+use crate::care::{Closing, active_mentorships, close_requests_of, hangs_on};
 use crate::pairs::tell_ended;
-use crate::{entry, landed, sides, until_written};
+use crate::{end_mentorship, entry, landed, until_written};
 
 /// Pause, or resume.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -46,16 +45,20 @@ pub struct TakingPart {
     message: String,
 }
 
-/// The caller's own application, or why not.
-async fn own_application(deps: &Deps, actor: &Actor, id: &str) -> Result<Application, ApiError> {
+/// The caller's own application with its capacity, or why not.
+async fn own_application(
+    deps: &Deps,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Application, Capacity), ApiError> {
     let id = ApplicationId::parse(id).map_err(|_| ApiError::NotFound("application"))?;
-    let app = deps
+    let (app, capacity) = deps
         .store
-        .application(&id)
+        .application_with_capacity(&id)
         .await?
         .ok_or(ApiError::NotFound("application"))?;
     if app.applicant == actor.email {
-        Ok(app)
+        Ok((app, capacity))
     } else {
         Err(ChangeRefused::NotApplicant.into())
     }
@@ -82,7 +85,7 @@ pub async fn pause(
     Path(id): Path<String>,
     Form(body): Form<PauseForm>,
 ) -> Result<Json<TakingPart>, ApiError> {
-    let app = own_application(&deps, &actor, &id).await?;
+    let (app, read) = own_application(&deps, &actor, &id).await?;
     let mut form = FormReader::new();
     let paused = form.answer(
         "paused",
@@ -96,11 +99,6 @@ pub async fn pause(
             app.status.as_str()
         )));
     }
-    let (app, read) = deps
-        .store
-        .application_with_capacity(&app.id)
-        .await?
-        .ok_or(ApiError::NotFound("application"))?;
     let action = if paused {
         Action::Paused
     } else {
@@ -158,22 +156,23 @@ pub async fn withdraw(
     Path(id): Path<String>,
     Form(body): Form<WithdrawForm>,
 ) -> Result<Json<TakingPart>, ApiError> {
-    let app = own_application(&deps, &actor, &id).await?;
+    let (app, _) = own_application(&deps, &actor, &id).await?;
     let mut form = FormReader::new();
     let end_mentorships = form.flag("end_mentorships", &body.end_mentorships);
     form.finish(Some(()))?;
     // Refused before anything changes.
     app.withdraw(&actor.email, deps.now())?;
-    let active = active_mentorships_of(&deps, &app).await?;
+    let active: Vec<_> = active_mentorships(&deps, &actor.email)
+        .await?
+        .into_iter()
+        .filter(|m| hangs_on(m, &app))
+        .collect();
     if !active.is_empty() && !end_mentorships {
-        let mut partners = Vec::new();
-        for id in &active {
-            if let Some(record) = deps.store.mentorship(id).await?
-                && let Some(partner) = record.mentorship.partner_of(&actor.email)
-            {
-                partners.push(partner.to_string());
-            }
-        }
+        let partners: Vec<String> = active
+            .iter()
+            .filter_map(|m| m.partner_of(&actor.email))
+            .map(ToString::to_string)
+            .collect();
         return Err(ApiError::Conflict(format!(
             "Withdrawing ends your active mentorship with {}. Confirm that it should end too.",
             partners.join(" and ")
@@ -202,8 +201,8 @@ pub async fn withdraw(
     let closed = entry(caller, deps.now(), Action::RequestClosed);
     let requests_closed = close_requests_of(deps, &after, &closed, Closing::Withdrawn).await?;
     let mut mentorships_ended = 0;
-    for id in active {
-        match end_own(deps, caller, &id).await {
+    for m in active {
+        match end_own(deps, caller, &m.id).await {
             Ok(()) => mentorships_ended += 1,
             // Ended by the other side meanwhile.
             Err(ApiError::Conflict(_)) => {}
@@ -240,39 +239,14 @@ async fn end_own(
 ) -> Result<(), ApiError> {
     let reason = LongText::parse("Ended when they withdrew their application from the program.")
         .map_err(|e| ApiError::Internal(e.into()))?;
-    let reason = &reason;
-    let (after, both) = until_written(|| async move {
-        let before = deps
-            .store
-            .mentorship(id)
-            .await?
-            .ok_or(ApiError::NotFound("mentorship"))?
-            .mentorship;
-        let after = before.end(
-            caller,
-            MentorshipStatus::Discontinued,
-            reason.clone(),
-            deps.now(),
-        )?;
-        let both = sides(deps, &before.mentee_application, &before.mentor_application).await?;
-        let write = deps
-            .store
-            .end_mentorship(
-                &before,
-                &after,
-                &both,
-                &entry(caller, deps.now(), Action::MentorshipEnded),
-            )
-            .await
-            .on_changed(|| ApiError::Conflict("The mentorship changed meanwhile.".into()));
-        match write {
-            Ok(()) => Ok(Some((after, both))),
-            Err(ApiError::Conflict(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
-    })
+    let now = deps.now();
+    let (_, after, both) = end_mentorship(
+        deps,
+        id,
+        |m| m.end(caller, MentorshipStatus::Discontinued, reason.clone(), now),
+        &entry(caller, now, Action::MentorshipEnded),
+    )
     .await?;
-    deps.cancel(&connect_job(&after).0.name()).await;
     tell_ended(deps, &after, &both).await;
     Ok(())
 }

@@ -59,16 +59,20 @@ function changed(message) {
   document.getElementById("changed-text").focus();
 }
 
+/** Keeps the active mentorships by the caller's role in them, for the withdraw forms. */
+function keepActive(pairs) {
+  if (!pairs.ok) return;
+  const active = (pairs.data.mentorships || []).filter((m) => m.status === "active");
+  activeByRole = {
+    mentee: active.filter((m) => m.my_role === "mentee"),
+    mentor: active.filter((m) => m.my_role === "mentor"),
+  };
+}
+
 async function reload() {
   const [mine, pairs] = await Promise.all([get("/api/applications"), get("/api/mentorships")]);
   if (mine.ok) applications = mine.data.applications || [];
-  if (pairs.ok) {
-    const active = (pairs.data.mentorships || []).filter((m) => m.status === "active");
-    activeByRole = {
-      mentee: active.filter((m) => m.my_role === "mentee"),
-      mentor: active.filter((m) => m.my_role === "mentor"),
-    };
-  }
+  keepActive(pairs);
   render();
 }
 
@@ -197,10 +201,9 @@ async function start() {
   applications = mine.data?.applications || [];
   document.getElementById("me-email").textContent = me.email;
   if (applications.some((a) => a.status === "pending" || a.status === "approved")) {
-    await reload();
-  } else {
-    render();
+    keepActive(await get("/api/mentorships"));
   }
+  render();
   announce("");
   document.getElementById("account").hidden = false;
 }

@@ -410,6 +410,16 @@ impl Store {
         &self,
         email: &EmailAddress,
     ) -> Result<Vec<Application>, StoreError> {
+        let apps = self.applications_with_capacity_of(email).await?;
+        Ok(apps.into_iter().map(|(app, _)| app).collect())
+    }
+
+    /// A person's applications (at most one per role, mentee first), each
+    /// with the capacity kept beside it.
+    pub async fn applications_with_capacity_of(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Vec<(Application, Capacity)>, StoreError> {
         let q =
             Query::new(crate::table::Index::Primary, keys::person(email.as_str())).prefix("APP#");
         let mut out = Vec::new();
@@ -419,11 +429,11 @@ impl Store {
                 .and_then(Value::as_str)
                 .and_then(|s| ApplicationId::parse(s).ok())
                 .ok_or_else(|| StoreError::Corrupt("role guard without application id".into()))?;
-            if let Some(app) = self.application(&id).await? {
-                out.push(app);
+            if let Some(found) = self.application_with_capacity(&id).await? {
+                out.push(found);
             }
         }
-        out.sort_by_key(|a| a.role);
+        out.sort_by_key(|(a, _)| a.role);
         Ok(out)
     }
 
