@@ -4,6 +4,7 @@
 mod applications;
 mod auth;
 mod aws_side;
+mod calendar;
 mod care;
 mod credit;
 mod csrf;

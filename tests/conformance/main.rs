@@ -68,6 +68,7 @@ on_both_backends!(
     item_over_400_kb_is_invalid,
     queries_return_one_partition_in_sort_key_byte_order,
     prefix_queries_run_both_ways_on_every_index,
+    lower_bound_queries_keep_sort_keys_from_a_value_on,
     paging_with_a_limit_reaches_every_item_exactly_once,
     page_ending_exactly_at_the_last_item_has_no_next,
     sparse_index_holds_only_items_with_both_index_attributes,

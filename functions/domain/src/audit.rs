@@ -43,6 +43,12 @@ pub enum Action {
     /// taking new mentees.
     Paused,
     Resumed,
+    /// A program administrator added a match group or an event to the calendar.
+    CalendarAdded,
+    /// ... changed one (the note names what changed).
+    CalendarChanged,
+    /// ... cancelled an event.
+    CalendarCancelled,
 }
 
 impl Action {

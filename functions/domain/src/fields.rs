@@ -156,7 +156,7 @@ fn looks_like_markup(s: &str) -> bool {
 /// Whether a text is written on one line (names, titles, places) or may
 /// run over several (bio, goals, notes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lines {
+pub(crate) enum Lines {
     One,
     Many,
 }
@@ -176,7 +176,12 @@ fn address_in(s: &str) -> Option<String> {
     finder.links(s).next().map(|l| l.as_str().to_string())
 }
 
-fn check_text(raw: &str, what: &str, max: usize, lines: Lines) -> Result<String, Problem> {
+pub(crate) fn check_text(
+    raw: &str,
+    what: &str,
+    max: usize,
+    lines: Lines,
+) -> Result<String, Problem> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(format!("Enter {what}."));
@@ -229,7 +234,7 @@ macro_rules! text_type {
         impl $name {
             pub const MAX_CHARS: usize = $max;
             pub fn parse(raw: &str) -> Result<Self, Problem> {
-                check_text(raw, $what, $max, $lines).map($name)
+                $crate::fields::check_text(raw, $what, $max, $lines).map($name)
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -253,6 +258,7 @@ macro_rules! text_type {
         }
     };
 }
+pub(crate) use text_type;
 
 text_type!(
     /// A first or last name.

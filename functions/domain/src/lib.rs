@@ -4,6 +4,7 @@
 pub mod access;
 pub mod application;
 pub mod audit;
+pub mod calendar;
 pub mod catalogue;
 pub mod digest;
 pub mod fields;

@@ -1,5 +1,7 @@
-//! The `matching` Lambda: invoked by the quarterly schedule; computes and
-//! publishes the suggested matches. An error makes the scheduler retry.
+//! The `matching` Lambda: invoked every morning by its schedule; on a match
+//! group's suggested-matches day it computes and publishes the group's
+//! suggestions (once: not if an administrator published them already). An
+//! error makes the scheduler retry.
 
 use lambda_runtime::{Error, LambdaEvent, run, service_fn};
 
@@ -10,13 +12,8 @@ async fn main() -> Result<(), Error> {
     let deps = &deps;
     run(service_fn(
         move |_: LambdaEvent<serde_json::Value>| async move {
-            let now = deps.now();
-            let proposal = moments_usecases::matching::compute(deps, now).await?;
-            let sent = moments_usecases::matching::publish(deps, &proposal, now).await?;
-            Ok::<_, Error>(format!(
-                "{} mentees, {} with suggestions, {sent} emailed",
-                proposal.figures.mentees, proposal.figures.with_suggestions
-            ))
+            let outcome = moments_usecases::matching::scheduled(deps, deps.now()).await?;
+            Ok::<_, Error>(format!("{outcome:?}"))
         },
     ))
     .await

@@ -1,7 +1,8 @@
 //! The `reports` function: running the program. Metrics and exports for
 //! program and department administrators; for program administrators, the
-//! matching run, department administrators, audit trails, signing a
-//! person out everywhere and the security log.
+//! matching run, the program calendar, department administrators, audit
+//! trails, signing a person out everywhere and the security log; for
+//! everyone, the program calendar and its feed.
 
 use moments_adapters::http::ApiError;
 pub(crate) use moments_adapters::http::program_admin;
@@ -12,6 +13,7 @@ use moments_domain::reports::Scope;
 use serde::Deserialize;
 
 mod admins;
+mod calendar;
 mod exports;
 mod matching;
 pub mod metrics;
@@ -34,6 +36,14 @@ moments_adapters::http_api! {
     privacy::carry_out;
     sessions::sign_out_everywhere;
     security::recent;
+    calendar::public_calendar;
+    calendar::public_feed;
+    calendar::admin_calendar;
+    calendar::add_group;
+    calendar::change_group;
+    calendar::add_event;
+    calendar::change_event;
+    calendar::cancel_event;
 }
 
 /// What the caller may see of the program's records, or 403.

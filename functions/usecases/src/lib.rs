@@ -2,4 +2,5 @@
 //! libraries only, never on another Lambda, so what a scheduled function
 //! and an HTTP function both do lives here.
 
+pub mod calendar;
 pub mod matching;

@@ -5,7 +5,14 @@
 //! their supervisor, a current or past partner, a mentor they already asked
 //! or who declined them. `compute` changes nothing (a program administrator's
 //! dry run shows it); `publish` stores each list and emails the mentee once
-//! per run. Mentees left without suggestions carry priority into the next run.
+//! per match group. Mentees left without suggestions carry priority into the
+//! next run.
+//!
+//! The schedule runs [`scheduled`] every morning: on the suggested-matches
+//! day of a match group (wherever the program team has moved it) it
+//! publishes that group's suggestions, unless an administrator published
+//! them already; on other days it does nothing. Either way a group is
+//! published once, and nobody is emailed twice for it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,6 +21,7 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
 use moments_adapters::store::{Listing, StoreError};
 use moments_domain::application::{Application, Role};
+use moments_domain::calendar::{CalendarId, next_matching, program_today};
 use moments_domain::catalogue::{Catalogue, Entry};
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::matching::{Mentee, Mentor, Suggestion, suggest};
@@ -25,6 +33,8 @@ use serde::Serialize;
 pub enum MatchingError {
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    #[error("calendar: {0}")]
+    Calendar(#[from] crate::calendar::CalendarError),
     #[error("{0} suggestion email(s) could not be sent; the next retry sends them")]
     NotSent(usize),
 }
@@ -33,6 +43,7 @@ impl From<MatchingError> for ApiError {
     fn from(e: MatchingError) -> Self {
         match e {
             MatchingError::Store(s) => s.into(),
+            MatchingError::Calendar(c) => c.into(),
             // The lists are stored; publishing again sends only the emails
             // that did not go (each is claimed once per run).
             not_sent @ MatchingError::NotSent(_) => ApiError::Unavailable(Box::new(not_sent)),
@@ -56,6 +67,10 @@ pub struct MenteeList {
 pub struct Figures {
     /// The run's date, `YYYY-MM-DD`.
     pub run: String,
+    /// The match group whose suggestions these are: the next whose
+    /// suggested-matches day is today or later; none when the calendar
+    /// has no such group.
+    pub group: Option<String>,
     pub computed_at: String,
     /// Approved mentees without an active mentor.
     pub mentees: usize,
@@ -96,6 +111,8 @@ async fn exclusions(
 /// What the run would suggest now; changes nothing.
 #[tracing::instrument(skip(deps))]
 pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingError> {
+    let groups = crate::calendar::match_groups(deps).await?;
+    let group = next_matching(&groups, program_today(now)).map(|g| g.id.to_string());
     let (listings, _) = deps.store.listed_mentors(None).await?;
     let mentees = needing_a_mentor(deps).await?;
     let mentor_index: HashMap<&EmailAddress, usize> = listings
@@ -131,7 +148,9 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
         })
         .collect();
     let lists = suggest(&inputs, &mentors, &|i, j| excluded.contains(&(i, j)));
-    Ok(proposal(now, &listings, &mentees, &inputs, lists))
+    let mut proposal = proposal(now, &listings, &mentees, &inputs, lists);
+    proposal.figures.group = group;
+    Ok(proposal)
 }
 
 /// Approved mentees with no active mentor who have not paused their
@@ -189,6 +208,7 @@ fn proposal(
     Proposal {
         figures: Figures {
             run: format!("{}", jiff::tz::TimeZone::UTC.to_datetime(now).date()),
+            group: None,
             computed_at: now.to_string(),
             mentees: out.len(),
             with_suggestions: out.iter().filter(|l| !l.suggestions.is_empty()).count(),
@@ -241,7 +261,14 @@ pub async fn publish(
         if list.suggestions.is_empty() {
             continue;
         }
-        let notice = format!("matching-{}-{}", proposal.figures.run, list.email);
+        // Once per match group (or per day, without one): a publish by an
+        // administrator and the schedule's run the same quarter email once.
+        let round = proposal
+            .figures
+            .group
+            .as_deref()
+            .unwrap_or(&proposal.figures.run);
+        let notice = format!("matching-{round}-{}", list.email);
         if !deps.store.claim_notice(&notice, now, KEEP_CLAIMS).await? {
             continue;
         }
@@ -270,5 +297,70 @@ pub async fn publish(
     if failed > 0 {
         return Err(MatchingError::NotSent(failed));
     }
+    if let Some(group) = &proposal.figures.group {
+        // The schedule sees this and leaves the group alone.
+        deps.store
+            .claim_notice(&format!("{PUBLISHED}{group}"), now, KEEP_CLAIMS)
+            .await?;
+    }
     Ok(sent)
+}
+
+const PUBLISHED: &str = "matching-published-";
+
+/// The notice that marks a match group's suggestions as published.
+pub fn published_notice(group: &CalendarId) -> String {
+    format!("{PUBLISHED}{group}")
+}
+
+/// What the morning's scheduled run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scheduled {
+    /// No match group's suggestions go out today.
+    NotToday,
+    /// Today is the group's day, but its suggestions were published before.
+    AlreadyPublished { group: String },
+    /// Published: how many mentees, how many with suggestions, how many emailed.
+    Published {
+        group: String,
+        mentees: usize,
+        with_suggestions: usize,
+        emailed: usize,
+    },
+}
+
+/// The scheduled run: publish the suggestions of the match group whose
+/// suggested-matches day is today (program time), once.
+#[tracing::instrument(skip(deps))]
+pub async fn scheduled(deps: &Deps, now: Timestamp) -> Result<Scheduled, MatchingError> {
+    let groups = crate::calendar::match_groups(deps).await?;
+    let today = program_today(now);
+    let Some(group) = groups.iter().find(|g| g.matches_on == today) else {
+        return Ok(Scheduled::NotToday);
+    };
+    let mark = published_notice(&group.id);
+    if !deps.store.claim_notice(&mark, now, KEEP_CLAIMS).await? {
+        return Ok(Scheduled::AlreadyPublished {
+            group: group.id.to_string(),
+        });
+    }
+    let outcome = async {
+        let proposal = compute(deps, now).await?;
+        let emailed = publish(deps, &proposal, now).await?;
+        Ok::<_, MatchingError>((proposal, emailed))
+    }
+    .await;
+    match outcome {
+        Ok((proposal, emailed)) => Ok(Scheduled::Published {
+            group: group.id.to_string(),
+            mentees: proposal.figures.mentees,
+            with_suggestions: proposal.figures.with_suggestions,
+            emailed,
+        }),
+        Err(e) => {
+            // The retry publishes again; emails already sent are not repeated.
+            deps.store.release_notice(&mark).await?;
+            Err(e)
+        }
+    }
 }

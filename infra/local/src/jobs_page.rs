@@ -2,7 +2,8 @@
 //! in the scheduler, buttons to run the due ones now, or all of them as if
 //! their time had come (reminders are 7, 14 days or 48 hours away), and the
 //! weekly digest, which in AWS runs every Monday at 7:00 Chicago time, the
-//! weekly retention run (Sundays), and the quarterly matching.
+//! weekly retention run (Sundays), and the matching (each morning, publishing
+//! on a match group's suggested-matches day).
 
 use std::sync::Arc;
 
@@ -50,7 +51,8 @@ a { color: #0b4f8a; }
 <form method="post" action="/_local/jobs/run-all"><button type="submit">Run every job now, as if its time had come</button></form>
 <form method="post" action="/_local/jobs/digest"><button type="submit">Send the Monday digest now</button></form>
 <form method="post" action="/_local/jobs/retention"><button type="submit">Remove records past retention now</button></form>
-<form method="post" action="/_local/jobs/matching"><button type="submit">Run and publish the quarterly matching now</button></form>
+<form method="post" action="/_local/jobs/matching/scheduled"><button type="submit">Run this morning's scheduled matching (it publishes only on a match group's suggested-matches day)</button></form>
+<form method="post" action="/_local/jobs/matching"><button type="submit">Run and publish the next match group's matching now</button></form>
 <p>A dry run of the matching, without publishing, is on the program administrators' API: <code>POST /api/admin/matching/preview</code>.</p>
 <h2>Waiting</h2>
 {% if jobs | length == 0 %}<p>No jobs are waiting.</p>{% else %}
@@ -164,6 +166,7 @@ pub fn router(jobs: Jobs) -> Router {
         .route("/_local/jobs/digest", post(digest))
         .route("/_local/jobs/retention", post(retention))
         .route("/_local/jobs/matching", post(matching))
+        .route("/_local/jobs/matching/scheduled", post(scheduled_matching))
         .with_state(jobs)
 }
 
@@ -229,7 +232,34 @@ async fn matching(State(j): State<Jobs>) -> Response {
         .await
         .unwrap_or_else(|e| format!("failed: {e}"));
     j.page(vec![Ran {
-        name: "Quarterly matching".into(),
+        name: "Matching".into(),
+        outcome,
+    }])
+    .await
+}
+
+/// What the schedule does each morning at 7:00 program time.
+async fn scheduled_matching(State(j): State<Jobs>) -> Response {
+    let run = moments_usecases::matching::scheduled(&j.deps, j.deps.now());
+    let outcome = match as_function("moments-matching", run).await {
+        Ok(moments_usecases::matching::Scheduled::NotToday) => {
+            "no match group's suggested matches go out today".to_string()
+        }
+        Ok(moments_usecases::matching::Scheduled::AlreadyPublished { group }) => {
+            format!("{group}: published already, nothing sent")
+        }
+        Ok(moments_usecases::matching::Scheduled::Published {
+            group,
+            mentees,
+            with_suggestions,
+            emailed,
+        }) => format!(
+            "{group}: {mentees} mentees, {with_suggestions} with suggestions, {emailed} emailed"
+        ),
+        Err(e) => format!("failed: {e}"),
+    };
+    j.page(vec![Ran {
+        name: "Scheduled matching".into(),
         outcome,
     }])
     .await

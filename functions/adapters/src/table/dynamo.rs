@@ -74,6 +74,13 @@ impl Table for DynamoTable {
                 expr.value(&Value::from(prefix))?
             ));
         }
+        if let Some(from) = query.sk_from.as_deref() {
+            key_condition.push_str(&format!(
+                " AND {} >= {}",
+                expr.name(sk_attr),
+                expr.value(&Value::from(from))?
+            ));
+        }
         // Ask for one item more than the page, so `next` is set only when more
         // items exist (DynamoDB and moto differ on a page ending at the limit).
         let fetch = query

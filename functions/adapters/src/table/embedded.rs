@@ -206,7 +206,8 @@ impl State {
     fn query(&self, query: &Query, start: Option<Entry>) -> Result<Page, TableError> {
         let view = &self.views[view_slot(query.index)];
         let prefix = query.sk_prefix.as_deref().unwrap_or("");
-        let first = (query.pk.clone(), prefix.to_owned(), min_key());
+        let lowest = query.sk_from.as_deref().unwrap_or(prefix);
+        let first = (query.pk.clone(), lowest.to_owned(), min_key());
         // The first index position past every sort key that starts with `prefix`.
         let end = match prefix_end(prefix) {
             Some(end) => (query.pk.clone(), end, min_key()),
@@ -599,6 +600,11 @@ pub(crate) fn validate_query(query: &Query) -> Result<Option<Entry>, TableError>
     }
     if query.limit == Some(0) {
         return Err(invalid("query limit must be at least 1"));
+    }
+    if query.sk_prefix.as_deref().is_some_and(|p| !p.is_empty()) && query.sk_from.is_some() {
+        return Err(invalid(
+            "a query narrows by a sort-key prefix or a lowest sort key, not both",
+        ));
     }
     let Some(start) = &query.start else {
         return Ok(None);

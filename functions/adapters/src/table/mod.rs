@@ -135,12 +135,14 @@ impl Write {
 }
 
 /// A key-condition query: every item of one index partition, optionally
-/// narrowed to sort keys starting with `sk_prefix`, in sort-key order.
+/// narrowed to sort keys starting with `sk_prefix`, or to sort keys from
+/// `sk_from` on (`>=`; not both), in sort-key order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     pub index: Index,
     pub pk: String,
     pub sk_prefix: Option<String>,
+    pub sk_from: Option<String>,
     /// Newest-first when false.
     pub forward: bool,
     /// At most this many items in the page (DynamoDB `Limit`).
@@ -155,6 +157,7 @@ impl Query {
             index,
             pk: pk.into(),
             sk_prefix: None,
+            sk_from: None,
             forward: true,
             limit: None,
             start: None,
@@ -162,6 +165,11 @@ impl Query {
     }
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.sk_prefix = Some(prefix.into());
+        self
+    }
+    /// Only sort keys that are `from` or after it (by bytes).
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.sk_from = Some(from.into());
         self
     }
     pub fn backward(mut self) -> Self {

@@ -1,0 +1,363 @@
+//! The program calendar kept by program administrators: what they change
+//! shows at once in the public calendar and its feed, with every rule of
+//! the forms, no silent overwrite, an audit entry per change; and the
+//! scheduled matching runs on a match group's day wherever it moves, once.
+
+use moments_domain::application::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+fn at(s: &str) -> jiff::Timestamp {
+    s.parse().expect("timestamp")
+}
+
+async fn public(app: &TestApp) -> Value {
+    let r = app.anonymous().get("/api/calendar").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=60")
+    );
+    json_of(r).await
+}
+
+async fn feed(app: &TestApp) -> String {
+    let r = app.anonymous().get("/api/calendar.ics").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/calendar; charset=utf-8")
+    );
+    // Unfolded: a long line continues on the next after CRLF and a space.
+    r.text().await.expect("feed").replace("\r\n ", "")
+}
+
+/// The VEVENT whose UID starts with `id@`, unfolded.
+fn entry<'a>(feed: &'a str, id: &str) -> &'a str {
+    let uid = format!("UID:{id}@");
+    feed.split("BEGIN:VEVENT")
+        .find(|e| e.contains(&uid))
+        .unwrap_or_else(|| panic!("no {id} in {feed}"))
+}
+
+fn training(date: &str, start: &str, end: &str) -> Value {
+    json!({
+        "group": "thirteen", "kind": "training", "audience": "mentors-and-mentees",
+        "date": date, "start": start, "end": end,
+        "title": "Mentor and mentee training, extra session",
+        "details": "The same hour as the others, for those who missed them.",
+        "place": "Truman Building, room 490", "link": "https://teams.example.gov/l/meetup-join/1",
+        "capacity": 2, "registration_open": true,
+    })
+}
+
+async fn calendar_scenario(app: TestApp) {
+    app.set_now(at("2026-12-07T15:00:00Z"));
+    // A new installation shows the seed, without writing anything.
+    let before = app.table_items();
+    let seen = public(&app).await;
+    assert_eq!(app.table_items(), before, "a read writes nothing");
+    let groups: Vec<&str> = seen["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(|g| g["id"].as_str())
+        .collect();
+    assert_eq!(groups, ["twelve", "thirteen"]);
+
+    let ada = app.sign_in("ada.lovelace@mo.gov").await;
+    problem(
+        ada.post(
+            "/api/admin/calendar/events",
+            training("2026-12-16", "10:00", "11:00"),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+
+    // Bad input: every field named, nothing stored.
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let mut bad = training("2026-12-01", "11:00", "10:00");
+    bad["group"] = json!("nineteen");
+    bad["link"] = json!("javascript:alert(1)");
+    bad["capacity"] = json!(0);
+    bad["title"] = json!("x".repeat(101));
+    let refused = problem(
+        admin.post("/api/admin/calendar/events", bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    for field in ["group", "link", "capacity", "title", "end", "date"] {
+        assert!(refused["errors"][field].is_string(), "{field}: {refused}");
+    }
+    assert_eq!(app.table_items(), before, "a refusal writes nothing");
+
+    // Added: on the public calendar and in the feed at once.
+    let added = json_of(
+        admin
+            .post(
+                "/api/admin/calendar/events",
+                training("2026-12-16", "10:00", "11:00"),
+            )
+            .await,
+    )
+    .await;
+    let id = added["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        (added["version"].clone(), added["sequence"].clone()),
+        (json!(1), json!(0))
+    );
+    let events = public(&app).await["events"].clone();
+    assert!(
+        events
+            .as_array()
+            .expect("events")
+            .iter()
+            .any(|e| e["id"] == id.as_str())
+    );
+    let text = feed(&app).await;
+    let e = entry(&text, &id);
+    // 10:00 Central standard time is 16:00 UTC.
+    assert!(e.contains("DTSTART:20261216T160000Z"), "{e}");
+    assert!(
+        e.contains(&format!("URL:http://127.0.0.1:")) && e.contains(&format!("/calendar/#{id}")),
+        "{e}"
+    );
+    assert!(
+        e.contains("SEQUENCE:0") && e.contains("STATUS:CONFIRMED"),
+        "{e}"
+    );
+
+    // Moved an hour later: one version on, and calendars take the change.
+    let mut later = training("2026-12-16", "11:00", "12:00");
+    later["version"] = json!(1);
+    let moved = json_of(
+        admin
+            .put(&format!("/api/admin/calendar/events/{id}"), later.clone())
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (moved["version"].clone(), moved["sequence"].clone()),
+        (json!(2), json!(1))
+    );
+    let text = feed(&app).await;
+    let e = entry(&text, &id);
+    assert!(
+        e.contains("DTSTART:20261216T170000Z") && e.contains("SEQUENCE:1"),
+        "{e}"
+    );
+    let shown = public(&app).await;
+    let shown = shown["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["id"] == id.as_str())
+        .expect("shown")
+        .clone();
+    assert_eq!(shown["start"], json!("11:00"));
+
+    // A second administrator working from the first version is refused,
+    // and the first one's change stands.
+    let stale = admin
+        .put(&format!("/api/admin/calendar/events/{id}"), later)
+        .await;
+    problem(stale, StatusCode::CONFLICT).await;
+
+    // Cancelled: it stays in the feed, cancelled, so calendars remove it.
+    let cancelled = json_of(
+        admin
+            .post(
+                &format!("/api/admin/calendar/events/{id}/cancel"),
+                json!({"version": 2}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(cancelled["cancelled"], json!(true));
+    let text = feed(&app).await;
+    let e = entry(&text, &id);
+    assert!(
+        e.contains("STATUS:CANCELLED") && e.contains("SEQUENCE:2"),
+        "{e}"
+    );
+
+    // Every change is in the event's audit trail.
+    let audit = app
+        .table_items()
+        .keys()
+        .filter(|k| k.pk == format!("CAL#EVENT#{id}") && k.sk.starts_with("AUDIT#"))
+        .count();
+    assert_eq!(audit, 3);
+
+    // A match group: dates in order, windows apart.
+    let group = |id: &str, opens: &str, closes: &str, due: &str, matches: &str| {
+        json!({"id": id, "name": format!("Match group {id}"), "summary": "Second quarter of 2027.",
+               "window_opens": opens, "window_closes": closes, "approvals_due": due, "matches_on": matches})
+    };
+    let overlapping = problem(
+        admin
+            .post(
+                "/api/admin/calendar/groups",
+                group(
+                    "fourteen",
+                    "2027-01-10",
+                    "2027-01-20",
+                    "2027-01-19",
+                    "2027-01-19",
+                ),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    for field in ["window_opens", "approvals_due", "matches_on"] {
+        assert!(
+            overlapping["errors"][field].is_string(),
+            "{field}: {overlapping}"
+        );
+    }
+    let r = admin
+        .post(
+            "/api/admin/calendar/groups",
+            group(
+                "fourteen",
+                "2027-04-05",
+                "2027-04-16",
+                "2027-04-23",
+                "2027-04-27",
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let again = problem(
+        admin
+            .post(
+                "/api/admin/calendar/groups",
+                group(
+                    "fourteen",
+                    "2027-07-05",
+                    "2027-07-16",
+                    "2027-07-23",
+                    "2027-07-27",
+                ),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(again["errors"]["id"].is_string(), "{again}");
+    let text = feed(&app).await;
+    assert!(entry(&text, "fourteen-suggested-matches").contains("DTSTART;VALUE=DATE:20270427"));
+    app.assert_invariants();
+}
+
+#[tokio::test]
+async fn the_program_team_keeps_the_calendar_and_everyone_sees_each_change_at_once() {
+    calendar_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_program_team_keeps_the_calendar_and_everyone_sees_each_change_at_once_on_dynamodb() {
+    calendar_scenario(spawn_app_on_dynamodb("calendar").await).await;
+}
+
+async fn scheduled(app: &TestApp) -> String {
+    app.anonymous()
+        .client
+        .post(app.url("/_local/jobs/matching/scheduled"))
+        .send()
+        .await
+        .expect("POST")
+        .text()
+        .await
+        .expect("page")
+}
+
+#[tokio::test]
+async fn the_schedule_publishes_a_group_on_its_day_wherever_it_moves_and_only_once() {
+    let app = spawn_app().await;
+    app.set_now(at("2027-01-20T15:00:00Z"));
+    app.approved(
+        "max.mentor@mo.gov",
+        Role::Mentor,
+        &["leadership", "budgeting", "hiring"],
+        "daytime",
+    )
+    .await;
+    app.approved_mentee("ada.mentee@mo.gov").await;
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let calendar = json_of(admin.get("/api/admin/calendar").await).await;
+    assert_eq!(calendar["next_run"]["group"], json!("thirteen"));
+    assert_eq!(calendar["next_run"]["date"], json!("2027-01-26"));
+    assert_eq!(calendar["next_run"]["published_at"], json!(null));
+
+    // The team moves match group thirteen's suggested matches two days on.
+    let moved = admin
+        .put(
+            "/api/admin/calendar/groups/thirteen",
+            json!({"name": "Match group thirteen", "summary": "First quarter of 2027.",
+                   "window_opens": "2027-01-04", "window_closes": "2027-01-15",
+                   "approvals_due": "2027-01-22", "matches_on": "2027-01-28", "version": 1}),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+
+    // On the old day, 7:00 Central (13:00 UTC), nothing goes out.
+    app.set_now(at("2027-01-26T13:00:00Z"));
+    let mails = app.mail_count().await;
+    let page = scheduled(&app).await;
+    assert!(page.contains("no match group"), "{page}");
+    assert_eq!(app.mail_count().await, mails);
+
+    // On the new day it publishes, once.
+    app.set_now(at("2027-01-28T13:00:00Z"));
+    let page = scheduled(&app).await;
+    assert!(
+        page.contains("thirteen: 1 mentees, 1 with suggestions, 1 emailed"),
+        "{page}"
+    );
+    assert_eq!(
+        app.mail_to("ada.mentee@mo.gov").await.len(),
+        2,
+        "approval, then suggestions"
+    );
+    let page = scheduled(&app).await;
+    assert!(page.contains("thirteen: published already"), "{page}");
+    assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), 2);
+
+    // The next group: an administrator publishes early that morning, and
+    // the schedule then sends nothing.
+    let r = admin
+        .post(
+            "/api/admin/calendar/groups",
+            json!({"id": "fourteen", "name": "Match group fourteen", "summary": "Second quarter of 2027.",
+                   "window_opens": "2027-04-05", "window_closes": "2027-04-16",
+                   "approvals_due": "2027-04-23", "matches_on": "2027-04-27"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    app.set_now(at("2027-04-27T11:00:00Z"));
+    let published = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
+    assert_eq!(
+        (published["group"].clone(), published["emailed"].clone()),
+        (json!("fourteen"), json!(1))
+    );
+    let calendar = json_of(admin.get("/api/admin/calendar").await).await;
+    assert_eq!(calendar["next_run"]["group"], json!("fourteen"));
+    assert!(
+        calendar["next_run"]["published_at"].is_string(),
+        "{calendar}"
+    );
+    app.set_now(at("2027-04-27T12:00:00Z"));
+    let page = scheduled(&app).await;
+    assert!(page.contains("fourteen: published already"), "{page}");
+    assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), 3);
+}
