@@ -77,8 +77,8 @@ else
   fail "the OpenAPI document" "HTTP $status"
 fi
 
-# The calendar feed calendar apps subscribe to.
-status="$(fetch ics "$base/calendar.ics")"
+# The calendar file calendar apps subscribe to, served live by the API.
+status="$(fetch ics "$base/api/calendar.ics")"
 if [ "$status" = 200 ] && head -c 200 "$tmp/ics.b" | grep -q "BEGIN:VCALENDAR"; then
   case "$(header ics content-type)" in
     text/calendar*) pass "the calendar feed" ;;

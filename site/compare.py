@@ -10,7 +10,7 @@ normalised: the one difference by design, the base URL (the local renderer
 uses "", so every link is root-relative), is removed at the source by giving
 Zola the base URL "/", under which it makes the same root-relative links
 (its `get_url`, permalinks, `current_url` and `feed_url` all start with
-"/"). Whitespace, line ends (the calendar feed's CRLF) and the order of
+"/"). Whitespace, line ends (CRLF and LF) and the order of
 attributes are all part of what is compared.
 
 The only files allowed in one tree and not the other are those Zola writes

@@ -1,7 +1,7 @@
 //! The site's own pages, rendered by the local platform exactly as it
 //! serves them: every page on the shared layout, links that lead somewhere,
 //! forms that carry the API's field names and a label for every control,
-//! page weights, the FAQ's anchors, the calendar's data, page and feed, and
+//! page weights, the FAQ's anchors, the calendar's seed and pages, and
 //! `--render-to` with the comparison against `zola build` (`site/compare.py`).
 //! How the renderer follows Zola is tested beside it, in
 //! `infra/local/src/site/tests.rs`.

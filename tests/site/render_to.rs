@@ -68,13 +68,13 @@ fn render_to_writes_every_file_the_site_serves() {
             "{path}"
         );
     }
-    // Pages, the stylesheet, the feed, scripts and the 404 page, where
+    // Pages, the stylesheet, scripts and the 404 page, where
     // `zola build` puts them in public/.
     for file in [
         "index.html",
         "apply/mentee/index.html",
         "main.css",
-        "calendar.ics",
+        "calendar/index.html",
         "js/api.js",
         "favicon.svg",
         "404.html",
@@ -112,7 +112,7 @@ fn the_comparison_fails_on_any_changed_missing_or_extra_file_and_shows_where() {
     edit(&zola.join("faq/index.html"), |t| {
         t.replacen("<h1>", "<h1>Changed ", 1)
     });
-    edit(&zola.join("calendar.ics"), |t| t.replace("\r\n", "\n"));
+    edit(&zola.join("404.html"), |t| t.replace('\n', "\r\n"));
     edit(&zola.join("main.css"), |t| {
         t.replacen("color:", "colour:", 1)
     });
@@ -128,7 +128,7 @@ fn the_comparison_fails_on_any_changed_missing_or_extra_file_and_shows_where() {
     for expected in [
         "js/ui.js: only in the local render",
         "extra.html: only in Zola's build",
-        "calendar.ics: same text, different line ends (CRLF locally, LF from Zola",
+        "404.html: same text, different line ends (LF locally, CRLF from Zola",
         "faq/index.html: differs from line",
         "+  <h1>Changed ",
         "main.css: differs from line 1",

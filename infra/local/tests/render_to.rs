@@ -30,7 +30,12 @@ fn render_to_writes_the_served_site_and_leaves_the_data_directory_alone() {
         Ok(site) => site,
         Err(e) => panic!("render: {e}"),
     };
-    for file in ["/index.html", "/main.css", "/calendar.ics", "/js/api.js"] {
+    for file in [
+        "/index.html",
+        "/main.css",
+        "/calendar/index.html",
+        "/js/api.js",
+    ] {
         let written = std::fs::read(out.join(&file[1..])).unwrap_or_default();
         assert_eq!(
             Some(written.as_slice()),
