@@ -100,6 +100,7 @@ fn every_form_control_has_a_label() {
         "/requests/",
         "/mentorships/",
         "/survey/",
+        "/admin/calendar/",
     ] {
         let text = html(&site, page);
         for tag in ["<input ", "<select ", "<textarea "] {
@@ -248,4 +249,73 @@ fn mentoring_forms_carry_the_api_field_names() {
     for value in ["true", "false"] {
         assert!(survey.contains(&format!("name=\"would_recommend\" value=\"{value}\"")));
     }
+}
+
+#[test]
+fn the_calendar_forms_carry_the_api_field_names() {
+    let site = real_site();
+    let page = html(&site, "/admin/calendar/");
+    assert!(page.contains("<script type=\"module\" src=\"/js/admin-calendar.js\">"));
+    let template = |id: &str| {
+        page.split(&format!("<template id=\"{id}\">"))
+            .nth(1)
+            .and_then(|rest| rest.split("</template>").next())
+            .unwrap_or_else(|| panic!("no template {id}"))
+            .to_string()
+    };
+    let group = template("group-form-template");
+    for name in [
+        "id",
+        "name",
+        "summary",
+        "window_opens",
+        "window_closes",
+        "approvals_due",
+        "matches_on",
+    ] {
+        assert!(
+            group.contains(&format!("data-field=\"{name}\"")),
+            "group: {name}"
+        );
+        assert!(group.contains(&format!("name=\"{name}\"")), "group: {name}");
+    }
+    let event = template("event-form-template");
+    for name in [
+        "group",
+        "kind",
+        "audience",
+        "date",
+        "start",
+        "end",
+        "title",
+        "details",
+        "place",
+        "link",
+        "capacity",
+        "registration_open",
+    ] {
+        assert!(
+            event.contains(&format!("data-field=\"{name}\"")),
+            "event: {name}"
+        );
+        assert!(event.contains(&format!("name=\"{name}\"")), "event: {name}");
+    }
+    for (value, words) in [
+        ("training", "Training"),
+        ("office-hours", "Office hours"),
+        ("information-session", "Information session"),
+        ("everyone", "Everyone"),
+        ("mentors", "Mentors"),
+        ("mentees", "Mentees"),
+        ("mentors-and-mentees", "Mentors and mentees"),
+        ("supervisors", "Supervisors"),
+    ] {
+        assert!(
+            event.contains(&format!("<option value=\"{value}\">{words}</option>")),
+            "{value}"
+        );
+    }
+    // Program administrators find it from their page.
+    let admin = html(&site, "/admin/");
+    assert!(admin.contains("<a href=\"/admin/calendar/\">Edit the program calendar</a>"));
 }

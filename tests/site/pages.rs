@@ -93,6 +93,7 @@ fn stylesheet_scripts_and_static_files_are_served() {
         "/js/survey.js",
         "/js/skills.js",
         "/js/calendar.js",
+        "/js/admin-calendar.js",
         "/js/privacy.js",
     ] {
         assert_eq!(
