@@ -202,7 +202,7 @@ function eventForm(e) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     send(form, "Saving…", () => put(`/api/admin/calendar/events/${encodeURIComponent(e.id)}`, { ...eventBody(form), version: e.version }),
-      (saved) => `Your changes to “${saved?.title || e.title}” are saved. The calendar and the calendar file show them now.`);
+      (saved) => `Your changes to “${saved?.title || e.title}” are saved. The calendar page and the calendar file show them now.`);
   });
   return form;
 }
@@ -275,7 +275,7 @@ function startAddEvent() {
         const added = saved || eventBody(form);
         form.reset();
         addEvent.open = false;
-        return `“${added.title}” is on the calendar: ${times(added)}. The calendar and the calendar file show it now.`;
+        return `“${added.title}” is on the calendar for ${times(added)}; the calendar page and the calendar file show it now.`;
       });
   });
   addEvent.append(form);
