@@ -177,6 +177,37 @@ function markDates() {
   }
 }
 
+/** "2027-01-12" moved by `days`. */
+function addDays(date, days) {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+const GROUP_KINDS = ["event--window", "event--deadline", "event--matches"];
+
+/**
+ * The live calendar holds the groups whose suggested matches went out and
+ * the events that took place in the last 90 days, and everything later.
+ * The built page is trimmed the same way first, so that the live calendar
+ * replaces it without moving anything.
+ */
+function trimToWindow(container) {
+  const cutoff = addDays(programToday(), -90);
+  for (const section of container.querySelectorAll(".calendar-group")) {
+    const matches = section.querySelector(".event--matches[data-date]");
+    if (matches && matches.dataset.date < cutoff) section.remove();
+  }
+  for (const item of container.querySelectorAll(".event[data-date]")) {
+    const event = !GROUP_KINDS.some((kind) => item.classList.contains(kind));
+    if (event && item.dataset.date < cutoff) item.remove();
+  }
+  for (const section of container.querySelectorAll(".calendar-group")) {
+    if (!section.querySelector(".event")) section.remove();
+  }
+  const none = document.getElementById("calendar-none");
+  if (none) none.hidden = Boolean(container.querySelector('.calendar-group:not([aria-labelledby="group-other"])'));
+}
+
 /** The live calendar, or null when it cannot be had (the built dates then stay). */
 async function live() {
   try {
@@ -193,6 +224,7 @@ async function start() {
   const groups = document.getElementById("calendar-groups");
   const upcoming = [...document.querySelectorAll("[data-upcoming]")];
   if (!groups && !upcoming.length) return;
+  if (groups) trimToWindow(groups);
   markDates();
   const calendar = await live();
   if (!calendar) return;
