@@ -60,9 +60,9 @@ fn training(date: &str, start: &str, end: &str) -> Value {
 async fn calendar_scenario(app: TestApp) {
     app.set_now(at("2026-12-07T15:00:00Z"));
     // A new installation shows the seed, without writing anything.
-    let before = app.table_items();
+    let before = app.embedded_items();
     let seen = public(&app).await;
-    assert_eq!(app.table_items(), before, "a read writes nothing");
+    assert_eq!(app.embedded_items(), before, "a read writes nothing");
     let groups: Vec<&str> = seen["groups"]
         .as_array()
         .expect("groups")
@@ -84,6 +84,7 @@ async fn calendar_scenario(app: TestApp) {
 
     // Bad input: every field named, nothing stored.
     let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let before = app.embedded_items();
     let mut bad = training("2026-12-01", "11:00", "10:00");
     bad["group"] = json!("nineteen");
     bad["link"] = json!("javascript:alert(1)");
@@ -97,7 +98,7 @@ async fn calendar_scenario(app: TestApp) {
     for field in ["group", "link", "capacity", "title", "end", "date"] {
         assert!(refused["errors"][field].is_string(), "{field}: {refused}");
     }
-    assert_eq!(app.table_items(), before, "a refusal writes nothing");
+    assert_eq!(app.embedded_items(), before, "a refusal writes nothing");
 
     // Added: on the public calendar and in the feed at once.
     let added = json_of(
@@ -127,7 +128,7 @@ async fn calendar_scenario(app: TestApp) {
     // 10:00 Central standard time is 16:00 UTC.
     assert!(e.contains("DTSTART:20261216T160000Z"), "{e}");
     assert!(
-        e.contains(&format!("URL:http://127.0.0.1:")) && e.contains(&format!("/calendar/#{id}")),
+        e.contains("URL:http://127.0.0.1:") && e.contains(&format!("/calendar/#{id}")),
         "{e}"
     );
     assert!(
@@ -190,12 +191,13 @@ async fn calendar_scenario(app: TestApp) {
     );
 
     // Every change is in the event's audit trail.
-    let audit = app
-        .table_items()
-        .keys()
-        .filter(|k| k.pk == format!("CAL#EVENT#{id}") && k.sk.starts_with("AUDIT#"))
-        .count();
-    assert_eq!(audit, 3);
+    let audit = app.embedded_items().map(|items| {
+        items
+            .keys()
+            .filter(|k| k.pk == format!("CAL#EVENT#{id}") && k.sk.starts_with("AUDIT#"))
+            .count()
+    });
+    assert!(audit.is_none_or(|n| n == 3), "{audit:?}");
 
     // A match group: dates in order, windows apart.
     let group = |id: &str, opens: &str, closes: &str, due: &str, matches: &str| {
@@ -255,7 +257,7 @@ async fn calendar_scenario(app: TestApp) {
     .await;
     assert!(again["errors"]["id"].is_string(), "{again}");
     let text = feed(&app).await;
-    assert!(entry(&text, "fourteen-suggested-matches").contains("DTSTART;VALUE=DATE:20270427"));
+    assert!(entry(&text, "fourteen-matches-on").contains("DTSTART;VALUE=DATE:20270427"));
     app.assert_invariants();
 }
 
@@ -318,23 +320,22 @@ async fn the_schedule_publishes_a_group_on_its_day_wherever_it_moves_and_only_on
     assert_eq!(app.mail_count().await, mails);
 
     // On the new day it publishes, once.
+    let ada_mail = app.mail_to("ada.mentee@mo.gov").await.len();
     app.set_now(at("2027-01-28T13:00:00Z"));
     let page = scheduled(&app).await;
     assert!(
         page.contains("thirteen: 1 mentees, 1 with suggestions, 1 emailed"),
         "{page}"
     );
-    assert_eq!(
-        app.mail_to("ada.mentee@mo.gov").await.len(),
-        2,
-        "approval, then suggestions"
-    );
+    assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), ada_mail + 1);
     let page = scheduled(&app).await;
     assert!(page.contains("thirteen: published already"), "{page}");
-    assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), 2);
+    assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), ada_mail + 1);
 
     // The next group: an administrator publishes early that morning, and
-    // the schedule then sends nothing.
+    // the schedule then sends nothing. (Administrators' sessions end after
+    // 30 idle minutes: days have passed.)
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
     let r = admin
         .post(
             "/api/admin/calendar/groups",
@@ -345,6 +346,7 @@ async fn the_schedule_publishes_a_group_on_its_day_wherever_it_moves_and_only_on
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     app.set_now(at("2027-04-27T11:00:00Z"));
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
     let published = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
     assert_eq!(
         (published["group"].clone(), published["emailed"].clone()),
@@ -359,5 +361,5 @@ async fn the_schedule_publishes_a_group_on_its_day_wherever_it_moves_and_only_on
     app.set_now(at("2027-04-27T12:00:00Z"));
     let page = scheduled(&app).await;
     assert!(page.contains("fourteen: published already"), "{page}");
-    assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), 3);
+    assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), ada_mail + 2);
 }

@@ -636,9 +636,70 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
-            post,
+            post.clone(),
             "/api/admin/people/signout",
             json!({"email": "ada.lovelace@mo.gov"}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        // The program calendar: everyone reads it; program administrators
+        // keep it (the seed's group thirteen and its events, version 1).
+        Row {
+            open: true,
+            ..row(get.clone(), "/api/calendar", json!(null), &[], 200)
+        },
+        Row {
+            open: true,
+            ..row(get.clone(), "/api/calendar.ics", json!(null), &[], 200)
+        },
+        row(
+            get,
+            "/api/admin/calendar",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/calendar/groups",
+            json!({"id": "thirty", "name": "Match group thirty", "summary": "A later quarter.",
+                   "window_opens": "2031-04-07", "window_closes": "2031-04-18",
+                   "approvals_due": "2031-04-25", "matches_on": "2031-04-29"}),
+            &[(ProgramAdmin, 201)],
+            403,
+        ),
+        row(
+            put.clone(),
+            "/api/admin/calendar/groups/thirteen",
+            json!({"name": "Match group thirteen", "summary": "First quarter of 2027.",
+                   "window_opens": "2027-01-04", "window_closes": "2027-01-15",
+                   "approvals_due": "2027-01-22", "matches_on": "2027-01-27", "version": 1}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/calendar/events",
+            json!({"kind": "office-hours", "audience": "everyone", "date": "2031-04-08",
+                   "start": "10:00", "end": "10:30", "title": "Office hours",
+                   "details": "Questions about applying.", "place": "Online"}),
+            &[(ProgramAdmin, 201)],
+            403,
+        ),
+        row(
+            put,
+            "/api/admin/calendar/events/g13-training-1",
+            json!({"group": "thirteen", "kind": "training", "audience": "mentors-and-mentees",
+                   "date": "2027-01-12", "start": "10:30", "end": "11:30",
+                   "title": "Mentor and mentee training", "details": "An hour on goals.",
+                   "version": 1}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post,
+            "/api/admin/calendar/events/g13-office-hours-1/cancel",
+            json!({"version": 1}),
             &[(ProgramAdmin, 200)],
             403,
         ),

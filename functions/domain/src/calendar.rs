@@ -317,13 +317,14 @@ pub enum KeyDate {
 }
 
 impl KeyDate {
-    /// Its part of the id of its entry in the calendar feed.
+    /// Its part of the id of its entry in the calendar feed, and of its
+    /// anchor on the calendar page (`#{group}-{slug}`).
     pub fn slug(self) -> &'static str {
         match self {
             KeyDate::WindowOpens => "window-opens",
             KeyDate::WindowCloses => "window-closes",
             KeyDate::ApprovalsDue => "approvals-due",
-            KeyDate::MatchesSent => "suggested-matches",
+            KeyDate::MatchesSent => "matches-on",
         }
     }
     pub fn title(self) -> &'static str {
@@ -811,7 +812,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> Date {
-        s.parse().unwrap()
+        s.parse().expect("valid")
     }
 
     fn form(opens: &str, closes: &str, due: &str, matches: &str) -> GroupForm {
@@ -829,7 +830,7 @@ mod tests {
 
     #[test]
     fn the_seed_reads_and_its_groups_are_in_order() {
-        let (groups, events) = Seed::compiled().unwrap();
+        let (groups, events) = Seed::compiled().expect("valid");
         assert!(!groups.is_empty() && !events.is_empty());
         for g in &groups {
             assert!(g.window_opens < g.window_closes, "{}", g.id);
@@ -852,7 +853,7 @@ mod tests {
         let ok = form("2027-04-05", "2027-04-16", "2027-04-23", "2027-04-27");
         assert!(ok.read(None, &[], today).is_ok());
         let backward = form("2027-04-16", "2027-04-05", "2027-04-05", "2027-04-05");
-        let errors = backward.read(None, &[], today).unwrap_err();
+        let errors = backward.read(None, &[], today).expect_err("refused");
         assert!(
             errors.has("window_closes") && errors.has("matches_on"),
             "{errors:?}"
@@ -861,11 +862,15 @@ mod tests {
         assert!(
             early
                 .read(None, &[], today)
-                .unwrap_err()
+                .expect_err("refused")
                 .has("approvals_due")
         );
         let past = form("2026-04-05", "2026-04-16", "2026-04-23", "2026-04-27");
-        assert!(past.read(None, &[], today).unwrap_err().has("window_opens"));
+        assert!(
+            past.read(None, &[], today)
+                .expect_err("refused")
+                .has("window_opens")
+        );
     }
 
     #[test]
@@ -873,15 +878,20 @@ mod tests {
         let today = d("2027-01-01");
         let first = form("2027-04-05", "2027-04-16", "2027-04-23", "2027-04-27")
             .read(None, &[], today)
-            .unwrap();
+            .expect("valid");
         let mut second = form("2027-04-12", "2027-04-26", "2027-04-28", "2027-04-30");
         second.id = Field::Given("fifteen".into());
-        let errors = second.read(None, &[first.clone()], today).unwrap_err();
+        let errors = second
+            .read(None, std::slice::from_ref(&first), today)
+            .expect_err("refused");
         assert!(errors.0["window_opens"].contains("Match group fourteen"));
         // A group does not overlap itself when it is changed.
         let mut same = form("2027-04-06", "2027-04-16", "2027-04-23", "2027-04-27");
         same.version = Field::Given(1);
-        assert!(same.read(Some(&first.id), &[first.clone()], today).is_ok());
+        assert!(
+            same.read(Some(&first.id), std::slice::from_ref(&first), today)
+                .is_ok()
+        );
     }
 
     fn event_form() -> EventForm {
@@ -905,8 +915,10 @@ mod tests {
     #[test]
     fn an_event_reads_with_every_field_checked() {
         let today = d("2027-01-01");
-        let id = CalendarId::parse("mentor-training-1").unwrap();
-        let e = event_form().read(id.clone(), None, &[], today).unwrap();
+        let id = CalendarId::parse("mentor-training-1").expect("valid");
+        let e = event_form()
+            .read(id.clone(), None, &[], today)
+            .expect("valid");
         assert_eq!(
             (e.start.to_string(), e.end.to_string()),
             ("10:00".into(), "11:30".into())
@@ -920,20 +932,23 @@ mod tests {
         bad.group = Field::Given("nowhere".into());
         bad.kind = Field::Given("party".into());
         bad.date = Field::Given("2026-12-31".into());
-        let errors = bad.read(id.clone(), None, &[], today).unwrap_err();
+        let errors = bad.read(id.clone(), None, &[], today).expect_err("refused");
         for field in ["end", "link", "capacity", "group", "kind", "date"] {
             assert!(errors.has(field), "{field}: {errors:?}");
         }
         // A past event may be corrected.
         let mut past = event_form();
         past.date = Field::Given("2026-12-31".into());
-        let existing = past.read(id.clone(), Some(&e), &[], today).unwrap();
+        let existing = past.read(id.clone(), Some(&e), &[], today).expect("valid");
         assert_eq!(existing.date, d("2026-12-31"));
     }
 
     #[test]
     fn times_read_as_hours_and_minutes() {
-        assert_eq!(ClockTime::parse("9:05").unwrap().to_string(), "09:05");
+        assert_eq!(
+            ClockTime::parse("9:05").expect("valid").to_string(),
+            "09:05"
+        );
         for bad in ["24:00", "10:60", "10", "ten", "10:5:00", "-1:00", "10:005"] {
             assert!(ClockTime::parse(bad).is_err(), "{bad}");
         }
@@ -941,11 +956,12 @@ mod tests {
 
     #[test]
     fn the_next_matching_is_the_earliest_on_or_after_today() {
-        let (groups, _) = Seed::compiled().unwrap();
+        let (groups, _) = Seed::compiled().expect("valid");
         let twelve = &groups[0];
-        let next = next_matching(&groups, twelve.matches_on).unwrap();
+        let next = next_matching(&groups, twelve.matches_on).expect("valid");
         assert_eq!(next.id, twelve.id);
-        let after = next_matching(&groups, twelve.matches_on.tomorrow().unwrap()).unwrap();
+        let after =
+            next_matching(&groups, twelve.matches_on.tomorrow().expect("valid")).expect("valid");
         assert_ne!(after.id, twelve.id);
     }
 }

@@ -105,8 +105,8 @@ pub async fn admin_calendar(
 ) -> Result<Json<AdminCalendar>, ApiError> {
     program_admin(&actor, "see the calendar's versions")?;
     let (mut groups, mut events) = store_calendar::calendar_all(&deps).await?;
-    groups.sort_by(|a, b| a.group.window_opens.cmp(&b.group.window_opens));
-    events.sort_by(|a, b| (a.event.date, a.event.start).cmp(&(b.event.date, b.event.start)));
+    groups.sort_by_key(|g| g.group.window_opens);
+    events.sort_by_key(|e| (e.event.date, e.event.start));
     let plain: Vec<_> = groups.iter().map(|g| g.group.clone()).collect();
     let next_run = match calendar::next_matching(&plain, program_today(deps.now())) {
         Some(g) => Some(NextRun {

@@ -141,10 +141,10 @@ mod tests {
     use super::*;
 
     fn stored() -> (Vec<StoredGroup>, Vec<StoredEvent>) {
-        let (groups, events) = Seed::compiled().unwrap();
+        let (groups, events) = Seed::compiled().expect("valid");
         let revision = Revision {
             version: 1,
-            updated_at: "2026-12-01T15:00:00Z".parse().unwrap(),
+            updated_at: "2026-12-01T15:00:00Z".parse().expect("valid"),
             updated_by: "admin@mo.gov".into(),
         };
         (
