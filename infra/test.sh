@@ -41,6 +41,10 @@ if ! target/tools/bin/cargo-deny --version 2>/dev/null | grep -q " $CARGO_DENY_V
   say "Installing cargo-deny $CARGO_DENY_VERSION into target/tools (from crates.io; one-time, about 2 minutes)"
   cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --root target/tools --quiet
 fi
+# cargo deny reads every package of Cargo.lock, those of other platforms
+# too (Windows, Android), which no build here downloads.
+say "Fetching every locked dependency's source, all platforms (cargo fetch; for cargo deny)"
+cargo fetch --locked --quiet
 say "Checking dependencies' licences, banned crates and sources (cargo deny; advisories run in GitHub CI)"
 target/tools/bin/cargo-deny --offline check licenses bans sources
 
