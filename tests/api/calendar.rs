@@ -363,3 +363,383 @@ async fn the_schedule_publishes_a_group_on_its_day_wherever_it_moves_and_only_on
     assert!(page.contains("fourteen: published already"), "{page}");
     assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), ada_mail + 2);
 }
+
+async fn subjects(app: &TestApp, to: &str) -> Vec<String> {
+    app.mail_to(to)
+        .await
+        .into_iter()
+        .map(|m| m.subject)
+        .collect()
+}
+
+async fn registration_scenario(app: TestApp) {
+    app.set_now(at("2026-12-07T15:00:00Z"));
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let added = json_of(
+        admin
+            .post(
+                "/api/admin/calendar/events",
+                training("2026-12-16", "10:00", "11:00"),
+            )
+            .await,
+    )
+    .await;
+    let id = added["id"].as_str().expect("id").to_string();
+    let path = format!("/api/calendar/events/{id}/registration");
+
+    // Three employees register for two places: the third waits.
+    let r = app.anonymous().post(&path, json!({})).await;
+    let status = r.status();
+    let body = r.text().await.unwrap_or_default();
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {body}");
+    let emails = ["reg.one@mo.gov", "reg.two@mo.gov", "reg.three@mo.gov"];
+    let mut people = Vec::new();
+    for email in emails {
+        let p = app.sign_in(email).await;
+        let r = json_of(p.post(&path, json!({})).await).await;
+        people.push((p, r));
+    }
+    let statuses: Vec<Value> = people.iter().map(|(_, r)| r["status"].clone()).collect();
+    assert_eq!(
+        statuses,
+        [
+            json!("registered"),
+            json!("registered"),
+            json!("waitlisted")
+        ]
+    );
+    assert_eq!(people[2].1["position"], json!(1));
+    problem(
+        people[0].0.post(&path, json!({})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let shown = public(&app).await;
+    let ours = shown["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["id"] == id.as_str())
+        .expect("ours")
+        .clone();
+    assert_eq!(
+        (
+            ours["registered"].clone(),
+            ours["waitlisted"].clone(),
+            ours["places_left"].clone()
+        ),
+        (json!(2), json!(1), json!(0))
+    );
+    assert!(
+        subjects(&app, emails[0])
+            .await
+            .iter()
+            .any(|s| s.starts_with("You have a place"))
+    );
+    assert!(
+        subjects(&app, emails[2])
+            .await
+            .iter()
+            .any(|s| s.starts_with("You are on the waiting list"))
+    );
+    let confirmation = app.mail_to(emails[0]).await.pop().expect("confirmation");
+    let invite = format!("/api/calendar/events/{id}/invite.ics");
+    assert!(confirmation.text.contains(&invite), "{}", confirmation.text);
+    let r = app.anonymous().get(&invite).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let ics = r.text().await.expect("ics").replace("\r\n ", "");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
+    assert!(ics.contains(&format!("UID:{id}@")), "{ics}");
+    // The reminder the day before waits, once for the event.
+    let reminder = format!("ev-{id}-2026-12-16-remind");
+    assert_eq!(
+        app.job_names()
+            .await
+            .iter()
+            .filter(|n| **n == reminder)
+            .count(),
+        1
+    );
+
+    // The first cancels: the third has the place, and is told.
+    let r = people[0].0.delete(&path).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        subjects(&app, emails[2])
+            .await
+            .iter()
+            .any(|s| s.starts_with("A place opened for you"))
+    );
+    let theirs = json_of(people[2].0.get("/api/registrations").await).await;
+    assert_eq!(theirs["registrations"][0]["status"], json!("registered"));
+    problem(people[0].0.delete(&path).await, StatusCode::NOT_FOUND).await;
+
+    // The event cannot shrink below the places taken; it moves an hour
+    // later and each registrant hears.
+    let mut smaller = training("2026-12-16", "10:00", "11:00");
+    smaller["capacity"] = json!(1);
+    smaller["version"] = json!(1);
+    let refused = problem(
+        admin
+            .put(&format!("/api/admin/calendar/events/{id}"), smaller)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        refused["errors"]["capacity"]
+            .as_str()
+            .expect("capacity")
+            .contains('2'),
+        "{refused}"
+    );
+    let mut later = training("2026-12-16", "11:00", "12:00");
+    later["version"] = json!(1);
+    let r = admin
+        .put(&format!("/api/admin/calendar/events/{id}"), later)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    for email in &emails[1..] {
+        let last = app.mail_to(email).await.pop().expect("update");
+        assert!(
+            last.subject.starts_with("Changed:"),
+            "{email}: {}",
+            last.subject
+        );
+        assert!(
+            last.text.contains("11:00 a.m. to 12:00 p.m."),
+            "{}",
+            last.text
+        );
+    }
+    assert!(
+        !subjects(&app, emails[0])
+            .await
+            .iter()
+            .any(|s| s.starts_with("Changed:"))
+    );
+
+    // The roster, and its spreadsheet.
+    let roster = json_of(
+        admin
+            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
+            .await,
+    )
+    .await;
+    let mut names: Vec<&str> = roster["registered"]
+        .as_array()
+        .expect("registered")
+        .iter()
+        .filter_map(|r| r["email"].as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, [emails[2], emails[1]]);
+    let csv = admin
+        .get(&format!(
+            "/api/admin/calendar/events/{id}/registrations.csv"
+        ))
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert!(
+        csv.contains(emails[1]) && csv.contains(emails[2]) && !csv.contains(emails[0]),
+        "{csv}"
+    );
+
+    // The day before, those with a place are reminded, once.
+    app.set_now(at("2026-12-15T15:00:00Z"));
+    app.run_due_jobs().await;
+    for email in &emails[1..] {
+        assert!(
+            subjects(&app, email)
+                .await
+                .iter()
+                .any(|s| s.starts_with("Tomorrow:")),
+            "{email}"
+        );
+    }
+
+    // Attendance, once it has started, counts as training time.
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let attend = format!(
+        "/api/admin/calendar/events/{id}/registrations/{}/attendance",
+        emails[1]
+    );
+    problem(
+        admin.put(&attend, json!({"attended": true})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    app.set_now(at("2026-12-16T18:05:00Z"));
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let r = admin.put(&attend, json!({"attended": true})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let two = app.sign_in(emails[1]).await;
+    let mine = json_of(two.get("/api/registrations").await).await;
+    assert_eq!(mine["attended_minutes"], json!(60));
+    app.assert_invariants();
+}
+
+#[tokio::test]
+async fn employees_register_wait_and_move_up_and_hear_of_every_change() {
+    registration_scenario(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn employees_register_wait_and_move_up_and_hear_of_every_change_on_dynamodb() {
+    registration_scenario(spawn_app_on_dynamodb("registration").await).await;
+}
+
+#[tokio::test]
+async fn ten_people_registering_at_once_for_two_places_fill_them_exactly() {
+    let app = spawn_app().await;
+    app.set_now(at("2026-12-07T15:00:00Z"));
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let added = json_of(
+        admin
+            .post(
+                "/api/admin/calendar/events",
+                training("2026-12-16", "10:00", "11:00"),
+            )
+            .await,
+    )
+    .await;
+    let id = added["id"].as_str().expect("id").to_string();
+    let path = format!("/api/calendar/events/{id}/registration");
+    let mut people = Vec::new();
+    for n in 0..10 {
+        people.push(app.sign_in(&format!("rush.{n}@mo.gov")).await);
+    }
+    let url = app.url(&path);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (n, p) in people.iter().enumerate() {
+        let (client, url) = (p.client.clone(), url.clone());
+        tasks.spawn(async move {
+            let r = client
+                .post(url)
+                .json(&json!({}))
+                .send()
+                .await
+                .expect("POST");
+            (n, r.json::<Value>().await.expect("JSON"))
+        });
+    }
+    let mut answers = tasks.join_all().await;
+    answers.sort_by_key(|(n, _)| *n);
+    let answers: Vec<Value> = answers.into_iter().map(|(_, a)| a).collect();
+    let placed = answers
+        .iter()
+        .filter(|a| a["status"] == "registered")
+        .count();
+    let waiting = answers
+        .iter()
+        .filter(|a| a["status"] == "waitlisted")
+        .count();
+    assert_eq!((placed, waiting), (2, 8), "{answers:?}");
+    let roster = json_of(
+        admin
+            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
+            .await,
+    )
+    .await;
+    assert_eq!(roster["registered"].as_array().map(Vec::len), Some(2));
+    assert_eq!(roster["waitlist"].as_array().map(Vec::len), Some(8));
+    assert_eq!(
+        (
+            roster["event"]["registered"].clone(),
+            roster["event"]["waitlisted"].clone()
+        ),
+        (json!(2), json!(8))
+    );
+    // Everyone with a place cancels at once: the first two waiting move up.
+    let firsts: Vec<String> = roster["waitlist"]
+        .as_array()
+        .expect("waitlist")
+        .iter()
+        .take(2)
+        .filter_map(|r| r["email"].as_str().map(str::to_owned))
+        .collect();
+    let leaving: Vec<&Person> = people
+        .iter()
+        .zip(&answers)
+        .filter(|(_, a)| a["status"] == "registered")
+        .map(|(p, _)| p)
+        .collect();
+    let mut tasks = tokio::task::JoinSet::new();
+    for p in leaving {
+        let (client, url) = (p.client.clone(), url.clone());
+        tasks.spawn(async move { client.delete(url).send().await.expect("DELETE").status() });
+    }
+    let statuses = tasks.join_all().await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    let roster = json_of(
+        admin
+            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
+            .await,
+    )
+    .await;
+    let mut now_placed: Vec<String> = roster["registered"]
+        .as_array()
+        .expect("registered")
+        .iter()
+        .filter_map(|r| r["email"].as_str().map(str::to_owned))
+        .collect();
+    now_placed.sort();
+    let mut expected = firsts;
+    expected.sort();
+    assert_eq!(now_placed, expected);
+    assert_eq!(
+        (
+            roster["event"]["registered"].clone(),
+            roster["event"]["waitlisted"].clone()
+        ),
+        (json!(2), json!(6))
+    );
+}
+
+#[tokio::test]
+async fn removing_someones_data_gives_their_place_to_the_next_waiting() {
+    let app = spawn_app().await;
+    app.set_now(at("2026-12-07T15:00:00Z"));
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let mut one_place = training("2026-12-16", "10:00", "11:00");
+    one_place["capacity"] = json!(1);
+    let added = json_of(admin.post("/api/admin/calendar/events", one_place).await).await;
+    let id = added["id"].as_str().expect("id").to_string();
+    let path = format!("/api/calendar/events/{id}/registration");
+    let leaver = app.sign_in("lee.leaving@mo.gov").await;
+    let next = app.sign_in("nia.next@mo.gov").await;
+    let first = json_of(leaver.post(&path, json!({})).await).await;
+    assert_eq!(first["status"], "registered", "{path}: {first}");
+    assert_eq!(
+        json_of(next.post(&path, json!({})).await).await["status"],
+        "waitlisted"
+    );
+
+    let r = leaver.post("/api/privacy/erasure", json!({})).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let r = admin
+        .post("/api/admin/erasures/lee.leaving@mo.gov", json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let roster = json_of(
+        admin
+            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
+            .await,
+    )
+    .await;
+    assert_eq!(roster["registered"][0]["email"], json!("nia.next@mo.gov"));
+    assert_eq!(roster["waitlist"], json!([]));
+    assert!(!roster.to_string().contains("lee.leaving"), "{roster}");
+    assert!(
+        subjects(&app, "nia.next@mo.gov")
+            .await
+            .iter()
+            .any(|s| s.starts_with("A place opened for you"))
+    );
+}

@@ -643,6 +643,13 @@ impl Person {
             .await
             .expect("POST")
     }
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("DELETE")
+    }
     pub async fn put(&self, path: &str, body: Value) -> Response {
         self.client
             .put(self.url(path))

@@ -653,7 +653,7 @@ fn rows() -> Vec<Row> {
             ..row(get.clone(), "/api/calendar.ics", json!(null), &[], 200)
         },
         row(
-            get,
+            get.clone(),
             "/api/admin/calendar",
             json!(null),
             &[(ProgramAdmin, 200)],
@@ -687,7 +687,7 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
-            put,
+            put.clone(),
             "/api/admin/calendar/events/g13-training-1",
             json!({"group": "thirteen", "kind": "training", "audience": "mentors-and-mentees",
                    "date": "2027-01-12", "start": "10:30", "end": "11:30",
@@ -697,10 +697,58 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
-            post,
+            post.clone(),
             "/api/admin/calendar/events/g13-office-hours-1/cancel",
             json!({"version": 1}),
             &[(ProgramAdmin, 200)],
+            403,
+        ),
+        // Registering: anyone signed in; the seed's events take no
+        // registrations, and nobody here is registered.
+        row(
+            post,
+            "/api/calendar/events/g13-training-1/registration",
+            json!({}),
+            &[],
+            409,
+        ),
+        row(
+            Method::DELETE,
+            "/api/calendar/events/g13-training-1/registration",
+            json!(null),
+            &[],
+            404,
+        ),
+        row(get.clone(), "/api/registrations", json!(null), &[], 200),
+        Row {
+            open: true,
+            ..row(
+                get.clone(),
+                "/api/calendar/events/g13-training-1/invite.ics",
+                json!(null),
+                &[],
+                200,
+            )
+        },
+        row(
+            get.clone(),
+            "/api/admin/calendar/events/g13-training-1/registrations",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            get,
+            "/api/admin/calendar/events/g13-training-1/registrations.csv",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            put,
+            "/api/admin/calendar/events/g13-training-1/registrations/ada.lovelace@mo.gov/attendance",
+            json!({"attended": true}),
+            &[(ProgramAdmin, 404)],
             403,
         ),
     ]

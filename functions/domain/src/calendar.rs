@@ -24,6 +24,7 @@ pub const MATCHING_HOUR: i8 = 7;
 pub const SHOWN_AFTER_DAYS: i64 = 90;
 
 pub mod feed;
+pub mod registration;
 
 const SEED: &str = include_str!("../../../site/data/calendar.toml");
 
@@ -417,6 +418,35 @@ pub struct StoredEvent {
     /// The iCalendar SEQUENCE: up by one whenever people's calendars
     /// should take the change (every change, cancelling included).
     pub sequence: u64,
+    /// People with a place (kept on the event's item, beside the record).
+    #[serde(default)]
+    pub registered: u32,
+    /// People on the waiting list.
+    #[serde(default)]
+    pub waitlisted: u32,
+}
+
+/// An event as the public calendar shows it: with how full it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PublicEvent {
+    #[serde(flatten)]
+    pub event: Event,
+    pub registered: u32,
+    pub waitlisted: u32,
+    /// Places still free; none when the event has no limit.
+    pub places_left: Option<u32>,
+}
+
+impl From<StoredEvent> for PublicEvent {
+    fn from(e: StoredEvent) -> Self {
+        let places_left = e.event.capacity.map(|c| c.saturating_sub(e.registered));
+        PublicEvent {
+            event: e.event,
+            registered: e.registered,
+            waitlisted: e.waitlisted,
+            places_left,
+        }
+    }
 }
 
 /// A match group as a program administrator writes it.
@@ -679,7 +709,7 @@ pub struct PublicCalendar {
     #[schema(value_type = Option<String>)]
     pub updated_at: Option<Timestamp>,
     pub groups: Vec<MatchGroup>,
-    pub events: Vec<Event>,
+    pub events: Vec<PublicEvent>,
 }
 
 impl PublicCalendar {
@@ -702,7 +732,7 @@ impl PublicCalendar {
         PublicCalendar {
             updated_at,
             groups: groups.into_iter().map(|g| g.group).collect(),
-            events: events.into_iter().map(|e| e.event).collect(),
+            events: events.into_iter().map(PublicEvent::from).collect(),
         }
     }
 }

@@ -12,7 +12,7 @@
 use crate::application::{Application, Outcome, Role};
 use crate::mail::Message;
 
-const SIGNATURE: &str =
+pub const SIGNATURE: &str =
     "MOments — to teach, to learn, to connect.\nThe statewide employee mentoring program.";
 
 fn role_phrase(role: Role) -> &'static str {

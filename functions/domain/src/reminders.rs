@@ -26,6 +26,13 @@ pub enum Job {
     ConnectCheck {
         mentorship: MentorshipId,
     },
+    /// The day before an event: remind everyone with a place. The event's
+    /// date is in the job, so a job left from before the event moved does
+    /// nothing.
+    EventReminder {
+        event: crate::calendar::CalendarId,
+        date: jiff::civil::Date,
+    },
     /// Send the mail that failed after a committed change and is now due
     /// again (a recurring schedule, not a one-time job).
     RetryMail,
@@ -38,6 +45,7 @@ impl Job {
             Job::RequestReminder { request } => format!("req-{request}-remind"),
             Job::RequestExpiry { request } => format!("req-{request}-expire"),
             Job::ConnectCheck { mentorship } => format!("ms-{mentorship}-connect"),
+            Job::EventReminder { event, date } => format!("ev-{event}-{date}-remind"),
             Job::RetryMail => "retry-mail".into(),
         }
     }

@@ -11,6 +11,7 @@ use moments_adapters::deps::Deps;
 use moments_adapters::store::StoreError;
 use moments_domain::application::{Application, ApplicationId};
 use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::calendar::registration::{self, RegistrationStatus};
 use moments_domain::mail;
 use moments_domain::mentorship::{MentorshipRequest, MentorshipStatus, RequestStatus};
 use moments_domain::notify::{self, Who};
@@ -297,6 +298,27 @@ async fn one_time(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
                 notify::connect_nudge(&b, &a.full_name, false, m.id.as_str(), base),
             ];
             send_once(deps, &job.name(), messages).await?
+        }
+        Job::EventReminder { event, date } => {
+            let Some(stored) = deps.store.calendar_event(event).await? else {
+                return Ok(Outcome::NothingToDo("the event is gone"));
+            };
+            let e = &stored.event;
+            if e.cancelled || e.date != *date {
+                return Ok(Outcome::NothingToDo("the event was cancelled or moved"));
+            }
+            let mut sent = 0;
+            for r in deps.store.registrations_for(event).await? {
+                if r.status != RegistrationStatus::Registered {
+                    continue;
+                }
+                // Claimed per person: a retried run reminds nobody twice.
+                let name = format!("{}-{}", job.name(), r.email);
+                sent += send_once(deps, &name, vec![registration::reminder(&r, e, base)])
+                    .await
+                    .map(|o| usize::from(matches!(o, Outcome::Sent(_))))?;
+            }
+            Outcome::Sent(sent)
         }
         Job::RetryMail => Outcome::NothingToDo("the retry run has a schedule of its own"),
     })

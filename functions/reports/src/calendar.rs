@@ -20,11 +20,13 @@ use moments_domain::form::{Count, FieldErrors};
 use moments_usecases::calendar::{self as store_calendar, seed};
 use serde::{Deserialize, Serialize};
 
+use crate::PROGRAM;
+use crate::registrations::{schedule_reminder, tell_registrants};
+
 const WHAT: &str = "change the program calendar";
 /// How long a browser or CloudFront may keep the public calendar: a
 /// change shows within a minute.
 const PUBLIC_CACHE: &str = "public, max-age=60";
-const PROGRAM: &str = "MOments";
 
 /// The calendar from `SHOWN_AFTER_DAYS` ago on: one query of the
 /// calendar index (two reads when nothing was ever written).
@@ -292,6 +294,8 @@ pub async fn add_event(
             updated_by: actor.email.to_string(),
         },
         sequence: 0,
+        registered: 0,
+        waitlisted: 0,
         event,
     };
     let note = format!("added {} on {}", stored.event.title, stored.event.date);
@@ -338,6 +342,23 @@ pub async fn change_event(
             "This event is cancelled; add a new one instead.".into(),
         ));
     }
+    if let Some(capacity) = event.capacity
+        && before.registered > capacity
+    {
+        return Err(FieldErrors::single(
+            "capacity",
+            format!(
+                "{n} people have a place; the event cannot have fewer places than that. Keep {n} or more, or ask some to cancel first.",
+                n = before.registered
+            ),
+        )
+        .into());
+    }
+    let moved = (before.event.date, before.event.start, before.event.end)
+        != (event.date, event.start, event.end)
+        || before.event.place != event.place
+        || before.event.link != event.link
+        || before.event.title != event.title;
     let note = event_changes(&before.event, &event);
     let stored = StoredEvent {
         event,
@@ -347,6 +368,8 @@ pub async fn change_event(
             updated_by: actor.email.to_string(),
         },
         sequence: before.sequence + 1,
+        registered: before.registered,
+        waitlisted: before.waitlisted,
     };
     seed(&deps).await?;
     deps.store
@@ -356,6 +379,12 @@ pub async fn change_event(
         )
         .await
         .map_err(|e| changed(e, "event"))?;
+    if moved {
+        tell_registrants(&deps, &stored, false).await?;
+        if stored.registered > 0 {
+            schedule_reminder(&deps, &stored.event).await;
+        }
+    }
     Ok(Json(stored))
 }
 
@@ -446,6 +475,8 @@ pub async fn cancel_event(
             updated_by: actor.email.to_string(),
         },
         sequence: before.sequence + 1,
+        registered: before.registered,
+        waitlisted: before.waitlisted,
     };
     let note = format!("cancelled {} on {}", stored.event.title, stored.event.date);
     seed(&deps).await?;
@@ -456,5 +487,6 @@ pub async fn cancel_event(
         )
         .await
         .map_err(|e| changed(e, "event"))?;
+    tell_registrants(&deps, &stored, true).await?;
     Ok(Json(stored))
 }

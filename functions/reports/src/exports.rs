@@ -146,7 +146,7 @@ fn cell(value: &str) -> std::borrow::Cow<'_, str> {
 
 /// The table as CSV, UTF-8 with a byte-order mark so spreadsheets that
 /// guess the encoding read names correctly.
-fn csv_of(table: &Table) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn csv_of(table: &Table) -> Result<Vec<u8>, ApiError> {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let failed = |e: csv::Error| ApiError::Internal(Box::new(e));
     out.write_record(&table.header).map_err(failed)?;

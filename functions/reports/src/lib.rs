@@ -18,6 +18,7 @@ mod exports;
 mod matching;
 pub mod metrics;
 mod privacy;
+mod registrations;
 mod security;
 mod sessions;
 
@@ -44,7 +45,16 @@ moments_adapters::http_api! {
     calendar::add_event;
     calendar::change_event;
     calendar::cancel_event;
+    registrations::register, registrations::cancel;
+    registrations::mine;
+    registrations::invite;
+    registrations::roster;
+    registrations::roster_csv;
+    registrations::attendance;
 }
+
+/// The program's name, as its calendar and emails give it.
+pub(crate) const PROGRAM: &str = "MOments";
 
 /// What the caller may see of the program's records, or 403.
 fn scope(actor: &Actor) -> Result<Scope, ApiError> {

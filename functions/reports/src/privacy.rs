@@ -191,6 +191,8 @@ pub async fn carry_out(
     if let Some(blocked) = blocked_by(&deps, &email).await? {
         return Err(blocked.into());
     }
+    // Their registrations go: a place they held goes to the next waiting.
+    crate::registrations::withdraw_everywhere(&deps, &email).await?;
     deps.store
         .erase_person(&email, &stand_in(random_bytes()?), deps.now())
         .await?;

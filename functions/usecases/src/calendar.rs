@@ -87,6 +87,8 @@ async fn or_seed(deps: &Deps, read: Records, from: Option<Date>) -> Result<Recor
                 event,
                 revision: revision.clone(),
                 sequence: 0,
+                registered: 0,
+                waitlisted: 0,
             })
             .collect(),
     ))

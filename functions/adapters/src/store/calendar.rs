@@ -49,15 +49,48 @@ fn group_item(g: &StoredGroup) -> Result<Item, StoreError> {
     })))
 }
 
+/// An event's attributes that follow from its record. Its counters
+/// (`registered`, `waitlisted`) are apart: only registrations change them.
+fn event_attributes(e: &StoredEvent) -> Result<Vec<(String, Value)>, StoreError> {
+    Ok(vec![
+        ("kind".into(), json!("calendar_event")),
+        ("version".into(), json!(e.revision.version)),
+        ("data".into(), to_value(e)?),
+        // Registrations are taken while this holds (checked with each one).
+        (
+            "open".into(),
+            json!(e.event.registration_open && !e.event.cancelled),
+        ),
+        ("gsi3pk".into(), json!(CALENDAR)),
+        (
+            "gsi3sk".into(),
+            json!(format!("{}#EVENT#{}", e.event.date, e.event.id)),
+        ),
+    ])
+}
+
 fn event_item(e: &StoredEvent) -> Result<Item, StoreError> {
     let key = event_key(&e.event.id);
-    Ok(item_of(json!({
-        "pk": key.pk, "sk": key.sk, "kind": "calendar_event",
-        "version": e.revision.version,
-        "data": to_value(e)?,
-        "gsi3pk": CALENDAR,
-        "gsi3sk": format!("{}#EVENT#{}", e.event.date, e.event.id),
-    })))
+    let mut item = item_of(json!({
+        "pk": key.pk, "sk": key.sk, "registered": 0, "waitlisted": 0,
+    }));
+    item.extend(event_attributes(e)?);
+    Ok(item)
+}
+
+/// An event item read back, with its counters.
+fn event_of(mut item: Item) -> Result<StoredEvent, StoreError> {
+    let count = |item: &Item, name: &str| {
+        item.get(name)
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0)
+    };
+    let (registered, waitlisted) = (count(&item, "registered"), count(&item, "waitlisted"));
+    let mut e: StoredEvent = data_of(std::mem::take(&mut item))?;
+    e.registered = registered;
+    e.waitlisted = waitlisted;
+    Ok(e)
 }
 
 fn audit(pk: &str, revision: &Revision, entry: &AuditEntry) -> Result<Write, StoreError> {
@@ -84,7 +117,7 @@ fn split(items: Vec<Item>) -> Result<(Vec<StoredGroup>, Vec<StoredEvent>), Store
     for item in items {
         match item.get("kind").and_then(Value::as_str) {
             Some("calendar_group") => groups.push(data_of(item)?),
-            Some("calendar_event") => events.push(data_of(item)?),
+            Some("calendar_event") => events.push(event_of(item)?),
             _ => {}
         }
     }
@@ -119,7 +152,11 @@ impl Store {
     }
 
     pub async fn calendar_event(&self, id: &CalendarId) -> Result<Option<StoredEvent>, StoreError> {
-        self.calendar_record(&event_key(id)).await
+        self.table
+            .get(&event_key(id))
+            .await?
+            .map(event_of)
+            .transpose()
     }
 
     /// Store a group at its revision: a new one (`version` 1;
@@ -134,14 +171,32 @@ impl Store {
         self.write_revision(writes, g.revision.version).await
     }
 
-    /// Store an event at its revision, as [`Store::put_group`].
+    /// Store an event at its revision, as [`Store::put_group`]. A change
+    /// keeps the event's registration counters, and is refused (`Changed`)
+    /// if it would leave fewer places than people registered.
     pub async fn put_event(&self, e: &StoredEvent, entry: &AuditEntry) -> Result<(), StoreError> {
         let key = event_key(&e.event.id);
-        let writes = vec![
-            put(event_item(e)?, e.revision.version),
-            audit(&key.pk, &e.revision, entry)?,
-        ];
-        self.write_revision(writes, e.revision.version).await
+        let version = e.revision.version;
+        let first = if version <= 1 {
+            put(event_item(e)?, version)
+        } else {
+            let mut conds = vec![Cond::Eq("version".into(), json!(version - 1))];
+            if let Some(capacity) = e.event.capacity {
+                conds.push(Cond::Lt(
+                    "registered".into(),
+                    json!(u64::from(capacity) + 1),
+                ));
+            }
+            Write::Update {
+                key: key.clone(),
+                set: event_attributes(e)?,
+                add: vec![],
+                remove: vec![],
+                cond: Some(Cond::And(conds)),
+            }
+        };
+        let writes = vec![first, audit(&key.pk, &e.revision, entry)?];
+        self.write_revision(writes, version).await
     }
 
     async fn write_revision(&self, writes: Vec<Write>, version: u64) -> Result<(), StoreError> {
@@ -185,6 +240,8 @@ impl Store {
                     event: event.clone(),
                     revision: revision.clone(),
                     sequence: 0,
+                    registered: 0,
+                    waitlisted: 0,
                 })?,
                 cond: None,
             });

@@ -40,19 +40,20 @@ fn program_time(d: Date, t: Time) -> String {
     }
 }
 
-/// The whole feed. `base_url` is the site's address (`https://…`, no
-/// trailing slash); `title` the program's name.
-pub fn feed(groups: &[StoredGroup], events: &[StoredEvent], base_url: &str, title: &str) -> String {
-    let host = base_url
+fn host_of(base_url: &str) -> &str {
+    base_url
         .split("://")
         .nth(1)
         .unwrap_or(base_url)
         .split(['/', ':'])
         .next()
-        .unwrap_or("moments");
-    let page = format!("{base_url}/calendar/");
-    let mut calendar = Calendar::new();
+        .unwrap_or("moments")
+}
+
+fn calendar(title: &str) -> Calendar {
+    let mut calendar = Calendar::empty();
     calendar
+        .append_property(Property::new("VERSION", "2.0"))
         .append_property(Property::new("PRODID", PRODUCT))
         .append_property(Property::new("METHOD", "PUBLISH"))
         .append_property(Property::new("CALSCALE", "GREGORIAN"))
@@ -66,6 +67,58 @@ pub fn feed(groups: &[StoredGroup], events: &[StoredEvent], base_url: &str, titl
                 .done(),
         )
         .append_property(Property::new("X-PUBLISHED-TTL", "PT12H"));
+    calendar
+}
+
+fn event_entry(stored: &StoredEvent, base_url: &str, title: &str) -> icalendar::Event {
+    let e = &stored.event;
+    let mut entry = icalendar::Event::new();
+    let mut description = e.details.as_str().to_string();
+    if let Some(link) = &e.link {
+        description.push_str(&format!("\n\nJoin online: {}", link.as_str()));
+    }
+    description.push_str(&format!("\n\nFor {}.", e.audience.words()));
+    entry
+        .append_property(Property::new(
+            "UID",
+            format!("{}@{}", e.id, host_of(base_url)),
+        ))
+        .append_property(Property::new("DTSTAMP", utc(stored.revision.updated_at)))
+        .append_property(Property::new(
+            "LAST-MODIFIED",
+            utc(stored.revision.updated_at),
+        ))
+        .append_property(Property::new(
+            "DTSTART",
+            program_time(e.date, e.start.time()),
+        ))
+        .append_property(Property::new("DTEND", program_time(e.date, e.end.time())))
+        .sequence(u32::try_from(stored.sequence).unwrap_or(u32::MAX))
+        .summary(&format!("{title}: {}", e.title))
+        .description(&description)
+        .url(&format!("{base_url}/calendar/#{}", e.id))
+        .status(if e.cancelled {
+            EventStatus::Cancelled
+        } else {
+            EventStatus::Confirmed
+        });
+    let location = match (&e.place, &e.link) {
+        (Some(place), _) => Some(place.as_str()),
+        (None, Some(link)) => Some(link.as_str()),
+        (None, None) => None,
+    };
+    if let Some(location) = location {
+        entry.location(location);
+    }
+    entry.done()
+}
+
+/// The whole feed. `base_url` is the site's address (`https://…`, no
+/// trailing slash); `title` the program's name.
+pub fn feed(groups: &[StoredGroup], events: &[StoredEvent], base_url: &str, title: &str) -> String {
+    let host = host_of(base_url);
+    let page = format!("{base_url}/calendar/");
+    let mut calendar = calendar(title);
     for stored in groups {
         let g = &stored.group;
         for (what, date) in g.key_dates() {
@@ -94,44 +147,16 @@ pub fn feed(groups: &[StoredGroup], events: &[StoredEvent], base_url: &str, titl
         }
     }
     for stored in events {
-        let e = &stored.event;
-        let mut entry = icalendar::Event::new();
-        let mut description = e.details.as_str().to_string();
-        if let Some(link) = &e.link {
-            description.push_str(&format!("\n\nJoin online: {}", link.as_str()));
-        }
-        description.push_str(&format!("\n\nFor {}.", e.audience.words()));
-        entry
-            .append_property(Property::new("UID", format!("{}@{host}", e.id)))
-            .append_property(Property::new("DTSTAMP", utc(stored.revision.updated_at)))
-            .append_property(Property::new(
-                "LAST-MODIFIED",
-                utc(stored.revision.updated_at),
-            ))
-            .append_property(Property::new(
-                "DTSTART",
-                program_time(e.date, e.start.time()),
-            ))
-            .append_property(Property::new("DTEND", program_time(e.date, e.end.time())))
-            .sequence(u32::try_from(stored.sequence).unwrap_or(u32::MAX))
-            .summary(&format!("{title}: {}", e.title))
-            .description(&description)
-            .url(&format!("{page}#{}", e.id))
-            .status(if e.cancelled {
-                EventStatus::Cancelled
-            } else {
-                EventStatus::Confirmed
-            });
-        let location = match (&e.place, &e.link) {
-            (Some(place), _) => Some(place.as_str()),
-            (None, Some(link)) => Some(link.as_str()),
-            (None, None) => None,
-        };
-        if let Some(location) = location {
-            entry.location(location);
-        }
-        calendar.push(entry.done());
+        calendar.push(event_entry(stored, base_url, title));
     }
+    calendar.done().to_string()
+}
+
+/// One event as a file to open: Outlook and other calendar apps add it in
+/// one click, and update it when a newer copy (higher SEQUENCE) is opened.
+pub fn invite(stored: &StoredEvent, base_url: &str, title: &str) -> String {
+    let mut calendar = calendar(title);
+    calendar.push(event_entry(stored, base_url, title));
     calendar.done().to_string()
 }
 
@@ -161,6 +186,8 @@ mod tests {
                     event,
                     revision: revision.clone(),
                     sequence: 0,
+                    registered: 0,
+                    waitlisted: 0,
                 })
                 .collect(),
         )
@@ -173,6 +200,8 @@ mod tests {
         events[0].sequence = 2;
         let text = feed(&groups, &events, "https://moments.mo.gov", "MOments");
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
+        assert_eq!(text.matches("PRODID:").count(), 1);
+        assert_eq!(text.matches("VERSION:2.0").count(), 1);
         assert!(!text.replace("\r\n", "").contains('\n'));
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "{line}");
