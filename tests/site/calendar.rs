@@ -396,7 +396,13 @@ fn the_pages_link_to_the_live_calendar_file_and_say_what_they_show_without_scrip
     let site = real_site();
     let page = html(&site, "/calendar/");
     assert!(page.contains("href=\"/api/calendar.ics\""));
-    assert!(page.contains("<script type=\"module\" src=\"/js/calendar.js\">"));
+    // The calendar page adds registration to the live calendar of calendar.js.
+    assert!(page.contains("<script type=\"module\" src=\"/js/calendar-register.js\">"));
+    let register = site
+        .get("/js/calendar-register.js")
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    assert!(register.contains("from \"./calendar.js\""));
     let noscript = page
         .split("<noscript>")
         .nth(1)

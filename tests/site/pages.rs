@@ -93,6 +93,8 @@ fn stylesheet_scripts_and_static_files_are_served() {
         "/js/survey.js",
         "/js/skills.js",
         "/js/calendar.js",
+        "/js/calendar-register.js",
+        "/js/registration.js",
         "/js/admin-calendar.js",
         "/js/privacy.js",
     ] {

@@ -44,6 +44,7 @@ export async function call(method, path, body) {
 export const get = (path) => call("GET", path);
 export const post = (path, body) => call("POST", path, body);
 export const put = (path, body) => call("PUT", path, body);
+export const del = (path) => call("DELETE", path);
 
 /** The API path of one application. */
 export const applicationPath = (id) => `/api/applications/${encodeURIComponent(id)}`;

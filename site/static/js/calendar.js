@@ -85,12 +85,16 @@ function meta(event) {
   return line;
 }
 
-/** One training, office hours or information session, as the `event` macro makes it. */
-export function eventItem(event, { anchor = false, hidden = false } = {}) {
+/**
+ * One training, office hours or information session, as the `event` macro
+ * makes it. `add(event, item)`, when given, adds to it (the calendar page's
+ * registration).
+ */
+export function eventItem(event, { anchor = false, hidden = false, add = null } = {}) {
   const title = event.cancelled
     ? node("p", { class: "event__title" }, node("span", { class: "event__cancelled" }, "Cancelled"), " ", node("s", {}, event.title))
     : node("p", { class: "event__title" }, event.title);
-  return node("li", {
+  const item = node("li", {
     class: `event event--${event.kind}${event.cancelled ? " event--cancelled" : ""}`,
     id: anchor ? event.id : null,
     "data-date": event.date,
@@ -100,6 +104,8 @@ export function eventItem(event, { anchor = false, hidden = false } = {}) {
   title,
   node("p", { class: "event__details" }, event.details),
   meta(event));
+  if (add) add(event, item);
+  return item;
 }
 
 /** One of a group's four dates, as the `key_date` macro makes it. */
@@ -121,7 +127,7 @@ function keyDateItem(group, field, { anchor = false, hidden = false, named = fal
  * dates (at "00:01" to "00:04") and the events, by date and time. `group`
  * "" takes everything, "-" the events of no listed group, else one group.
  */
-function items(calendar, group, hidden) {
+function items(calendar, group, hidden, add = null) {
   const known = new Set(calendar.groups.map((g) => g.id));
   const lines = [];
   for (const g of calendar.groups) {
@@ -133,7 +139,7 @@ function items(calendar, group, hidden) {
   for (const e of calendar.events) {
     const of = e.group && known.has(e.group) ? e.group : "-";
     if (group !== "" && group !== of) continue;
-    lines.push([`${e.date} ${e.start} event ${e.id} -`, () => eventItem(e, { anchor: group !== "", hidden })]);
+    lines.push([`${e.date} ${e.start} event ${e.id} -`, () => eventItem(e, { anchor: group !== "", hidden, add })]);
   }
   lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return lines.map(([, make]) => make());
@@ -147,9 +153,9 @@ function groupSection(id, name, summary, list) {
 }
 
 /** The calendar page's sections, from the live calendar. */
-function renderGroups(container, calendar) {
-  const sections = calendar.groups.map((g) => groupSection(g.id, g.name, g.summary, items(calendar, g.id, false)));
-  const others = items(calendar, "-", false);
+function renderGroups(container, calendar, add) {
+  const sections = calendar.groups.map((g) => groupSection(g.id, g.name, g.summary, items(calendar, g.id, false, add)));
+  const others = items(calendar, "-", false, add);
   if (others.length) {
     sections.push(groupSection("other", "More sessions", "Trainings, office hours and information sessions outside a match group.", others));
   }
@@ -208,16 +214,47 @@ function trimToWindow(container) {
   if (none) none.hidden = Boolean(container.querySelector('.calendar-group:not([aria-labelledby="group-other"])'));
 }
 
-/** The live calendar, or null when it cannot be had (the built dates then stay). */
-async function live() {
+/**
+ * The live calendar, or null when it cannot be had (the built dates then
+ * stay). `fresh` asks past the minute the API lets browsers keep it, for
+ * the counts of places right after someone registered.
+ */
+async function live(fresh = false) {
   try {
-    const response = await fetch("/api/calendar", { headers: { Accept: "application/json" } });
+    const response = await fetch("/api/calendar", { headers: { Accept: "application/json" }, cache: fresh ? "no-cache" : "default" });
     if (!response.ok) return null;
     const calendar = await response.json();
     return Array.isArray(calendar?.groups) && Array.isArray(calendar?.events) ? calendar : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * What the calendar page adds to each event (registration): a function
+ * given the live calendar that resolves to `add(event, item)`, called for
+ * each event of the page's sections. Set by a module that imports this one,
+ * before the live calendar arrives.
+ */
+let extension = null;
+
+export function extendEvents(prepare) {
+  extension = prepare;
+}
+
+async function show(calendar) {
+  const groups = document.getElementById("calendar-groups");
+  const add = extension ? await extension(calendar) : null;
+  if (groups) renderGroups(groups, calendar, add);
+  for (const list of document.querySelectorAll("[data-upcoming]")) list.replaceChildren(...items(calendar, "", true));
+  markDates();
+}
+
+/** Reads the live calendar again, past any cached copy, and shows it; resolves to it, or null. */
+export async function refresh() {
+  const calendar = await live(true);
+  if (calendar) await show(calendar);
+  return calendar;
 }
 
 async function start() {
@@ -227,10 +264,7 @@ async function start() {
   if (groups) trimToWindow(groups);
   markDates();
   const calendar = await live();
-  if (!calendar) return;
-  if (groups) renderGroups(groups, calendar);
-  for (const list of upcoming) list.replaceChildren(...items(calendar, "", true));
-  markDates();
+  if (calendar) await show(calendar);
 }
 
 start();
