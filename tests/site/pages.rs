@@ -241,6 +241,30 @@ fn the_mentorship_page_prints_the_agreement_and_explains_training_credit() {
     assert!(css.contains(".printing-agreement .print-section:not(.print-agreement)"));
 }
 
+#[test]
+fn the_dashboard_explains_how_to_record_trainings_attended_as_credit() {
+    let site = real_site();
+    let page = html(&site, "/dashboard/");
+    let section = page
+        .split("id=\"trainings-section\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_else(|| panic!("the dashboard has no trainings section"));
+    // The same portal steps as for mentorship meetings, with the training's title.
+    for step in [
+        "ESS portal",
+        "“My Information”",
+        "“My Development”",
+        "“View Training Log”",
+        "“Add Training”",
+        "training’s title",
+    ] {
+        assert!(section.contains(step), "training credit step {step}");
+    }
+    // With no registrations, it points to the calendar where people register.
+    assert!(section.contains("href=\"/calendar/\""));
+}
+
 /// The scripts a page loads: its module and, transitively, what it imports.
 fn scripts_of(site: &Site, page: &str) -> Vec<String> {
     let mut found: Vec<String> = page

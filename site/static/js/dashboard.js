@@ -1,13 +1,17 @@
 // /dashboard/: the signed-in person's applications, mentorships, requests
 // (to them as a mentor, from them as a mentee) and availability as a mentor.
-// Calls GET /api/me, /api/applications, /api/requests, /api/mentorships, /api/suggestions;
-// POST /api/requests/{id}/accept|decline|withdraw; GET and PUT /api/availability.
+// Also the trainings and sessions they registered for, and the training
+// time to record.
+// Calls GET /api/me, /api/applications, /api/requests, /api/mentorships, /api/suggestions,
+// /api/registrations; POST /api/requests/{id}/accept|decline|withdraw; GET and PUT
+// /api/availability; DELETE /api/calendar/events/{id}/registration.
 import { get, here, post, put, showSignIn } from "./api.js";
 import {
   announce, busy, clearErrors, el, formatDate, isBusy, roleLabel, showPanelProblem, showProblem,
   statusBadge, uniqueIds,
 } from "./ui.js";
 import { badge, contactDetails, count, hoursText, nameOf, pageLink, reasonLabel, workLine } from "./mentoring.js";
+import { addToCalendar, cancelControl, eventTimes, hasStarted, programNow, standing } from "./registration.js";
 
 const root = document.getElementById("dashboard");
 const urls = root.dataset;
@@ -266,12 +270,78 @@ availabilityForm.addEventListener("submit", async (event) => {
   announce(`Saved. ${text}`);
 });
 
+// --- Trainings and sessions ------------------------------------------------------
+
+const ATTENDANCE = { true: "You attended", false: "Not attended", null: "Attendance not recorded yet" };
+
+function registrationCard(r, upcoming) {
+  const e = r.event;
+  const title = e.cancelled
+    ? el("h3", {}, el("span", { class: "event__cancelled" }, "Cancelled"), " ", el("s", {}, e.title))
+    : el("h3", {}, e.title);
+  const where = [eventTimes(e), e.place].filter(Boolean).join(" · ");
+  const item = el("li", { class: "card" }, title, el("p", { class: "card__meta" }, where));
+  if (upcoming) {
+    const waiting = r.status === "waitlisted";
+    item.append(el("p", {}, el("span", { class: `badge badge--${waiting ? "pending" : "approved"}` }, waiting ? "Waiting list" : "Registered"), ` ${standing(r)}`));
+    if (e.cancelled) {
+      item.append(el("p", {}, "The program team cancelled this event."));
+      return item;
+    }
+    if (!waiting && typeof e.link === "string" && e.link.startsWith("https://")) {
+      item.append(el("p", {}, el("a", { href: e.link }, "Join online", el("span", { class: "visually-hidden" }, `: ${e.title}`))));
+    }
+    const actions = el("div", { class: "actions" });
+    if (!waiting) actions.append(addToCalendar(e));
+    actions.append(cancelControl(e, r, async (response) => {
+      if (response.status === 401) return failed(response);
+      if (!response.ok && response.status !== 404) return response.problem.detail;
+      await loadTrainings();
+      announce(waiting ? `You left the waiting list for “${e.title}”.` : `Your place at “${e.title}” is cancelled.`);
+      document.getElementById("trainings-title").focus();
+      return "";
+    }));
+    item.append(actions);
+    return item;
+  }
+  const outcome = r.status === "waitlisted" ? "You were on the waiting list" : ATTENDANCE[String(r.attended ?? null)];
+  item.append(el("p", {}, outcome, r.attended === true && r.minutes ? ` · ${hoursText(r.minutes / 60)}` : ""));
+  return item;
+}
+
+function renderTrainings(data) {
+  const list = Array.isArray(data?.registrations) ? data.registrations.filter((r) => r?.event) : [];
+  const now = programNow();
+  const key = (r) => `${r.event.date} ${r.event.start}`;
+  const byTime = (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  const upcoming = list.filter((r) => !hasStarted(r.event, now)).sort(byTime);
+  const past = list.filter((r) => hasStarted(r.event, now)).sort((a, b) => byTime(b, a));
+  document.getElementById("trainings-upcoming").replaceChildren(...upcoming.map((r) => registrationCard(r, true)));
+  document.getElementById("trainings-past").replaceChildren(...past.map((r) => registrationCard(r, false)));
+  document.getElementById("trainings-upcoming-part").hidden = upcoming.length === 0;
+  document.getElementById("trainings-past-part").hidden = past.length === 0;
+  document.getElementById("trainings-none").hidden = list.length > 0;
+  const minutes = Number(data?.attended_minutes) || 0;
+  document.getElementById("trainings-attended").textContent = `Trainings attended: ${hoursText(minutes / 60)}`;
+  document.getElementById("trainings-credit").hidden = minutes === 0;
+}
+
+/** Reads the registrations again and shows them; a failure other than signing out shows in the section. */
+async function loadTrainings(response) {
+  const answer = response || (await get("/api/registrations"));
+  if (answer.status === 401) return failed(answer);
+  const problem = document.getElementById("trainings-problem");
+  problem.hidden = answer.ok;
+  renderTrainings(answer.ok ? answer.data : { registrations: [] });
+  if (!answer.ok) document.getElementById("trainings-none").hidden = true;
+}
+
 // --- Loading -----------------------------------------------------------------
 
 async function load() {
   document.getElementById("load-error").hidden = true;
-  const [mine, requests, pairs, suggested] = await Promise.all([
-    get("/api/applications"), get("/api/requests"), get("/api/mentorships"), get("/api/suggestions"),
+  const [mine, requests, pairs, suggested, registrations] = await Promise.all([
+    get("/api/applications"), get("/api/requests"), get("/api/mentorships"), get("/api/suggestions"), get("/api/registrations"),
   ]);
   for (const response of [mine, requests, pairs, suggested]) {
     if (!response.ok) {
@@ -285,6 +355,7 @@ async function load() {
   renderMentorships(pairs.data?.hours);
   renderRequests(requests.data);
   renderSuggestions(suggested.data?.suggestions || []);
+  await loadTrainings(registrations);
   await renderAvailability();
   return true;
 }
