@@ -4,10 +4,14 @@
 // PUT …/groups/{id}) and events (POST /api/admin/calendar/events, PUT
 // …/events/{id}, POST …/events/{id}/cancel). Every change sends the
 // `version` the page read; a 409 means someone else changed it meanwhile,
-// and the page reloads to show their version.
+// and the page reloads to show their version. Each event with places or
+// registration has its registrations, read when opened (GET …/events/{id}/
+// registrations), the list as CSV, and, once it has started, whether each
+// person attended (PUT …/registrations/{email}/attendance).
 import { get, here, post, put, showSignIn } from "./api.js";
 import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showProblem, uniqueIds } from "./ui.js";
 import { AUDIENCES, KINDS, longDate, programToday, timeOfDay } from "./calendar.js";
+import { hasStarted } from "./registration.js";
 
 const consoleBox = document.getElementById("console");
 const message = document.getElementById("calendar-message");
@@ -245,6 +249,88 @@ function cancelBlock(e) {
   return [el("p", {}, start), box];
 }
 
+// --- Registrations -------------------------------------------------------------------------
+
+const rosterPath = (e) => `/api/admin/calendar/events/${encodeURIComponent(e.id)}/registrations`;
+const ATTENDED = { true: "Attended", false: "Did not attend", null: "Not recorded yet" };
+
+/** One registered person: who, since when, and (once the event started) a box for attending. */
+function registeredRow(e, person, started) {
+  const row = el("li", { class: "roster__person" },
+    el("span", { class: "admin-list__email" }, person.name || person.email),
+    person.name ? el("span", {}, ` ${person.email}`) : null,
+    el("span", { class: "admin-list__meta" }, ` · registered ${when(person.registered_at)}`));
+  if (!started) return row;
+  const id = `attended-${e.id}-${person.email}`.replace(/[^A-Za-z0-9_-]/g, "-");
+  const box = el("input", { class: "choice__input", type: "checkbox", id });
+  box.checked = person.attended === true;
+  const saved = el("span", { class: "roster__saved" }, ATTENDED[String(person.attended ?? null)]);
+  const problem = el("p", { class: "field-error", role: "alert", hidden: true });
+  box.addEventListener("change", async () => {
+    const attended = box.checked;
+    box.disabled = true;
+    problem.hidden = true;
+    saved.textContent = "Saving…";
+    const response = await put(`${rosterPath(e)}/${encodeURIComponent(person.email)}/attendance`, { attended });
+    box.disabled = false;
+    if (response.status === 401 || response.status === 403) return failed(response);
+    if (!response.ok) {
+      box.checked = !attended;
+      saved.textContent = ATTENDED[String(person.attended ?? null)];
+      problem.textContent = response.problem.detail;
+      problem.hidden = false;
+      return;
+    }
+    person.attended = response.data?.attended ?? attended;
+    saved.textContent = `Saved: ${ATTENDED[String(person.attended)].toLowerCase()}`;
+  });
+  row.append(el("div", { class: "choice roster__attended" }, box,
+    el("label", { class: "choice__label", for: id }, "Attended", hidden(`: ${person.name || person.email}`))), saved, problem);
+  return row;
+}
+
+function renderRoster(e, box, roster) {
+  const registered = Array.isArray(roster?.registered) ? roster.registered : [];
+  const waitlist = Array.isArray(roster?.waitlist) ? [...roster.waitlist].sort((a, b) => a.position - b.position) : [];
+  const started = hasStarted(e);
+  const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  const summary = [e.capacity ? `${registered.length} of ${count(e.capacity, "place", "places")} taken` : count(registered.length, "person registered", "people registered")];
+  if (waitlist.length) summary.push(`${count(waitlist.length, "person", "people")} on the waiting list`);
+  box.replaceChildren(
+    el("p", {}, `${summary.join(", ")}.`),
+    el("p", {}, el("a", { href: `${rosterPath(e)}.csv` }, "Download the list (CSV)", hidden(`: ${e.title}, ${longDate(e.date)}`))),
+    el("h5", {}, "Registered"),
+    registered.length
+      ? el("ul", { class: "roster" }, ...registered.map((p) => registeredRow(e, p, started)))
+      : el("p", { class: "empty" }, "Nobody has registered yet."),
+    started ? null : el("p", { class: "card__meta" }, "You can record who attended once the event has started."),
+  );
+  if (waitlist.length) {
+    box.append(el("h5", {}, "Waiting list"), el("ol", { class: "roster" }, ...waitlist.map((p) => el("li", { class: "roster__person" },
+      el("span", { class: "admin-list__email" }, p.name || p.email),
+      p.name ? el("span", {}, ` ${p.email}`) : null,
+      el("span", { class: "admin-list__meta" }, ` · waiting since ${when(p.registered_at)}`)))));
+  }
+}
+
+/** "Registrations", read from the API each time it is opened. */
+function registrationsBlock(e) {
+  const box = el("div", { class: "roster-box" }, el("p", {}, "Loading…"));
+  const details = el("details", { class: "disclosure" }, el("summary", {}, "Registrations", hidden(`: ${e.title}, ${longDate(e.date)}`)), box);
+  details.addEventListener("toggle", async () => {
+    if (!details.open) return;
+    box.replaceChildren(el("p", {}, "Loading…"));
+    const response = await get(rosterPath(e));
+    if (response.status === 401 || response.status === 403) return failed(response);
+    if (!response.ok) {
+      box.replaceChildren(el("p", { class: "field-error", role: "alert" }, response.problem.detail));
+      return;
+    }
+    renderRoster(e, box, response.data);
+  });
+  return details;
+}
+
 function eventCard(e, upcoming) {
   const title = e.cancelled
     ? el("h4", {}, el("span", { class: "event__cancelled" }, "Cancelled"), " ", el("s", {}, e.title))
@@ -261,6 +347,7 @@ function eventCard(e, upcoming) {
     el("p", { class: "card__meta" }, about.join(" · ")),
     link,
     el("p", { class: "card__meta" }, changed(e)),
+    e.capacity || e.registration_open || e.registered > 0 || e.waitlisted > 0 ? registrationsBlock(e) : null,
     el("details", { class: "disclosure" }, el("summary", {}, "Edit this event", hidden(`: ${e.title}, ${longDate(e.date)}`)), eventForm(e)),
     ...(upcoming && !e.cancelled ? cancelBlock(e) : []));
 }
