@@ -296,7 +296,7 @@ function renderRoster(e, box, roster) {
   const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
   const summary = [e.capacity ? `${registered.length} of ${count(e.capacity, "place", "places")} taken` : count(registered.length, "person registered", "people registered")];
   if (waitlist.length) summary.push(`${count(waitlist.length, "person", "people")} on the waiting list`);
-  box.replaceChildren(
+  box.replaceChildren(...[
     el("p", {}, `${summary.join(", ")}.`),
     el("p", {}, el("a", { href: `${rosterPath(e)}.csv` }, "Download the list (CSV)", hidden(`: ${e.title}, ${longDate(e.date)}`))),
     el("h5", {}, "Registered"),
@@ -304,7 +304,7 @@ function renderRoster(e, box, roster) {
       ? el("ul", { class: "roster" }, ...registered.map((p) => registeredRow(e, p, started)))
       : el("p", { class: "empty" }, "Nobody has registered yet."),
     started ? null : el("p", { class: "card__meta" }, "You can record who attended once the event has started."),
-  );
+  ].filter(Boolean));
   if (waitlist.length) {
     box.append(el("h5", {}, "Waiting list"), el("ol", { class: "roster" }, ...waitlist.map((p) => el("li", { class: "roster__person" },
       el("span", { class: "admin-list__email" }, p.name || p.email),

@@ -77,7 +77,7 @@ function registerButton(event) {
         id: event.id,
         title: "You are registered",
         lines: [
-          `You have a place at “${event.title}” on ${eventTimes(event)}.`,
+          `You have a place at “${event.title}”: ${eventTimes(event)}`,
           "We emailed you a confirmation with a link to add it to your calendar. You can also add it here.",
         ],
         invite: true,
