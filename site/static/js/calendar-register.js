@@ -126,9 +126,29 @@ function block(event, registration) {
   return box;
 }
 
+/**
+ * Someone back from signing in (or following a link) to an event the live
+ * calendar added: once it is shown, bring it into view, as the browser
+ * would have had it been there from the start.
+ */
+let target = location.hash.slice(1);
+
+function bringTargetIntoView() {
+  if (!target) return;
+  let id = target;
+  target = "";
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // A malformed address: look for it as written.
+  }
+  requestAnimationFrame(() => document.getElementById(id)?.scrollIntoView());
+}
+
 /** The calendar's addition to each event: the block, for events open now or that the person is registered for. */
 async function prepare() {
   if (signedIn) await readMine();
+  bringTargetIntoView();
   const now = programNow();
   return (event, item) => {
     const registration = mine.get(event.id);
