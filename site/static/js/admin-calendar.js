@@ -264,15 +264,22 @@ function registeredRow(e, person, started) {
   const id = `attended-${e.id}-${person.email}`.replace(/[^A-Za-z0-9_-]/g, "-");
   const box = el("input", { class: "choice__input", type: "checkbox", id });
   box.checked = person.attended === true;
-  const saved = el("span", { class: "roster__saved" }, ATTENDED[String(person.attended ?? null)]);
+  const saved = el("span", { class: "roster__saved", "aria-live": "polite" }, ATTENDED[String(person.attended ?? null)]);
   const problem = el("p", { class: "field-error", role: "alert", hidden: true });
+  // While one answer is being saved the box ignores another; it is not
+  // disabled, which would take the keyboard focus away from it.
+  let saving = false;
   box.addEventListener("change", async () => {
+    if (saving) {
+      box.checked = !box.checked;
+      return;
+    }
     const attended = box.checked;
-    box.disabled = true;
+    saving = true;
     problem.hidden = true;
     saved.textContent = "Saving…";
     const response = await put(`${rosterPath(e)}/${encodeURIComponent(person.email)}/attendance`, { attended });
-    box.disabled = false;
+    saving = false;
     if (response.status === 401 || response.status === 403) return failed(response);
     if (!response.ok) {
       box.checked = !attended;
