@@ -13,7 +13,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import ICAL from "ical.js";
-import { startPlatform, launch, signIn, apiOf, axeViolations, programToday } from "./support.mjs";
+import { startPlatform, launch, signIn, apiOf, axeViolations, programToday, addDays, sidewaysOverflow } from "./support.mjs";
 
 const ADMIN = "admin@mo.gov";
 const TITLE = "Practice session for new pairs";
@@ -36,12 +36,6 @@ after(async () => {
   await platform?.stop();
 });
 
-/** "2027-01-12" plus `days`, as text. */
-function addDays(date, days) {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
 /** "Tuesday, January 12, 2027", as the pages write a date. */
 function longDate(date) {
   const [y, m, d] = date.split("-").map(Number);
@@ -59,14 +53,6 @@ async function adminPage() {
 
 /** The event's card on the admin page. */
 const card = (page, id) => page.locator(`[id="event-${id}"]`);
-
-/** Nothing on the page is wider than a 390 px phone. */
-async function fitsAPhone(page) {
-  await page.setViewportSize({ width: 390, height: 900 });
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  await page.setViewportSize({ width: 1280, height: 900 });
-  assert.equal(over, 0, "no sideways scroll at 390 px");
-}
 
 /** The calendar file as a calendar app reads it: its events, by the URL that leads to each. */
 async function feed() {
@@ -125,7 +111,7 @@ test("the administrator adds a training and it is on the calendar and the home p
   await form.locator('input[name="capacity"]').fill("2");
   await form.locator('input[name="registration_open"]').check();
   assert.deepEqual(await axeViolations(page), [], "the open form");
-  await fitsAPhone(page);
+  assert.equal(await sidewaysOverflow(page), 0, "no sideways scroll at 390 px");
   await form.getByRole("button", { name: "Add the event" }).click();
 
   const message = page.locator("#calendar-message");
@@ -271,7 +257,7 @@ test("an end before the start is refused next to the end field", async () => {
   assert.equal(await form.locator('[data-field="start"] .field-error').isVisible(), false, "only the end is wrong");
   assert.equal(await page.locator("#calendar-message").isVisible(), false, "nothing was saved");
   assert.deepEqual(await axeViolations(page), []);
-  await fitsAPhone(page);
+  assert.equal(await sidewaysOverflow(page), 0, "no sideways scroll at 390 px");
   await page.close();
 });
 

@@ -13,7 +13,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, signIn, apiOf, axeViolations, programToday, lastMailTo, linkIn } from "./support.mjs";
+import { startPlatform, launch, signIn, apiOf, axeViolations, programToday, lastMailTo, linkIn, addDays, sidewaysOverflow } from "./support.mjs";
 
 const ADMIN = "admin@mo.gov";
 const ONE = "reg.one@mo.gov";
@@ -40,21 +40,6 @@ after(async () => {
   await browser?.close();
   await platform?.stop();
 });
-
-/** "2027-01-12" plus `days`, as text. */
-function addDays(date, days) {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-/** Nothing on the page is wider than a 390 px phone. */
-async function fitsAPhone(page) {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 900 });
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  await page.setViewportSize(size);
-  assert.equal(over, 0, "no sideways scroll at 390 px");
-}
 
 /** Every email to `to` in the outbox, newest first. */
 async function mailsTo(to) {
@@ -145,7 +130,7 @@ test("signed out, the calendar offers places and a way to sign in that comes bac
   const page = await calendarPage(context);
   assert.match(await block(page).innerText(), /2 places left/);
   assert.deepEqual(await axeViolations(page), []);
-  await fitsAPhone(page);
+  assert.equal(await sidewaysOverflow(page), 0, "no sideways scroll at 390 px");
 
   // The first employee signs in from the training and is brought back to it.
   await block(page).getByRole("link", { name: /^Sign in to register/ }).click();
@@ -187,7 +172,7 @@ test("three employees register: two get a place, the third is number 1 on the wa
     // Where they stand, once the page has read it again.
     await block(page).locator(".register__standing", { hasText: "You have a place." }).waitFor();
     assert.deepEqual(await axeViolations(page), []);
-    await fitsAPhone(page);
+    assert.equal(await sidewaysOverflow(page), 0, "no sideways scroll at 390 px");
     await page.close();
     assert.equal((await registrationOf(email))?.status, "registered");
     await newMailAbout(email, before);
@@ -201,7 +186,7 @@ test("three employees register: two get a place, the third is number 1 on the wa
   assert.match(await notice.innerText(), /You are number 1 on the waiting list/);
   await block(page).locator(".register__standing", { hasText: "You are number 1 on the waiting list." }).waitFor();
   assert.deepEqual(await axeViolations(page), []);
-  await fitsAPhone(page);
+  assert.equal(await sidewaysOverflow(page), 0, "no sideways scroll at 390 px");
   await page.close();
   const waiting = await registrationOf(THREE);
   assert.equal(waiting?.status, "waitlisted");
@@ -236,7 +221,7 @@ test("the first cancels from the dashboard and the third gets the place, on thei
   await page.locator("#page-status").filter({ hasText: "is cancelled" }).waitFor();
   assert.equal(await section.locator("#trainings-upcoming li", { hasText: TITLE }).count(), 0);
   assert.equal(await registrationOf(ONE), null);
-  await fitsAPhone(page);
+  assert.equal(await sidewaysOverflow(page), 0, "no sideways scroll at 390 px");
   await page.close();
 
   const third = await people[THREE].newPage();
@@ -293,7 +278,7 @@ test("places cannot drop below the people registered; the roster and its CSV lis
   assert.equal(await roster.locator('input[type="checkbox"]').count(), 0);
   assert.match(text, /once the event has started/);
   assert.deepEqual(await axeViolations(page), []);
-  await fitsAPhone(page);
+  assert.equal(await sidewaysOverflow(page), 0, "no sideways scroll at 390 px");
 
   const href = await roster.getByRole("link", { name: /^Download the list \(CSV\)/ }).getAttribute("href");
   const csv = await admin.request.get(new URL(href, platform.url).href);

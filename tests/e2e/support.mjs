@@ -208,3 +208,18 @@ export async function arrowUntil(page, key, done) {
   }
   throw new Error(`${key} never reached the choice`);
 }
+
+/** "2027-01-12" plus `days`, as text. */
+export function addDays(date, days) {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** How many pixels the page scrolls sideways on a 390 px phone (0 when it fits). */
+export async function sidewaysOverflow(page) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 900 });
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.setViewportSize(size);
+  return over;
+}
