@@ -1,9 +1,10 @@
-//! The `reports` Lambda: config and clients built once, then the Router serves
+//! The `reports` Lambda: config and clients built once (the scheduler's
+//! too, for the reminder the day before an event), then the Router serves
 //! API Gateway events.
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     moments_adapters::lambda::init_tracing();
-    let deps = moments_adapters::lambda::deps_from_env().await?;
+    let deps = moments_adapters::lambda::deps_with_scheduler_from_env().await?;
     lambda_http::run(moments_adapters::http::app(moments_reports::router(), deps)).await
 }
