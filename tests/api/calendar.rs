@@ -592,7 +592,8 @@ async fn employees_register_wait_and_move_up_and_hear_of_every_change_on_dynamod
 }
 
 #[tokio::test]
-async fn ten_people_registering_at_once_for_two_places_fill_them_exactly() {
+async fn ten_people_registering_at_once_for_two_places_fill_them_exactly_and_added_places_go_to_those_waiting()
+ {
     let app = spawn_app().await;
     app.set_now(at("2026-12-07T15:00:00Z"));
     let admin = app.sign_in(PROGRAM_ADMIN).await;
@@ -699,6 +700,44 @@ async fn ten_people_registering_at_once_for_two_places_fill_them_exactly() {
         ),
         (json!(2), json!(6))
     );
+
+    // Two more places: the next two waiting take them, and are told.
+    let next_two: Vec<String> = roster["waitlist"]
+        .as_array()
+        .expect("waitlist")
+        .iter()
+        .take(2)
+        .filter_map(|r| r["email"].as_str().map(str::to_owned))
+        .collect();
+    let mut bigger = training("2026-12-16", "10:00", "11:00");
+    bigger["capacity"] = json!(4);
+    bigger["version"] = json!(1);
+    let r = admin
+        .put(&format!("/api/admin/calendar/events/{id}"), bigger)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let roster = json_of(
+        admin
+            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (
+            roster["event"]["registered"].clone(),
+            roster["event"]["waitlisted"].clone()
+        ),
+        (json!(4), json!(4))
+    );
+    for email in &next_two {
+        assert!(
+            subjects(&app, email)
+                .await
+                .iter()
+                .any(|s| s.starts_with("A place opened for you")),
+            "{email}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ use moments_usecases::calendar::{self as store_calendar, seed};
 use serde::{Deserialize, Serialize};
 
 use crate::PROGRAM;
-use crate::registrations::{schedule_reminder, tell_registrants};
+use crate::registrations::{promote_waiting, schedule_reminder, tell_registrants};
 
 const WHAT: &str = "change the program calendar";
 /// How long a browser or CloudFront may keep the public calendar: a
@@ -384,6 +384,10 @@ pub async fn change_event(
         if stored.registered > 0 {
             schedule_reminder(&deps, &stored.event).await;
         }
+    }
+    // More places (or none limited): those waiting take them, in order.
+    if stored.waitlisted > 0 && stored.event.capacity.is_none_or(|c| c > before.registered) {
+        promote_waiting(&deps, &stored).await?;
     }
     Ok(Json(stored))
 }

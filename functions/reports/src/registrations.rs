@@ -534,3 +534,23 @@ pub(crate) async fn withdraw_everywhere(deps: &Deps, email: &EmailAddress) -> Re
     }
     Ok(())
 }
+
+/// After the program team added places: those waiting take them, each told.
+pub(crate) async fn promote_waiting(deps: &Deps, event: &StoredEvent) -> Result<(), ApiError> {
+    let moved = deps
+        .store
+        .promote_waiting(&event.event.id, event.event.capacity)
+        .await?;
+    if !moved.is_empty() {
+        schedule_reminder(deps, &event.event).await;
+    }
+    for r in moved {
+        deps.notify(registration::promoted(
+            &r,
+            &event.event,
+            &deps.config.base_url,
+        ))
+        .await;
+    }
+    Ok(())
+}

@@ -226,6 +226,61 @@ impl Store {
         Err(StoreError::Changed)
     }
 
+    /// Give free places to those waiting, first come first served, while
+    /// places are left (`capacity`; none means no limit): after the program
+    /// team adds places. Each move is one transaction on the event's
+    /// counters, so it never overfills the event.
+    pub async fn promote_waiting(
+        &self,
+        event: &CalendarId,
+        capacity: Option<u32>,
+    ) -> Result<Vec<Registration>, StoreError> {
+        let mut moved = Vec::new();
+        let waiting: Vec<Registration> = self
+            .registrations_for(event)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == RegistrationStatus::Waitlisted)
+            .collect();
+        for mut next in waiting {
+            let room = match capacity {
+                Some(c) => Some(Cond::Lt("registered".into(), json!(c))),
+                None => None,
+            };
+            let writes = vec![
+                Write::Update {
+                    key: key(event, &next.email),
+                    set: vec![("status".into(), json!("registered"))],
+                    add: vec![],
+                    remove: vec![],
+                    cond: Some(Cond::Eq("status".into(), json!("waitlisted"))),
+                },
+                Write::Update {
+                    key: event_key(event),
+                    set: vec![],
+                    add: vec![("registered".into(), 1), ("waitlisted".into(), -1)],
+                    remove: vec![],
+                    cond: Some(match room {
+                        Some(c) => Cond::And(vec![Cond::Exists, c]),
+                        None => Cond::Exists,
+                    }),
+                },
+            ];
+            match self.table.write(writes).await {
+                Ok(()) => {
+                    next.status = RegistrationStatus::Registered;
+                    moved.push(next);
+                }
+                // They left the list meanwhile: the next one.
+                Err(TableError::ConditionFailed { index: 0 }) => continue,
+                // No place left.
+                Err(TableError::ConditionFailed { .. }) => break,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(moved)
+    }
+
     /// Mark whether someone with a place attended; `Changed` if they have
     /// no place.
     pub async fn set_attendance(

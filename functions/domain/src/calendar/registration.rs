@@ -180,7 +180,7 @@ pub fn promoted(to: &Registration, event: &Event, base_url: &str) -> Message {
         to: to.email.to_string(),
         subject: format!("A place opened for you: {}", event.title),
         text: format!(
-            "{}\n\nSomeone cancelled, and you were first on the waiting list: you now have a place at {}.\n\nWhen: {}\n{}\nAdd it to your calendar:\n{}\n\n\
+            "{}\n\nA place has opened, and you were first on the waiting list: you now have a place at {}.\n\nWhen: {}\n{}\nAdd it to your calendar:\n{}\n\n\
              If you cannot come after all, cancel on your dashboard so the next person can have it:\n{base_url}/dashboard/\n\n{}\n",
             hello(&to.name),
             event.title,
