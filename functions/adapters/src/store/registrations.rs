@@ -243,10 +243,7 @@ impl Store {
             .filter(|r| r.status == RegistrationStatus::Waitlisted)
             .collect();
         for mut next in waiting {
-            let room = match capacity {
-                Some(c) => Some(Cond::Lt("registered".into(), json!(c))),
-                None => None,
-            };
+            let room = capacity.map(|c| Cond::Lt("registered".into(), json!(c)));
             let writes = vec![
                 Write::Update {
                     key: key(event, &next.email),
