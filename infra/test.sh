@@ -88,9 +88,8 @@ export MOMENTS_TEST_AWS_ENDPOINT="http://127.0.0.1:$port"
 
 say "Rehearsing the deployment: moments-dev and moments-prod in one account on moto (infra/rehearse.py)"
 .venv/bin/python infra/rehearse.py
-# The rehearsal's resources live in an account of their own, but moto's
-# model dump (which the SES conformance cases read) cannot serialise some of
-# them: start the tests from an empty moto.
+# The rehearsal's resources live in an account of their own; the tests
+# start from an empty moto all the same.
 curl -fsS -X POST "http://127.0.0.1:$port/moto-api/reset" >/dev/null
 
 say "Installing playwright-core, axe-core and oauth2-mock-server (npm ci in tests/e2e)"
