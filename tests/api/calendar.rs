@@ -364,6 +364,16 @@ async fn the_schedule_publishes_a_group_on_its_day_wherever_it_moves_and_only_on
     assert_eq!(app.mail_to("ada.mentee@mo.gov").await.len(), ada_mail + 2);
 }
 
+/// An event's roster and waiting list, as a program administrator reads it.
+async fn roster_of(admin: &Person, id: &str) -> Value {
+    json_of(
+        admin
+            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
+            .await,
+    )
+    .await
+}
+
 async fn subjects(app: &TestApp, to: &str) -> Vec<String> {
     app.mail_to(to)
         .await
@@ -520,12 +530,7 @@ async fn registration_scenario(app: TestApp) {
     );
 
     // The roster, and its spreadsheet.
-    let roster = json_of(
-        admin
-            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
-            .await,
-    )
-    .await;
+    let roster = roster_of(&admin, &id).await;
     let mut names: Vec<&str> = roster["registered"]
         .as_array()
         .expect("registered")
@@ -638,12 +643,7 @@ async fn ten_people_registering_at_once_for_two_places_fill_them_exactly_and_add
         .filter(|a| a["status"] == "waitlisted")
         .count();
     assert_eq!((placed, waiting), (2, 8), "{answers:?}");
-    let roster = json_of(
-        admin
-            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
-            .await,
-    )
-    .await;
+    let roster = roster_of(&admin, &id).await;
     assert_eq!(roster["registered"].as_array().map(Vec::len), Some(2));
     assert_eq!(roster["waitlist"].as_array().map(Vec::len), Some(8));
     assert_eq!(
@@ -677,12 +677,7 @@ async fn ten_people_registering_at_once_for_two_places_fill_them_exactly_and_add
         statuses.iter().all(|s| *s == StatusCode::OK),
         "{statuses:?}"
     );
-    let roster = json_of(
-        admin
-            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
-            .await,
-    )
-    .await;
+    let roster = roster_of(&admin, &id).await;
     let mut now_placed: Vec<String> = roster["registered"]
         .as_array()
         .expect("registered")
@@ -716,12 +711,7 @@ async fn ten_people_registering_at_once_for_two_places_fill_them_exactly_and_add
         .put(&format!("/api/admin/calendar/events/{id}"), bigger)
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let roster = json_of(
-        admin
-            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
-            .await,
-    )
-    .await;
+    let roster = roster_of(&admin, &id).await;
     assert_eq!(
         (
             roster["event"]["registered"].clone(),
@@ -766,12 +756,7 @@ async fn removing_someones_data_gives_their_place_to_the_next_waiting() {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
 
-    let roster = json_of(
-        admin
-            .get(&format!("/api/admin/calendar/events/{id}/registrations"))
-            .await,
-    )
-    .await;
+    let roster = roster_of(&admin, &id).await;
     assert_eq!(roster["registered"][0]["email"], json!("nia.next@mo.gov"));
     assert_eq!(roster["waitlist"], json!([]));
     assert!(!roster.to_string().contains("lee.leaving"), "{roster}");

@@ -38,6 +38,15 @@ pub fn program_time_zone() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::posix(PROGRAM_TIME_RULES).unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
+/// The instant a date and time of program time fall on (the earlier one
+/// when clocks go back); none only out of jiff's range.
+pub fn program_instant(date: Date, time: Time) -> Option<Timestamp> {
+    program_time_zone()
+        .to_ambiguous_timestamp(date.to_datetime(time))
+        .compatible()
+        .ok()
+}
+
 /// Today's date in program time.
 pub fn program_today(now: Timestamp) -> Date {
     program_time_zone().to_datetime(now).date()
@@ -788,14 +797,24 @@ fn seed_date(d: &toml::value::Datetime) -> Result<Date, Problem> {
         .map_err(|e| format!("{d} is not a date: {e}"))
 }
 
+/// The seed's match groups and events.
+pub type SeedRecords = (Vec<MatchGroup>, Vec<Event>);
+
 impl Seed {
-    /// The seed compiled in from `site/data/calendar.toml`.
-    pub fn compiled() -> Result<(Vec<MatchGroup>, Vec<Event>), Problem> {
-        let seed: Seed = toml::from_str(SEED).map_err(|e| format!("calendar.toml: {e}"))?;
-        seed.records()
+    /// The seed compiled in from `site/data/calendar.toml`, read once per
+    /// process.
+    pub fn compiled() -> Result<SeedRecords, Problem> {
+        static PARSED: std::sync::OnceLock<Result<SeedRecords, Problem>> =
+            std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                let seed: Seed = toml::from_str(SEED).map_err(|e| format!("calendar.toml: {e}"))?;
+                seed.records()
+            })
+            .clone()
     }
 
-    pub fn records(self) -> Result<(Vec<MatchGroup>, Vec<Event>), Problem> {
+    pub fn records(self) -> Result<SeedRecords, Problem> {
         let groups = self
             .groups
             .into_iter()

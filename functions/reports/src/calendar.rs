@@ -118,7 +118,7 @@ pub async fn admin_calendar(
             time: format!("{MATCHING_HOUR:02}:00"),
             published_at: deps
                 .store
-                .notice_claimed_at(&moments_usecases::matching::published_notice(&g.id))
+                .notice_claimed_at(&moments_usecases::matching::published_notice(g.id.as_str()))
                 .await?,
         }),
         None => None,
@@ -265,6 +265,18 @@ fn group_changes(a: &calendar::MatchGroup, b: &calendar::MatchGroup) -> String {
     }
 }
 
+/// The match group an event form names, if it exists: one read, not the
+/// whole calendar (the form says whether the group is known).
+async fn group_named(deps: &Deps, form: &EventForm) -> Result<Vec<calendar::MatchGroup>, ApiError> {
+    let Some(id) = form.group.given().and_then(|g| CalendarId::parse(g).ok()) else {
+        return Ok(Vec::new());
+    };
+    Ok(store_calendar::group(deps, &id)
+        .await?
+        .map(|g| vec![g.group])
+        .unwrap_or_default())
+}
+
 /// `POST /api/admin/calendar/events`: add an event.
 #[utoipa::path(post, path = "/api/admin/calendar/events", operation_id = "add_calendar_event", tag = "calendar",
     request_body = EventForm, security(("session" = [])),
@@ -280,8 +292,7 @@ pub async fn add_event(
     Form(body): Form<EventForm>,
 ) -> Result<(StatusCode, Json<StoredEvent>), ApiError> {
     program_admin(&actor, WHAT)?;
-    let (groups, _) = store_calendar::calendar_all(&deps).await?;
-    let groups: Vec<_> = groups.into_iter().map(|g| g.group).collect();
+    let groups = group_named(&deps, &body).await?;
     let bytes = moments_adapters::http::random_bytes::<5>()?;
     let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let id =
@@ -331,8 +342,7 @@ pub async fn change_event(
     let Some(before) = store_calendar::event(&deps, &id).await? else {
         return Err(ApiError::NotFound("event"));
     };
-    let (groups, _) = store_calendar::calendar_all(&deps).await?;
-    let groups: Vec<_> = groups.into_iter().map(|g| g.group).collect();
+    let groups = group_named(&deps, &body).await?;
     let event = body.read(id, Some(&before.event), &groups, program_today(deps.now()))?;
     if before.revision.version != version {
         return Err(changed(StoreError::Changed, "event"));

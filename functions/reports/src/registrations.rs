@@ -98,7 +98,11 @@ pub async fn register(
     let base = &deps.config.base_url;
     let position = match r.status {
         RegistrationStatus::Registered => {
-            schedule_reminder(&deps, event).await;
+            // The event's reminder job is made with its first place (and
+            // again when it moves), not at every registration.
+            if stored.registered == 0 {
+                schedule_reminder(&deps, event).await;
+            }
             deps.notify(registration::registered(&r, event, base)).await;
             None
         }

@@ -21,7 +21,7 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
 use moments_adapters::store::{Listing, StoreError};
 use moments_domain::application::{Application, Role};
-use moments_domain::calendar::{CalendarId, next_matching, program_today};
+use moments_domain::calendar::{next_matching, program_today};
 use moments_domain::catalogue::{Catalogue, Entry};
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::matching::{Mentee, Mentor, Suggestion, suggest};
@@ -300,7 +300,7 @@ pub async fn publish(
     if let Some(group) = &proposal.figures.group {
         // The schedule sees this and leaves the group alone.
         deps.store
-            .claim_notice(&format!("{PUBLISHED}{group}"), now, KEEP_CLAIMS)
+            .claim_notice(&published_notice(group), now, KEEP_CLAIMS)
             .await?;
     }
     Ok(sent)
@@ -309,7 +309,7 @@ pub async fn publish(
 const PUBLISHED: &str = "matching-published-";
 
 /// The notice that marks a match group's suggestions as published.
-pub fn published_notice(group: &CalendarId) -> String {
+pub fn published_notice(group: &str) -> String {
     format!("{PUBLISHED}{group}")
 }
 
@@ -338,7 +338,7 @@ pub async fn scheduled(deps: &Deps, now: Timestamp) -> Result<Scheduled, Matchin
     let Some(group) = groups.iter().find(|g| g.matches_on == today) else {
         return Ok(Scheduled::NotToday);
     };
-    let mark = published_notice(&group.id);
+    let mark = published_notice(group.id.as_str());
     if !deps.store.claim_notice(&mark, now, KEEP_CLAIMS).await? {
         return Ok(Scheduled::AlreadyPublished {
             group: group.id.to_string(),

@@ -29,7 +29,7 @@ fn group_key(id: &CalendarId) -> Key {
     Key::new(format!("CAL#GROUP#{id}"), SK)
 }
 
-fn event_key(id: &CalendarId) -> Key {
+pub(super) fn event_key(id: &CalendarId) -> Key {
     Key::new(format!("CAL#EVENT#{id}"), SK)
 }
 
@@ -246,16 +246,26 @@ impl Store {
                 cond: None,
             });
         }
-        match self.table.write(writes).await {
-            Ok(()) => Ok(true),
-            Err(TableError::ConditionFailed { index: 0 }) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        let wrote = match self.table.write(writes).await {
+            Ok(()) => true,
+            Err(TableError::ConditionFailed { index: 0 }) => false,
+            Err(e) => return Err(e.into()),
+        };
+        let _ = self.calendar_seeded.set(());
+        Ok(wrote)
     }
 
-    /// Whether the calendar was ever seeded (or written).
+    /// Whether the calendar was ever seeded (or written): one read, until
+    /// it says yes.
     pub async fn calendar_seeded(&self) -> Result<bool, StoreError> {
-        Ok(self.table.get(&seeded_key()).await?.is_some())
+        if self.calendar_seeded.get().is_some() {
+            return Ok(true);
+        }
+        let seeded = self.table.get(&seeded_key()).await?.is_some();
+        if seeded {
+            let _ = self.calendar_seeded.set(());
+        }
+        Ok(seeded)
     }
 
     /// When a one-off notice was claimed, if it was (see

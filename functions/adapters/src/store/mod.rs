@@ -159,6 +159,9 @@ const QUEUE_LIMIT: usize = 500;
 #[derive(Clone)]
 pub struct Store {
     table: Arc<dyn Table>,
+    /// Set once this table's calendar is known to be seeded: the mark is
+    /// never removed, so a warm function reads it once, not per request.
+    calendar_seeded: Arc<std::sync::OnceLock<()>>,
 }
 
 /// 16 hex digits, telling apart queued items (and versions of one).
@@ -266,7 +269,10 @@ fn data_of<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
 
 impl Store {
     pub fn new(table: Arc<dyn Table>) -> Store {
-        Store { table }
+        Store {
+            table,
+            calendar_seeded: Arc::default(),
+        }
     }
 
     pub fn table(&self) -> &Arc<dyn Table> {

@@ -12,6 +12,7 @@ use moments_domain::calendar::registration::{Registration, RegistrationStatus};
 use moments_domain::fields::EmailAddress;
 use serde_json::{Value, json};
 
+use super::calendar::event_key;
 use super::{Store, StoreError, item_of};
 use crate::table::{Cond, Index, Item, Key, Query, TableError, Write};
 
@@ -19,12 +20,8 @@ const PREFIX: &str = "REG#";
 /// Most registrations one event can hold: its places and a waiting list.
 const MOST: usize = 5_000;
 
-fn event_key(id: &CalendarId) -> Key {
-    Key::new(format!("CAL#EVENT#{id}"), "CAL")
-}
-
 fn key(id: &CalendarId, email: &EmailAddress) -> Key {
-    Key::new(format!("CAL#EVENT#{id}"), format!("{PREFIX}{email}"))
+    Key::new(event_key(id).pk, format!("{PREFIX}{email}"))
 }
 
 fn item(r: &Registration) -> Item {

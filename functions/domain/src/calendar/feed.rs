@@ -16,7 +16,7 @@ use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 
-use super::{StoredEvent, StoredGroup, program_time_zone};
+use super::{StoredEvent, StoredGroup, program_instant};
 
 const PRODUCT: &str = "-//MOments//Program calendar//EN";
 
@@ -30,13 +30,10 @@ fn day(d: Date) -> String {
 
 /// A date and time of program time, in UTC.
 fn program_time(d: Date, t: Time) -> String {
-    match program_time_zone()
-        .to_ambiguous_timestamp(d.to_datetime(t))
-        .compatible()
-    {
-        Ok(at) => utc(at),
+    match program_instant(d, t) {
+        Some(at) => utc(at),
         // Out of jiff's range only: far from any real calendar date.
-        Err(_) => format!("{}T{}", day(d), t.strftime("%H%M%S")),
+        None => format!("{}T{}", day(d), t.strftime("%H%M%S")),
     }
 }
 

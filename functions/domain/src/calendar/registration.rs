@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{CalendarId, Event, program_time_zone};
+use super::{CalendarId, Event, program_instant};
 use crate::fields::EmailAddress;
 use crate::mail::Message;
 
@@ -78,10 +78,7 @@ pub fn may_register(event: &Event, now: Timestamp) -> Result<(), RegistrationRef
 
 /// When an event starts, as an instant.
 pub fn starts_at(event: &Event) -> Timestamp {
-    program_time_zone()
-        .to_ambiguous_timestamp(event.date.to_datetime(event.start.time()))
-        .compatible()
-        .unwrap_or(Timestamp::MIN)
+    program_instant(event.date, event.start.time()).unwrap_or(Timestamp::MIN)
 }
 
 /// How long an event lasts, in minutes: the training time it counts for.
@@ -94,11 +91,10 @@ pub fn minutes(event: &Event) -> i64 {
 /// When the reminder of an event on `date` goes: 9:00 program time the day
 /// before.
 pub fn reminder_at(date: Date) -> Option<Timestamp> {
-    let day_before = date.yesterday().ok()?;
-    program_time_zone()
-        .to_ambiguous_timestamp(day_before.to_datetime(jiff::civil::Time::constant(9, 0, 0, 0)))
-        .compatible()
-        .ok()
+    program_instant(
+        date.yesterday().ok()?,
+        jiff::civil::Time::constant(9, 0, 0, 0),
+    )
 }
 
 /// "Tuesday, January 12, 2027, 10:00 a.m. to 11:00 a.m. Central time".
