@@ -583,6 +583,15 @@ async fn registration_scenario(app: TestApp) {
     let two = app.sign_in(emails[1]).await;
     let mine = json_of(two.get("/api/registrations").await).await;
     assert_eq!(mine["attended_minutes"], json!(60));
+    // Marking attendance is audited under the event.
+    let audited = app.embedded_items().map(|items| {
+        let prefix = format!("AUDIT#REG#{}#", emails[1]);
+        items
+            .keys()
+            .filter(|k| k.pk == format!("CAL#EVENT#{id}") && k.sk.starts_with(&prefix))
+            .count()
+    });
+    assert!(audited.is_none_or(|n| n == 1), "{audited:?}");
     app.assert_invariants();
 }
 

@@ -49,6 +49,8 @@ pub enum Action {
     CalendarChanged,
     /// ... cancelled an event.
     CalendarCancelled,
+    /// A program administrator marked whether someone attended an event.
+    AttendanceMarked,
 }
 
 impl Action {

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Form, Path, program_admin};
 use moments_adapters::store::{Cancelled, StoreError};
+use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::calendar::registration::{
     self, Registration, RegistrationStatus, may_register, minutes, reminder_at, starts_at,
 };
@@ -469,8 +470,23 @@ pub async fn attendance(
             "They are on the waiting list: only people with a place can attend.".into(),
         ));
     }
+    let entry = AuditEntry {
+        at: deps.now(),
+        actor: actor.email.clone(),
+        action: Action::AttendanceMarked,
+        on_behalf_of: None,
+        note: Some(format!(
+            "{email} {} {}",
+            if attended {
+                "attended"
+            } else {
+                "did not attend"
+            },
+            stored.event.title
+        )),
+    };
     deps.store
-        .set_attendance(&stored.event.id, &email, attended)
+        .set_attendance(&stored.event.id, &email, attended, &entry)
         .await
         .map_err(|e| match e {
             StoreError::Changed => ApiError::Conflict("Their registration changed; reload.".into()),
@@ -523,6 +539,7 @@ pub(crate) async fn schedule_reminder(deps: &Deps, event: &Event) {
 /// event is still ahead).
 pub(crate) async fn withdraw_everywhere(deps: &Deps, email: &EmailAddress) -> Result<(), ApiError> {
     for r in deps.store.registrations_of(email).await? {
+        deps.store.erase_attendance_audit(&r.event, email).await?;
         let done = deps.store.cancel_registration(&r.event, email).await?;
         if let Cancelled::Promoted(first) = done
             && let Some(stored) = deps.store.calendar_event(&r.event).await?

@@ -7,13 +7,14 @@
 //! never overfill it; a place that frees goes to the first on the waiting
 //! list in the same transaction.
 
+use moments_domain::audit::AuditEntry;
 use moments_domain::calendar::CalendarId;
 use moments_domain::calendar::registration::{Registration, RegistrationStatus};
 use moments_domain::fields::EmailAddress;
 use serde_json::{Value, json};
 
 use super::calendar::event_key;
-use super::{Store, StoreError, item_of};
+use super::{Store, StoreError, audit_write, item_of, keys};
 use crate::table::{Cond, Index, Item, Key, Query, TableError, Write};
 
 const PREFIX: &str = "REG#";
@@ -275,23 +276,64 @@ impl Store {
         Ok(moved)
     }
 
-    /// Mark whether someone with a place attended; `Changed` if they have
-    /// no place.
+    /// Mark whether someone with a place attended, with its audit entry
+    /// under the event (`AUDIT#REG#{email}#…`); `Changed` if they have no
+    /// place.
     pub async fn set_attendance(
         &self,
         event: &CalendarId,
         email: &EmailAddress,
         attended: bool,
+        entry: &AuditEntry,
     ) -> Result<(), StoreError> {
+        let sequence = format!(
+            "{}{:020}",
+            attendance_audit(email),
+            entry.at.as_nanosecond()
+        );
         self.table
-            .write(vec![Write::Update {
-                key: key(event, email),
-                set: vec![("attended".into(), json!(attended))],
-                add: vec![],
-                remove: vec![],
-                cond: Some(Cond::Eq("status".into(), json!("registered"))),
-            }])
+            .write(vec![
+                Write::Update {
+                    key: key(event, email),
+                    set: vec![("attended".into(), json!(attended))],
+                    add: vec![],
+                    remove: vec![],
+                    cond: Some(Cond::Eq("status".into(), json!("registered"))),
+                },
+                audit_write(&event_key(event).pk, &sequence, entry)?,
+            ])
             .await
             .map_err(StoreError::from)
     }
+
+    /// Remove the audit entries of someone's attendance at an event: they
+    /// name them, and go with their data.
+    pub async fn erase_attendance_audit(
+        &self,
+        event: &CalendarId,
+        email: &EmailAddress,
+    ) -> Result<(), StoreError> {
+        let prefix = format!("{}{}", keys::AUDIT_PREFIX, attendance_audit(email));
+        let q = Query::new(Index::Primary, event_key(event).pk).prefix(prefix);
+        let items = self.query_all(q, MOST).await?;
+        for chunk in items.chunks(crate::table::MAX_WRITES) {
+            let deletes = chunk
+                .iter()
+                .map(|i| Write::Delete {
+                    key: Key::new(
+                        i.get("pk").and_then(Value::as_str).unwrap_or_default(),
+                        i.get("sk").and_then(Value::as_str).unwrap_or_default(),
+                    ),
+                    cond: None,
+                })
+                .collect();
+            self.table.write(deletes).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the audit entries of someone's attendance sort, after `AUDIT#`.
+fn attendance_audit(email: &EmailAddress) -> String {
+    format!("REG#{email}#")
 }
