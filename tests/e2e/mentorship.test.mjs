@@ -51,6 +51,8 @@ test("approve → search → select → accept → meet → end → survey", asy
   const asked = await lastMailTo(platform, "maria.okafor@mo.gov");
   const maria = await newPage();
   await maria.goto(linkIn(asked, "/signin/confirm/"));
+  // The page asks what the link is for, then shows it.
+  await maria.locator("#confirm-task").waitFor();
   assert.match(await maria.locator("#confirm-task").innerText(), /answer Alex Nguyen's request/);
   await maria.getByRole("button", { name: "Sign in and continue" }).click();
   await maria.locator("#application").getByText("Revenue Analyst").first().waitFor();
@@ -102,6 +104,7 @@ test("approve → search → select → accept → meet → end → survey", asy
   ]) {
     const invitation = await lastMailTo(platform, email);
     await page.goto(linkIn(invitation, "/signin/confirm/"));
+    await page.locator("#confirm-task").waitFor();
     assert.match(await page.locator("#confirm-task").innerText(), /answer the survey about your mentorship/);
     await page.getByRole("button", { name: "Sign in and continue" }).click();
     await page.locator("#survey-form").waitFor();
