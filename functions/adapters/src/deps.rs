@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use moments_domain::fields::EmailAddress;
 use moments_domain::mail::Message;
 
 use crate::config::ProgramConfig;
 use crate::mail::{MailError, Mailer};
 use crate::oidc::Oidc;
 use crate::scheduler::{Scheduler, SchedulerError};
-use crate::store::Store;
+use crate::store::{ProgramAdmin, Store, StoreError};
 
 /// Everything a function's work uses, built once at start-up.
 #[derive(Clone)]
@@ -167,6 +168,48 @@ impl Deps {
                 error = %e, store = %store, to = %message.to, subject = %message.subject,
                 "email not sent and could not be queued"
             ),
+        }
+    }
+}
+
+/// Program administrators are kept in the table. The deploy parameter
+/// (`MOMENTS_PROGRAM_ADMINS`) only seeds the first roster, the first time
+/// a program administrator opens the roster; until then it is read as the
+/// roster, so a new installation works before anyone has.
+impl Deps {
+    /// Whether this person is a program administrator now: one read of the
+    /// table (and, for an address of the deploy parameter, one more per
+    /// warm function until the roster is seeded).
+    pub async fn is_program_admin(&self, email: &EmailAddress) -> Result<bool, StoreError> {
+        if self.store.is_program_admin(email).await? {
+            return Ok(true);
+        }
+        Ok(self.config.program_admins.contains(email)
+            && !self.store.program_admins_seeded().await?)
+    }
+
+    /// The roster, for managing it: seeded from the deploy parameter first
+    /// if this table never had one.
+    pub async fn program_admin_roster(&self) -> Result<Vec<ProgramAdmin>, StoreError> {
+        self.store
+            .seed_program_admins(&self.config.program_admins, self.now())
+            .await?;
+        self.store.program_admins().await
+    }
+
+    /// Every program administrator's address, to write to them; writes
+    /// nothing (the deploy parameter's, until the roster is seeded).
+    pub async fn program_admin_addresses(&self) -> Result<Vec<EmailAddress>, StoreError> {
+        if self.store.program_admins_seeded().await? {
+            Ok(self
+                .store
+                .program_admins()
+                .await?
+                .into_iter()
+                .map(|a| a.email)
+                .collect())
+        } else {
+            Ok(self.config.program_admins.clone())
         }
     }
 }

@@ -27,6 +27,10 @@ pub enum Action {
     MeetingDisputeWithdrawn,
     DepartmentAdminAdded,
     DepartmentAdminRemoved,
+    /// A program administrator made someone a program administrator.
+    ProgramAdminAdded,
+    /// ... or stopped them being one.
+    ProgramAdminRemoved,
     /// A program administrator revoked an application.
     Revoked,
     /// A program administrator paired two people by hand.

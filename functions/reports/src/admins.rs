@@ -399,7 +399,7 @@ pub async fn person(
         .map(Named::from)
         .collect();
     Ok(Json(PersonRecords {
-        program_admin: deps.config.program_admins.contains(&email),
+        program_admin: deps.is_program_admin(&email).await?,
         email: email.to_string(),
         administers,
         applications,

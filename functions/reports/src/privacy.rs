@@ -107,7 +107,13 @@ pub async fn request(
                 "You have already asked; the program team will email you once it is done.".into(),
             )
         })?;
-    for admin in &deps.config.program_admins {
+    // The request is kept already: a failed read of the roster must not
+    // answer as if it were not, so the deploy parameter's are told instead.
+    let admins = deps.program_admin_addresses().await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "program administrators not read; telling the deploy parameter's");
+        deps.config.program_admins.clone()
+    });
+    for admin in &admins {
         deps.notify(notify::erasure_requested(
             admin.as_str(),
             actor.email.as_str(),

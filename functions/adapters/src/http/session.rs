@@ -99,7 +99,7 @@ impl Deps {
 
     /// Whether this person administers anything: the program, or a department.
     pub async fn is_administrator(&self, email: &EmailAddress) -> Result<bool, ApiError> {
-        Ok(self.config.program_admins.contains(email)
+        Ok(self.is_program_admin(email).await?
             || !self.store.departments_administered(email).await?.is_empty())
     }
 
@@ -205,7 +205,7 @@ impl Deps {
             return Ok(None);
         };
         let departments = self.store.departments_administered(&session.email).await?;
-        let program_admin = self.config.program_admins.contains(&session.email);
+        let program_admin = self.is_program_admin(&session.email).await?;
         let now: Timestamp = self.now();
         let administrator = program_admin || !departments.is_empty();
         let Some(alive) = session.times.alive(administrator, now) else {

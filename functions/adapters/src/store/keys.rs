@@ -8,6 +8,9 @@
 //! | audit entry (any record) | the record's pk | `AUDIT#{sequence}` | | |
 //! | department administrator | `PERSON#{email}` | `DEPTADMIN#{dept}` | | `DEPT#{dept}` / `ADMIN#{email}` |
 //! | a department's audit entries | `DEPT#{dept}` | `AUDIT#{ns}-{nonce}` | | |
+//! | program administrator | `PROGADMIN` | `ADMIN#{email}` | | |
+//! | how many program administrators there are (and that the roster was seeded) | `PROGADMIN` | `COUNT` | | |
+//! | the program administrators' audit entries | `PROGADMIN` | `AUDIT#{ns}-{nonce}` | | |
 //! | sign-in token (by the hash of the token) | `SIGNIN#{sha256 hex}` | `SIGNIN` | `SIGNINS#{email}` / `{sha256 hex}` | |
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
 //! | sign-in at the identity provider, under way (by the hash of its `state`) | `OIDC#{sha256 hex}` | `OIDC` | | |
@@ -126,6 +129,21 @@ pub fn department_admin(email: &str, dept: &str) -> Key {
 }
 
 pub const DEPTADMIN_PREFIX: &str = "DEPTADMIN#";
+
+/// The partition of the program administrators, their count and their
+/// audit trail.
+pub const PROGRAM_ADMINS: &str = "PROGADMIN";
+pub const PROGRAM_ADMIN_PREFIX: &str = "ADMIN#";
+
+pub fn program_admin(email: &str) -> Key {
+    Key::new(PROGRAM_ADMINS, format!("{PROGRAM_ADMIN_PREFIX}{email}"))
+}
+
+/// How many program administrators there are; written with the seed, so
+/// it also marks that the roster was seeded.
+pub fn program_admin_count() -> Key {
+    Key::new(PROGRAM_ADMINS, "COUNT")
+}
 
 /// The partition holding a department's own audit trail (administrators
 /// added and removed).

@@ -24,6 +24,7 @@ mod mail_queue;
 mod mentorships;
 mod names;
 mod prior;
+mod program_admins;
 mod quarter;
 mod registrations;
 mod retention;
@@ -36,6 +37,9 @@ pub use listing::Listing;
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, Repair, RequestSides};
 pub use names::{MOST_NAMES, NamedPerson};
+pub use program_admins::{
+    MOST_PROGRAM_ADMINS, ProgramAdmin, ProgramAdminAddition, ProgramAdminRemoval,
+};
 pub use registrations::Cancelled;
 pub use retention::ErasureRequest;
 pub use security_log::{RefusalCount, SECURITY_LOG_KEPT, StoredSecurityEvent};
@@ -162,6 +166,9 @@ pub struct Store {
     /// Set once this table's calendar is known to be seeded: the mark is
     /// never removed, so a warm function reads it once, not per request.
     calendar_seeded: Arc<std::sync::OnceLock<()>>,
+    /// Set once the program administrators are known to be seeded (the
+    /// mark is never removed either).
+    program_admins_seeded: Arc<std::sync::OnceLock<()>>,
 }
 
 /// 16 hex digits, telling apart queued items (and versions of one).
@@ -272,6 +279,7 @@ impl Store {
         Store {
             table,
             calendar_seeded: Arc::default(),
+            program_admins_seeded: Arc::default(),
         }
     }
 
