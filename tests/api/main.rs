@@ -21,6 +21,7 @@ mod mentorships;
 mod openapi;
 mod permissions;
 mod platform;
+mod program_admins;
 mod provider;
 mod reminders;
 mod reports;

@@ -68,6 +68,10 @@ impl Who {
     }
 }
 
+/// Pia: a second program administrator, kept in the table (the roster
+/// seeded from the deploy parameter's Pat), so one can be removed.
+const PIA: &str = "pia.admin@mo.gov";
+
 /// Mia: an approved mentor with no mentees.
 const MIA: &str = "mia.mentor@mo.gov";
 
@@ -126,6 +130,16 @@ pub async fn world(app: &TestApp) -> World {
         .await;
     app.make_department_admin("dan.admin@mo.gov", "transportation")
         .await;
+    let pat = moments_domain::fields::EmailAddress::parse(PROGRAM_ADMIN).expect("pat");
+    let pia = moments_domain::fields::EmailAddress::parse(PIA).expect("pia");
+    app.store
+        .seed_program_admins(std::slice::from_ref(&pat), app.now())
+        .await
+        .expect("roster seeded");
+    app.store
+        .add_program_admin(&pia, &pat, app.now())
+        .await
+        .expect("Pia added");
 
     let ada = app.sign_in(Applicant.email().expect("ada")).await;
     let max = app.sign_in(Mentor.email().expect("max")).await;
@@ -539,6 +553,27 @@ fn rows() -> Vec<Row> {
         row(
             Method::DELETE,
             "/api/admin/department-admins/transportation/dan.admin@mo.gov",
+            json!(null),
+            &[(ProgramAdmin, 204)],
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/program-admins",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/program-admins",
+            json!({"email": "new.admin@mo.gov"}),
+            &[(ProgramAdmin, 201)],
+            403,
+        ),
+        row(
+            Method::DELETE,
+            "/api/admin/program-admins/pia.admin@mo.gov",
             json!(null),
             &[(ProgramAdmin, 204)],
             403,

@@ -1,6 +1,6 @@
 //! The `reports` function: running the program. Metrics and exports for
 //! program and department administrators; for program administrators, the
-//! matching run, the program calendar, department administrators, audit
+//! matching run, the program calendar, program and department administrators, audit
 //! trails, signing a person out everywhere and the security log; for
 //! everyone, the program calendar and its feed.
 
@@ -18,6 +18,7 @@ mod exports;
 mod matching;
 pub mod metrics;
 mod privacy;
+mod program_admins;
 mod registrations;
 mod security;
 mod sessions;
@@ -32,6 +33,8 @@ moments_adapters::http_api! {
     admins::search;
     admins::list, admins::add;
     admins::remove;
+    program_admins::list, program_admins::add;
+    program_admins::remove;
     privacy::status, privacy::request;
     privacy::list;
     privacy::carry_out;
