@@ -107,6 +107,8 @@ const ACTIONS = {
   meeting_dispute_withdrawn: "Took back a dispute of a logged meeting",
   department_admin_added: "Added a department administrator",
   department_admin_removed: "Removed a department administrator",
+  program_admin_added: "Added a program administrator",
+  program_admin_removed: "Removed a program administrator",
 };
 
 function auditButton(kind, id, what) {

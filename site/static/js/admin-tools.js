@@ -1,5 +1,6 @@
 // /admin/, program administrators only: department administrators
-// (GET, POST, DELETE /api/admin/department-admins), the suggested matches
+// (GET, POST, DELETE /api/admin/department-admins), program administrators
+// (GET, POST, DELETE /api/admin/program-admins), the suggested matches
 // (POST /api/admin/matching/preview, .../publish), requests to remove a
 // person's data (GET /api/admin/erasures, POST .../{email}), and the
 // security log (admin-security.js). A person's records, and acting on them,
@@ -130,6 +131,74 @@ adminForm.addEventListener("submit", async (event) => {
   if (!response.ok) return showProblem(adminForm, response.problem);
   adminForm.reset();
   await loadAdmins(`${response.data.email} now administers the ${response.data.department.name}.`);
+});
+
+// --- Program administrators ---------------------------------------------------
+
+const programAdminForm = document.getElementById("add-program-admin-form");
+
+function programAdminItem(admin) {
+  const added = admin.added_by
+    ? `added by ${admin.added_by}${admin.added_at ? ` on ${formatDate(admin.added_at)}` : ""}`
+    : "there from the start";
+  const remove = el("button", { class: "button button--secondary button--small", type: "button" },
+    "Remove", hidden(` ${admin.email} as program administrator`));
+  remove.addEventListener("click", () => confirmInline(remove, {
+    question: admin.you
+      ? "Remove yourself as program administrator? You will lose this page as soon as you do."
+      : `Remove ${admin.email} as program administrator? They will lose this page at once.`,
+    yes: "Yes, remove",
+    act: async () => {
+      const response = await call("DELETE", `/api/admin/program-admins/${encodeURIComponent(admin.email)}`);
+      if (signedOut(response)) return;
+      if (response.ok && admin.you) {
+        window.location.reload();
+        return;
+      }
+      const notice = response.ok
+        ? `${admin.email} is no longer a program administrator.`
+        : response.problem.detail;
+      await loadProgramAdmins(notice, !response.ok);
+      document.getElementById("program-admins-title").focus();
+    },
+  }));
+  return el("li", { class: "admin-list__person" },
+    el("span", { class: "admin-list__email" }, personLink(admin.email)),
+    admin.you ? el("span", { class: "admin-list__meta" }, " (you)") : null,
+    el("span", { class: "admin-list__meta" }, ` ${added}`),
+    " ", remove);
+}
+
+async function loadProgramAdmins(notice = "", isProblem = false) {
+  const list = document.getElementById("program-admin-list");
+  const response = await get("/api/admin/program-admins");
+  if (signedOut(response)) return;
+  if (!response.ok) {
+    showPanelProblem(list, response.problem);
+    return;
+  }
+  const admins = response.data.admins || [];
+  list.replaceChildren(
+    notice ? el("p", { class: `panel ${isProblem ? "panel--error" : "panel--success"} panel--info` }, notice) : "",
+    el("h3", {}, "Current program administrators"),
+    el("ul", { class: "admin-list__people" }, ...admins.map(programAdminItem)),
+  );
+  if (notice) announce(notice);
+}
+
+programAdminForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = document.getElementById("add-program-admin");
+  if (isBusy(button)) return;
+  clearErrors(programAdminForm);
+  const body = { email: String(new FormData(programAdminForm).get("email") ?? "").trim() };
+  const done = busy(button, "Adding…");
+  const response = await post("/api/admin/program-admins", body);
+  done();
+  if (signedOut(response)) return;
+  if (!response.ok) return showProblem(programAdminForm, response.problem);
+  programAdminForm.reset();
+  await loadProgramAdmins(`${response.data.email} is now a program administrator.`);
 });
 
 // --- Suggested matches -------------------------------------------------------------------
@@ -281,5 +350,5 @@ async function loadErasures(notice = "", isProblem = false) {
 /** Shows the program administrators' tools. */
 export async function startTools() {
   document.getElementById("security-refresh").addEventListener("click", () => loadSecurityLog(signedOut));
-  await Promise.all([loadAdmins(), loadErasures(), loadSecurityLog(signedOut)]);
+  await Promise.all([loadAdmins(), loadProgramAdmins(), loadErasures(), loadSecurityLog(signedOut)]);
 }
