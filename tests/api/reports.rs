@@ -331,6 +331,13 @@ async fn the_metrics_and_exports_agree_with_the_records(app: TestApp) {
         all["report"]["by_quarter"][0]["quarter"],
         json!(Quarter::of(p.app.now()).to_string())
     );
+    // Everyone applied before match group twelve's window closed, so all of
+    // it, pairs, meetings and answers too, counts with that group.
+    let groups = all["report"]["by_group"].as_array().expect("groups");
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0]["group"], "twelve");
+    assert_eq!(groups[0]["name"], "Match group twelve");
+    assert_eq!(reported(&groups[0]["measures"]), reported(total));
     assert!(
         all["items_read"].as_u64().expect("items read") <= 2,
         "one counter item per department and quarter: {}",

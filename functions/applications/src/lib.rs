@@ -16,6 +16,7 @@ use moments_domain::application::{
     EditEffect, Role, Supervisor, SupervisorForm, corrected_fields,
 };
 use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::calendar::{CalendarId, group_applying, program_today};
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::LongText;
 use moments_domain::form::{FieldErrors, FormReader};
@@ -28,6 +29,15 @@ moments_adapters::http_api! {
     read, edit;
     reroute;
     correct;
+}
+
+/// The match group an application sent now joins (its figures count there):
+/// read from the calendar's upcoming dates, a bounded read.
+async fn joined_group(deps: &Deps) -> Result<Option<CalendarId>, ApiError> {
+    let today = program_today(deps.now());
+    let (groups, _) = moments_usecases::calendar::calendar_from(deps, today).await?;
+    let groups: Vec<_> = groups.into_iter().map(|g| g.group).collect();
+    Ok(group_applying(&groups, today).map(|g| g.id.clone()))
 }
 
 /// The signed-in person's applications.
@@ -134,7 +144,8 @@ async fn submit(
     }
     counted(&deps, &actor, &EditEffect::Resubmitted).await?;
     let id = ApplicationId::from_random(random_bytes()?);
-    let app = Application::submit(id, role, actor.email.clone(), details, deps.now());
+    let app = Application::submit(id, role, actor.email.clone(), details, deps.now())
+        .in_group(joined_group(&deps).await?);
     deps.store
         .create_application(&app, &entry(&actor, &app, Action::Submitted, None))
         .await

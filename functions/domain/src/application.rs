@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
+use crate::calendar::CalendarId;
 use crate::fields::{
     Bio, DecisionMessage, DepartmentId, EmailAddress, Goals, JobTitle, LongText, PersonName, Phone,
     Problem, ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
@@ -400,6 +401,13 @@ pub struct Application {
     pub revoked: Option<Revocation>,
     pub submitted_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The match group it joined when it was sent (see
+    /// [`crate::calendar::group_applying`]); its figures count there, and so
+    /// do a mentee's mentorships. It never changes, so moving a group's dates
+    /// later moves no counts. `None` when no group was announced, and for
+    /// applications sent before groups were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_group: Option<CalendarId>,
     /// Bumped by every change; stores write only if it is still what was read,
     /// so two concurrent edits cannot silently overwrite each other.
     pub version: u64,
@@ -595,7 +603,16 @@ impl Application {
             revoked: None,
             submitted_at: now,
             updated_at: now,
+            match_group: None,
             version: 1,
+        }
+    }
+
+    /// The same application, counted in match group `group`.
+    pub fn in_group(self, group: Option<CalendarId>) -> Application {
+        Application {
+            match_group: group,
+            ..self
         }
     }
 

@@ -755,6 +755,17 @@ pub fn next_matching(groups: &[MatchGroup], today: Date) -> Option<&MatchGroup> 
         .min_by_key(|g| (g.matches_on, &g.id))
 }
 
+/// The match group an application sent on `day` joins: the group whose
+/// window is open that day, or else the next one to open (the one whose
+/// suggested matches it will take part in). `None` when no group's window
+/// closes on `day` or later: nothing is announced yet.
+pub fn group_applying(groups: &[MatchGroup], day: Date) -> Option<&MatchGroup> {
+    groups
+        .iter()
+        .filter(|g| g.window_closes >= day)
+        .min_by_key(|g| (g.window_closes, &g.id))
+}
+
 /// The seed a new installation starts from: `site/data/calendar.toml`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Seed {
@@ -1012,5 +1023,23 @@ mod tests {
         let after =
             next_matching(&groups, twelve.matches_on.tomorrow().expect("valid")).expect("valid");
         assert_ne!(after.id, twelve.id);
+    }
+
+    #[test]
+    fn an_application_joins_the_open_window_or_else_the_next() {
+        let (groups, _) = Seed::compiled().expect("valid");
+        let (first, second) = (&groups[0], &groups[1]);
+        let joined = |day: Date| group_applying(&groups, day).map(|g| g.id.clone());
+        assert_eq!(joined(first.window_opens), Some(first.id.clone()));
+        assert_eq!(joined(first.window_closes), Some(first.id.clone()));
+        // Between two windows an application waits for the next group.
+        let late = first.window_closes.tomorrow().expect("valid");
+        assert_eq!(joined(late), Some(second.id.clone()));
+        let last = groups
+            .iter()
+            .map(|g| g.window_closes)
+            .max()
+            .expect("groups");
+        assert_eq!(joined(last.tomorrow().expect("valid")), None);
     }
 }

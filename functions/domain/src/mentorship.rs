@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::application::{Application, ApplicationId, Role, Status};
+use crate::calendar::CalendarId;
 use crate::fields::{DepartmentId, EmailAddress, LongText, Note};
 use crate::ids::hex_id;
 
@@ -92,6 +93,10 @@ pub struct Counted {
     pub mentee_department: DepartmentId,
     pub mentor_department: DepartmentId,
     pub mentee_approved_at: Timestamp,
+    /// The mentee application's match group: a pair, its meetings and its
+    /// survey answers count with the mentee's group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_group: Option<CalendarId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +226,7 @@ pub fn select(
             mentee_department: mentee.details.department.clone(),
             mentor_department: mentor.details.department.clone(),
             mentee_approved_at,
+            match_group: mentee.match_group.clone(),
         },
     })
 }
@@ -320,6 +326,7 @@ pub fn match_by_hand(
             mentee_department: mentee.details.department.clone(),
             mentor_department: mentor.details.department.clone(),
             mentee_approved_at,
+            match_group: mentee.match_group.clone(),
         },
     };
     let mentorship = request.started(mentorship_id, now);

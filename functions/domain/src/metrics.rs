@@ -9,10 +9,14 @@
 //! counters always equal what the records say and reading the metrics never
 //! reads the records.
 //!
-//! The quarter of a count is its *match group*: the quarter an application
-//! was submitted or a request sent, and for a mentorship, its meetings and
-//! its survey answers, the quarter the pair was matched. Dates are UTC days,
-//! as everywhere in the platform.
+//! A count sits in a calendar quarter and a match group. The quarter is
+//! when it began: the quarter an application was submitted or a request
+//! sent, and for a mentorship, its meetings and its survey answers, the
+//! quarter the pair was matched (UTC days, as everywhere in the platform).
+//! The match group is the one the application joined when it was sent, and
+//! for a request, a mentorship, its meetings and survey answers, the group
+//! of the mentee's application; both are kept on the record, so moving a
+//! group's dates later moves no counts.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -21,6 +25,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::application::{Application, Outcome, Role, Status};
+use crate::calendar::CalendarId;
 use crate::catalogue::Entry;
 use crate::fields::DepartmentId;
 use crate::mentorship::{Meeting, Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus};
@@ -71,18 +76,21 @@ impl Serialize for Quarter {
     }
 }
 
-/// Where a count belongs: one department in one quarter.
+/// Where a count belongs: one department in one quarter, and the match
+/// group it counts with (`None` for records of no group).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Bucket {
     pub quarter: Quarter,
     pub department: DepartmentId,
+    pub group: Option<CalendarId>,
 }
 
 impl Bucket {
-    pub fn new(at: Timestamp, department: &DepartmentId) -> Bucket {
+    pub fn new(at: Timestamp, department: &DepartmentId, group: &Option<CalendarId>) -> Bucket {
         Bucket {
             quarter: Quarter::of(at),
             department: department.clone(),
+            group: group.clone(),
         }
     }
 }
@@ -207,7 +215,7 @@ fn whole_days(from: Timestamp, to: Timestamp) -> i64 {
 /// quarter it was submitted, a mentor's earlier mentees, and, once
 /// approved, the days its review took.
 pub fn application(app: &Application) -> Tally {
-    let bucket = Bucket::new(app.submitted_at, &app.details.department);
+    let bucket = Bucket::new(app.submitted_at, &app.details.department, &app.match_group);
     let mut t = Tally::default();
     t.add(&bucket, counter::profiles(app.role, app.status), 1);
     if app.role == Role::Mentor {
@@ -231,9 +239,14 @@ pub fn application(app: &Application) -> Tally {
     t
 }
 
-/// A request counts by status, in the mentee's department, in the quarter it was sent.
+/// A request counts by status, in the mentee's department, in the quarter it
+/// was sent, with the mentee's match group.
 pub fn request(r: &MentorshipRequest) -> Tally {
-    let bucket = Bucket::new(r.created_at, &r.counted.mentee_department);
+    let bucket = Bucket::new(
+        r.created_at,
+        &r.counted.mentee_department,
+        &r.counted.match_group,
+    );
     let mut t = Tally::default();
     t.add(&bucket, counter::requests(r.status), 1);
     t
@@ -241,8 +254,16 @@ pub fn request(r: &MentorshipRequest) -> Tally {
 
 fn sides(m: &Mentorship) -> (Bucket, Bucket) {
     (
-        Bucket::new(m.started_at, &m.counted.mentee_department),
-        Bucket::new(m.started_at, &m.counted.mentor_department),
+        Bucket::new(
+            m.started_at,
+            &m.counted.mentee_department,
+            &m.counted.match_group,
+        ),
+        Bucket::new(
+            m.started_at,
+            &m.counted.mentor_department,
+            &m.counted.match_group,
+        ),
     )
 }
 
@@ -538,12 +559,27 @@ fn as_entry<S: serde::Serializer>(d: &DepartmentId, s: S) -> Result<S::Ok, S::Er
     Entry::from(d).serialize(s)
 }
 
+/// The measures of one match group.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct GroupMeasures {
+    /// The group's id; null for records that joined no group (sent before
+    /// any group was announced, or before groups were recorded).
+    #[schema(value_type = Option<String>)]
+    pub group: Option<CalendarId>,
+    /// The group's name, when the calendar has it.
+    pub name: Option<String>,
+    pub measures: Measures,
+}
+
 /// The metrics page: every measure for the whole of what the reader may
-/// see, by quarter, and by department.
+/// see, by quarter, by match group, and by department.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub total: Measures,
     pub by_quarter: Vec<QuarterMeasures>,
+    /// In id order here; the API orders them by their suggested-matches
+    /// day and names them, records of no group last.
+    pub by_group: Vec<GroupMeasures>,
     pub by_department: Vec<DepartmentMeasures>,
 }
 
@@ -552,9 +588,11 @@ impl Report {
     /// kept only the buckets the reader may see.
     pub fn build(buckets: &[(Bucket, Counters)]) -> Report {
         let mut quarters: BTreeMap<Quarter, Vec<&Counters>> = BTreeMap::new();
+        let mut groups: BTreeMap<&Option<CalendarId>, Vec<&Counters>> = BTreeMap::new();
         let mut departments: BTreeMap<&DepartmentId, Vec<&Counters>> = BTreeMap::new();
         for (bucket, counters) in buckets {
             quarters.entry(bucket.quarter).or_default().push(counters);
+            groups.entry(&bucket.group).or_default().push(counters);
             departments
                 .entry(&bucket.department)
                 .or_default()
@@ -566,6 +604,14 @@ impl Report {
                 .into_iter()
                 .map(|(quarter, c)| QuarterMeasures {
                     quarter,
+                    measures: Measures::from_counters(&merge(c)),
+                })
+                .collect(),
+            by_group: groups
+                .into_iter()
+                .map(|(group, c)| GroupMeasures {
+                    group: group.clone(),
+                    name: None,
                     measures: Measures::from_counters(&merge(c)),
                 })
                 .collect(),

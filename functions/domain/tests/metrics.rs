@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
+use moments_domain::calendar::CalendarId;
 use moments_domain::fields::{DepartmentId, EmailAddress, LongText, ProgramDomains};
 use moments_domain::mentorship::{
     Capacity, MeetingDraft, MeetingId, Mentorship, MentorshipId, MentorshipStatus, RequestId,
@@ -261,7 +262,7 @@ fn a_pair_across_departments_counts_once_for_the_program_and_on_each_side() {
 
 #[test]
 fn acceptance_rate_leaves_out_withdrawn_and_waiting_requests() {
-    let bucket = Bucket::new(at("2026-07-01T00:00:00Z"), &dept("revenue"));
+    let bucket = Bucket::new(at("2026-07-01T00:00:00Z"), &dept("revenue"), &None);
     let mut t = Tally::default();
     use moments_domain::mentorship::RequestStatus::*;
     for (status, n) in [
@@ -279,6 +280,86 @@ fn acceptance_rate_leaves_out_withdrawn_and_waiting_requests() {
 }
 
 #[test]
+fn a_pair_its_meetings_and_answers_count_with_the_mentees_match_group() {
+    let day = at("2026-10-05T15:00:00Z");
+    let fourteen = Some(CalendarId::parse("fourteen").expect("id"));
+    let fifteen = Some(CalendarId::parse("fifteen").expect("id"));
+    let mentee = decide(
+        &application("ada@mo.gov", Role::Mentee, "revenue", day).in_group(fourteen.clone()),
+        Outcome::Approved,
+        day,
+    );
+    // The mentor applied a group later; the pair still counts with the mentee.
+    let mentor = decide(
+        &application("max@mo.gov", Role::Mentor, "revenue", day).in_group(fifteen.clone()),
+        Outcome::Approved,
+        day,
+    );
+    let sides = Sides {
+        mentee: Some((&mentee, Capacity::default())),
+        mentor: (&mentor, Capacity::default()),
+    };
+    let request = select(
+        &mentee.applicant,
+        &sides,
+        false,
+        RequestId::from_random([2; 16]),
+        None,
+        day,
+    )
+    .expect("may select");
+    let (_, m) = request
+        .accept(
+            &mentor.applicant,
+            Capacity::default(),
+            Capacity::default(),
+            MentorshipId::from_random([3; 16]),
+            day,
+        )
+        .expect("accepts");
+    let logged = m
+        .log_meeting(
+            &m.mentee,
+            MeetingId::from_random([4; 16]),
+            MeetingDraft {
+                date: jiff::civil::date(2026, 10, 5),
+                minutes: 90,
+                topic: None,
+            },
+            0,
+            day,
+            jiff::civil::date(2026, 10, 5),
+        )
+        .expect("meeting");
+    let report = Report::build(&stored(&[
+        metrics::application(&mentee),
+        metrics::application(&mentor),
+        metrics::mentorship(&m),
+        metrics::meeting(&m, &logged),
+        metrics::survey(&m, &survey(&m, Role::Mentor, 4, true)),
+    ]));
+    let group = |id: &Option<CalendarId>| {
+        report
+            .by_group
+            .iter()
+            .find(|g| &g.group == id)
+            .map(|g| g.measures.clone())
+            .expect("the group has figures")
+    };
+    let (first, second) = (group(&fourteen), group(&fifteen));
+    assert_eq!(first.mentee_profiles.approved, 1);
+    assert_eq!(first.mentor_profiles.total, 0);
+    assert_eq!(first.pairs.connections, 1);
+    assert_eq!(first.mentoring.connections, 1);
+    assert_eq!(first.hours, 1.5);
+    assert_eq!(first.mentor_hours, 1.5);
+    assert_eq!(first.surveys.mentor.responses, 1);
+    assert_eq!(second.mentor_profiles.approved, 1);
+    assert_eq!(second.pairs.connections + second.mentoring.connections, 0);
+    assert!(report.by_group.iter().all(|g| g.group.is_some()));
+}
+
+#[test]
 fn a_wait_longer_than_a_year_counts_as_a_year() {
     let approved = at("2024-01-01T00:00:00Z");
     let m = matched("revenue", "revenue", approved, at("2026-01-01T00:00:00Z"));
@@ -290,10 +371,12 @@ fn bucket() -> impl Strategy<Value = Bucket> {
     (
         prop::sample::select(vec!["2026-Q1", "2026-Q2", "2027-Q1"]),
         prop::sample::select(vec!["revenue", "transportation", "corrections"]),
+        prop::sample::select(vec![None, Some("fourteen"), Some("fifteen")]),
     )
-        .prop_map(|(q, d)| Bucket {
+        .prop_map(|(q, d, g)| Bucket {
             quarter: Quarter::parse(q).expect("quarter"),
             department: dept(d),
+            group: g.map(|g| CalendarId::parse(g).expect("group")),
         })
 }
 

@@ -6,7 +6,7 @@ use axum::extract::State;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::views::Named;
 use moments_adapters::http::{ApiError, Caller, Query};
-use moments_domain::metrics::{DepartmentMeasures, Measures, Report};
+use moments_domain::metrics::{DepartmentMeasures, GroupMeasures, Measures, Report};
 use moments_domain::reports::Scope;
 use serde::Serialize;
 
@@ -47,6 +47,27 @@ pub struct MetricsView {
     items_read: usize,
 }
 
+/// Each group's name from the calendar, and the groups in the order of
+/// their suggested matches, records of no group last: one read per group
+/// with figures (four a year).
+async fn name_groups(deps: &Deps, groups: &mut [GroupMeasures]) -> Result<(), ApiError> {
+    let mut order = Vec::with_capacity(groups.len());
+    for g in groups.iter_mut() {
+        let found = match &g.group {
+            Some(id) => moments_usecases::calendar::group(deps, id).await?,
+            None => None,
+        };
+        g.name = found.as_ref().map(|f| f.group.name.to_string());
+        order.push(found.map(|f| f.group.matches_on));
+    }
+    let mut keyed: Vec<_> = order.into_iter().zip(groups.iter().cloned()).collect();
+    keyed.sort_by_key(|(on, g)| (g.group.is_none(), on.is_none(), *on, g.group.clone()));
+    for (slot, (_, g)) in groups.iter_mut().zip(keyed) {
+        *slot = g;
+    }
+    Ok(())
+}
+
 /// The program's figures: the whole program for program administrators,
 /// their departments for department administrators.
 #[utoipa::path(get, path = "/api/admin/metrics", operation_id = "read_metrics", tag = "reports",
@@ -84,6 +105,7 @@ pub async fn report(
             .by_department
             .sort_by(|a, b| a.department.cmp(&b.department));
     }
+    name_groups(&deps, &mut report.by_group).await?;
     tracing::info!(items_read = read, "metrics");
     Ok(Json(MetricsView {
         scope: ScopeView::from(&scope),

@@ -1,7 +1,10 @@
 //! The program's metrics counters (see `moments_domain::metrics`): one item
-//! per department and quarter under the `METRICS` partition, moved by the
-//! same transaction as the write they count, and read with one Query.
+//! per quarter, department and match group under the `METRICS` partition,
+//! moved by the same transaction as the write they count, and read with one
+//! Query. Items of records in no group (and those written before groups were
+//! counted) have no `group` attribute.
 
+use moments_domain::calendar::CalendarId;
 use moments_domain::fields::DepartmentId;
 use moments_domain::metrics::{Bucket, Counters, Quarter, Tally};
 use serde_json::{Value, json};
@@ -20,11 +23,19 @@ pub(super) fn writes(tally: &Tally) -> Vec<Write> {
         .into_iter()
         .map(|(bucket, counts)| Write::Update {
             key: keys::metrics(bucket),
-            set: vec![
+            set: [
                 ("kind".into(), json!("metrics")),
                 ("quarter".into(), json!(bucket.quarter.to_string())),
                 ("department".into(), json!(bucket.department.as_str())),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                bucket
+                    .group
+                    .as_ref()
+                    .map(|g| ("group".into(), json!(g.as_str()))),
+            )
+            .collect(),
             add: counts
                 .into_iter()
                 .map(|(name, n)| (format!("{COUNTER}{name}"), n))
@@ -41,6 +52,10 @@ fn bucket_of(item: &Item) -> Result<(Bucket, Counters), StoreError> {
     let bucket = Bucket {
         quarter: Quarter::parse(text("quarter")).map_err(corrupt)?,
         department: DepartmentId::parse(text("department")).map_err(corrupt)?,
+        group: match item.get("group") {
+            None => None,
+            Some(_) => Some(CalendarId::parse(text("group")).map_err(corrupt)?),
+        },
     };
     let counters = item
         .iter()

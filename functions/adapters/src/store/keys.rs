@@ -29,7 +29,7 @@
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
 //! | reminder job to create again | `JOBQ` | `{job name}` | | |
 //! | abuse-limit counter | `LIMIT#{limit}#{subject}` | `{window start, epoch s}` | | |
-//! | metrics counters | `METRICS` | `{quarter}#{dept}` | | |
+//! | metrics counters | `METRICS` | `{quarter}#{dept}` or `{quarter}#{dept}#{group}` | | |
 //! | a request to remove someone's data | `ERASURE` | `{email}` | | |
 //! | a security event (sign-in, export, look-up, ...) | `SECLOG#{date}` | `EV#{µs since epoch, 16 digits}#{random}` | | |
 //! | refusals (401, 403, cross-origin) in an hour | `SECLOG#{date}` | `COUNT#{hour}#{kind}` | | |
@@ -98,10 +98,11 @@ pub fn erasure(email: &str) -> Key {
 }
 
 pub fn metrics(bucket: &moments_domain::metrics::Bucket) -> Key {
-    Key::new(
-        METRICS,
-        format!("{}#{}", bucket.quarter, bucket.department.as_str()),
-    )
+    let sk = format!("{}#{}", bucket.quarter, bucket.department.as_str());
+    match &bucket.group {
+        None => Key::new(METRICS, sk),
+        Some(group) => Key::new(METRICS, format!("{sk}#{group}")),
+    }
 }
 
 pub fn application(id: &str) -> Key {
