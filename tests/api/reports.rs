@@ -338,6 +338,22 @@ async fn the_metrics_and_exports_agree_with_the_records(app: TestApp) {
     assert_eq!(groups[0]["group"], "twelve");
     assert_eq!(groups[0]["name"], "Match group twelve");
     assert_eq!(reported(&groups[0]["measures"]), reported(total));
+    // One group at a time: twelve holds it all, thirteen nothing yet.
+    let twelve = json_of(pat.get("/api/admin/metrics?group=twelve").await).await;
+    assert_eq!(twelve["group"], "twelve");
+    assert_eq!(reported(&twelve["report"]["total"]), reported(total));
+    let thirteen = json_of(pat.get("/api/admin/metrics?group=thirteen").await).await;
+    assert_eq!(thirteen["report"]["by_quarter"], json!([]));
+    assert_eq!(thirteen["report"]["total"]["pairs"]["connections"], 0);
+    let both = json_of(
+        pat.get(&format!(
+            "/api/admin/metrics?group=twelve&quarter={}",
+            Quarter::of(p.app.now())
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(reported(&both["report"]["total"]), reported(total));
     assert!(
         all["items_read"].as_u64().expect("items read") <= 2,
         "one counter item per department and quarter: {}",
@@ -388,6 +404,39 @@ async fn the_metrics_and_exports_agree_with_the_records(app: TestApp) {
     )
     .await;
     assert_eq!(one_quarter, apps);
+    // Each record names its match group, and a group's exports hold its records.
+    assert!(column(&apps, "match_group").iter().all(|g| *g == "twelve"));
+    assert!(
+        column(&surveys, "match_group")
+            .iter()
+            .all(|g| *g == "twelve")
+    );
+    for (name, whole) in [
+        ("applications.csv", &apps),
+        ("mentorships.csv", &pairs),
+        ("meetings.csv", &meetings),
+        ("surveys.csv", &surveys),
+    ] {
+        assert_eq!(
+            &csv_rows(&pat, &format!("{name}?group=twelve")).await,
+            whole,
+            "{name}"
+        );
+        assert_eq!(
+            csv_rows(&pat, &format!("{name}?group=thirteen"))
+                .await
+                .len(),
+            1,
+            "{name} of group thirteen has its header only"
+        );
+    }
+    let r = pat
+        .get("/api/admin/exports/meetings.csv?group=twelve")
+        .await;
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"moments-meetings-twelve.csv\""
+    );
     let _ = p.ongoing;
 }
 
@@ -703,6 +752,27 @@ async fn bad_report_requests_are_named() {
     )
     .await;
     assert!(bad["errors"]["quarter"].is_string());
+    // A group must be one of the program's; both fields are named at once.
+    for (query, message) in [
+        ("group=fifty", "No match group has the id fifty."),
+        ("group=Fifty%21", "lowercase letters"),
+    ] {
+        for path in ["metrics", "exports/applications.csv"] {
+            let bad = problem(
+                pat.get(&format!("/api/admin/{path}?{query}&quarter=2026-Q9"))
+                    .await,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+            assert!(
+                bad["errors"]["group"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(message)),
+                "{path}?{query}: {bad}"
+            );
+            assert!(bad["errors"]["quarter"].is_string(), "{bad}");
+        }
+    }
     problem(
         pat.get("/api/admin/exports/everything.csv").await,
         StatusCode::NOT_FOUND,

@@ -145,11 +145,32 @@ test("the program administrator reads the figures, exports, manages department a
   const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("link", { name: "Applications (CSV)" }).click()]);
   assert.equal(download.suggestedFilename(), `moments-applications-${quarter.quarter}.csv`);
   const file = readFileSync(await download.path(), "utf8");
-  assert.match(csvHeader(file), /^application_id,role,status,quarter,/);
+  assert.match(csvHeader(file), /^application_id,role,status,quarter,match_group,/);
   assert.match(file, /alex\.nguyen@mo\.gov/);
   const response = await admin.request.get(new URL(await admin.locator("[data-export=surveys]").getAttribute("href"), platform.url).href);
   assert.match(response.headers()["content-type"], /^text\/csv/);
-  assert.match(csvHeader(await response.text()), /^quarter,version,department,/);
+  assert.match(csvHeader(await response.text()), /^quarter,match_group,version,department,/);
+
+  // By match group: a row per group, then one group at a time, with its exports.
+  for (const g of api.by_group) {
+    const r = g.measures.requests;
+    assert.deepEqual((await rowCells(admin, "Requests by match group", g.name ?? "No match group")).slice(0, 6),
+      [r.total, r.pending, r.accepted, r.declined, r.withdrawn, r.closed].map(String));
+  }
+  const grouped = api.by_group.find((g) => g.group);
+  assert.ok(grouped, "the demo's applications joined a match group");
+  await admin.locator("#f-quarter").selectOption("");
+  await admin.locator("#f-group").selectOption(grouped.group);
+  await admin.getByRole("button", { name: "Show figures" }).click();
+  await admin.locator("#figures-about").getByText(`all quarters, ${grouped.name}`).waitFor();
+  await admin.waitForURL(new RegExp(`/admin/\\?group=${grouped.group}$`));
+  assert.match(await admin.locator("#exports-quarter").innerText(), new RegExp(grouped.name));
+  const [groupDownload] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("link", { name: "Applications (CSV)" }).click()]);
+  assert.equal(groupDownload.suggestedFilename(), `moments-applications-${grouped.group}.csv`);
+  // Each application's row starts "id,role,status,quarter,match_group,".
+  const groupsOfRows = [...readFileSync(await groupDownload.path(), "utf8").matchAll(/^[^,\n]+,(?:mentee|mentor),[a-z]+,\d{4}-Q\d,([^,]*),/gm)].map((m) => m[1]);
+  assert.equal(groupsOfRows.length, grouped.measures.mentee_profiles.total + grouped.measures.mentor_profiles.total);
+  assert.ok(groupsOfRows.every((g) => g === grouped.group), "every row is of the group");
 
   // Adding a department administrator: the API's errors land next to the fields, then the new one is listed.
   await admin.locator("#f-email").fill("pat.lee@gmail.com");

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::access::Actor;
 use crate::application::{Application, ApplicationId, Role};
+use crate::calendar::CalendarId;
 use crate::fields::DepartmentId;
 use crate::mentorship::{Meeting, Mentorship};
 use crate::metrics::Quarter;
@@ -62,6 +63,11 @@ fn hours(minutes: u32) -> String {
     format!("{:.2}", f64::from(minutes) / 60.0)
 }
 
+/// A record's match group, empty when it joined none.
+fn group(id: &Option<CalendarId>) -> String {
+    id.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
 fn name_of(people: &People<'_>, id: &ApplicationId) -> String {
     people
         .get(id)
@@ -76,6 +82,7 @@ pub fn applications(apps: &[Application], scope: &Scope) -> Table {
         "role",
         "status",
         "quarter",
+        "match_group",
         "submitted_on",
         "decided_on",
         "decided_by",
@@ -105,6 +112,7 @@ pub fn applications(apps: &[Application], scope: &Scope) -> Table {
                 a.role.to_string(),
                 a.status.as_str().to_string(),
                 Quarter::of(a.submitted_at).to_string(),
+                group(&a.match_group),
                 day(a.submitted_at),
                 decision.map(|d| day(d.decided_at)).unwrap_or_default(),
                 decision
@@ -162,6 +170,7 @@ pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope)
     let mut header = vec![
         "mentorship_id",
         "quarter",
+        "match_group",
         "status",
         "started_on",
         "ended_on",
@@ -190,6 +199,7 @@ pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope)
             let mut row = vec![
                 m.id.to_string(),
                 Quarter::of(m.started_at).to_string(),
+                group(&m.counted.match_group),
                 m.status.as_str().to_string(),
                 day(m.started_at),
                 m.ended.as_ref().map(|e| day(e.at)).unwrap_or_default(),
@@ -233,6 +243,7 @@ pub fn meetings(logged: &[(&Mentorship, &Meeting)], people: &People<'_>, scope: 
         "training_title",
         "mentorship_id",
         "quarter",
+        "match_group",
         "disputed",
     ];
     let mut rows = Vec::new();
@@ -266,6 +277,7 @@ pub fn meetings(logged: &[(&Mentorship, &Meeting)], people: &People<'_>, scope: 
                 "Mentorship Meeting".to_string(),
                 m.id.to_string(),
                 Quarter::of(m.started_at).to_string(),
+                group(&m.counted.match_group),
                 if meeting.disputed.is_some() {
                     "yes"
                 } else {
@@ -302,6 +314,7 @@ pub fn surveys(answers: &[(&Mentorship, &SurveyResponse)], scope: &Scope) -> Tab
     let program = *scope == Scope::Program;
     let mut header = vec![
         "quarter",
+        "match_group",
         "version",
         "department",
         "submitted_on",
@@ -336,6 +349,7 @@ pub fn surveys(answers: &[(&Mentorship, &SurveyResponse)], scope: &Scope) -> Tab
             let a = &r.answers;
             let mut row = vec![
                 Quarter::of(m.started_at).to_string(),
+                group(&m.counted.match_group),
                 r.version.to_string(),
                 department.name().to_string(),
                 day(r.submitted_at),

@@ -28,7 +28,7 @@ use moments_domain::mentorship::{
     MeetingDraft, MeetingId, Mentorship, MentorshipId, MentorshipStatus, RequestId, Sides, select,
 };
 use moments_domain::survey::{SurveyAnswers, SurveyResponse};
-use moments_reports::QuarterFilter;
+use moments_reports::FiguresFilter;
 use serde_json::json;
 
 const MENTEES: usize = 12_000;
@@ -363,8 +363,9 @@ async fn main() {
             let answer = moments_reports::metrics::report(
                 State(deps.clone()),
                 Caller(admin.clone()),
-                Query(QuarterFilter {
+                Query(FiguresFilter {
                     quarter: quarter.clone(),
+                    group: None,
                 }),
             )
             .await

@@ -15,7 +15,7 @@ use moments_domain::application::{Application, ApplicationId};
 use moments_domain::metrics::Quarter;
 use moments_domain::reports::{self, PairTotals, Table};
 
-use crate::{QuarterFilter, scope};
+use crate::{FiguresFilter, Slice, scope};
 
 /// Which export; the document shows each by its file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
@@ -74,15 +74,18 @@ async fn people(
 async fn table(
     deps: &Deps,
     export: Export,
+    slice: &Slice,
     quarters: &[Quarter],
     scope: &reports::Scope,
 ) -> Result<Table, ApiError> {
     let store = &deps.store;
+    let in_group = |group: &Option<_>| slice.group.is_none() || slice.group == *group;
     if export == Export::Applications {
         let mut apps = Vec::new();
         for q in quarters {
             apps.extend(store.applications_in_quarter(*q).await?);
         }
+        apps.retain(|a| in_group(&a.match_group));
         return Ok(reports::applications(&apps, scope));
     }
     // Meetings and survey answers sit in their mentorship's quarter.
@@ -97,6 +100,8 @@ async fn table(
             _ => {}
         }
     }
+    // A pair's meetings and answers follow it into or out of the group.
+    pairs.retain(|r| in_group(&r.mentorship.counted.match_group));
     let by_id: HashMap<_, _> = pairs
         .iter()
         .map(|r| (&r.mentorship.id, &r.mentorship))
@@ -134,6 +139,26 @@ async fn table(
     })
 }
 
+/// The quarters whose records the slice may hold: the one asked for, or
+/// those with counts (of the group asked for), from the counter items.
+async fn quarters_of(deps: &Deps, slice: &Slice) -> Result<Vec<Quarter>, ApiError> {
+    if slice.group.is_none() {
+        return Ok(match slice.quarter {
+            Some(q) => vec![q],
+            None => deps.store.counted_quarters().await?,
+        });
+    }
+    let (buckets, _) = deps.store.metric_buckets(slice.quarter).await?;
+    let mut quarters: Vec<Quarter> = buckets
+        .into_iter()
+        .filter(|(b, _)| slice.holds(b.quarter, b.group.as_ref()))
+        .map(|(b, _)| b.quarter)
+        .collect();
+    quarters.sort();
+    quarters.dedup();
+    Ok(quarters)
+}
+
 /// A spreadsheet reads a cell that starts with one of these as a formula;
 /// a leading apostrophe keeps it text.
 fn cell(value: &str) -> std::borrow::Cow<'_, str> {
@@ -161,30 +186,27 @@ pub(crate) fn csv_of(table: &Table) -> Result<Vec<u8>, ApiError> {
 /// One export as CSV (UTF-8 with a byte-order mark), with the rows and
 /// columns the caller may see (docs/api.md).
 #[utoipa::path(get, path = "/api/admin/exports/{name}", operation_id = "export_csv", tag = "reports",
-    params(("name" = inline(Export), Path, description = "Which export"), QuarterFilter),
+    params(("name" = inline(Export), Path, description = "Which export"), FiguresFilter),
     security(("session" = [])),
     responses(
         (status = 200, description = "The file", body = String, content_type = "text/csv",
             headers(("Content-Disposition" = String, description = "`attachment`, with the file's name"))),
         (status = 403, description = "Neither a program nor a department administrator"),
         (status = 404, description = "No export of that name"),
-        (status = 422, description = "`quarter` is not a quarter like 2026-Q3"),
+        (status = 422, description = "`quarter` is not a quarter like 2026-Q3, or `group` is not one of the program's match groups"),
     ))]
 #[tracing::instrument(skip_all, fields(export = %name))]
 pub async fn export(
     State(deps): State<Deps>,
     Caller(actor): Caller,
     Path(name): Path<String>,
-    Query(filter): Query<QuarterFilter>,
+    Query(filter): Query<FiguresFilter>,
 ) -> Result<Response, ApiError> {
     let scope = scope(&actor)?;
     let export = Export::parse(&name).ok_or(ApiError::NotFound("export"))?;
-    let quarter = filter.parse()?;
-    let quarters = match quarter {
-        Some(q) => vec![q],
-        None => deps.store.counted_quarters().await?,
-    };
-    let table = table(&deps, export, &quarters, &scope).await?;
+    let slice = filter.parse(&deps).await?;
+    let quarters = quarters_of(&deps, &slice).await?;
+    let table = table(&deps, export, &slice, &quarters, &scope).await?;
     let body = csv_of(&table)?;
     let scope_words = match &scope {
         reports::Scope::Program => "the whole program".to_string(),
@@ -198,16 +220,12 @@ pub async fn export(
         format!(
             "{}.csv of {scope_words}, {}: {} rows",
             export.name(),
-            quarter.map_or("every quarter".to_string(), |q| q.to_string()),
+            slice.describe("every quarter"),
             table.rows.len()
         ),
     ))
     .await;
-    let file = format!(
-        "moments-{}-{}.csv",
-        export.name(),
-        quarter.map_or("all".to_string(), |q| q.to_string())
-    );
+    let file = format!("moments-{}-{}.csv", export.name(), slice.file_part());
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

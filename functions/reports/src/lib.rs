@@ -4,9 +4,11 @@
 //! trails, signing a person out everywhere and the security log; for
 //! everyone, the program calendar and its feed.
 
+use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
 pub(crate) use moments_adapters::http::program_admin;
 use moments_domain::access::Actor;
+use moments_domain::calendar::CalendarId;
 use moments_domain::form::FieldErrors;
 use moments_domain::metrics::Quarter;
 use moments_domain::reports::Scope;
@@ -68,21 +70,81 @@ fn scope(actor: &Actor) -> Result<Scope, ApiError> {
     })
 }
 
-/// `?quarter=2026-Q3`, optional.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+/// `?quarter=2026-Q3&group=fourteen`, both optional: the figures and
+/// records of one quarter, of one match group, or of both at once.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct QuarterFilter {
-    /// One match group, e.g. `2026-Q3`; every quarter when absent.
+pub struct FiguresFilter {
+    /// One quarter, e.g. `2026-Q3`; every quarter when absent.
     pub quarter: Option<String>,
+    /// One match group's id, e.g. `fourteen`; every group when absent.
+    pub group: Option<String>,
 }
 
-impl QuarterFilter {
-    fn parse(&self) -> Result<Option<Quarter>, ApiError> {
-        match self.quarter.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(raw) => Quarter::parse(raw)
-                .map(Some)
-                .map_err(|e| FieldErrors::single("quarter", e).into()),
+/// A checked [`FiguresFilter`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Slice {
+    pub quarter: Option<Quarter>,
+    pub group: Option<CalendarId>,
+}
+
+impl Slice {
+    /// Whether counters or records of this quarter and group are in the slice.
+    pub fn holds(&self, quarter: Quarter, group: Option<&CalendarId>) -> bool {
+        self.quarter.is_none_or(|q| q == quarter)
+            && self.group.as_ref().is_none_or(|g| Some(g) == group)
+    }
+
+    /// "2026-Q3", "group fourteen", "2026-Q3, group fourteen" or
+    /// `everything`, for logs and file names.
+    pub fn describe(&self, everything: &str) -> String {
+        match (&self.quarter, &self.group) {
+            (None, None) => everything.to_string(),
+            (Some(q), None) => q.to_string(),
+            (None, Some(g)) => format!("group {g}"),
+            (Some(q), Some(g)) => format!("{q}, group {g}"),
+        }
+    }
+
+    /// `all`, `2026-Q3`, `fourteen` or `2026-Q3-fourteen`, for file names.
+    pub fn file_part(&self) -> String {
+        match (&self.quarter, &self.group) {
+            (None, None) => "all".to_string(),
+            (Some(q), None) => q.to_string(),
+            (None, Some(g)) => g.to_string(),
+            (Some(q), Some(g)) => format!("{q}-{g}"),
+        }
+    }
+}
+
+fn given(raw: &Option<String>) -> Option<&str> {
+    raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl FiguresFilter {
+    /// Both fields checked at once, each error naming its field; a group
+    /// must be one of the program's.
+    async fn parse(&self, deps: &Deps) -> Result<Slice, ApiError> {
+        let mut errors = FieldErrors::default();
+        let quarter = given(&self.quarter).and_then(|raw| {
+            Quarter::parse(raw)
+                .map_err(|e| errors.add("quarter", e))
+                .ok()
+        });
+        let mut group = None;
+        if let Some(raw) = given(&self.group) {
+            match CalendarId::parse(raw) {
+                Err(e) => errors.add("group", e),
+                Ok(id) => match moments_usecases::calendar::group(deps, &id).await? {
+                    Some(_) => group = Some(id),
+                    None => errors.add("group", format!("No match group has the id {id}.")),
+                },
+            }
+        }
+        if errors.is_empty() {
+            Ok(Slice { quarter, group })
+        } else {
+            Err(errors.into())
         }
     }
 }

@@ -10,7 +10,7 @@ use moments_domain::metrics::{DepartmentMeasures, GroupMeasures, Measures, Repor
 use moments_domain::reports::Scope;
 use serde::Serialize;
 
-use crate::{QuarterFilter, scope};
+use crate::{FiguresFilter, scope};
 
 /// Who the figures are about.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -42,6 +42,8 @@ pub struct MetricsView {
     scope: ScopeView,
     /// The quarter asked for, or null for all of them.
     quarter: Option<String>,
+    /// The match group asked for (its id), or null for all of them.
+    group: Option<String>,
     report: Report,
     /// Counter items read to build the report.
     items_read: usize,
@@ -71,24 +73,26 @@ async fn name_groups(deps: &Deps, groups: &mut [GroupMeasures]) -> Result<(), Ap
 /// The program's figures: the whole program for program administrators,
 /// their departments for department administrators.
 #[utoipa::path(get, path = "/api/admin/metrics", operation_id = "read_metrics", tag = "reports",
-    params(QuarterFilter), security(("session" = [])),
+    params(FiguresFilter), security(("session" = [])),
     responses(
         (status = 200, description = "The figures the caller may see", body = MetricsView),
         (status = 403, description = "Neither a program nor a department administrator"),
-        (status = 422, description = "`quarter` is not a quarter like 2026-Q3"),
+        (status = 422, description = "`quarter` is not a quarter like 2026-Q3, or `group` is not one of the program's match groups"),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn report(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-    Query(filter): Query<QuarterFilter>,
+    Query(filter): Query<FiguresFilter>,
 ) -> Result<Json<MetricsView>, ApiError> {
     let scope = scope(&actor)?;
-    let quarter = filter.parse()?;
-    let (buckets, read) = deps.store.metric_buckets(quarter).await?;
+    let slice = filter.parse(&deps).await?;
+    let (buckets, read) = deps.store.metric_buckets(slice.quarter).await?;
     let visible: Vec<_> = buckets
         .into_iter()
-        .filter(|(bucket, _)| scope.covers(&bucket.department))
+        .filter(|(bucket, _)| {
+            scope.covers(&bucket.department) && slice.holds(bucket.quarter, bucket.group.as_ref())
+        })
         .collect();
     let mut report = Report::build(&visible);
     // A department administrator sees each of their departments, quiet ones too.
@@ -109,7 +113,8 @@ pub async fn report(
     tracing::info!(items_read = read, "metrics");
     Ok(Json(MetricsView {
         scope: ScopeView::from(&scope),
-        quarter: quarter.map(|q| q.to_string()),
+        quarter: slice.quarter.map(|q| q.to_string()),
+        group: slice.group.map(|g| g.to_string()),
         report,
         items_read: read,
     }))

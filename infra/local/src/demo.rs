@@ -8,6 +8,7 @@ use moments_adapters::store::{Store, StoreError};
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
 use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::calendar::{CalendarId, Seed, group_applying, program_today};
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use serde_json::json;
 
@@ -109,13 +110,25 @@ fn email_of(p: &Person) -> String {
     )
 }
 
+/// The match group the demo's applications joined: the one a person
+/// applying today joins on the calendar a new installation starts from, or,
+/// once all of its windows have closed, its last group, so the figures by
+/// match group have a group to show whatever the date.
+fn demo_group(now: Timestamp) -> Result<Option<CalendarId>, DemoError> {
+    let (groups, _) = Seed::compiled().map_err(|e| DemoError::Invalid("calendar", e))?;
+    let joined = group_applying(&groups, program_today(now))
+        .or_else(|| groups.iter().max_by_key(|g| g.matches_on));
+    Ok(joined.map(|g| g.id.clone()))
+}
+
 /// Seed the demo records. Idempotent: existing applications are left alone.
 pub async fn seed(store: &Store, program: &ProgramConfig, now: Timestamp) -> Result<(), DemoError> {
     seed_department_admin(store, program, now).await?;
     let supervisor =
         EmailAddress::parse(SUPERVISOR).map_err(|e| DemoError::Invalid("supervisor", e))?;
+    let group = demo_group(now)?;
     for (n, p) in PEOPLE.iter().enumerate() {
-        seed_person(store, program, &supervisor, n, p, now).await?;
+        seed_person(store, program, &supervisor, n, p, &group, now).await?;
     }
     Ok(())
 }
@@ -153,6 +166,7 @@ async fn seed_person(
     supervisor: &EmailAddress,
     n: usize,
     p: &Person,
+    group: &Option<CalendarId>,
     now: Timestamp,
 ) -> Result<(), DemoError> {
     let email = EmailAddress::parse(&email_of(p)).map_err(|e| DemoError::Invalid(p.first, e))?;
@@ -172,7 +186,8 @@ async fn seed_person(
         email.clone(),
         details,
         now,
-    );
+    )
+    .in_group(group.clone());
     let entry = AuditEntry {
         at: now,
         actor: email.clone(),

@@ -1,5 +1,5 @@
 // /admin/: the program's figures (GET /api/admin/metrics) in tables and
-// charts, by quarter and department, with the CSV exports; for program
+// charts, by quarter, match group and department, with the CSV exports; for program
 // administrators also the tools in admin-tools.js. Department administrators
 // get the same page for their departments: the API decides the scope and
 // the page says what it is.
@@ -9,7 +9,10 @@ import { chartWithTable, count, dataTable, decimal, quarterLabel, quarterLong, r
 import { startTools } from "./admin-tools.js";
 
 const quarterSelect = document.getElementById("f-quarter");
+const groupSelect = document.getElementById("f-group");
 let scope = null;
+/** Each match group's name by id, from the unfiltered report. */
+const groupNames = new Map();
 
 // --- What each table shows -------------------------------------------------------
 
@@ -113,8 +116,12 @@ function sliceTables(slices, rowHeader, by) {
 const words = (one, many) => (v) => `${count(v)} ${v === 1 ? one : many}`;
 const shortName = (name) => String(name ?? "").replace(/^Department of (the )?/, "");
 
+const NO_GROUP = "No match group";
+const groupName = (id) => (id ? groupNames.get(id) ?? id : NO_GROUP);
+
 function renderReport(report) {
   const quarters = report.by_quarter.map((q) => ({ label: quarterLabel(q.quarter), measures: q.measures }));
+  const groups = report.by_group.map((g) => ({ label: g.name ?? groupName(g.group), measures: g.measures }));
   const departments = report.by_department.map((d) => ({ label: d.department?.name ?? d.department?.id, short: shortName(d.department?.name), measures: d.measures }));
   const empty = quarters.length === 0;
   document.getElementById("figures-empty").hidden = !empty;
@@ -139,6 +146,15 @@ function renderReport(report) {
     }),
   );
   document.getElementById("by-quarter").replaceChildren(...sliceTables(quarters, "Quarter", "by quarter"));
+  document.getElementById("group-charts").replaceChildren(
+    chartWithTable({
+      title: `Connections by match group${side}`,
+      rowHeader: "Match group",
+      rows: groups.map((g) => ({ label: g.label, values: [g.measures.pairs.connections] })),
+      series: [{ name: "Connections", words: words("connection", "connections") }],
+    }),
+  );
+  document.getElementById("by-group").replaceChildren(...sliceTables(groups, "Match group", "by match group"));
   document.getElementById("department-charts").replaceChildren(
     chartWithTable({
       title: "Mentees and mentors by department",
@@ -170,37 +186,53 @@ function describeScope() {
   }
 }
 
-function showQuarter(quarter) {
-  const label = quarter ? quarterLong(quarter) : "all quarters";
+/** The slice of the figures asked for, as words: "Q3 2026 (July to September), Match group twelve". */
+function sliceWords({ quarter, group }) {
+  const parts = [quarter ? quarterLong(quarter) : "all quarters"];
+  if (group) parts.push(groupName(group));
+  return parts.join(", ");
+}
+
+/** `?quarter=…&group=…` for what is asked, or "". */
+function sliceQuery({ quarter, group }) {
+  const query = new URLSearchParams();
+  if (quarter) query.set("quarter", quarter);
+  if (group) query.set("group", group);
+  const text = query.toString();
+  return text ? `?${text}` : "";
+}
+
+function showSlice(slice) {
+  const label = sliceWords(slice);
   document.getElementById("figures-about").textContent = `Figures for ${scope.program ? "the whole program" : departmentNames()}, ${label}.`;
   document.getElementById("exports-quarter").textContent = label;
-  const query = quarter ? `?quarter=${encodeURIComponent(quarter)}` : "";
+  const query = sliceQuery(slice);
   for (const link of document.querySelectorAll("[data-export]")) {
     link.href = `/api/admin/exports/${link.dataset.export}.csv${query}`;
   }
 }
 
-const metricsPath = (quarter) => `/api/admin/metrics${quarter ? `?quarter=${encodeURIComponent(quarter)}` : ""}`;
+const metricsPath = (slice) => `/api/admin/metrics${sliceQuery(slice)}`;
 
-/** Loads and shows the figures of one quarter (or all); false when the API refused. */
-async function showFigures(quarter) {
-  const response = await get(metricsPath(quarter));
+/** Loads and shows the figures of one quarter and match group (or all); false when the API refused. */
+async function showFigures(slice) {
+  const response = await get(metricsPath(slice));
   if (!response.ok) {
     failed(response);
     return false;
   }
   renderReport(response.data.report);
-  showQuarter(response.data.quarter);
+  showSlice({ quarter: response.data.quarter, group: response.data.group });
   return true;
 }
 
 document.getElementById("quarter-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const quarter = quarterSelect.value;
-  announce(`Loading the figures for ${quarter ? quarterLong(quarter) : "all quarters"}…`);
-  if (!(await showFigures(quarter))) return;
-  history.replaceState(null, "", quarter ? `?quarter=${encodeURIComponent(quarter)}` : location.pathname);
-  announce(`Showing the figures for ${quarter ? quarterLong(quarter) : "all quarters"}.`);
+  const slice = { quarter: quarterSelect.value, group: groupSelect.value };
+  announce(`Loading the figures for ${sliceWords(slice)}…`);
+  if (!(await showFigures(slice))) return;
+  history.replaceState(null, "", sliceQuery(slice) || location.pathname);
+  announce(`Showing the figures for ${sliceWords(slice)}.`);
 });
 
 // --- Loading -----------------------------------------------------------------------
@@ -236,21 +268,29 @@ async function start() {
     return failed({ status: 403 });
   }
 
-  // The quarter menu lists every quarter with figures, from the unfiltered report.
-  const all = await get(metricsPath(""));
+  // The menus list every quarter and match group with figures, from the unfiltered report.
+  const all = await get(metricsPath({}));
   if (!all.ok) return failed(all);
   scope = all.data.scope;
   const quarters = all.data.report.by_quarter.map((q) => q.quarter).reverse();
   quarterSelect.append(...quarters.map((q) => el("option", { value: q }, quarterLong(q))));
+  const groups = all.data.report.by_group.filter((g) => g.group);
+  for (const g of groups) groupNames.set(g.group, g.name ?? g.group);
+  groupSelect.append(...groups.map((g) => el("option", { value: g.group }, groupName(g.group))));
   describeScope();
 
-  const wanted = new URLSearchParams(location.search).get("quarter");
-  if (wanted && quarters.includes(wanted)) {
-    quarterSelect.value = wanted;
+  const asked = new URLSearchParams(location.search);
+  const wanted = {
+    quarter: quarters.includes(asked.get("quarter")) ? asked.get("quarter") : "",
+    group: groupNames.has(asked.get("group")) ? asked.get("group") : "",
+  };
+  if (wanted.quarter || wanted.group) {
+    quarterSelect.value = wanted.quarter;
+    groupSelect.value = wanted.group;
     if (!(await showFigures(wanted))) return;
   } else {
     renderReport(all.data.report);
-    showQuarter(null);
+    showSlice({});
   }
   if (scope.program) {
     for (const node of document.querySelectorAll("[data-program-only]")) node.hidden = false;
