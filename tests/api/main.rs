@@ -6,6 +6,7 @@ mod auth;
 mod aws_side;
 mod calendar;
 mod care;
+mod contacts;
 mod credit;
 mod csrf;
 mod decisions;

@@ -557,6 +557,17 @@ fn rows() -> Vec<Row> {
             &[(ProgramAdmin, 204)],
             403,
         ),
+        Row {
+            open: true,
+            ..row(get.clone(), "/api/contacts", json!(null), &[], 200)
+        },
+        row(
+            put.clone(),
+            "/api/admin/contact",
+            json!({"email": "mentoring@mo.gov", "phone": "573-555-0100", "version": 0}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
         row(
             get.clone(),
             "/api/admin/program-admins",

@@ -55,6 +55,8 @@ pub enum Action {
     CalendarCancelled,
     /// A program administrator marked whether someone attended an event.
     AttendanceMarked,
+    /// A program administrator changed the program team's contact details.
+    ContactChanged,
 }
 
 impl Action {

@@ -34,7 +34,7 @@ async fn shown(deps: &Deps) -> Result<(Vec<StoredGroup>, Vec<StoredEvent>), ApiE
     Ok(store_calendar::calendar_from(deps, calendar::shown_from(deps.now())).await?)
 }
 
-fn public(response: impl IntoResponse) -> Response {
+pub(crate) fn public(response: impl IntoResponse) -> Response {
     let mut response = response.into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,

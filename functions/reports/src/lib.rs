@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 mod admins;
 mod calendar;
+mod contacts;
 mod exports;
 mod matching;
 pub mod metrics;
@@ -43,6 +44,8 @@ moments_adapters::http_api! {
     sessions::sign_out_everywhere;
     security::recent;
     calendar::public_calendar;
+    contacts::contacts;
+    contacts::change;
     calendar::public_feed;
     calendar::admin_calendar;
     calendar::add_group;

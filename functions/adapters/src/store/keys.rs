@@ -11,6 +11,8 @@
 //! | program administrator | `PROGADMIN` | `ADMIN#{email}` | | |
 //! | how many program administrators there are (and that the roster was seeded) | `PROGADMIN` | `COUNT` | | |
 //! | the program administrators' audit entries | `PROGADMIN` | `AUDIT#{ns}-{nonce}` | | |
+//! | the program team's contact details | `CONTACT` | `PROGRAM` | | |
+//! | their audit entries | `CONTACT` | `AUDIT#{version, 10 digits}` | | |
 //! | sign-in token (by the hash of the token) | `SIGNIN#{sha256 hex}` | `SIGNIN` | `SIGNINS#{email}` / `{sha256 hex}` | |
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
 //! | sign-in at the identity provider, under way (by the hash of its `state`) | `OIDC#{sha256 hex}` | `OIDC` | | |
@@ -135,6 +137,13 @@ pub const DEPTADMIN_PREFIX: &str = "DEPTADMIN#";
 /// audit trail.
 pub const PROGRAM_ADMINS: &str = "PROGADMIN";
 pub const PROGRAM_ADMIN_PREFIX: &str = "ADMIN#";
+
+/// The program team's contact details and their audit trail.
+pub const CONTACT: &str = "CONTACT";
+
+pub fn program_contact() -> Key {
+    Key::new(CONTACT, "PROGRAM")
+}
 
 pub fn program_admin(email: &str) -> Key {
     Key::new(PROGRAM_ADMINS, format!("{PROGRAM_ADMIN_PREFIX}{email}"))

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::table::{Cond, Item, Key, Query, Table, TableError, Write};
 
 mod calendar;
+mod contact;
 mod counters;
 mod job_queue;
 pub mod keys;
