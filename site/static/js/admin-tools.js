@@ -1,6 +1,7 @@
 // /admin/, program administrators only: department administrators
 // (GET, POST, DELETE /api/admin/department-admins), program administrators
-// (GET, POST, DELETE /api/admin/program-admins), the suggested matches
+// (GET, POST, DELETE /api/admin/program-admins), the program team's contact
+// details (GET /api/contacts, PUT /api/admin/contact), the suggested matches
 // (POST /api/admin/matching/preview, .../publish), requests to remove a
 // person's data (GET /api/admin/erasures, POST .../{email}), and the
 // security log (admin-security.js). A person's records, and acting on them,
@@ -201,6 +202,48 @@ programAdminForm.addEventListener("submit", async (event) => {
   await loadProgramAdmins(`${response.data.email} is now a program administrator.`);
 });
 
+// --- Program contact ---------------------------------------------------------------------
+
+const contactForm = document.getElementById("contact-form");
+/** The version of the contact details the form was filled from. */
+let contactVersion = 0;
+
+function contactSaved(program) {
+  contactVersion = program.version;
+  contactForm.elements.email.value = program.email ?? "";
+  contactForm.elements.phone.value = program.phone ?? "";
+  const status = document.getElementById("contact-status");
+  status.textContent = program.updated_at ? `Last saved ${when(program.updated_at)}.` : "Not set yet: the contact page asks people to come to office hours instead.";
+}
+
+async function loadContact() {
+  const response = await get("/api/contacts");
+  if (!response.ok) {
+    showPanelProblem(document.getElementById("contact-status"), response.problem);
+    return;
+  }
+  contactSaved(response.data.program);
+}
+
+contactForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = document.getElementById("save-contact");
+  if (isBusy(button)) return;
+  clearErrors(contactForm);
+  const data = new FormData(contactForm);
+  const body = { email: String(data.get("email") ?? "").trim(), phone: String(data.get("phone") ?? "").trim(), version: contactVersion };
+  const done = busy(button, "Saving…");
+  const response = await call("PUT", "/api/admin/contact", body);
+  done();
+  if (signedOut(response)) return;
+  // Someone else saved first: show theirs, and say so.
+  if (response.status === 409) await loadContact();
+  if (!response.ok) return showProblem(contactForm, response.problem);
+  contactSaved(response.data);
+  announce("The contact details are saved. The contact page shows them within a minute.");
+  document.getElementById("contact-status").textContent = "Saved. The contact page shows the change within a minute.";
+});
+
 // --- Suggested matches -------------------------------------------------------------------
 
 function recordsTable(caption, columns, rows, empty, className = "") {
@@ -350,5 +393,5 @@ async function loadErasures(notice = "", isProblem = false) {
 /** Shows the program administrators' tools. */
 export async function startTools() {
   document.getElementById("security-refresh").addEventListener("click", () => loadSecurityLog(signedOut));
-  await Promise.all([loadAdmins(), loadProgramAdmins(), loadErasures(), loadSecurityLog(signedOut)]);
+  await Promise.all([loadAdmins(), loadProgramAdmins(), loadContact(), loadErasures(), loadSecurityLog(signedOut)]);
 }
