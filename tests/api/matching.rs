@@ -165,3 +165,100 @@ async fn the_jobs_page_runs_the_matching() {
         "{page}"
     );
 }
+
+/// `mentee` asks `mentor` (an application id) and the mentor accepts.
+async fn matched(app: &TestApp, mentee: &Person, mentor: &str, mentor_email: &str) {
+    let r = json_of(
+        mentee
+            .post("/api/requests", json!({"mentor": mentor}))
+            .await,
+    )
+    .await;
+    let accept = format!("/api/requests/{}/accept", r["id"].as_str().expect("id"));
+    let accepted = app
+        .sign_in(mentor_email)
+        .await
+        .post(&accept, json!({}))
+        .await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_mentee_with_one_mentor_is_suggested_a_second_and_one_with_two_or_paused_is_left_out() {
+    let app = spawn_app().await;
+    let skills = ["leadership", "budgeting", "hiring"];
+    let mut mentors = Vec::new();
+    for email in [
+        "max.mentor@mo.gov",
+        "mo.mentor@mo.gov",
+        "pip.mentor@mo.gov",
+        "zoe.mentor@mo.gov",
+    ] {
+        let id = app.approved(email, Role::Mentor, &skills, "daytime").await;
+        mentors.push((id.to_string(), email));
+    }
+    // Ada has Max; Bo has Mo and Pip (two, the most a mentee may have); Cy
+    // has none but paused her search.
+    let [ada, bo, cy] = ["ada.mentee@mo.gov", "bo.mentee@mo.gov", "cy.mentee@mo.gov"];
+    let mut ids = Vec::new();
+    for mentee in [ada, bo, cy] {
+        ids.push(app.approved(mentee, Role::Mentee, &skills, "daytime").await);
+    }
+    let ada_session = app.sign_in(ada).await;
+    matched(&app, &ada_session, &mentors[0].0, mentors[0].1).await;
+    let bo_session = app.sign_in(bo).await;
+    matched(&app, &bo_session, &mentors[1].0, mentors[1].1).await;
+    matched(&app, &bo_session, &mentors[2].0, mentors[2].1).await;
+    let paused = app
+        .sign_in(cy)
+        .await
+        .put(
+            &format!("/api/applications/{}/pause", ids[2]),
+            json!({"paused": true}),
+        )
+        .await;
+    assert_eq!(paused.status(), StatusCode::OK);
+
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let preview = json_of(admin.post("/api/admin/matching/preview", json!({})).await).await;
+    let lists = preview["lists"].as_array().expect("lists");
+    let emails: Vec<&str> = lists.iter().filter_map(|l| l["email"].as_str()).collect();
+    assert_eq!(emails, [ada], "Bo has two mentors and Cy paused");
+    assert_eq!(
+        (preview["mentees"].clone(), preview["second_mentor"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(lists[0]["second_mentor"], true);
+    let suggested: Vec<&str> = lists[0]["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .filter_map(|s| s["first_name"].as_str())
+        .collect();
+    // Mo and Pip still have room for one more mentee; Max is Ada's mentor.
+    assert!(!suggested.contains(&"Max"), "{suggested:?}");
+    assert_eq!(suggested.len(), 3, "{suggested:?}");
+
+    let published = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
+    assert_eq!(published["emailed"], 1);
+    let mail = app.mail_to(ada).await.pop().expect("mail");
+    assert!(
+        mail.subject.contains("second mentorship"),
+        "{}",
+        mail.subject
+    );
+    let mine = json_of(ada_session.get("/api/suggestions").await).await;
+    assert_eq!(mine["second_mentor"], true);
+    assert_eq!(mine["suggestions"].as_array().map(Vec::len), Some(3));
+    assert!(
+        app.mail_to(bo)
+            .await
+            .iter()
+            .all(|m| !m.subject.to_lowercase().contains("suggested"))
+    );
+
+    // Once Ada has her second mentor, the rest of her list is withdrawn.
+    matched(&app, &ada_session, &mentors[3].0, mentors[3].1).await;
+    let mine = json_of(ada_session.get("/api/suggestions").await).await;
+    assert_eq!(mine["suggestions"], json!([]));
+}

@@ -6,7 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations, programToday } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday } from "./support.mjs";
 
 let platform;
 let browser;
@@ -66,6 +66,21 @@ test("approve → search → select → accept → meet → end → survey", asy
   assert.match(matched.text, /48 hours/);
   await alex.goto(linkIn(matched, "/mentorships/"));
   await alex.locator("#pair-people").getByText("maria.okafor@mo.gov").waitFor();
+
+  // A mentee may have two mentors: when the program team publishes the
+  // quarter's suggestions, Alex's are for a second mentorship, without Maria.
+  const team = await browser.newContext();
+  await signIn(team, platform, "admin@mo.gov");
+  const published = await apiOf(team, platform).post("/api/admin/matching/publish");
+  assert.ok(published.emailed >= 1, JSON.stringify(published));
+  assert.match((await lastMailTo(platform, "alex.nguyen@mo.gov")).subject, /second mentorship/);
+  const board = await alex.context().newPage();
+  await board.goto(`${platform.url}/dashboard/`);
+  await board.getByRole("heading", { name: "Suggested mentors for a second mentorship" }).waitFor();
+  assert.ok(await board.locator("#suggestion-list li").count() >= 1);
+  assert.equal(await board.locator("#suggestion-list").getByText("Maria Okafor").count(), 0);
+  assert.deepEqual(await axeViolations(board), [], "the dashboard with second-mentor suggestions is accessible");
+  await board.close();
 
   // A meeting is logged and counted as training credit.
   await alex.locator("#f-date").fill(programToday());

@@ -427,12 +427,24 @@ pub fn connect_nudge(
 }
 
 /// To a mentee: the quarterly run has suggested mentors for them.
-pub fn suggestions_ready(to: &Who<'_>, count: usize, base_url: &str) -> Message {
+pub fn suggestions_ready(to: &Who<'_>, count: usize, second: bool, base_url: &str) -> Message {
+    let (subject, what) = if second {
+        (
+            "Suggested MOments mentors for a second mentorship",
+            "You have one mentor, and the program lets you have two at a time. This quarter's matching \
+             has picked",
+        )
+    } else {
+        (
+            "Your suggested MOments mentors are ready",
+            "This quarter's matching has picked",
+        )
+    };
     Message {
         to: to.email.to_string(),
-        subject: "Your suggested MOments mentors are ready".to_string(),
+        subject: subject.to_string(),
         text: format!(
-            "Hello {first},\n\nThis quarter's matching has picked {count} mentor{s} whose skills fit the ones you \
+            "Hello {first},\n\n{what} {count} mentor{s} whose skills fit the ones you \
              ranked in your application. You will find them, each with the reason it was suggested, on your \
              dashboard:\n\n{base_url}/dashboard/\n\nSuggestions are a starting point: press \"Select as Mentor\" \
              on a profile to send a request, or search for someone else at {base_url}/mentors/.\n\n{SIGNATURE}\n",

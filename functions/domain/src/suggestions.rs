@@ -72,5 +72,8 @@ pub struct PublishedList {
     pub published_at: String,
     /// Left without suggestions by this run: served first by the next.
     pub priority: bool,
+    /// The mentee had one active mentor: these are for a second.
+    #[serde(default)]
+    pub second_mentor: bool,
     pub suggestions: Vec<StoredSuggestion>,
 }

@@ -137,6 +137,10 @@ pub struct Suggestions {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     priority: Option<bool>,
+    /// The caller had one mentor when the list was made: it is for a second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    second_mentor: Option<bool>,
     suggestions: Vec<Suggestion>,
 }
 
@@ -401,11 +405,12 @@ pub async fn suggestions(
     State(deps): State<Deps>,
     Caller(actor): Caller,
 ) -> Result<Json<Suggestions>, ApiError> {
-    // A mentee who paused their search is suggested no one meanwhile
-    // (read only when there is a list to withhold).
+    // A mentee who paused their search, or has the two mentors a mentee
+    // may have, is suggested no one meanwhile (read only when there is a
+    // list to withhold).
     let stored = match deps.store.suggestions_of(&actor.email).await? {
         Some(stored) => match own(&deps, &actor.email, Role::Mentee).await? {
-            Some((_, capacity)) if !capacity.available => None,
+            Some((_, capacity)) if !capacity.available || !capacity.has_room() => None,
             _ => Some(stored),
         },
         None => None,
@@ -415,6 +420,7 @@ pub async fn suggestions(
             run: None,
             published_at: None,
             priority: None,
+            second_mentor: None,
             suggestions: Vec::new(),
         }));
     };
@@ -437,6 +443,7 @@ pub async fn suggestions(
         run: Some(stored.run),
         published_at: Some(stored.published_at),
         priority: Some(stored.priority),
+        second_mentor: Some(stored.second_mentor),
         suggestions,
     }))
 }

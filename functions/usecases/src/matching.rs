@@ -1,6 +1,7 @@
 //! The quarterly suggested matches, run by the `matching` function on its
 //! schedule and by program administrators on demand. Every approved
-//! mentee with no active mentor gets up to five suggested mentors, chosen
+//! mentee with room for a mentor (none yet, or one of the two a mentee may
+//! have; not paused) gets up to five suggested mentors, chosen
 //! for all mentees together (`moments_domain::matching`), never themself,
 //! their supervisor, a current or past partner, a mentor they already asked
 //! or who declined them. `compute` changes nothing (a program administrator's
@@ -59,6 +60,8 @@ pub struct MenteeList {
     pub application_id: String,
     /// Left without suggestions in the previous run.
     pub priority: bool,
+    /// They have one active mentor: the suggestions are for a second.
+    pub second_mentor: bool,
     pub suggestions: Vec<Suggested>,
 }
 
@@ -72,8 +75,10 @@ pub struct Figures {
     /// has no such group.
     pub group: Option<String>,
     pub computed_at: String,
-    /// Approved mentees without an active mentor.
+    /// Approved mentees looking for a mentor: with none, or with one of two.
     pub mentees: usize,
+    /// Of them, those with one mentor, looking for a second.
+    pub second_mentor: usize,
     pub with_suggestions: usize,
     pub mentors_listed: usize,
     pub total_fit: u64,
@@ -122,7 +127,7 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
         .collect();
     let mut excluded: HashSet<(usize, usize)> = HashSet::new();
     let mut inputs = Vec::with_capacity(mentees.len());
-    for (i, app) in mentees.iter().enumerate() {
+    for (i, (app, _)) in mentees.iter().enumerate() {
         for email in exclusions(deps, app).await? {
             if let Some(&j) = mentor_index.get(&email) {
                 excluded.insert((i, j));
@@ -153,22 +158,23 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
     Ok(proposal)
 }
 
-/// Approved mentees with no active mentor who have not paused their
-/// search, those who applied first first.
-async fn needing_a_mentor(deps: &Deps) -> Result<Vec<Application>, StoreError> {
-    let mut mentees: Vec<Application> = Vec::new();
+/// Approved mentees with room for a mentor (none yet, or one of the two a
+/// mentee may have) who have not paused their search, each with how many
+/// mentors they have; those who applied first first.
+async fn needing_a_mentor(deps: &Deps) -> Result<Vec<(Application, u32)>, StoreError> {
+    let mut mentees: Vec<(Application, u32)> = Vec::new();
     for entry in &Catalogue::get().departments {
         let Ok(dept) = DepartmentId::parse(&entry.id) else {
             continue;
         };
         for (app, capacity) in deps.store.approved_in_department(&dept).await? {
-            // A mentee who paused their search is left out.
-            if app.role == Role::Mentee && capacity.active == 0 && capacity.available {
-                mentees.push(app);
+            // A mentee who paused their search, or has two mentors, is left out.
+            if app.role == Role::Mentee && capacity.has_room() && capacity.available {
+                mentees.push((app, capacity.active));
             }
         }
     }
-    mentees.sort_by(|a, b| {
+    mentees.sort_by(|(a, _), (b, _)| {
         a.submitted_at
             .cmp(&b.submitted_at)
             .then_with(|| a.id.cmp(&b.id))
@@ -180,7 +186,7 @@ async fn needing_a_mentor(deps: &Deps) -> Result<Vec<Application>, StoreError> {
 fn proposal(
     now: Timestamp,
     listings: &[Listing],
-    mentees: &[Application],
+    mentees: &[(Application, u32)],
     inputs: &[Mentee],
     lists: Vec<Vec<Suggestion>>,
 ) -> Proposal {
@@ -190,11 +196,12 @@ fn proposal(
         .iter()
         .zip(lists)
         .zip(inputs)
-        .map(|((app, list), input)| MenteeList {
+        .map(|(((app, active), list), input)| MenteeList {
             email: app.applicant.to_string(),
             name: app.details.full_name(),
             application_id: app.id.to_string(),
             priority: input.priority,
+            second_mentor: *active > 0,
             suggestions: list
                 .iter()
                 .map(|s| {
@@ -211,6 +218,7 @@ fn proposal(
             group: None,
             computed_at: now.to_string(),
             mentees: out.len(),
+            second_mentor: out.iter().filter(|l| l.second_mentor).count(),
             with_suggestions: out.iter().filter(|l| !l.suggestions.is_empty()).count(),
             mentors_listed: listings.len(),
             total_fit,
@@ -251,6 +259,7 @@ pub async fn publish(
             run: proposal.figures.run.clone(),
             published_at: now.to_string(),
             priority: list.suggestions.is_empty(),
+            second_mentor: list.second_mentor,
             suggestions: list
                 .suggestions
                 .iter()
@@ -282,6 +291,7 @@ pub async fn publish(
             .send(&notify::suggestions_ready(
                 &who,
                 list.suggestions.len(),
+                list.second_mentor,
                 &deps.config.base_url,
             ))
             .await

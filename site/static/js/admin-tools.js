@@ -276,6 +276,7 @@ function renderPreview(p) {
   figure(figures, "Run", p.run);
   figure(figures, "Worked out", when(p.computed_at));
   figure(figures, "Approved mentees who need a mentor", count(p.mentees));
+  figure(figures, "Of them, with one mentor and looking for a second", count(p.second_mentor));
   figure(figures, "Of them, with at least one suggestion", count(p.with_suggestions));
   figure(figures, "Mentors who can take a mentee now", count(p.mentors_listed));
   figure(figures, "Total fit of all suggestions", count(p.total_fit));
@@ -285,7 +286,8 @@ function renderPreview(p) {
     ["Mentee", "Suggested mentors"],
     p.lists.map((list) => ({
       header: el("span", {}, list.name, el("br"), el("span", { class: "admin-list__meta" }, personLink(list.email)),
-        list.priority ? el("span", { class: "admin-list__meta" }, el("br"), "Left without suggestions last time") : ""),
+        list.priority ? el("span", { class: "admin-list__meta" }, el("br"), "Left without suggestions last time") : "",
+        list.second_mentor ? el("span", { class: "admin-list__meta" }, el("br"), "Has one mentor; these are for a second") : ""),
       cells: [list.suggestions.length ? el("ol", { class: "suggestions" }, ...list.suggestions.map(suggestionItem)) : "No mentor fits yet."],
     })),
     "No approved mentee needs a mentor at the moment.",

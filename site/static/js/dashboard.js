@@ -60,8 +60,10 @@ function renderApplications() {
 
 // --- Suggested mentors --------------------------------------------------------
 
-function renderSuggestions(suggestions) {
+function renderSuggestions(suggestions, secondMentor) {
   document.getElementById("suggestions-section").hidden = suggestions.length === 0;
+  document.getElementById("suggestions-title").textContent = secondMentor ? "Suggested mentors for a second mentorship" : "Suggested mentors";
+  document.getElementById("suggestions-second").hidden = !secondMentor;
   document.getElementById("suggestion-list").replaceChildren(...suggestions.map((s) => el("li", { class: "card" },
     el("h3", {}, el("a", { href: pageLink(urls.profileUrl, "id", s.mentor_application_id) }, `${s.first_name} ${s.last_name}`)),
     el("p", {}, `${s.job_title}, ${s.department?.name || ""} · ${s.working_hours?.name || ""} hours`),
@@ -354,7 +356,7 @@ async function load() {
   renderApplications();
   renderMentorships(pairs.data?.hours);
   renderRequests(requests.data);
-  renderSuggestions(suggested.data?.suggestions || []);
+  renderSuggestions(suggested.data?.suggestions || [], suggested.data?.second_mentor === true);
   await loadTrainings(registrations);
   await renderAvailability();
   return true;
