@@ -1,7 +1,10 @@
 //! The metrics endpoint over a program of 20,000 applications and 5,000
 //! mentorships (with meetings, endings and surveys) in the embedded store:
 //! latency of the handler and the items it reads, which stay one per
-//! department and quarter however many records there are.
+//! department and quarter however many records there are. First, the
+//! public calendar's read (`GET /api/calendar` and its feed): the items one
+//! request reads with 1, 5 and 20 years of dates kept, beside what reading
+//! the whole calendar would take.
 //! Run: `cargo bench -p moments-reports --bench metrics`.
 
 use rand::rngs::StdRng;
@@ -11,7 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
-use jiff::{SignedDuration, Timestamp};
+use jiff::civil::Date;
+use jiff::{SignedDuration, Span, Timestamp};
 use moments_adapters::config::ProgramConfig;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{Caller, Query};
@@ -22,6 +26,9 @@ use moments_adapters::table::{Item, Key, Page, Query as TableQuery, Table, Table
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
 use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::calendar::{
+    CalendarId, Event, MatchGroup, Revision, Seed, StoredEvent, StoredGroup, shown_from,
+};
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{EmailAddress, LongText, ProgramDomains};
 use moments_domain::mentorship::{
@@ -321,13 +328,99 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let table = Arc::new(Counting {
+/// An embedded table in `dir`, counting what is read.
+fn counting(dir: &tempfile::TempDir) -> Arc<Counting> {
+    Arc::new(Counting {
         inner: Arc::new(EmbeddedTable::open(&dir.path().join("bench.redb")).expect("store")),
         read: AtomicUsize::new(0),
-    });
+    })
+}
+
+/// The seed calendar's two match groups and their events, copied half a
+/// year further back `copies` times: the program's pace, two groups a
+/// half-year, kept for `copies / 2` years.
+async fn calendar_history(store: &Store, copies: i64, now: Timestamp) -> usize {
+    let (groups, events) = Seed::compiled().expect("seed");
+    let admin = email("pat@mo.gov");
+    let revision = Revision {
+        version: 1,
+        updated_at: now,
+        updated_by: admin.to_string(),
+    };
+    let mut stored = 0;
+    for copy in 0..copies {
+        let back = |d: Date| d.checked_sub(Span::new().months(6 * copy)).expect("date");
+        let id = |id: &CalendarId| CalendarId::parse(&format!("{id}-{copy}")).expect("id");
+        for g in &groups {
+            let group = MatchGroup {
+                id: id(&g.id),
+                window_opens: back(g.window_opens),
+                window_closes: back(g.window_closes),
+                approvals_due: back(g.approvals_due),
+                matches_on: back(g.matches_on),
+                ..g.clone()
+            };
+            let record = StoredGroup {
+                group,
+                revision: revision.clone(),
+            };
+            let added = entry(&admin, now, Action::CalendarAdded);
+            store.put_group(&record, &added).await.expect("group");
+            stored += 1;
+        }
+        for e in &events {
+            let event = Event {
+                id: id(&e.id),
+                group: e.group.as_ref().map(id),
+                date: back(e.date),
+                ..e.clone()
+            };
+            let record = StoredEvent {
+                event,
+                revision: revision.clone(),
+                sequence: 0,
+                registered: 0,
+                waitlisted: 0,
+            };
+            let added = entry(&admin, now, Action::CalendarAdded);
+            store.put_event(&record, &added).await.expect("event");
+            stored += 1;
+        }
+    }
+    stored
+}
+
+/// Items one public calendar read takes as the years of dates pile up.
+async fn calendar_reads() {
+    let now: Timestamp = "2026-12-06T15:00:00Z".parse().expect("time");
+    println!(
+        "| public calendar, years of dates kept | groups and events stored | items per public read | items reading everything |"
+    );
+    println!("|---|---:|---:|---:|");
+    for years in [1, 5, 20] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let table = counting(&dir);
+        let store = Store::new(table.clone());
+        let stored = calendar_history(&store, years * 2, now).await;
+        let before = table.read.load(Ordering::Relaxed);
+        store
+            .calendar_from(shown_from(now))
+            .await
+            .expect("public read");
+        let public = table.read.load(Ordering::Relaxed) - before;
+        let before = table.read.load(Ordering::Relaxed);
+        store.calendar_all().await.expect("everything");
+        let everything = table.read.load(Ordering::Relaxed) - before;
+        println!("| {years} | {stored} | {public} | {everything} |");
+    }
+    println!();
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    calendar_reads().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = counting(&dir);
     let store = Store::new(table.clone());
     let mut rng = StdRng::seed_from_u64(2026);
     let start: Timestamp = "2025-01-01T12:00:00Z".parse().expect("time");
