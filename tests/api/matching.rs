@@ -238,6 +238,14 @@ async fn a_mentee_with_one_mentor_is_suggested_a_second_and_one_with_two_or_paus
     // Mo and Pip still have room for one more mentee; Max is Ada's mentor.
     assert!(!suggested.contains(&"Max"), "{suggested:?}");
     assert_eq!(suggested.len(), 3, "{suggested:?}");
+    // Three is all there is, and the list says so rather than padding.
+    assert!(
+        lists[0]["short_reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("Only 3 mentors")),
+        "{}",
+        lists[0]
+    );
 
     let published = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
     assert_eq!(published["emailed"], 1);
@@ -249,6 +257,7 @@ async fn a_mentee_with_one_mentor_is_suggested_a_second_and_one_with_two_or_paus
     );
     let mine = json_of(ada_session.get("/api/suggestions").await).await;
     assert_eq!(mine["second_mentor"], true);
+    assert_eq!(mine["short_reason"], lists[0]["short_reason"]);
     assert_eq!(mine["suggestions"].as_array().map(Vec::len), Some(3));
     assert!(
         app.mail_to(bo)

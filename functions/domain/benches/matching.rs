@@ -186,6 +186,19 @@ fn child(algorithm: &str) {
             .map(|s| u64::from(s.score))
             .sum::<u64>()
     );
+    // How many suggestions share a skill the mentee ranked in their top
+    // three, and how many share none of their skills at all.
+    let (mut top_three, mut none) = (0usize, 0usize);
+    for (list, mentee) in lists.iter().zip(&data.mentees) {
+        for s in list {
+            let theirs = data.mentors[s.mentor].skills.ids();
+            let ours = mentee.skills.ids();
+            top_three += usize::from(ours.iter().take(3).any(|id| theirs.contains(id)));
+            none += usize::from(!ours.iter().any(|id| theirs.contains(id)));
+        }
+    }
+    println!("top_three={top_three}");
+    println!("no_shared={none}");
     println!("covered={covered}");
     println!("covered_priority={covered_priority}");
     println!("suggestions={}", lists.iter().map(Vec::len).sum::<usize>());
@@ -235,9 +248,9 @@ fn main() {
         MENTEES * 5
     );
     println!(
-        "| algorithm | wall time | peak memory | total fit | mentees with ≥1 suggestion | largest number of lists a mentor is in |"
+        "| algorithm | wall time | peak memory | total fit | mentees with ≥1 suggestion | suggestions sharing a top-3 skill | sharing no skill | largest number of lists a mentor is in |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     let mut notes = Vec::new();
     for algorithm in ["assignment", "greedy"] {
         let r = run_child(algorithm);
@@ -247,14 +260,21 @@ fn main() {
                 .map(|(_, v)| v.as_str())
                 .unwrap_or("?")
         };
+        let share = |k: &str| {
+            let part: f64 = get(k).parse().unwrap_or(0.0);
+            let all: f64 = get("suggestions").parse().unwrap_or(0.0);
+            if all > 0.0 { 100.0 * part / all } else { 0.0 }
+        };
         println!(
-            "| {algorithm} | {} ms | {} MB (input {} MB) | {} | {} of {MENTEES} ({} of {priority} priority) | {} (bound {}/{}; {} mentors over) |",
+            "| {algorithm} | {} ms | {} MB (input {} MB) | {} | {} of {MENTEES} ({} of {priority} priority) | {:.1}% | {} | {} (bound {}/{}; {} mentors over) |",
             get("wall_ms"),
             get("peak_mb"),
             get("input_mb"),
             get("total_fit"),
             get("covered"),
             get("covered_priority"),
+            share("top_three"),
+            get("no_shared"),
             get("max_lists"),
             LISTS_PER_OPEN_PLACE,
             2 * LISTS_PER_OPEN_PLACE,

@@ -100,6 +100,9 @@ pub struct Stats {
 /// One list per mentee, best first. `excluded(mentee, mentor)` is true for
 /// pairs that must never be suggested: the mentee themself, their
 /// supervisor, a current or past partner, a mentor who declined them.
+/// Besides those, a mentor who shares none of the skills the mentee ranked
+/// is never suggested, however well their hours suit: a list is shorter
+/// rather than padded (see [`eligible_mentors`] for why a list is short).
 pub fn suggest(
     mentees: &[Mentee],
     mentors: &[Mentor],
@@ -118,12 +121,13 @@ pub fn suggest_with_stats(
     let priority: Vec<bool> = mentees.iter().map(|m| m.priority).collect();
     let bounds: Vec<u32> = mentors.iter().map(Mentor::list_bound).collect();
     let row = |i: usize, out: &mut [u32]| table.row(i, out);
+    let excluded = |i: usize, j: usize| excluded(i, j) || !table.shares(i, j);
     let instance = Instance {
         priority: &priority,
         bounds: &bounds,
         max_score: MAX_FIT,
         row: &row,
-        excluded,
+        excluded: &excluded,
     };
     let (lists, stats) = assign(&instance, CANDIDATES_PER_MENTEE);
     (explain(mentees, mentors, lists), stats)
@@ -142,14 +146,35 @@ pub fn greedy(
     let priority: Vec<bool> = mentees.iter().map(|m| m.priority).collect();
     let bounds: Vec<u32> = mentors.iter().map(Mentor::list_bound).collect();
     let row = |i: usize, out: &mut [u32]| table.row(i, out);
+    let excluded = |i: usize, j: usize| excluded(i, j) || !table.shares(i, j);
     let instance = Instance {
         priority: &priority,
         bounds: &bounds,
         max_score: MAX_FIT,
         row: &row,
-        excluded,
+        excluded: &excluded,
     };
     explain(mentees, mentors, greedy_lists(&instance))
+}
+
+/// Per mentee, how many mentors could be suggested to them at all: not
+/// excluded, sharing one of their ranked skills, with an open place. A list
+/// shorter than five with as many mentors as this is short because no more
+/// mentors fit; one shorter than this, because the mentors who fit are in
+/// as many lists as their places allow.
+pub fn eligible_mentors(
+    mentees: &[Mentee],
+    mentors: &[Mentor],
+    excluded: &dyn Fn(usize, usize) -> bool,
+) -> Vec<usize> {
+    let table = SkillTable::new(mentees, mentors);
+    (0..mentees.len())
+        .map(|i| {
+            (0..mentors.len())
+                .filter(|&j| mentors[j].list_bound() > 0 && table.shares(i, j) && !excluded(i, j))
+                .count()
+        })
+        .collect()
 }
 
 /// Points a skill at 1-based `rank` is worth, as in [`crate::fit`].
@@ -233,6 +258,13 @@ impl SkillTable {
             mentee_skills,
             mentee_hours: mentees.iter().map(|m| m.hours).collect(),
         }
+    }
+
+    /// Whether mentor `j` ranked one of the skills mentee `i` ranked.
+    fn shares(&self, i: usize, j: usize) -> bool {
+        self.mentee_skills[i]
+            .iter()
+            .any(|&(s, _)| self.by_skill[s * self.mentors + j] > 0)
     }
 
     /// Mentee `i`'s fit with every mentor.

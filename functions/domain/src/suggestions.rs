@@ -75,5 +75,8 @@ pub struct PublishedList {
     /// The mentee had one active mentor: these are for a second.
     #[serde(default)]
     pub second_mentor: bool,
+    /// Why the list holds fewer than five mentors, in words for the mentee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_reason: Option<String>,
     pub suggestions: Vec<StoredSuggestion>,
 }

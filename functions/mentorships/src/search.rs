@@ -141,6 +141,10 @@ pub struct Suggestions {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     second_mentor: Option<bool>,
+    /// Why the list holds fewer than five mentors; absent for a full list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    short_reason: Option<String>,
     suggestions: Vec<Suggestion>,
 }
 
@@ -421,6 +425,7 @@ pub async fn suggestions(
             published_at: None,
             priority: None,
             second_mentor: None,
+            short_reason: None,
             suggestions: Vec::new(),
         }));
     };
@@ -444,6 +449,7 @@ pub async fn suggestions(
         published_at: Some(stored.published_at),
         priority: Some(stored.priority),
         second_mentor: Some(stored.second_mentor),
+        short_reason: stored.short_reason,
         suggestions,
     }))
 }

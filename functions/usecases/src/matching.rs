@@ -25,7 +25,9 @@ use moments_domain::application::{Application, Role};
 use moments_domain::calendar::{next_matching, program_today};
 use moments_domain::catalogue::{Catalogue, Entry};
 use moments_domain::fields::{DepartmentId, EmailAddress};
-use moments_domain::matching::{Mentee, Mentor, Suggestion, suggest};
+use moments_domain::matching::{
+    Mentee, Mentor, SUGGESTIONS_PER_MENTEE, Suggestion, eligible_mentors, suggest,
+};
 use moments_domain::notify::{self, Who};
 use moments_domain::suggestions::{PublishedList, StoredSuggestion, Suggested};
 use serde::Serialize;
@@ -62,6 +64,9 @@ pub struct MenteeList {
     pub priority: bool,
     /// They have one active mentor: the suggestions are for a second.
     pub second_mentor: bool,
+    /// Why the list holds fewer than five mentors, in words for the mentee;
+    /// absent for a full list.
+    pub short_reason: Option<String>,
     pub suggestions: Vec<Suggested>,
 }
 
@@ -152,8 +157,10 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
             open_places: l.open_places,
         })
         .collect();
-    let lists = suggest(&inputs, &mentors, &|i, j| excluded.contains(&(i, j)));
-    let mut proposal = proposal(now, &listings, &mentees, &inputs, lists);
+    let is_excluded = |i: usize, j: usize| excluded.contains(&(i, j));
+    let lists = suggest(&inputs, &mentors, &is_excluded);
+    let eligible = eligible_mentors(&inputs, &mentors, &is_excluded);
+    let mut proposal = proposal(now, &listings, &mentees, &inputs, &eligible, lists);
     proposal.figures.group = group;
     Ok(proposal)
 }
@@ -188,6 +195,7 @@ fn proposal(
     listings: &[Listing],
     mentees: &[(Application, u32)],
     inputs: &[Mentee],
+    eligible: &[usize],
     lists: Vec<Vec<Suggestion>>,
 ) -> Proposal {
     let mut per_mentor = vec![0usize; listings.len()];
@@ -196,12 +204,14 @@ fn proposal(
         .iter()
         .zip(lists)
         .zip(inputs)
-        .map(|(((app, active), list), input)| MenteeList {
+        .zip(eligible)
+        .map(|((((app, active), list), input), &eligible)| MenteeList {
             email: app.applicant.to_string(),
             name: app.details.full_name(),
             application_id: app.id.to_string(),
             priority: input.priority,
             second_mentor: *active > 0,
+            short_reason: short_reason(list.len(), eligible),
             suggestions: list
                 .iter()
                 .map(|s| {
@@ -226,6 +236,25 @@ fn proposal(
         },
         lists: out,
     }
+}
+
+/// Why a list of `len` mentors is shorter than five, when `eligible`
+/// mentors could have been suggested at all (sharing a ranked skill, not
+/// excluded, with an open place): a list is short rather than padded with
+/// mentors who share nothing with the mentee.
+fn short_reason(len: usize, eligible: usize) -> Option<String> {
+    if len >= SUGGESTIONS_PER_MENTEE {
+        return None;
+    }
+    Some(match eligible {
+        0 => "No mentor with an open place shares one of the skills you ranked yet, so no one is suggested this time. You are served first next time, and you can search for mentors yourself.".to_string(),
+        n if n <= len => format!(
+            "Only {n} mentor{s} with an open place share{v} one of the skills you ranked, so the list is short rather than padded with mentors who share none.",
+            s = if n == 1 { "" } else { "s" },
+            v = if n == 1 { "s" } else { "" },
+        ),
+        _ => "The other mentors who share your skills are already suggested to as many mentees as their open places allow.".to_string(),
+    })
 }
 
 /// A listed mentor as their suggestion shows them.
@@ -260,6 +289,7 @@ pub async fn publish(
             published_at: now.to_string(),
             priority: list.suggestions.is_empty(),
             second_mentor: list.second_mentor,
+            short_reason: list.short_reason.clone(),
             suggestions: list
                 .suggestions
                 .iter()

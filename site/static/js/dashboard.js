@@ -60,8 +60,12 @@ function renderApplications() {
 
 // --- Suggested mentors --------------------------------------------------------
 
-function renderSuggestions(suggestions, secondMentor) {
-  document.getElementById("suggestions-section").hidden = suggestions.length === 0;
+function renderSuggestions(suggestions, secondMentor, shortReason) {
+  // An empty list from a run still says why it is empty.
+  document.getElementById("suggestions-section").hidden = suggestions.length === 0 && !shortReason;
+  const short = document.getElementById("suggestions-short");
+  short.textContent = shortReason || "";
+  short.hidden = !shortReason;
   document.getElementById("suggestions-title").textContent = secondMentor ? "Suggested mentors for a second mentorship" : "Suggested mentors";
   document.getElementById("suggestions-second").hidden = !secondMentor;
   document.getElementById("suggestion-list").replaceChildren(...suggestions.map((s) => el("li", { class: "card" },
@@ -356,7 +360,7 @@ async function load() {
   renderApplications();
   renderMentorships(pairs.data?.hours);
   renderRequests(requests.data);
-  renderSuggestions(suggested.data?.suggestions || [], suggested.data?.second_mentor === true);
+  renderSuggestions(suggested.data?.suggestions || [], suggested.data?.second_mentor === true, suggested.data?.short_reason);
   await loadTrainings(registrations);
   await renderAvailability();
   return true;

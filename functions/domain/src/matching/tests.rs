@@ -291,10 +291,21 @@ proptest! {
             .collect();
         let is_excluded = |i: usize, j: usize| excluded.contains(&(i, j));
         let bounds: Vec<u32> = mentors.iter().map(Mentor::list_bound).collect();
+        let eligible = eligible_mentors(&mentees, &mentors, &is_excluded);
         for lists in [
             suggest(&mentees, &mentors, &is_excluded),
             greedy(&mentees, &mentors, &is_excluded),
         ] {
+            // Every suggestion shares a skill the mentee ranked; a list never
+            // holds more mentors than could be suggested to them.
+            for (i, list) in lists.iter().enumerate() {
+                prop_assert!(list.len() <= eligible[i]);
+                for s in list {
+                    let theirs = mentors[s.mentor].skills.ids();
+                    prop_assert!(mentees[i].skills.ids().iter().any(|id| theirs.contains(id)), "{:?}", s);
+                    prop_assert!(s.reason.starts_with("Shares"), "{}", s.reason);
+                }
+            }
             prop_assert_eq!(lists.len(), mentees.len());
             assert_lists_valid(
                 lists.iter().map(|l| l.iter().map(|s| s.mentor).collect()),
@@ -401,6 +412,39 @@ fn priority_mentees_are_served_first_when_places_run_out() {
 }
 
 #[test]
+fn a_mentor_sharing_no_ranked_skill_is_never_suggested_even_with_the_same_hours() {
+    let mentors = vec![
+        mentor(
+            &["procurement", "grant-writing", "public-speaking"],
+            WorkingHours::Daytime,
+            2,
+        ),
+        mentor(
+            &["budgeting", "procurement", "grant-writing"],
+            WorkingHours::Evening,
+            2,
+        ),
+    ];
+    let mentees = vec![
+        mentee(&LEADERS, WorkingHours::Daytime),
+        mentee(
+            &["leadership", "teamwork", "listening"],
+            WorkingHours::Daytime,
+        ),
+    ];
+    let lists = suggest(&mentees, &mentors, &nobody_excluded);
+    // The first shares budgeting with the second mentor only; the second
+    // mentee shares nothing with either: no list rather than a padded one.
+    assert_eq!(lists[0].iter().map(|s| s.mentor).collect::<Vec<_>>(), [1]);
+    assert!(lists[1].is_empty(), "{:?}", lists[1]);
+    assert_eq!(
+        eligible_mentors(&mentees, &mentors, &nobody_excluded),
+        [1, 0]
+    );
+    assert!(greedy(&mentees, &mentors, &nobody_excluded)[1].is_empty());
+}
+
+#[test]
 fn excluded_mentors_are_never_suggested_even_when_best() {
     let mentors = vec![
         mentor(&LEADERS, WorkingHours::Daytime, 2),
@@ -430,30 +474,6 @@ fn a_mentor_without_open_places_is_in_no_list() {
     let lists = suggest(&mentees, &mentors, &nobody_excluded);
     assert!(lists[0].iter().all(|s| s.mentor != 0));
     assert_eq!(lists[0].len(), 1);
-}
-
-#[test]
-fn a_mentee_sharing_nothing_gets_one_suggestion_rather_than_none() {
-    let mentors: Vec<Mentor> = (0..4)
-        .map(|_| {
-            mentor(
-                &["procurement", "grant-writing", "hiring"],
-                WorkingHours::Evening,
-                1,
-            )
-        })
-        .collect();
-    let mentees = vec![mentee(
-        &["leadership", "budgeting", "teamwork"],
-        WorkingHours::Daytime,
-    )];
-    let lists = suggest(&mentees, &mentors, &nobody_excluded);
-    assert_eq!(lists[0].len(), 1);
-    assert_eq!(lists[0][0].score, 0);
-    assert_eq!(
-        lists[0][0].reason,
-        "No skills in common; works evening hours."
-    );
 }
 
 #[test]
