@@ -113,6 +113,12 @@ test("approve → search → select → accept → meet → end → survey", asy
   await alex.locator("#end-yes").click();
   await alex.locator("#ended").waitFor();
 
+  // The survey page alone lists the surveys waiting for Maria.
+  await maria.goto(`${platform.url}/survey/`);
+  const waiting = maria.locator("#open-survey-list").getByRole("link", { name: "Survey about mentoring Alex Nguyen" });
+  await waiting.waitFor();
+  assert.deepEqual(await axeViolations(maria), [], "the list of open surveys is accessible");
+
   for (const [page, email] of [
     [alex, "alex.nguyen@mo.gov"],
     [maria, "maria.okafor@mo.gov"],
@@ -133,4 +139,8 @@ test("approve → search → select → accept → meet → end → survey", asy
     await page.locator("#send-survey").click();
     await page.locator("#thanks").waitFor();
   }
+  // Answered, it is no longer waiting.
+  await maria.goto(`${platform.url}/survey/`);
+  await maria.locator("#no-open-surveys").waitFor({ state: "visible" });
+  assert.equal(await maria.locator("#open-survey-list li").count(), 0);
 });

@@ -1,8 +1,9 @@
 // /survey/?mentorship=ID: the post-mentorship survey. GET /api/surveys/{id}
 // says which version (mentee or mentor) and whether it is already answered;
-// POST /api/surveys/{id} sends the answers.
+// POST /api/surveys/{id} sends the answers. /survey/ alone lists the ended
+// mentorships whose survey the person has not answered (GET /api/mentorships).
 import { get, here, post, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import { count, nameOf } from "./mentoring.js";
 
 const id = new URLSearchParams(location.search).get("mentorship");
@@ -86,14 +87,27 @@ function showAlready() {
   document.getElementById("already").hidden = false;
 }
 
+/** The person's ended mentorships with their survey still open, as links. */
+async function listOpenSurveys() {
+  announce("Loading your surveys…");
+  const response = await get("/api/mentorships");
+  announce("");
+  if (response.status === 401) return showSignIn(here());
+  if (!response.ok) return showPanelProblem(document.getElementById("load-error"), response.problem);
+  const open = (response.data?.mentorships || []).filter((m) => m.status !== "active" && !m.survey_answered);
+  document.getElementById("open-survey-list").replaceChildren(...open.map((m) => {
+    const other = m.my_role === "mentor" ? m.mentee : m.mentor;
+    const role = m.my_role === "mentor" ? "mentoring" : "your mentorship with";
+    return el("li", {},
+      el("a", { href: `?mentorship=${encodeURIComponent(m.id)}` }, `Survey about ${role} ${nameOf(other)}`),
+      m.ended_at ? `, ended ${formatDate(m.ended_at)}` : "");
+  }));
+  document.getElementById("no-open-surveys").hidden = open.length > 0;
+  document.getElementById("open-surveys").hidden = false;
+}
+
 async function start() {
-  if (!id) {
-    showPanelProblem(document.getElementById("load-error"), {
-      title: "Which mentorship?",
-      detail: "This address does not say which mentorship the survey is about. Open it from the link in your email or from My dashboard.",
-    });
-    return;
-  }
+  if (!id) return listOpenSurveys();
   announce("Loading the survey…");
   const response = await get(path);
   announce("");
