@@ -279,7 +279,7 @@ function renderPreview(p) {
   figure(figures, "Of them, with one mentor and looking for a second", count(p.second_mentor));
   figure(figures, "Of them, with at least one suggestion", count(p.with_suggestions));
   figure(figures, "Mentors who can take a mentee now", count(p.mentors_listed));
-  figure(figures, "Total fit of all suggestions", count(p.total_fit));
+  figure(figures, "Total fit of all suggestions (see how a fit is scored)", count(p.total_fit));
   figure(figures, "Most lists any one mentor is in", count(p.largest_lists_per_mentor));
   document.getElementById("preview-lists").replaceChildren(recordsTable(
     "Suggested mentors for each mentee, best fit first",
