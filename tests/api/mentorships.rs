@@ -324,6 +324,24 @@ async fn the_whole_pairing_journey_over_the_api() {
     )
     .await;
     assert!(bad["errors"]["date"].is_string() && bad["errors"]["minutes"].is_string());
+    // One rule for the length, in one message, named beside a bad date:
+    // 100000 and 481 are refused alike.
+    for minutes in [100_000, 481] {
+        let bad = problem(
+            ada.post(
+                &format!("{path}/meetings"),
+                json!({"date": "soon", "minutes": minutes}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(bad["errors"]["date"].is_string(), "{bad}");
+        assert_eq!(
+            bad["errors"]["minutes"], "Enter the meeting's length in minutes, from 1 to 480.",
+            "{minutes}"
+        );
+    }
     let r = ada
         .post(
             &format!("{path}/meetings"),

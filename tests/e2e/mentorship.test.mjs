@@ -82,6 +82,13 @@ test("approve → search → select → accept → meet → end → survey", asy
   assert.deepEqual(await axeViolations(board), [], "the dashboard with second-mentor suggestions is accessible");
   await board.close();
 
+  // A missing date and a length over the day's eight hours are named together, in one set of errors.
+  await alex.locator("#f-date").fill("");
+  await alex.locator("#f-minutes").fill("100000");
+  await alex.locator("#log-meeting").click();
+  await alex.locator("#e-minutes").getByText("from 1 to 480").waitFor();
+  assert.equal(await alex.locator("#e-date").isVisible(), true, "the date's error shows beside the length's");
+
   // A meeting is logged and counted as training credit.
   await alex.locator("#f-date").fill(programToday());
   await alex.locator("#f-minutes").fill("60");

@@ -12,8 +12,8 @@ use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::{Note, parse_date};
 use moments_domain::form::{Count, Flag, FormReader, Text};
 use moments_domain::mentorship::{
-    MAX_DAY_MINUTES, MeetingDraft, MeetingId, MeetingRefused, MentorshipRefused, MentorshipStatus,
-    day_full_message,
+    MAX_DAY_MINUTES, MAX_MEETING_MINUTES, MeetingDraft, MeetingId, MeetingRefused,
+    MentorshipRefused, MentorshipStatus, day_full_message,
 };
 use moments_domain::reminders::connect_job;
 use serde::Deserialize;
@@ -54,12 +54,14 @@ pub async fn log_meeting(
     let record = load(&deps, &actor.email, &id).await?;
     let mut f = FormReader::new();
     let date = f.parsed("date", &body.date, parse_date);
+    // The same range, in the same words, as the domain's check, so that a
+    // bad length is named beside a bad date, in one answer.
     let minutes = f
         .count(
             "minutes",
             &body.minutes,
-            0..=u64::from(u32::MAX),
-            "Enter the meeting's length in minutes, as a whole number.",
+            1..=u64::from(MAX_MEETING_MINUTES),
+            &format!("Enter the meeting's length in minutes, from 1 to {MAX_MEETING_MINUTES}."),
         )
         .and_then(|m| u32::try_from(m).ok());
     let topic = f.optional("topic", &body.topic, Note::parse);

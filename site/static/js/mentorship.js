@@ -235,12 +235,9 @@ meetingForm.addEventListener("submit", async (event) => {
   const data = new FormData(meetingForm);
   const text = (name) => String(data.get(name) ?? "").trim();
   const minutes = text("minutes");
-  // A number is what the API reads; anything else is explained here.
-  if (!/^\d{1,4}$/.test(minutes) || Number(minutes) < 1) {
-    showProblem(meetingForm, { title: "There is a problem", detail: "", errors: { minutes: "Enter the length in whole minutes, for example 60." } });
-    return;
-  }
-  const body = { date: text("date"), minutes: Number(minutes), topic: text("topic") };
+  // The API checks every field at once and says what is wrong with each;
+  // a whole number goes as a number, anything else as typed.
+  const body = { date: text("date"), minutes: /^\d+$/.test(minutes) ? Number(minutes) : minutes, topic: text("topic") };
   const done = busy(button, "Logging…");
   const response = await post(`${path}/meetings`, body);
   done();
