@@ -98,7 +98,7 @@ fn audit(pk: &str, revision: &Revision, entry: &AuditEntry) -> Result<Write, Sto
 }
 
 /// The put of a new record, or of a change to the version before it.
-fn put(item: Item, version: u64) -> Write {
+pub(super) fn put(item: Item, version: u64) -> Write {
     let cond = if version <= 1 {
         Cond::NotExists
     } else {

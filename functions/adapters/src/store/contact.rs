@@ -7,8 +7,7 @@ use moments_domain::audit::AuditEntry;
 use moments_domain::contact::StoredContact;
 use serde_json::json;
 
-use super::{Store, StoreError, audit_write, data_of, item_of, keys, to_value};
-use crate::table::{Cond, Write};
+use super::{Store, StoreError, audit_write, calendar, data_of, item_of, keys, to_value};
 
 impl Store {
     /// The contact details, empty (version 0) until first saved. A strongly
@@ -29,20 +28,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         let version = stored.version();
         let key = keys::program_contact();
-        let cond = if version <= 1 {
-            Cond::NotExists
-        } else {
-            Cond::Eq("version".into(), json!(version - 1))
-        };
+        let item = item_of(json!({
+            "pk": key.pk, "sk": key.sk, "kind": "program_contact",
+            "version": version,
+            "data": to_value(stored)?,
+        }));
         let writes = vec![
-            Write::Put {
-                item: item_of(json!({
-                    "pk": key.pk, "sk": key.sk, "kind": "program_contact",
-                    "version": version,
-                    "data": to_value(stored)?,
-                })),
-                cond: Some(cond),
-            },
+            calendar::put(item, version),
             audit_write(keys::CONTACT, &format!("{version:010}"), entry)?,
         ];
         self.table.write(writes).await.map_err(StoreError::from)

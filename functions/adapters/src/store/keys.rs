@@ -138,13 +138,6 @@ pub const DEPTADMIN_PREFIX: &str = "DEPTADMIN#";
 pub const PROGRAM_ADMINS: &str = "PROGADMIN";
 pub const PROGRAM_ADMIN_PREFIX: &str = "ADMIN#";
 
-/// The program team's contact details and their audit trail.
-pub const CONTACT: &str = "CONTACT";
-
-pub fn program_contact() -> Key {
-    Key::new(CONTACT, "PROGRAM")
-}
-
 pub fn program_admin(email: &str) -> Key {
     Key::new(PROGRAM_ADMINS, format!("{PROGRAM_ADMIN_PREFIX}{email}"))
 }
@@ -153,6 +146,13 @@ pub fn program_admin(email: &str) -> Key {
 /// it also marks that the roster was seeded.
 pub fn program_admin_count() -> Key {
     Key::new(PROGRAM_ADMINS, "COUNT")
+}
+
+/// The program team's contact details and their audit trail.
+pub const CONTACT: &str = "CONTACT";
+
+pub fn program_contact() -> Key {
+    Key::new(CONTACT, "PROGRAM")
 }
 
 /// The partition holding a department's own audit trail (administrators

@@ -92,9 +92,10 @@ pub struct DepartmentAdmin {
     pub added_at: String,
 }
 
-/// An entry of a department's audit trail (administrators added, removed).
-fn admins_audit(
-    dept: &DepartmentId,
+/// An entry of an administrators' trail (a department's, or the program
+/// administrators'): who changed whom, under `pk`, sorted by time.
+pub(super) fn admins_audit(
+    pk: &str,
     actor: &EmailAddress,
     action: Action,
     whom: &EmailAddress,
@@ -108,11 +109,7 @@ fn admins_audit(
         note: Some(whom.to_string()),
     };
     let nonce = random_hex::<4>()?;
-    audit_write(
-        &keys::department_records(dept.as_str()),
-        &format!("{:020}-{nonce}", now.as_nanosecond()),
-        &entry,
-    )
+    audit_write(pk, &format!("{:020}-{nonce}", now.as_nanosecond()), &entry)
 }
 
 /// What a sign-in token record holds.
@@ -585,7 +582,13 @@ impl Store {
                 item,
                 cond: Some(Cond::NotExists),
             },
-            admins_audit(dept, added_by, Action::DepartmentAdminAdded, email, now)?,
+            admins_audit(
+                &keys::department_records(dept.as_str()),
+                added_by,
+                Action::DepartmentAdminAdded,
+                email,
+                now,
+            )?,
         ];
         match self.table.write(writes).await {
             Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
@@ -607,7 +610,13 @@ impl Store {
                 key,
                 cond: Some(Cond::Exists),
             },
-            admins_audit(dept, removed_by, Action::DepartmentAdminRemoved, email, now)?,
+            admins_audit(
+                &keys::department_records(dept.as_str()),
+                removed_by,
+                Action::DepartmentAdminRemoved,
+                email,
+                now,
+            )?,
         ];
         self.table.write(writes).await.map_err(StoreError::from)
     }

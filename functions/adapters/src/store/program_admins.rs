@@ -14,7 +14,7 @@ use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::EmailAddress;
 use serde_json::{Value, json};
 
-use super::{Store, StoreError, audit_write, item_of, keys, random_hex};
+use super::{Store, StoreError, admins_audit, item_of, keys};
 use crate::table::{Cond, Index, Item, Query, TableError, Write};
 
 /// Most program administrators a roster may hold: the seed is one
@@ -57,27 +57,6 @@ fn admin_item(email: &EmailAddress, added_by: Option<&EmailAddress>, now: Timest
         "added_by": added_by.map(EmailAddress::as_str),
         "added_at": now.to_string(),
     }))
-}
-
-fn roster_audit(
-    actor: &EmailAddress,
-    action: Action,
-    whom: &EmailAddress,
-    now: Timestamp,
-) -> Result<Write, StoreError> {
-    let entry = AuditEntry {
-        at: now,
-        actor: actor.clone(),
-        action,
-        on_behalf_of: None,
-        note: Some(whom.to_string()),
-    };
-    let nonce = random_hex::<4>()?;
-    audit_write(
-        keys::PROGRAM_ADMINS,
-        &format!("{:020}-{nonce}", now.as_nanosecond()),
-        &entry,
-    )
 }
 
 impl Store {
@@ -180,7 +159,13 @@ impl Store {
                 remove: vec![],
                 cond: Some(Cond::Lt("count".into(), json!(MOST_PROGRAM_ADMINS))),
             },
-            roster_audit(added_by, Action::ProgramAdminAdded, email, now)?,
+            admins_audit(
+                keys::PROGRAM_ADMINS,
+                added_by,
+                Action::ProgramAdminAdded,
+                email,
+                now,
+            )?,
         ];
         match self.table.write(writes).await {
             Ok(()) => Ok(ProgramAdminAddition::Added),
@@ -210,7 +195,13 @@ impl Store {
                 remove: vec![],
                 cond: Some(Cond::Gt("count".into(), json!(1))),
             },
-            roster_audit(removed_by, Action::ProgramAdminRemoved, email, now)?,
+            admins_audit(
+                keys::PROGRAM_ADMINS,
+                removed_by,
+                Action::ProgramAdminRemoved,
+                email,
+                now,
+            )?,
         ];
         match self.table.write(writes).await {
             Ok(()) => Ok(ProgramAdminRemoval::Removed),
