@@ -188,12 +188,18 @@ impl Deps {
             && !self.store.program_admins_seeded().await?)
     }
 
-    /// The roster, for managing it: seeded from the deploy parameter first
-    /// if this table never had one.
-    pub async fn program_admin_roster(&self) -> Result<Vec<ProgramAdmin>, StoreError> {
+    /// Seed the roster from the deploy parameter if this table never had
+    /// one; every change to the roster starts from here.
+    pub async fn seed_program_admins(&self) -> Result<(), StoreError> {
         self.store
             .seed_program_admins(&self.config.program_admins, self.now())
-            .await?;
+            .await
+            .map(drop)
+    }
+
+    /// The roster, for managing it: seeded first if need be.
+    pub async fn program_admin_roster(&self) -> Result<Vec<ProgramAdmin>, StoreError> {
+        self.seed_program_admins().await?;
         self.store.program_admins().await
     }
 

@@ -110,7 +110,7 @@ pub async fn add(
     });
     let email = form.finish(email)?;
     // The first change to the roster starts from the deploy parameter's.
-    deps.program_admin_roster().await?;
+    deps.seed_program_admins().await?;
     match deps
         .store
         .add_program_admin(&email, &actor.email, deps.now())
@@ -162,7 +162,7 @@ pub async fn remove(
     program_admin(&actor, MANAGE)?;
     let not_one = || ApiError::NotFound("program administrator");
     let email = EmailAddress::parse(&email).map_err(|_| not_one())?;
-    deps.program_admin_roster().await?;
+    deps.seed_program_admins().await?;
     match deps
         .store
         .remove_program_admin(&email, &actor.email, deps.now())
