@@ -79,13 +79,12 @@ async fn table(
     scope: &reports::Scope,
 ) -> Result<Table, ApiError> {
     let store = &deps.store;
-    let in_group = |group: &Option<_>| slice.group.is_none() || slice.group == *group;
     if export == Export::Applications {
         let mut apps = Vec::new();
         for q in quarters {
             apps.extend(store.applications_in_quarter(*q).await?);
         }
-        apps.retain(|a| in_group(&a.match_group));
+        apps.retain(|a| slice.in_group(a.match_group.as_ref()));
         return Ok(reports::applications(&apps, scope));
     }
     // Meetings and survey answers sit in their mentorship's quarter.
@@ -101,7 +100,7 @@ async fn table(
         }
     }
     // A pair's meetings and answers follow it into or out of the group.
-    pairs.retain(|r| in_group(&r.mentorship.counted.match_group));
+    pairs.retain(|r| slice.in_group(r.mentorship.counted.match_group.as_ref()));
     let by_id: HashMap<_, _> = pairs
         .iter()
         .map(|r| (&r.mentorship.id, &r.mentorship))

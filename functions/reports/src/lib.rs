@@ -8,7 +8,7 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
 pub(crate) use moments_adapters::http::program_admin;
 use moments_domain::access::Actor;
-use moments_domain::calendar::CalendarId;
+use moments_domain::calendar::{CalendarId, MatchGroup};
 use moments_domain::form::FieldErrors;
 use moments_domain::metrics::Quarter;
 use moments_domain::reports::Scope;
@@ -84,24 +84,33 @@ pub struct FiguresFilter {
     pub group: Option<String>,
 }
 
-/// A checked [`FiguresFilter`].
+/// A checked [`FiguresFilter`]: the quarter, and the match group as read
+/// while checking it (so its name needs no second read).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Slice {
     pub quarter: Option<Quarter>,
-    pub group: Option<CalendarId>,
+    pub group: Option<MatchGroup>,
 }
 
 impl Slice {
+    fn group_id(&self) -> Option<&CalendarId> {
+        self.group.as_ref().map(|g| &g.id)
+    }
+
+    /// Whether a record or counter of match group `group` is in the slice.
+    pub fn in_group(&self, group: Option<&CalendarId>) -> bool {
+        self.group_id().is_none_or(|g| Some(g) == group)
+    }
+
     /// Whether counters or records of this quarter and group are in the slice.
     pub fn holds(&self, quarter: Quarter, group: Option<&CalendarId>) -> bool {
-        self.quarter.is_none_or(|q| q == quarter)
-            && self.group.as_ref().is_none_or(|g| Some(g) == group)
+        self.quarter.is_none_or(|q| q == quarter) && self.in_group(group)
     }
 
     /// "2026-Q3", "group fourteen", "2026-Q3, group fourteen" or
-    /// `everything`, for logs and file names.
+    /// `everything`, for the security log.
     pub fn describe(&self, everything: &str) -> String {
-        match (&self.quarter, &self.group) {
+        match (&self.quarter, self.group_id()) {
             (None, None) => everything.to_string(),
             (Some(q), None) => q.to_string(),
             (None, Some(g)) => format!("group {g}"),
@@ -111,7 +120,7 @@ impl Slice {
 
     /// `all`, `2026-Q3`, `fourteen` or `2026-Q3-fourteen`, for file names.
     pub fn file_part(&self) -> String {
-        match (&self.quarter, &self.group) {
+        match (&self.quarter, self.group_id()) {
             (None, None) => "all".to_string(),
             (Some(q), None) => q.to_string(),
             (None, Some(g)) => g.to_string(),
@@ -139,7 +148,7 @@ impl FiguresFilter {
             match CalendarId::parse(raw) {
                 Err(e) => errors.add("group", e),
                 Ok(id) => match moments_usecases::calendar::group(deps, &id).await? {
-                    Some(_) => group = Some(id),
+                    Some(found) => group = Some(found.group),
                     None => errors.add("group", format!("No match group has the id {id}.")),
                 },
             }

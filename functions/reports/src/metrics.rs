@@ -6,6 +6,7 @@ use axum::extract::State;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::views::Named;
 use moments_adapters::http::{ApiError, Caller, Query};
+use moments_domain::calendar::MatchGroup;
 use moments_domain::metrics::{DepartmentMeasures, GroupMeasures, Measures, Report};
 use moments_domain::reports::Scope;
 use serde::Serialize;
@@ -51,22 +52,26 @@ pub struct MetricsView {
 
 /// Each group's name from the calendar, and the groups in the order of
 /// their suggested matches, records of no group last: one read per group
-/// with figures (four a year).
-async fn name_groups(deps: &Deps, groups: &mut [GroupMeasures]) -> Result<(), ApiError> {
-    let mut order = Vec::with_capacity(groups.len());
-    for g in groups.iter_mut() {
+/// with figures (four a year), none for `known`, the group already read.
+async fn name_groups(
+    deps: &Deps,
+    groups: &mut Vec<GroupMeasures>,
+    known: Option<&MatchGroup>,
+) -> Result<(), ApiError> {
+    let mut keyed = Vec::with_capacity(groups.len());
+    for mut g in std::mem::take(groups) {
         let found = match &g.group {
-            Some(id) => moments_usecases::calendar::group(deps, id).await?,
+            Some(id) if known.is_some_and(|k| &k.id == id) => known.cloned(),
+            Some(id) => moments_usecases::calendar::group(deps, id)
+                .await?
+                .map(|f| f.group),
             None => None,
         };
-        g.name = found.as_ref().map(|f| f.group.name.to_string());
-        order.push(found.map(|f| f.group.matches_on));
+        g.name = found.as_ref().map(|f| f.name.to_string());
+        keyed.push((found.map(|f| f.matches_on), g));
     }
-    let mut keyed: Vec<_> = order.into_iter().zip(groups.iter().cloned()).collect();
     keyed.sort_by_key(|(on, g)| (g.group.is_none(), on.is_none(), *on, g.group.clone()));
-    for (slot, (_, g)) in groups.iter_mut().zip(keyed) {
-        *slot = g;
-    }
+    groups.extend(keyed.into_iter().map(|(_, g)| g));
     Ok(())
 }
 
@@ -109,12 +114,12 @@ pub async fn report(
             .by_department
             .sort_by(|a, b| a.department.cmp(&b.department));
     }
-    name_groups(&deps, &mut report.by_group).await?;
+    name_groups(&deps, &mut report.by_group, slice.group.as_ref()).await?;
     tracing::info!(items_read = read, "metrics");
     Ok(Json(MetricsView {
         scope: ScopeView::from(&scope),
         quarter: slice.quarter.map(|q| q.to_string()),
-        group: slice.group.map(|g| g.to_string()),
+        group: slice.group.map(|g| g.id.to_string()),
         report,
         items_read: read,
     }))
