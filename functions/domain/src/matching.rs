@@ -117,20 +117,36 @@ pub fn suggest_with_stats(
     mentors: &[Mentor],
     excluded: &dyn Fn(usize, usize) -> bool,
 ) -> (Vec<Vec<Suggestion>>, Stats) {
-    let table = SkillTable::new(mentees, mentors);
-    let priority: Vec<bool> = mentees.iter().map(|m| m.priority).collect();
-    let bounds: Vec<u32> = mentors.iter().map(Mentor::list_bound).collect();
-    let row = |i: usize, out: &mut [u32]| table.row(i, out);
-    let excluded = |i: usize, j: usize| excluded(i, j) || !table.shares(i, j);
-    let instance = Instance {
-        priority: &priority,
-        bounds: &bounds,
-        max_score: MAX_FIT,
-        row: &row,
-        excluded: &excluded,
-    };
-    let (lists, stats) = assign(&instance, CANDIDATES_PER_MENTEE);
+    let (lists, stats) = with_instance(mentees, mentors, excluded, |instance| {
+        assign(instance, CANDIDATES_PER_MENTEE)
+    });
     (explain(mentees, mentors, lists), stats)
+}
+
+/// [`suggest`], with, per mentee, how many mentors could be suggested to
+/// them at all (as [`eligible_mentors`]), counted only for lists shorter
+/// than five; a full list gets its own length. One skill table for both.
+pub fn suggest_with_eligible(
+    mentees: &[Mentee],
+    mentors: &[Mentor],
+    excluded: &dyn Fn(usize, usize) -> bool,
+) -> (Vec<Vec<Suggestion>>, Vec<usize>) {
+    let (lists, eligible) = with_instance(mentees, mentors, excluded, |instance| {
+        let (lists, _) = assign(instance, CANDIDATES_PER_MENTEE);
+        let eligible = lists
+            .iter()
+            .enumerate()
+            .map(|(i, list)| {
+                if list.len() < SUGGESTIONS_PER_MENTEE {
+                    eligible_for(instance, i)
+                } else {
+                    list.len()
+                }
+            })
+            .collect();
+        (lists, eligible)
+    });
+    (explain(mentees, mentors, lists), eligible)
 }
 
 /// The baseline the assignment is measured against: mentees one at a time
@@ -142,19 +158,8 @@ pub fn greedy(
     mentors: &[Mentor],
     excluded: &dyn Fn(usize, usize) -> bool,
 ) -> Vec<Vec<Suggestion>> {
-    let table = SkillTable::new(mentees, mentors);
-    let priority: Vec<bool> = mentees.iter().map(|m| m.priority).collect();
-    let bounds: Vec<u32> = mentors.iter().map(Mentor::list_bound).collect();
-    let row = |i: usize, out: &mut [u32]| table.row(i, out);
-    let excluded = |i: usize, j: usize| excluded(i, j) || !table.shares(i, j);
-    let instance = Instance {
-        priority: &priority,
-        bounds: &bounds,
-        max_score: MAX_FIT,
-        row: &row,
-        excluded: &excluded,
-    };
-    explain(mentees, mentors, greedy_lists(&instance))
+    let lists = with_instance(mentees, mentors, excluded, greedy_lists);
+    explain(mentees, mentors, lists)
 }
 
 /// Per mentee, how many mentors could be suggested to them at all: not
@@ -167,14 +172,41 @@ pub fn eligible_mentors(
     mentors: &[Mentor],
     excluded: &dyn Fn(usize, usize) -> bool,
 ) -> Vec<usize> {
+    with_instance(mentees, mentors, excluded, |instance| {
+        (0..mentees.len())
+            .map(|i| eligible_for(instance, i))
+            .collect()
+    })
+}
+
+/// Mentors with a place in some list that mentee `i` may be given.
+fn eligible_for(instance: &Instance<'_>, i: usize) -> usize {
+    (0..instance.bounds.len())
+        .filter(|&j| instance.bounds[j] > 0 && !(instance.excluded)(i, j))
+        .count()
+}
+
+/// Runs `solve` on the instance the rankings make: fit scores from one
+/// skill table, each mentor's list bound, and the exclusions plus the rule
+/// that a mentor sharing none of the mentee's ranked skills is excluded.
+fn with_instance<R>(
+    mentees: &[Mentee],
+    mentors: &[Mentor],
+    excluded: &dyn Fn(usize, usize) -> bool,
+    solve: impl FnOnce(&Instance<'_>) -> R,
+) -> R {
     let table = SkillTable::new(mentees, mentors);
-    (0..mentees.len())
-        .map(|i| {
-            (0..mentors.len())
-                .filter(|&j| mentors[j].list_bound() > 0 && table.shares(i, j) && !excluded(i, j))
-                .count()
-        })
-        .collect()
+    let priority: Vec<bool> = mentees.iter().map(|m| m.priority).collect();
+    let bounds: Vec<u32> = mentors.iter().map(Mentor::list_bound).collect();
+    let row = |i: usize, out: &mut [u32]| table.row(i, out);
+    let excluded = |i: usize, j: usize| excluded(i, j) || !table.shares(i, j);
+    solve(&Instance {
+        priority: &priority,
+        bounds: &bounds,
+        max_score: MAX_FIT,
+        row: &row,
+        excluded: &excluded,
+    })
 }
 
 /// Points a skill at 1-based `rank` is worth, as in [`crate::fit`].

@@ -26,7 +26,7 @@ use moments_domain::calendar::{next_matching, program_today};
 use moments_domain::catalogue::{Catalogue, Entry};
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::matching::{
-    Mentee, Mentor, SUGGESTIONS_PER_MENTEE, Suggestion, eligible_mentors, suggest,
+    Mentee, Mentor, SUGGESTIONS_PER_MENTEE, Suggestion, suggest_with_eligible,
 };
 use moments_domain::notify::{self, Who};
 use moments_domain::suggestions::{PublishedList, StoredSuggestion, Suggested};
@@ -157,9 +157,8 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
             open_places: l.open_places,
         })
         .collect();
-    let is_excluded = |i: usize, j: usize| excluded.contains(&(i, j));
-    let lists = suggest(&inputs, &mentors, &is_excluded);
-    let eligible = eligible_mentors(&inputs, &mentors, &is_excluded);
+    let (lists, eligible) =
+        suggest_with_eligible(&inputs, &mentors, &|i, j| excluded.contains(&(i, j)));
     let mut proposal = proposal(now, &listings, &mentees, &inputs, &eligible, lists);
     proposal.figures.group = group;
     Ok(proposal)
