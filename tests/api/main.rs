@@ -6,6 +6,7 @@ mod auth;
 mod aws_side;
 mod calendar;
 mod care;
+mod check_ins;
 mod contacts;
 mod credit;
 mod csrf;

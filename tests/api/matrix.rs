@@ -94,11 +94,13 @@ pub struct World {
     ended: String,
     /// A meeting Max logged in Ada's and Max's mentorship.
     meeting: String,
+    /// The date naming a check-in with Ada and Max.
+    since: String,
 }
 
 impl World {
     /// A path with its `{application}`, `{mentor}`, `{request}`,
-    /// `{mentorship}`, `{ended}` and `{meeting}` filled in.
+    /// `{mentorship}`, `{ended}`, `{meeting}` and `{since}` filled in.
     pub fn fill(&self, path: &str) -> String {
         path.replace("{application}", &self.pending_application)
             .replace("{mentor}", &self.mentor)
@@ -106,6 +108,7 @@ impl World {
             .replace("{mentorship}", &self.mentorship)
             .replace("{ended}", &self.ended)
             .replace("{meeting}", &self.meeting)
+            .replace("{since}", &self.since)
     }
 }
 
@@ -171,6 +174,14 @@ pub async fn world(app: &TestApp) -> World {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let request = id_in(bea.post("/api/requests", body).await, "/id").await;
+    // A check-in with Ada and Max, as the quiet check makes it.
+    let check = moments_domain::checkin::CheckIn {
+        mentorship: moments_domain::mentorship::MentorshipId::parse(&mentorship).expect("id"),
+        since: today,
+        sent_at: app.now(),
+        answered: None,
+    };
+    assert!(app.store.open_check_in(&check).await.expect("check-in"));
     World {
         pending_application,
         mentor: mentor.to_string(),
@@ -178,6 +189,7 @@ pub async fn world(app: &TestApp) -> World {
         mentorship,
         ended,
         meeting,
+        since: today.to_string(),
     }
 }
 
@@ -489,6 +501,20 @@ fn rows() -> Vec<Row> {
         ),
         row(
             get.clone(),
+            "/api/mentorships/{mentorship}/check-ins/{since}",
+            json!(null),
+            &[(Applicant, 200), (Mentor, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/mentorships/{mentorship}/check-ins/{since}",
+            json!({"answer": "meeting"}),
+            &[(Applicant, 200), (Mentor, 200)],
+            403,
+        ),
+        row(
+            get.clone(),
             "/api/surveys/{ended}",
             json!(null),
             &[(Mentor, 200), (OtherApplicant, 200)],
@@ -565,6 +591,20 @@ fn rows() -> Vec<Row> {
             put.clone(),
             "/api/admin/contact",
             json!({"email": "mentoring@mo.gov", "phone": "573-555-0100", "version": 0}),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/check-ins",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            put.clone(),
+            "/api/admin/settings",
+            json!({"quiet_weeks": 6, "version": 0}),
             &[(ProgramAdmin, 200)],
             403,
         ),

@@ -113,7 +113,18 @@ async fn new_pair_with_no_meeting_is_nudged_once(app: TestApp) {
         .as_str()
         .expect("id")
         .to_string();
-    assert_eq!(app.job_names().await, [format!("ms-{mentorship}-connect")]);
+    let names = app.job_names().await;
+    assert!(
+        names.contains(&format!("ms-{mentorship}-connect")),
+        "{names:?}"
+    );
+    // And, in four weeks (on the morning of the day it falls), the quiet check.
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with(&format!("ms-{mentorship}-quiet-"))),
+        "{names:?}"
+    );
 
     app.advance(SignedDuration::from_hours(48));
     let before = app.mail_count().await;
@@ -167,7 +178,13 @@ async fn a_pair_that_has_met_is_not_nudged() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    assert!(app.job_names().await.is_empty(), "the nudge was cancelled");
+    assert!(
+        !app.job_names()
+            .await
+            .iter()
+            .any(|n| n.ends_with("-connect")),
+        "the nudge was cancelled"
+    );
     // Even if it ran, it would find the meeting and do nothing.
     let job = Job::ConnectCheck {
         mentorship: moments_domain::mentorship::MentorshipId::parse(&mentorship).expect("id"),

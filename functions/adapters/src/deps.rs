@@ -97,6 +97,15 @@ impl Deps {
         }
     }
 
+    /// Create (or replace) the reminder job `job` (its payload is the job
+    /// itself), as `schedule` does.
+    pub async fn schedule_job(&self, job: &moments_domain::reminders::Job, at: Timestamp) {
+        match serde_json::to_value(job) {
+            Ok(payload) => self.schedule(&job.name(), at, &payload).await,
+            Err(e) => tracing::error!(error = %e, "job payload"),
+        }
+    }
+
     /// Create (or replace) a one-time job now; the caller decides what a
     /// failure means.
     pub async fn try_schedule(

@@ -57,6 +57,8 @@ pub enum Action {
     AttendanceMarked,
     /// A program administrator changed the program team's contact details.
     ContactChanged,
+    /// A program administrator changed a program setting.
+    SettingsChanged,
 }
 
 impl Action {

@@ -6,6 +6,7 @@ pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod checkin;
 pub mod contact;
 pub mod digest;
 pub mod fields;

@@ -571,3 +571,93 @@ pub fn corrected(
         ),
     }
 }
+
+/// What a check-in's task links are for.
+pub fn check_in_task(partner_name: &str) -> String {
+    format!("answer how your mentorship with {partner_name} is going")
+}
+
+/// A check-in's three answers, each a link that opens the check-in page
+/// with that answer chosen.
+pub struct CheckInLinks {
+    pub meeting: TaskLink,
+    pub need_help: TaskLink,
+    pub finished: TaskLink,
+}
+
+/// To each side of a pair with no meeting logged for `weeks` weeks: how is
+/// it going? One answer from either of them is enough.
+pub fn check_in(
+    to: &Who<'_>,
+    partner_name: &str,
+    since: jiff::civil::Date,
+    weeks: u8,
+    links: &CheckInLinks,
+) -> Message {
+    use crate::checkin::CheckInAnswer as A;
+    Message {
+        to: to.email.to_string(),
+        subject: "How is your MOments mentorship going?".to_string(),
+        text: format!(
+            "Hello {first},\n\nYou and {partner_name} have not logged a meeting since {since}, \
+             {weeks} weeks or more. Every pair finds its own rhythm, so this may be nothing; we \
+             would just like to know how things stand. Choose the answer that fits (one answer \
+             from either of you is enough):\n\n\
+             {meeting}:\n{meeting_url}\n\n\
+             {help} (the program team will get in touch):\n{help_url}\n\n\
+             {finished} (this ends the mentorship; you will both get the short survey):\n{finished_url}\n\n\
+             {link_note}If you are meeting, remember to log your meetings on your mentorship page: \
+             the time counts as training credit.\n\n{SIGNATURE}\n",
+            first = to.first_name,
+            meeting = A::Meeting.label(),
+            meeting_url = links.meeting.url,
+            help = A::NeedHelp.label(),
+            help_url = links.need_help.url,
+            finished = A::Finished.label(),
+            finished_url = links.finished.url,
+            link_note = links.meeting.note(
+                to.email,
+                "check-in with that answer chosen; nothing is sent until you press its button"
+            ),
+        ),
+    }
+}
+
+/// To the program team: a pair answered a check-in asking for help.
+pub fn pair_needs_help(
+    team: &str,
+    mentee_name: &str,
+    mentor_name: &str,
+    answered_by: Role,
+    since: jiff::civil::Date,
+    base_url: &str,
+) -> Message {
+    Message {
+        to: team.to_string(),
+        subject: "A MOments pair has asked for help".to_string(),
+        text: format!(
+            "Hello,\n\nThe {who} of a mentorship answered its check-in with \"We need help\".\n\n\
+             Mentee: {mentee_name}\nMentor: {mentor_name}\nNo meeting logged since: {since}\n\n\
+             Please get in touch with them. The quiet pairs and their answers are on the admin \
+             page:\n\n{base_url}/admin/#quiet-pairs\n\n{SIGNATURE}\n",
+            who = role_phrase(answered_by),
+        ),
+    }
+}
+
+/// To one side of an ended mentorship who has not answered its survey a
+/// week on: asked once more.
+pub fn survey_reminder(to: &Who<'_>, partner_name: &str, link: &TaskLink) -> Message {
+    Message {
+        to: to.email.to_string(),
+        subject: "A reminder: the short MOments survey".to_string(),
+        text: format!(
+            "Hello {first},\n\nA week ago your mentorship with {partner_name} ended, and we asked \
+             you for a few minutes of feedback. If you have not had the chance yet, the survey is \
+             still open:\n\n{url}\n\n{link_note}This is the only reminder we send.\n\n{SIGNATURE}\n",
+            first = to.first_name,
+            url = link.url,
+            link_note = link.note(to.email, "survey"),
+        ),
+    }
+}

@@ -1,6 +1,9 @@
 //! Timed reminders around requests and new pairs, run as one-time jobs:
 //! a request unanswered for 7 days reminds the mentor, and expires at 14
-//! days; 48 hours after a match with no meeting logged, both get a nudge.
+//! days; 48 hours after a match with no meeting logged, both get a nudge;
+//! a pair that goes quiet for the program's set weeks gets a check-in (the
+//! check runs again at each spell's end for as long as the pair is active);
+//! a survey not answered a week after the end is asked for once more.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -10,6 +13,10 @@ use crate::mentorship::{Mentorship, MentorshipId, MentorshipRequest, RequestId};
 pub const REMIND_AFTER: SignedDuration = SignedDuration::from_hours(7 * 24);
 pub const EXPIRE_AFTER: SignedDuration = SignedDuration::from_hours(14 * 24);
 pub const CONNECT_WITHIN: SignedDuration = SignedDuration::from_hours(48);
+pub const SURVEY_AGAIN_AFTER: SignedDuration = SignedDuration::from_hours(7 * 24);
+/// The quiet check runs at this hour (UTC) of the day a pair counts as
+/// quiet: the morning, program time.
+const QUIET_CHECK_HOUR: i8 = 14;
 
 pub const EXPIRED: &str = "The mentor did not answer within 14 days, so the request has closed.";
 
@@ -24,6 +31,20 @@ pub enum Job {
         request: RequestId,
     },
     ConnectCheck {
+        mentorship: MentorshipId,
+    },
+    /// Whether the pair has gone quiet: a check-in if so, and the next check
+    /// either way, while the mentorship is active. Each check has a name of
+    /// its own (its day): a run that makes the next never replaces itself,
+    /// which the scheduler deletes once run. One left after the pair ended
+    /// finds it ended and does nothing.
+    QuietCheck {
+        mentorship: MentorshipId,
+        on: jiff::civil::Date,
+    },
+    /// A week after the end: the survey asked for once more of a side that
+    /// has not answered it.
+    SurveyReminder {
         mentorship: MentorshipId,
     },
     /// The day before an event: remind everyone with a place. The event's
@@ -45,6 +66,10 @@ impl Job {
             Job::RequestReminder { request } => format!("req-{request}-remind"),
             Job::RequestExpiry { request } => format!("req-{request}-expire"),
             Job::ConnectCheck { mentorship } => format!("ms-{mentorship}-connect"),
+            Job::QuietCheck { mentorship, on } => {
+                format!("ms-{mentorship}-quiet-{}", on.strftime("%Y%m%d"))
+            }
+            Job::SurveyReminder { mentorship } => format!("ms-{mentorship}-survey"),
             Job::EventReminder { event, date } => format!("ev-{event}-{date}-remind"),
             Job::RetryMail => "retry-mail".into(),
         }
@@ -79,6 +104,33 @@ pub fn connect_job(m: &Mentorship) -> (Job, Timestamp) {
     )
 }
 
+/// The quiet check of a pair last seen on `since`, on the morning it counts
+/// as quiet after `weeks`.
+pub fn quiet_job(m: &MentorshipId, since: jiff::civil::Date, weeks: u8) -> (Job, Timestamp) {
+    let day = crate::checkin::quiet_on(since, weeks);
+    let at = jiff::tz::TimeZone::UTC
+        .to_timestamp(day.at(QUIET_CHECK_HOUR, 0, 0, 0))
+        .unwrap_or(Timestamp::MAX);
+    (
+        Job::QuietCheck {
+            mentorship: m.clone(),
+            on: day,
+        },
+        at,
+    )
+}
+
+/// The survey reminder of a mentorship that has ended (none while active).
+pub fn survey_job(m: &Mentorship) -> Option<(Job, Timestamp)> {
+    let ended = m.ended.as_ref()?;
+    Some((
+        Job::SurveyReminder {
+            mentorship: m.id.clone(),
+        },
+        ended.at + SURVEY_AGAIN_AFTER,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +145,19 @@ mod tests {
         assert_eq!(serde_json::from_value::<Job>(payload).expect("job"), job);
         assert_eq!(job.name(), "req-01010101010101010101010101010101-expire");
         assert!(job.name().len() <= 64);
+    }
+
+    #[test]
+    fn each_quiet_check_is_named_by_its_day_on_the_morning_of_that_day() {
+        let m = MentorshipId::from_random([2; 16]);
+        let (job, at) = quiet_job(&m, jiff::civil::date(2026, 9, 1), 4);
+        assert_eq!(
+            job.name(),
+            "ms-02020202020202020202020202020202-quiet-20260929"
+        );
+        assert!(job.name().len() <= 64, "EventBridge Scheduler's limit");
+        assert_eq!(at.to_string(), "2026-09-29T14:00:00Z");
+        let payload = serde_json::to_value(&job).expect("payload");
+        assert_eq!(serde_json::from_value::<Job>(payload).expect("job"), job);
     }
 }

@@ -28,10 +28,9 @@ use moments_domain::mentorship::{
     RequestId, RequestStatus, match_by_hand,
 };
 use moments_domain::notify::{self, Who};
-use moments_domain::reminders::connect_job;
 use serde::{Deserialize, Serialize};
 
-use crate::requests::{Apps, cancel_request_jobs, schedule, tell_matched};
+use crate::requests::{Apps, cancel_request_jobs, tell_matched};
 use crate::{end_mentorship, entry, landed, sides, until_written};
 
 /// Why a request was closed when one side stopped taking part.
@@ -258,8 +257,7 @@ fn new_ids() -> Result<(RequestId, MentorshipId), ApiError> {
 /// After a pair starts: the nudge to connect, both emailed, and the
 /// pending requests of a side that is now full closed.
 async fn started(deps: &Deps, mentorship: &Mentorship, both: &RequestSides) {
-    let (job, at) = connect_job(mentorship);
-    schedule(deps, &job, at).await;
+    crate::schedule_start(deps, mentorship).await;
     tell_matched(deps, mentorship, both).await;
     crate::requests::close_full_sides(deps, both).await;
 }
@@ -430,7 +428,7 @@ pub async fn repair(
         Ok(landed.then_some((ended, old, started, new)))
     })
     .await?;
-    deps.cancel(&connect_job(&ended).0.name()).await;
+    crate::after_end(deps, &ended).await;
     // The old mentor is told the pair ended; the mentee hears of the new
     // mentor in the match email, which says all they need.
     tell_ended_by_program(deps, &ended, &old.mentor, &old.mentee).await;

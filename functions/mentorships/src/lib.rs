@@ -7,11 +7,13 @@ use moments_adapters::http::ApiError;
 use moments_adapters::store::{MentorshipRecord, RequestSides, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role};
 use moments_domain::audit::AuditEntry;
+use moments_domain::checkin::{DEFAULT_QUIET_WEEKS, utc_date};
 use moments_domain::fields::EmailAddress;
 use moments_domain::mentorship::{Mentorship, MentorshipId, MentorshipRefused};
-use moments_domain::reminders::connect_job;
+use moments_domain::reminders::{connect_job, quiet_job, survey_job};
 
 mod care;
+mod check_ins;
 mod meetings;
 mod pairs;
 mod requests;
@@ -35,6 +37,7 @@ moments_adapters::http_api! {
     meetings::log_meeting;
     meetings::dispute;
     pairs::end;
+    check_ins::read, check_ins::answer;
     care::create;
     care::end;
     care::repair;
@@ -102,8 +105,40 @@ async fn end_mentorship(
         Ok(landed(write)?.then_some((before, after, both)))
     })
     .await?;
-    deps.cancel(&connect_job(&ended.1).0.name()).await;
+    after_end(deps, &ended.1).await;
     Ok(ended)
+}
+
+/// The weeks without a meeting before a pair gets a check-in, as the
+/// program has set them (the default if they cannot be read just now:
+/// the check reads them again when it runs).
+async fn quiet_weeks(deps: &Deps) -> u8 {
+    match deps.store.program_settings().await {
+        Ok(stored) => stored.settings.quiet_weeks,
+        Err(e) => {
+            tracing::error!(error = %e, "program settings not read; default quiet weeks");
+            DEFAULT_QUIET_WEEKS
+        }
+    }
+}
+
+/// A pair has just started: the nudge to connect after 48 hours and the
+/// first check on whether it has gone quiet.
+async fn schedule_start(deps: &Deps, m: &Mentorship) {
+    let (job, at) = connect_job(m);
+    deps.schedule_job(&job, at).await;
+    let (job, at) = quiet_job(&m.id, utc_date(m.started_at), quiet_weeks(deps).await);
+    deps.schedule_job(&job, at).await;
+}
+
+/// A pair has just ended: its nudge goes (its quiet check, when it runs,
+/// finds it ended), and the survey is asked for once more in a week of
+/// whoever has not answered it.
+async fn after_end(deps: &Deps, ended: &Mentorship) {
+    deps.cancel(&connect_job(ended).0.name()).await;
+    if let Some((job, at)) = survey_job(ended) {
+        deps.schedule_job(&job, at).await;
+    }
 }
 
 /// An application that must exist (it is referred to by a request or mentorship).

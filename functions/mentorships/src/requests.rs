@@ -21,18 +21,10 @@ use moments_domain::mentorship::{
     MentorshipRequest, RequestId, RequestStatus, RespondRefused, SelectRefused, Sides, select,
 };
 use moments_domain::notify::{self, Who};
-use moments_domain::reminders::{Job, connect_job, request_jobs};
+use moments_domain::reminders::request_jobs;
 use serde::{Deserialize, Serialize};
 
 use crate::{entry, landed, own, sides, until_written};
-
-/// Create a reminder job (its payload is the job itself).
-pub(crate) async fn schedule(deps: &Deps, job: &Job, at: jiff::Timestamp) {
-    match serde_json::to_value(job) {
-        Ok(payload) => deps.schedule(&job.name(), at, &payload).await,
-        Err(e) => tracing::error!(error = %e, "job payload"),
-    }
-}
 
 /// A request that is no longer pending needs no reminder nor expiry.
 pub(crate) async fn cancel_request_jobs(deps: &Deps, r: &MentorshipRequest) {
@@ -156,7 +148,7 @@ pub async fn create(
     })
     .await?;
     for (job, at) in request_jobs(&request) {
-        schedule(deps, &job, at).await;
+        deps.schedule_job(&job, at).await;
     }
     // The link signs the mentor in and opens the request: accepting takes
     // the link, "Sign in", "Accept".
@@ -326,8 +318,7 @@ pub async fn accept(
     })
     .await?;
     cancel_request_jobs(deps, &after).await;
-    let (job, at) = connect_job(&mentorship);
-    schedule(deps, &job, at).await;
+    crate::schedule_start(deps, &mentorship).await;
     tell_matched(deps, &mentorship, &both).await;
     close_full_sides(deps, &both).await;
     let record = MentorshipRecord {

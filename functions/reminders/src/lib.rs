@@ -12,10 +12,13 @@ use moments_adapters::store::StoreError;
 use moments_domain::application::{Application, ApplicationId};
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::calendar::registration::{self, RegistrationStatus};
+use moments_domain::checkin::{CheckIn, last_sign_of_life, quiet_on, utc_date};
 use moments_domain::mail;
-use moments_domain::mentorship::{MentorshipRequest, MentorshipStatus, RequestStatus};
-use moments_domain::notify::{self, Who};
-use moments_domain::reminders::{EXPIRED, Job};
+use moments_domain::mentorship::{
+    MentorshipId, MentorshipRequest, MentorshipStatus, RequestStatus,
+};
+use moments_domain::notify::{self, CheckInLinks, Who};
+use moments_domain::reminders::{EXPIRED, Job, quiet_job};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReminderError {
@@ -299,6 +302,8 @@ async fn one_time(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
             ];
             send_once(deps, &job.name(), messages).await?
         }
+        Job::QuietCheck { mentorship, .. } => quiet_check(deps, mentorship).await?,
+        Job::SurveyReminder { mentorship } => survey_reminder(deps, job, mentorship).await?,
         Job::EventReminder { event, date } => {
             let Some(stored) = deps.store.calendar_event(event).await? else {
                 return Ok(Outcome::NothingToDo("the event is gone"));
@@ -321,5 +326,130 @@ async fn one_time(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
             Outcome::Sent(sent)
         }
         Job::RetryMail => Outcome::NothingToDo("the retry run has a schedule of its own"),
+    })
+}
+
+/// Whether an active pair has gone quiet: no meeting logged, nor "we're
+/// meeting" answered, for the program's set weeks. If so, both are asked
+/// how it is going, once per quiet spell (the check-in is made before the
+/// mail, and a repeated run finds it made). Either way the next check is
+/// made, at the end of the next spell.
+async fn quiet_check(deps: &Deps, id: &MentorshipId) -> Result<Outcome, ReminderError> {
+    let Some(record) = deps.store.mentorship(id).await? else {
+        return Ok(Outcome::NothingToDo("the mentorship is gone"));
+    };
+    let m = &record.mentorship;
+    if m.status != MentorshipStatus::Active {
+        return Ok(Outcome::NothingToDo("the mentorship ended"));
+    }
+    let weeks = deps.store.program_settings().await?.settings.quiet_weeks;
+    let last_meeting = deps.store.last_meeting_date(id).await?;
+    let latest = deps.store.latest_check_in(id).await?;
+    let since = last_sign_of_life(m.started_at, last_meeting, latest.as_ref());
+    let now = deps.now();
+    let today = utc_date(now);
+    if quiet_on(since, weeks) > today {
+        let (next, at) = quiet_job(id, since, weeks);
+        deps.schedule_job(&next, at).await;
+        return Ok(Outcome::NothingToDo("the pair is not quiet"));
+    }
+    let check = CheckIn {
+        mentorship: id.clone(),
+        since,
+        sent_at: now,
+        answered: None,
+    };
+    let sent = if deps.store.open_check_in(&check).await? {
+        let mentee = application(deps, &m.mentee_application).await?;
+        let mentor = application(deps, &m.mentor_application).await?;
+        for (to, partner) in [(&mentee, &mentor), (&mentor, &mentee)] {
+            let partner = partner.details.full_name();
+            let links = check_in_links(deps, &to.applicant, &check, &partner).await;
+            deps.notify(notify::check_in(
+                &Who::of(to),
+                &partner,
+                since,
+                weeks,
+                &links,
+            ))
+            .await;
+        }
+        Outcome::Sent(2)
+    } else {
+        Outcome::NothingToDo("already sent")
+    };
+    let (next, at) = quiet_job(id, today, weeks);
+    deps.schedule_job(&next, at).await;
+    Ok(sent)
+}
+
+/// The three answers of a check-in, as links that sign `to` in and open
+/// the check-in page with that answer chosen.
+async fn check_in_links(
+    deps: &Deps,
+    to: &moments_domain::fields::EmailAddress,
+    check: &CheckIn,
+    partner: &str,
+) -> CheckInLinks {
+    let page = |answer: &str| {
+        format!(
+            "/check-in/?mentorship={}&since={}&answer={answer}",
+            check.mentorship, check.since
+        )
+    };
+    let task = || notify::check_in_task(partner);
+    CheckInLinks {
+        meeting: deps.task_link(to, &page("meeting"), task()).await,
+        need_help: deps.task_link(to, &page("need_help"), task()).await,
+        finished: deps.task_link(to, &page("finished"), task()).await,
+    }
+}
+
+/// A week after the end: the survey asked for once more of each side that
+/// has not answered it (not of someone who left state service), each
+/// claimed once.
+async fn survey_reminder(
+    deps: &Deps,
+    job: &Job,
+    id: &MentorshipId,
+) -> Result<Outcome, ReminderError> {
+    let Some(record) = deps.store.mentorship(id).await? else {
+        return Ok(Outcome::NothingToDo("the mentorship is gone"));
+    };
+    let m = &record.mentorship;
+    if m.status == MentorshipStatus::Active {
+        return Ok(Outcome::NothingToDo("the mentorship has not ended"));
+    }
+    let mentee = application(deps, &m.mentee_application).await?;
+    let mentor = application(deps, &m.mentor_application).await?;
+    let mut sent = 0;
+    for (to, partner) in [(&mentee, &mentor), (&mentor, &mentee)] {
+        let email = &to.applicant;
+        if to.revoked.as_ref().is_some_and(|r| r.left_service)
+            || deps.store.survey_of(&m.id, email).await?.is_some()
+        {
+            continue;
+        }
+        let partner = partner.details.full_name();
+        let link = deps
+            .task_link(
+                email,
+                &format!("/survey/?mentorship={}", m.id),
+                notify::survey_task(&partner),
+            )
+            .await;
+        let name = format!("{}-{}", job.name(), to.role.as_str());
+        let message = notify::survey_reminder(&Who::of(to), &partner, &link);
+        if matches!(
+            send_once(deps, &name, vec![message]).await?,
+            Outcome::Sent(_)
+        ) {
+            sent += 1;
+        }
+    }
+    Ok(if sent == 0 {
+        Outcome::NothingToDo("both have answered, or were reminded")
+    } else {
+        Outcome::Sent(sent)
     })
 }

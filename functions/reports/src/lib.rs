@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 mod admins;
 mod calendar;
+mod check_ins;
 mod contacts;
 mod exports;
 mod matching;
@@ -46,6 +47,8 @@ moments_adapters::http_api! {
     calendar::public_calendar;
     contacts::contacts;
     contacts::change;
+    check_ins::quiet_pairs;
+    check_ins::change_settings;
     calendar::public_feed;
     calendar::admin_calendar;
     calendar::add_group;

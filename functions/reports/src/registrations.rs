@@ -529,9 +529,7 @@ pub(crate) async fn schedule_reminder(deps: &Deps, event: &Event) {
         event: event.id.clone(),
         date: event.date,
     };
-    if let Ok(payload) = serde_json::to_value(&job) {
-        deps.schedule(&job.name(), at, &payload).await;
-    }
+    deps.schedule_job(&job, at).await;
 }
 
 /// Cancel every registration of someone whose data is being removed; the

@@ -88,6 +88,10 @@ fn what(payload: &serde_json::Value) -> &'static str {
         Ok(Job::RequestReminder { .. }) => "Remind the mentor of an unanswered request",
         Ok(Job::RequestExpiry { .. }) => "Close a request the mentor never answered",
         Ok(Job::ConnectCheck { .. }) => "Nudge a new pair that has not logged a meeting",
+        Ok(Job::QuietCheck { .. }) => "Check in with a pair that may have gone quiet",
+        Ok(Job::SurveyReminder { .. }) => {
+            "Ask once more for an unanswered survey, a week after the end"
+        }
         Ok(Job::EventReminder { .. }) => "Remind those with a place at an event, the day before",
         Ok(Job::RetryMail) => "Send emails and create reminder jobs that failed earlier",
         Err(_) => "Unknown job",

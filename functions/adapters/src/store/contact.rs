@@ -5,18 +5,14 @@
 
 use moments_domain::audit::AuditEntry;
 use moments_domain::contact::StoredContact;
-use serde_json::json;
 
-use super::{Store, StoreError, audit_write, calendar, data_of, item_of, keys, to_value};
+use super::{Store, StoreError, keys, to_value, versioned_writes};
 
 impl Store {
     /// The contact details, empty (version 0) until first saved. A strongly
     /// consistent GetItem.
     pub async fn program_contact(&self) -> Result<StoredContact, StoreError> {
-        match self.table.get(&keys::program_contact()).await? {
-            Some(item) => data_of(item),
-            None => Ok(StoredContact::default()),
-        }
+        self.versioned(&keys::program_contact()).await
     }
 
     /// Save the details at their new revision (one above the version read),
@@ -26,17 +22,13 @@ impl Store {
         stored: &StoredContact,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let version = stored.version();
-        let key = keys::program_contact();
-        let item = item_of(json!({
-            "pk": key.pk, "sk": key.sk, "kind": "program_contact",
-            "version": version,
-            "data": to_value(stored)?,
-        }));
-        let writes = vec![
-            calendar::put(item, version),
-            audit_write(keys::CONTACT, &format!("{version:010}"), entry)?,
-        ];
+        let writes = versioned_writes(
+            keys::program_contact(),
+            "program_contact",
+            stored.version(),
+            to_value(stored)?,
+            entry,
+        )?;
         self.table.write(writes).await.map_err(StoreError::from)
     }
 

@@ -13,6 +13,8 @@
 //! | the program administrators' audit entries | `PROGADMIN` | `AUDIT#{ns}-{nonce}` | | |
 //! | the program team's contact details | `CONTACT` | `PROGRAM` | | |
 //! | their audit entries | `CONTACT` | `AUDIT#{version, 10 digits}` | | |
+//! | program settings (weeks before a check-in) | `SETTINGS` | `PROGRAM` | | |
+//! | their audit entries | `SETTINGS` | `AUDIT#{version, 10 digits}` | | |
 //! | sign-in token (by the hash of the token) | `SIGNIN#{sha256 hex}` | `SIGNIN` | `SIGNINS#{email}` / `{sha256 hex}` | |
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
 //! | sign-in at the identity provider, under way (by the hash of its `state`) | `OIDC#{sha256 hex}` | `OIDC` | | |
@@ -23,6 +25,7 @@
 //! | meeting | `MS#{id}` | `MEET#{date}#{meeting id}` | | |
 //! | minutes logged for a date | `MS#{id}` | `DAY#{date}` | | |
 //! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
+//! | check-in with a quiet pair (gsi3: `CHECKINS` / `{sent, ns, 20 digits}#{id}`) | `MS#{id}` | `CHECKIN#{quiet since}` | | |
 //! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
 //! | a mentor's application names them as an earlier mentee | `PERSON#{email}` | `PRIOR#{application id}` | | |
@@ -42,6 +45,8 @@
 //!
 //! gsi3 (by quarter) lists the records of a match group for exports and
 //! retention: `QUARTER#{quarter}` / `{APP|REQ|MS|MEET|SURVEY}#{time}#{id}`.
+//! It also lists the check-ins by when they were sent (`CHECKINS`), for
+//! the program administrators' list of quiet pairs.
 
 use crate::table::{Index, Key};
 
@@ -153,6 +158,25 @@ pub const CONTACT: &str = "CONTACT";
 
 pub fn program_contact() -> Key {
     Key::new(CONTACT, "PROGRAM")
+}
+
+/// Program settings and their audit trail.
+pub const SETTINGS: &str = "SETTINGS";
+
+pub fn program_settings() -> Key {
+    Key::new(SETTINGS, "PROGRAM")
+}
+
+/// The partition of gsi3 listing check-ins by when they were sent.
+pub const CHECKINS: &str = "CHECKINS";
+pub const CHECKIN_PREFIX: &str = "CHECKIN#";
+
+/// The check-in with a pair quiet since `since` (`YYYY-MM-DD`).
+pub fn check_in(mentorship_id: &str, since: &str) -> Key {
+    Key::new(
+        mentorship(mentorship_id).pk,
+        format!("{CHECKIN_PREFIX}{since}"),
+    )
 }
 
 /// The partition holding a department's own audit trail (administrators

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::table::{Cond, Item, Key, Query, Table, TableError, Write};
 
 mod calendar;
+mod checkins;
 mod contact;
 mod counters;
 mod job_queue;
@@ -270,6 +271,40 @@ fn capacity_unchanged(read: Capacity) -> Cond {
 
 fn data_of<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
     from_value(item.remove("data").unwrap_or(Value::Null))
+}
+
+/// A record the program team keeps, one item under `key` (the program's
+/// contact details, its settings), saved at `version` (one above the
+/// version read; `Changed` if someone saved since), with its audit entry
+/// in the same partition (`AUDIT#{version}`).
+fn versioned_writes(
+    key: crate::table::Key,
+    kind: &str,
+    version: u64,
+    data: Value,
+    entry: &AuditEntry,
+) -> Result<Vec<Write>, StoreError> {
+    let audit = audit_write(&key.pk, &format!("{version:010}"), entry)?;
+    let item = item_of(json!({
+        "pk": key.pk, "sk": key.sk, "kind": kind,
+        "version": version,
+        "data": data,
+    }));
+    Ok(vec![calendar::put(item, version), audit])
+}
+
+impl Store {
+    /// A record kept by `versioned_writes`, or its default before the
+    /// first save. A strongly consistent GetItem.
+    async fn versioned<T: DeserializeOwned + Default>(
+        &self,
+        key: &crate::table::Key,
+    ) -> Result<T, StoreError> {
+        match self.table.get(key).await? {
+            Some(item) => data_of(item),
+            None => Ok(T::default()),
+        }
+    }
 }
 
 impl Store {
