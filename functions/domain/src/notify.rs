@@ -638,8 +638,8 @@ pub fn pair_needs_help(
         text: format!(
             "Hello,\n\nThe {who} of a mentorship answered its check-in with \"We need help\".\n\n\
              Mentee: {mentee_name}\nMentor: {mentor_name}\nNo meeting logged since: {since}\n\n\
-             Please get in touch with them. The quiet pairs and their answers are on the admin \
-             page:\n\n{base_url}/admin/#quiet-pairs\n\n{SIGNATURE}\n",
+             Please get in touch with them. The quiet pairs and their answers are listed \
+             here:\n\n{base_url}/admin/quiet/\n\n{SIGNATURE}\n",
             who = role_phrase(answered_by),
         ),
     }

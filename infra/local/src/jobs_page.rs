@@ -1,6 +1,8 @@
 //! The local stand-in's control for timed work: the one-time jobs waiting
 //! in the scheduler, buttons to run the due ones now, or all of them as if
-//! their time had come (reminders are 7, 14 days or 48 hours away), and the
+//! their time had come (reminders are 7, 14 days or 48 hours away), or
+//! those due within 30 days with the clock moved to that day (a pair's
+//! check-in looks at how long it has been quiet), and the
 //! weekly digest, which in AWS runs every Monday at 7:00 Chicago time, the
 //! weekly retention run (Sundays), and the matching (each morning, publishing
 //! on a match group's suggested-matches day).
@@ -12,7 +14,7 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
-use moments_adapters::deps::{Deps, as_function};
+use moments_adapters::deps::{Clock, Deps, as_function};
 
 /// The function that runs reminder jobs and the retry run in AWS.
 const REMINDERS: &str = "moments-reminders";
@@ -49,6 +51,7 @@ a { color: #0b4f8a; }
 {% if ran %}<section class="done" aria-labelledby="ran"><h2 id="ran">Ran {{ ran | length }} job(s)</h2><ul>{% for r in ran %}<li>{{ r.name }}: {{ r.outcome }}</li>{% endfor %}</ul></section>{% endif %}
 <form method="post" action="/_local/jobs/run-due"><button type="submit">Run the jobs that are due now</button></form>
 <form method="post" action="/_local/jobs/run-all"><button type="submit">Run every job now, as if its time had come</button></form>
+<form method="post" action="/_local/jobs/run-later"><button type="submit">Move the clock 30 days on and run what is due by then</button> <span>(check-ins with quiet pairs count the weeks since their last meeting; the rest of the platform keeps today's date)</span></form>
 <form method="post" action="/_local/jobs/digest"><button type="submit">Send the Monday digest now</button></form>
 <form method="post" action="/_local/jobs/retention"><button type="submit">Remove records past retention now</button></form>
 <form method="post" action="/_local/jobs/matching/scheduled"><button type="submit">Run this morning's scheduled matching (it publishes only on a match group's suggested-matches day)</button></form>
@@ -101,6 +104,11 @@ fn what(payload: &serde_json::Value) -> &'static str {
 impl Jobs {
     /// Run the jobs due at `now`, as the reminders function would.
     pub async fn run_due(&self, now: Timestamp) -> Result<Vec<Ran>, ApiError> {
+        self.run_due_as(&self.deps, now).await
+    }
+
+    /// Run the jobs due at `now` with `deps`, whose clock may be moved on.
+    async fn run_due_as(&self, deps: &Deps, now: Timestamp) -> Result<Vec<Ran>, ApiError> {
         let due = self
             .scheduler
             .take_due(now)
@@ -110,7 +118,7 @@ impl Jobs {
         for DueJob { name, payload, .. } in due {
             let outcome = match serde_json::from_value::<Job>(payload) {
                 Ok(job) => {
-                    match as_function(REMINDERS, moments_reminders::run(&self.deps, &job)).await {
+                    match as_function(REMINDERS, moments_reminders::run(deps, &job)).await {
                         Ok(o) => format!("{o:?}"),
                         Err(e) => format!("failed: {e}"),
                     }
@@ -123,7 +131,7 @@ impl Jobs {
         // 15-minute schedule in AWS; here it runs with the due jobs, and
         // shows only when it had work.
         let outcome =
-            match as_function(REMINDERS, moments_reminders::retry_queued(&self.deps)).await {
+            match as_function(REMINDERS, moments_reminders::retry_queued(deps)).await {
                 Ok(moments_reminders::Outcome::NothingToDo(_)) => None,
                 Ok(o) => Some(format!("{o:?}")),
                 Err(e) => Some(format!("failed: {e}")),
@@ -168,6 +176,7 @@ pub fn router(jobs: Jobs) -> Router {
         )
         .route("/_local/jobs/run-due", post(run_due))
         .route("/_local/jobs/run-all", post(run_all))
+        .route("/_local/jobs/run-later", post(run_later))
         .route("/_local/jobs/digest", post(digest))
         .route("/_local/jobs/retention", post(retention))
         .route("/_local/jobs/matching", post(matching))
@@ -186,6 +195,21 @@ async fn run_all(State(j): State<Jobs>) -> Response {
     // Far enough ahead that every reminder is due.
     let later = j.deps.now() + jiff::SignedDuration::from_hours(24 * 365);
     match j.run_due(later).await {
+        Ok(ran) => j.page(ran).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// How far `run_later` moves the clock: past a pair's first check-in.
+const LATER: jiff::SignedDuration = jiff::SignedDuration::from_hours(30 * 24);
+
+async fn run_later(State(j): State<Jobs>) -> Response {
+    let later = j.deps.now() + LATER;
+    let moved = j
+        .deps
+        .clone()
+        .with_clock(Clock::Fixed(Arc::new(std::sync::Mutex::new(later))));
+    match j.run_due_as(&moved, later).await {
         Ok(ran) => j.page(ran).await,
         Err(e) => e.into_response(),
     }

@@ -8,10 +8,11 @@
 // registration has its registrations, read when opened (GET …/events/{id}/
 // registrations), the list as CSV, and, once it has started, whether each
 // person attended (PUT …/registrations/{email}/attendance).
-import { get, here, post, put, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showProblem, uniqueIds } from "./ui.js";
+import { get, post, put } from "./api.js";
+import { announce, busy, clearErrors, el, isBusy, showProblem, uniqueIds } from "./ui.js";
 import { AUDIENCES, KINDS, longDate, programToday, timeOfDay } from "./calendar.js";
 import { hasStarted } from "./registration.js";
+import { gateFailed, programAdmin } from "./admin-gate.js";
 
 const consoleBox = document.getElementById("console");
 const message = document.getElementById("calendar-message");
@@ -32,19 +33,7 @@ const changed = (record) => (record.updated_by ? `Last changed ${when(record.upd
 
 // --- Loading -------------------------------------------------------------------------
 
-function failed(response) {
-  announce("");
-  consoleBox.hidden = true;
-  if (response.status === 401) {
-    showSignIn(here());
-  } else if (response.status === 403) {
-    document.getElementById("not-admin").hidden = false;
-  } else {
-    const panel = document.getElementById("load-error");
-    showPanelProblem(panel, response.problem);
-    panel.focus();
-  }
-}
+const failed = gateFailed;
 
 /** Fetches the calendar and shows it; false when the page gave way to a problem. */
 async function load() {
@@ -401,17 +390,7 @@ function render() {
 // --- Starting ------------------------------------------------------------------------------
 
 async function start() {
-  announce("Loading…");
-  const who = await get("/api/me");
-  if (!who.ok) return failed(who);
-  const me = who.data;
-  for (const node of document.querySelectorAll("[data-me-email]")) node.textContent = me.email;
-  if (me.administration_needs_provider) {
-    announce("");
-    document.getElementById("needs-provider").hidden = false;
-    return;
-  }
-  if (!(me.roles || []).includes("program_admin")) return failed({ status: 403 });
+  if (!(await programAdmin())) return;
   startAddGroup();
   startAddEvent();
   if (!(await load())) return;

@@ -9,11 +9,12 @@
 // and sign anyone out everywhere (POST /api/admin/people/signout).
 // Find them by work email, or by name (GET /api/admin/people/search).
 // `?email=` opens a person's records straight away.
-import { get, here, post, put, showSignIn } from "./api.js";
+import { get, post, put } from "./api.js";
 import {
-  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, roleLabel, showPanelProblem,
+  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, roleLabel,
   showProblem, statusBadge, uniqueIds,
 } from "./ui.js";
+import { gateFailed, programAdmin } from "./admin-gate.js";
 import { badge } from "./mentoring.js";
 import { count, dataTable } from "./admin-figures.js";
 
@@ -44,17 +45,7 @@ const personLink = (email) => el("a", { href: `${location.pathname}?${new URLSea
 
 function failed(response) {
   stopped = true;
-  announce("");
-  consoleBox.hidden = true;
-  if (response.status === 401) {
-    showSignIn(here());
-  } else if (response.status === 403) {
-    document.getElementById("not-admin").hidden = false;
-  } else {
-    const panel = document.getElementById("load-error");
-    showPanelProblem(panel, response.problem);
-    panel.focus();
-  }
+  gateFailed(response);
 }
 
 /** True when the response is a 401 or 403, after saying so instead of the page. */
@@ -499,17 +490,8 @@ signOutForm.addEventListener("submit", async (event) => {
 // --- Starting ------------------------------------------------------------------------------
 
 async function start() {
-  announce("Loading…");
-  const who = await get("/api/me");
-  if (!who.ok) return failed(who);
-  me = who.data;
-  for (const node of document.querySelectorAll("[data-me-email]")) node.textContent = me.email;
-  if (me.administration_needs_provider) {
-    announce("");
-    document.getElementById("needs-provider").hidden = false;
-    return;
-  }
-  if (!(me.roles || []).includes("program_admin")) return failed({ status: 403 });
+  me = await programAdmin();
+  if (!me) return;
   const wanted = new URLSearchParams(location.search).get("email");
   if (wanted) {
     lookupForm.elements.email.value = wanted;

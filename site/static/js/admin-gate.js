@@ -1,0 +1,42 @@
+// The start of a program administrators' page: who is signed in (GET
+// /api/me), and the panel for everyone else: sign in, sign in again with
+// the state's sign-in page, or "this page is for program administrators".
+import { get, here, showSignIn } from "./api.js";
+import { announce, showPanelProblem } from "./ui.js";
+
+/** Shows why the page's console cannot be shown (a failed response). */
+export function gateFailed(response) {
+  announce("");
+  document.getElementById("console").hidden = true;
+  if (response.status === 401) {
+    showSignIn(here());
+  } else if (response.status === 403) {
+    document.getElementById("not-admin").hidden = false;
+  } else {
+    const panel = document.getElementById("load-error");
+    showPanelProblem(panel, response.problem);
+    panel.focus();
+  }
+}
+
+/** The signed-in program administrator, or null once the page says why not. */
+export async function programAdmin() {
+  announce("Loading…");
+  const who = await get("/api/me");
+  if (!who.ok) {
+    gateFailed(who);
+    return null;
+  }
+  const me = who.data;
+  for (const node of document.querySelectorAll("[data-me-email]")) node.textContent = me.email;
+  if (me.administration_needs_provider) {
+    announce("");
+    document.getElementById("needs-provider").hidden = false;
+    return null;
+  }
+  if (!(me.roles || []).includes("program_admin")) {
+    gateFailed({ status: 403 });
+    return null;
+  }
+  return me;
+}
