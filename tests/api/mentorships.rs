@@ -267,7 +267,40 @@ async fn the_whole_pairing_journey_over_the_api() {
     )
     .await;
     assert!(bad["errors"]["goals"].is_string() && bad["errors"]["end_date"].is_string());
+    let mail_to_max = app.mail_to("max.mentor@mo.gov").await.len();
     let saved = json_of(ada.put(&format!("{path}/agreement"), json!({"goals": "Run a project.", "schedule": "Monthly, one hour", "end_date": "2027-11-01"})).await).await;
+    // Max is emailed a link that signs him in on the pair's page to confirm it.
+    let asked = app.mail_to("max.mentor@mo.gov").await;
+    assert_eq!(asked.len(), mail_to_max + 1, "one email to the other side");
+    let asked = asked.last().expect("email");
+    assert_eq!(
+        asked.subject,
+        "Your MOments mentorship agreement is waiting for you to confirm it"
+    );
+    assert!(
+        asked.text.contains("has written your mentorship agreement"),
+        "{}",
+        asked.text
+    );
+    assert!(
+        !asked.text.contains("Run a project."),
+        "the agreement's words stay on the page"
+    );
+    let about = json_of(
+        app.anonymous()
+            .post(
+                "/api/auth/link/about",
+                json!({"token": token_in(&asked.text).expect("task link")}),
+            )
+            .await,
+    )
+    .await;
+    assert!(
+        about["task"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("read and confirm the mentorship agreement")),
+        "{about}"
+    );
     assert_eq!(
         (
             saved["agreement"]["confirmed_by_mentee"].clone(),
@@ -287,6 +320,25 @@ async fn the_whole_pairing_journey_over_the_api() {
     )
     .await;
     assert_eq!(confirmed["agreement"]["confirmed_by_mentor"], true);
+    // A change by Max asks Ada to confirm the new version.
+    let changed = json_of(
+        max.put(
+            &format!("{path}/agreement"),
+            json!({"goals": "Run a project and present it."}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(changed["agreement"]["version"], 2);
+    let told = app.mail_to(ADA).await.pop().expect("email");
+    assert!(
+        told.subject.contains("agreement is waiting")
+            && told
+                .text
+                .contains("changed your mentorship agreement (it is now version 2)"),
+        "{}",
+        told.text
+    );
     problem(outsider.get(&path).await, StatusCode::FORBIDDEN).await;
 
     // Meetings count as training-credit hours.

@@ -661,3 +661,36 @@ pub fn survey_reminder(to: &Who<'_>, partner_name: &str, link: &TaskLink) -> Mes
         ),
     }
 }
+
+/// What an agreement's task link is for.
+pub fn agreement_task(partner_name: &str) -> String {
+    format!("read and confirm the mentorship agreement {partner_name} saved")
+}
+
+/// To the other side when one side saves the agreement: read it and
+/// confirm it (the agreement's words stay on the page, not in the mail).
+pub fn agreement_to_confirm(
+    to: &Who<'_>,
+    partner_name: &str,
+    changed: bool,
+    version: u32,
+    link: &TaskLink,
+) -> Message {
+    let what = if changed {
+        format!("changed your mentorship agreement (it is now version {version})")
+    } else {
+        "written your mentorship agreement".to_string()
+    };
+    Message {
+        to: to.email.to_string(),
+        subject: "Your MOments mentorship agreement is waiting for you to confirm it".to_string(),
+        text: format!(
+            "Hello {first},\n\n{partner_name} has {what}. Please read it on your mentorship page, \
+             and confirm it if it says what you agreed, or change it there and {partner_name} will \
+             be asked to confirm your version:\n\n{url}\n\n{link_note}{SIGNATURE}\n",
+            first = to.first_name,
+            url = link.url,
+            link_note = link.note(to.email, "mentorship page"),
+        ),
+    }
+}

@@ -191,7 +191,7 @@ async fn save(
     Ok(Json(view(deps, &record, actor).await?))
 }
 
-/// Save the agreement; the other side is asked to confirm it.
+/// Save the agreement; the other side is emailed to confirm it.
 #[utoipa::path(put, path = "/api/mentorships/{id}/agreement", tag = "mentorships",
     request_body = AgreementForm, security(("session" = [])),
     params(("id" = String, Path, description = "Mentorship id")),
@@ -214,7 +214,53 @@ pub async fn save_agreement(
     let after = before
         .mentorship
         .set_agreement(&actor.email, draft, deps.now())?;
-    save(&deps, &actor.email, &before, after, Action::AgreementSaved).await
+    let changed = before.mentorship.agreement.is_some();
+    let saved = save(
+        &deps,
+        &actor.email,
+        &before,
+        after.clone(),
+        Action::AgreementSaved,
+    )
+    .await?;
+    ask_to_confirm(&deps, &after, &actor.email, changed).await?;
+    Ok(saved)
+}
+
+/// The other side is asked, by a link that signs them in, to read the
+/// agreement just saved and confirm it.
+async fn ask_to_confirm(
+    deps: &Deps,
+    m: &Mentorship,
+    saved_by: &EmailAddress,
+    changed: bool,
+) -> Result<(), ApiError> {
+    let Some(agreement) = &m.agreement else {
+        return Ok(());
+    };
+    let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
+    let (to, from) = if *saved_by == m.mentee {
+        (&both.mentor, &both.mentee)
+    } else {
+        (&both.mentee, &both.mentor)
+    };
+    let partner = from.details.full_name();
+    let link = deps
+        .task_link(
+            &to.applicant,
+            &format!("/mentorships/?id={}", m.id),
+            notify::agreement_task(&partner),
+        )
+        .await;
+    deps.notify(notify::agreement_to_confirm(
+        &Who::of(to),
+        &partner,
+        changed,
+        agreement.version,
+        &link,
+    ))
+    .await;
+    Ok(())
 }
 
 /// Confirm a version of the agreement.

@@ -117,12 +117,10 @@ impl Jobs {
         let mut ran = Vec::new();
         for DueJob { name, payload, .. } in due {
             let outcome = match serde_json::from_value::<Job>(payload) {
-                Ok(job) => {
-                    match as_function(REMINDERS, moments_reminders::run(deps, &job)).await {
-                        Ok(o) => format!("{o:?}"),
-                        Err(e) => format!("failed: {e}"),
-                    }
-                }
+                Ok(job) => match as_function(REMINDERS, moments_reminders::run(deps, &job)).await {
+                    Ok(o) => format!("{o:?}"),
+                    Err(e) => format!("failed: {e}"),
+                },
                 Err(e) => format!("unreadable job: {e}"),
             };
             ran.push(Ran { name, outcome });
@@ -130,12 +128,11 @@ impl Jobs {
         // The retry run (queued mail and reminder jobs) has its own
         // 15-minute schedule in AWS; here it runs with the due jobs, and
         // shows only when it had work.
-        let outcome =
-            match as_function(REMINDERS, moments_reminders::retry_queued(deps)).await {
-                Ok(moments_reminders::Outcome::NothingToDo(_)) => None,
-                Ok(o) => Some(format!("{o:?}")),
-                Err(e) => Some(format!("failed: {e}")),
-            };
+        let outcome = match as_function(REMINDERS, moments_reminders::retry_queued(deps)).await {
+            Ok(moments_reminders::Outcome::NothingToDo(_)) => None,
+            Ok(o) => Some(format!("{o:?}")),
+            Err(e) => Some(format!("failed: {e}")),
+        };
         if let Some(outcome) = outcome {
             ran.push(Ran {
                 name: Job::RetryMail.name(),
