@@ -27,6 +27,7 @@ mod program_admins;
 mod provider;
 mod reminders;
 mod reports;
+mod resources;
 mod retention;
 mod security_log;
 mod taking_part;

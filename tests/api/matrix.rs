@@ -594,6 +594,24 @@ fn rows() -> Vec<Row> {
             &[(ProgramAdmin, 200)],
             403,
         ),
+        Row {
+            open: true,
+            ..row(get.clone(), "/api/resources", json!(null), &[], 200)
+        },
+        row(
+            post.clone(),
+            "/api/admin/resources",
+            json!({"audience": "mentors", "title": "ESS portal", "url": "https://ess.mo.gov/"}),
+            &[(ProgramAdmin, 201)],
+            403,
+        ),
+        row(
+            Method::DELETE,
+            "/api/admin/resources/ln-0000000000",
+            json!(null),
+            &[(ProgramAdmin, 404)],
+            403,
+        ),
         row(
             get.clone(),
             "/api/admin/check-ins",

@@ -146,7 +146,12 @@ async fn decide(
         });
     }
     saved?;
-    if let Some(message) = notify::decided(&decided, &deps.config.base_url) {
+    // The decision is made; without the links, the email still goes.
+    let links = deps.store.resource_links().await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "links not read; the decision email goes without them");
+        Default::default()
+    });
+    if let Some(message) = notify::decided(&decided, &deps.config.base_url, &links) {
         deps.notify(message).await;
     }
     Ok(Json(ApplicationView::of(&decided, &actor)))

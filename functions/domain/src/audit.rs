@@ -59,6 +59,10 @@ pub enum Action {
     ContactChanged,
     /// A program administrator changed a program setting.
     SettingsChanged,
+    /// A program administrator added a link for an audience.
+    LinkAdded,
+    /// ... or removed one.
+    LinkRemoved,
 }
 
 impl Action {

@@ -130,6 +130,26 @@ crate::fields::text_type!(
     /// Where an event is held: a room and building, or "Online".
     Place, "the place", 200, crate::fields::Lines::One);
 
+/// Most characters a web address may have.
+pub const MAX_ADDRESS_CHARS: usize = 500;
+
+/// An `https` address on a named host (`what` names it in the error), as
+/// written back by the URL parser.
+pub fn https_address(raw: &str, what: &str) -> Result<String, Problem> {
+    let s = raw.trim();
+    if s.len() > MAX_ADDRESS_CHARS {
+        return Err(format!(
+            "Keep the link to {MAX_ADDRESS_CHARS} characters or fewer."
+        ));
+    }
+    match url::Url::parse(s) {
+        Ok(u) if u.scheme() == "https" && u.host_str().is_some_and(|h| h.contains('.')) => {
+            Ok(u.to_string())
+        }
+        _ => Err(format!("Enter {what}, starting with https://.")),
+    }
+}
+
 /// The address of an online meeting: an `https` URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -138,19 +158,7 @@ pub struct MeetingLink(String);
 impl MeetingLink {
     pub const MAX_CHARS: usize = 500;
     pub fn parse(raw: &str) -> Result<Self, Problem> {
-        let s = raw.trim();
-        if s.len() > Self::MAX_CHARS {
-            return Err(format!(
-                "Keep the link to {} characters or fewer.",
-                Self::MAX_CHARS
-            ));
-        }
-        match url::Url::parse(s) {
-            Ok(u) if u.scheme() == "https" && u.host_str().is_some_and(|h| h.contains('.')) => {
-                Ok(MeetingLink(u.to_string()))
-            }
-            _ => Err("Enter the meeting's web address, starting with https://.".into()),
-        }
+        https_address(raw, "the meeting's web address").map(MeetingLink)
     }
     pub fn as_str(&self) -> &str {
         &self.0

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod notify;
 pub mod reminders;
 pub mod reports;
+pub mod resources;
 pub mod retention;
 pub mod signin;
 pub mod suggestions;

@@ -129,7 +129,13 @@ pub fn review_requested(app: &Application, link: &TaskLink) -> Message {
 }
 
 /// The decision, sent to the applicant. `app` is the decided application.
-pub fn decided(app: &Application, base_url: &str) -> Option<Message> {
+/// `links` are the program team's: an approved applicant gets their role's.
+pub fn decided(
+    app: &Application,
+    base_url: &str,
+    links: &crate::resources::StoredLinks,
+) -> Option<Message> {
+    use crate::resources::{Audience, email_block};
     let decision = app.decision.as_ref()?;
     let d = &app.details;
     let who = match &decision.on_behalf_of {
@@ -158,7 +164,8 @@ pub fn decided(app: &Application, base_url: &str) -> Option<Message> {
                  Next, find a mentor — you will not be assigned one. Search for mentors by department, \
                  skills and working hours, and press \"Select as Mentor\" on a profile to send a request. \
                  You can have up to two active mentors. If you applied during a quarterly application \
-                 window, you will also receive a list of suggested mentors.\n\n{base_url}/my/applications/\n"
+                 window, you will also receive a list of suggested mentors.\n\n{base_url}/my/applications/\n{}",
+                email_block(&links.for_audience(Audience::Mentees)),
             ),
         ),
         (Outcome::Approved, Role::Mentor) => (
@@ -168,7 +175,8 @@ pub fn decided(app: &Application, base_url: &str) -> Option<Message> {
                  visible to mentees looking for a mentor.\n{message}\n\
                  When a mentee selects you, we will email you; you can read their application and accept \
                  or decline. You can mentor up to two mentees at a time, and you can mark yourself \
-                 unavailable whenever you need to.\n\n{base_url}/my/applications/\n"
+                 unavailable whenever you need to.\n\n{base_url}/my/applications/\n{}",
+                email_block(&links.for_audience(Audience::Mentors)),
             ),
         ),
         (Outcome::Denied, role) => (

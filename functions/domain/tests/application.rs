@@ -503,7 +503,7 @@ fn subjects_carry_no_applicant_words_and_bodies_label_them() {
     let messages = [
         notify::review_requested(&app, &link),
         notify::application_received(&app, base),
-        notify::decided(&approved, base).expect("told"),
+        notify::decided(&approved, base, &Default::default()).expect("told"),
         notify::request_received(&who, &app, Some("Please log in"), &link),
         notify::request_not_accepted(&who, &app.details.full_name(), Some("busy"), false, base),
         notify::request_withdrawn(&who, &app.details.full_name(), base),

@@ -24,6 +24,7 @@ pub mod metrics;
 mod privacy;
 mod program_admins;
 mod registrations;
+mod resources;
 mod security;
 mod sessions;
 
@@ -49,6 +50,9 @@ moments_adapters::http_api! {
     contacts::change;
     check_ins::quiet_pairs;
     check_ins::change_settings;
+    resources::links;
+    resources::add;
+    resources::remove;
     calendar::public_feed;
     calendar::admin_calendar;
     calendar::add_group;

@@ -14,6 +14,8 @@
 //! | the program team's contact details | `CONTACT` | `PROGRAM` | | |
 //! | their audit entries | `CONTACT` | `AUDIT#{version, 10 digits}` | | |
 //! | program settings (weeks before a check-in) | `SETTINGS` | `PROGRAM` | | |
+//! | the links kept for mentees, mentors and supervisors | `RESOURCES` | `LINKS` | | |
+//! | their audit entries | `RESOURCES` | `AUDIT#{version, 10 digits}` | | |
 //! | their audit entries | `SETTINGS` | `AUDIT#{version, 10 digits}` | | |
 //! | sign-in token (by the hash of the token) | `SIGNIN#{sha256 hex}` | `SIGNIN` | `SIGNINS#{email}` / `{sha256 hex}` | |
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
@@ -165,6 +167,13 @@ pub const SETTINGS: &str = "SETTINGS";
 
 pub fn program_settings() -> Key {
     Key::new(SETTINGS, "PROGRAM")
+}
+
+/// The links kept for each audience, and their audit trail.
+pub const RESOURCES: &str = "RESOURCES";
+
+pub fn resource_links() -> Key {
+    Key::new(RESOURCES, "LINKS")
 }
 
 /// The partition of gsi3 listing check-ins by when they were sent.

@@ -29,6 +29,7 @@ mod prior;
 mod program_admins;
 mod quarter;
 mod registrations;
+mod resources;
 mod retention;
 mod security_log;
 mod sessions;
