@@ -6,6 +6,12 @@
 //! listings and pair guards agreeing with the records, and search showing
 //! exactly the mentors who can still take a mentee.
 //!
+//! Every table call goes through DynamoDB's cost model
+//! (`moments_adapters::table::cost`, not sleeping, so the wall figures are
+//! the embedded store's): the run's round trips, read and write units, the
+//! throttles of its busiest partitions, and the modelled time at 5 ms a round
+//! trip are printed beside the wall time.
+//!
 //! Run: `cargo bench -p moments-tests --bench load`
 //! (`LOAD_SECONDS`, `LOAD_WORKERS` change the defaults of 30 and 16).
 
@@ -20,6 +26,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use moments_adapters::deps::Clock;
 use moments_adapters::store::Store;
+use moments_adapters::table::cost::{CostModel, ModelledTable};
 use moments_adapters::table::embedded::EmbeddedTable;
 use moments_domain::application::{Application, ApplicationId, Details, Role};
 use moments_domain::catalogue::Catalogue;
@@ -178,6 +185,7 @@ async fn main() {
     let workers = env_or("LOAD_WORKERS", 16) as usize;
     let dir = tempfile::tempdir().expect("temp dir");
     let table = Arc::new(EmbeddedTable::open(&dir.path().join("moments.redb")).expect("table"));
+    let modelled = Arc::new(ModelledTable::new(table.clone(), CostModel::default()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -192,7 +200,7 @@ async fn main() {
         oidc: None,
         admins_use_provider: false,
     };
-    let platform = build_on(&config, Clock::System, table.clone())
+    let platform = build_on(&config, Clock::System, modelled.clone())
         .await
         .expect("platform");
     let (store, outbox) = (platform.store.clone(), platform.outbox.clone());
@@ -234,6 +242,7 @@ async fn main() {
     let seed = Arc::new(AtomicU64::new(7));
     let mut tasks = Vec::new();
     let run_started = Instant::now();
+    let costs_before = modelled.costs();
     for w in 0..workers {
         let (base, mentor_clients, mentee_clients, seed) = (
             base.clone(),
@@ -320,6 +329,7 @@ async fn main() {
         all.errors += t.errors;
     }
     let elapsed = run_started.elapsed();
+    let costs = modelled.costs().since(&costs_before);
     let total: usize = all.latencies.values().map(Vec::len).sum();
     let mut every: Vec<Duration> = all.latencies.values().flatten().copied().collect();
     every.sort();
@@ -331,6 +341,13 @@ async fn main() {
         percentile(&every, 0.50),
         percentile(&every, 0.99),
         all.errors
+    );
+    println!(
+        "  on DynamoDB: {costs}; per request {:.1} round trips, {:.1} read units, {:.1} write units, {:.1} ms modelled",
+        costs.round_trips as f64 / total.max(1) as f64,
+        costs.read_units / total.max(1) as f64,
+        costs.write_units / total.max(1) as f64,
+        costs.modelled.saturating_sub(costs.waited).as_secs_f64() * 1e3 / total.max(1) as f64,
     );
     for (action, latencies) in &mut all.latencies {
         latencies.sort();

@@ -4,13 +4,14 @@
 //! department and quarter however many records there are. First, the
 //! public calendar's read (`GET /api/calendar` and its feed): the items one
 //! request reads with 1, 5 and 20 years of dates kept, beside what reading
-//! the whole calendar would take.
+//! the whole calendar would take. Each read is also costed as DynamoDB
+//! would cost it (`moments_adapters::table::cost`): read units, round trips
+//! and the modelled time at 5 ms a round trip.
 //! Run: `cargo bench -p moments-reports --bench metrics`.
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
@@ -21,8 +22,8 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::{Caller, Query};
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::store::{RequestSides, Store};
+use moments_adapters::table::cost::{CostModel, Costs, ModelledTable};
 use moments_adapters::table::embedded::EmbeddedTable;
-use moments_adapters::table::{Item, Key, Page, Query as TableQuery, Table, TableError, Write};
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
 use moments_domain::audit::{Action, AuditEntry};
@@ -42,30 +43,6 @@ const MENTEES: usize = 12_000;
 const MENTORS: usize = 8_000;
 const MENTORSHIPS: usize = 5_000;
 const RUNS: usize = 40;
-
-/// The table, counting the items every read returns.
-struct Counting {
-    inner: Arc<dyn Table>,
-    read: AtomicUsize,
-}
-
-#[async_trait::async_trait]
-impl Table for Counting {
-    async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
-        let item = self.inner.get(key).await?;
-        self.read
-            .fetch_add(usize::from(item.is_some()), Ordering::Relaxed);
-        Ok(item)
-    }
-    async fn query(&self, query: &TableQuery) -> Result<Page, TableError> {
-        let page = self.inner.query(query).await?;
-        self.read.fetch_add(page.items.len(), Ordering::Relaxed);
-        Ok(page)
-    }
-    async fn write(&self, writes: Vec<Write>) -> Result<(), TableError> {
-        self.inner.write(writes).await
-    }
-}
 
 fn email(s: &str) -> EmailAddress {
     EmailAddress::parse(s).expect("email")
@@ -324,16 +301,24 @@ async fn end_with_surveys(
     }
 }
 
+/// Read units, round trips and modelled time, for a table cell.
+fn costed(c: &Costs) -> String {
+    format!(
+        "{:.1} RU, {} trips, {:.0} ms",
+        c.read_units,
+        c.round_trips,
+        c.modelled.as_secs_f64() * 1e3
+    )
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// An embedded table in `dir`, counting what is read.
-fn counting(dir: &tempfile::TempDir) -> Arc<Counting> {
-    Arc::new(Counting {
-        inner: Arc::new(EmbeddedTable::open(&dir.path().join("bench.redb")).expect("store")),
-        read: AtomicUsize::new(0),
-    })
+/// An embedded table in `dir`, costed as DynamoDB would cost it.
+fn counting(dir: &tempfile::TempDir) -> Arc<ModelledTable> {
+    let inner = Arc::new(EmbeddedTable::open(&dir.path().join("bench.redb")).expect("store"));
+    Arc::new(ModelledTable::new(inner, CostModel::default()))
 }
 
 /// The seed calendar's two match groups and their events, copied half a
@@ -394,24 +379,30 @@ async fn calendar_history(store: &Store, copies: i64, now: Timestamp) -> usize {
 async fn calendar_reads() {
     let now: Timestamp = "2026-12-06T15:00:00Z".parse().expect("time");
     println!(
-        "| public calendar, years of dates kept | groups and events stored | items per public read | items reading everything |"
+        "| public calendar, years of dates kept | groups and events stored | items per public read | read units, round trips, modelled ms | items reading everything | read units, round trips, modelled ms |"
     );
-    println!("|---|---:|---:|---:|");
+    println!("|---|---:|---:|---|---:|---|");
     for years in [1, 5, 20] {
         let dir = tempfile::tempdir().expect("temp dir");
         let table = counting(&dir);
         let store = Store::new(table.clone());
         let stored = calendar_history(&store, years * 2, now).await;
-        let before = table.read.load(Ordering::Relaxed);
+        let before = table.costs();
         store
             .calendar_from(shown_from(now))
             .await
             .expect("public read");
-        let public = table.read.load(Ordering::Relaxed) - before;
-        let before = table.read.load(Ordering::Relaxed);
+        let public = table.costs().since(&before);
+        let before = table.costs();
         store.calendar_all().await.expect("everything");
-        let everything = table.read.load(Ordering::Relaxed) - before;
-        println!("| {years} | {stored} | {public} | {everything} |");
+        let everything = table.costs().since(&before);
+        println!(
+            "| {years} | {stored} | {} | {} | {} | {} |",
+            public.items_read,
+            costed(&public),
+            everything.items_read,
+            costed(&everything)
+        );
     }
     println!();
 }
@@ -442,16 +433,16 @@ async fn main() {
     let quarter = buckets.first().map(|(b, _)| b.quarter.to_string());
 
     println!(
-        "| metrics ({} applications, {formed} mentorships) | median ms | p95 ms | items read | connections |",
+        "| metrics ({} applications, {formed} mentorships) | median ms (wall) | p95 ms (wall) | items read | on DynamoDB (5 ms a round trip) | connections |",
         MENTEES + MENTORS
     );
-    println!("|---|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---|---:|");
     for (name, quarter) in [("whole program", None), ("one quarter", quarter)] {
         let mut times = Vec::with_capacity(RUNS);
-        let mut read = 0;
+        let mut read = Costs::default();
         let mut connections = 0;
         for _ in 0..RUNS {
-            let before = table.read.load(Ordering::Relaxed);
+            let before = table.costs();
             let t = Instant::now();
             let answer = moments_reports::metrics::report(
                 State(deps.clone()),
@@ -464,7 +455,7 @@ async fn main() {
             .await
             .expect("metrics");
             times.push(t.elapsed());
-            read = table.read.load(Ordering::Relaxed) - before;
+            read = table.costs().since(&before);
             let answer = serde_json::to_value(&answer.0).expect("answer");
             connections = answer["report"]["total"]["pairs"]["connections"]
                 .as_u64()
@@ -472,9 +463,11 @@ async fn main() {
         }
         times.sort();
         println!(
-            "| {name} | {:.2} | {:.2} | {read} | {connections} |",
+            "| {name} | {:.2} | {:.2} | {} | {} | {connections} |",
             percentile(&times, 0.5).as_secs_f64() * 1e3,
             percentile(&times, 0.95).as_secs_f64() * 1e3,
+            read.items_read,
+            costed(&read),
         );
     }
 }

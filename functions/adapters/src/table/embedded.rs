@@ -444,24 +444,8 @@ fn apply_update(
     Ok(item)
 }
 
-/// DynamoDB's item size: attribute names plus values, per its published rules.
-fn value_size(value: &Value) -> usize {
-    match value {
-        Value::Null | Value::Bool(_) => 1,
-        Value::String(s) => s.len(),
-        Value::Number(n) => n.to_string().len().div_ceil(2) + 1,
-        Value::Array(values) => 3 + values.iter().map(|v| 1 + value_size(v)).sum::<usize>(),
-        Value::Object(map) => {
-            3 + map
-                .iter()
-                .map(|(k, v)| 1 + k.len() + value_size(v))
-                .sum::<usize>()
-        }
-    }
-}
-
 fn check_item_size(item: &Item) -> Result<(), TableError> {
-    let size: usize = item.iter().map(|(k, v)| k.len() + value_size(v)).sum();
+    let size = super::item_size(item);
     if size > MAX_ITEM_BYTES {
         return Err(TableError::Invalid(format!(
             "item size {size} bytes exceeds the 400 KB limit"

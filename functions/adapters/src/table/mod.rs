@@ -7,12 +7,34 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 
+pub mod cost;
 pub mod dynamo;
 pub mod embedded;
 
 /// An item: attribute name → JSON value. Numbers become DynamoDB `N`,
 /// strings `S`, booleans `BOOL`, arrays `L`, objects `M`, null `NULL`.
 pub type Item = Map<String, Value>;
+
+/// DynamoDB's size of a value, per its published rules.
+pub(crate) fn value_size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) => 1,
+        Value::String(s) => s.len(),
+        Value::Number(n) => n.to_string().len().div_ceil(2) + 1,
+        Value::Array(values) => 3 + values.iter().map(|v| 1 + value_size(v)).sum::<usize>(),
+        Value::Object(map) => {
+            3 + map
+                .iter()
+                .map(|(k, v)| 1 + k.len() + value_size(v))
+                .sum::<usize>()
+        }
+    }
+}
+
+/// DynamoDB's size of an item: attribute names plus values.
+pub fn item_size(item: &Item) -> usize {
+    item.iter().map(|(k, v)| k.len() + value_size(v)).sum()
+}
 
 /// Most writes one atomic batch may hold (DynamoDB `TransactWriteItems`).
 pub const MAX_WRITES: usize = 100;
