@@ -121,6 +121,7 @@ test("a quiet pair is asked after four weeks; 'we need help' reaches the team an
   await adminPage.locator("#e-quiet_weeks").waitFor();
   assert.match(await adminPage.locator("#e-quiet_weeks").innerText(), /from 1 to 26/);
   assert.equal(await weeks.getAttribute("aria-invalid"), "true");
+  assert.match(await adminPage.title(), /^Error: Pairs that have gone quiet/);
   await weeks.fill("6");
   await adminPage.getByRole("button", { name: "Save the number of weeks" }).click();
   await adminPage.locator("#quiet-status").getByText("Saved: pairs are asked after 6 weeks").waitFor();

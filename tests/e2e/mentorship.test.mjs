@@ -82,6 +82,23 @@ test("approve → search → select → accept → meet → end → survey", asy
   assert.deepEqual(await axeViolations(board), [], "the dashboard with second-mentor suggestions is accessible");
   await board.close();
 
+  // On a phone, logging a meeting is one tap from the top of the page.
+  await alex.setViewportSize({ width: 390, height: 844 });
+  await alex.reload();
+  const shortcut = alex.getByRole("link", { name: "Log a meeting" });
+  await shortcut.waitFor();
+  const box = await shortcut.boundingBox();
+  assert.ok(box.y + box.height <= 844, `the shortcut is on the first screen (${box.y} px)`);
+  await shortcut.click();
+  await alex.waitForURL(/#log-meeting-title$/);
+  await alex.waitForFunction(() => {
+    const box = document.getElementById("f-date").getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  });
+  const form = await alex.locator("#f-date").boundingBox();
+  assert.ok(form.y >= 0 && form.y < 844, "the form is in view");
+  await alex.setViewportSize({ width: 1280, height: 900 });
+
   // A missing date and a length over the day's eight hours are named together, in one set of errors.
   await alex.locator("#f-date").fill("");
   await alex.locator("#f-minutes").fill("100000");

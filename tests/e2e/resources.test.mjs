@@ -52,11 +52,13 @@ test("a link the program team adds for mentees shows on their resources page, an
   await admin.locator("#e-url").waitFor();
   assert.match(await admin.locator("#e-url").innerText(), /starting with https:\/\//);
   assert.equal(await form.getByLabel("Web address").getAttribute("aria-invalid"), "true");
+  assert.match(await admin.title(), /^Error: Links for participants/, "the title says there is an error");
 
   await form.getByLabel("Web address").fill("https://www.linkedin.com/learning/paths/mentee");
   await form.getByLabel("Note (optional)").fill("Courses you finish are added to your training record.");
   await form.getByRole("button", { name: "Add the link" }).click();
   await admin.locator("#links-done").getByText("Added “Mentee learning path”").waitFor();
+  assert.match(await admin.title(), /^Links for participants/, "and stops saying so once it is put right");
   assert.deepEqual(await axeViolations(admin), [], "the links page is accessible");
   assert.equal(await sidewaysOverflow(admin), 0, "nothing scrolls sideways on a phone");
 

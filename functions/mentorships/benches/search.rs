@@ -132,6 +132,7 @@ async fn main() {
     let started = Instant::now();
     seed(&store, mentors, Role::Mentor, &mut rng).await;
     let mentee = seed(&store, 1, Role::Mentee, &mut rng).await.remove(0);
+    table.settle();
     eprintln!(
         "seeded {mentors} approved mentors in {:.1?}",
         started.elapsed()

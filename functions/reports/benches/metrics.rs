@@ -301,13 +301,19 @@ async fn end_with_surveys(
     }
 }
 
-/// Read units, round trips and modelled time, for a table cell.
+/// Read units, round trips and modelled time (and throttles, if any), for
+/// a table cell.
 fn costed(c: &Costs) -> String {
+    let throttled = if c.throttles > 0 {
+        format!(", {} throttled", c.throttles)
+    } else {
+        String::new()
+    };
     format!(
-        "{:.1} RU, {} trips, {:.0} ms",
+        "{:.1} RU, {} trips, {:.0} ms{throttled}",
         c.read_units,
         c.round_trips,
-        c.modelled.as_secs_f64() * 1e3
+        c.modelled.saturating_sub(c.waited).as_secs_f64() * 1e3
     )
 }
 
@@ -387,6 +393,7 @@ async fn calendar_reads() {
         let table = counting(&dir);
         let store = Store::new(table.clone());
         let stored = calendar_history(&store, years * 2, now).await;
+        table.settle();
         let before = table.costs();
         store
             .calendar_from(shown_from(now))
@@ -419,6 +426,7 @@ async fn main() {
     let mentees = applications(&store, Role::Mentee, MENTEES, start, &mut rng).await;
     let mentors = applications(&store, Role::Mentor, MENTORS, start, &mut rng).await;
     let formed = mentorships(&store, &mentees, &mentors).await;
+    table.settle();
     eprintln!(
         "seeded {} applications and {formed} mentorships in {:.1?}",
         MENTEES + MENTORS,

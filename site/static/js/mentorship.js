@@ -188,6 +188,7 @@ function renderMeetings() {
     ? `${count(m.meeting_count, "meeting", "meetings")} logged, ${hoursText(m.hours)} in all: that is ${hoursText(m.hours)} of training credit for each of you.`
     : "";
   meetingForm.hidden = !isActive();
+  document.getElementById("quick-actions").hidden = !isActive();
   const date = meetingForm.elements.namedItem("date");
   date.max = programDay();
   if (m.started_at) date.min = programDay(m.started_at);

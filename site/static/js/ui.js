@@ -97,13 +97,19 @@ export function clearErrors(form) {
   }
   const summary = form.querySelector(".error-summary");
   if (summary) summary.hidden = true;
+  // The page's title says "Error:" while any form on it shows errors.
+  if (!document.querySelector("[data-field].has-error, .error-summary:not([hidden])")) {
+    document.title = document.title.replace(ERROR_PREFIX, "");
+  }
 }
 
-/**
- * Shows a problem on `form`: each `errors[field]` next to the element with
- * that `data-field`, and a summary at the top, linking to the fields, which
- * takes focus so it is read out first.
- */
+const ERROR_PREFIX = "Error: ";
+
+/** The page's title starts with "Error: ", once, as screen readers announce it first. */
+function titleSaysError() {
+  if (!document.title.startsWith(ERROR_PREFIX)) document.title = `${ERROR_PREFIX}${document.title}`;
+}
+
 /**
  * After a form's call failed: when signed out, the form gives way to the
  * "Sign in to continue" panel (coming back to `next`); otherwise the
@@ -118,8 +124,14 @@ export function showFormFailure(form, response, next = here()) {
   }
 }
 
+/**
+ * Shows a problem on `form`: each `errors[field]` next to the element with
+ * that `data-field`, and a summary at the top, linking to the fields, which
+ * takes focus so it is read out first; the page's title starts "Error:".
+ */
 export function showProblem(form, problem) {
   clearErrors(form);
+  titleSaysError();
   const errors = problem.errors || {};
   const items = [];
   const placed = new Set();
