@@ -953,7 +953,12 @@ const CLIENTS: [Client; 2] = [
     },
     Client {
         what: "creates or cancels reminder jobs",
-        calls: &["deps.schedule(", "deps.try_schedule(", "deps.cancel("],
+        calls: &[
+            "deps.schedule(",
+            "deps.schedule_job(",
+            "deps.try_schedule(",
+            "deps.cancel(",
+        ],
         start_ups: &["deps_with_scheduler_from_env"],
         action: "scheduler:CreateSchedule",
     },
