@@ -17,21 +17,6 @@ use moments_adapters::mail::outbox::OutboxEntry;
 const DAY: SignedDuration = SignedDuration::from_hours(24);
 const TEAM: &str = "mentoring@mo.gov";
 
-/// Ada and Max matched: the mentorship's id.
-async fn matched(app: &TestApp) -> (Person, Person, String) {
-    let (ada, max, _, request) = pair_up(app).await;
-    let accepted = json_of(
-        max.post(&format!("/api/requests/{request}/accept"), json!({}))
-            .await,
-    )
-    .await;
-    let id = accepted["mentorship"]["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
-    (ada, max, id)
-}
-
 fn outcomes(ran: &[moments_local::jobs_page::Ran]) -> Vec<(String, String)> {
     ran.iter()
         .map(|r| (r.name.clone(), r.outcome.clone()))

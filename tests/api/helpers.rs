@@ -730,6 +730,21 @@ pub async fn pair_up(app: &TestApp) -> (Person, Person, ApplicationId, String) {
     (ada, app.sign_in(MAX).await, mentor, request)
 }
 
+/// `pair_up`, and Max accepts: both signed in, and the mentorship's id.
+pub async fn matched(app: &TestApp) -> (Person, Person, String) {
+    let (ada, max, _, request) = pair_up(app).await;
+    let accepted = json_of(
+        max.post(&format!("/api/requests/{request}/accept"), json!({}))
+            .await,
+    )
+    .await;
+    let id = accepted["mentorship"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    (ada, max, id)
+}
+
 /// Rows of a CSV export, the header first, as a spreadsheet reads them.
 pub async fn csv_rows(p: &Person, name: &str) -> Vec<Vec<String>> {
     let r = p.get(&format!("/api/admin/exports/{name}")).await;

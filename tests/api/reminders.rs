@@ -103,16 +103,7 @@ async fn a_new_pair_with_no_meeting_is_nudged_once_after_two_days_through_ses_an
 }
 
 async fn new_pair_with_no_meeting_is_nudged_once(app: TestApp) {
-    let (_, max, _, request) = pair_up(&app).await;
-    let accepted = json_of(
-        max.post(&format!("/api/requests/{request}/accept"), json!({}))
-            .await,
-    )
-    .await;
-    let mentorship = accepted["mentorship"]["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let (_, _, mentorship) = matched(&app).await;
     let names = app.job_names().await;
     assert!(
         names.contains(&format!("ms-{mentorship}-connect")),
@@ -160,16 +151,7 @@ async fn new_pair_with_no_meeting_is_nudged_once(app: TestApp) {
 #[tokio::test]
 async fn a_pair_that_has_met_is_not_nudged() {
     let app = spawn_app().await;
-    let (ada, max, _, request) = pair_up(&app).await;
-    let accepted = json_of(
-        max.post(&format!("/api/requests/{request}/accept"), json!({}))
-            .await,
-    )
-    .await;
-    let mentorship = accepted["mentorship"]["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let (ada, _, mentorship) = matched(&app).await;
     let today = jiff::tz::TimeZone::UTC.to_datetime(app_now(&app)).date();
     let r = ada
         .post(
