@@ -1,6 +1,7 @@
 //! The links the program team keeps for mentees, mentors and supervisors:
 //! added and removed by program administrators per field, audited, read by
-//! everyone, and in the approval email of each role.
+//! everyone, in the approval email of each role and in supervisors' review
+//! emails.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -49,9 +50,13 @@ async fn the_program_team_keeps_links_per_audience_and_approved_applicants_get_t
                      "url": "https://ess.mo.gov/"});
     let added = json_of(pat.post("/api/admin/resources", ess).await).await;
     assert_eq!(added["version"], 2);
+    let guide = json!({"audience": "supervisors", "title": "Supervisor's guide",
+                       "url": "https://guides.mo.gov/supervisors"});
+    let r = pat.post("/api/admin/resources", guide).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
     let listed = links(&app).await;
     let all = listed["links"].as_array().expect("links");
-    assert_eq!(all.len(), 2);
+    assert_eq!(all.len(), 3);
     assert_eq!(all[0]["audience"], "mentees");
     assert_eq!(all[1]["note"], Value::Null);
 
@@ -76,6 +81,16 @@ async fn the_program_team_keeps_links_per_audience_and_approved_applicants_get_t
         let r = applicant.apply(form).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let id = json_of(r).await["id"].as_str().expect("id").to_string();
+        // The supervisor's review email carries the supervisors' link.
+        let review = app.mail_to(SUPERVISOR).await.pop().expect("review email");
+        assert!(
+            review
+                .text
+                .contains("Supervisor's guide: https://guides.mo.gov/supervisors")
+                && !review.text.contains("ESS portal"),
+            "{}",
+            review.text
+        );
         let r = sam
             .post(
                 &format!("/api/applications/{id}/decision"),
@@ -99,7 +114,7 @@ async fn the_program_team_keeps_links_per_audience_and_approved_applicants_get_t
     // Removing one; an unknown one is not found.
     let id = all[0]["id"].as_str().expect("id");
     let left = json_of(pat.delete(&format!("/api/admin/resources/{id}")).await).await;
-    assert_eq!(left["links"].as_array().map(Vec::len), Some(1));
+    assert_eq!(left["links"].as_array().map(Vec::len), Some(2));
     problem(
         pat.delete(&format!("/api/admin/resources/{id}")).await,
         StatusCode::NOT_FOUND,
@@ -112,6 +127,7 @@ async fn the_program_team_keeps_links_per_audience_and_approved_applicants_get_t
         [
             "Mentee learning path for mentees: https://www.linkedin.com/learning/paths/mentee",
             "ESS portal for mentors: https://ess.mo.gov/",
+            "Supervisor's guide for supervisors: https://guides.mo.gov/supervisors",
             "Mentee learning path for mentees: https://www.linkedin.com/learning/paths/mentee",
         ]
     );

@@ -407,5 +407,10 @@ async fn review_requested(deps: &Deps, app: &Application) {
     let link = deps
         .task_link(app.supervisor(), &page, notify::review_task(app))
         .await;
-    deps.notify(notify::review_requested(app, &link)).await;
+    let links = deps.store.resource_links().await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "links not read; the review email goes without them");
+        Default::default()
+    });
+    deps.notify(notify::review_requested(app, &link, &links))
+        .await;
 }

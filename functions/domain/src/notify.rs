@@ -101,8 +101,13 @@ pub fn survey_task(partner_name: &str) -> String {
     format!("answer the survey about your mentorship with {partner_name}")
 }
 
-/// To the supervisor: review this application.
-pub fn review_requested(app: &Application, link: &TaskLink) -> Message {
+/// To the supervisor: review this application (with the supervisors' links
+/// the program team keeps).
+pub fn review_requested(
+    app: &Application,
+    link: &TaskLink,
+    links: &crate::resources::StoredLinks,
+) -> Message {
     let d = &app.details;
     Message {
         to: app.supervisor().to_string(),
@@ -117,7 +122,10 @@ pub fn review_requested(app: &Application, link: &TaskLink) -> Message {
              Please confirm they are eligible — employed full-time, not rated at risk in their most recent \
              ENGAGE evaluation, and not on a performance improvement plan or other disciplinary action — \
              and approve or deny the application here:\n\n{url}\n\n{link_note}\
-             If you deny it, you can add a personal message; we send it to {first} with the decision.\n\n{SIGNATURE}\n",
+             If you deny it, you can add a personal message; we send it to {first} with the decision.\n{links}\n{SIGNATURE}\n",
+            links = crate::resources::email_block(
+                &links.for_audience(crate::resources::Audience::Supervisors)
+            ),
             to = app.supervisor(),
             url = link.url,
             link_note = link.note(app.supervisor().as_str(), "application"),

@@ -501,7 +501,7 @@ fn subjects_carry_no_applicant_words_and_bodies_label_them() {
         signs_in: true,
     };
     let messages = [
-        notify::review_requested(&app, &link),
+        notify::review_requested(&app, &link, &Default::default()),
         notify::application_received(&app, base),
         notify::decided(&approved, base, &Default::default()).expect("told"),
         notify::request_received(&who, &app, Some("Please log in"), &link),
@@ -551,7 +551,7 @@ fn a_task_link_says_whom_it_signs_in_and_a_plain_link_says_nothing() {
         url: format!("https://moments.mo.gov/review/?application={}", app.id),
         signs_in: false,
     };
-    let with_task = notify::review_requested(&app, &task);
+    let with_task = notify::review_requested(&app, &task, &Default::default());
     assert!(with_task.text.contains(&task.url));
     assert!(
         with_task
@@ -560,7 +560,7 @@ fn a_task_link_says_whom_it_signs_in_and_a_plain_link_says_nothing() {
         "{}",
         with_task.text
     );
-    let without = notify::review_requested(&app, &plain);
+    let without = notify::review_requested(&app, &plain, &Default::default());
     assert!(without.text.contains(&plain.url));
     assert!(!without.text.contains("signs you in"), "{}", without.text);
     assert_eq!(
