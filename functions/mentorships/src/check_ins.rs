@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Form, Path};
-use moments_adapters::store::{MentorshipRecord, StoreError};
+use moments_adapters::store::{MentorshipRecord, RequestSides, StoreError};
 use moments_domain::application::Role;
 use moments_domain::audit::Action;
 use moments_domain::checkin::{CheckIn, CheckInAnswer, CheckInRefused};
@@ -72,20 +72,25 @@ async fn found(
     Ok((record, role, check))
 }
 
-async fn view(
-    deps: &Deps,
+/// Both applications of the pair, read once for the view and the emails.
+async fn both_of(deps: &Deps, record: &MentorshipRecord) -> Result<RequestSides, ApiError> {
+    let m = &record.mentorship;
+    sides(deps, &m.mentee_application, &m.mentor_application).await
+}
+
+fn view(
     record: &MentorshipRecord,
+    both: &RequestSides,
     role: Role,
     check: &CheckIn,
-) -> Result<CheckInView, ApiError> {
+) -> CheckInView {
     let m = &record.mentorship;
-    let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
     let partner = match role {
         Role::Mentee => &both.mentor,
         Role::Mentor => &both.mentee,
     };
     let answered = check.answered.as_ref();
-    Ok(CheckInView {
+    CheckInView {
         mentorship: m.id.to_string(),
         partner: partner.details.full_name(),
         since: check.since.to_string(),
@@ -95,7 +100,7 @@ async fn view(
         answered_by: answered.map(|a| if a.by == role { "you" } else { "partner" }.into()),
         answered_at: answered.map(|a| a.at.to_string()),
         active: m.status == MentorshipStatus::Active,
-    })
+    }
 }
 
 /// `GET /api/mentorships/{id}/check-ins/{since}`: the check-in, for the pair.
@@ -117,7 +122,8 @@ pub async fn read(
     Path((id, since)): Path<(String, String)>,
 ) -> Result<Json<CheckInView>, ApiError> {
     let (record, role, check) = found(&deps, &actor.email, &id, &since).await?;
-    Ok(Json(view(&deps, &record, role, &check).await?))
+    let both = both_of(&deps, &record).await?;
+    Ok(Json(view(&record, &both, role, &check)))
 }
 
 /// `POST /api/mentorships/{id}/check-ins/{since}`: answer it, once for
@@ -165,25 +171,27 @@ pub async fn answer(
         Err(e) => return Err(e.into()),
     }
     let mut record = record;
+    let mut both = both_of(&deps, &record).await?;
     match answer {
         CheckInAnswer::Meeting => {}
-        CheckInAnswer::NeedHelp => tell_team(&deps, &record, role, &check).await?,
+        CheckInAnswer::NeedHelp => tell_team(&deps, &both, role, &check).await?,
         CheckInAnswer::Finished => {
             let reason = LongText::parse("We've finished (answered at the check-in).")
                 .map_err(|e| ApiError::Internal(e.into()))?;
             let caller = &actor.email;
-            let (_, after, both) = end_mentorship(
+            let (_, after, ended) = end_mentorship(
                 &deps,
                 &record.mentorship.id,
                 |m| m.end(caller, MentorshipStatus::Completed, reason.clone(), now),
                 &entry(caller, now, Action::MentorshipEnded),
             )
             .await?;
-            tell_ended(&deps, &after, &both).await;
+            tell_ended(&deps, &after, &ended).await;
             record.mentorship = after;
+            both = ended;
         }
     }
-    Ok(Json(view(&deps, &record, role, &answered).await?))
+    Ok(Json(view(&record, &both, role, &answered)))
 }
 
 fn refused(r: CheckInRefused) -> ApiError {
@@ -194,12 +202,10 @@ fn refused(r: CheckInRefused) -> ApiError {
 /// administrator, until the team has set one).
 async fn tell_team(
     deps: &Deps,
-    record: &MentorshipRecord,
+    both: &RequestSides,
     role: Role,
     check: &CheckIn,
 ) -> Result<(), ApiError> {
-    let m = &record.mentorship;
-    let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
     let team = match deps.store.program_contact().await?.contact.email {
         Some(email) => vec![email],
         None => deps.program_admin_addresses().await?,
