@@ -75,6 +75,9 @@ impl Table for FailingTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, TableError> {
         self.0.get(key).await
     }
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        self.0.get_many(keys).await
+    }
     async fn query(&self, query: &Query) -> Result<Page, TableError> {
         self.0.query(query).await
     }

@@ -46,6 +46,7 @@ on_both_backends!(
     table_cases => table:
     put_then_get_returns_every_value_type,
     get_of_a_missing_item_is_none,
+    batch_read_returns_the_items_that_exist_and_refuses_bad_batches,
     second_conditional_put_is_refused_and_changes_nothing,
     equality_conditions_compare_type_and_value,
     ordering_conditions_compare_numbers_numerically_and_strings_by_bytes,

@@ -169,6 +169,44 @@ pub async fn get_of_a_missing_item_is_none(table: Arc<dyn Table>) {
     assert_eq!(get(&table, "B", "1").await, None);
 }
 
+pub async fn batch_read_returns_the_items_that_exist_and_refuses_bad_batches(
+    table: Arc<dyn Table>,
+) {
+    let writes = (0..30)
+        .map(|n| {
+            put(item(
+                &format!("P{}", n % 3),
+                &format!("{n:03}"),
+                json!({"n": n}),
+            ))
+        })
+        .collect();
+    write_ok(&table, writes).await;
+    // 25 that exist, across three partitions, and 5 that do not.
+    let keys: Vec<Key> = (0..25)
+        .map(|n| key(&format!("P{}", n % 3), &format!("{n:03}")))
+        .chain((0..5).map(|n| key("P9", &format!("{n:03}"))))
+        .collect();
+    let found = table.get_many(&keys).await.expect("batch read");
+    let mut numbers: Vec<i64> = found
+        .iter()
+        .filter_map(|i| i.get("n").and_then(Value::as_i64))
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (0..25).collect::<Vec<i64>>());
+    let refused = |r: Result<Vec<Item>, TableError>, what: &str| match r {
+        Err(TableError::Invalid(_)) => {}
+        other => panic!("{what}: expected Invalid, got {other:?}"),
+    };
+    refused(table.get_many(&[]).await, "no keys");
+    refused(
+        table.get_many(&[key("P0", "000"), key("P0", "000")]).await,
+        "a repeated key",
+    );
+    let many: Vec<Key> = (0..101).map(|n| key("P0", &format!("{n:03}"))).collect();
+    refused(table.get_many(&many).await, "101 keys");
+}
+
 pub async fn second_conditional_put_is_refused_and_changes_nothing(table: Arc<dyn Table>) {
     let first = item("USER#1", "PROFILE", json!({"name": "first"}));
     let second = item("USER#1", "PROFILE", json!({"name": "second", "extra": 1}));

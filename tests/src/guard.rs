@@ -156,6 +156,17 @@ impl Table for GuardedTable {
         self.inner.get(key).await
     }
 
+    /// A batch read is authorized for each key's partition.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        let table = self.guard.table_arn();
+        let requests = keys
+            .iter()
+            .filter_map(|k| self.request("dynamodb:BatchGetItem", &table, &k.pk))
+            .collect();
+        self.guard.judge(requests).map_err(denied)?;
+        self.inner.get_many(keys).await
+    }
+
     async fn query(&self, query: &Query) -> Result<Page, TableError> {
         let mut resource = self.guard.table_arn();
         if let Some(index) = query.index.name() {

@@ -12,13 +12,13 @@ use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkErro
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ScalarAttributeType,
-    TimeToLiveSpecification, TransactWriteItem, Update,
+    KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put,
+    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem, Update,
 };
 use serde_json::Value;
 
 use super::embedded::{
-    cond_of, key_item, normalize_item, validate_batch, validate_key, validate_query,
+    cond_of, key_item, normalize_item, validate_batch, validate_key, validate_keys, validate_query,
 };
 use super::{Cond, Index, Item, Key, PK, Page, Query, SK, Table, TableError, Write};
 
@@ -56,6 +56,49 @@ impl Table for DynamoTable {
             .await
             .map_err(|e| service_error(e, 0))?;
         output.item.map(from_attributes).transpose()
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        validate_keys(keys)?;
+        let mut wanted: Vec<Attributes> = keys.iter().map(key_attributes).collect();
+        let mut found = Vec::with_capacity(keys.len());
+        // DynamoDB may answer part of a batch and hand back the rest as
+        // `UnprocessedKeys` (throughput, or its 16 MB answer limit): ask
+        // again for those, pausing a little longer each time.
+        for attempt in 0..=UNPROCESSED_RETRIES {
+            if attempt > 0 {
+                tokio::time::sleep(conflict_backoff(attempt)).await;
+            }
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut wanted)))
+                .consistent_read(true)
+                .build()
+                .map_err(build_error)?;
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table_name, request)
+                .send()
+                .await
+                .map_err(|e| service_error(e, 0))?;
+            if let Some(mut answered) = output.responses {
+                for item in answered.remove(&self.table_name).unwrap_or_default() {
+                    found.push(from_attributes(item)?);
+                }
+            }
+            wanted = output
+                .unprocessed_keys
+                .and_then(|mut rest| rest.remove(&self.table_name))
+                .map(|rest| rest.keys)
+                .unwrap_or_default();
+            if wanted.is_empty() {
+                return Ok(found);
+            }
+        }
+        Err(TableError::Unavailable(format!(
+            "{} keys of a batch read were still unprocessed",
+            wanted.len()
+        )))
     }
 
     async fn query(&self, query: &Query) -> Result<Page, TableError> {
@@ -146,6 +189,9 @@ impl Table for DynamoTable {
         }
     }
 }
+
+/// How many times the unprocessed rest of a batch read is asked for again.
+const UNPROCESSED_RETRIES: u32 = 5;
 
 /// How many times a transaction that lost to a concurrent one is sent again.
 const CONFLICT_RETRIES: u32 = 3;

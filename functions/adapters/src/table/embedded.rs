@@ -90,6 +90,15 @@ impl Table for EmbeddedTable {
         Ok(self.inner.state()?.items.get(key).cloned())
     }
 
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        validate_keys(keys)?;
+        let state = self.inner.state()?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| state.items.get(k).cloned())
+            .collect())
+    }
+
     async fn query(&self, query: &Query) -> Result<Page, TableError> {
         let start = validate_query(query)?;
         self.inner.state()?.query(query, start)
@@ -466,6 +475,25 @@ pub(crate) fn validate_key(key: &Key) -> Result<(), TableError> {
         return Err(invalid(
             "key attributes pk and sk must be non-empty strings",
         ));
+    }
+    Ok(())
+}
+
+/// What DynamoDB refuses in a `BatchGetItem`: none, too many or repeated keys.
+pub(crate) fn validate_keys(keys: &[Key]) -> Result<(), TableError> {
+    if keys.is_empty() || keys.len() > super::MAX_GET_MANY {
+        return Err(invalid(format!(
+            "a batch read takes 1 to {} keys, not {}",
+            super::MAX_GET_MANY,
+            keys.len()
+        )));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for key in keys {
+        validate_key(key)?;
+        if !seen.insert(key) {
+            return Err(invalid("a batch read names one key twice"));
+        }
     }
     Ok(())
 }

@@ -232,12 +232,19 @@ pub enum TableError {
     Other(String),
 }
 
+/// Most keys one `get_many` takes (DynamoDB's `BatchGetItem` limit).
+pub const MAX_GET_MANY: usize = 100;
+
 /// The table. Every method is atomic on its own; `write` applies all of its
 /// writes or none (DynamoDB `TransactWriteItems`; a single write may use the
 /// plain item operation with the same condition).
 #[async_trait]
 pub trait Table: Send + Sync + 'static {
     async fn get(&self, key: &Key) -> Result<Option<Item>, TableError>;
+    /// Up to [`MAX_GET_MANY`] items by distinct keys, read strongly in one
+    /// round trip (DynamoDB `BatchGetItem`): those that exist, in no
+    /// particular order.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError>;
     async fn query(&self, query: &Query) -> Result<Page, TableError>;
     async fn write(&self, writes: Vec<Write>) -> Result<(), TableError>;
 }
