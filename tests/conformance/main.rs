@@ -86,6 +86,7 @@ on_both_backends!(
     queues_follow_supervisor_department_and_status,
     department_administrators_are_kept_per_department,
     sign_in_tokens_work_once_and_only_before_they_expire,
+    a_warm_listing_copy_learns_every_change_another_function_commits,
 );
 
 on_both_backends!(

@@ -424,3 +424,94 @@ pub async fn sign_in_tokens_work_once_and_only_before_they_expire(table: Arc<dyn
     }
     assert_eq!(signed_in, 1, "one of ten simultaneous uses signs in");
 }
+
+/// The email addresses in a store's copy of the listing.
+fn copied(store: &Store) -> Vec<String> {
+    let mut emails: Vec<String> =
+        store.with_listing_copy(|all| all.map(|l| l.email.to_string()).collect());
+    emails.sort();
+    emails
+}
+
+/// Two functions keep their own copies of the listing; each copy learns
+/// every change the other commits, reading the notices rather than the
+/// whole listing again.
+pub async fn a_warm_listing_copy_learns_every_change_another_function_commits(
+    table: Arc<dyn Table>,
+) {
+    let searching = Store::new(table.clone());
+    let deciding = Store::new(table);
+    let boss = "grace@mo.gov";
+    let mut mentors = Vec::new();
+    for n in 1..=3u8 {
+        let app = application(n, &format!("m{n}@mo.gov"), Role::Mentor, boss, "revenue");
+        created(&deciding, &app).await;
+        let approved = approve(&app, boss);
+        deciding
+            .save_application(app.version, true, &approved, &entry(boss, Action::Approved))
+            .await
+            .expect("approved");
+        mentors.push(approved);
+    }
+    searching.update_listing_copy().await.expect("first look");
+    assert_eq!(copied(&searching), ["m1@mo.gov", "m2@mo.gov", "m3@mo.gov"]);
+
+    // One mentor stops taking mentees, a fourth is approved, a pending
+    // application changes nothing in the listing.
+    let (first, capacity) = deciding
+        .application_with_capacity(&mentors[0].id)
+        .await
+        .expect("read")
+        .expect("there");
+    deciding
+        .set_availability(
+            &first,
+            capacity,
+            false,
+            &entry("m1@mo.gov", Action::AvailabilityChanged),
+        )
+        .await
+        .expect("unavailable");
+    let fourth = application(4, "m4@mo.gov", Role::Mentor, boss, "revenue");
+    created(&deciding, &fourth).await;
+    created(
+        &deciding,
+        &application(5, "m5@mo.gov", Role::Mentor, boss, "revenue"),
+    )
+    .await;
+    deciding
+        .save_application(
+            fourth.version,
+            true,
+            &approve(&fourth, boss),
+            &entry(boss, Action::Approved),
+        )
+        .await
+        .expect("approved");
+
+    let read = searching.update_listing_copy().await.expect("second look");
+    assert_eq!(copied(&searching), ["m2@mo.gov", "m3@mo.gov", "m4@mo.gov"]);
+    // The notices since the last look (at most the ones of this case) and
+    // the three applications they name that were not applied yet.
+    assert!(read <= 20, "read {read} items to catch up on a few changes");
+
+    // Nothing new: the notices are read again, no application is.
+    let again = searching.update_listing_copy().await.expect("third look");
+    assert!(
+        again < read,
+        "{again} items read with nothing new, {read} with news"
+    );
+    assert_eq!(copied(&searching), ["m2@mo.gov", "m3@mo.gov", "m4@mo.gov"]);
+
+    // The page read is the table's word: a mentor gone since is left out.
+    let hours = moments_domain::fields::WorkingHours::Daytime;
+    let (m1, m2) = (email("m1@mo.gov"), email("m2@mo.gov"));
+    let now = searching
+        .listings_now(&[(hours, &m1), (hours, &m2)])
+        .await
+        .expect("page");
+    assert_eq!(
+        now.iter().map(|l| l.email.to_string()).collect::<Vec<_>>(),
+        ["m2@mo.gov"]
+    );
+}

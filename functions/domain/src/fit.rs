@@ -3,6 +3,7 @@
 //! working hours. Used to order search results and, later, to choose
 //! suggested matches. Every score comes with its reason in plain words.
 
+use crate::catalogue::Catalogue;
 use crate::fields::{SkillRanking, WorkingHours};
 
 /// Points a skill at 1-based `rank` is worth: 6 for the first, 1 for the sixth.
@@ -20,29 +21,60 @@ pub struct Fit {
     pub reason: String,
 }
 
+/// The skills both rank: 1-based ranks on the mentee's side and the
+/// mentor's, and the skill's id, in the mentee's order.
+fn shared<'a>(
+    mentee_skills: &'a SkillRanking,
+    mentor_skills: &'a SkillRanking,
+) -> impl Iterator<Item = (usize, usize, &'a str)> {
+    mentee_skills
+        .ids()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            mentor_skills
+                .ids()
+                .iter()
+                .position(|other| other == id)
+                .map(|j| (i + 1, j + 1, id.as_str()))
+        })
+}
+
+/// The score alone, as [`fit`] gives it, without the words: what ranking a
+/// whole listing needs.
+pub fn score(
+    mentee_skills: &SkillRanking,
+    mentee_hours: WorkingHours,
+    mentor_skills: &SkillRanking,
+    mentor_hours: WorkingHours,
+) -> u32 {
+    let skills: u32 = shared(mentee_skills, mentor_skills)
+        .map(|(i, j, _)| weight(i) * weight(j))
+        .sum();
+    skills
+        + if mentee_hours == mentor_hours {
+            SAME_HOURS
+        } else {
+            0
+        }
+}
+
 pub fn fit(
     mentee_skills: &SkillRanking,
     mentee_hours: WorkingHours,
     mentor_skills: &SkillRanking,
     mentor_hours: WorkingHours,
 ) -> Fit {
-    let mut score = 0;
-    let mut shared = Vec::new();
-    for (i, skill) in mentee_skills.skills().iter().enumerate() {
-        if let Some(j) = mentor_skills.ids().iter().position(|id| *id == skill.id) {
-            score += weight(i + 1) * weight(j + 1);
-            shared.push(format!(
-                "{} (your #{}, their #{})",
-                skill.name,
-                i + 1,
-                j + 1
-            ));
-        }
-    }
+    let catalogue = Catalogue::get();
+    let shared: Vec<String> = shared(mentee_skills, mentor_skills)
+        .map(|(i, j, id)| {
+            let name = catalogue
+                .skill(id)
+                .map_or_else(|| id.to_string(), |s| s.name);
+            format!("{name} (your #{i}, their #{j})")
+        })
+        .collect();
     let same_hours = mentee_hours == mentor_hours;
-    if same_hours {
-        score += SAME_HOURS;
-    }
     let skills = match shared.len() {
         0 => "No skills in common".to_string(),
         1 => format!("Shares 1 of your skills: {}", shared[0]),
@@ -54,7 +86,7 @@ pub fn fit(
         format!("works {} hours", mentor_hours.name().to_lowercase())
     };
     Fit {
-        score,
+        score: score(mentee_skills, mentee_hours, mentor_skills, mentor_hours),
         reason: format!("{skills}; {hours}."),
     }
 }
@@ -94,6 +126,34 @@ mod tests {
             top.reason,
             "Shares 1 of your skills: Leadership (your #1, their #1); works evening hours."
         );
+    }
+
+    #[test]
+    fn the_score_alone_is_the_score_of_the_fit() {
+        let skills = [
+            "leadership",
+            "budgeting",
+            "teamwork",
+            "hiring",
+            "networking",
+            "listening",
+        ];
+        let hours = [WorkingHours::Daytime, WorkingHours::Evening];
+        for a in 0..skills.len() - 2 {
+            for b in 0..skills.len() - 2 {
+                let mentee = ranking(&skills[a..a + 3]);
+                let mut theirs = skills[b..].to_vec();
+                theirs.reverse();
+                let mentor = ranking(&theirs[..3]);
+                for (x, y) in [(hours[0], hours[0]), (hours[0], hours[1])] {
+                    assert_eq!(
+                        score(&mentee, x, &mentor, y),
+                        fit(&mentee, x, &mentor, y).score,
+                        "{mentee:?} and {mentor:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use moments_domain::application::{ApplicationId, Role, Status};
 use moments_domain::audit::Action;
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{DepartmentId, SkillRanking, WorkingHours};
-use moments_domain::fit::{Fit, fit};
+use moments_domain::fit::{Fit, fit, score};
 use moments_domain::form::{FieldErrors, Flag, FormReader};
 use moments_domain::mentorship::{MentorshipStatus, Sides, is_listed, may_select};
 use moments_domain::suggestions::Suggested;
@@ -60,9 +60,8 @@ pub struct MentorCard {
     reason: Option<String>,
 }
 
-impl From<&Hit> for MentorCard {
-    fn from(hit: &Hit) -> Self {
-        let l = &hit.listing;
+impl MentorCard {
+    fn of(l: &Listing, fit: Option<Fit>) -> Self {
         MentorCard {
             id: l.application_id.to_string(),
             first_name: l.first_name.clone(),
@@ -72,8 +71,8 @@ impl From<&Hit> for MentorCard {
             working_hours: Named::from(l.working_hours),
             skills: l.skills.skills(),
             bio: l.bio.clone(),
-            fit: hit.fit.as_ref().map(|f| f.score),
-            reason: hit.fit.as_ref().map(|f| f.reason.clone()),
+            fit: fit.as_ref().map(|f| f.score),
+            reason: fit.map(|f| f.reason),
         }
     }
 }
@@ -248,41 +247,42 @@ impl Filters {
     }
 }
 
-/// A result: the listing and its fit to the person searching.
-pub struct Hit {
-    pub listing: Listing,
-    pub fit: Option<Fit>,
-}
-
-/// Filter, score and order the listed mentors: best fit first, then by name.
-/// `mentee` is the searcher's ranked skills and hours, when they have a mentee application.
-pub fn rank(
-    listings: Vec<Listing>,
+/// Filter, score and order listed mentors: best fit first, then by name.
+/// `mentee` is the searcher's ranked skills and hours, when they have a
+/// mentee application. Only scores are worked out here; the words of a
+/// reason are written for the page shown.
+pub fn rank<'a>(
+    listings: &mut dyn Iterator<Item = &'a Listing>,
     filters: &Filters,
     searcher: &str,
     mentee: Option<(&SkillRanking, WorkingHours)>,
-) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = listings
-        .into_iter()
-        .filter(|l| l.email.as_str() != searcher && filters.matches(l))
-        .map(|listing| {
-            let fit = mentee
-                .map(|(skills, hours)| fit(skills, hours, &listing.skills, listing.working_hours));
-            Hit { listing, fit }
+) -> Vec<(u32, &'a Listing)> {
+    let mut hits: Vec<(u32, &Listing)> = listings
+        .filter(|l| {
+            l.email.as_str() != searcher
+                && filters.hours.is_none_or(|h| h == l.working_hours)
+                && filters.matches(l)
+        })
+        .map(|l| {
+            let score = mentee.map_or(0, |(skills, hours)| {
+                score(skills, hours, &l.skills, l.working_hours)
+            });
+            (score, l)
         })
         .collect();
-    hits.sort_by(|a, b| {
-        let score = |h: &Hit| h.fit.as_ref().map_or(0, |f| f.score);
-        score(b)
-            .cmp(&score(a))
-            .then_with(|| a.listing.last_name.cmp(&b.listing.last_name))
-            .then_with(|| a.listing.first_name.cmp(&b.listing.first_name))
-            .then_with(|| a.listing.email.cmp(&b.listing.email))
+    hits.sort_by(|(sa, a), (sb, b)| {
+        sb.cmp(sa)
+            .then_with(|| a.last_name.cmp(&b.last_name))
+            .then_with(|| a.first_name.cmp(&b.first_name))
+            .then_with(|| a.email.cmp(&b.email))
     });
     hits
 }
 
 /// Search the listed mentors, best fit first.
+///
+/// The listing is ranked whole from this function's copy of it (brought up
+/// to date first); only the page shown is read from the table and explained.
 #[utoipa::path(get, path = "/api/mentors", operation_id = "search_mentors", tag = "mentorships", params(SearchParams),
     security(("session" = [])),
     responses(
@@ -300,23 +300,34 @@ pub async fn search(
         .store
         .application_for_role(&actor.email, Role::Mentee)
         .await?;
-    let (listings, read) = deps.store.listed_mentors(filters.hours).await?;
-    let hits = rank(
-        listings,
-        &filters,
-        actor.email.as_str(),
-        mentee
-            .as_ref()
-            .map(|m| (&m.details.skills, m.details.working_hours)),
-    );
-    tracing::info!(items_read = read, results = hits.len(), "mentor search");
-    let total = hits.len();
+    let mentee = mentee
+        .as_ref()
+        .map(|m| (&m.details.skills, m.details.working_hours));
+    let read = deps.store.update_listing_copy().await?;
+    let (total, shown) = deps.store.with_listing_copy(|listings| {
+        let hits = rank(listings, &filters, actor.email.as_str(), mentee);
+        let shown: Vec<_> = hits
+            .iter()
+            .skip((filters.page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|(_, l)| (l.working_hours, l.email.clone()))
+            .collect();
+        (hits.len(), shown)
+    });
+    let page = if shown.is_empty() {
+        Vec::new()
+    } else {
+        let which: Vec<_> = shown.iter().map(|(h, e)| (*h, e)).collect();
+        deps.store.listings_now(&which).await?
+    };
+    tracing::info!(items_read = read, results = total, "mentor search");
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let mentors = hits
+    let mentors = page
         .iter()
-        .skip((filters.page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(MentorCard::from)
+        .map(|l| {
+            let fit = mentee.map(|(skills, hours)| fit(skills, hours, &l.skills, l.working_hours));
+            MentorCard::of(l, fit)
+        })
         .collect();
     Ok(Json(SearchPage {
         mentors,

@@ -21,6 +21,7 @@
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
 //! | sign-in at the identity provider, under way (by the hash of its `state`) | `OIDC#{sha256 hex}` | `OIDC` | | |
 //! | mentor listing (searchable) | `LISTING#{hours}` | `{mentor email}` | | |
+//! | notice that a mentor's listing may have changed (kept a day) | `LISTING#CHANGES` | `{written, ms, 13 digits}#{application id}` | | |
 //! | pair guard | `PAIR#{mentee}#{mentor}` | `PAIR` | | |
 //! | request | `REQ#{id}` | `REQ` | `REQTO#{mentor}` / `{created}#{id}` | `REQFROM#{mentee}` / `{created}#{id}` |
 //! | mentorship | `MS#{id}` | `MS` | `MSMENTEE#{mentee}` / `{started}#{id}` | `MSMENTOR#{mentor}` / `{started}#{id}` |
@@ -253,6 +254,22 @@ pub fn listing_partition(hours: &str) -> String {
 
 pub fn listing(hours: &str, mentor: &str) -> Key {
     Key::new(listing_partition(hours), mentor)
+}
+
+/// The partition of notices that a listing may have changed.
+pub const LISTING_CHANGES: &str = "LISTING#CHANGES";
+
+/// The sort key of notices written at `ms` (milliseconds since 1970), and
+/// the lower bound of a query for those written since then.
+pub fn listing_changes_from(ms: i64) -> String {
+    format!("{:013}", ms.max(0))
+}
+
+pub fn listing_change(ms: i64, application: &str) -> Key {
+    Key::new(
+        LISTING_CHANGES,
+        format!("{}#{application}", listing_changes_from(ms)),
+    )
 }
 
 pub fn pair(mentee: &str, mentor: &str) -> Key {

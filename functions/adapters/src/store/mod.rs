@@ -36,7 +36,7 @@ mod sessions;
 
 pub use job_queue::QueuedJob;
 pub use limits::{LimitRefused, Window};
-pub use listing::Listing;
+pub use listing::{Listing, ListingCopy};
 pub use mail_queue::QueuedMail;
 pub use mentorships::{MentorshipRecord, Repair, RequestSides};
 pub use names::{MOST_NAMES, NamedPerson};
@@ -169,6 +169,8 @@ pub struct Store {
     /// Set once the program administrators are known to be seeded (the
     /// mark is never removed either).
     program_admins_seeded: Arc<std::sync::OnceLock<()>>,
+    /// This function's copy of the mentor listing, for search.
+    listing_copy: Arc<ListingCopy>,
 }
 
 /// 16 hex digits, telling apart queued items (and versions of one).
@@ -314,6 +316,7 @@ impl Store {
             table,
             calendar_seeded: Arc::default(),
             program_admins_seeded: Arc::default(),
+            listing_copy: Arc::default(),
         }
     }
 
