@@ -1,11 +1,13 @@
-//! Mentor search with 3,000 listed mentors (`MOMENTS_BENCH_MENTORS` for
+//! Mentor search with 2,000 listed mentors (`MOMENTS_BENCH_MENTORS` for
 //! another number) in the embedded store, wrapped in DynamoDB's cost model
-//! (`moments_adapters::table::cost`): wall time of the search handler (store
-//! Query, filtering, fit ranking, JSON page) beside what one search would
-//! cost on DynamoDB: round trips, items and read units, the modelled time
-//! at 5 ms a round trip, and the waits of the busiest partition, whose 3,000
-//! read units a second the searches (40 per case, as fast as they run)
-//! exceed. Per search, averaged over the case's runs. Run: `cargo bench -p moments-mentorships --bench search`.
+//! (`moments_adapters::table::cost`): wall time of the search handler
+//! (bringing the function's copy of the listing up to date, filtering,
+//! ranking, reading and explaining the page, JSON) beside what one search
+//! would cost on DynamoDB: round trips, items and read units, and its time
+//! with 5 ms a round trip (wall plus the modelled latency of its calls, which
+//! run one after another), median and p99 over the case's runs. The first
+//! search of a cold function, which reads the whole listing, is shown on its
+//! own. Run: `cargo bench -p moments-mentorships --bench search`.
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -30,8 +32,8 @@ use moments_mentorships::search::{SearchParams, search};
 use serde_json::json;
 
 /// Listed mentors, unless `MOMENTS_BENCH_MENTORS` says otherwise.
-const MENTORS: usize = 3_000;
-const RUNS: usize = 40;
+const MENTORS: usize = 2_000;
+const RUNS: usize = 100;
 
 fn details(role: Role, email: &EmailAddress, rng: &mut StdRng) -> Details {
     let c = Catalogue::get();
@@ -154,39 +156,64 @@ async fn main() {
         ),
     ];
     println!(
-        "| search ({mentors} listed mentors) | median ms (wall) | p95 ms (wall) | results | round trips | items read | read units | modelled ms (5 ms a round trip) | throttled calls | ms waiting for throughput |"
+        "| search ({mentors} listed mentors) | median ms (wall) | median ms (5 ms model) | p99 ms (5 ms model) | results | round trips | items read | read units | throttled calls |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut first = true;
     for (name, p) in cases {
-        let mut times = Vec::with_capacity(RUNS);
+        if first {
+            // A cold function: its first search reads the whole listing.
+            first = false;
+            let before = table.costs();
+            let t = Instant::now();
+            search(State(deps.clone()), caller.clone(), Query(params("", "", "", "")))
+                .await
+                .expect("search");
+            let wall = t.elapsed();
+            let spent = table.costs().since(&before);
+            println!(
+                "| first search of a cold function | {:.2} | {:.2} | | | {} | {} | {:.1} | {} |",
+                wall.as_secs_f64() * 1e3,
+                (wall + spent.modelled).as_secs_f64() * 1e3,
+                spent.round_trips,
+                spent.items_read,
+                spent.read_units,
+                spent.throttles,
+            );
+        }
+        let mut walls = Vec::with_capacity(RUNS);
+        let mut modelled = Vec::with_capacity(RUNS);
         let mut total = 0;
         let before = table.costs();
         for _ in 0..RUNS {
             let q = SearchParams {
                 ..params(&p.department, &p.skills, &p.hours, &p.name)
             };
+            let run_before = table.costs();
             let t = Instant::now();
             let answer = search(State(deps.clone()), caller.clone(), Query(q))
                 .await
                 .expect("search");
-            times.push(t.elapsed());
+            let wall = t.elapsed();
+            walls.push(wall);
+            modelled.push(wall + table.costs().since(&run_before).modelled);
             total = serde_json::to_value(&answer.0).expect("answer")["total"]
                 .as_u64()
                 .unwrap_or(0);
         }
-        times.sort();
+        walls.sort();
+        modelled.sort();
         let spent = table.costs().since(&before);
         let per = |n: f64| n / RUNS as f64;
         println!(
-            "| {name} | {:.2} | {:.2} | {total} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |",
-            percentile(&times, 0.5).as_secs_f64() * 1e3,
-            percentile(&times, 0.95).as_secs_f64() * 1e3,
+            "| {name} | {:.2} | {:.2} | {:.2} | {total} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            percentile(&walls, 0.5).as_secs_f64() * 1e3,
+            percentile(&modelled, 0.5).as_secs_f64() * 1e3,
+            percentile(&modelled, 0.99).as_secs_f64() * 1e3,
             per(spent.round_trips as f64),
             per(spent.items_read as f64),
             per(spent.read_units),
-            per((spent.modelled - spent.waited).as_secs_f64() * 1e3),
             per(spent.throttles as f64),
-            per(spent.waited.as_secs_f64() * 1e3),
         );
     }
 }

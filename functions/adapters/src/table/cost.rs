@@ -9,7 +9,9 @@
 //!   rest comes in further pages (further round trips).
 //! - **Read units**: a GetItem (strongly consistent) is 1 unit per 4 KB of
 //!   the item, rounded up; a Query page 1 unit per 4 KB of all the items it
-//!   read together, halved on an index (eventually consistent).
+//!   read together, halved on an index (eventually consistent); a batch
+//!   read (`BatchGetItem`) is one round trip, each item's units rounded up
+//!   on their own.
 //! - **Write units**: 1 per 1 KB of the item written (the larger of before
 //!   and after), rounded up, twice that inside a transaction (a batch of
 //!   more than one write), plus 1 per KB for each index the item is in;
