@@ -166,9 +166,13 @@ async fn main() {
             first = false;
             let before = table.costs();
             let t = Instant::now();
-            search(State(deps.clone()), caller.clone(), Query(params("", "", "", "")))
-                .await
-                .expect("search");
+            let _cold = search(
+                State(deps.clone()),
+                caller.clone(),
+                Query(params("", "", "", "")),
+            )
+            .await
+            .expect("search");
             let wall = t.elapsed();
             let spent = table.costs().since(&before);
             println!(
