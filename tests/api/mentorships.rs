@@ -118,15 +118,21 @@ async fn search_lists_only_listed_mentors_ordered_by_fit_with_reasons() {
 #[tokio::test]
 async fn search_pages_twenty_at_a_time() {
     let app = spawn_app().await;
+    let skills = [
+        ["leadership", "budgeting", "hiring"],
+        ["hiring", "networking", "listening"],
+        ["teamwork", "leadership", "listening"],
+    ];
     for n in 0..25 {
         app.approved(
             &format!("m{n:02}.mentor@mo.gov"),
             Role::Mentor,
-            &["leadership", "budgeting", "hiring"],
-            "daytime",
+            &skills[n % 3],
+            ["daytime", "evening"][n % 2],
         )
         .await;
     }
+    app.approved_mentee(ADA).await;
     let ada = app.sign_in(ADA).await;
     let first = json_of(ada.get("/api/mentors").await).await;
     let second = json_of(ada.get("/api/mentors?page=2").await).await;
@@ -136,6 +142,28 @@ async fn search_pages_twenty_at_a_time() {
     );
     assert_eq!(first["mentors"].as_array().map(Vec::len), Some(20));
     assert_eq!(second["mentors"].as_array().map(Vec::len), Some(5));
+    // Together the pages hold every mentor once, best fit first, then by name.
+    let cards: Vec<Value> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["mentors"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let key = |c: &Value| {
+        (
+            std::cmp::Reverse(c["fit"].as_u64().unwrap_or(0)),
+            c["last_name"].as_str().unwrap_or_default().to_string(),
+            c["first_name"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let keys: Vec<_> = cards.iter().map(key).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "the pages run in order");
+    let ids: std::collections::BTreeSet<&str> =
+        cards.iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(ids.len(), 25);
+    let third = json_of(ada.get("/api/mentors?page=3").await).await;
+    assert_eq!(third["mentors"], json!([]));
+    assert_eq!(third["total"], json!(25));
 }
 
 #[tokio::test]

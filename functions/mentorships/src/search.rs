@@ -247,16 +247,17 @@ impl Filters {
     }
 }
 
-/// Filter, score and order listed mentors: best fit first, then by name.
-/// `mentee` is the searcher's ranked skills and hours, when they have a
-/// mentee application. Only scores are worked out here; the words of a
-/// reason are written for the page shown.
+/// Filter, score and order listed mentors: best fit first, then by name;
+/// how many match, and the `page` (from 1) of them in order. Only scores
+/// are worked out here, and only the pages up to `page` are put in order;
+/// the words of a reason are written for the page shown.
 pub fn rank<'a>(
     listings: &mut dyn Iterator<Item = &'a Listing>,
     filters: &Filters,
     searcher: &str,
     mentee: Option<(&SkillRanking, WorkingHours)>,
-) -> Vec<(u32, &'a Listing)> {
+    page: usize,
+) -> (usize, Vec<(u32, &'a Listing)>) {
     let mut hits: Vec<(u32, &Listing)> = listings
         .filter(|l| {
             l.email.as_str() != searcher
@@ -270,13 +271,25 @@ pub fn rank<'a>(
             (score, l)
         })
         .collect();
-    hits.sort_by(|(sa, a), (sb, b)| {
+    let total = hits.len();
+    let order = |(sa, a): &(u32, &Listing), (sb, b): &(u32, &Listing)| {
         sb.cmp(sa)
             .then_with(|| a.last_name.cmp(&b.last_name))
             .then_with(|| a.first_name.cmp(&b.first_name))
             .then_with(|| a.email.cmp(&b.email))
-    });
-    hits
+    };
+    // The first `upto` in order, without ordering the rest.
+    let upto = page.saturating_mul(PAGE_SIZE).min(total);
+    if upto < total {
+        hits.select_nth_unstable_by(upto, order);
+        hits.truncate(upto);
+    }
+    hits.sort_unstable_by(order);
+    let shown = hits
+        .into_iter()
+        .skip(page.saturating_sub(1).saturating_mul(PAGE_SIZE))
+        .collect();
+    (total, shown)
 }
 
 /// Search the listed mentors, best fit first.
@@ -305,14 +318,18 @@ pub async fn search(
         .map(|m| (&m.details.skills, m.details.working_hours));
     let read = deps.store.update_listing_copy().await?;
     let (total, shown) = deps.store.with_listing_copy(|listings| {
-        let hits = rank(listings, &filters, actor.email.as_str(), mentee);
-        let shown: Vec<_> = hits
+        let (total, page) = rank(
+            listings,
+            &filters,
+            actor.email.as_str(),
+            mentee,
+            filters.page,
+        );
+        let shown: Vec<_> = page
             .iter()
-            .skip((filters.page - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
             .map(|(_, l)| (l.working_hours, l.email.clone()))
             .collect();
-        (hits.len(), shown)
+        (total, shown)
     });
     let page = if shown.is_empty() {
         Vec::new()

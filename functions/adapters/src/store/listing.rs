@@ -185,8 +185,11 @@ impl Store {
             .is_none_or(|s| s.loaded.elapsed() >= RELOAD_AFTER);
         let mut read = 0;
         if stale {
+            // Read eventually, for half the units: whatever it misses was
+            // written in the last second or so, and its notice, within the
+            // overlap, is applied just after.
             let from_ms = Timestamp::now().as_millisecond() - OVERLAP_MS;
-            let (all, items) = self.listed_mentors(None).await?;
+            let (all, items) = self.read_listing(None, true).await?;
             read += items;
             *self.listing_copy.write() = Some(CopyState {
                 listings: all

@@ -164,6 +164,15 @@ impl Store {
         &self,
         hours: Option<WorkingHours>,
     ) -> Result<(Vec<Listing>, usize), StoreError> {
+        self.read_listing(hours, false).await
+    }
+
+    /// The listing, read strongly or (for half the read units) eventually.
+    pub(super) async fn read_listing(
+        &self,
+        hours: Option<WorkingHours>,
+        eventual: bool,
+    ) -> Result<(Vec<Listing>, usize), StoreError> {
         let all = [
             WorkingHours::Daytime,
             WorkingHours::Evening,
@@ -174,12 +183,9 @@ impl Store {
             .into_iter()
             .filter(|h| hours.is_none_or(|want| want == *h))
         {
-            let items = self
-                .query_all(
-                    Query::new(Index::Primary, keys::listing_partition(h.id())),
-                    usize::MAX,
-                )
-                .await?;
+            let mut query = Query::new(Index::Primary, keys::listing_partition(h.id()));
+            query.eventual = eventual;
+            let items = self.query_all(query, usize::MAX).await?;
             for item in items {
                 listings.push(
                     serde_json::from_value(Value::Object(item))

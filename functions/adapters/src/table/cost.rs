@@ -9,7 +9,8 @@
 //!   rest comes in further pages (further round trips).
 //! - **Read units**: a GetItem (strongly consistent) is 1 unit per 4 KB of
 //!   the item, rounded up; a Query page 1 unit per 4 KB of all the items it
-//!   read together, halved on an index (eventually consistent); a batch
+//!   read together, halved on an index or when asked for eventually
+//!   consistent; a batch
 //!   read (`BatchGetItem`) is one round trip, each item's units rounded up
 //!   on their own.
 //! - **Write units**: 1 per 1 KB of the item written (the larger of before
@@ -310,7 +311,7 @@ impl Table for ModelledTable {
         self.meter
             .items_read
             .fetch_add(page.items.len() as u64, Ordering::Relaxed);
-        let strong = query.index == Index::Primary;
+        let strong = query.index == Index::Primary && !query.eventual;
         let units = read_units(bytes, strong);
         self.charge(self.take(&query.pk, units, 0.0), units, 0.0)
             .await;

@@ -145,7 +145,7 @@ impl Table for DynamoTable {
             .set_limit(fetch)
             .set_exclusive_start_key(start)
             // Global indexes are only eventually consistent; the table can do better.
-            .consistent_read(query.index == Index::Primary)
+            .consistent_read(query.index == Index::Primary && !query.eventual)
             .send()
             .await
             .map_err(|e| service_error(e, 0))?;

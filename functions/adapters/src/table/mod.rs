@@ -171,6 +171,9 @@ pub struct Query {
     pub limit: Option<u32>,
     /// Continue after this page's `next` (DynamoDB `ExclusiveStartKey`).
     pub start: Option<Item>,
+    /// Read eventually consistently, for half the read units, though the
+    /// table could do better (an index always is).
+    pub eventual: bool,
 }
 
 impl Query {
@@ -183,7 +186,13 @@ impl Query {
             forward: true,
             limit: None,
             start: None,
+            eventual: false,
         }
+    }
+    /// Eventually consistent: may miss what was written in the last second.
+    pub fn eventually(mut self) -> Self {
+        self.eventual = true;
+        self
     }
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.sk_prefix = Some(prefix.into());
