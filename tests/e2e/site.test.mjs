@@ -413,6 +413,37 @@ test("once signed in, the header offers Sign out, and it ends the session", asyn
   await context.close();
 });
 
+test("on a phone the header is one row and Menu opens every link; wider screens show the links", async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await phone.newPage();
+  await page.goto(`${platform.url}/how-it-works/`);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const find = nav.getByRole("link", { name: "Find a mentor" });
+  const header = await page.locator(".site-header").boundingBox();
+  assert.ok(header.height <= 100, `the header is ${header.height} px tall on a 844 px phone`);
+  assert.equal(await find.isVisible(), false, "the links wait behind Menu");
+  const menu = nav.locator("summary", { hasText: "Menu" });
+  await menu.click();
+  assert.equal(await nav.locator("details").getAttribute("open"), "");
+  for (const name of ["How it works", "Apply", "Find a mentor", "Resources", "My dashboard", "Sign in"]) {
+    assert.ok(await nav.getByRole("link", { name }).isVisible(), `${name} shows once Menu is open`);
+  }
+  // The open menu lies over the page rather than pushing it down.
+  const after = await page.locator(".site-header").boundingBox();
+  assert.equal(after.height, header.height);
+  await find.click();
+  await page.waitForURL(/\/mentors\/$/);
+  await phone.close();
+
+  const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const wide = await desktop.newPage();
+  await wide.goto(`${platform.url}/how-it-works/`);
+  const wideNav = wide.getByRole("navigation", { name: "Main" });
+  assert.ok(await wideNav.getByRole("link", { name: "Find a mentor" }).isVisible());
+  assert.equal(await wideNav.locator("summary").isVisible(), false, "no Menu on a wide screen");
+  await desktop.close();
+});
+
 test("the blank mentorship agreement prints as the form alone", async () => {
   const page = await browser.newPage();
   await page.goto(`${platform.url}/resources/agreement/`);
