@@ -47,6 +47,14 @@ async fn matching_scenario(app: TestApp) {
         "evening",
     )
     .await;
+    // Cy ranked skills no mentor offers: suggested no one, served first next time.
+    app.approved(
+        "cy.mentee@mo.gov",
+        Role::Mentee,
+        &["procurement", "public-speaking", "networking"],
+        "daytime",
+    )
+    .await;
     // Dan declined Ada once.
     let ada = app.sign_in("ada.mentee@mo.gov").await;
     let r = json_of(
@@ -74,9 +82,21 @@ async fn matching_scenario(app: TestApp) {
             preview["mentees"].clone(),
             preview["with_suggestions"].clone()
         ),
-        (json!(2), json!(2))
+        (json!(3), json!(2))
     );
     let lists = preview["lists"].as_array().expect("lists");
+    let priority = |lists: &[Value], who: &str| {
+        lists.iter().find(|l| l["email"] == who).map(|l| {
+            (
+                l["priority"].clone(),
+                l["suggestions"].as_array().map(Vec::len),
+            )
+        })
+    };
+    assert_eq!(
+        priority(lists, "cy.mentee@mo.gov"),
+        Some((json!(false), Some(0)))
+    );
     let ada_list: Vec<&str> = lists
         .iter()
         .find(|l| l["email"] == "ada.mentee@mo.gov")
@@ -90,11 +110,16 @@ async fn matching_scenario(app: TestApp) {
         !ada_list.contains(&"Dan") && !ada_list.contains(&"Sam"),
         "{ada_list:?}"
     );
-    assert!(lists.iter().all(|l| {
-        l["suggestions"]
-            .as_array()
-            .is_some_and(|s| !s.is_empty() && s.len() <= 5)
-    }));
+    assert!(
+        lists
+            .iter()
+            .filter(|l| l["email"] != "cy.mentee@mo.gov")
+            .all(|l| {
+                l["suggestions"]
+                    .as_array()
+                    .is_some_and(|s| !s.is_empty() && s.len() <= 5)
+            })
+    );
     assert_eq!(app.mail_count().await, mails, "a dry run sends nothing");
     assert_eq!(
         json_of(ada.get("/api/suggestions").await).await["suggestions"],
@@ -127,6 +152,18 @@ async fn matching_scenario(app: TestApp) {
     // Publishing again the same day emails no one twice.
     let again = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
     assert_eq!(again["emailed"], 0);
+
+    // The next run serves Cy first: left without suggestions last time.
+    let next = json_of(admin.post("/api/admin/matching/preview", json!({})).await).await;
+    let lists = next["lists"].as_array().expect("lists");
+    assert_eq!(
+        priority(lists, "cy.mentee@mo.gov").map(|(p, _)| p),
+        Some(json!(true))
+    );
+    assert_eq!(
+        priority(lists, "bo.mentee@mo.gov").map(|(p, _)| p),
+        Some(json!(false))
+    );
 }
 
 #[tokio::test]

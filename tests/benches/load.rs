@@ -12,6 +12,11 @@
 //! calls its busiest partitions would throttle, and the modelled time at
 //! 5 ms a round trip are printed beside the wall time.
 //!
+//! The listing is the size the program expects (2,000 mentors and 2,000
+//! mentees unless `LOAD_MENTORS`, `LOAD_MENTEES` say otherwise), so most
+//! mentors still have room at the end of the run and every search ranks
+//! a full listing.
+//!
 //! Run: `cargo bench -p moments-tests --bench load`
 //! (`LOAD_SECONDS`, `LOAD_WORKERS` change the defaults of 30 and 16).
 
@@ -35,8 +40,8 @@ use moments_local::{LocalConfig, build_on, workspace_root};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
-const MENTORS: usize = 300;
-const MENTEES: usize = 400;
+const MENTORS: u64 = 2_000;
+const MENTEES: u64 = 2_000;
 
 fn skills(rng: &mut StdRng) -> Vec<&'static str> {
     let all: Vec<&str> = Catalogue::get().skill_ids().collect();
@@ -183,6 +188,8 @@ fn env_or(name: &str, default: u64) -> u64 {
 async fn main() {
     let seconds = env_or("LOAD_SECONDS", 30);
     let workers = env_or("LOAD_WORKERS", 16) as usize;
+    let mentor_count = env_or("LOAD_MENTORS", MENTORS) as usize;
+    let mentee_count = env_or("LOAD_MENTEES", MENTEES) as usize;
     let dir = tempfile::tempdir().expect("temp dir");
     let table = Arc::new(EmbeddedTable::open(&dir.path().join("moments.redb")).expect("table"));
     let modelled = Arc::new(ModelledTable::new(table.clone(), CostModel::default()));
@@ -212,15 +219,15 @@ async fn main() {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(2026);
     let mut mentors = Vec::new();
-    for n in 0..MENTORS {
+    for n in 0..mentor_count {
         let email = format!("mentor{n}@mo.gov");
         let id = approved(&store, &email, Role::Mentor, n, &mut rng).await;
         mentors.push((email, id));
     }
     let mut mentees = Vec::new();
-    for n in 0..MENTEES {
+    for n in 0..mentee_count {
         let email = format!("mentee{n}@mo.gov");
-        approved(&store, &email, Role::Mentee, MENTORS + n, &mut rng).await;
+        approved(&store, &email, Role::Mentee, mentor_count + n, &mut rng).await;
         mentees.push(email);
     }
     let mut mentor_clients = Vec::new();
@@ -229,10 +236,10 @@ async fn main() {
     }
     let mut mentee_clients = Vec::new();
     for (n, email) in mentees.iter().enumerate() {
-        mentee_clients.push(sign_in(&base, &outbox, email, MENTORS + n).await);
+        mentee_clients.push(sign_in(&base, &outbox, email, mentor_count + n).await);
     }
     eprintln!(
-        "seeded {MENTORS} mentors and {MENTEES} mentees, all signed in, in {:.1?}",
+        "seeded {mentor_count} mentors and {mentee_count} mentees, all signed in, in {:.1?}",
         started.elapsed()
     );
 
@@ -369,11 +376,13 @@ async fn main() {
             .filter(|((a, _), _)| a == action)
             .map(|((_, s), n)| format!("{s}×{n}"))
             .collect();
+        let refused = all.statuses.get(&(*action, 409)).copied().unwrap_or(0);
         println!(
-            "  {action:14} {:6} requests  p50 {:8.1?}  p99 {:8.1?}  statuses {}",
+            "  {action:14} {:6} requests  p50 {:8.1?}  p99 {:8.1?}  409 {:5.1}%  statuses {}",
             latencies.len(),
             percentile(latencies, 0.50),
             percentile(latencies, 0.99),
+            refused as f64 * 100.0 / latencies.len().max(1) as f64,
             statuses.join(" ")
         );
     }

@@ -17,6 +17,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+
 use jiff::{SignedDuration, Timestamp};
 use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
@@ -98,6 +100,9 @@ pub struct Proposal {
     pub lists: Vec<MenteeList>,
 }
 
+/// How many mentees' partners and requests are read at once.
+const PARALLEL_READS: usize = 16;
+
 const KEEP_CLAIMS: SignedDuration = SignedDuration::from_hours(400 * 24);
 
 /// Mentors a mentee must never be suggested.
@@ -106,13 +111,17 @@ async fn exclusions(
     mentee: &Application,
 ) -> Result<HashSet<EmailAddress>, StoreError> {
     let mut out = HashSet::from([mentee.applicant.clone(), mentee.supervisor().clone()]);
-    for record in deps.store.mentorships_of(&mentee.applicant).await? {
+    let (mentorships, requests) = tokio::try_join!(
+        deps.store.mentorships_of(&mentee.applicant),
+        deps.store.requests_from(&mentee.applicant),
+    )?;
+    for record in mentorships {
         if let Some(partner) = record.mentorship.partner_of(&mentee.applicant) {
             out.insert(partner.clone());
         }
     }
     // Anyone already asked (pending, accepted) or who declined.
-    for r in deps.store.requests_from(&mentee.applicant).await? {
+    for r in requests {
         out.insert(r.mentor);
     }
     Ok(out)
@@ -130,18 +139,28 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
         .enumerate()
         .map(|(i, l)| (&l.email, i))
         .collect();
+    // What each mentee was suggested last time, a batch read per hundred;
+    // their partners and requests, a few mentees at a time.
+    let emails: Vec<&EmailAddress> = mentees.iter().map(|(app, _)| &app.applicant).collect();
+    let previous = deps.store.suggestions_of_many(&emails).await?;
+    let lookups: Vec<_> = mentees
+        .iter()
+        .map(|(app, _)| exclusions(deps, app))
+        .collect();
+    let histories: Vec<HashSet<EmailAddress>> = stream::iter(lookups)
+        .buffered(PARALLEL_READS)
+        .try_collect()
+        .await?;
     let mut excluded: HashSet<(usize, usize)> = HashSet::new();
     let mut inputs = Vec::with_capacity(mentees.len());
-    for (i, (app, _)) in mentees.iter().enumerate() {
-        for email in exclusions(deps, app).await? {
+    for (i, ((app, _), never)) in mentees.iter().zip(histories).enumerate() {
+        for email in never {
             if let Some(&j) = mentor_index.get(&email) {
                 excluded.insert((i, j));
             }
         }
-        let priority = deps
-            .store
-            .suggestions_of(&app.applicant)
-            .await?
+        let priority = previous
+            .get(app.applicant.as_str())
             .is_some_and(|list| list.priority);
         inputs.push(Mentee {
             skills: app.details.skills.clone(),

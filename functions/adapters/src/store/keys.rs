@@ -123,8 +123,11 @@ pub fn role_guard(email: &str, role: &str) -> Key {
     Key::new(person(email), format!("APP#{role}"))
 }
 
+/// The start of a person's partition key.
+pub const PERSON_PREFIX: &str = "PERSON#";
+
 pub fn person(email: &str) -> String {
-    format!("PERSON#{email}")
+    format!("{PERSON_PREFIX}{email}")
 }
 
 /// An audit entry of the record under `pk`; `sequence` orders the entries

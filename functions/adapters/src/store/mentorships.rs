@@ -3,6 +3,8 @@
 //! still pending and both sides' active counts are still what was read (and
 //! so below two); ending frees both in the same way.
 
+use std::collections::{BTreeSet, HashMap};
+
 use jiff::civil::Date;
 use moments_domain::application::Application;
 use moments_domain::audit::AuditEntry;
@@ -21,7 +23,7 @@ use super::{
     Store, StoreError, audit_write, capacity_unchanged, counters, data_of, item_of, keys,
     random_hex, to_value,
 };
-use crate::table::{Cond, Index, Item, Query, TableError, Write};
+use crate::table::{Cond, Index, Item, Key, MAX_GET_MANY, Query, TableError, Write};
 
 /// A mentee moved to another mentor: the mentorship as read and as it
 /// ends, with its sides as read; the accepted request and the mentorship
@@ -653,6 +655,31 @@ impl Store {
             .write(vec![Write::Put { item, cond: None }])
             .await
             .map_err(StoreError::from)
+    }
+
+    /// The suggested mentors of many mentees from the latest matching run,
+    /// by email address: a batch read for each hundred.
+    pub async fn suggestions_of_many(
+        &self,
+        mentees: &[&EmailAddress],
+    ) -> Result<HashMap<String, PublishedList>, StoreError> {
+        let wanted: BTreeSet<&str> = mentees.iter().map(|m| m.as_str()).collect();
+        let keys: Vec<Key> = wanted.iter().map(|m| keys::suggestions(m)).collect();
+        let mut out = HashMap::with_capacity(keys.len());
+        for chunk in keys.chunks(MAX_GET_MANY) {
+            for item in self.table.get_many(chunk).await? {
+                let Some(email) = item
+                    .get("pk")
+                    .and_then(Value::as_str)
+                    .and_then(|pk| pk.strip_prefix(keys::PERSON_PREFIX))
+                    .map(str::to_string)
+                else {
+                    continue;
+                };
+                out.insert(email, data_of(item)?);
+            }
+        }
+        Ok(out)
     }
 
     /// A mentee's suggested mentors from the latest matching run.
