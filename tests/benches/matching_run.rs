@@ -79,15 +79,7 @@ fn deps(table: Arc<dyn Table>, outbox: Arc<EmbeddedTable>) -> Deps {
 
 fn line(what: &str, costs: &Costs, wall: Duration) {
     println!(
-        "{what}: {} round trips ({} get, {} query, {} write), {} items read, {:.0} read units, {:.0} write units; \
-         {:.1} s if each round trip is waited for in turn; {:.1} s wall without waits",
-        costs.round_trips,
-        costs.gets,
-        costs.queries,
-        costs.writes,
-        costs.items_read,
-        costs.read_units,
-        costs.write_units,
+        "{what}: {costs} (that is, {:.1} s if each round trip is waited for in turn); {:.1} s wall without waits",
         (costs.modelled - costs.waited).as_secs_f64(),
         wall.as_secs_f64(),
     );

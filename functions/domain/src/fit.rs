@@ -99,16 +99,18 @@ mod tests {
         SkillRanking::parse(ids).expect("ranking")
     }
 
+    const SIX: [&str; 6] = [
+        "leadership",
+        "budgeting",
+        "teamwork",
+        "hiring",
+        "networking",
+        "listening",
+    ];
+
     #[test]
     fn a_shared_first_choice_outweighs_a_shared_last_choice() {
-        let mentee = ranking(&[
-            "leadership",
-            "budgeting",
-            "teamwork",
-            "hiring",
-            "networking",
-            "listening",
-        ]);
+        let mentee = ranking(&SIX);
         let top = fit(
             &mentee,
             WorkingHours::Daytime,
@@ -130,14 +132,7 @@ mod tests {
 
     #[test]
     fn the_score_alone_is_the_score_of_the_fit() {
-        let skills = [
-            "leadership",
-            "budgeting",
-            "teamwork",
-            "hiring",
-            "networking",
-            "listening",
-        ];
+        let skills = SIX;
         let hours = [WorkingHours::Daytime, WorkingHours::Evening];
         for a in 0..skills.len() - 2 {
             for b in 0..skills.len() - 2 {
