@@ -507,7 +507,7 @@ pub async fn a_warm_listing_copy_learns_every_change_another_function_commits(
     let hours = moments_domain::fields::WorkingHours::Daytime;
     let (m1, m2) = (email("m1@mo.gov"), email("m2@mo.gov"));
     let now = searching
-        .listings_now(&[(hours, &m1), (hours, &m2)])
+        .listings_now(&[(hours, m1), (hours, m2)])
         .await
         .expect("page");
     assert_eq!(

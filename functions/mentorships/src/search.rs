@@ -309,14 +309,14 @@ pub async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchPage>, ApiError> {
     let filters = Filters::parse(&params)?;
-    let mentee = deps
-        .store
-        .application_for_role(&actor.email, Role::Mentee)
-        .await?;
+    // The searcher's own application and the copy's catch-up, side by side.
+    let (mentee, read) = tokio::try_join!(
+        deps.store.application_for_role(&actor.email, Role::Mentee),
+        deps.store.update_listing_copy(),
+    )?;
     let mentee = mentee
         .as_ref()
         .map(|m| (&m.details.skills, m.details.working_hours));
-    let read = deps.store.update_listing_copy().await?;
     let (total, shown) = deps.store.with_listing_copy(|listings| {
         let (total, page) = rank(
             listings,
@@ -334,8 +334,7 @@ pub async fn search(
     let page = if shown.is_empty() {
         Vec::new()
     } else {
-        let which: Vec<_> = shown.iter().map(|(h, e)| (*h, e)).collect();
-        deps.store.listings_now(&which).await?
+        deps.store.listings_now(&shown).await?
     };
     tracing::info!(items_read = read, results = total, "mentor search");
     let pages = total.div_ceil(PAGE_SIZE).max(1);

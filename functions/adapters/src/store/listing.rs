@@ -14,7 +14,7 @@ use moments_domain::mentorship::{Capacity, MAX_ACTIVE, is_listed};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use super::{Store, StoreError, capacity_of, data_of, from_value, item_of, keys};
-use crate::table::{Index, Key, MAX_GET_MANY, Query, Write};
+use crate::table::{Index, Key, Query, Write};
 
 /// How much of a bio a listing carries, for result cards.
 pub const BIO_EXCERPT_CHARS: usize = 280;
@@ -221,7 +221,7 @@ impl Store {
             )
             .await?;
         let mut read = notices.len();
-        let fresh: Vec<(String, String)> = {
+        let fresh: Vec<(String, ApplicationId)> = {
             let state = self.listing_copy.read();
             notices
                 .iter()
@@ -229,32 +229,31 @@ impl Store {
                     let sk = n.get("sk").and_then(Value::as_str)?;
                     let id = n.get("application_id").and_then(Value::as_str)?;
                     let done = state.as_ref().is_some_and(|s| s.applied.contains(sk));
-                    (!done).then(|| (sk.to_string(), id.to_string()))
+                    let id = ApplicationId::parse(id).ok()?;
+                    (!done).then(|| (sk.to_string(), id))
                 })
                 .collect()
         };
-        let ids: BTreeSet<&str> = fresh.iter().map(|(_, id)| id.as_str()).collect();
-        let keys: Vec<Key> = ids.iter().map(|id| keys::application(id)).collect();
+        let ids: HashSet<&ApplicationId> = fresh.iter().map(|(_, id)| id).collect();
+        let keys: Vec<Key> = ids
+            .iter()
+            .map(|id| keys::application(id.as_str()))
+            .collect();
         let mut now_listed = HashMap::new();
-        for chunk in keys.chunks(MAX_GET_MANY) {
-            for item in self.table.get_many(chunk).await? {
-                read += 1;
-                let capacity = capacity_of(&item);
-                let app: Application = data_of(item)?;
-                if let Some(listing) = listing_of(&app, capacity) {
-                    now_listed.insert(app.id.clone(), listing);
-                }
+        for item in self.get_all(&keys).await? {
+            read += 1;
+            let capacity = capacity_of(&item);
+            let app: Application = data_of(item)?;
+            if let Some(listing) = listing_of(&app, capacity) {
+                now_listed.insert(app.id.clone(), listing);
             }
         }
         let mut guard = self.listing_copy.write();
         if let Some(state) = guard.as_mut() {
-            for id in &ids {
-                let Ok(id) = ApplicationId::parse(id) else {
-                    continue;
-                };
-                match now_listed.remove(&id) {
-                    Some(listing) => state.listings.insert(id, listing),
-                    None => state.listings.remove(&id),
+            for id in ids {
+                match now_listed.remove(id) {
+                    Some(listing) => state.listings.insert(id.clone(), listing),
+                    None => state.listings.remove(id),
                 };
             }
             let keep_from = looked_ms - OVERLAP_MS;
@@ -282,18 +281,16 @@ impl Store {
     /// consistent batch read: those still listed, in the order asked.
     pub async fn listings_now(
         &self,
-        which: &[(WorkingHours, &EmailAddress)],
+        which: &[(WorkingHours, EmailAddress)],
     ) -> Result<Vec<Listing>, StoreError> {
-        let mut found: HashMap<String, Listing> = HashMap::new();
         let keys: Vec<Key> = which
             .iter()
             .map(|(hours, email)| keys::listing(hours.id(), email.as_str()))
             .collect();
-        for chunk in keys.chunks(MAX_GET_MANY) {
-            for item in self.table.get_many(chunk).await? {
-                let listing: Listing = from_value(Value::Object(item))?;
-                found.insert(listing.email.to_string(), listing);
-            }
+        let mut found: HashMap<String, Listing> = HashMap::new();
+        for item in self.get_all(&keys).await? {
+            let listing: Listing = from_value(Value::Object(item))?;
+            found.insert(listing.email.to_string(), listing);
         }
         Ok(which
             .iter()

@@ -23,7 +23,7 @@ use super::{
     Store, StoreError, audit_write, capacity_unchanged, counters, data_of, item_of, keys,
     random_hex, to_value,
 };
-use crate::table::{Cond, Index, Item, Key, MAX_GET_MANY, Query, TableError, Write};
+use crate::table::{Cond, Index, Item, Key, Query, TableError, Write};
 
 /// A mentee moved to another mentor: the mentorship as read and as it
 /// ends, with its sides as read; the accepted request and the mentorship
@@ -185,8 +185,8 @@ impl Store {
             .into_iter()
             .filter(|h| hours.is_none_or(|want| want == *h))
         {
-            let mut query = Query::new(Index::Primary, keys::listing_partition(h.id()));
-            query.eventual = eventual;
+            let query = Query::new(Index::Primary, keys::listing_partition(h.id()));
+            let query = if eventual { query.eventually() } else { query };
             let items = self.query_all(query, usize::MAX).await?;
             for item in items {
                 listings.push(
@@ -666,18 +666,16 @@ impl Store {
         let wanted: BTreeSet<&str> = mentees.iter().map(|m| m.as_str()).collect();
         let keys: Vec<Key> = wanted.iter().map(|m| keys::suggestions(m)).collect();
         let mut out = HashMap::with_capacity(keys.len());
-        for chunk in keys.chunks(MAX_GET_MANY) {
-            for item in self.table.get_many(chunk).await? {
-                let Some(email) = item
-                    .get("pk")
-                    .and_then(Value::as_str)
-                    .and_then(|pk| pk.strip_prefix(keys::PERSON_PREFIX))
-                    .map(str::to_string)
-                else {
-                    continue;
-                };
-                out.insert(email, data_of(item)?);
-            }
+        for item in self.get_all(&keys).await? {
+            let Some(email) = item
+                .get("pk")
+                .and_then(Value::as_str)
+                .and_then(|pk| pk.strip_prefix(keys::PERSON_PREFIX))
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            out.insert(email, data_of(item)?);
         }
         Ok(out)
     }

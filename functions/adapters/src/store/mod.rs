@@ -857,6 +857,16 @@ impl Store {
         }
     }
 
+    /// The items of any number of keys (distinct), a batch read for each
+    /// hundred.
+    async fn get_all(&self, keys: &[Key]) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(crate::table::MAX_GET_MANY) {
+            out.extend(self.table.get_many(chunk).await?);
+        }
+        Ok(out)
+    }
+
     async fn query_all(&self, mut q: Query, max: usize) -> Result<Vec<Item>, StoreError> {
         let mut out = Vec::new();
         loop {
