@@ -347,9 +347,12 @@ async fn the_schedule_publishes_a_group_on_its_day_wherever_it_moves_and_only_on
     assert_eq!(r.status(), StatusCode::CREATED);
     app.set_now(at("2027-04-27T11:00:00Z"));
     let admin = app.sign_in(PROGRAM_ADMIN).await;
-    let published = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
+    let published = app.publish_matching(&admin).await;
     assert_eq!(
-        (published["group"].clone(), published["emailed"].clone()),
+        (
+            published["figures"]["group"].clone(),
+            published["publishing"]["emailed"].clone()
+        ),
         (json!("fourteen"), json!(1))
     );
     let calendar = json_of(admin.get("/api/admin/calendar").await).await;

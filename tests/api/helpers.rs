@@ -453,6 +453,64 @@ impl TestApp {
         }
     }
 
+    /// Run the due jobs until `admin` sees matching run `id` reach `status`
+    /// (its jobs may schedule more); the run then.
+    pub async fn matching_run_until(&self, admin: &Person, id: &str, status: &str) -> Value {
+        for _ in 0..50 {
+            let run = json_of(admin.get(&format!("/api/admin/matching/runs/{id}")).await).await;
+            if run["status"] == status {
+                return run;
+            }
+            assert_ne!(run["status"], "failed", "{run}");
+            self.run_due_jobs().await;
+        }
+        panic!("matching run {id} never reached {status}");
+    }
+
+    /// A program administrator starts a matching run and its job works
+    /// out the lists: the run, ready.
+    pub async fn matching_preview(&self, admin: &Person) -> Value {
+        let r = admin.post("/api/admin/matching/runs", json!({})).await;
+        assert_eq!(r.status(), StatusCode::ACCEPTED, "start a matching run");
+        let run = json_of(r).await;
+        assert_eq!(run["status"], "computing", "{run}");
+        let id = run["id"].as_str().expect("run id").to_string();
+        self.matching_run_until(admin, &id, "ready").await
+    }
+
+    /// Every list of a ready run, page by page.
+    pub async fn matching_lists(&self, admin: &Person, run: &Value) -> Vec<Value> {
+        let id = run["id"].as_str().expect("run id");
+        let pages = run["pages"].as_u64().expect("pages");
+        let mut lists = Vec::new();
+        for page in 1..=pages.max(1) {
+            let r = json_of(
+                admin
+                    .get(&format!("/api/admin/matching/runs/{id}/lists?page={page}"))
+                    .await,
+            )
+            .await;
+            lists.extend(r["lists"].as_array().cloned().unwrap_or_default());
+        }
+        lists
+    }
+
+    /// Publish a ready run and let its jobs finish: the run, published.
+    pub async fn matching_publish(&self, admin: &Person, run: &Value) -> Value {
+        let id = run["id"].as_str().expect("run id");
+        let r = admin
+            .post(&format!("/api/admin/matching/runs/{id}/publish"), json!({}))
+            .await;
+        assert_eq!(r.status(), StatusCode::ACCEPTED, "publish the run");
+        self.matching_run_until(admin, id, "published").await
+    }
+
+    /// A matching run worked out and published, as an administrator does it.
+    pub async fn publish_matching(&self, admin: &Person) -> Value {
+        let run = self.matching_preview(admin).await;
+        self.matching_publish(admin, &run).await
+    }
+
     /// Ask for a sign-in link and return the token from the emailed link.
     pub async fn request_link(&self, person: &Person, email: &str) -> String {
         let r = person.post("/api/auth/link", json!({"email": email})).await;

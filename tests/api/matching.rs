@@ -1,6 +1,7 @@
-//! Quarterly suggested matches: a program administrator's dry run changes
-//! nothing; publishing stores each mentee's list and emails them once; lists
-//! never include excluded mentors.
+//! Quarterly suggested matches: a program administrator's run is worked out
+//! by a job and changes nothing for the mentees; publishing it (jobs again)
+//! stores each mentee's list and emails them once; lists never include
+//! excluded mentors.
 
 use moments_domain::application::Role;
 use reqwest::StatusCode;
@@ -39,22 +40,24 @@ async fn matching_scenario(app: TestApp) {
         "evening",
     )
     .await;
-    app.approved_mentee("ada.mentee@mo.gov").await;
-    app.approved(
-        "bo.mentee@mo.gov",
-        Role::Mentee,
-        &["grant-writing", "listening", "hiring"],
-        "evening",
-    )
-    .await;
+    let ada_id = app.approved_mentee("ada.mentee@mo.gov").await;
+    let bo_id = app
+        .approved(
+            "bo.mentee@mo.gov",
+            Role::Mentee,
+            &["grant-writing", "listening", "hiring"],
+            "evening",
+        )
+        .await;
     // Cy ranked skills no mentor offers: suggested no one, served first next time.
-    app.approved(
-        "cy.mentee@mo.gov",
-        Role::Mentee,
-        &["procurement", "public-speaking", "networking"],
-        "daytime",
-    )
-    .await;
+    let cy_id = app
+        .approved(
+            "cy.mentee@mo.gov",
+            Role::Mentee,
+            &["procurement", "public-speaking", "networking"],
+            "daytime",
+        )
+        .await;
     // Dan declined Ada once.
     let ada = app.sign_in("ada.mentee@mo.gov").await;
     let r = json_of(
@@ -71,35 +74,55 @@ async fn matching_scenario(app: TestApp) {
 
     let admin = app.sign_in(PROGRAM_ADMIN).await;
     problem(
-        ada.post("/api/admin/matching/preview", json!({})).await,
+        ada.post("/api/admin/matching/runs", json!({})).await,
         StatusCode::FORBIDDEN,
     )
     .await;
     let mails = app.mail_count().await;
-    let preview = json_of(admin.post("/api/admin/matching/preview", json!({})).await).await;
+    let run = app.matching_preview(&admin).await;
     assert_eq!(
         (
-            preview["mentees"].clone(),
-            preview["with_suggestions"].clone()
+            run["figures"]["mentees"].clone(),
+            run["figures"]["with_suggestions"].clone(),
+            run["pages"].clone(),
         ),
-        (json!(3), json!(2))
+        (json!(3), json!(2), json!(1))
     );
-    let lists = preview["lists"].as_array().expect("lists");
-    let priority = |lists: &[Value], who: &str| {
-        lists.iter().find(|l| l["email"] == who).map(|l| {
-            (
-                l["priority"].clone(),
-                l["suggestions"].as_array().map(Vec::len),
-            )
-        })
+    let id = run["id"].as_str().expect("id").to_string();
+    // Only the run's own pages: page 2 of one, page 0, a page that is not a number.
+    for page in ["2", "0", "x"] {
+        let r = admin
+            .get(&format!("/api/admin/matching/runs/{id}/lists?page={page}"))
+            .await;
+        assert!(
+            [StatusCode::NOT_FOUND, StatusCode::UNPROCESSABLE_ENTITY].contains(&r.status()),
+            "page {page}: {}",
+            r.status()
+        );
+    }
+    problem(
+        admin
+            .get("/api/admin/matching/runs/20260101T000000-0000000000000000")
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let lists = app.matching_lists(&admin, &run).await;
+    let priority = |lists: &[Value], who: &moments_domain::application::ApplicationId| {
+        lists
+            .iter()
+            .find(|l| l["application_id"] == who.as_str())
+            .map(|l| {
+                (
+                    l["priority"].clone(),
+                    l["suggestions"].as_array().map(Vec::len),
+                )
+            })
     };
-    assert_eq!(
-        priority(lists, "cy.mentee@mo.gov"),
-        Some((json!(false), Some(0)))
-    );
+    assert_eq!(priority(&lists, &cy_id), Some((json!(false), Some(0))));
     let ada_list: Vec<&str> = lists
         .iter()
-        .find(|l| l["email"] == "ada.mentee@mo.gov")
+        .find(|l| l["application_id"] == ada_id.as_str())
         .and_then(|l| l["suggestions"].as_array())
         .expect("ada's list")
         .iter()
@@ -113,22 +136,41 @@ async fn matching_scenario(app: TestApp) {
     assert!(
         lists
             .iter()
-            .filter(|l| l["email"] != "cy.mentee@mo.gov")
+            .filter(|l| l["application_id"] != cy_id.as_str())
             .all(|l| {
                 l["suggestions"]
                     .as_array()
                     .is_some_and(|s| !s.is_empty() && s.len() <= 5)
             })
     );
-    assert_eq!(app.mail_count().await, mails, "a dry run sends nothing");
+    assert_eq!(
+        app.mail_count().await,
+        mails,
+        "a run not published sends nothing"
+    );
     assert_eq!(
         json_of(ada.get("/api/suggestions").await).await["suggestions"],
         json!([]),
         "and stores nothing"
     );
+    let runs = json_of(admin.get("/api/admin/matching/runs").await).await;
+    assert_eq!(runs["runs"][0]["id"], json!(id), "the latest run first");
 
-    let published = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
-    assert_eq!(published["emailed"], 2);
+    problem(
+        ada.post(&format!("/api/admin/matching/runs/{id}/publish"), json!({}))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let published = app.matching_publish(&admin, &run).await;
+    assert_eq!(
+        (
+            published["publishing"]["published"].clone(),
+            published["publishing"]["emailed"].clone(),
+            published["published_by"].clone()
+        ),
+        (json!(3), json!(2), json!(PROGRAM_ADMIN))
+    );
     assert!(
         app.mail_to("ada.mentee@mo.gov")
             .await
@@ -148,21 +190,51 @@ async fn matching_scenario(app: TestApp) {
             .as_str()
             .is_some_and(|r| r.starts_with("Shares"))
     );
+    // A run publishes once.
+    let twice = problem(
+        admin
+            .post(&format!("/api/admin/matching/runs/{id}/publish"), json!({}))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(
+        twice["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("published already")),
+        "{twice}"
+    );
 
-    // Publishing again the same day emails no one twice.
-    let again = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
-    assert_eq!(again["emailed"], 0);
+    // Another run the same day emails no one twice.
+    let again = app.publish_matching(&admin).await;
+    assert_eq!(again["publishing"]["emailed"], 0);
 
     // The next run serves Cy first: left without suggestions last time.
-    let next = json_of(admin.post("/api/admin/matching/preview", json!({})).await).await;
-    let lists = next["lists"].as_array().expect("lists");
-    assert_eq!(
-        priority(lists, "cy.mentee@mo.gov").map(|(p, _)| p),
-        Some(json!(true))
-    );
-    assert_eq!(
-        priority(lists, "bo.mentee@mo.gov").map(|(p, _)| p),
-        Some(json!(false))
+    let next = app.matching_preview(&admin).await;
+    let lists = app.matching_lists(&admin, &next).await;
+    assert_eq!(priority(&lists, &cy_id).map(|(p, _)| p), Some(json!(true)));
+    assert_eq!(priority(&lists, &bo_id).map(|(p, _)| p), Some(json!(false)));
+    // A day later its lists are out of date: publishing them is refused.
+    app.advance(jiff::SignedDuration::from_hours(25));
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let stale = problem(
+        admin
+            .post(
+                &format!(
+                    "/api/admin/matching/runs/{}/publish",
+                    next["id"].as_str().expect("id")
+                ),
+                json!({}),
+            )
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(
+        stale["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("more than a day ago")),
+        "{stale}"
     );
 }
 
@@ -257,12 +329,22 @@ async fn a_mentee_with_one_mentor_is_suggested_a_second_and_one_with_two_or_paus
     assert_eq!(paused.status(), StatusCode::OK);
 
     let admin = app.sign_in(PROGRAM_ADMIN).await;
-    let preview = json_of(admin.post("/api/admin/matching/preview", json!({})).await).await;
-    let lists = preview["lists"].as_array().expect("lists");
-    let emails: Vec<&str> = lists.iter().filter_map(|l| l["email"].as_str()).collect();
-    assert_eq!(emails, [ada], "Bo has two mentors and Cy paused");
+    let preview = app.matching_preview(&admin).await;
+    let lists = app.matching_lists(&admin, &preview).await;
+    let listed: Vec<&str> = lists
+        .iter()
+        .filter_map(|l| l["application_id"].as_str())
+        .collect();
     assert_eq!(
-        (preview["mentees"].clone(), preview["second_mentor"].clone()),
+        listed,
+        [ids[0].as_str()],
+        "Bo has two mentors and Cy paused"
+    );
+    assert_eq!(
+        (
+            preview["figures"]["mentees"].clone(),
+            preview["figures"]["second_mentor"].clone()
+        ),
         (json!(1), json!(1))
     );
     assert_eq!(lists[0]["second_mentor"], true);
@@ -284,8 +366,26 @@ async fn a_mentee_with_one_mentor_is_suggested_a_second_and_one_with_two_or_paus
         lists[0]
     );
 
-    let published = json_of(admin.post("/api/admin/matching/publish", json!({})).await).await;
-    assert_eq!(published["emailed"], 1);
+    // Between the run and publishing, Pip pauses: publishing drops him
+    // from Ada's list, and her list says why it is shorter.
+    let paused = app
+        .sign_in(mentors[2].1)
+        .await
+        .put(
+            &format!("/api/applications/{}/pause", mentors[2].0),
+            json!({"paused": true}),
+        )
+        .await;
+    assert_eq!(paused.status(), StatusCode::OK);
+    let published = app.matching_publish(&admin, &preview).await;
+    assert_eq!(
+        (
+            published["publishing"]["emailed"].clone(),
+            published["publishing"]["dropped"].clone(),
+            published["publishing"]["left_out"].clone()
+        ),
+        (json!(1), json!(1), json!(0))
+    );
     let mail = app.mail_to(ada).await.pop().expect("mail");
     assert!(
         mail.subject.contains("second mentorship"),
@@ -294,8 +394,20 @@ async fn a_mentee_with_one_mentor_is_suggested_a_second_and_one_with_two_or_paus
     );
     let mine = json_of(ada_session.get("/api/suggestions").await).await;
     assert_eq!(mine["second_mentor"], true);
-    assert_eq!(mine["short_reason"], lists[0]["short_reason"]);
-    assert_eq!(mine["suggestions"].as_array().map(Vec::len), Some(3));
+    assert!(
+        mine["short_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("filled their places since")),
+        "{mine}"
+    );
+    let names: Vec<&str> = mine["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .filter_map(|s| s["first_name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(!names.contains(&"Pip"), "{names:?}");
     assert!(
         app.mail_to(bo)
             .await
@@ -307,4 +419,91 @@ async fn a_mentee_with_one_mentor_is_suggested_a_second_and_one_with_two_or_paus
     matched(&app, &ada_session, &mentors[3].0, mentors[3].1).await;
     let mine = json_of(ada_session.get("/api/suggestions").await).await;
     assert_eq!(mine["suggestions"], json!([]));
+}
+
+/// A run longer than a page is published a page at a time by jobs that
+/// save their progress: a job cut short leaves the next one to go on from
+/// where it stopped, a repeated job does nothing more, and nobody is
+/// emailed twice.
+#[tokio::test]
+async fn a_run_of_many_pages_is_published_page_by_page_and_a_repeated_job_emails_no_one_twice() {
+    let app = spawn_app().await;
+    for n in 0..3 {
+        app.approved_mentor(&format!("mentor.{n}@mo.gov")).await;
+    }
+    let mentees: Vec<String> = (0..150).map(|n| format!("mentee.m{n}@mo.gov")).collect();
+    for mentee in &mentees {
+        app.approved_mentee(mentee).await;
+    }
+    let admin = app.sign_in(PROGRAM_ADMIN).await;
+    let run = app.matching_preview(&admin).await;
+    assert_eq!(
+        (run["pages"].clone(), run["figures"]["mentees"].clone()),
+        (json!(2), json!(150))
+    );
+    let id = run["id"].as_str().expect("id");
+    let second = json_of(
+        admin
+            .get(&format!("/api/admin/matching/runs/{id}/lists?page=2"))
+            .await,
+    )
+    .await;
+    assert_eq!(second["lists"].as_array().map(Vec::len), Some(50));
+
+    let r = admin
+        .post(&format!("/api/admin/matching/runs/{id}/publish"), json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    // A job that may publish one page only: it saves its progress, and the
+    // next job goes on from there.
+    let deps = &app.jobs.deps;
+    let after_one = moments_usecases::matching::publish_pages(deps, id, 0, Some(1))
+        .await
+        .expect("first page")
+        .expect("the run");
+    let progress = after_one.publishing.as_ref().expect("progress");
+    assert_eq!(
+        (after_one.status, progress.next_page, progress.published),
+        (moments_usecases::matching::RunStatus::Publishing, 1, 100)
+    );
+    assert_eq!(
+        moments_usecases::matching::publish_job(&after_one),
+        Some(moments_domain::reminders::Job::MatchingPublish {
+            run: id.to_string(),
+            page: 1
+        }),
+        "the next job goes on from page 1"
+    );
+    // The job the publish made (from page 0) and the one for page 1 both
+    // run: the first goes on after the saved page, the second finds the
+    // run published.
+    let published = app.matching_run_until(&admin, id, "published").await;
+    assert_eq!(
+        (
+            published["publishing"]["published"].clone(),
+            published["publishing"]["next_page"].clone()
+        ),
+        (json!(150), json!(2))
+    );
+    let again = moments_usecases::matching::publish_pages(deps, id, 0, None)
+        .await
+        .expect("repeated");
+    assert!(again.is_none(), "a published run is left alone");
+    let mut emailed = 0;
+    for mentee in &mentees {
+        let told = app
+            .mail_to(mentee)
+            .await
+            .iter()
+            .filter(|m| m.subject.contains("suggested"))
+            .count();
+        assert!(told <= 1, "{mentee} told {told} times");
+        emailed += told;
+    }
+    assert_eq!(
+        json!(emailed),
+        published["publishing"]["emailed"],
+        "{published}"
+    );
+    assert_eq!(json!(emailed), published["figures"]["with_suggestions"]);
 }

@@ -528,7 +528,7 @@ async fn a_department_administrator_sees_only_their_department() {
     )
     .await;
     problem(
-        dana.post("/api/admin/matching/preview", json!({})).await,
+        dana.post("/api/admin/matching/runs", json!({})).await,
         StatusCode::FORBIDDEN,
     )
     .await;

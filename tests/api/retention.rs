@@ -466,11 +466,7 @@ async fn removing_someones_data_takes_them_out_of_other_peoples_lists_audits_and
     // Ada, a mentee, is suggested Kim.
     app.approved_mentee("ada@mo.gov").await;
     let ada = app.sign_in("ada@mo.gov").await;
-    ok(
-        pat.post("/api/admin/matching/publish", json!({})).await,
-        StatusCode::OK,
-    )
-    .await;
+    app.publish_matching(&pat).await;
     let suggested = |list: &Value| -> Vec<String> {
         list["suggestions"]
             .as_array()

@@ -3,13 +3,16 @@
 //! `MOMENTS_BENCH_MENTORS`) in the embedded store, the run's reads and
 //! writes going through the cost model (`moments_adapters::table::cost`).
 //!
-//! Printed for the administrator's preview (`compute`) and for publishing
-//! (`publish`: a list stored and an email claimed and sent per mentee): round
-//! trips, read and write units, the modelled time if each round trip were
-//! waited for in turn, and the preview's time with 5 ms slept per round
-//! trip, so that the reads it makes side by side overlap as they would
-//! (`MOMENTS_BENCH_SLEEP=0` skips that run), and the size of the preview's
-//! answer beside Lambda's 6 MB limit.
+//! An administrator's run is jobs, not one web request: the job that works
+//! out every list and keeps them in pages (`work_out`), and the publishing
+//! jobs (`publish_pages`, a thousand mentees each: a list stored and an
+//! email claimed and sent per mentee). Printed for each: round trips, read
+//! and write units, the modelled time if each round trip were waited for
+//! in turn, and the time with 5 ms slept per round trip, so that the calls
+//! made side by side overlap as they would (`MOMENTS_BENCH_SLEEP=0` skips
+//! those runs); the largest item a run stores (DynamoDB's limit is 400 KB),
+//! and the largest answer the admin page reads: the run, a page of lists
+//! (Lambda's limit is 6 MB).
 //!
 //! Run: `cargo bench -p moments-tests --bench matching_run`.
 
@@ -21,12 +24,13 @@ use moments_adapters::config::ProgramConfig;
 use moments_adapters::deps::Deps;
 use moments_adapters::mail::outbox::Outbox;
 use moments_adapters::store::Store;
-use moments_adapters::table::Table;
 use moments_adapters::table::cost::{CostModel, Costs, ModelledTable};
 use moments_adapters::table::embedded::EmbeddedTable;
+use moments_adapters::table::{Key, Table};
 use moments_domain::application::{Application, ApplicationId, Details, Role};
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{EmailAddress, ProgramDomains};
+use moments_usecases::matching;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::json;
@@ -106,27 +110,8 @@ async fn main() {
     );
     let now = Timestamp::now();
 
-    // Counted, not slept: every call of the preview and of publishing.
-    let counted = Arc::new(ModelledTable::new(embedded.clone(), CostModel::default()));
-    let run = deps(counted.clone(), embedded.clone());
-    let t = Instant::now();
-    let proposal = moments_usecases::matching::compute(&run, now)
-        .await
-        .expect("preview");
-    let preview_wall = t.elapsed();
-    let preview = counted.costs();
-    let answer = serde_json::to_vec(&proposal).expect("answer").len();
-    println!(
-        "matching {} mentees ({} with suggestions) × {mentors} mentors, total fit {}",
-        proposal.figures.mentees, proposal.figures.with_suggestions, proposal.figures.total_fit
-    );
-    line("preview", &preview, preview_wall);
-    println!(
-        "  preview answer {:.2} MB (Lambda answers at most 6 MB)",
-        answer as f64 / 1e6
-    );
-
-    if std::env::var("MOMENTS_BENCH_SLEEP").as_deref() != Ok("0") {
+    let admin = EmailAddress::parse("admin@mo.gov").expect("admin");
+    let sleeping = || {
         let sleeping = Arc::new(ModelledTable::new(
             embedded.clone(),
             CostModel {
@@ -134,26 +119,125 @@ async fn main() {
                 ..CostModel::default()
             },
         ));
-        let slept = deps(sleeping, embedded.clone());
+        deps(sleeping, embedded.clone())
+    };
+    let slept = std::env::var("MOMENTS_BENCH_SLEEP").as_deref() != Ok("0");
+
+    // Counted, not slept: every call of the run's jobs.
+    let counted = Arc::new(ModelledTable::new(embedded.clone(), CostModel::default()));
+    let run = deps(counted.clone(), embedded.clone());
+    let started = matching::start(&run, &admin, now).await.expect("start");
+    let before = counted.costs();
+    let t = Instant::now();
+    let worked = matching::work_out(&run, &started.id)
+        .await
+        .expect("work out")
+        .expect("the run");
+    let work_wall = t.elapsed();
+    let work = counted.costs().since(&before);
+    let figures = worked.figures.clone().expect("figures");
+    println!(
+        "matching {} mentees ({} with suggestions) × {mentors} mentors, total fit {}, {} pages of lists",
+        figures.mentees, figures.with_suggestions, figures.total_fit, worked.pages
+    );
+    line("working out the lists (one job)", &work, work_wall);
+    if slept {
+        let other = sleeping();
+        let again = matching::start(&other, &admin, now).await.expect("start");
         let t = Instant::now();
-        moments_usecases::matching::compute(&slept, now)
+        matching::work_out(&other, &again.id)
             .await
-            .expect("preview");
+            .expect("work out")
+            .expect("the run");
         println!(
-            "  preview with 5 ms slept per round trip: {:.1} s",
+            "  the same job with 5 ms slept per round trip: {:.1} s",
             t.elapsed().as_secs_f64()
         );
     }
 
+    // What the admin page reads: the run, and each page of its lists.
+    let mut largest_page = 0;
+    let mut largest_stored = 0;
+    for page in 0..worked.pages {
+        let shown = matching::lists_page(&run, &worked.id, page)
+            .await
+            .expect("page")
+            .expect("a page");
+        largest_page = largest_page.max(serde_json::to_vec(&shown).expect("answer").len());
+        let kept = embedded
+            .get(&Key::new(
+                format!("MATCHRUN#{}#{page:05}", worked.id),
+                "PAGE",
+            ))
+            .await
+            .expect("item")
+            .expect("a page item");
+        largest_stored = largest_stored.max(serde_json::to_vec(&kept).expect("item").len());
+    }
+    let run_answer = serde_json::to_vec(&worked).expect("answer").len();
+    println!(
+        "  largest answer: a page of lists {:.0} KB, the run {:.1} KB (Lambda answers at most 6 MB); largest page item {:.0} KB (DynamoDB items at most 400 KB)",
+        largest_page as f64 / 1e3,
+        run_answer as f64 / 1e3,
+        largest_stored as f64 / 1e3
+    );
+
     let before = counted.costs();
     let t = Instant::now();
-    let emailed = moments_usecases::matching::publish(&run, &proposal, now)
+    matching::publish(&run, &admin, &worked.id, now)
         .await
         .expect("publish");
+    let mut jobs = 0;
+    let mut longest = std::time::Duration::ZERO;
+    let mut page = 0;
+    let published = loop {
+        jobs += 1;
+        let job_before = counted.costs();
+        let r = matching::publish_pages(&run, &worked.id, page, Some(matching::PAGES_PER_JOB))
+            .await
+            .expect("publish job")
+            .expect("the run");
+        let job = counted.costs().since(&job_before);
+        longest = longest.max(job.modelled - job.waited);
+        if r.status == matching::RunStatus::Published {
+            break r;
+        }
+        page = r.publishing.as_ref().map_or(0, |p| p.next_page);
+    };
     let publish = counted.costs().since(&before);
+    let progress = published.publishing.expect("progress");
     line(
-        &format!("publish ({emailed} emailed)"),
+        &format!(
+            "publishing in {jobs} jobs ({} mentees, {} emailed)",
+            progress.published, progress.emailed
+        ),
         &publish,
         t.elapsed(),
     );
+    println!(
+        "  the longest job: {:.1} s if each round trip is waited for in turn; its emails at SES's 14 a second: {:.0} s",
+        longest.as_secs_f64(),
+        (progress.emailed as f64 / f64::from(jobs)).ceil() / 14.0
+    );
+    if slept {
+        // A second run, published by one job slept at 5 ms a round trip.
+        let other = sleeping();
+        let again = matching::start(&other, &admin, now).await.expect("start");
+        let again = matching::work_out(&other, &again.id)
+            .await
+            .expect("work out")
+            .expect("the run");
+        matching::publish(&other, &admin, &again.id, now)
+            .await
+            .expect("publish");
+        let t = Instant::now();
+        matching::publish_pages(&other, &again.id, 0, Some(matching::PAGES_PER_JOB))
+            .await
+            .expect("publish job");
+        println!(
+            "  one publishing job ({} pages) with 5 ms slept per round trip: {:.1} s",
+            matching::PAGES_PER_JOB,
+            t.elapsed().as_secs_f64()
+        );
+    }
 }

@@ -80,7 +80,7 @@ test("a department administrator sees her department's figures and exports, with
   assert.match(await dana.locator("#scope-line").innerText(), /the Department of Revenue/);
   assert.match(await dana.locator("#figures-about").innerText(), /Department of Revenue, all quarters/);
   assert.equal(await dana.locator("#admins-section").isVisible(), false, "no department administrators section");
-  assert.equal(await dana.locator("#matching-section").isVisible(), false, "no matching section");
+  assert.equal(await dana.getByRole("link", { name: "Work out and publish suggested matches" }).isVisible(), false, "no way to the matching");
   assert.equal(await dana.locator("#people-section").isVisible(), false, "no way to the People page");
   assert.equal(await dana.getByRole("link", { name: "Department administrators", exact: true }).count(), 0);
 
@@ -212,20 +212,32 @@ test("the program administrator reads the figures, exports, manages department a
   await admin.goto(`${platform.url}/admin/`);
   await admin.locator("#console").waitFor();
 
-  // The suggested matches: a preview, then publishing after a confirmation.
-  await admin.getByRole("button", { name: "Preview suggested matches" }).click();
+  // The suggested matches, on their own page: a run worked out by its job
+  // while the page follows it, then publishing after a confirmation,
+  // followed the same way.
+  assert.deepEqual(await axeViolations(admin), [], "the program administrator's page is accessible");
+  await photograph(admin, "program");
+  await admin.getByRole("link", { name: "Work out and publish suggested matches" }).click();
+  await admin.getByRole("button", { name: "Work out suggested matches" }).click();
   await admin.locator("#preview-title").waitFor();
+  assert.equal(await admin.locator("#preview-title").evaluate((h) => h === document.activeElement), true, "focus moves to the lists once ready");
   const lists = admin.getByRole("table", { name: "Suggested mentors for each mentee, best fit first" });
   assert.match(await lists.getByRole("row", { name: /Alex Nguyen/ }).innerText(), /Maria Okafor/);
   assert.match(await admin.locator("#preview-figures").innerText(), /Approved mentees who need a mentor\s+1/);
+  assert.equal(await admin.locator("#preview-pager").isVisible(), false, "one page of lists needs no pager");
+  // Leaving and coming back finds the run where it is.
+  await admin.reload();
+  await admin.locator("#preview-title").waitFor();
   await admin.getByRole("button", { name: "Publish these suggestions" }).click();
   await admin.locator("#publish-confirm").waitFor();
-  assert.deepEqual(await axeViolations(admin), [], "the program administrator's page is accessible");
-  await photograph(admin, "program");
+  assert.deepEqual(await axeViolations(admin), [], "the matching page is accessible");
+  await photograph(admin, "matching");
   await admin.getByRole("button", { name: "Yes, publish and email the mentees" }).click();
   await admin.locator("#published").waitFor();
-  assert.match(await admin.locator("#published-text").innerText(), /1 of 1 mentees .* 1 mentee was emailed/);
+  assert.match(await admin.locator("#published-text").innerText(), /1 mentees now have their list .* 1 mentee was emailed/);
   assert.match((await lastMailTo(platform, "alex.nguyen@mo.gov")).text, /matching has picked \d+ mentors/);
+  await admin.getByRole("link", { name: "Back to Program administration" }).click();
+  await admin.locator("#console").waitFor();
 
   // The security log shows this very sign-in, and the audit trail read above.
   await admin.getByRole("button", { name: "Show the latest" }).click();

@@ -6,7 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday, publishMatching } from "./support.mjs";
 
 let platform;
 let browser;
@@ -71,8 +71,8 @@ test("approve → search → select → accept → meet → end → survey", asy
   // quarter's suggestions, Alex's are for a second mentorship, without Maria.
   const team = await browser.newContext();
   await signIn(team, platform, "admin@mo.gov");
-  const published = await apiOf(team, platform).post("/api/admin/matching/publish");
-  assert.ok(published.emailed >= 1, JSON.stringify(published));
+  const published = await publishMatching(apiOf(team, platform));
+  assert.ok(published.publishing.emailed >= 1, JSON.stringify(published));
   assert.match((await lastMailTo(platform, "alex.nguyen@mo.gov")).subject, /second mentorship/);
   const board = await alex.context().newPage();
   await board.goto(`${platform.url}/dashboard/`);

@@ -146,6 +146,27 @@ export function apiOf(context, platform) {
 }
 
 /**
+ * A program administrator's matching run through the API, as the admin
+ * page does it: started, followed while its job works out the lists (the
+ * local platform runs matching jobs as soon as they are due), published,
+ * followed again. The run, published.
+ */
+export async function publishMatching(api) {
+  const until = async (run, status) => {
+    for (let tries = 0; tries < 100; tries += 1) {
+      const now = await api.get(`/api/admin/matching/runs/${run.id}`);
+      if (now.status === status) return now;
+      if (now.status === "failed") throw new Error(`matching run failed: ${JSON.stringify(now)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`matching run ${run.id} never reached ${status}`);
+  };
+  const ready = await until(await api.post("/api/admin/matching/runs"), "ready");
+  await api.post(`/api/admin/matching/runs/${ready.id}/publish`);
+  return until(ready, "published");
+}
+
+/**
  * The URL path of every page Zola builds from site/content: `_index.md` is
  * its folder's page, any other `name.md` the page `/folders/name/`; drafts
  * and sections with `render = false` have none. New content is found here

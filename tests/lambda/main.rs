@@ -106,9 +106,9 @@ async fn surveys_requires_a_session_to_read_a_survey() {
 }
 
 #[tokio::test]
-async fn reports_requires_a_session_to_preview_matching() {
+async fn reports_requires_a_session_to_start_a_matching_run() {
     let (status, content_type, _) =
-        answer(moments_reports::router(), "reports-matching-preview.json").await;
+        answer(moments_reports::router(), "reports-matching-runs.json").await;
     assert_eq!(
         (status, content_type.as_str()),
         (401, "application/problem+json")
@@ -118,9 +118,8 @@ async fn reports_requires_a_session_to_preview_matching() {
 #[tokio::test]
 async fn a_body_over_the_limit_without_a_declared_length_is_a_413_problem() {
     let dir = tempfile::tempdir().expect("dir");
-    let text =
-        std::fs::read_to_string(workspace_root().join("events/reports-matching-preview.json"))
-            .expect("event file");
+    let text = std::fs::read_to_string(workspace_root().join("events/reports-matching-runs.json"))
+        .expect("event file");
     let mut event: serde_json::Value = serde_json::from_str(&text).expect("JSON event");
     event["routeKey"] = "POST /api/auth/link".into();
     event["rawPath"] = "/api/auth/link".into();

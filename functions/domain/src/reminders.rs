@@ -54,6 +54,17 @@ pub enum Job {
         event: crate::calendar::CalendarId,
         date: jiff::civil::Date,
     },
+    /// Work out a matching run's lists, started by a program administrator:
+    /// a job, so the run never waits on one web request.
+    MatchingRun {
+        run: String,
+    },
+    /// Publish a run's lists from `page` on; a run too long for one job
+    /// goes on in the next.
+    MatchingPublish {
+        run: String,
+        page: u32,
+    },
     /// Send the mail that failed after a committed change and is now due
     /// again (a recurring schedule, not a one-time job).
     RetryMail,
@@ -71,6 +82,8 @@ impl Job {
             }
             Job::SurveyReminder { mentorship } => format!("ms-{mentorship}-survey"),
             Job::EventReminder { event, date } => format!("ev-{event}-{date}-remind"),
+            Job::MatchingRun { run } => format!("matching-run-{run}"),
+            Job::MatchingPublish { run, page } => format!("matching-publish-{run}-{page}"),
             Job::RetryMail => "retry-mail".into(),
         }
     }

@@ -19,6 +19,7 @@ use moments_domain::mentorship::{
 };
 use moments_domain::notify::{self, CheckInLinks, Who};
 use moments_domain::reminders::{EXPIRED, Job, quiet_job};
+use moments_usecases::matching;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReminderError {
@@ -32,6 +33,8 @@ pub enum ReminderError {
     /// function's error alarm tells the program team.
     #[error("{0} queued emails failed again")]
     MailStillFailing(usize),
+    #[error("matching run: {0}")]
+    Matching(#[from] matching::MatchingError),
     /// Queued reminder jobs failed again; they stay queued. An error too.
     #[error("{0} queued reminder jobs failed again")]
     JobsStillFailing(usize),
@@ -48,6 +51,12 @@ pub enum Outcome {
         jobs: usize,
     },
     NothingToDo(&'static str),
+    /// A matching run's job: where the run got to, and its pages worked out
+    /// or published.
+    Matching {
+        status: matching::RunStatus,
+        pages: u32,
+    },
 }
 
 /// At most this many queued emails per run; the rest wait for the next.
@@ -324,6 +333,28 @@ async fn one_time(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
                     .map(|o| usize::from(matches!(o, Outcome::Sent(_))))?;
             }
             Outcome::Sent(sent)
+        }
+        Job::MatchingRun { run } => match matching::work_out(deps, run).await? {
+            Some(run) => Outcome::Matching {
+                status: run.status,
+                pages: run.pages,
+            },
+            None => Outcome::NothingToDo("the run is not waiting to be worked out"),
+        },
+        Job::MatchingPublish { run, page } => {
+            match matching::publish_pages(deps, run, *page, Some(matching::PAGES_PER_JOB)).await? {
+                Some(run) => {
+                    // Pages left: the next job goes on where this one stopped.
+                    if let Some(next) = matching::publish_job(&run) {
+                        deps.schedule_job(&next, deps.now()).await;
+                    }
+                    Outcome::Matching {
+                        status: run.status,
+                        pages: run.publishing.map_or(0, |p| p.next_page),
+                    }
+                }
+                None => Outcome::NothingToDo("the run is not being published"),
+            }
         }
         Job::RetryMail => Outcome::NothingToDo("the retry run has a schedule of its own"),
     })

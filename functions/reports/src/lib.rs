@@ -29,7 +29,9 @@ mod security;
 mod sessions;
 
 moments_adapters::http_api! {
-    matching::preview;
+    matching::list, matching::start;
+    matching::one;
+    matching::lists;
     matching::publish;
     metrics::report;
     exports::export;

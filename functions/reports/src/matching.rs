@@ -1,62 +1,164 @@
-//! The matching run on demand: a dry run that shows the suggested matches
-//! without storing or sending anything, and publishing them.
+//! Matching runs on demand. Starting a run and publishing it each answer
+//! at once (202) and leave the work to jobs, so neither waits on one web
+//! request, however many mentees there are; the admin page follows the
+//! run and pages through its lists a hundred mentees at a time.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use moments_adapters::deps::Deps;
-use moments_adapters::http::{ApiError, Caller};
-use moments_usecases::matching::{self as run, Figures, Proposal};
-use serde::Serialize;
+use moments_adapters::http::{ApiError, Caller, Path, Query};
+use moments_adapters::store::matching_runs::is_run_id;
+use moments_domain::form::FieldErrors;
+use moments_usecases::matching::{self as run, ListsPage, Run};
+use serde::{Deserialize, Serialize};
 
 use crate::program_admin;
 
 const WHAT: &str = "run the matching";
 
-/// What was published: the run's figures, and how many mentees were
-/// emailed their suggestions now (each once per run).
+/// The latest runs, newest first.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Published {
-    #[serde(flatten)]
-    figures: Figures,
-    emailed: usize,
+pub struct Runs {
+    runs: Vec<Run>,
 }
 
-/// The quarterly matching computed now, without storing or sending anything.
-#[utoipa::path(post, path = "/api/admin/matching/preview", operation_id = "preview_matching", tag = "reports",
+/// Which page of a run's lists.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct PageParams {
+    /// From 1; a hundred mentees a page.
+    #[param(required = false)]
+    page: String,
+}
+
+/// The run's id as a key, or 404: an id of another shape names no run.
+fn run_id(id: &str) -> Result<&str, ApiError> {
+    if is_run_id(id) {
+        Ok(id)
+    } else {
+        Err(ApiError::NotFound("matching run"))
+    }
+}
+
+/// Start a matching run: its lists are worked out by a job, without storing
+/// anything for the mentees or emailing anyone.
+#[utoipa::path(post, path = "/api/admin/matching/runs", operation_id = "start_matching_run", tag = "reports",
     security(("session" = [])),
     responses(
-        (status = 200, description = "The suggested matches", body = Proposal),
+        (status = 202, description = "Started; follow it at its address", body = Run),
         (status = 403, description = "Not a program administrator"),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn preview(
+pub async fn start(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Proposal>, ApiError> {
+) -> Result<(StatusCode, Json<Run>), ApiError> {
     program_admin(&actor, WHAT)?;
-    let proposal = run::compute(&deps, deps.now()).await?;
-    Ok(Json(proposal))
+    let now = deps.now();
+    let started = run::start(&deps, &actor.email, now).await?;
+    deps.schedule_job(&run::work_out_job(&started), now).await;
+    Ok((StatusCode::ACCEPTED, Json(started)))
 }
 
-/// The quarterly matching run now: every mentee's list stored, and each
-/// mentee with suggestions emailed once per run.
-#[utoipa::path(post, path = "/api/admin/matching/publish", operation_id = "publish_matching", tag = "reports",
+/// The latest matching runs (at most five), newest first.
+#[utoipa::path(get, path = "/api/admin/matching/runs", operation_id = "matching_runs", tag = "reports",
     security(("session" = [])),
     responses(
-        (status = 200, description = "Published", body = Published),
+        (status = 200, description = "The latest runs", body = Runs),
         (status = 403, description = "Not a program administrator"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn list(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Runs>, ApiError> {
+    program_admin(&actor, WHAT)?;
+    Ok(Json(Runs {
+        runs: run::latest(&deps).await?,
+    }))
+}
+
+/// One matching run: where it has got to, its figures once worked out,
+/// and how far publishing has got.
+#[utoipa::path(get, path = "/api/admin/matching/runs/{id}", operation_id = "matching_run", tag = "reports",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The run's id")),
+    responses(
+        (status = 200, description = "The run", body = Run),
+        (status = 403, description = "Not a program administrator"),
+        (status = 404, description = "No such run"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn one(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Run>, ApiError> {
+    program_admin(&actor, WHAT)?;
+    run::run_of(&deps, run_id(&id)?)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound("matching run"))
+}
+
+/// A page of a run's lists (a hundred mentees), each mentee's suggested
+/// mentors with the reasons and fits, names as the applications give them now.
+#[utoipa::path(get, path = "/api/admin/matching/runs/{id}/lists", operation_id = "matching_run_lists", tag = "reports",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The run's id"), PageParams),
+    responses(
+        (status = 200, description = "A page of lists", body = ListsPage),
+        (status = 422, description = "The page is not a whole number from 1"),
+        (status = 403, description = "Not a program administrator"),
+        (status = 404, description = "No such run, its lists are not worked out yet, or no such page"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn lists(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<ListsPage>, ApiError> {
+    program_admin(&actor, WHAT)?;
+    let page = match params.page.trim() {
+        "" => 1,
+        n => match n.parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                let mut errors = FieldErrors::default();
+                errors.add("page", "The page must be a whole number from 1.");
+                return Err(ApiError::Invalid(errors));
+            }
+        },
+    };
+    run::lists_page(&deps, run_id(&id)?, page - 1)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound("page of lists"))
+}
+
+/// Publish a run whose lists are ready (worked out within the last day):
+/// jobs store each mentee's list, as the mentees and mentors are by then,
+/// and email each mentee with suggestions once per match group.
+#[utoipa::path(post, path = "/api/admin/matching/runs/{id}/publish", operation_id = "publish_matching_run", tag = "reports",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The run's id")),
+    responses(
+        (status = 202, description = "Publishing; follow it at the run's address", body = Run),
+        (status = 403, description = "Not a program administrator"),
+        (status = 404, description = "No such run"),
+        (status = 409, description = "The run is not ready, is published already, failed, or is more than a day old"),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn publish(
     State(deps): State<Deps>,
     Caller(actor): Caller,
-) -> Result<Json<Published>, ApiError> {
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Run>), ApiError> {
     program_admin(&actor, WHAT)?;
     let now = deps.now();
-    let proposal = run::compute(&deps, now).await?;
-    let emailed = run::publish(&deps, &proposal, now).await?;
-    Ok(Json(Published {
-        figures: proposal.figures,
-        emailed,
-    }))
+    let run = run::publish(&deps, &actor.email, run_id(&id)?, now).await?;
+    if let Some(job) = run::publish_job(&run) {
+        deps.schedule_job(&job, now).await;
+    }
+    Ok((StatusCode::ACCEPTED, Json(run)))
 }

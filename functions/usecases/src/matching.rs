@@ -4,10 +4,19 @@
 //! have; not paused) gets up to five suggested mentors, chosen
 //! for all mentees together (`moments_domain::matching`), never themself,
 //! their supervisor, a current or past partner, a mentor they already asked
-//! or who declined them. `compute` changes nothing (a program administrator's
-//! dry run shows it); `publish` stores each list and emails the mentee once
-//! per match group. Mentees left without suggestions carry priority into the
-//! next run.
+//! or who declined them. Mentees left without suggestions carry priority
+//! into the next run.
+//!
+//! A program administrator's run is a sequence of jobs, so it never waits
+//! on one web request however many mentees there are: [`start`] records
+//! the run and schedules the job ([`work_out`]) that works out every list
+//! and keeps them in pages of a hundred (nothing is shown to mentees yet);
+//! the administrator looks through the pages ([`lists_page`]) and
+//! [`publish`]es, and publishing jobs ([`publish_pages`]) store each
+//! mentee's list and email them once per match group, ten pages per job,
+//! saving their progress after each page. The functions that start jobs
+//! schedule them ([`work_out_job`], [`publish_job`]): only they have the
+//! scheduler's client.
 //!
 //! The schedule runs [`scheduled`] every morning: on the suggested-matches
 //! day of a match group (wherever the program team has moved it) it
@@ -22,17 +31,21 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use jiff::{SignedDuration, Timestamp};
 use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
+use moments_adapters::store::matching_runs::new_run_id;
 use moments_adapters::store::{Listing, StoreError};
-use moments_domain::application::{Application, Role};
+use moments_domain::application::{Application, ApplicationId, Role, Status};
 use moments_domain::calendar::{next_matching, program_today};
-use moments_domain::catalogue::{Catalogue, Entry};
+use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::matching::{
     Mentee, Mentor, SUGGESTIONS_PER_MENTEE, Suggestion, suggest_with_eligible,
 };
+use moments_domain::mentorship::Capacity;
 use moments_domain::notify::{self, Who};
+use moments_domain::reminders::Job;
+use moments_domain::retention::is_stand_in;
 use moments_domain::suggestions::{PublishedList, StoredSuggestion, Suggested};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MatchingError {
@@ -40,8 +53,10 @@ pub enum MatchingError {
     Store(#[from] StoreError),
     #[error("calendar: {0}")]
     Calendar(#[from] crate::calendar::CalendarError),
-    #[error("{0} suggestion email(s) could not be sent; the next retry sends them")]
-    NotSent(usize),
+    #[error("no such matching run")]
+    UnknownRun,
+    #[error("{0}")]
+    NotPublishable(String),
 }
 
 impl From<MatchingError> for ApiError {
@@ -49,17 +64,16 @@ impl From<MatchingError> for ApiError {
         match e {
             MatchingError::Store(s) => s.into(),
             MatchingError::Calendar(c) => c.into(),
-            // The lists are stored; publishing again sends only the emails
-            // that did not go (each is claimed once per run).
-            not_sent @ MatchingError::NotSent(_) => ApiError::Unavailable(Box::new(not_sent)),
+            MatchingError::UnknownRun => ApiError::NotFound("matching run"),
+            MatchingError::NotPublishable(why) => ApiError::Conflict(why),
         }
     }
 }
 
-/// One mentee's suggested mentors.
+/// One mentee's suggested mentors, as shown to a program administrator:
+/// names are read from the applications when shown.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MenteeList {
-    pub email: String,
     pub name: String,
     pub application_id: String,
     /// Left without suggestions in the previous run.
@@ -72,8 +86,19 @@ pub struct MenteeList {
     pub suggestions: Vec<Suggested>,
 }
 
-/// The figures of a run, shown with its lists and after publishing.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// One mentee's list as a run keeps it: ids, fits and reasons, no names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeptList {
+    pub mentee: String,
+    pub priority: bool,
+    pub second_mentor: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_reason: Option<String>,
+    pub suggestions: Vec<StoredSuggestion>,
+}
+
+/// The figures of a run.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Figures {
     /// The run's date, `YYYY-MM-DD`.
     pub run: String,
@@ -92,13 +117,86 @@ pub struct Figures {
     pub largest_lists_per_mentor: usize,
 }
 
-/// What a run would publish.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Proposal {
-    #[serde(flatten)]
+/// What a run works out: its figures and every mentee's list.
+#[derive(Debug, Clone)]
+pub struct Computed {
     pub figures: Figures,
+    pub lists: Vec<KeptList>,
+}
+
+/// Where a matching run has got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Waiting for its job, or working out the lists.
+    Computing,
+    /// The lists are ready to look through; nothing is stored for the
+    /// mentees and no one is emailed until it is published.
+    Ready,
+    /// Storing each mentee's list and emailing them, a page at a time.
+    Publishing,
+    Published,
+    /// It could not finish; `problem` says why. Start another.
+    Failed,
+}
+
+/// How far publishing has got.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Publishing {
+    /// The next page of lists to publish.
+    pub next_page: u32,
+    /// Mentees whose list is published.
+    pub published: usize,
+    /// Mentees emailed their suggestions by this run (each once per match
+    /// group; a mail the service refused is queued and sent later).
+    pub emailed: usize,
+    /// Mentees left out because they no longer need a mentor (matched,
+    /// paused or withdrawn since the run).
+    pub left_out: usize,
+    /// Suggestions dropped because the mentor filled their places or left
+    /// the listing since the run.
+    pub dropped: usize,
+}
+
+/// A matching run, as administrators follow it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Run {
+    pub id: String,
+    pub status: RunStatus,
+    /// The program administrator who started it; none for the morning
+    /// schedule.
+    pub started_by: Option<String>,
+    #[schema(value_type = String)]
+    pub started_at: Timestamp,
+    /// Its figures, once the lists are worked out.
+    pub figures: Option<Figures>,
+    /// Pages of lists, a hundred mentees each.
+    pub pages: u32,
+    pub published_by: Option<String>,
+    /// Set once publishing starts.
+    pub publishing: Option<Publishing>,
+    /// Why it failed.
+    pub problem: Option<String>,
+    pub version: u64,
+}
+
+/// One page of a run's lists.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ListsPage {
+    pub page: u32,
+    pub pages: u32,
     pub lists: Vec<MenteeList>,
 }
+
+/// Mentees in a page of a run's lists.
+pub const PAGE_SIZE: usize = 100;
+
+/// Pages one publishing job works through (a thousand mentees, their
+/// emails well inside a function's time); the next job goes on.
+pub const PAGES_PER_JOB: u32 = 10;
+
+/// A run is published within a day of being worked out, or worked out again.
+const FRESH_FOR: SignedDuration = SignedDuration::from_hours(24);
 
 /// How many mentees' partners and requests are read at once.
 const PARALLEL_READS: usize = 16;
@@ -129,7 +227,7 @@ async fn exclusions(
 
 /// What the run would suggest now; changes nothing.
 #[tracing::instrument(skip(deps))]
-pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingError> {
+pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Computed, MatchingError> {
     let groups = crate::calendar::match_groups(deps).await?;
     let group = next_matching(&groups, program_today(now)).map(|g| g.id.to_string());
     let (listings, _) = deps.store.listed_mentors(None).await?;
@@ -178,9 +276,9 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Proposal, MatchingEr
         .collect();
     let (lists, eligible) =
         suggest_with_eligible(&inputs, &mentors, &|i, j| excluded.contains(&(i, j)));
-    let mut proposal = proposal(now, &listings, &mentees, &inputs, &eligible, lists);
-    proposal.figures.group = group;
-    Ok(proposal)
+    let mut computed = computed(now, &listings, &mentees, &inputs, &eligible, lists);
+    computed.figures.group = group;
+    Ok(computed)
 }
 
 /// Approved mentees with room for a mentor (none yet, or one of the two a
@@ -207,26 +305,24 @@ async fn needing_a_mentor(deps: &Deps) -> Result<Vec<(Application, u32)>, StoreE
     Ok(mentees)
 }
 
-/// The lists as shown and stored, with the run's figures.
-fn proposal(
+/// The lists as kept, with the run's figures.
+fn computed(
     now: Timestamp,
     listings: &[Listing],
     mentees: &[(Application, u32)],
     inputs: &[Mentee],
     eligible: &[usize],
     lists: Vec<Vec<Suggestion>>,
-) -> Proposal {
+) -> Computed {
     let mut per_mentor = vec![0usize; listings.len()];
     let mut total_fit = 0u64;
-    let out: Vec<MenteeList> = mentees
+    let out: Vec<KeptList> = mentees
         .iter()
         .zip(lists)
         .zip(inputs)
         .zip(eligible)
-        .map(|((((app, active), list), input), &eligible)| MenteeList {
-            email: app.applicant.to_string(),
-            name: app.details.full_name(),
-            application_id: app.id.to_string(),
+        .map(|((((app, active), list), input), &eligible)| KeptList {
+            mentee: app.id.to_string(),
             priority: input.priority,
             second_mentor: *active > 0,
             short_reason: short_reason(list.len(), eligible),
@@ -235,12 +331,16 @@ fn proposal(
                 .map(|s| {
                     per_mentor[s.mentor] += 1;
                     total_fit += u64::from(s.score);
-                    shown(&listings[s.mentor], s.score, &s.reason)
+                    StoredSuggestion {
+                        mentor_application_id: listings[s.mentor].application_id.to_string(),
+                        score: s.score,
+                        reason: s.reason.clone(),
+                    }
                 })
                 .collect(),
         })
         .collect();
-    Proposal {
+    Computed {
         figures: Figures {
             run: format!("{}", jiff::tz::TimeZone::UTC.to_datetime(now).date()),
             group: None,
@@ -275,93 +375,456 @@ fn short_reason(len: usize, eligible: usize) -> Option<String> {
     })
 }
 
-/// A listed mentor as their suggestion shows them.
-fn shown(l: &Listing, score: u32, reason: &str) -> Suggested {
-    Suggested {
-        mentor_application_id: l.application_id.to_string(),
-        first_name: l.first_name.clone(),
-        last_name: l.last_name.clone(),
-        job_title: l.job_title.clone(),
-        department: Entry::from(&l.department),
-        working_hours: Entry::from(l.working_hours),
-        score,
-        reason: reason.to_string(),
+/// Why a list lost suggestions between the run and publishing.
+const FILLED_SINCE: &str = "Some of the mentors first suggested to you filled their places since the suggestions were worked out, so the list is shorter.";
+
+/// Save `run` at its next version; `Changed` if someone saved it since.
+async fn save(deps: &Deps, run: &mut Run) -> Result<(), StoreError> {
+    run.version += 1;
+    deps.store
+        .save_matching_run(&run.id, run.version, run, run.started_at)
+        .await
+}
+
+fn new_run(by: Option<&EmailAddress>, now: Timestamp) -> Result<Run, StoreError> {
+    Ok(Run {
+        id: new_run_id(now)?,
+        status: RunStatus::Computing,
+        started_by: by.map(ToString::to_string),
+        started_at: now,
+        figures: None,
+        pages: 0,
+        published_by: None,
+        publishing: None,
+        problem: None,
+        version: 0,
+    })
+}
+
+/// A program administrator starts a run; the caller schedules the job
+/// that works out its lists ([`work_out_job`]), so the run never waits on
+/// one web request.
+#[tracing::instrument(skip(deps))]
+pub async fn start(deps: &Deps, by: &EmailAddress, now: Timestamp) -> Result<Run, MatchingError> {
+    let mut run = new_run(Some(by), now)?;
+    save(deps, &mut run).await?;
+    Ok(run)
+}
+
+/// The job that works out a run's lists and keeps them in pages. A run
+/// that is not waiting for this (done, or failed) is left alone, so a
+/// repeated delivery does nothing.
+#[tracing::instrument(skip(deps))]
+pub async fn work_out(deps: &Deps, id: &str) -> Result<Option<Run>, MatchingError> {
+    let Some(mut run) = deps.store.matching_run::<Run>(id).await? else {
+        return Ok(None);
+    };
+    if run.status != RunStatus::Computing {
+        return Ok(None);
+    }
+    let outcome = async {
+        let computed = compute(deps, deps.now()).await?;
+        let pages = keep(deps, &run, &computed.lists).await?;
+        Ok::<_, MatchingError>((computed.figures, pages))
+    }
+    .await;
+    match outcome {
+        Ok((figures, pages)) => {
+            run.status = RunStatus::Ready;
+            run.figures = Some(figures);
+            run.pages = pages;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, run = %run.id, "matching run failed");
+            run.status = RunStatus::Failed;
+            run.problem = Some(format!(
+                "The lists could not be worked out ({e}). Start another run."
+            ));
+        }
+    }
+    save(deps, &mut run).await?;
+    Ok(Some(run))
+}
+
+/// Keep a run's lists, a page per hundred mentees, a few pages at a time.
+async fn keep(deps: &Deps, run: &Run, lists: &[KeptList]) -> Result<u32, StoreError> {
+    let pages: Vec<&[KeptList]> = lists.chunks(PAGE_SIZE).collect();
+    let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+    // Made first, then run a few at a time: a closure inside the stream
+    // would keep its future from being `Send` for every lifetime.
+    let writes: Vec<_> = pages
+        .into_iter()
+        .zip(0u32..)
+        .map(|(lists, n)| {
+            deps.store
+                .put_matching_page(&run.id, n, lists, run.started_at)
+        })
+        .collect();
+    stream::iter(writes)
+        .buffer_unordered(PARALLEL_READS)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok(count)
+}
+
+/// A program administrator publishes a run whose lists are ready; the
+/// caller schedules the job ([`publish_job`]) that stores each mentee's
+/// list and emails them, a page at a time.
+#[tracing::instrument(skip(deps))]
+pub async fn publish(
+    deps: &Deps,
+    by: &EmailAddress,
+    id: &str,
+    now: Timestamp,
+) -> Result<Run, MatchingError> {
+    let mut run = deps
+        .store
+        .matching_run::<Run>(id)
+        .await?
+        .ok_or(MatchingError::UnknownRun)?;
+    let refused = match run.status {
+        RunStatus::Ready => None,
+        RunStatus::Computing => {
+            Some("This run's lists are still being worked out; publish them once they are ready.")
+        }
+        RunStatus::Publishing | RunStatus::Published => Some("This run is published already."),
+        RunStatus::Failed => {
+            Some("This run failed, so there is nothing to publish; start another.")
+        }
+    };
+    if let Some(why) = refused {
+        return Err(MatchingError::NotPublishable(why.into()));
+    }
+    let computed = run
+        .figures
+        .as_ref()
+        .and_then(|f| f.computed_at.parse::<Timestamp>().ok())
+        .unwrap_or(run.started_at);
+    if now.duration_since(computed) > FRESH_FOR {
+        return Err(MatchingError::NotPublishable(
+            "These lists were worked out more than a day ago and may be out of date; start a new run and publish that."
+                .into(),
+        ));
+    }
+    run.status = RunStatus::Publishing;
+    run.published_by = Some(by.to_string());
+    run.publishing = Some(Publishing::default());
+    save(deps, &mut run).await?;
+    Ok(run)
+}
+
+/// The job that works out a run's lists.
+pub fn work_out_job(run: &Run) -> Job {
+    Job::MatchingRun {
+        run: run.id.clone(),
     }
 }
 
-/// Store every list and email each mentee who has suggestions, once per run.
-#[tracing::instrument(skip(deps, proposal), fields(run = %proposal.figures.run))]
-pub async fn publish(
+/// The publishing job that goes on with a run from where it has got to;
+/// `None` once it is not being published.
+pub fn publish_job(run: &Run) -> Option<Job> {
+    (run.status == RunStatus::Publishing).then(|| Job::MatchingPublish {
+        run: run.id.clone(),
+        page: run.publishing.as_ref().map_or(0, |p| p.next_page),
+    })
+}
+
+/// The job that publishes a run's pages from `from` on, at most `limit`
+/// of them (all when `None`), saving its progress after each page; when
+/// pages remain the run is still publishing, and the caller schedules the
+/// next job ([`publish_job`]). A retried job starts after the
+/// last page it saved; emails are claimed once per mentee and group, so
+/// nobody is emailed twice.
+#[tracing::instrument(skip(deps))]
+pub async fn publish_pages(
     deps: &Deps,
-    proposal: &Proposal,
-    now: Timestamp,
-) -> Result<usize, MatchingError> {
-    let mut failed = 0;
-    let mut sent = 0;
-    for list in &proposal.lists {
-        let Ok(email) = EmailAddress::parse(&list.email) else {
-            continue;
-        };
-        let stored = PublishedList {
-            run: proposal.figures.run.clone(),
-            published_at: now.to_string(),
-            priority: list.suggestions.is_empty(),
-            second_mentor: list.second_mentor,
-            short_reason: list.short_reason.clone(),
-            suggestions: list
-                .suggestions
-                .iter()
-                .map(StoredSuggestion::from)
-                .collect(),
-        };
-        deps.store.put_suggestions(&email, &stored).await?;
-        if list.suggestions.is_empty() {
-            continue;
-        }
-        // Once per match group (or per day, without one): a publish by an
-        // administrator and the schedule's run the same quarter email once.
-        let round = proposal
-            .figures
-            .group
-            .as_deref()
-            .unwrap_or(&proposal.figures.run);
-        let notice = format!("matching-{round}-{}", list.email);
-        if !deps.store.claim_notice(&notice, now, KEEP_CLAIMS).await? {
-            continue;
-        }
-        let first = list.name.split(' ').next().unwrap_or_default().to_string();
-        let who = Who {
-            email: &list.email,
-            first_name: &first,
-            full_name: list.name.clone(),
-        };
-        match deps
-            .send(&notify::suggestions_ready(
-                &who,
-                list.suggestions.len(),
-                list.second_mentor,
-                &deps.config.base_url,
-            ))
-            .await
-        {
-            Ok(()) => sent += 1,
-            Err(e) => {
-                tracing::error!(error = %e, to = %list.email, "suggestions email not sent");
-                deps.store.release_notice(&notice).await?;
-                failed += 1;
-            }
-        }
+    id: &str,
+    from: u32,
+    limit: Option<u32>,
+) -> Result<Option<Run>, MatchingError> {
+    let Some(mut run) = deps.store.matching_run::<Run>(id).await? else {
+        return Ok(None);
+    };
+    let (RunStatus::Publishing, Some(figures)) = (run.status, run.figures.clone()) else {
+        return Ok(None);
+    };
+    let now = deps.now();
+    let mut progress = run.publishing.clone().unwrap_or_default();
+    let mut page = progress.next_page.max(from);
+    let end = limit.map_or(run.pages, |l| run.pages.min(page.saturating_add(l)));
+    // Once per match group (or per day, without one): an administrator's
+    // publish and the schedule's run the same quarter email once.
+    let round = figures.group.clone().unwrap_or_else(|| figures.run.clone());
+    // The mentors listed now, read once per job (a Query per working hours).
+    let (listings, _) = deps.store.listed_mentors(None).await?;
+    let to = Publication {
+        deps,
+        run: &figures.run,
+        round: &round,
+        now,
+        listed: listings
+            .iter()
+            .map(|l| l.application_id.to_string())
+            .collect(),
+    };
+    while page < end {
+        let lists: Vec<KeptList> = deps
+            .store
+            .matching_page(&run.id, page)
+            .await?
+            .unwrap_or_default();
+        let done = publish_page(&to, &lists).await?;
+        progress.published += done.published;
+        progress.emailed += done.emailed;
+        progress.left_out += done.left_out;
+        progress.dropped += done.dropped;
+        page += 1;
+        progress.next_page = page;
+        run.publishing = Some(progress.clone());
+        save(deps, &mut run).await?;
     }
-    if failed > 0 {
-        return Err(MatchingError::NotSent(failed));
+    if page < run.pages {
+        // Still publishing: the caller schedules the next job.
+        return Ok(Some(run));
     }
-    if let Some(group) = &proposal.figures.group {
+    if let Some(group) = &figures.group {
         // The schedule sees this and leaves the group alone.
         deps.store
             .claim_notice(&published_notice(group), now, KEEP_CLAIMS)
             .await?;
     }
-    Ok(sent)
+    run.status = RunStatus::Published;
+    save(deps, &mut run).await?;
+    Ok(Some(run))
+}
+
+/// What publishing one mentee's list did.
+enum Done {
+    LeftOut,
+    Published { emailed: bool, dropped: usize },
+}
+
+/// What publishing a page did.
+#[derive(Default)]
+struct PageDone {
+    published: usize,
+    emailed: usize,
+    left_out: usize,
+    dropped: usize,
+}
+
+/// What publishing a run's pages needs besides the lists.
+struct Publication<'a> {
+    deps: &'a Deps,
+    /// The run's date, stored with each list.
+    run: &'a str,
+    /// The match group (or date) each email is claimed for.
+    round: &'a str,
+    now: Timestamp,
+    /// Application ids of the mentors listed when the job started.
+    listed: HashSet<String>,
+}
+
+/// Publish one page of lists, as the mentees and mentors are now: a mentee
+/// who no longer needs a mentor is left out, a mentor who is no longer
+/// listed is dropped from the list. One batch read of the page's mentees,
+/// then the lists a few at a time.
+async fn publish_page(to: &Publication<'_>, lists: &[KeptList]) -> Result<PageDone, StoreError> {
+    let ids: Vec<ApplicationId> = lists
+        .iter()
+        .filter_map(|l| ApplicationId::parse(&l.mentee).ok())
+        .collect();
+    let refs: Vec<&ApplicationId> = ids.iter().collect();
+    let mentees = to.deps.store.applications_by_id(&refs).await?;
+    let mentees = &mentees;
+    let each: Vec<_> = lists
+        .iter()
+        .map(|list| publish_one(to, mentees, list))
+        .collect();
+    let outcomes: Vec<Done> = stream::iter(each)
+        .buffer_unordered(PARALLEL_READS)
+        .try_collect()
+        .await?;
+    let mut done = PageDone::default();
+    for outcome in outcomes {
+        match outcome {
+            Done::LeftOut => done.left_out += 1,
+            Done::Published { emailed, dropped } => {
+                done.published += 1;
+                done.emailed += usize::from(emailed);
+                done.dropped += dropped;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Publish one mentee's list, unless they no longer need a mentor, without
+/// the mentors no longer listed; email them once per match group.
+async fn publish_one(
+    to: &Publication<'_>,
+    mentees: &HashMap<String, (Application, Capacity)>,
+    list: &KeptList,
+) -> Result<Done, StoreError> {
+    let Publication {
+        deps,
+        run,
+        round,
+        now,
+        ..
+    } = *to;
+    let still_looking = mentees.get(&list.mentee).filter(|(app, capacity)| {
+        app.role == Role::Mentee
+            && app.status == Status::Approved
+            && capacity.has_room()
+            && capacity.available
+            && !is_stand_in(&app.applicant)
+    });
+    let Some((mentee, capacity)) = still_looking else {
+        return Ok(Done::LeftOut);
+    };
+    let suggestions: Vec<StoredSuggestion> = list
+        .suggestions
+        .iter()
+        .filter(|s| to.listed.contains(&s.mentor_application_id))
+        .cloned()
+        .collect();
+    let dropped = list.suggestions.len() - suggestions.len();
+    let stored = PublishedList {
+        run: run.to_string(),
+        published_at: now.to_string(),
+        priority: suggestions.is_empty(),
+        second_mentor: capacity.active > 0,
+        short_reason: if dropped > 0 {
+            Some(FILLED_SINCE.to_string())
+        } else {
+            list.short_reason.clone()
+        },
+        suggestions,
+    };
+    deps.store
+        .put_suggestions(&mentee.applicant, &stored)
+        .await?;
+    if stored.suggestions.is_empty() {
+        return Ok(Done::Published {
+            emailed: false,
+            dropped,
+        });
+    }
+    let notice = format!("matching-{round}-{}", mentee.applicant);
+    if !deps.store.claim_notice(&notice, now, KEEP_CLAIMS).await? {
+        return Ok(Done::Published {
+            emailed: false,
+            dropped,
+        });
+    }
+    // A mail the service refuses is queued and sent by the retry run.
+    deps.notify(notify::suggestions_ready(
+        &Who::of(mentee),
+        stored.suggestions.len(),
+        stored.second_mentor,
+        &deps.config.base_url,
+    ))
+    .await;
+    Ok(Done::Published {
+        emailed: true,
+        dropped,
+    })
+}
+
+/// A run, or `None` for an unknown id.
+pub async fn run_of(deps: &Deps, id: &str) -> Result<Option<Run>, MatchingError> {
+    Ok(deps.store.matching_run(id).await?)
+}
+
+/// Runs shown on the admin page.
+const RUNS_SHOWN: u32 = 5;
+
+/// The latest runs, newest first.
+pub async fn latest(deps: &Deps) -> Result<Vec<Run>, MatchingError> {
+    Ok(deps.store.latest_matching_runs(RUNS_SHOWN).await?)
+}
+
+/// One page of a run's lists as administrators see them, names read from
+/// the applications now (a mentee or mentor whose data was removed is not
+/// shown); `None` for an unknown run or page.
+pub async fn lists_page(
+    deps: &Deps,
+    id: &str,
+    page: u32,
+) -> Result<Option<ListsPage>, MatchingError> {
+    let Some(run) = deps.store.matching_run::<Run>(id).await? else {
+        return Ok(None);
+    };
+    if page >= run.pages.max(1) || run.figures.is_none() {
+        return Ok(None);
+    }
+    let lists: Vec<KeptList> = deps
+        .store
+        .matching_page(id, page)
+        .await?
+        .unwrap_or_default();
+    let ids: Vec<ApplicationId> = lists
+        .iter()
+        .flat_map(|l| {
+            std::iter::once(l.mentee.as_str()).chain(
+                l.suggestions
+                    .iter()
+                    .map(|s| s.mentor_application_id.as_str()),
+            )
+        })
+        .filter_map(|id| ApplicationId::parse(id).ok())
+        .collect();
+    let refs: Vec<&ApplicationId> = ids.iter().collect();
+    let apps = deps.store.applications_by_id(&refs).await?;
+    let shown = lists
+        .into_iter()
+        .filter_map(|list| {
+            let (mentee, _) = apps
+                .get(&list.mentee)
+                .filter(|(a, _)| !is_stand_in(&a.applicant))?;
+            Some(MenteeList {
+                name: mentee.details.full_name(),
+                application_id: list.mentee.clone(),
+                priority: list.priority,
+                second_mentor: list.second_mentor,
+                short_reason: list.short_reason,
+                suggestions: list
+                    .suggestions
+                    .iter()
+                    .filter_map(|s| {
+                        let (mentor, _) = apps.get(&s.mentor_application_id)?;
+                        s.shown(mentor)
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    Ok(Some(ListsPage {
+        page,
+        pages: run.pages,
+        lists: shown,
+    }))
+}
+
+/// Work out a run and publish it at once, in this function: the morning
+/// schedule's run (which has a quarter of an hour), and the local
+/// platform's button.
+pub async fn run_and_publish(
+    deps: &Deps,
+    by: Option<&EmailAddress>,
+    now: Timestamp,
+) -> Result<Run, MatchingError> {
+    let mut run = new_run(by, now)?;
+    save(deps, &mut run).await?;
+    let computed = compute(deps, now).await?;
+    run.pages = keep(deps, &run, &computed.lists).await?;
+    run.figures = Some(computed.figures);
+    run.status = RunStatus::Publishing;
+    run.published_by = by.map(ToString::to_string);
+    run.publishing = Some(Publishing::default());
+    save(deps, &mut run).await?;
+    Ok(publish_pages(deps, &run.id, 0, None).await?.unwrap_or(run))
 }
 
 const PUBLISHED: &str = "matching-published-";
@@ -402,19 +865,19 @@ pub async fn scheduled(deps: &Deps, now: Timestamp) -> Result<Scheduled, Matchin
             group: group.id.to_string(),
         });
     }
-    let outcome = async {
-        let proposal = compute(deps, now).await?;
-        let emailed = publish(deps, &proposal, now).await?;
-        Ok::<_, MatchingError>((proposal, emailed))
-    }
-    .await;
-    match outcome {
-        Ok((proposal, emailed)) => Ok(Scheduled::Published {
-            group: group.id.to_string(),
-            mentees: proposal.figures.mentees,
-            with_suggestions: proposal.figures.with_suggestions,
-            emailed,
-        }),
+    match run_and_publish(deps, None, now).await {
+        Ok(run) => {
+            let (mentees, with_suggestions) = run
+                .figures
+                .as_ref()
+                .map_or((0, 0), |f| (f.mentees, f.with_suggestions));
+            Ok(Scheduled::Published {
+                group: group.id.to_string(),
+                mentees,
+                with_suggestions,
+                emailed: run.publishing.map_or(0, |p| p.emailed),
+            })
+        }
         Err(e) => {
             // The retry publishes again; emails already sent are not repeated.
             deps.store.release_notice(&mark).await?;

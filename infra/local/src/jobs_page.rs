@@ -96,12 +96,59 @@ fn what(payload: &serde_json::Value) -> &'static str {
             "Ask once more for an unanswered survey, a week after the end"
         }
         Ok(Job::EventReminder { .. }) => "Remind those with a place at an event, the day before",
+        Ok(Job::MatchingRun { .. }) => {
+            "Work out the lists of a matching run an administrator started"
+        }
+        Ok(Job::MatchingPublish { .. }) => "Publish the next pages of a matching run's lists",
         Ok(Job::RetryMail) => "Send emails and create reminder jobs that failed earlier",
         Err(_) => "Unknown job",
     }
 }
 
+/// Run jobs the scheduler handed over, as the reminders function would.
+async fn run_jobs(deps: &Deps, due: Vec<DueJob>) -> Vec<Ran> {
+    let mut ran = Vec::new();
+    for DueJob { name, payload, .. } in due {
+        let outcome = match serde_json::from_value::<Job>(payload) {
+            Ok(job) => match as_function(REMINDERS, moments_reminders::run(deps, &job)).await {
+                Ok(o) => format!("{o:?}"),
+                Err(e) => format!("failed: {e}"),
+            },
+            Err(e) => format!("unreadable job: {e}"),
+        };
+        ran.push(Ran { name, outcome });
+    }
+    ran
+}
+
+/// The jobs of matching runs begin with this: an administrator waits for them.
+const MATCHING_JOBS: &str = "matching-";
+
 impl Jobs {
+    /// Run the jobs of matching runs as soon as they are due, as EventBridge
+    /// Scheduler would within its minute: an administrator who starts or
+    /// publishes a run waits for them. Other jobs wait for the jobs page,
+    /// so whoever tries the platform decides when reminders go.
+    pub fn run_matching_jobs_when_due(self) {
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_millis(500));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                let now = self.deps.now();
+                match self.scheduler.take_due_named(now, MATCHING_JOBS).await {
+                    Ok(due) if !due.is_empty() => {
+                        for r in run_jobs(&self.deps, due).await {
+                            tracing::info!(job = %r.name, outcome = %r.outcome, "matching job ran");
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "could not read the local scheduler"),
+                }
+            }
+        });
+    }
+
     /// Run the jobs due at `now`, as the reminders function would.
     pub async fn run_due(&self, now: Timestamp) -> Result<Vec<Ran>, ApiError> {
         self.run_due_as(&self.deps, now).await
@@ -114,17 +161,7 @@ impl Jobs {
             .take_due(now)
             .await
             .map_err(|e| ApiError::Internal(Box::new(e)))?;
-        let mut ran = Vec::new();
-        for DueJob { name, payload, .. } in due {
-            let outcome = match serde_json::from_value::<Job>(payload) {
-                Ok(job) => match as_function(REMINDERS, moments_reminders::run(deps, &job)).await {
-                    Ok(o) => format!("{o:?}"),
-                    Err(e) => format!("failed: {e}"),
-                },
-                Err(e) => format!("unreadable job: {e}"),
-            };
-            ran.push(Ran { name, outcome });
-        }
+        let mut ran = run_jobs(deps, due).await;
         // The retry run (queued mail and reminder jobs) has its own
         // 15-minute schedule in AWS; here it runs with the due jobs, and
         // shows only when it had work.
@@ -247,11 +284,14 @@ async fn retention(State(j): State<Jobs>) -> Response {
 async fn matching(State(j): State<Jobs>) -> Response {
     let now = j.deps.now();
     let run = async {
-        let p = moments_usecases::matching::compute(&j.deps, now).await?;
-        let emailed = moments_usecases::matching::publish(&j.deps, &p, now).await?;
+        let run = moments_usecases::matching::run_and_publish(&j.deps, None, now).await?;
+        let (mentees, with) = run
+            .figures
+            .as_ref()
+            .map_or((0, 0), |f| (f.mentees, f.with_suggestions));
+        let emailed = run.publishing.map_or(0, |p| p.emailed);
         Ok::<_, moments_usecases::matching::MatchingError>(format!(
-            "{} mentees, {} with suggestions, {emailed} emailed",
-            p.figures.mentees, p.figures.with_suggestions
+            "{mentees} mentees, {with} with suggestions, {emailed} emailed"
         ))
     };
     let outcome = as_function("moments-matching", run)

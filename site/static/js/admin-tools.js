@@ -1,17 +1,15 @@
 // /admin/, program administrators only: department administrators
 // (GET, POST, DELETE /api/admin/department-admins), program administrators
 // (GET, POST, DELETE /api/admin/program-admins), the program team's contact
-// details (GET /api/contacts, PUT /api/admin/contact), the suggested matches
-// (POST /api/admin/matching/preview, .../publish), requests to remove a
+// details (GET /api/contacts, PUT /api/admin/contact), requests to remove a
 // person's data (GET /api/admin/erasures, POST .../{email}), and the
 // security log (admin-security.js). A person's records, and acting on them,
 // are on /admin/people/ (admin-people.js).
 import { call, get, here, post, showSignIn } from "./api.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
-import { count, dataTable } from "./admin-figures.js";
 import { loadSecurityLog } from "./admin-security.js";
 
-const { profileUrl, peopleUrl } = document.getElementById("admin").dataset;
+const { peopleUrl } = document.getElementById("admin").dataset;
 
 /** A person's address, linking to their records on the People page. */
 const personLink = (email) => el("a", { href: `${peopleUrl}?${new URLSearchParams({ email })}` }, email);
@@ -242,110 +240,6 @@ contactForm.addEventListener("submit", async (event) => {
   contactSaved(response.data);
   announce("The contact details are saved. The contact page shows them within a minute.");
   document.getElementById("contact-status").textContent = "Saved. The contact page shows the change within a minute.";
-});
-
-// --- Suggested matches -------------------------------------------------------------------
-
-function recordsTable(caption, columns, rows, empty, className = "") {
-  return rows.length
-    ? dataTable({ caption, className, columns: columns.map((label) => ({ label })), rows })
-    : el("p", { class: "empty" }, empty);
-}
-
-const matchingProblem = document.getElementById("matching-problem");
-
-function matchingFailed(response) {
-  showPanelProblem(matchingProblem, response.problem);
-  matchingProblem.focus();
-}
-
-function figure(list, term, value) {
-  list.append(el("dt", {}, term), el("dd", {}, String(value)));
-}
-
-function suggestionItem(s) {
-  const name = `${s.first_name} ${s.last_name}`;
-  return el("li", {},
-    profileUrl ? el("a", { href: `${profileUrl}?id=${encodeURIComponent(s.mentor_application_id)}` }, name) : name,
-    `, ${s.job_title}, ${s.department?.name ?? ""} (fit ${s.score}). ${s.reason}`);
-}
-
-function renderPreview(p) {
-  const figures = document.getElementById("preview-figures");
-  figures.replaceChildren();
-  figure(figures, "Run", p.run);
-  figure(figures, "Worked out", when(p.computed_at));
-  figure(figures, "Approved mentees who need a mentor", count(p.mentees));
-  figure(figures, "Of them, with one mentor and looking for a second", count(p.second_mentor));
-  figure(figures, "Of them, with at least one suggestion", count(p.with_suggestions));
-  figure(figures, "Mentors who can take a mentee now", count(p.mentors_listed));
-  figure(figures, "Total fit of all suggestions (see how a fit is scored)", count(p.total_fit));
-  figure(figures, "Most lists any one mentor is in", count(p.largest_lists_per_mentor));
-  document.getElementById("preview-lists").replaceChildren(recordsTable(
-    "Suggested mentors for each mentee, best fit first",
-    ["Mentee", "Suggested mentors"],
-    p.lists.map((list) => ({
-      header: el("span", {}, list.name, el("br"), el("span", { class: "admin-list__meta" }, personLink(list.email)),
-        list.priority ? el("span", { class: "admin-list__meta" }, el("br"), "Left without suggestions last time") : "",
-        list.second_mentor ? el("span", { class: "admin-list__meta" }, el("br"), "Has one mentor; these are for a second") : ""),
-      cells: [el("div", {},
-        list.suggestions.length ? el("ol", { class: "suggestions" }, ...list.suggestions.map(suggestionItem)) : "",
-        list.short_reason ? el("p", { class: "admin-list__meta" }, `Shorter than five: ${list.short_reason}`) : "")],
-    })),
-    "No approved mentee needs a mentor at the moment.",
-    "data--matches",
-  ));
-  document.getElementById("publish-matches").hidden = p.mentees === 0;
-  document.getElementById("publish-confirm").hidden = true;
-  document.getElementById("preview").hidden = false;
-}
-
-let previewed = null;
-
-document.getElementById("preview-matches").addEventListener("click", async (event) => {
-  const button = event.currentTarget;
-  if (isBusy(button)) return;
-  matchingProblem.hidden = true;
-  const done = busy(button, "Working out the matches…");
-  const response = await post("/api/admin/matching/preview");
-  done();
-  if (signedOut(response)) return;
-  if (!response.ok) return matchingFailed(response);
-  previewed = response.data;
-  document.getElementById("published").hidden = true;
-  renderPreview(previewed);
-  announce(`${count(previewed.with_suggestions)} of ${count(previewed.mentees)} mentees would get suggestions.`);
-  document.getElementById("preview-title").focus();
-});
-
-document.getElementById("publish-matches").addEventListener("click", () => {
-  document.getElementById("publish-confirm-text").textContent =
-    `We work out the lists again as we publish, so they take in any change since this preview. Each mentee sees their list on My dashboard, and each of the ${count(previewed?.with_suggestions ?? 0)} with suggestions gets one email (once per run; this is run ${previewed?.run ?? ""}). This cannot be undone.`;
-  document.getElementById("publish-confirm").hidden = false;
-  document.getElementById("publish-confirm-title").focus();
-});
-
-document.getElementById("publish-no").addEventListener("click", () => {
-  document.getElementById("publish-confirm").hidden = true;
-  document.getElementById("publish-matches").focus();
-});
-
-document.getElementById("publish-yes").addEventListener("click", async (event) => {
-  const button = event.currentTarget;
-  if (isBusy(button)) return;
-  const done = busy(button, "Publishing…");
-  const response = await post("/api/admin/matching/publish");
-  done();
-  document.getElementById("publish-confirm").hidden = true;
-  if (signedOut(response)) return;
-  if (!response.ok) return matchingFailed(response);
-  const r = response.data;
-  document.getElementById("preview").hidden = true;
-  document.getElementById("published-text").textContent =
-    `Run ${r.run}: ${count(r.with_suggestions)} of ${count(r.mentees)} mentees now have suggested mentors on their dashboard, and ${count(r.emailed)} ${r.emailed === 1 ? "mentee was" : "mentees were"} emailed just now.`;
-  document.getElementById("published").hidden = false;
-  announce("Suggested matches published.");
-  document.getElementById("published-title").focus();
 });
 
 // --- Requests to remove data ----------------------------------------------------------

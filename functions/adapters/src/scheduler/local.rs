@@ -72,8 +72,18 @@ impl LocalScheduler {
     /// Take the jobs due at `now` off the list, as EventBridge does once it
     /// has handed them over. Each is taken by one caller only.
     pub async fn take_due(&self, now: Timestamp) -> Result<Vec<DueJob>, SchedulerError> {
+        self.take_due_named(now, "").await
+    }
+
+    /// Take the jobs due at `now` whose names start with `prefix`.
+    pub async fn take_due_named(
+        &self,
+        now: Timestamp,
+        prefix: &str,
+    ) -> Result<Vec<DueJob>, SchedulerError> {
         let mut taken = Vec::new();
-        for job in self.jobs().await?.into_iter().filter(|j| j.at <= now) {
+        let due = self.jobs().await?.into_iter();
+        for job in due.filter(|j| j.at <= now && j.name.starts_with(prefix)) {
             let delete = Write::Delete {
                 key: Key::new(SCHEDULE_PK, job.name.clone()),
                 cond: Some(Cond::Eq("at".into(), json!(job.at.to_string()))),

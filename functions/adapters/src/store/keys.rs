@@ -31,6 +31,8 @@
 //! | check-in with a quiet pair (gsi3: `CHECKINS` / `{sent, ns, 20 digits}#{id}`) | `MS#{id}` | `CHECKIN#{quiet since}` | | |
 //! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
+//! | a matching run (state, figures; kept 14 days) | `MATCHRUN` | `{started, UTC, YYYYMMDDTHHMMSS}-{random}` | | |
+//! | a page of a run's lists (application ids, fits, reasons) | `MATCHRUN#{run id}#{n, 5 digits}` | `PAGE` | | |
 //! | a mentor's application names them as an earlier mentee | `PERSON#{email}` | `PRIOR#{application id}` | | |
 //! | an applicant's name, for finding people by name | `NAMES#{first letter of last name}` | `{last} {first}#{application id}` (lower case) | | |
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
@@ -181,6 +183,9 @@ pub fn resource_links() -> Key {
 }
 
 /// The partition of gsi3 listing check-ins by when they were sent.
+/// Matching runs, and (`MATCHRUN#{id}#{n}`) their pages of lists.
+pub const MATCHING_RUNS: &str = "MATCHRUN";
+
 pub const CHECKINS: &str = "CHECKINS";
 pub const CHECKIN_PREFIX: &str = "CHECKIN#";
 

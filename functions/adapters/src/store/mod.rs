@@ -23,6 +23,7 @@ pub mod keys;
 mod limits;
 mod listing;
 mod mail_queue;
+pub mod matching_runs;
 mod mentorships;
 mod names;
 mod prior;
@@ -178,7 +179,7 @@ fn random_id() -> Result<String, StoreError> {
     random_hex::<8>()
 }
 
-fn to_value<T: Serialize>(v: &T) -> Result<Value, StoreError> {
+fn to_value<T: Serialize + ?Sized>(v: &T) -> Result<Value, StoreError> {
     serde_json::to_value(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 

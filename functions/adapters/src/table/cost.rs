@@ -21,6 +21,12 @@
 //!   Query) serves 3,000 read units and 1,000 write units a second; a call
 //!   that finds its partition's bucket empty waits for it (a throttle,
 //!   counted), as the SDK's retries would.
+//! - **Transaction conflicts**: a transaction holds its items while it is
+//!   under way (its round trip, when sleeping); a write to an item a
+//!   transaction holds fails with `Conflict` (DynamoDB's
+//!   `TransactionConflict`: the transaction is cancelled, or the single
+//!   write rejected), counted, and nothing is written. Reads are never
+//!   blocked.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -71,6 +77,7 @@ struct Meter {
     read_milli_units: AtomicU64,
     write_milli_units: AtomicU64,
     throttles: AtomicU64,
+    conflicts: AtomicU64,
     waited_nanos: AtomicU64,
     modelled_nanos: AtomicU64,
 }
@@ -87,6 +94,8 @@ pub struct Costs {
     pub write_units: f64,
     /// Calls that waited for their partition's throughput.
     pub throttles: u64,
+    /// Writes refused because a transaction held one of their items.
+    pub conflicts: u64,
     /// How long they waited, together.
     pub waited: Duration,
     /// Latency of every call plus throttle waits, as if one after another.
@@ -104,6 +113,7 @@ impl Costs {
             read_units: self.read_units - earlier.read_units,
             write_units: self.write_units - earlier.write_units,
             throttles: self.throttles - earlier.throttles,
+            conflicts: self.conflicts - earlier.conflicts,
             waited: self.waited.saturating_sub(earlier.waited),
             modelled: self.modelled.saturating_sub(earlier.modelled),
         }
@@ -123,6 +133,8 @@ pub struct ModelledTable {
     model: CostModel,
     meter: Meter,
     partitions: Mutex<HashMap<String, Buckets>>,
+    /// Items held by transactions under way.
+    held: Mutex<std::collections::HashSet<(String, String)>>,
 }
 
 const MILLI: f64 = 1_000.0;
@@ -134,6 +146,27 @@ impl ModelledTable {
             model,
             meter: Meter::default(),
             partitions: Mutex::new(HashMap::new()),
+            held: Mutex::new(std::collections::HashSet::new()),
+        }
+    }
+
+    /// Whether a transaction under way holds one of these items; if not
+    /// and `hold`, this transaction holds them until `release`.
+    fn conflicts(&self, keys: &[(String, String)], hold: bool) -> bool {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        if keys.iter().any(|k| held.contains(k)) {
+            return true;
+        }
+        if hold {
+            held.extend(keys.iter().cloned());
+        }
+        false
+    }
+
+    fn release(&self, keys: &[(String, String)]) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        for k in keys {
+            held.remove(k);
         }
     }
 
@@ -159,6 +192,7 @@ impl ModelledTable {
             read_units: n(&m.read_milli_units) as f64 / MILLI,
             write_units: n(&m.write_milli_units) as f64 / MILLI,
             throttles: n(&m.throttles),
+            conflicts: n(&m.conflicts),
             waited: Duration::from_nanos(n(&m.waited_nanos)),
             modelled: Duration::from_nanos(n(&m.modelled_nanos)),
         }
@@ -346,8 +380,20 @@ impl Table for ModelledTable {
             };
             units.push((key.pk, base + write_units(size) * indexed as f64));
         }
-        let result = self.inner.write(writes).await;
+        let keys: Vec<(String, String)> = writes
+            .iter()
+            .map(|w| {
+                let k = w.key();
+                (k.pk, k.sk)
+            })
+            .collect();
         self.meter.writes.fetch_add(1, Ordering::Relaxed);
+        if self.conflicts(&keys, transaction) {
+            self.meter.conflicts.fetch_add(1, Ordering::Relaxed);
+            self.charge(Duration::ZERO, 0.0, 0.0).await;
+            return Err(TableError::Conflict);
+        }
+        let result = self.inner.write(writes).await;
         // One round trip; each partition's share of the units taken from it.
         let total: f64 = units.iter().map(|(_, u)| u).sum();
         let wait = units
@@ -356,6 +402,9 @@ impl Table for ModelledTable {
             .max()
             .unwrap_or_default();
         self.charge(wait, 0.0, total).await;
+        if transaction {
+            self.release(&keys);
+        }
         result
     }
 }
@@ -365,7 +414,7 @@ impl std::fmt::Display for Costs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} round trips ({} get, {} query, {} write), {} items read, {:.1} read units, {:.1} write units, {} throttled ({:.1} ms waiting), {:.1} ms modelled",
+            "{} round trips ({} get, {} query, {} write), {} items read, {:.1} read units, {:.1} write units, {} throttled ({:.1} ms waiting), {} transaction conflicts, {:.1} ms modelled",
             self.round_trips,
             self.gets,
             self.queries,
@@ -375,6 +424,7 @@ impl std::fmt::Display for Costs {
             self.write_units,
             self.throttles,
             self.waited.as_secs_f64() * 1e3,
+            self.conflicts,
             self.modelled.as_secs_f64() * 1e3
         )
     }
@@ -433,6 +483,46 @@ mod tests {
             (2, 2.0, 2)
         );
         assert_eq!(spent.modelled, Duration::from_millis(5));
+    }
+
+    #[tokio::test]
+    async fn a_write_to_an_item_a_transaction_holds_conflicts_and_writes_nothing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let inner = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("table"));
+        let t = Arc::new(ModelledTable::new(
+            inner,
+            CostModel {
+                latency: Duration::from_millis(200),
+                sleep: true,
+                ..CostModel::default()
+            },
+        ));
+        let slow = {
+            let t = t.clone();
+            tokio::spawn(async move {
+                t.write(vec![put(item("A", "1", 10)), put(item("B", "1", 10))])
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // While it is under way: another transaction, a single write, a
+        // read, and a write of an item it does not touch.
+        let a = Key::new("A", "1");
+        let (other, single, read, untouched) = tokio::join!(
+            t.write(vec![put(item("B", "1", 20)), put(item("C", "1", 10))]),
+            t.write(vec![put(item("A", "1", 30))]),
+            t.get(&a),
+            t.write(vec![put(item("D", "1", 10))]),
+        );
+        assert!(matches!(other, Err(TableError::Conflict)));
+        assert!(matches!(single, Err(TableError::Conflict)));
+        read.expect("reads are not blocked");
+        untouched.expect("other items are written");
+        slow.await.expect("task").expect("the first transaction");
+        assert_eq!(t.costs().conflicts, 2);
+        assert!(t.get(&Key::new("C", "1")).await.expect("read").is_none());
+        // Once it is done, its items are free.
+        t.write(vec![put(item("A", "1", 30))]).await.expect("after");
     }
 
     #[tokio::test]
