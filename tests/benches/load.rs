@@ -1,10 +1,23 @@
-//! Load on the whole local platform over loopback HTTP: mentees search and
-//! send "Select as Mentor" requests to mentors they found while mentors
-//! accept them, all at once, for a bounded time. Prints throughput, p50/p99 latency per action and the
-//! error count (5xx and transport errors), then checks the program's
-//! invariants on the store: nobody over two active mentorships, counts,
-//! listings and pair guards agreeing with the records, and search showing
-//! exactly the mentors who can still take a mentee.
+//! Load on the whole local platform over loopback HTTP, in three parts,
+//! each printing throughput, p50/p99 latency and the share of 409s per
+//! action, and errors (5xx and transport):
+//!
+//! 1. **The ceiling**: the same clients against a bare axum route on
+//!    loopback, what this machine can serve at all (`LOAD_CEILING_SECONDS`,
+//!    default 10).
+//! 2. **The quarterly burst**: the suggestions email has gone to every
+//!    mentee and a third of them come within the hour, here all at once:
+//!    each reads their suggestions, searches by one of their skills (half
+//!    of them look at page 2 too, and at a mentor's profile), and one in
+//!    five selects a mentor.
+//! 3. **A busy day**: for `LOAD_SECONDS` (default 30), mentees search and
+//!    send "Select as Mentor" requests to mentors they found while mentors
+//!    accept them.
+//!
+//! Then it checks the program's invariants on the store: nobody over two
+//! active mentorships, counts, listings and pair guards agreeing with the
+//! records, and search showing exactly the mentors who can still take a
+//! mentee.
 //!
 //! Every table call goes through DynamoDB's cost model
 //! (`moments_adapters::table::cost`, not sleeping, so the wall figures are
@@ -31,7 +44,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use moments_adapters::deps::Clock;
 use moments_adapters::store::Store;
-use moments_adapters::table::cost::{CostModel, ModelledTable};
+use moments_adapters::table::cost::{CostModel, Costs, ModelledTable};
 use moments_adapters::table::embedded::EmbeddedTable;
 use moments_domain::application::{Application, ApplicationId, Details, Role};
 use moments_domain::catalogue::Catalogue;
@@ -55,20 +68,21 @@ fn skills(rng: &mut StdRng) -> Vec<&'static str> {
     chosen
 }
 
-/// An approved application put straight into the store.
+/// An approved application put straight into the store; its id and skills.
 async fn approved(
     store: &Store,
     email: &str,
     role: Role,
     n: usize,
     rng: &mut StdRng,
-) -> ApplicationId {
+) -> (ApplicationId, Vec<&'static str>) {
     let applicant = EmailAddress::parse(email).expect("email");
+    let chosen = skills(rng);
     let body = json!({
         "first_name": format!("Person{n}"), "last_name": role.as_str(), "department": "revenue",
         "job_title": "Analyst", "work_location": "Jefferson City",
         "supervisor_first_name": "Sam", "supervisor_last_name": "Boss", "supervisor_email": "sam.boss@mo.gov",
-        "working_hours": "daytime", "bio": "Ten years of state service.", "skills": skills(rng),
+        "working_hours": "daytime", "bio": "Ten years of state service.", "skills": chosen,
         "goals": "Grow.", "full_time": true, "not_at_risk": true, "no_disciplinary_action": true,
         "agreement": true,
     });
@@ -92,7 +106,7 @@ async fn approved(
         now,
     );
     moments_tests::store_approved(store, &app, now).await;
-    app.id
+    (app.id, chosen)
 }
 
 /// A browser of its own, from its own loopback address (sign-in limits
@@ -221,14 +235,16 @@ async fn main() {
     let mut mentors = Vec::new();
     for n in 0..mentor_count {
         let email = format!("mentor{n}@mo.gov");
-        let id = approved(&store, &email, Role::Mentor, n, &mut rng).await;
+        let (id, _) = approved(&store, &email, Role::Mentor, n, &mut rng).await;
         mentors.push((email, id));
     }
     let mut mentees = Vec::new();
+    let mut mentee_skills = Vec::new();
     for n in 0..mentee_count {
         let email = format!("mentee{n}@mo.gov");
-        approved(&store, &email, Role::Mentee, mentor_count + n, &mut rng).await;
+        let (_, chosen) = approved(&store, &email, Role::Mentee, mentor_count + n, &mut rng).await;
         mentees.push(email);
+        mentee_skills.push(chosen[0]);
     }
     let mut mentor_clients = Vec::new();
     for (n, (email, _)) in mentors.iter().enumerate() {
@@ -245,147 +261,56 @@ async fn main() {
 
     let mentor_clients = Arc::new(mentor_clients);
     let mentee_clients = Arc::new(mentee_clients);
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let seed = Arc::new(AtomicU64::new(7));
-    let mut tasks = Vec::new();
-    let run_started = Instant::now();
+
+    // 1. What this machine serves at all: a bare axum route.
+    let ceiling_seconds = env_or("LOAD_CEILING_SECONDS", 10);
+    let (mut bare, elapsed) = ceiling(workers, ceiling_seconds).await;
+    let ceiling_rate = report("the ceiling: a bare axum route", &mut bare, elapsed, None);
+
+    // 2. The quarterly burst: a third of the mentees, all at once.
     modelled.settle();
-    let costs_before = modelled.costs();
-    for w in 0..workers {
-        let (base, mentor_clients, mentee_clients, seed) = (
-            base.clone(),
-            mentor_clients.clone(),
-            mentee_clients.clone(),
-            seed.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut rng =
-                StdRng::seed_from_u64(seed.fetch_add(w as u64 * 7919 + 1, Ordering::Relaxed));
-            let mut tally = Tally::default();
-            while Instant::now() < deadline {
-                let roll = rng.random_range(0..100);
-                let (action, client, method, url, body) = if roll < 50 {
-                    let skill = skills(&mut rng)[0];
-                    let c = &mentee_clients[rng.random_range(0..mentee_clients.len())];
-                    (
-                        "search",
-                        c,
-                        Method::GET,
-                        format!("{base}/api/mentors?skills={skill}"),
-                        None,
-                    )
-                } else if roll < 80 {
-                    // Search, then select one of the mentors found.
-                    let c = &mentee_clients[rng.random_range(0..mentee_clients.len())];
-                    let page = 1 + rng.random_range(0..3);
-                    let url = format!("{base}/api/mentors?page={page}");
-                    let (spent, found) = timed(c, Method::GET, url, None).await;
-                    record(&mut tally, "search", spent, &found);
-                    let cards = found
-                        .ok()
-                        .and_then(|(_, v)| v["mentors"].as_array().cloned())
-                        .unwrap_or_default();
-                    if cards.is_empty() {
-                        continue;
-                    }
-                    let body =
-                        json!({"mentor": cards[rng.random_range(0..cards.len())]["id"].clone()});
-                    (
-                        "request",
-                        c,
-                        Method::POST,
-                        format!("{base}/api/requests"),
-                        Some(body),
-                    )
-                } else {
-                    // A mentor looks at their requests and accepts a pending one.
-                    let c = &mentor_clients[rng.random_range(0..mentor_clients.len())];
-                    let (spent, listed) =
-                        timed(c, Method::GET, format!("{base}/api/requests"), None).await;
-                    record(&mut tally, "list requests", spent, &listed);
-                    let pending = listed.ok().and_then(|(_, v)| {
-                        v["incoming"].as_array().and_then(|all| {
-                            all.iter()
-                                .find(|r| r["status"] == "pending")
-                                .and_then(|r| r["id"].as_str().map(str::to_string))
-                        })
-                    });
-                    let Some(id) = pending else { continue };
-                    (
-                        "accept",
-                        c,
-                        Method::POST,
-                        format!("{base}/api/requests/{id}/accept"),
-                        Some(json!({})),
-                    )
-                };
-                let (spent, result) = timed(client, method, url, body).await;
-                record(&mut tally, action, spent, &result);
-            }
-            tally
-        }));
-    }
-    let mut all = Tally::default();
-    for task in tasks {
-        let t = task.await.expect("worker");
-        for (k, v) in t.latencies {
-            all.latencies.entry(k).or_default().extend(v);
-        }
-        for (k, v) in t.statuses {
-            *all.statuses.entry(k).or_default() += v;
-        }
-        all.errors += t.errors;
-    }
-    let elapsed = run_started.elapsed();
-    let costs = modelled.costs().since(&costs_before);
-    let total: usize = all.latencies.values().map(Vec::len).sum();
-    let mut every: Vec<Duration> = all.latencies.values().flatten().copied().collect();
-    every.sort();
-    println!(
-        "load: {workers} workers for {:.1} s over loopback: {total} requests, {:.0} requests/s, \
-         p50 {:.1?}, p99 {:.1?}, errors (5xx or transport) {}",
-        elapsed.as_secs_f64(),
-        total as f64 / elapsed.as_secs_f64(),
-        percentile(&every, 0.50),
-        percentile(&every, 0.99),
-        all.errors
+    let before = modelled.costs();
+    let (mut burst, elapsed) = quarterly_burst(
+        &base,
+        workers,
+        mentee_clients.clone(),
+        Arc::new(mentee_skills),
+    )
+    .await;
+    let costs = modelled.costs().since(&before);
+    let burst_rate = report(
+        &format!(
+            "the quarterly burst: {} of {mentee_count} mentees come at once",
+            mentee_count.div_ceil(3)
+        ),
+        &mut burst,
+        elapsed,
+        Some(&costs),
     );
-    // Not sleeping, the calls come faster than any partition refills, so
-    // only the number of throttled calls means something, not their wait.
-    println!(
-        "  on DynamoDB: {} round trips ({} get, {} query, {} write), {} items read, {:.0} read units, {:.0} write units, {} calls throttled; \
-         per request {:.1} round trips, {:.1} read units, {:.1} write units, {:.1} ms modelled",
-        costs.round_trips,
-        costs.gets,
-        costs.queries,
-        costs.writes,
-        costs.items_read,
-        costs.read_units,
-        costs.write_units,
-        costs.throttles,
-        costs.round_trips as f64 / total.max(1) as f64,
-        costs.read_units / total.max(1) as f64,
-        costs.write_units / total.max(1) as f64,
-        costs.modelled.saturating_sub(costs.waited).as_secs_f64() * 1e3 / total.max(1) as f64,
+
+    // 3. A busy day.
+    modelled.settle();
+    let before = modelled.costs();
+    let (mut day, elapsed) = busy_day(
+        &base,
+        workers,
+        seconds,
+        mentor_clients.clone(),
+        mentee_clients.clone(),
+    )
+    .await;
+    let costs = modelled.costs().since(&before);
+    report(
+        &format!("a busy day: {workers} workers for {seconds} s"),
+        &mut day,
+        elapsed,
+        Some(&costs),
     );
-    for (action, latencies) in &mut all.latencies {
-        latencies.sort();
-        let statuses: Vec<String> = all
-            .statuses
-            .iter()
-            .filter(|((a, _), _)| a == action)
-            .map(|((_, s), n)| format!("{s}×{n}"))
-            .collect();
-        let refused = all.statuses.get(&(*action, 409)).copied().unwrap_or(0);
-        println!(
-            "  {action:14} {:6} requests  p50 {:8.1?}  p99 {:8.1?}  409 {:5.1}%  statuses {}",
-            latencies.len(),
-            percentile(latencies, 0.50),
-            percentile(latencies, 0.99),
-            refused as f64 * 100.0 / latencies.len().max(1) as f64,
-            statuses.join(" ")
-        );
-    }
+    println!(
+        "the burst ran at {:.0}% of the bare route's rate",
+        burst_rate * 100.0 / ceiling_rate.max(1.0)
+    );
+    let errors = bare.errors + burst.errors + day.errors;
 
     // The invariants, on every item of the store.
     let items = table.items().expect("items");
@@ -441,9 +366,276 @@ async fn main() {
             format!("BROKEN: {problems:?}; search {shown:?} vs listed {listed:?}")
         }
     );
-    if !problems.is_empty() || shown != listed || most_active > 2 || all.errors > 0 {
+    if !problems.is_empty() || shown != listed || most_active > 2 || errors > 0 {
         std::process::exit(1);
     }
+}
+
+/// The workers' tallies as one.
+fn merged(tallies: Vec<Tally>) -> Tally {
+    let mut all = Tally::default();
+    for t in tallies {
+        for (k, v) in t.latencies {
+            all.latencies.entry(k).or_default().extend(v);
+        }
+        for (k, v) in t.statuses {
+            *all.statuses.entry(k).or_default() += v;
+        }
+        all.errors += t.errors;
+    }
+    all
+}
+
+/// Print a part's figures; its requests a second.
+fn report(part: &str, all: &mut Tally, elapsed: Duration, costs: Option<&Costs>) -> f64 {
+    let total: usize = all.latencies.values().map(Vec::len).sum();
+    let mut every: Vec<Duration> = all.latencies.values().flatten().copied().collect();
+    every.sort();
+    let rate = total as f64 / elapsed.as_secs_f64();
+    println!(
+        "{part}: {total} requests in {:.1} s, {rate:.0} requests/s, p50 {:.1?}, p99 {:.1?}, errors (5xx or transport) {}",
+        elapsed.as_secs_f64(),
+        percentile(&every, 0.50),
+        percentile(&every, 0.99),
+        all.errors
+    );
+    if let Some(costs) = costs {
+        // Not sleeping, the calls come faster than any partition refills, so
+        // only the number of throttled calls means something, not their wait.
+        println!(
+            "  on DynamoDB: {} round trips ({} get, {} query, {} write), {} items read, {:.0} read units, {:.0} write units, {} calls throttled, {} transaction conflicts; \
+             per request {:.1} round trips, {:.1} read units, {:.1} write units, {:.1} ms modelled",
+            costs.round_trips,
+            costs.gets,
+            costs.queries,
+            costs.writes,
+            costs.items_read,
+            costs.read_units,
+            costs.write_units,
+            costs.throttles,
+            costs.conflicts,
+            costs.round_trips as f64 / total.max(1) as f64,
+            costs.read_units / total.max(1) as f64,
+            costs.write_units / total.max(1) as f64,
+            costs.modelled.saturating_sub(costs.waited).as_secs_f64() * 1e3 / total.max(1) as f64,
+        );
+    }
+    for (action, latencies) in &mut all.latencies {
+        latencies.sort();
+        let statuses: Vec<String> = all
+            .statuses
+            .iter()
+            .filter(|((a, _), _)| a == action)
+            .map(|((_, s), n)| format!("{s}×{n}"))
+            .collect();
+        let refused = all.statuses.get(&(*action, 409)).copied().unwrap_or(0);
+        println!(
+            "  {action:14} {:6} requests  p50 {:8.1?}  p99 {:8.1?}  409 {:5.1}%  statuses {}",
+            latencies.len(),
+            percentile(latencies, 0.50),
+            percentile(latencies, 0.99),
+            refused as f64 * 100.0 / latencies.len().max(1) as f64,
+            statuses.join(" ")
+        );
+    }
+    rate
+}
+
+/// The same clients against a bare axum route on loopback, for `seconds`.
+async fn ceiling(workers: usize, seconds: u64) -> (Tally, Duration) {
+    let app = axum::Router::new().route(
+        "/ping",
+        axum::routing::get(|| async { axum::Json(json!({"ok": true})) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/ping", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..workers)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let client = Client::new();
+                let mut tally = Tally::default();
+                while Instant::now() < deadline {
+                    let (spent, r) = timed(&client, Method::GET, url.clone(), None).await;
+                    record(&mut tally, "bare route", spent, &r);
+                }
+                tally
+            })
+        })
+        .collect();
+    let mut tallies = Vec::new();
+    for t in tasks {
+        tallies.push(t.await.expect("worker"));
+    }
+    (merged(tallies), started.elapsed())
+}
+
+/// A third of the mentees, each once: their suggestions, a search by one
+/// of their skills (half also page 2 and a mentor's profile), and one in
+/// five selects a mentor they found.
+async fn quarterly_burst(
+    base: &str,
+    workers: usize,
+    mentee_clients: Arc<Vec<Client>>,
+    mentee_skills: Arc<Vec<&'static str>>,
+) -> (Tally, Duration) {
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..workers)
+        .map(|_| {
+            let (base, next, clients, skills) = (
+                base.to_string(),
+                next.clone(),
+                mentee_clients.clone(),
+                mentee_skills.clone(),
+            );
+            tokio::spawn(async move {
+                let mut tally = Tally::default();
+                loop {
+                    // Every third mentee comes.
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize * 3;
+                    if i >= clients.len() {
+                        break tally;
+                    }
+                    let c = &clients[i];
+                    let (spent, r) =
+                        timed(c, Method::GET, format!("{base}/api/suggestions"), None).await;
+                    record(&mut tally, "suggestions", spent, &r);
+                    let search = format!("{base}/api/mentors?skills={}", skills[i]);
+                    let (spent, found) = timed(c, Method::GET, search.clone(), None).await;
+                    record(&mut tally, "search", spent, &found);
+                    let cards = found
+                        .ok()
+                        .and_then(|(_, v)| v["mentors"].as_array().cloned())
+                        .unwrap_or_default();
+                    let Some(card) = cards.get(i % cards.len().max(1)) else {
+                        continue;
+                    };
+                    let mentor = card["id"].as_str().unwrap_or_default().to_string();
+                    if i % 2 == 0 {
+                        let (spent, r) =
+                            timed(c, Method::GET, format!("{search}&page=2"), None).await;
+                        record(&mut tally, "search", spent, &r);
+                        let profile = format!("{base}/api/mentors/{mentor}");
+                        let (spent, r) = timed(c, Method::GET, profile, None).await;
+                        record(&mut tally, "profile", spent, &r);
+                    }
+                    if i % 5 == 0 {
+                        let body = json!({"mentor": mentor});
+                        let url = format!("{base}/api/requests");
+                        let (spent, r) = timed(c, Method::POST, url, Some(body)).await;
+                        record(&mut tally, "request", spent, &r);
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut tallies = Vec::new();
+    for t in tasks {
+        tallies.push(t.await.expect("worker"));
+    }
+    (merged(tallies), started.elapsed())
+}
+
+/// For `seconds`: half the time a mentee searches by a skill, three tenths
+/// a mentee searches a page and selects a mentor found there, and a fifth
+/// a mentor reads their requests and accepts a pending one.
+async fn busy_day(
+    base: &str,
+    workers: usize,
+    seconds: u64,
+    mentor_clients: Arc<Vec<Client>>,
+    mentee_clients: Arc<Vec<Client>>,
+) -> (Tally, Duration) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let seed = Arc::new(AtomicU64::new(7));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..workers)
+        .map(|w| {
+            let (base, mentor_clients, mentee_clients, seed) = (
+                base.to_string(),
+                mentor_clients.clone(),
+                mentee_clients.clone(),
+                seed.clone(),
+            );
+            tokio::spawn(async move {
+                let mut rng =
+                    StdRng::seed_from_u64(seed.fetch_add(w as u64 * 7919 + 1, Ordering::Relaxed));
+                let mut tally = Tally::default();
+                while Instant::now() < deadline {
+                    let roll = rng.random_range(0..100);
+                    let (action, client, method, url, body) = if roll < 50 {
+                        let skill = skills(&mut rng)[0];
+                        let c = &mentee_clients[rng.random_range(0..mentee_clients.len())];
+                        (
+                            "search",
+                            c,
+                            Method::GET,
+                            format!("{base}/api/mentors?skills={skill}"),
+                            None,
+                        )
+                    } else if roll < 80 {
+                        // Search, then select one of the mentors found.
+                        let c = &mentee_clients[rng.random_range(0..mentee_clients.len())];
+                        let page = 1 + rng.random_range(0..3);
+                        let url = format!("{base}/api/mentors?page={page}");
+                        let (spent, found) = timed(c, Method::GET, url, None).await;
+                        record(&mut tally, "search", spent, &found);
+                        let cards = found
+                            .ok()
+                            .and_then(|(_, v)| v["mentors"].as_array().cloned())
+                            .unwrap_or_default();
+                        if cards.is_empty() {
+                            continue;
+                        }
+                        let body =
+                            json!({"mentor": cards[rng.random_range(0..cards.len())]["id"].clone()});
+                        (
+                            "request",
+                            c,
+                            Method::POST,
+                            format!("{base}/api/requests"),
+                            Some(body),
+                        )
+                    } else {
+                        // A mentor looks at their requests and accepts a pending one.
+                        let c = &mentor_clients[rng.random_range(0..mentor_clients.len())];
+                        let (spent, listed) =
+                            timed(c, Method::GET, format!("{base}/api/requests"), None).await;
+                        record(&mut tally, "list requests", spent, &listed);
+                        let pending = listed.ok().and_then(|(_, v)| {
+                            v["incoming"].as_array().and_then(|all| {
+                                all.iter()
+                                    .find(|r| r["status"] == "pending")
+                                    .and_then(|r| r["id"].as_str().map(str::to_string))
+                            })
+                        });
+                        let Some(id) = pending else { continue };
+                        (
+                            "accept",
+                            c,
+                            Method::POST,
+                            format!("{base}/api/requests/{id}/accept"),
+                            Some(json!({})),
+                        )
+                    };
+                    let (spent, result) = timed(client, method, url, body).await;
+                    record(&mut tally, action, spent, &result);
+                }
+                tally
+            })
+        })
+        .collect();
+    let mut tallies = Vec::new();
+    for t in tasks {
+        tallies.push(t.await.expect("worker"));
+    }
+    (merged(tallies), started.elapsed())
 }
 
 fn record(

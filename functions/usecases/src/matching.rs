@@ -32,7 +32,7 @@ use jiff::{SignedDuration, Timestamp};
 use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
 use moments_adapters::store::matching_runs::new_run_id;
-use moments_adapters::store::{Listing, StoreError};
+use moments_adapters::store::{Listing, MentorshipRecord, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role, Status};
 use moments_domain::calendar::{next_matching, program_today};
 use moments_domain::catalogue::Catalogue;
@@ -40,7 +40,8 @@ use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::matching::{
     Mentee, Mentor, SUGGESTIONS_PER_MENTEE, Suggestion, suggest_with_eligible,
 };
-use moments_domain::mentorship::Capacity;
+use moments_domain::mentorship::{Capacity, MentorshipRequest};
+use moments_domain::metrics::Quarter;
 use moments_domain::notify::{self, Who};
 use moments_domain::reminders::Job;
 use moments_domain::retention::is_stand_in;
@@ -198,29 +199,50 @@ pub const PAGES_PER_JOB: u32 = 10;
 /// A run is published within a day of being worked out, or worked out again.
 const FRESH_FOR: SignedDuration = SignedDuration::from_hours(24);
 
-/// How many mentees' partners and requests are read at once.
+/// How many reads (quarters, pages of lists) are made at once.
 const PARALLEL_READS: usize = 16;
 
 const KEEP_CLAIMS: SignedDuration = SignedDuration::from_hours(400 * 24);
 
-/// Mentors a mentee must never be suggested.
-async fn exclusions(
+/// One quarter's requests and mentorships (gsi3, with their pages).
+async fn quarter_history(
     deps: &Deps,
-    mentee: &Application,
-) -> Result<HashSet<EmailAddress>, StoreError> {
-    let mut out = HashSet::from([mentee.applicant.clone(), mentee.supervisor().clone()]);
-    let (mentorships, requests) = tokio::try_join!(
-        deps.store.mentorships_of(&mentee.applicant),
-        deps.store.requests_from(&mentee.applicant),
-    )?;
-    for record in mentorships {
-        if let Some(partner) = record.mentorship.partner_of(&mentee.applicant) {
-            out.insert(partner.clone());
+    quarter: Quarter,
+) -> Result<(Vec<MentorshipRequest>, Vec<MentorshipRecord>), StoreError> {
+    tokio::try_join!(
+        deps.store.requests_in_quarter(quarter),
+        deps.store.mentorships_in_quarter(quarter),
+    )
+}
+
+/// Whom each person has asked (pending, accepted, declined or closed) or
+/// been paired with, either way round: every quarter's requests and
+/// mentorships, two index Queries (and their pages) per quarter, side by
+/// side, however many mentees there are.
+async fn histories(
+    deps: &Deps,
+) -> Result<HashMap<EmailAddress, HashSet<EmailAddress>>, StoreError> {
+    let quarters = deps.store.counted_quarters().await?;
+    let reads: Vec<_> = quarters
+        .into_iter()
+        .map(|q| quarter_history(deps, q))
+        .collect();
+    let per_quarter: Vec<_> = stream::iter(reads)
+        .buffer_unordered(PARALLEL_READS)
+        .try_collect()
+        .await?;
+    let mut out: HashMap<EmailAddress, HashSet<EmailAddress>> = HashMap::new();
+    for (requests, mentorships) in per_quarter {
+        for r in requests {
+            out.entry(r.mentee).or_default().insert(r.mentor);
         }
-    }
-    // Anyone already asked (pending, accepted) or who declined.
-    for r in requests {
-        out.insert(r.mentor);
+        for record in mentorships {
+            let m = record.mentorship;
+            out.entry(m.mentee.clone())
+                .or_default()
+                .insert(m.mentor.clone());
+            out.entry(m.mentor).or_default().insert(m.mentee);
+        }
     }
     Ok(out)
 }
@@ -238,22 +260,20 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Computed, MatchingEr
         .map(|(i, l)| (&l.email, i))
         .collect();
     // What each mentee was suggested last time, a batch read per hundred;
-    // their partners and requests, a few mentees at a time.
+    // everyone's partners and requests, by quarter.
     let emails: Vec<&EmailAddress> = mentees.iter().map(|(app, _)| &app.applicant).collect();
-    let previous = deps.store.suggestions_of_many(&emails).await?;
-    let lookups: Vec<_> = mentees
-        .iter()
-        .map(|(app, _)| exclusions(deps, app))
-        .collect();
-    let histories: Vec<HashSet<EmailAddress>> = stream::iter(lookups)
-        .buffered(PARALLEL_READS)
-        .try_collect()
-        .await?;
+    let (previous, histories) =
+        tokio::try_join!(deps.store.suggestions_of_many(&emails), histories(deps))?;
     let mut excluded: HashSet<(usize, usize)> = HashSet::new();
     let mut inputs = Vec::with_capacity(mentees.len());
-    for (i, ((app, _), never)) in mentees.iter().zip(histories).enumerate() {
+    for (i, (app, _)) in mentees.iter().enumerate() {
+        // Never themself or their supervisor, nor anyone they asked or
+        // were paired with.
+        let never = [&app.applicant, app.supervisor()]
+            .into_iter()
+            .chain(histories.get(&app.applicant).into_iter().flatten());
         for email in never {
-            if let Some(&j) = mentor_index.get(&email) {
+            if let Some(&j) = mentor_index.get(email) {
                 excluded.insert((i, j));
             }
         }
