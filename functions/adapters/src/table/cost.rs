@@ -25,8 +25,9 @@
 //!   under way (its round trip, when sleeping); a write to an item a
 //!   transaction holds fails with `Conflict` (DynamoDB's
 //!   `TransactionConflict`: the transaction is cancelled, or the single
-//!   write rejected), counted, and nothing is written. Reads are never
-//!   blocked.
+//!   write rejected), counted, and nothing is written; a transaction is
+//!   then sent again as the DynamoDB backend sends it (up to three times,
+//!   after a short jittered pause). Reads are never blocked.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -353,6 +354,19 @@ impl Table for ModelledTable {
     }
 
     async fn write(&self, writes: Vec<Write>) -> Result<(), TableError> {
+        if writes.len() > 1 {
+            // A transaction that meets another is sent again, as the
+            // DynamoDB backend does.
+            super::retry_conflicts(|| self.write_once(writes.clone())).await
+        } else {
+            self.write_once(writes).await
+        }
+    }
+}
+
+impl ModelledTable {
+    /// One write or transaction, as DynamoDB would serve it.
+    async fn write_once(&self, writes: Vec<Write>) -> Result<(), TableError> {
         // What each write touches, read before it (for its size and indexes).
         let transaction = writes.len() > 1;
         let mut units = Vec::with_capacity(writes.len());
@@ -486,7 +500,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_write_to_an_item_a_transaction_holds_conflicts_and_writes_nothing() {
+    async fn a_write_to_an_item_a_transaction_holds_conflicts_and_a_transaction_is_sent_again() {
         let dir = tempfile::tempdir().expect("dir");
         let inner = Arc::new(EmbeddedTable::open(&dir.path().join("t.redb")).expect("table"));
         let t = Arc::new(ModelledTable::new(
@@ -514,15 +528,16 @@ mod tests {
             t.get(&a),
             t.write(vec![put(item("D", "1", 10))]),
         );
-        assert!(matches!(other, Err(TableError::Conflict)));
-        assert!(matches!(single, Err(TableError::Conflict)));
+        assert!(matches!(single, Err(TableError::Conflict)), "{single:?}");
         read.expect("reads are not blocked");
         untouched.expect("other items are written");
         slow.await.expect("task").expect("the first transaction");
+        // The second transaction met the first, and was sent again once
+        // the first was done.
+        other.expect("sent again");
         assert_eq!(t.costs().conflicts, 2);
-        assert!(t.get(&Key::new("C", "1")).await.expect("read").is_none());
-        // Once it is done, its items are free.
-        t.write(vec![put(item("A", "1", 30))]).await.expect("after");
+        let c = t.get(&Key::new("C", "1")).await.expect("read");
+        assert!(c.is_some());
     }
 
     #[tokio::test]

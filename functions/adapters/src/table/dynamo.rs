@@ -67,7 +67,7 @@ impl Table for DynamoTable {
         // again for those, pausing a little longer each time.
         for attempt in 0..=UNPROCESSED_RETRIES {
             if attempt > 0 {
-                tokio::time::sleep(conflict_backoff(attempt)).await;
+                tokio::time::sleep(super::backoff(attempt)).await;
             }
             let request = KeysAndAttributes::builder()
                 .set_keys(Some(std::mem::take(&mut wanted)))
@@ -170,38 +170,15 @@ impl Table for DynamoTable {
         validate_batch(&writes)?;
         match <[Write; 1]>::try_from(writes) {
             Ok([write]) => self.write_one(write).await,
-            Err(writes) => {
-                // A transaction that met another one on the same items wrote
-                // nothing, and its conditions are checked afresh when it is
-                // sent again; counters shared by a department and quarter
-                // make such meetings likelier than they would be otherwise.
-                let mut attempt = 0;
-                loop {
-                    match self.transact(writes.clone()).await {
-                        Err(TableError::Conflict) if attempt < CONFLICT_RETRIES => {
-                            attempt += 1;
-                            tokio::time::sleep(conflict_backoff(attempt)).await;
-                        }
-                        other => return other,
-                    }
-                }
-            }
+            // Counters shared by a department and quarter make meetings
+            // of transactions likelier than they would be otherwise.
+            Err(writes) => super::retry_conflicts(|| self.transact(writes.clone())).await,
         }
     }
 }
 
 /// How many times the unprocessed rest of a batch read is asked for again.
 const UNPROCESSED_RETRIES: u32 = 5;
-
-/// How many times a transaction that lost to a concurrent one is sent again.
-const CONFLICT_RETRIES: u32 = 3;
-
-/// A short pause, growing and jittered so that two retrying writers part.
-fn conflict_backoff(attempt: u32) -> std::time::Duration {
-    let mut jitter = [0u8; 1];
-    let jitter = getrandom::fill(&mut jitter).map_or(0, |()| u64::from(jitter[0]) % 20);
-    std::time::Duration::from_millis(10 * u64::from(attempt) + jitter)
-}
 
 impl DynamoTable {
     async fn write_one(&self, write: Write) -> Result<(), TableError> {

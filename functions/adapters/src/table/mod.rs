@@ -257,3 +257,36 @@ pub trait Table: Send + Sync + 'static {
     async fn query(&self, query: &Query) -> Result<Page, TableError>;
     async fn write(&self, writes: Vec<Write>) -> Result<(), TableError>;
 }
+
+/// How many times a transaction that lost to a concurrent one is sent again.
+const CONFLICT_RETRIES: u32 = 3;
+
+/// Send a transaction again, after a short pause that grows and is
+/// jittered so that two retrying writers part, while it meets another
+/// transaction on the same items: it wrote nothing, and its conditions are
+/// checked afresh when it is sent again. The DynamoDB backend does this,
+/// and the cost model does it the same way.
+async fn retry_conflicts<F, Fut>(mut send: F) -> Result<(), TableError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), TableError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match send().await {
+            Err(TableError::Conflict) if attempt < CONFLICT_RETRIES => {
+                attempt += 1;
+                tokio::time::sleep(backoff(attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A short pause before sending again, growing and jittered so that two
+/// retrying callers part.
+fn backoff(attempt: u32) -> std::time::Duration {
+    let mut jitter = [0u8; 1];
+    let jitter = getrandom::fill(&mut jitter).map_or(0, |()| u64::from(jitter[0]) % 20);
+    std::time::Duration::from_millis(10 * u64::from(attempt) + jitter)
+}
