@@ -18,13 +18,14 @@ async fn matching_scenario(app: TestApp) {
         "daytime",
     )
     .await;
-    app.approved(
-        "max.mentor@mo.gov",
-        Role::Mentor,
-        &["leadership", "budgeting", "hiring"],
-        "daytime",
-    )
-    .await;
+    let max_id = app
+        .approved(
+            "max.mentor@mo.gov",
+            Role::Mentor,
+            &["leadership", "budgeting", "hiring"],
+            "daytime",
+        )
+        .await;
     let declined_by = app
         .approved(
             "dan.decliner@mo.gov",
@@ -156,6 +157,94 @@ async fn matching_scenario(app: TestApp) {
     let runs = json_of(admin.get("/api/admin/matching/runs").await).await;
     assert_eq!(runs["runs"][0]["id"], json!(id), "the latest run first");
 
+    // Before publishing, the administrator checks each fit, removes a
+    // suggestion and puts it back, and holds Bo back.
+    let first = &lists
+        .iter()
+        .find(|l| l["application_id"] == ada_id.as_str())
+        .expect("ada's list")["suggestions"][0];
+    assert!(
+        first["fit_explained"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("Leadership 6 × 6 = 36")
+                && f.ends_with(&format!("= {}", first["score"]))),
+        "{first}"
+    );
+    let list_of = |mentee: &str| format!("/api/admin/matching/runs/{id}/lists/{mentee}");
+    let ada_path = list_of(ada_id.as_str());
+    let without_max = json_of(
+        admin
+            .put(&ada_path, json!({"page": 1, "removed": [max_id.as_str()]}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        without_max["removed"][0]["first_name"], "Max",
+        "{without_max}"
+    );
+    assert!(
+        without_max["suggestions"]
+            .as_array()
+            .is_some_and(|s| s.iter().all(|m| m["first_name"] != "Max")),
+        "{without_max}"
+    );
+    let back = json_of(
+        admin
+            .put(&ada_path, json!({"page": 1, "removed": []}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (
+            back["suggestions"][0]["first_name"].clone(),
+            back["removed"].clone()
+        ),
+        (json!("Max"), json!([]))
+    );
+    let held = json_of(
+        admin
+            .put(&list_of(bo_id.as_str()), json!({"page": 1, "held": true}))
+            .await,
+    )
+    .await;
+    assert_eq!(held["held"], true);
+    // Refused, with nothing changed: a mentor not in the list, a page
+    // number that is not one, the wrong page, a mentee not in the run.
+    let stranger = problem(
+        admin
+            .put(&ada_path, json!({"page": 1, "removed": ["someone-else"]}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(stranger["errors"]["removed"].is_string(), "{stranger}");
+    let no_page = problem(
+        admin.put(&ada_path, json!({"page": 0})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(no_page["errors"]["page"].is_string(), "{no_page}");
+    problem(
+        admin.put(&ada_path, json!({"page": 2})).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(
+        admin
+            .put(&list_of("no-such-mentee"), json!({"page": 1}))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(
+        ada.put(&ada_path, json!({"page": 1, "held": true})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let lists = app.matching_lists(&admin, &run).await;
+    let held_now: Vec<&Value> = lists.iter().filter(|l| l["held"] == true).collect();
+    assert_eq!(held_now.len(), 1, "only Bo is held back");
+
     problem(
         ada.post(&format!("/api/admin/matching/runs/{id}/publish"), json!({}))
             .await,
@@ -167,10 +256,24 @@ async fn matching_scenario(app: TestApp) {
         (
             published["publishing"]["published"].clone(),
             published["publishing"]["emailed"].clone(),
+            published["publishing"]["held_back"].clone(),
             published["published_by"].clone()
         ),
-        (json!(3), json!(2), json!(PROGRAM_ADMIN))
+        (json!(2), json!(1), json!(1), json!(PROGRAM_ADMIN))
     );
+    assert!(
+        app.mail_to("bo.mentee@mo.gov")
+            .await
+            .iter()
+            .all(|m| !m.subject.contains("suggested")),
+        "Bo was held back"
+    );
+    // A published run's lists no longer change.
+    problem(
+        admin.put(&ada_path, json!({"page": 1, "held": true})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert!(
         app.mail_to("ada.mentee@mo.gov")
             .await
@@ -205,9 +308,18 @@ async fn matching_scenario(app: TestApp) {
         "{twice}"
     );
 
-    // Another run the same day emails no one twice.
+    // Another run the same day emails no one twice: only Bo, held back
+    // from the first, hears now.
     let again = app.publish_matching(&admin).await;
-    assert_eq!(again["publishing"]["emailed"], 0);
+    assert_eq!(again["publishing"]["emailed"], 1);
+    assert_eq!(
+        app.mail_to("ada.mentee@mo.gov")
+            .await
+            .iter()
+            .filter(|m| m.subject.contains("suggested"))
+            .count(),
+        1
+    );
 
     // The next run serves Cy first: left without suggestions last time.
     let next = app.matching_preview(&admin).await;

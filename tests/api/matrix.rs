@@ -677,6 +677,13 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
+            Method::PUT,
+            "/api/admin/matching/runs/20260101T000000-0123456789abcdef/lists/any",
+            json!({"page": 1, "held": true}),
+            &[(ProgramAdmin, 404)],
+            403,
+        ),
+        row(
             post.clone(),
             "/api/admin/matching/runs/20260101T000000-0123456789abcdef/publish",
             json!({}),

@@ -517,7 +517,7 @@ async fn quarterly_burst(
                         continue;
                     };
                     let mentor = card["id"].as_str().unwrap_or_default().to_string();
-                    if i % 2 == 0 {
+                    if i.is_multiple_of(2) {
                         let (spent, r) =
                             timed(c, Method::GET, format!("{search}&page=2"), None).await;
                         record(&mut tally, "search", spent, &r);
@@ -525,7 +525,7 @@ async fn quarterly_burst(
                         let (spent, r) = timed(c, Method::GET, profile, None).await;
                         record(&mut tally, "profile", spent, &r);
                     }
-                    if i % 5 == 0 {
+                    if i.is_multiple_of(5) {
                         let body = json!({"mentor": mentor});
                         let url = format!("{base}/api/requests");
                         let (spent, r) = timed(c, Method::POST, url, Some(body)).await;

@@ -225,6 +225,12 @@ test("the program administrator reads the figures, exports, manages department a
   assert.match(await lists.getByRole("row", { name: /Alex Nguyen/ }).innerText(), /Maria Okafor/);
   assert.match(await admin.locator("#preview-figures").innerText(), /Approved mentees who need a mentor\s+1/);
   assert.equal(await admin.locator("#preview-pager").isVisible(), false, "one page of lists needs no pager");
+  // Each fit is worked out; a suggestion can be removed and put back.
+  assert.match(await lists.getByRole("row", { name: /Alex Nguyen/ }).innerText(), /Fit: .*= \d+/);
+  await admin.getByRole("button", { name: "Remove Maria Okafor from Alex Nguyen’s list" }).click();
+  await admin.getByRole("button", { name: "Put back Maria Okafor on Alex Nguyen’s list" }).click();
+  await admin.getByRole("button", { name: "Remove Maria Okafor from Alex Nguyen’s list" }).waitFor();
+  assert.equal(await admin.getByText("Removed by an administrator:").count(), 0, "nothing left removed");
   // Leaving and coming back finds the run where it is.
   await admin.reload();
   await admin.locator("#preview-title").waitFor();

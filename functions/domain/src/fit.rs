@@ -59,6 +59,41 @@ pub fn score(
         }
 }
 
+/// The score worked out in words, for administrators checking a
+/// suggestion: each shared skill's points (the mentee's weight times the
+/// mentor's), then the hours, then the total. "Leadership 6 × 6 = 36 +
+/// Budgeting 5 × 4 = 20 + same hours 9 = 65".
+pub fn explained(
+    mentee_skills: &SkillRanking,
+    mentee_hours: WorkingHours,
+    mentor_skills: &SkillRanking,
+    mentor_hours: WorkingHours,
+) -> String {
+    let catalogue = Catalogue::get();
+    let mut parts: Vec<String> = shared(mentee_skills, mentor_skills)
+        .map(|(i, j, id)| {
+            let name = catalogue
+                .skill(id)
+                .map_or_else(|| id.to_string(), |s| s.name);
+            format!(
+                "{name} {} × {} = {}",
+                weight(i),
+                weight(j),
+                weight(i) * weight(j)
+            )
+        })
+        .collect();
+    if mentee_hours == mentor_hours {
+        parts.push(format!("same hours {SAME_HOURS}"));
+    }
+    let total = score(mentee_skills, mentee_hours, mentor_skills, mentor_hours);
+    match parts.len() {
+        0 => "0: no shared skill, other hours".to_string(),
+        1 if mentee_hours != mentor_hours => parts.remove(0),
+        _ => format!("{} = {total}", parts.join(" + ")),
+    }
+}
+
 pub fn fit(
     mentee_skills: &SkillRanking,
     mentee_hours: WorkingHours,
@@ -127,6 +162,35 @@ mod tests {
         assert_eq!(
             top.reason,
             "Shares 1 of your skills: Leadership (your #1, their #1); works evening hours."
+        );
+    }
+
+    #[test]
+    fn the_score_is_explained_term_by_term() {
+        let mentee = ranking(&SIX);
+        let mentor = ranking(&["leadership", "grant-writing", "budgeting", "procurement"]);
+        assert_eq!(
+            explained(
+                &mentee,
+                WorkingHours::Daytime,
+                &mentor,
+                WorkingHours::Daytime
+            ),
+            "Leadership 6 × 6 = 36 + Budgeting and fiscal management 5 × 4 = 20 + same hours 9 = 65"
+        );
+        assert_eq!(
+            score(
+                &mentee,
+                WorkingHours::Daytime,
+                &mentor,
+                WorkingHours::Daytime
+            ),
+            65
+        );
+        let one = ranking(&["listening", "grant-writing", "procurement"]);
+        assert_eq!(
+            explained(&mentee, WorkingHours::Daytime, &one, WorkingHours::Evening),
+            "Active listening 1 × 6 = 6"
         );
     }
 

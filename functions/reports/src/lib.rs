@@ -32,6 +32,7 @@ moments_adapters::http_api! {
     matching::list, matching::start;
     matching::one;
     matching::lists;
+    matching::change_list;
     matching::publish;
     metrics::report;
     exports::export;

@@ -7,10 +7,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use moments_adapters::deps::Deps;
-use moments_adapters::http::{ApiError, Caller, Path, Query};
+use moments_adapters::http::{ApiError, Caller, Form, Path, Query};
 use moments_adapters::store::matching_runs::is_run_id;
-use moments_domain::form::FieldErrors;
-use moments_usecases::matching::{self as run, ListsPage, Run};
+use moments_domain::form::{Count, FieldErrors, Flag, FormReader, Texts};
+use moments_usecases::matching::{self as run, ListChange, ListsPage, MenteeList, Run};
 use serde::{Deserialize, Serialize};
 
 use crate::program_admin;
@@ -134,6 +134,64 @@ pub async fn lists(
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound("page of lists"))
+}
+
+/// A change to one mentee's list in a run.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ListForm {
+    /// The page the list is on, from 1, as the lists gave it.
+    #[schema(value_type = u32, minimum = 1)]
+    page: Count,
+    /// Hold the mentee back: publishing leaves their list as it was and
+    /// does not email them.
+    #[schema(value_type = bool)]
+    held: Flag,
+    /// Application ids of the suggested mentors to leave out (any removed
+    /// before and not named come back).
+    #[schema(value_type = Vec<String>)]
+    removed: Texts,
+}
+
+/// Hold a mentee back, or remove suggestions from their list, in a run
+/// that is ready and not yet published.
+#[utoipa::path(put, path = "/api/admin/matching/runs/{id}/lists/{mentee}", operation_id = "change_matching_list", tag = "reports",
+    request_body = ListForm, security(("session" = [])),
+    params(
+        ("id" = String, Path, description = "The run's id"),
+        ("mentee" = String, Path, description = "The mentee's application id"),
+    ),
+    responses(
+        (status = 200, description = "The list as it is now", body = MenteeList),
+        (status = 403, description = "Not a program administrator"),
+        (status = 404, description = "No such run, or no such mentee on that page"),
+        (status = 409, description = "The run is being published or published already, or someone changed the page at the same moment"),
+        (status = 422, description = "Fields need attention"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn change_list(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path((id, mentee)): Path<(String, String)>,
+    Form(body): Form<ListForm>,
+) -> Result<Json<MenteeList>, ApiError> {
+    program_admin(&actor, WHAT)?;
+    let mut form = FormReader::new();
+    let page = form.count(
+        "page",
+        &body.page,
+        1..=u64::from(u32::MAX),
+        "Give the page the list is on, a whole number from 1.",
+    );
+    let held = form.flag("held", &body.held);
+    let removed = form.list("removed", &body.removed);
+    let page = form.finish(page)?;
+    let change = ListChange {
+        page: u32::try_from(page - 1).unwrap_or(u32::MAX),
+        mentee,
+        held,
+        removed,
+    };
+    Ok(Json(run::change_list(&deps, run_id(&id)?, change).await?))
 }
 
 /// Publish a run whose lists are ready (worked out within the last day):

@@ -37,6 +37,7 @@ use moments_domain::application::{Application, ApplicationId, Role, Status};
 use moments_domain::calendar::{next_matching, program_today};
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{DepartmentId, EmailAddress};
+use moments_domain::fit;
 use moments_domain::matching::{
     Mentee, Mentor, SUGGESTIONS_PER_MENTEE, Suggestion, suggest_with_eligible,
 };
@@ -56,6 +57,10 @@ pub enum MatchingError {
     Calendar(#[from] crate::calendar::CalendarError),
     #[error("no such matching run")]
     UnknownRun,
+    #[error("no such list on that page of the run")]
+    UnknownList,
+    #[error("invalid input")]
+    Invalid(moments_domain::form::FieldErrors),
     #[error("{0}")]
     NotPublishable(String),
 }
@@ -66,6 +71,8 @@ impl From<MatchingError> for ApiError {
             MatchingError::Store(s) => s.into(),
             MatchingError::Calendar(c) => c.into(),
             MatchingError::UnknownRun => ApiError::NotFound("matching run"),
+            MatchingError::UnknownList => ApiError::NotFound("list of suggestions"),
+            MatchingError::Invalid(errors) => ApiError::Invalid(errors),
             MatchingError::NotPublishable(why) => ApiError::Conflict(why),
         }
     }
@@ -84,7 +91,33 @@ pub struct MenteeList {
     /// Why the list holds fewer than five mentors, in words for the mentee;
     /// absent for a full list.
     pub short_reason: Option<String>,
-    pub suggestions: Vec<Suggested>,
+    pub suggestions: Vec<Checked>,
+    /// Held back by an administrator: not published, not emailed.
+    pub held: bool,
+    /// Suggestions an administrator removed.
+    pub removed: Vec<Checked>,
+}
+
+/// A suggestion as an administrator checks it: what the mentee would see,
+/// and its fit worked out term by term.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Checked {
+    #[serde(flatten)]
+    pub suggested: Suggested,
+    /// "Leadership 6 × 6 = 36 + same hours 9 = 45".
+    pub fit_explained: String,
+}
+
+/// An administrator's change to one mentee's list in a run.
+#[derive(Debug, Clone)]
+pub struct ListChange {
+    /// The page (from 0) the mentee's list is on.
+    pub page: u32,
+    /// The mentee's application id.
+    pub mentee: String,
+    pub held: bool,
+    /// Application ids of the suggested mentors to leave out.
+    pub removed: Vec<String>,
 }
 
 /// One mentee's list as a run keeps it: ids, fits and reasons, no names.
@@ -96,6 +129,13 @@ pub struct KeptList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_reason: Option<String>,
     pub suggestions: Vec<StoredSuggestion>,
+    /// An administrator held the mentee back: publishing leaves their
+    /// list as it was, and does not email them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held: bool,
+    /// Suggestions an administrator removed (they can put them back).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<StoredSuggestion>,
 }
 
 /// The figures of a run.
@@ -141,6 +181,19 @@ pub enum RunStatus {
     Failed,
 }
 
+impl RunStatus {
+    /// As the API and the store spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Computing => "computing",
+            RunStatus::Ready => "ready",
+            RunStatus::Publishing => "publishing",
+            RunStatus::Published => "published",
+            RunStatus::Failed => "failed",
+        }
+    }
+}
+
 /// How far publishing has got.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Publishing {
@@ -157,6 +210,9 @@ pub struct Publishing {
     /// Suggestions dropped because the mentor filled their places or left
     /// the listing since the run.
     pub dropped: usize,
+    /// Mentees an administrator held back.
+    #[serde(default)]
+    pub held_back: usize,
 }
 
 /// A matching run, as administrators follow it.
@@ -358,6 +414,8 @@ fn computed(
                     }
                 })
                 .collect(),
+            held: false,
+            removed: Vec::new(),
         })
         .collect();
     Computed {
@@ -402,7 +460,13 @@ const FILLED_SINCE: &str = "Some of the mentors first suggested to you filled th
 async fn save(deps: &Deps, run: &mut Run) -> Result<(), StoreError> {
     run.version += 1;
     deps.store
-        .save_matching_run(&run.id, run.version, run, run.started_at)
+        .save_matching_run(
+            &run.id,
+            run.version,
+            run.status.as_str(),
+            run,
+            run.started_at,
+        )
         .await
 }
 
@@ -598,6 +662,7 @@ pub async fn publish_pages(
         progress.emailed += done.emailed;
         progress.left_out += done.left_out;
         progress.dropped += done.dropped;
+        progress.held_back += done.held_back;
         page += 1;
         progress.next_page = page;
         run.publishing = Some(progress.clone());
@@ -621,12 +686,14 @@ pub async fn publish_pages(
 /// What publishing one mentee's list did.
 enum Done {
     LeftOut,
+    HeldBack,
     Published { emailed: bool, dropped: usize },
 }
 
 /// What publishing a page did.
 #[derive(Default)]
 struct PageDone {
+    held_back: usize,
     published: usize,
     emailed: usize,
     left_out: usize,
@@ -669,6 +736,7 @@ async fn publish_page(to: &Publication<'_>, lists: &[KeptList]) -> Result<PageDo
     for outcome in outcomes {
         match outcome {
             Done::LeftOut => done.left_out += 1,
+            Done::HeldBack => done.held_back += 1,
             Done::Published { emailed, dropped } => {
                 done.published += 1;
                 done.emailed += usize::from(emailed);
@@ -693,6 +761,9 @@ async fn publish_one(
         now,
         ..
     } = *to;
+    if list.held {
+        return Ok(Done::HeldBack);
+    }
     let still_looking = mentees.get(&list.mentee).filter(|(app, capacity)| {
         app.role == Role::Mentee
             && app.status == Status::Approved
@@ -784,12 +855,24 @@ pub async fn lists_page(
         .matching_page(id, page)
         .await?
         .unwrap_or_default();
+    Ok(Some(ListsPage {
+        page,
+        pages: run.pages,
+        lists: shown_lists(deps, lists).await?,
+    }))
+}
+
+/// Lists as administrators see them: names read from the applications now
+/// (a mentee or mentor whose data was removed is not shown), each fit
+/// worked out term by term. A batch read per hundred people.
+async fn shown_lists(deps: &Deps, lists: Vec<KeptList>) -> Result<Vec<MenteeList>, StoreError> {
     let ids: Vec<ApplicationId> = lists
         .iter()
         .flat_map(|l| {
             std::iter::once(l.mentee.as_str()).chain(
                 l.suggestions
                     .iter()
+                    .chain(&l.removed)
                     .map(|s| s.mentor_application_id.as_str()),
             )
         })
@@ -797,34 +880,102 @@ pub async fn lists_page(
         .collect();
     let refs: Vec<&ApplicationId> = ids.iter().collect();
     let apps = deps.store.applications_by_id(&refs).await?;
-    let shown = lists
+    Ok(lists
         .into_iter()
         .filter_map(|list| {
             let (mentee, _) = apps
                 .get(&list.mentee)
                 .filter(|(a, _)| !is_stand_in(&a.applicant))?;
+            let checked = |all: &[StoredSuggestion]| -> Vec<Checked> {
+                all.iter()
+                    .filter_map(|s| {
+                        let (mentor, _) = apps.get(&s.mentor_application_id)?;
+                        let m = &mentor.details;
+                        Some(Checked {
+                            suggested: s.shown(mentor)?,
+                            fit_explained: fit::explained(
+                                &mentee.details.skills,
+                                mentee.details.working_hours,
+                                &m.skills,
+                                m.working_hours,
+                            ),
+                        })
+                    })
+                    .collect()
+            };
             Some(MenteeList {
                 name: mentee.details.full_name(),
                 application_id: list.mentee.clone(),
                 priority: list.priority,
                 second_mentor: list.second_mentor,
-                short_reason: list.short_reason,
-                suggestions: list
-                    .suggestions
-                    .iter()
-                    .filter_map(|s| {
-                        let (mentor, _) = apps.get(&s.mentor_application_id)?;
-                        s.shown(mentor)
-                    })
-                    .collect(),
+                short_reason: list.short_reason.clone(),
+                suggestions: checked(&list.suggestions),
+                held: list.held,
+                removed: checked(&list.removed),
             })
         })
+        .collect())
+}
+
+/// An administrator holds a mentee back or removes suggestions from their
+/// list, while the run is ready and not yet published: the list as it is
+/// then. The removed suggestions are those named (others named before
+/// come back), in order of fit.
+#[tracing::instrument(skip(deps))]
+pub async fn change_list(
+    deps: &Deps,
+    id: &str,
+    change: ListChange,
+) -> Result<MenteeList, MatchingError> {
+    let run = deps
+        .store
+        .matching_run::<Run>(id)
+        .await?
+        .ok_or(MatchingError::UnknownRun)?;
+    if run.status != RunStatus::Ready {
+        return Err(MatchingError::NotPublishable(
+            "This run's lists can be changed only while it is ready and not yet published.".into(),
+        ));
+    }
+    let (mut lists, version): (Vec<KeptList>, u64) = deps
+        .store
+        .matching_page_at(id, change.page)
+        .await?
+        .ok_or(MatchingError::UnknownList)?;
+    let list = lists
+        .iter_mut()
+        .find(|l| l.mentee == change.mentee)
+        .ok_or(MatchingError::UnknownList)?;
+    let mut all: Vec<StoredSuggestion> = list
+        .suggestions
+        .drain(..)
+        .chain(list.removed.drain(..))
         .collect();
-    Ok(Some(ListsPage {
-        page,
-        pages: run.pages,
-        lists: shown,
-    }))
+    if let Some(stranger) = change
+        .removed
+        .iter()
+        .find(|r| !all.iter().any(|s| &s.mentor_application_id == *r))
+    {
+        return Err(MatchingError::Invalid(
+            moments_domain::form::FieldErrors::single(
+                "removed",
+                format!("{stranger} is not one of this mentee's suggested mentors."),
+            ),
+        ));
+    }
+    all.sort_by_key(|s| std::cmp::Reverse(s.score));
+    (list.removed, list.suggestions) = all
+        .into_iter()
+        .partition(|s| change.removed.contains(&s.mentor_application_id));
+    list.held = change.held;
+    let changed = list.clone();
+    deps.store
+        .change_matching_page(id, change.page, &lists, run.started_at, version + 1)
+        .await?;
+    shown_lists(deps, vec![changed])
+        .await?
+        .pop()
+        .ok_or(MatchingError::UnknownList)
 }
 
 /// Work out a run and publish it at once, in this function: the morning

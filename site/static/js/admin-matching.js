@@ -4,7 +4,7 @@
 // (GET .../lists?page=N), and publishing it (POST .../publish), followed
 // the same way while jobs store each mentee's list and email them. Coming
 // back to the page picks up the latest run where it is.
-import { get, post } from "./api.js";
+import { get, post, put } from "./api.js";
 import { announce, busy, el, isBusy, showPanelProblem } from "./ui.js";
 import { count, dataTable } from "./admin-figures.js";
 import { gateFailed, programAdmin } from "./admin-gate.js";
@@ -41,11 +41,50 @@ function figure(list, term, value) {
   list.append(el("dt", {}, term), el("dd", {}, String(value)));
 }
 
-function suggestionItem(s) {
-  const name = `${s.first_name} ${s.last_name}`;
+const mentorName = (s) => `${s.first_name} ${s.last_name}`;
+const removedIds = (list) => list.removed.map((s) => s.mentor_application_id);
+
+/** A suggested mentor, their fit worked out, and the button that removes
+ * them from the list (or puts them back). */
+function suggestionItem(s, list, removed) {
+  const name = mentorName(s);
+  const others = removedIds(list).filter((id) => id !== s.mentor_application_id);
+  const button = el("button", { class: "button button--secondary button--small", type: "button" },
+    removed ? "Put back" : "Remove", el("span", { class: "visually-hidden" }, ` ${name} ${removed ? "on" : "from"} ${list.name}’s list`));
+  button.addEventListener("click", () =>
+    changeList(list, { removed: removed ? others : [...others, s.mentor_application_id] }, button));
   return el("li", {},
     profileUrl ? el("a", { href: `${profileUrl}?id=${encodeURIComponent(s.mentor_application_id)}` }, name) : name,
-    `, ${s.job_title}, ${s.department?.name ?? ""} (fit ${s.score}). ${s.reason}`);
+    `, ${s.job_title}, ${s.department?.name ?? ""}. ${s.reason} Fit: ${s.fit_explained}. `, button);
+}
+
+/** The mentee's name, what sets their list apart, and the button that
+ * holds them back (or includes them again). */
+function menteeCell(list) {
+  const button = el("button", { class: "button button--secondary button--small", type: "button" },
+    list.held ? "Include again" : "Hold back", el("span", { class: "visually-hidden" }, ` ${list.name}`));
+  button.addEventListener("click", () => changeList(list, { held: !list.held }, button));
+  return el("span", {}, list.name,
+    list.priority ? el("span", { class: "admin-list__meta" }, el("br"), "Left without suggestions last time") : "",
+    list.second_mentor ? el("span", { class: "admin-list__meta" }, el("br"), "Has one mentor; these are for a second") : "",
+    list.held ? el("span", { class: "admin-list__meta" }, el("br"), el("strong", {}, "Held back: not published, not emailed")) : "",
+    el("br"), button);
+}
+
+/** Saves a change to one mentee's list, then shows the page again. */
+async function changeList(list, { held = list.held, removed = removedIds(list) }, button) {
+  if (isBusy(button)) return;
+  matchingProblem.hidden = true;
+  const done = busy(button, "Saving…");
+  const response = await put(`${runPath(shown)}/lists/${encodeURIComponent(list.application_id)}`, { page, held, removed });
+  done();
+  if (signedOut(response)) return;
+  if (!response.ok) return matchingFailed(response);
+  const now = response.data;
+  await showPage(page);
+  announce(now.held
+    ? `${now.name} is held back.`
+    : `${now.name}’s list has ${now.suggestions.length} suggested ${now.suggestions.length === 1 ? "mentor" : "mentors"}.`);
 }
 
 const RUNS = "/api/admin/matching/runs";
@@ -99,11 +138,11 @@ async function showPage(n) {
       : "Suggested mentors for each mentee, best fit first",
     ["Mentee", "Suggested mentors"],
     p.lists.map((list) => ({
-      header: el("span", {}, list.name,
-        list.priority ? el("span", { class: "admin-list__meta" }, el("br"), "Left without suggestions last time") : "",
-        list.second_mentor ? el("span", { class: "admin-list__meta" }, el("br"), "Has one mentor; these are for a second") : ""),
+      header: menteeCell(list),
       cells: [el("div", {},
-        list.suggestions.length ? el("ol", { class: "suggestions" }, ...list.suggestions.map(suggestionItem)) : "",
+        list.suggestions.length ? el("ol", { class: "suggestions" }, ...list.suggestions.map((s) => suggestionItem(s, list, false))) : "",
+        list.removed.length ? el("p", { class: "admin-list__meta" }, "Removed by an administrator:") : "",
+        list.removed.length ? el("ul", { class: "suggestions" }, ...list.removed.map((s) => suggestionItem(s, list, true))) : "",
         list.short_reason ? el("p", { class: "admin-list__meta" }, `Shorter than five: ${list.short_reason}`) : "")],
     })),
     "No approved mentee needs a mentor at the moment.",
@@ -166,11 +205,12 @@ async function follow(run) {
       preview.hidden = true;
       const p = run.publishing ?? {};
       const changed = [
+        p.held_back ? `${count(p.held_back)} ${p.held_back === 1 ? "mentee was" : "mentees were"} held back` : "",
         p.left_out ? `${count(p.left_out)} ${p.left_out === 1 ? "mentee no longer needed" : "mentees no longer needed"} a mentor and ${p.left_out === 1 ? "was" : "were"} left out` : "",
         p.dropped ? `${count(p.dropped)} ${p.dropped === 1 ? "suggestion was" : "suggestions were"} dropped because the mentor filled their places since` : "",
       ].filter(Boolean);
       document.getElementById("published-text").textContent =
-        `Run ${run.figures?.run ?? ""}: ${count(p.published ?? 0)} mentees now have their list on their dashboard, and ${count(p.emailed ?? 0)} ${p.emailed === 1 ? "mentee was" : "mentees were"} emailed their suggestions.${changed.length ? ` Since the lists were worked out, ${changed.join(", and ")}.` : ""}`;
+        `Run ${run.figures?.run ?? ""}: ${count(p.published ?? 0)} mentees now have their list on their dashboard, and ${count(p.emailed ?? 0)} ${p.emailed === 1 ? "mentee was" : "mentees were"} emailed their suggestions.${changed.length ? ` Besides, ${changed.join(", and ")}.` : ""}`;
       published.hidden = false;
       if (before === "publishing") {
         announce("Suggested matches published.");
@@ -208,7 +248,7 @@ for (const [id, step] of [["preview-previous", -1], ["preview-next", 1]]) {
 document.getElementById("publish-matches").addEventListener("click", () => {
   const f = shown?.figures ?? {};
   document.getElementById("publish-confirm-text").textContent =
-    `Each mentee sees their list on My dashboard, and each of the ${count(f.with_suggestions ?? 0)} with suggestions gets one email (once per match group). Anyone matched or paused since the lists were worked out is left out, and mentors who filled their places are dropped from the lists. This cannot be undone.`;
+    `Each mentee sees their list on My dashboard, and each of the ${count(f.with_suggestions ?? 0)} with suggestions gets one email (once per match group). Mentees you held back are left out, as is anyone matched or paused since the lists were worked out, and mentors who filled their places are dropped from the lists. This cannot be undone.`;
   document.getElementById("publish-confirm").hidden = false;
   document.getElementById("publish-confirm-title").focus();
 });

@@ -19,7 +19,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::json;
 
 use super::{Store, StoreError, calendar, capacity_of, data_of, item_of, keys, to_value};
-use crate::table::{Index, Key, Query, Write};
+use crate::table::{Cond, Index, Key, Query, Write};
 
 /// How long a run and its lists are kept.
 pub const RUN_KEPT: SignedDuration = SignedDuration::from_hours(14 * 24);
@@ -52,17 +52,20 @@ pub fn is_run_id(id: &str) -> bool {
 }
 
 impl Store {
-    /// Save a run at `version` (1 for a new run).
+    /// Save a run at `version` (1 for a new run), in `status` (kept beside
+    /// the record, for the condition that its lists may still change).
     pub async fn save_matching_run<T: Serialize>(
         &self,
         id: &str,
         version: u64,
+        status: &str,
         run: &T,
         started: Timestamp,
     ) -> Result<(), StoreError> {
         let item = item_of(json!({
             "pk": keys::MATCHING_RUNS, "sk": id, "kind": "matching_run",
             "version": version,
+            "status": status,
             "expires_at": (started + RUN_KEPT).as_second(),
             "data": to_value(run)?,
         }));
@@ -95,7 +98,7 @@ impl Store {
         page.items.into_iter().map(data_of).collect()
     }
 
-    /// Store one page of a run's lists.
+    /// Store one page of a run's lists, as first worked out (version 1).
     pub async fn put_matching_page<T: Serialize + ?Sized>(
         &self,
         run: &str,
@@ -103,14 +106,36 @@ impl Store {
         lists: &T,
         started: Timestamp,
     ) -> Result<(), StoreError> {
-        let key = page_key(run, page);
-        let item = item_of(json!({
-            "pk": key.pk, "sk": key.sk, "kind": "matching_page",
-            "expires_at": (started + RUN_KEPT).as_second(),
-            "data": to_value(lists)?,
-        }));
+        let item = page_item(run, page, lists, started, 1)?;
         self.table
             .write(vec![Write::Put { item, cond: None }])
+            .await
+            .map_err(StoreError::from)
+    }
+
+    /// Save a page an administrator changed at `version` (one above the
+    /// version read), while its run is still `ready`: `Changed` if someone
+    /// changed the page since, or the run is being published.
+    pub async fn change_matching_page<T: Serialize + ?Sized>(
+        &self,
+        run: &str,
+        page: u32,
+        lists: &T,
+        started: Timestamp,
+        version: u64,
+    ) -> Result<(), StoreError> {
+        let item = page_item(run, page, lists, started, version)?;
+        self.table
+            .write(vec![
+                Write::Put {
+                    item,
+                    cond: Some(Cond::Eq("version".into(), json!(version - 1))),
+                },
+                Write::Check {
+                    key: Key::new(keys::MATCHING_RUNS, run),
+                    cond: Cond::Eq("status".into(), json!("ready")),
+                },
+            ])
             .await
             .map_err(StoreError::from)
     }
@@ -138,11 +163,43 @@ impl Store {
         run: &str,
         page: u32,
     ) -> Result<Option<T>, StoreError> {
-        match self.table.get(&page_key(run, page)).await? {
-            Some(item) => Ok(Some(data_of(item)?)),
-            None => Ok(None),
-        }
+        Ok(self
+            .matching_page_at(run, page)
+            .await?
+            .map(|(lists, _)| lists))
     }
+
+    /// One page of a run's lists and its version.
+    pub async fn matching_page_at<T: DeserializeOwned>(
+        &self,
+        run: &str,
+        page: u32,
+    ) -> Result<Option<(T, u64)>, StoreError> {
+        let Some(item) = self.table.get(&page_key(run, page)).await? else {
+            return Ok(None);
+        };
+        let version = item
+            .get("version")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(1);
+        Ok(Some((data_of(item)?, version)))
+    }
+}
+
+fn page_item<T: Serialize + ?Sized>(
+    run: &str,
+    page: u32,
+    lists: &T,
+    started: Timestamp,
+    version: u64,
+) -> Result<crate::table::Item, StoreError> {
+    let key = page_key(run, page);
+    Ok(item_of(json!({
+        "pk": key.pk, "sk": key.sk, "kind": "matching_page",
+        "version": version,
+        "expires_at": (started + RUN_KEPT).as_second(),
+        "data": to_value(lists)?,
+    })))
 }
 
 #[cfg(test)]
