@@ -5,17 +5,12 @@
 // the same way while jobs store each mentee's list and email them. Coming
 // back to the page picks up the latest run where it is.
 import { get, post, put } from "./api.js";
-import { announce, busy, el, isBusy, showPanelProblem } from "./ui.js";
+import { announce, busy, el, isBusy, showPanelProblem, when } from "./ui.js";
 import { count, dataTable } from "./admin-figures.js";
 import { gateFailed, programAdmin } from "./admin-gate.js";
 
 const { profileUrl } = document.getElementById("matching").dataset;
 
-const whenFormat = new Intl.DateTimeFormat("en-US", {
-  year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
-  timeZone: "America/Chicago", timeZoneName: "short",
-});
-const when = (iso) => (Number.isNaN(new Date(iso).getTime()) ? "" : whenFormat.format(new Date(iso)));
 
 /** True when the response is a 401, after the page asks to sign in again. */
 function signedOut(response) {

@@ -12,7 +12,7 @@
 import { get, post, put } from "./api.js";
 import {
   announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, roleLabel,
-  showProblem, statusBadge, uniqueIds,
+  showProblem, statusBadge, uniqueIds, when,
 } from "./ui.js";
 import { gateFailed, programAdmin } from "./admin-gate.js";
 import { badge } from "./mentoring.js";
@@ -31,11 +31,6 @@ let auditOpener = null;
 let stopped = false;
 
 const hidden = (text) => el("span", { class: "visually-hidden" }, text);
-const whenFormat = new Intl.DateTimeFormat("en-US", {
-  year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
-  timeZone: "America/Chicago", timeZoneName: "short",
-});
-const when = (iso) => (Number.isNaN(new Date(iso).getTime()) ? "" : whenFormat.format(new Date(iso)));
 const emailOf = (form, name) => String(new FormData(form).get(name) ?? "").trim();
 
 /** A link to another person's records on this page. */

@@ -6,7 +6,7 @@
 // security log (admin-security.js). A person's records, and acting on them,
 // are on /admin/people/ (admin-people.js).
 import { call, get, here, post, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem, when } from "./ui.js";
 import { loadSecurityLog } from "./admin-security.js";
 
 const { peopleUrl } = document.getElementById("admin").dataset;
@@ -15,11 +15,6 @@ const { peopleUrl } = document.getElementById("admin").dataset;
 const personLink = (email) => el("a", { href: `${peopleUrl}?${new URLSearchParams({ email })}` }, email);
 
 const hidden = (text) => el("span", { class: "visually-hidden" }, text);
-const whenFormat = new Intl.DateTimeFormat("en-US", {
-  year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
-  timeZone: "America/Chicago", timeZoneName: "short",
-});
-const when = (iso) => (Number.isNaN(new Date(iso).getTime()) ? "" : whenFormat.format(new Date(iso)));
 
 /** True when the response is a 401, after showing the sign-in panel. */
 function signedOut(response) {

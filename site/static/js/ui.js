@@ -17,6 +17,14 @@ export function el(tag, attributes = {}, ...children) {
 const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "America/Chicago" });
 
 /** "November 25, 2026", in the program's time zone. */
+const whenFormat = new Intl.DateTimeFormat("en-US", {
+  year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+  timeZone: "America/Chicago", timeZoneName: "short",
+});
+
+/** A moment, Central time ("Dec 7, 2026, 9:15 AM CST"); empty if unreadable. */
+export const when = (iso) => (Number.isNaN(new Date(iso).getTime()) ? "" : whenFormat.format(new Date(iso)));
+
 export function formatDate(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? "" : dateFormat.format(date);
