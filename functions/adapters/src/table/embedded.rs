@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Bound;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use async_trait::async_trait;
 use redb::{Database, ReadableTable, TableDefinition};
@@ -33,7 +33,8 @@ struct Inner {
     /// Writers take this lock for the whole batch (check, persist, publish), so
     /// batches are serialised; readers never wait on disk.
     db: Mutex<Database>,
-    state: Mutex<State>,
+    /// Read by many at once; changed by the one writer the `db` lock lets in.
+    state: RwLock<State>,
 }
 
 /// An index position: index partition key, index sort key, then the table key,
@@ -69,7 +70,7 @@ impl EmbeddedTable {
         Ok(EmbeddedTable {
             inner: Arc::new(Inner {
                 db: Mutex::new(db),
-                state: Mutex::new(state),
+                state: RwLock::new(state),
             }),
         })
     }
@@ -115,9 +116,15 @@ impl Table for EmbeddedTable {
 }
 
 impl Inner {
-    fn state(&self) -> Result<MutexGuard<'_, State>, TableError> {
+    fn state(&self) -> Result<RwLockReadGuard<'_, State>, TableError> {
         self.state
-            .lock()
+            .read()
+            .map_err(|_| TableError::Other("embedded table state is poisoned".into()))
+    }
+
+    fn state_mut(&self) -> Result<RwLockWriteGuard<'_, State>, TableError> {
+        self.state
+            .write()
             .map_err(|_| TableError::Other("embedded table state is poisoned".into()))
     }
 
@@ -181,7 +188,7 @@ impl Inner {
         }
         txn.commit().map_err(storage)?;
 
-        let mut state = self.state()?;
+        let mut state = self.state_mut()?;
         for (key, after) in changes {
             state.remove(&key);
             if let Some(item) = after {
