@@ -85,6 +85,18 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   // Text typed by the applicant is shown as text, never as markup.
   assert.match(await grace.locator("#detail-fields").innerText(), /curious about leading a team \(3 < 5 years in\)/);
   assert.deepEqual(await axeViolations(grace), [], "review page is accessible");
+  assert.match(await grace.locator(".eligibility").innerText(), /work full time/, "the statements the applicant confirmed");
+  // On a phone the decision is on the first screen, right under the summary.
+  const phone = await grace.context().newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(grace.url());
+  await phone.locator("#decision-form").waitFor();
+  const lowest = Math.max(...await Promise.all(["Approve application", "Deny application"].map(async (name) => {
+    const box = await phone.getByRole("button", { name }).boundingBox();
+    return box.y + box.height;
+  })));
+  assert.ok(lowest <= 844, `the decision buttons end ${lowest} px down a 844 px phone screen`);
+  await phone.close();
   const message = "Let's talk after the busy season <3 — ask me again in March.";
   await grace.locator("#f-message").fill(message);
   await grace.getByRole("button", { name: "Deny application" }).click();

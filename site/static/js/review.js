@@ -75,16 +75,16 @@ function renderApplication(app) {
   document.getElementById("detail-title").textContent = `${name}: ${app.role} application`;
   document.getElementById("detail-status").replaceChildren(statusBadge(app.status));
 
+  // The summary, with the decision under it; then the application in full.
+  document.getElementById("detail-summary").textContent =
+    [app.job_title, app.department?.name, `sent ${formatDate(app.submitted_at)}`].filter(Boolean).join(" · ");
   const fields = document.getElementById("detail-fields");
   fields.replaceChildren();
   addField(fields, "Work email", app.email);
   if (app.phone) addField(fields, "Work phone", app.phone);
-  addField(fields, "Department", app.department?.name ?? "");
-  addField(fields, "Job title", app.job_title);
   addField(fields, "Work location", app.work_location);
   addField(fields, "Working hours", app.working_hours?.name ?? "");
   addField(fields, "Supervisor", `${fullName(app.supervisor)} (${app.supervisor?.email ?? ""})`);
-  addField(fields, "Sent", formatDate(app.submitted_at));
   if (app.updated_at && app.updated_at !== app.submitted_at) addField(fields, "Last changed", formatDate(app.updated_at));
   addField(fields, "Short bio", app.bio);
   if (app.role === "mentee") addField(fields, "Goals", app.goals ?? "");
