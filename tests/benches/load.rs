@@ -371,10 +371,11 @@ async fn main() {
     }
 }
 
-/// The workers' tallies as one.
-fn merged(tallies: Vec<Tally>) -> Tally {
+/// The workers' tallies as one, once each has finished.
+async fn merged(tasks: Vec<tokio::task::JoinHandle<Tally>>) -> Tally {
     let mut all = Tally::default();
-    for t in tallies {
+    for task in tasks {
+        let t = task.await.expect("worker");
         for (k, v) in t.latencies {
             all.latencies.entry(k).or_default().extend(v);
         }
@@ -468,11 +469,7 @@ async fn ceiling(workers: usize, seconds: u64) -> (Tally, Duration) {
             })
         })
         .collect();
-    let mut tallies = Vec::new();
-    for t in tasks {
-        tallies.push(t.await.expect("worker"));
-    }
-    (merged(tallies), started.elapsed())
+    (merged(tasks).await, started.elapsed())
 }
 
 /// A third of the mentees, each once: their suggestions, a search by one
@@ -535,11 +532,7 @@ async fn quarterly_burst(
             })
         })
         .collect();
-    let mut tallies = Vec::new();
-    for t in tasks {
-        tallies.push(t.await.expect("worker"));
-    }
-    (merged(tallies), started.elapsed())
+    (merged(tasks).await, started.elapsed())
 }
 
 /// For `seconds`: half the time a mentee searches by a skill, three tenths
@@ -631,11 +624,7 @@ async fn busy_day(
             })
         })
         .collect();
-    let mut tallies = Vec::new();
-    for t in tasks {
-        tallies.push(t.await.expect("worker"));
-    }
-    (merged(tallies), started.elapsed())
+    (merged(tasks).await, started.elapsed())
 }
 
 fn record(
