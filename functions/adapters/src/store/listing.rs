@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::{Store, StoreError, capacity_of, data_of, from_value, item_of, keys};
+use super::{Store, StoreError, from_value, item_of, keys};
 use crate::table::{Index, Key, Query, Write};
 
 /// How much of a bio a listing carries, for result cards.
@@ -235,19 +235,13 @@ impl Store {
                 .collect()
         };
         let ids: HashSet<&ApplicationId> = fresh.iter().map(|(_, id)| id).collect();
-        let keys: Vec<Key> = ids
-            .iter()
-            .map(|id| keys::application(id.as_str()))
+        let wanted: Vec<&ApplicationId> = ids.iter().copied().collect();
+        let found = self.applications_by_id(&wanted).await?;
+        read += found.len();
+        let mut now_listed: HashMap<ApplicationId, Listing> = found
+            .into_values()
+            .filter_map(|(app, capacity)| Some((app.id.clone(), listing_of(&app, capacity)?)))
             .collect();
-        let mut now_listed = HashMap::new();
-        for item in self.get_all(&keys).await? {
-            read += 1;
-            let capacity = capacity_of(&item);
-            let app: Application = data_of(item)?;
-            if let Some(listing) = listing_of(&app, capacity) {
-                now_listed.insert(app.id.clone(), listing);
-            }
-        }
         let mut guard = self.listing_copy.write();
         if let Some(state) = guard.as_mut() {
             for id in ids {
