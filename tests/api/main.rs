@@ -1,6 +1,7 @@
 //! API scenarios over HTTP against the local platform, one fresh platform
 //! per test: each role, bad input, and forbidden actions.
 
+mod announcements;
 mod applications;
 mod auth;
 mod aws_side;

@@ -690,6 +690,69 @@ fn rows() -> Vec<Row> {
             &[(ProgramAdmin, 404)],
             403,
         ),
+        // Ada applied in revenue: Dana may write to her department, Dan
+        // (transportation) may not.
+        row(
+            post.clone(),
+            "/api/admin/announcements/preview",
+            json!({"subject": "The window is open", "body": "Apply by Friday.", "group": "everyone", "department": "revenue"}),
+            &[
+                (DepartmentAdmin, 200),
+                (OtherDepartmentAdmin, 422),
+                (ProgramAdmin, 200),
+            ],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/announcements",
+            json!({"subject": "The window is open", "body": "Apply by Friday.", "group": "everyone", "department": "revenue"}),
+            &[
+                (DepartmentAdmin, 202),
+                (OtherDepartmentAdmin, 422),
+                (ProgramAdmin, 202),
+            ],
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/announcements",
+            json!(null),
+            REPORT_READERS,
+            403,
+        ),
+        row(
+            get.clone(),
+            "/api/admin/announcements/20260101T000000-0123456789abcdef",
+            json!(null),
+            &[
+                (DepartmentAdmin, 404),
+                (OtherDepartmentAdmin, 404),
+                (ProgramAdmin, 404),
+            ],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/announcements/20260101T000000-0123456789abcdef/cancel",
+            json!({}),
+            &[
+                (DepartmentAdmin, 404),
+                (OtherDepartmentAdmin, 404),
+                (ProgramAdmin, 404),
+            ],
+            403,
+        ),
+        Row {
+            open: true,
+            ..row(
+                post.clone(),
+                "/api/announcements/preference",
+                json!({"announcement": "20260101T000000-0123456789abcdef", "email": "ada@mo.gov", "token": "x", "receive": false}),
+                &[],
+                404,
+            )
+        },
         row(get.clone(), "/api/privacy/erasure", json!(null), &[], 200),
         row(
             post.clone(),

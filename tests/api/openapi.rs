@@ -93,6 +93,7 @@ async fn every_error_answer_is_a_problem_and_signed_in_operations_say_so() {
         "/api/calendar/events/{id}/invite.ics",
         "/api/contacts",
         "/api/resources",
+        "/api/announcements/preference",
     ];
     for (method, path, op) in operations(&doc) {
         let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());

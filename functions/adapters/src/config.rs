@@ -202,6 +202,8 @@ pub fn table_name_from_env() -> Result<String, ConfigError> {
 pub struct MailConfig {
     pub mail_from: String,
     pub ses_configuration_set: Option<String>,
+    /// SES's sending rate, messages a second (`MOMENTS_SES_RATE`, default 14).
+    pub per_second: u32,
 }
 
 impl MailConfig {
@@ -211,6 +213,19 @@ impl MailConfig {
             ses_configuration_set: std::env::var("MOMENTS_SES_CONFIGURATION_SET")
                 .ok()
                 .filter(|s| !s.is_empty()),
+            per_second: match std::env::var("MOMENTS_SES_RATE") {
+                Err(_) => crate::deps::DEFAULT_MAIL_RATE,
+                Ok(raw) => {
+                    raw.trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or(ConfigError {
+                            name: "MOMENTS_SES_RATE",
+                            problem: format!("is {raw:?}, not a whole number of messages a second"),
+                        })?
+                }
+            },
         })
     }
 }

@@ -24,7 +24,13 @@ pub struct Deps {
     /// The state's identity provider, where sign-in may use it (`auth` only).
     pub oidc: Option<Arc<Oidc>>,
     clock: Clock,
+    /// Messages a second the mail queue is sent at (SES's sending rate).
+    mail_rate: u32,
 }
+
+/// SES's sending rate when no other is configured: 14 messages a second,
+/// an account's first production quota.
+pub const DEFAULT_MAIL_RATE: u32 = 14;
 
 /// The time source: the real clock, or a fixed instant in tests of expiry.
 #[derive(Clone)]
@@ -61,7 +67,18 @@ impl Deps {
             scheduler: None,
             oidc: None,
             clock: Clock::System,
+            mail_rate: DEFAULT_MAIL_RATE,
         }
+    }
+
+    /// Send the mail queue at `per_second` messages a second (at least one).
+    pub fn with_mail_rate(mut self, per_second: u32) -> Deps {
+        self.mail_rate = per_second.max(1);
+        self
+    }
+
+    pub fn mail_rate(&self) -> u32 {
+        self.mail_rate
     }
 
     pub fn with_oidc(mut self, oidc: Arc<Oidc>) -> Deps {

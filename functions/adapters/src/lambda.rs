@@ -87,7 +87,10 @@ pub async fn deps_with_scheduler_from_env() -> Result<Deps, ConfigError> {
         move || EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(&sdk), target)
     });
     build_aside(vec![mailer.build_job(), scheduler.build_job()]);
-    Ok(deps(&sdk, Some(Arc::new(mailer)))?.with_scheduler(Arc::new(scheduler)))
+    let rate = MailConfig::from_env()?.per_second;
+    Ok(deps(&sdk, Some(Arc::new(mailer)))?
+        .with_scheduler(Arc::new(scheduler))
+        .with_mail_rate(rate))
 }
 
 /// DynamoDB only, for functions that send no email: the function holds no

@@ -63,6 +63,11 @@ pub enum Action {
     LinkAdded,
     /// ... or removed one.
     LinkRemoved,
+    /// An administrator wrote an announcement, to send now or later (the
+    /// note names the audience and the time).
+    AnnouncementWritten,
+    /// ... cancelled one before it was sent.
+    AnnouncementCancelled,
 }
 
 impl Action {

@@ -2,6 +2,7 @@
 //! application lifecycle, who may do what, and the messages we send.
 
 pub mod access;
+pub mod announcement;
 pub mod application;
 pub mod audit;
 pub mod calendar;

@@ -65,6 +65,17 @@ pub enum Job {
         run: String,
         page: u32,
     },
+    /// Find an announcement's audience at its time and queue a copy for
+    /// each person (an administrator's, scheduled when it was written).
+    Announcement {
+        id: String,
+    },
+    /// Send the mail queue at SES's rate, after announcement `id` was
+    /// queued; a queue too long for one run goes on in the next round.
+    AnnouncementMail {
+        id: String,
+        round: u32,
+    },
     /// Send the mail that failed after a committed change and is now due
     /// again (a recurring schedule, not a one-time job).
     RetryMail,
@@ -84,6 +95,8 @@ impl Job {
             Job::EventReminder { event, date } => format!("ev-{event}-{date}-remind"),
             Job::MatchingRun { run } => format!("matching-run-{run}"),
             Job::MatchingPublish { run, page } => format!("matching-publish-{run}-{page}"),
+            Job::Announcement { id } => format!("announce-{id}"),
+            Job::AnnouncementMail { id, round } => format!("announce-{id}-send-{round}"),
             Job::RetryMail => "retry-mail".into(),
         }
     }

@@ -19,7 +19,10 @@ use moments_domain::mentorship::{
 };
 use moments_domain::notify::{self, CheckInLinks, Who};
 use moments_domain::reminders::{EXPIRED, Job, quiet_job};
-use moments_usecases::matching;
+use std::collections::HashSet;
+
+use futures_util::{StreamExt, TryStreamExt, stream};
+use moments_usecases::{announcements, matching};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReminderError {
@@ -35,6 +38,8 @@ pub enum ReminderError {
     MailStillFailing(usize),
     #[error("matching run: {0}")]
     Matching(#[from] matching::MatchingError),
+    #[error("announcement: {0}")]
+    Announcement(#[from] announcements::AnnouncementError),
     /// Queued reminder jobs failed again; they stay queued. An error too.
     #[error("{0} queued reminder jobs failed again")]
     JobsStillFailing(usize),
@@ -51,6 +56,8 @@ pub enum Outcome {
         jobs: usize,
     },
     NothingToDo(&'static str),
+    /// An announcement's copies queued (each person once).
+    Queued(usize),
     /// A matching run's job: where the run got to, and its pages worked out
     /// or published.
     Matching {
@@ -59,45 +66,213 @@ pub enum Outcome {
     },
 }
 
-/// At most this many queued emails per run; the rest wait for the next.
-const RETRIES_PER_RUN: u32 = 100;
+/// Queued emails read at a time, soonest due first.
+const QUEUE_PAGE: u32 = 100;
+/// Emails in flight at once; the pace is set by the sending rate.
+const IN_FLIGHT: usize = 8;
+/// How long one run sends before handing over to the next: the function
+/// has 15 minutes.
+pub const SENDING_BUDGET: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+/// A round of an announcement's sending waits this long when another run
+/// holds the queue.
+const HELD_WAIT: SignedDuration = SignedDuration::from_mins(1);
+/// Most rounds of sending one announcement schedules (each up to the budget).
+const MOST_ROUNDS: u32 = 200;
 
-/// Send the queued mail that is due. Each message is deleted only once
-/// sent; one that fails again moves to its next time, or after
-/// `MAIL_ATTEMPTS` is set aside for the program team.
-pub async fn retry_mail(deps: &Deps) -> Result<Outcome, ReminderError> {
+/// What one run of the mail queue did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drained {
+    pub sent: usize,
+    pub failed: usize,
+    /// Announcement copies of people who opted out since they were queued.
+    pub skipped: usize,
+    /// Mail still due when the budget ran out.
+    pub more: bool,
+    /// Another run is sending the queue; this one sent nothing.
+    pub held: bool,
+}
+
+/// Send the queued mail that is due, at most `deps.mail_rate()` messages a
+/// second, for up to `budget`. One run at a time holds the queue (a
+/// lease), so two runs never send the same message. Each message is
+/// deleted only once sent; one that fails moves to its next time, or after
+/// `MAIL_ATTEMPTS` is set aside for the program team. An announcement's
+/// copy to someone who opted out since it was queued is dropped unsent.
+pub async fn send_queue(
+    deps: &Deps,
+    budget: std::time::Duration,
+) -> Result<Drained, ReminderError> {
+    let holder = lease_holder();
     let now = deps.now();
-    let mut sent = 0;
-    let mut failed = 0;
-    for queued in deps.store.due_mail(now, RETRIES_PER_RUN).await? {
-        match deps.send(&queued.message).await {
-            Ok(()) => {
-                if deps.store.mail_sent(&queued).await? {
-                    sent += 1;
+    let until = now + SignedDuration::try_from(budget).unwrap_or(SignedDuration::MAX) + HELD_WAIT;
+    if !deps.store.take_mail_lease(&holder, now, until).await? {
+        return Ok(Drained {
+            held: true,
+            ..Drained::default()
+        });
+    }
+    let drained = send_leased(deps, budget).await;
+    // An error leaves the lease to run out on its own.
+    deps.store.release_mail_lease(&holder).await?;
+    drained
+}
+
+fn lease_holder() -> String {
+    let bytes = moments_adapters::http::random_bytes::<8>().unwrap_or_default();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn send_leased(deps: &Deps, budget: std::time::Duration) -> Result<Drained, ReminderError> {
+    let started = tokio::time::Instant::now();
+    let gap = std::time::Duration::from_secs(1) / deps.mail_rate().max(1);
+    let mut drained = Drained::default();
+    let mut slot: u32 = 0;
+    loop {
+        if started.elapsed() >= budget {
+            drained.more = !deps.store.due_mail(deps.now(), 1).await?.is_empty();
+            return Ok(drained);
+        }
+        let now = deps.now();
+        let batch = deps.store.due_mail(now, QUEUE_PAGE).await?;
+        if batch.is_empty() {
+            return Ok(drained);
+        }
+        let copies: Vec<&str> = batch
+            .iter()
+            .filter(|q| q.announcement.is_some())
+            .map(|q| q.message.to.as_str())
+            .collect();
+        let out: HashSet<String> = if copies.is_empty() {
+            HashSet::new()
+        } else {
+            deps.store
+                .opted_out_of(&copies)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        let sends: Vec<_> = batch
+            .into_iter()
+            .map(|queued| {
+                let skip = queued.announcement.is_some() && out.contains(&queued.message.to);
+                // Each send has its moment, one gap after the last: the pace
+                // holds however many are in flight.
+                let at = started + gap * slot;
+                if !skip {
+                    slot += 1;
                 }
-            }
-            Err(e) => {
-                failed += 1;
-                let next = (queued.attempts + 1 < mail::MAIL_ATTEMPTS)
-                    .then(|| now + mail::retry_delay(queued.attempts + 1));
-                tracing::error!(
-                    error = %e, to = %queued.message.to, subject = %queued.message.subject,
-                    attempts = queued.attempts + 1, set_aside = next.is_none(),
-                    "queued email failed again"
-                );
-                deps.store
-                    .mail_failed(&queued, &e.to_string(), next)
-                    .await?;
+                async move {
+                    if skip {
+                        deps.store.mail_skipped(&queued).await?;
+                        return Ok::<_, ReminderError>(Fate::Skipped);
+                    }
+                    tokio::time::sleep_until(at).await;
+                    send_one(deps, now, queued).await
+                }
+            })
+            .collect();
+        let outcomes: Vec<Fate> = stream::iter(sends)
+            .buffer_unordered(IN_FLIGHT)
+            .try_collect()
+            .await?;
+        for o in outcomes {
+            match o {
+                Fate::Sent => drained.sent += 1,
+                Fate::Failed => drained.failed += 1,
+                Fate::Skipped => drained.skipped += 1,
+                Fate::Gone => {}
             }
         }
     }
-    if failed > 0 {
-        return Err(ReminderError::MailStillFailing(failed));
+}
+
+/// What became of one queued message.
+enum Fate {
+    Sent,
+    Failed,
+    Skipped,
+    /// Another run sent it first.
+    Gone,
+}
+
+async fn send_one(
+    deps: &Deps,
+    now: jiff::Timestamp,
+    queued: moments_adapters::store::QueuedMail,
+) -> Result<Fate, ReminderError> {
+    match deps.send(&queued.message).await {
+        Ok(()) => Ok(if deps.store.mail_sent(&queued).await? {
+            Fate::Sent
+        } else {
+            Fate::Gone
+        }),
+        Err(e) => {
+            let next = (queued.attempts + 1 < mail::MAIL_ATTEMPTS)
+                .then(|| now + mail::retry_delay(queued.attempts + 1));
+            tracing::error!(
+                error = %e, to = %queued.message.to, subject = %queued.message.subject,
+                attempts = queued.attempts + 1, set_aside = next.is_none(),
+                "queued email failed"
+            );
+            deps.store
+                .mail_failed(&queued, &e.to_string(), next)
+                .await?;
+            Ok(Fate::Failed)
+        }
     }
-    Ok(if sent == 0 {
+}
+
+/// The retry run's part for mail: send what is due (see [`send_queue`]);
+/// an error if any failed again, so the function's error alarm tells the
+/// program team.
+pub async fn retry_mail(deps: &Deps) -> Result<Outcome, ReminderError> {
+    let drained = send_queue(deps, SENDING_BUDGET).await?;
+    if drained.failed > 0 {
+        return Err(ReminderError::MailStillFailing(drained.failed));
+    }
+    Ok(if drained.sent == 0 {
         Outcome::NothingToDo("no queued mail is due")
     } else {
-        Outcome::Sent(sent)
+        Outcome::Sent(drained.sent)
+    })
+}
+
+/// Queue an announcement's copies, then have the queue sent.
+async fn queue_announcement(deps: &Deps, id: &str) -> Result<Outcome, ReminderError> {
+    match announcements::queue(deps, id, announcements::BATCH, None).await? {
+        Some(next) => {
+            deps.schedule_job(&next, deps.now()).await;
+            let queued = deps
+                .store
+                .announcement(id)
+                .await?
+                .map_or(0, |(a, _)| a.queued);
+            Ok(Outcome::Queued(queued))
+        }
+        None => Ok(Outcome::NothingToDo(
+            "the announcement was cancelled, or is queued already",
+        )),
+    }
+}
+
+/// A round of sending the queue after an announcement; the next round
+/// follows while mail is still due.
+async fn send_announcement(deps: &Deps, id: &str, round: u32) -> Result<Outcome, ReminderError> {
+    let drained = send_queue(deps, SENDING_BUDGET).await?;
+    if (drained.more || drained.held) && round < MOST_ROUNDS {
+        let at = if drained.held {
+            deps.now() + HELD_WAIT
+        } else {
+            deps.now()
+        };
+        deps.schedule_job(&announcements::send_job(id, round + 1), at)
+            .await;
+    }
+    // Copies that failed wait in the queue for their retry; the job is done.
+    Ok(if drained.held {
+        Outcome::NothingToDo("another run is sending the mail queue")
+    } else {
+        Outcome::Sent(drained.sent)
     })
 }
 
@@ -356,6 +531,8 @@ async fn one_time(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
                 None => Outcome::NothingToDo("the run is not being published"),
             }
         }
+        Job::Announcement { id } => queue_announcement(deps, id).await?,
+        Job::AnnouncementMail { id, round } => send_announcement(deps, id, *round).await?,
         Job::RetryMail => Outcome::NothingToDo("the retry run has a schedule of its own"),
     })
 }

@@ -15,6 +15,7 @@ use moments_domain::reports::Scope;
 use serde::Deserialize;
 
 mod admins;
+mod announcements;
 mod calendar;
 mod check_ins;
 mod contacts;
@@ -53,6 +54,11 @@ moments_adapters::http_api! {
     contacts::change;
     check_ins::quiet_pairs;
     check_ins::change_settings;
+    announcements::list, announcements::send;
+    announcements::preview;
+    announcements::one;
+    announcements::cancel;
+    announcements::preference;
     resources::links;
     resources::add;
     resources::remove;

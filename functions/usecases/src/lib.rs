@@ -2,5 +2,6 @@
 //! libraries only, never on another Lambda, so what a scheduled function
 //! and an HTTP function both do lives here.
 
+pub mod announcements;
 pub mod calendar;
 pub mod matching;

@@ -100,6 +100,8 @@ fn what(payload: &serde_json::Value) -> &'static str {
             "Work out the lists of a matching run an administrator started"
         }
         Ok(Job::MatchingPublish { .. }) => "Publish the next pages of a matching run's lists",
+        Ok(Job::Announcement { .. }) => "Find an announcement's audience and queue its emails",
+        Ok(Job::AnnouncementMail { .. }) => "Send the mail queue after an announcement",
         Ok(Job::RetryMail) => "Send emails and create reminder jobs that failed earlier",
         Err(_) => "Unknown job",
     }
@@ -121,29 +123,33 @@ async fn run_jobs(deps: &Deps, due: Vec<DueJob>) -> Vec<Ran> {
     ran
 }
 
-/// The jobs of matching runs begin with this: an administrator waits for them.
-const MATCHING_JOBS: &str = "matching-";
+/// The jobs of matching runs and announcements begin with these: an
+/// administrator waits for them.
+const WATCHED_JOBS: [&str; 2] = ["matching-", "announce-"];
 
 impl Jobs {
-    /// Run the jobs of matching runs as soon as they are due, as EventBridge
-    /// Scheduler would within its minute: an administrator who starts or
-    /// publishes a run waits for them. Other jobs wait for the jobs page,
-    /// so whoever tries the platform decides when reminders go.
-    pub fn run_matching_jobs_when_due(self) {
+    /// Run the jobs of matching runs and announcements as soon as they are
+    /// due, as EventBridge Scheduler would within its minute: an
+    /// administrator who starts or publishes a run, or sends an
+    /// announcement, waits for them. Other jobs wait for the jobs page, so
+    /// whoever tries the platform decides when reminders go.
+    pub fn run_watched_jobs_when_due(self) {
         tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_millis(500));
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 every.tick().await;
-                let now = self.deps.now();
-                match self.scheduler.take_due_named(now, MATCHING_JOBS).await {
-                    Ok(due) if !due.is_empty() => {
-                        for r in run_jobs(&self.deps, due).await {
-                            tracing::info!(job = %r.name, outcome = %r.outcome, "matching job ran");
+                for prefix in WATCHED_JOBS {
+                    let now = self.deps.now();
+                    match self.scheduler.take_due_named(now, prefix).await {
+                        Ok(due) if !due.is_empty() => {
+                            for r in run_jobs(&self.deps, due).await {
+                                tracing::info!(job = %r.name, outcome = %r.outcome, "job ran");
+                            }
                         }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "could not read the local scheduler"),
                     }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "could not read the local scheduler"),
                 }
             }
         });

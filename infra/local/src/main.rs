@@ -109,7 +109,7 @@ async fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    platform.jobs.clone().run_matching_jobs_when_due();
+    platform.jobs.clone().run_watched_jobs_when_due();
     print_welcome(&config, &base_url);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -37,6 +37,8 @@
 //! | an applicant's name, for finding people by name | `NAMES#{first letter of last name}` | `{last} {first}#{application id}` (lower case) | | |
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
+//! | the lease of the run sending the mail queue | `MAILQ#LEASE` | `LEASE` | | |
+//! | announcements, their recipients and opt-outs | see `announcements.rs` | | | |
 //! | reminder job to create again | `JOBQ` | `{job name}` | | |
 //! | abuse-limit counter | `LIMIT#{limit}#{subject}` | `{window start, epoch s}` | | |
 //! | metrics counters | `METRICS` | `{quarter}#{dept}` or `{quarter}#{dept}#{group}` | | |
@@ -364,6 +366,11 @@ pub fn name_entry(folded_last: &str, folded_first: &str, application_id: &str) -
 }
 
 pub const MAIL_QUEUE: &str = "MAILQ";
+
+/// The lease of the one run sending the mail queue.
+pub fn mail_lease() -> Key {
+    Key::new("MAILQ#LEASE", "LEASE")
+}
 pub const MAIL_SET_ASIDE: &str = "MAILQ#ASIDE";
 
 /// A reminder job the scheduler refused, under its name: one per job, as

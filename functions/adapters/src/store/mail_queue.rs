@@ -26,6 +26,10 @@ pub struct QueuedMail {
     pub due: Timestamp,
     /// The provider's last answer (codes and addresses, never the body).
     pub last_error: String,
+    /// The announcement it is a copy of: sending it counts there, and
+    /// someone who opted out since it was queued is skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announcement: Option<String>,
 }
 
 impl Store {
@@ -44,6 +48,7 @@ impl Store {
             first_failed_at: now,
             due,
             last_error: error.to_string(),
+            announcement: None,
         };
         self.table
             .write(vec![put_queued(keys::MAIL_QUEUE, &queued)?])
@@ -77,14 +82,25 @@ impl Store {
             .collect()
     }
 
-    /// The message went out: forget it. `false` when it was gone already
-    /// (another run sent it).
+    /// The message went out: forget it (and count it for its
+    /// announcement). `false` when it was gone already (another run sent it).
     pub async fn mail_sent(&self, queued: &QueuedMail) -> Result<bool, StoreError> {
-        self.write_unless_changed(vec![Write::Delete {
+        self.mail_done(queued, "sent").await
+    }
+
+    /// The message is not to be sent after all (its announcement's
+    /// recipient opted out since): forget it, counted as skipped.
+    pub async fn mail_skipped(&self, queued: &QueuedMail) -> Result<bool, StoreError> {
+        self.mail_done(queued, "skipped").await
+    }
+
+    async fn mail_done(&self, queued: &QueuedMail, outcome: &str) -> Result<bool, StoreError> {
+        let mut writes = vec![Write::Delete {
             key: keys::queued_mail(keys::MAIL_QUEUE, queued.due, &queued.id),
             cond: Some(Cond::Exists),
-        }])
-        .await
+        }];
+        writes.extend(counted(queued, outcome, queued.attempts > 0));
+        self.write_unless_changed(writes).await
     }
 
     /// The message failed again: move it to its next time, or set it aside
@@ -106,20 +122,83 @@ impl Store {
             }
             None => keys::MAIL_SET_ASIDE,
         };
-        self.table
-            .write(vec![
-                Write::Delete {
-                    key: keys::queued_mail(keys::MAIL_QUEUE, queued.due, &queued.id),
-                    cond: Some(Cond::Exists),
-                },
-                put_queued(partition, &next)?,
-            ])
-            .await?;
+        let mut writes = vec![
+            Write::Delete {
+                key: keys::queued_mail(keys::MAIL_QUEUE, queued.due, &queued.id),
+                cond: Some(Cond::Exists),
+            },
+            put_queued(partition, &next)?,
+        ];
+        match (due, queued.attempts) {
+            // Set aside: no longer retrying, failed for good.
+            (None, n) => writes.extend(counted(queued, "failed", n > 0)),
+            // An announcement's copy refused for the first time.
+            (Some(_), 0) => writes.extend(
+                queued
+                    .announcement
+                    .as_deref()
+                    .map(|id| super::announcements::counter("retrying", id, 1)),
+            ),
+            (Some(_), _) => {}
+        }
+        self.table.write(writes).await?;
+        Ok(())
+    }
+
+    /// Take the mail queue's sending lease until `until`, unless another
+    /// run holds it: one sender at a time, so no message is sent twice by
+    /// two runs reading the same head of the queue. `false` if held.
+    pub async fn take_mail_lease(
+        &self,
+        holder: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let key = keys::mail_lease();
+        self.write_unless_changed(vec![Write::Put {
+            item: item_of(json!({
+                "pk": key.pk, "sk": key.sk, "kind": "mail_lease",
+                "holder": holder, "until": until.as_second(),
+                "expires_at": until.as_second() + 3600,
+            })),
+            cond: Some(Cond::Or(vec![
+                Cond::NotExists,
+                Cond::Lt("until".into(), json!(now.as_second())),
+                Cond::Eq("holder".into(), json!(holder)),
+            ])),
+        }])
+        .await
+    }
+
+    /// Give the lease back, if this run still holds it.
+    pub async fn release_mail_lease(&self, holder: &str) -> Result<(), StoreError> {
+        self.write_unless_changed(vec![Write::Delete {
+            key: keys::mail_lease(),
+            cond: Some(Cond::Eq("holder".into(), json!(holder))),
+        }])
+        .await?;
         Ok(())
     }
 }
 
-fn put_queued(partition: &str, queued: &QueuedMail) -> Result<Write, StoreError> {
+/// The announcement counters that move when a copy is done with
+/// (`outcome`), and it leaves the retrying ones if it was refused before.
+fn counted(queued: &QueuedMail, outcome: &str, was_retrying: bool) -> Option<Write> {
+    let id = queued.announcement.as_deref()?;
+    let mut add = vec![(outcome.to_string(), 1)];
+    if was_retrying {
+        add.push(("retrying".into(), -1));
+    }
+    Some(Write::Update {
+        key: super::announcements::announcement_key(id),
+        set: vec![],
+        add,
+        remove: vec![],
+        cond: Some(Cond::Exists),
+    })
+}
+
+pub(super) fn put_queued(partition: &str, queued: &QueuedMail) -> Result<Write, StoreError> {
     let key = keys::queued_mail(partition, queued.due, &queued.id);
     Ok(Write::Put {
         item: item_of(json!({

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::table::{Cond, Item, Key, Query, Table, TableError, Write};
 
+pub mod announcements;
 mod calendar;
 mod checkins;
 mod contact;
@@ -579,6 +580,28 @@ impl Store {
         let items = self
             .in_department(dept, Status::Approved, usize::MAX)
             .await?;
+        items
+            .into_iter()
+            .map(|item| {
+                let capacity = capacity_of(&item);
+                data_of(item).map(|app| (app, capacity))
+            })
+            .collect()
+    }
+
+    /// A department's applications waiting for a decision or approved,
+    /// with their capacity (for announcements: two bounded Queries).
+    pub async fn live_in_department(
+        &self,
+        dept: &DepartmentId,
+    ) -> Result<Vec<(Application, Capacity)>, StoreError> {
+        let mut items = self
+            .in_department(dept, Status::Pending, usize::MAX)
+            .await?;
+        items.extend(
+            self.in_department(dept, Status::Approved, usize::MAX)
+                .await?,
+        );
         items
             .into_iter()
             .map(|item| {
