@@ -21,26 +21,6 @@ fn waiting_mentees() -> Value {
     })
 }
 
-/// The stop link's fragment in an announcement's text, as the page reads it.
-fn stop_fields(text: &str) -> (String, String, String) {
-    let at = text.find("/announcements/stop/#").expect("a stop link");
-    let fragment = text[at..]
-        .split_whitespace()
-        .next()
-        .expect("link")
-        .split_once('#')
-        .expect("fragment")
-        .1;
-    let get = |key: &str| {
-        fragment
-            .split('&')
-            .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
-            .expect(key)
-            .replace("%40", "@")
-    };
-    (get("a"), get("to"), get("t"))
-}
-
 async fn announcement(pat: &Person, id: &str) -> Value {
     let r = pat.get(&format!("/api/admin/announcements/{id}")).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -77,7 +57,7 @@ async fn an_announcement_reaches_exactly_its_audience_and_not_who_opted_out(app:
         .iter()
         .find(|m| m.subject == "Welcome")
         .expect("Cal got it");
-    let (id, to, token) = stop_fields(&welcome.text);
+    let (id, to, token) = stop_link(&welcome.text);
     assert_eq!(to, CAL);
     let wrong = app
         .anonymous()
@@ -162,7 +142,7 @@ async fn an_announcement_reaches_exactly_its_audience_and_not_who_opted_out(app:
 
     // Cal can have them again.
     let welcome = app.mail_to(CAL).await;
-    let (id, to, token) = stop_fields(&welcome[welcome.len() - 1].text);
+    let (id, to, token) = stop_link(&welcome[welcome.len() - 1].text);
     let r = app
         .anonymous()
         .post(
@@ -248,7 +228,7 @@ async fn someone_who_opts_out_after_a_copy_was_queued_is_skipped_when_it_is_sent
     .await;
     app.run_due_jobs().await;
     app.run_due_jobs().await;
-    let (id, to, token) = stop_fields(&app.mail_to(BEN).await[0].text);
+    let (id, to, token) = stop_link(&app.mail_to(BEN).await[0].text);
     assert_eq!(id, first["id"]);
     let again = json_of(pat.post("/api/admin/announcements", json!({
         "subject": "Reminder", "body": "Still waiting? Search now.", "group": "mentees_without_mentor"}))

@@ -831,3 +831,23 @@ pub fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
         .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]));
     rows[1..].iter().map(|r| r[i].as_str()).collect()
 }
+
+/// The stop link's fragment in an announcement's text, as the page reads it.
+pub fn stop_link(text: &str) -> (String, String, String) {
+    let at = text.find("/announcements/#").expect("a stop link");
+    let fragment = text[at..]
+        .split_whitespace()
+        .next()
+        .expect("link")
+        .split_once('#')
+        .expect("fragment")
+        .1;
+    let get = |key: &str| {
+        fragment
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+            .expect(key)
+            .replace("%40", "@")
+    };
+    (get("a"), get("to"), get("t"))
+}

@@ -477,6 +477,34 @@ async fn removing_someones_data_takes_them_out_of_other_peoples_lists_audits_and
     };
     let before = json_of(ada.get("/api/suggestions").await).await;
     assert!(suggested(&before).contains(&id), "{before}");
+    // An announcement reached Kim, and she stopped them from its link.
+    ok(
+        pat.post(
+            "/api/admin/announcements",
+            json!({"subject": "News", "body": "The window is open.", "group": "everyone"}),
+        )
+        .await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    app.run_due_jobs().await;
+    app.run_due_jobs().await;
+    let news = app.mail_to(KIM).await;
+    let news = news
+        .iter()
+        .find(|m| m.subject == "News")
+        .expect("Kim got it");
+    let (a, to, t) = stop_link(&news.text);
+    ok(
+        app.anonymous()
+            .post(
+                "/api/announcements/preference",
+                json!({"announcement": a, "email": to, "token": t, "receive": false}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
 
     ok(
         kim.post("/api/privacy/erasure", json!({})).await,

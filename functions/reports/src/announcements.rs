@@ -196,7 +196,7 @@ pub async fn preview(
         version: 0,
     };
     let link = format!(
-        "{}/announcements/stop/#(each person's own link)",
+        "{}/announcements/#(each person's own link)",
         deps.config.base_url
     );
     let message = announcement::message(&sample, "", &link);

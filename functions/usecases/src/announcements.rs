@@ -271,7 +271,7 @@ pub async fn queue(
         for email in batch.iter().filter(|e| !out.contains(*e)) {
             let token = URL_SAFE_NO_PAD.encode(random_token()?);
             let link = format!(
-                "{}/announcements/stop/#a={}&to={}&t={token}",
+                "{}/announcements/#a={}&to={}&t={token}",
                 deps.config.base_url,
                 a.id,
                 urlencode(email)

@@ -20,7 +20,12 @@ export function gateFailed(response) {
 }
 
 /** The signed-in program administrator, or null once the page says why not. */
-export async function programAdmin() {
+export const programAdmin = () => administrator(["program_admin"]);
+
+/** The signed-in program or department administrator, or null once the page says why not. */
+export const anyAdministrator = () => administrator(["program_admin", "department_admin"]);
+
+async function administrator(roles) {
   announce("Loading…");
   const who = await get("/api/me");
   if (!who.ok) {
@@ -34,7 +39,7 @@ export async function programAdmin() {
     document.getElementById("needs-provider").hidden = false;
     return null;
   }
-  if (!(me.roles || []).includes("program_admin")) {
+  if (!(me.roles || []).some((role) => roles.includes(role))) {
     gateFailed({ status: 403 });
     return null;
   }

@@ -251,6 +251,30 @@ impl Store {
             .collect())
     }
 
+    /// Every trace of `person` in announcements (erasure): their claim on
+    /// each announcement (their address and opt-out token) and their opt-out.
+    /// Copies still queued are dropped with the rest of their mail.
+    pub(super) async fn forget_announcements_to(
+        &self,
+        person: &EmailAddress,
+    ) -> Result<Vec<Write>, StoreError> {
+        let q = Query::new(Index::Primary, ANNOUNCEMENTS).prefix(ANNOUNCEMENT_PREFIX);
+        let all = self.query_all(q, usize::MAX).await?;
+        let mut writes: Vec<Write> = all
+            .iter()
+            .filter_map(|item| item.get("sk")?.as_str()?.strip_prefix(ANNOUNCEMENT_PREFIX))
+            .map(|id| Write::Delete {
+                key: claim_key(id, person.as_str()),
+                cond: None,
+            })
+            .collect();
+        writes.push(Write::Delete {
+            key: opt_out_key(person.as_str()),
+            cond: None,
+        });
+        Ok(writes)
+    }
+
     /// Opt `email` out of announcements, or back in.
     pub async fn set_opted_out(
         &self,

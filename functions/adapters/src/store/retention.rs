@@ -197,6 +197,8 @@ impl Store {
         self.erase_from_earlier_mentees(person, stand_in).await?;
         self.erase_from_department_audits(person, stand_in).await?;
         self.drop_mail_to(person).await?;
+        let announcements = self.forget_announcements_to(person).await?;
+        self.write_then(announcements, Vec::new()).await?;
         // Their abuse-limit counters (a day at most) are under their address.
         for limit in crate::http::limits::PER_PERSON {
             let pk = keys::limit_partition(limit.name, person.as_str());
