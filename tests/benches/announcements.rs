@@ -65,6 +65,15 @@ async fn items_under(table: &EmbeddedTable, pk: &str) -> usize {
     }
 }
 
+/// Copies waiting in every partition of the mail queue.
+async fn queued_copies(table: &EmbeddedTable) -> usize {
+    let mut n = 0;
+    for pk in moments_adapters::store::keys::mail_partitions() {
+        n += items_under(table, &pk).await;
+    }
+    n
+}
+
 fn draft() -> Draft {
     Draft {
         subject: Subject::parse("Your suggested mentors are coming").expect("subject"),
@@ -143,8 +152,11 @@ async fn main() {
             );
             continue;
         }
-        let claims = items_under(&embedded, &format!("ANNOUNCE#{}", a.id)).await;
-        let copies = items_under(&embedded, "MAILQ").await;
+        let mut claims = 0;
+        for shard in 0..8 {
+            claims += items_under(&embedded, &format!("ANNOUNCE#{}#{shard}", a.id)).await;
+        }
+        let copies = queued_copies(&embedded).await;
         println!(
             "announcement to {people} approved mentees without a mentor: found {}, opted out {}, queued {}",
             a.found, a.opted_out, a.queued
@@ -158,7 +170,7 @@ async fn main() {
             queue_wall.as_secs_f64()
         );
         println!(
-            "  items written: {copies} copies in the mail queue, {claims} recipients' claims (and audit), {} saves of its progress",
+            "  items written: {copies} copies in the mail queue, {claims} recipients' claims, {} saves of its progress",
             queued.writes - a.queued as u64
         );
     }
@@ -178,7 +190,7 @@ async fn main() {
         latency: Duration::from_millis(40),
     };
     let sender = Deps::new(Store::new(counted.clone()), Arc::new(ses), config).with_mail_rate(rate);
-    let waiting = items_under(&embedded, "MAILQ").await;
+    let waiting = queued_copies(&embedded).await;
     let t = Instant::now();
     let drained = moments_reminders::send_queue(&sender, drain_for)
         .await

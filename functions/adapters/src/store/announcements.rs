@@ -3,7 +3,7 @@
 //! | item | pk | sk |
 //! |---|---|---|
 //! | an announcement (versioned data; `sent`, `failed`, `skipped`, `retrying` counted by the mail queue) | `ANNOUNCE` | `A#{id}` |
-//! | one recipient's claim: queued once, with the hash of their opt-out token | `ANNOUNCE#{id}` | `TO#{email}` |
+//! | one recipient's claim: queued once, with the hash of their opt-out token | `ANNOUNCE#{id}#{0–7, by address}` | `TO#{email}` |
 //! | its audit entries | `ANNOUNCE#{id}` | `AUDIT#{ns}-{nonce}` |
 //! | a person's opt-out of announcements | `PERSON#{email}` | `NOANNOUNCE` |
 //!
@@ -45,8 +45,15 @@ fn records(id: &str) -> String {
     format!("{ANNOUNCEMENTS}#{id}")
 }
 
+/// Claims spread over partitions by address, as the queue's copies are,
+/// so queueing is not held to one partition's write throughput.
+const CLAIM_SHARDS: u32 = 8;
+
 fn claim_key(id: &str, email: &str) -> Key {
-    Key::new(records(id), format!("{CLAIM_PREFIX}{email}"))
+    Key::new(
+        format!("{}#{}", records(id), keys::spread(email) % CLAIM_SHARDS),
+        format!("{CLAIM_PREFIX}{email}"),
+    )
 }
 
 fn opt_out_key(email: &str) -> Key {
@@ -201,7 +208,7 @@ impl Store {
                         })),
                         cond: Some(Cond::NotExists),
                     };
-                    let put = put_queued(keys::MAIL_QUEUE, &queued)?;
+                    let put = put_queued(&queued.partition(), &queued)?;
                     match self.table.write(vec![claim, put]).await {
                         Ok(()) => Ok(true),
                         Err(TableError::ConditionFailed { .. }) => Ok(false),

@@ -36,6 +36,7 @@
 //! | a mentor's application names them as an earlier mentee | `PERSON#{email}` | `PRIOR#{application id}` | | |
 //! | an applicant's name, for finding people by name | `NAMES#{first letter of last name}` | `{last} {first}#{application id}` (lower case) | | |
 //! | mail to retry | `MAILQ` | `{due, ns, 20 digits}#{id}` | | |
+//! | an announcement's copy to send | `MAILQ#S{0–7, by recipient}` | `{due, ns, 20 digits}#{id}` | | |
 //! | mail set aside after every retry | `MAILQ#ASIDE` | `{last due}#{id}` | | |
 //! | the lease of the run sending the mail queue | `MAILQ#LEASE` | `LEASE` | | |
 //! | announcements, their recipients and opt-outs | see `announcements.rs` | | | |
@@ -366,6 +367,31 @@ pub fn name_entry(folded_last: &str, folded_first: &str, application_id: &str) -
 }
 
 pub const MAIL_QUEUE: &str = "MAILQ";
+
+/// Announcements' copies wait in partitions of their own, by recipient, so
+/// queueing thousands is not held to one partition's 1,000 write units a
+/// second (a copy in a transaction costs about four).
+pub const MAIL_SHARDS: u32 = 8;
+
+/// The mail queue partition of `to`'s copy of an announcement.
+pub fn mail_shard(to: &str) -> String {
+    format!("{MAIL_QUEUE}#S{}", spread(to) % MAIL_SHARDS)
+}
+
+/// Every partition of the mail queue: notifications', then the shards.
+pub fn mail_partitions() -> Vec<String> {
+    std::iter::once(MAIL_QUEUE.to_string())
+        .chain((0..MAIL_SHARDS).map(|n| format!("{MAIL_QUEUE}#S{n}")))
+        .collect()
+}
+
+/// A stable spread of a text over numbers (FNV-1a): the same address
+/// always lands in the same partition.
+pub fn spread(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
 
 /// The lease of the one run sending the mail queue.
 pub fn mail_lease() -> Key {

@@ -32,6 +32,17 @@ pub struct QueuedMail {
     pub announcement: Option<String>,
 }
 
+impl QueuedMail {
+    /// The queue partition it waits in: an announcement's copy in its
+    /// recipient's shard, any other message in `MAILQ`.
+    pub fn partition(&self) -> String {
+        match self.announcement {
+            Some(_) => keys::mail_shard(&self.message.to),
+            None => keys::MAIL_QUEUE.to_string(),
+        }
+    }
+}
+
 impl Store {
     /// Keep a message that failed at `now`, due again at `due`.
     pub async fn queue_mail(
@@ -56,20 +67,32 @@ impl Store {
         Ok(queued)
     }
 
-    /// Up to `max` queued messages due at `now`, soonest first.
+    /// Up to `max` queued messages due at `now`, soonest first: the head
+    /// of each partition of the queue, read side by side.
     pub async fn due_mail(&self, now: Timestamp, max: u32) -> Result<Vec<QueuedMail>, StoreError> {
-        let page = self
-            .table
-            .query(&Query::new(Index::Primary, keys::MAIL_QUEUE).limit(max))
-            .await?;
-        let mut due = Vec::new();
-        for item in page.items {
-            let queued: QueuedMail = data_of(item)?;
-            if queued.due > now {
-                break;
+        let partitions = keys::mail_partitions();
+        let heads = partitions.iter().map(|pk| async move {
+            let page = self
+                .table
+                .query(&Query::new(Index::Primary, pk.as_str()).limit(max))
+                .await?;
+            let mut due = Vec::new();
+            for item in page.items {
+                let queued: QueuedMail = data_of(item)?;
+                if queued.due > now {
+                    break;
+                }
+                due.push(queued);
             }
-            due.push(queued);
-        }
+            Ok::<_, StoreError>(due)
+        });
+        let mut due: Vec<QueuedMail> = futures_util::future::try_join_all(heads)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        due.sort_by_key(|q| q.due);
+        due.truncate(max as usize);
         Ok(due)
     }
 
@@ -96,7 +119,7 @@ impl Store {
 
     async fn mail_done(&self, queued: &QueuedMail, outcome: &str) -> Result<bool, StoreError> {
         let mut writes = vec![Write::Delete {
-            key: keys::queued_mail(keys::MAIL_QUEUE, queued.due, &queued.id),
+            key: keys::queued_mail(&queued.partition(), queued.due, &queued.id),
             cond: Some(Cond::Exists),
         }];
         writes.extend(counted(queued, outcome, queued.attempts > 0));
@@ -118,16 +141,16 @@ impl Store {
         let partition = match due {
             Some(due) => {
                 next.due = due;
-                keys::MAIL_QUEUE
+                queued.partition()
             }
-            None => keys::MAIL_SET_ASIDE,
+            None => keys::MAIL_SET_ASIDE.to_string(),
         };
         let mut writes = vec![
             Write::Delete {
-                key: keys::queued_mail(keys::MAIL_QUEUE, queued.due, &queued.id),
+                key: keys::queued_mail(&queued.partition(), queued.due, &queued.id),
                 cond: Some(Cond::Exists),
             },
-            put_queued(partition, &next)?,
+            put_queued(&partition, &next)?,
         ];
         match (due, queued.attempts) {
             // Set aside: no longer retrying, failed for good.

@@ -290,7 +290,9 @@ impl Store {
     /// Mail to them still waiting to be sent again, or set aside: it would
     /// reach a person who asked to be forgotten, and it names them.
     async fn drop_mail_to(&self, person: &EmailAddress) -> Result<(), StoreError> {
-        for queue in [keys::MAIL_QUEUE, keys::MAIL_SET_ASIDE] {
+        let mut queues = keys::mail_partitions();
+        queues.push(keys::MAIL_SET_ASIDE.to_string());
+        for queue in queues {
             let items = self
                 .query_all(Query::new(Index::Primary, queue), usize::MAX)
                 .await?;
