@@ -21,6 +21,7 @@ mod mail_retry;
 mod matching;
 mod matrix;
 mod mentorships;
+mod next_meeting;
 mod openapi;
 mod permissions;
 mod platform;

@@ -493,6 +493,52 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
+            get.clone(),
+            "/api/mentorships/{mentorship}/next-meeting",
+            json!(null),
+            &[(Applicant, 200), (Mentor, 200)],
+            403,
+        ),
+        // A time in the past: refused for either of the pair.
+        row(
+            put.clone(),
+            "/api/mentorships/{mentorship}/next-meeting",
+            json!({"date": "2000-01-01", "start": "10:00", "minutes": 60, "version": 0}),
+            &[(Applicant, 422), (Mentor, 422)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/mentorships/{mentorship}/next-meeting/accept",
+            json!({"version": 0}),
+            &[(Applicant, 409), (Mentor, 409)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/mentorships/{mentorship}/next-meeting/cancel",
+            json!({"version": 0}),
+            &[(Applicant, 409), (Mentor, 409)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/mentorships/{mentorship}/next-meeting/log",
+            json!({"version": 0}),
+            &[(Applicant, 409), (Mentor, 409)],
+            403,
+        ),
+        Row {
+            open: true,
+            ..row(
+                get.clone(),
+                "/api/mentorships/{mentorship}/next-meeting.ics?key=0123",
+                json!(null),
+                &[],
+                404,
+            )
+        },
+        row(
             post.clone(),
             "/api/mentorships/{mentorship}/end",
             json!({"outcome": "completed", "reason": "Done."}),

@@ -94,6 +94,7 @@ async fn every_error_answer_is_a_problem_and_signed_in_operations_say_so() {
         "/api/contacts",
         "/api/resources",
         "/api/announcements/preference",
+        "/api/mentorships/{id}/next-meeting.ics",
     ];
     for (method, path, op) in operations(&doc) {
         let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());

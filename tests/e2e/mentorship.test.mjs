@@ -6,7 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday, publishMatching } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday, publishMatching, addDays } from "./support.mjs";
 
 let platform;
 let browser;
@@ -89,6 +89,8 @@ test("approve → search → select → accept → meet → end → survey", asy
   await shortcut.waitFor();
   const box = await shortcut.boundingBox();
   assert.ok(box.y + box.height <= 844, `the shortcut is on the first screen (${box.y} px)`);
+  const nextBox = await alex.getByRole("link", { name: "Next meeting" }).boundingBox();
+  assert.ok(nextBox.y + nextBox.height <= 844, `so is the next meeting's (${nextBox.y} px)`);
   await shortcut.click();
   await alex.waitForURL(/#log-meeting-title$/);
   await alex.waitForFunction(() => {
@@ -129,6 +131,31 @@ test("approve → search → select → accept → meet → end → survey", asy
   await row.getByRole("button", { name: /^Take back the dispute/ }).click();
   await row.getByRole("button", { name: /^Dispute: meeting of/ }).waitFor();
   assert.equal(await row.getByText("Disputed").count(), 0);
+
+  // Alex proposes their next meeting; Maria accepts it on her page; both
+  // are emailed the calendar file, which opens without signing in.
+  await alex.reload();
+  const next = alex.locator("#next-meeting");
+  await next.getByText("No meeting planned yet").waitFor();
+  await alex.locator("#propose-summary").click();
+  await alex.locator("#nm-date").fill(addDays(programToday(), 1));
+  await alex.locator("#nm-start").fill("10:00");
+  await alex.locator("#nm-place").fill("Room 12, Truman Building");
+  await alex.locator("#propose-button").click();
+  await next.getByText(/^You proposed/).waitFor();
+  assert.match((await lastMailTo(platform, "maria.okafor@mo.gov")).subject, /Alex Nguyen proposes a mentoring meeting/);
+  await maria.reload();
+  await maria.getByRole("button", { name: "Accept this time" }).click();
+  await maria.locator("#next-meeting").getByText(/^Agreed with Alex Nguyen/).waitFor();
+  assert.deepEqual(await axeViolations(maria), [], "the page with a planned meeting is accessible");
+  const invite = await lastMailTo(platform, "alex.nguyen@mo.gov");
+  const file = await fetch(linkIn(invite, "/api/mentorships/"));
+  assert.match(file.headers.get("content-type"), /^text\/calendar/);
+  const ics = (await file.text()).replace(/\r\n /g, "");
+  assert.match(ics, /BEGIN:VEVENT/);
+  assert.match(ics, /LOCATION:Room 12\\, Truman Building/);
+  await alex.reload();
+  await alex.getByRole("link", { name: "Add to my calendar" }).waitFor();
 
   // Alex ends it; both are invited to the survey.
   await alex.locator("#f-outcome-completed").check();

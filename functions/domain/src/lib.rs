@@ -18,6 +18,7 @@ pub mod mail;
 pub mod matching;
 pub mod mentorship;
 pub mod metrics;
+pub mod next_meeting;
 pub mod notify;
 pub mod reminders;
 pub mod reports;

@@ -593,7 +593,7 @@ impl Mentorship {
         }
     }
 
-    fn active_member(&self, actor: &EmailAddress) -> Result<Role, MentorshipRefused> {
+    pub fn active_member(&self, actor: &EmailAddress) -> Result<Role, MentorshipRefused> {
         let role = self.role_of(actor).ok_or(MentorshipRefused::NotInIt)?;
         if self.status != MentorshipStatus::Active {
             return Err(MentorshipRefused::Ended);

@@ -189,6 +189,7 @@ function renderMeetings() {
     : "";
   meetingForm.hidden = !isActive();
   document.getElementById("quick-actions").hidden = !isActive();
+  window.dispatchEvent(new CustomEvent("mentorship-shown", { detail: { active: isActive() } }));
   const date = meetingForm.elements.namedItem("date");
   date.max = programDay();
   if (m.started_at) date.min = programDay(m.started_at);

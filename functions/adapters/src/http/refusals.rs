@@ -77,6 +77,18 @@ impl From<MeetingRefused> for ApiError {
     }
 }
 
+impl From<moments_domain::next_meeting::PlanRefused> for ApiError {
+    fn from(e: moments_domain::next_meeting::PlanRefused) -> Self {
+        use moments_domain::next_meeting::PlanRefused as R;
+        match e {
+            R::When(msg) => FieldErrors::single("date", msg).into(),
+            R::Length(msg) => FieldErrors::single("minutes", msg).into(),
+            R::Overlaps(_) => FieldErrors::single("start", e.to_string()).into(),
+            _ => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
 impl From<DisputeRefused> for ApiError {
     fn from(e: DisputeRefused) -> Self {
         match e {

@@ -26,6 +26,7 @@
 //! | request | `REQ#{id}` | `REQ` | `REQTO#{mentor}` / `{created}#{id}` | `REQFROM#{mentee}` / `{created}#{id}` |
 //! | mentorship | `MS#{id}` | `MS` | `MSMENTEE#{mentee}` / `{started}#{id}` | `MSMENTOR#{mentor}` / `{started}#{id}` |
 //! | meeting | `MS#{id}` | `MEET#{date}#{meeting id}` | | |
+//! | the pair's next meeting (proposed, accepted, cancelled or logged; versioned) | `MS#{id}` | `NEXT` | | |
 //! | minutes logged for a date | `MS#{id}` | `DAY#{date}` | | |
 //! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
 //! | check-in with a quiet pair (gsi3: `CHECKINS` / `{sent, ns, 20 digits}#{id}`) | `MS#{id}` | `CHECKIN#{quiet since}` | | |
@@ -312,6 +313,11 @@ pub fn mentorships_as_mentor(email: &str) -> String {
 }
 
 pub const MEETING_PREFIX: &str = "MEET#";
+
+/// The pair's next meeting, proposed or accepted.
+pub fn next_meeting(mentorship_id: &str) -> Key {
+    Key::new(format!("MS#{mentorship_id}"), "NEXT")
+}
 
 /// The minutes a pair logged for one date, kept to cap a day's credit.
 pub fn meeting_day(mentorship_id: &str, date: &str) -> Key {

@@ -14,6 +14,7 @@ use moments_domain::mentorship::{
     MentorshipRequest, RequestId,
 };
 use moments_domain::metrics::{self, Quarter, Tally};
+use moments_domain::next_meeting::NextMeeting;
 use moments_domain::suggestions::PublishedList;
 use moments_domain::survey::SurveyResponse;
 use serde_json::{Value, json};
@@ -497,32 +498,44 @@ impl Store {
     /// many entries arrive at once (`Changed` when the day is full or the
     /// mentorship ended meanwhile).
     pub async fn log_meeting(&self, m: &Mentorship, meeting: &Meeting) -> Result<(), StoreError> {
-        let room_left = i64::from(MAX_DAY_MINUTES) - i64::from(meeting.minutes) + 1;
-        let mut writes = vec![
-            Write::Put {
-                item: meeting_item(m, meeting)?,
-                cond: Some(Cond::NotExists),
-            },
-            update(
-                keys::mentorship(m.id.as_str()),
-                vec![],
-                vec![
-                    ("meeting_count".into(), 1),
-                    ("minutes".into(), i64::from(meeting.minutes)),
-                ],
-                Cond::Eq("status".into(), json!("active")),
-            ),
-            update(
-                keys::meeting_day(m.id.as_str(), &meeting.date.to_string()),
-                vec![],
-                vec![("minutes".into(), i64::from(meeting.minutes))],
-                Cond::Or(vec![
-                    Cond::NotExists,
-                    Cond::Lt("minutes".into(), json!(room_left)),
-                ]),
-            ),
-        ];
-        writes.extend(counters::writes(&metrics::meeting(m, meeting)));
+        let writes = meeting_writes(m, meeting)?;
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// The pair's next meeting, if one was ever proposed.
+    pub async fn next_meeting(&self, id: &MentorshipId) -> Result<Option<NextMeeting>, StoreError> {
+        match self.table.get(&keys::next_meeting(id.as_str())).await? {
+            Some(item) => Ok(Some(data_of(item)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Save the pair's next meeting at its version (one above the version
+    /// read), while the mentorship is active; `Changed` if either moved.
+    pub async fn save_next_meeting(&self, plan: &NextMeeting) -> Result<(), StoreError> {
+        let id = plan.mentorship.as_str();
+        self.table
+            .write(vec![
+                next_meeting_write(plan)?,
+                Write::Check {
+                    key: keys::mentorship(id),
+                    cond: Cond::Eq("status".into(), json!("active")),
+                },
+            ])
+            .await
+            .map_err(StoreError::from)
+    }
+
+    /// Log the accepted meeting and mark it logged, in one transaction: a
+    /// second click finds it logged and logs nothing twice.
+    pub async fn log_planned_meeting(
+        &self,
+        m: &Mentorship,
+        meeting: &Meeting,
+        plan: &NextMeeting,
+    ) -> Result<(), StoreError> {
+        let mut writes = meeting_writes(m, meeting)?;
+        writes.push(next_meeting_write(plan)?);
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
@@ -859,4 +872,52 @@ fn meeting_item(m: &Mentorship, meeting: &Meeting) -> Result<Item, StoreError> {
         &format!("{}#{}#{}", meeting.date, m.id, meeting.id),
     ));
     Ok(item)
+}
+
+/// The writes that log a meeting: the meeting, the pair's totals, the
+/// date's minutes (at most a working day), the figures.
+fn meeting_writes(m: &Mentorship, meeting: &Meeting) -> Result<Vec<Write>, StoreError> {
+    let room_left = i64::from(MAX_DAY_MINUTES) - i64::from(meeting.minutes) + 1;
+    let mut writes = vec![
+        Write::Put {
+            item: meeting_item(m, meeting)?,
+            cond: Some(Cond::NotExists),
+        },
+        update(
+            keys::mentorship(m.id.as_str()),
+            vec![],
+            vec![
+                ("meeting_count".into(), 1),
+                ("minutes".into(), i64::from(meeting.minutes)),
+            ],
+            Cond::Eq("status".into(), json!("active")),
+        ),
+        update(
+            keys::meeting_day(m.id.as_str(), &meeting.date.to_string()),
+            vec![],
+            vec![("minutes".into(), i64::from(meeting.minutes))],
+            Cond::Or(vec![
+                Cond::NotExists,
+                Cond::Lt("minutes".into(), json!(room_left)),
+            ]),
+        ),
+    ];
+    writes.extend(counters::writes(&metrics::meeting(m, meeting)));
+    Ok(writes)
+}
+
+fn next_meeting_write(plan: &NextMeeting) -> Result<Write, StoreError> {
+    let key = keys::next_meeting(plan.mentorship.as_str());
+    Ok(Write::Put {
+        item: item_of(json!({
+            "pk": key.pk, "sk": key.sk, "kind": "next_meeting",
+            "version": plan.version,
+            "data": to_value(plan)?,
+        })),
+        cond: Some(if plan.version == 1 {
+            Cond::NotExists
+        } else {
+            Cond::Eq("version".into(), json!(plan.version - 1))
+        }),
+    })
 }
