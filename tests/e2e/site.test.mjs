@@ -444,6 +444,46 @@ test("on a phone the header is one row and Menu opens every link; wider screens 
   await desktop.close();
 });
 
+test("the header shows each person only the links they can use, from the first paint; their dashboard starts with their own work", async () => {
+  const links = async (context) => {
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/how-it-works/`);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    const shown = {};
+    for (const name of ["Review applications", "Program admin", "My dashboard"]) {
+      shown[name] = await nav.getByRole("link", { name }).isVisible();
+    }
+    await page.close();
+    return shown;
+  };
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  assert.deepEqual(await links(visitor), { "Review applications": false, "Program admin": false, "My dashboard": true });
+  await visitor.close();
+  // Once a page has asked who they are (here the dashboard), every page's
+  // header follows their roles.
+  for (const [email, expected, work] of [
+    ["alex.nguyen@mo.gov", { "Review applications": false, "Program admin": false, "My dashboard": true }, null],
+    ["sam.rivera@mo.gov", { "Review applications": true, "Program admin": false, "My dashboard": true }, /applications? (is|are) waiting for your decision as supervisor/],
+    ["admin@mo.gov", { "Review applications": false, "Program admin": true, "My dashboard": true }, /Program administration/],
+  ]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await signIn(context, platform, email);
+    const board = await context.newPage();
+    await board.goto(`${platform.url}/dashboard/`);
+    await board.locator("#board").waitFor();
+    if (work) {
+      const first = board.locator("#board > section").first();
+      assert.equal(await first.getAttribute("id"), "work", `${email}: their own work comes first`);
+      assert.match(await first.innerText(), work);
+    } else {
+      assert.equal(await board.locator("#work").isVisible(), false, `${email} has no reviews or administration`);
+    }
+    await board.close();
+    assert.deepEqual(await links(context), expected, email);
+    await context.close();
+  }
+});
+
 test("the blank mentorship agreement prints as the form alone", async () => {
   const page = await browser.newPage();
   await page.goto(`${platform.url}/resources/agreement/`);

@@ -41,7 +41,22 @@ export async function call(method, path, body) {
   return { ok: false, status: response.status, data, problem };
 }
 
-export const get = (path) => call("GET", path);
+export const get = async (path) => {
+  const response = await call("GET", path);
+  if (path === "/api/me" && response.ok) rememberRoles(response.data.roles || []);
+  return response;
+};
+
+/** The roles the header's links follow (see roles.js), kept for the next page. */
+function rememberRoles(roles) {
+  const value = roles.join(" ");
+  document.documentElement.setAttribute("data-roles", value);
+  try {
+    localStorage.setItem("moments_roles", value);
+  } catch {
+    // Private browsing may refuse storage; the links follow this page only.
+  }
+}
 export const post = (path, body) => call("POST", path, body);
 export const put = (path, body) => call("PUT", path, body);
 export const del = (path) => call("DELETE", path);

@@ -342,6 +342,40 @@ async function loadTrainings(response) {
   if (!answer.ok) document.getElementById("trainings-none").hidden = true;
 }
 
+// --- Their own work (supervisors and administrators) ---------------------------
+
+/** The first section for people who decide or administer: what waits for them. */
+async function renderWork() {
+  const roles = me.roles || [];
+  const { reviewUrl, adminUrl, announcementsUrl } = document.getElementById("dashboard").dataset;
+  const items = [];
+  if (roles.includes("supervisor") || roles.includes("department_admin")) {
+    const reviews = await get("/api/reviews");
+    if (reviews.ok) {
+      const own = reviews.data.supervisor?.pending?.length || 0;
+      const departments = reviews.data.department_admin || [];
+      const inDepartments = departments.reduce((n, d) => n + (d.pending?.length || 0), 0);
+      if (roles.includes("supervisor")) {
+        items.push(el("li", {}, own
+          ? el("a", { href: reviewUrl }, `${count(own, "application is", "applications are")} waiting for your decision as supervisor`)
+          : "No application is waiting for your decision as supervisor."));
+      }
+      if (roles.includes("department_admin")) {
+        const names = departments.map((d) => d.department?.name).filter(Boolean).join(", ");
+        items.push(el("li", {}, inDepartments
+          ? el("a", { href: reviewUrl }, `${count(inDepartments, "application", "applications")} waiting in ${names || "your department"}`)
+          : `No application is waiting in ${names || "your department"}.`));
+      }
+    }
+  }
+  if (roles.includes("department_admin") || roles.includes("program_admin")) {
+    items.push(el("li", {}, el("a", { href: adminUrl }, roles.includes("program_admin") ? "Program administration: figures, people, matching and the calendar" : "Your department's figures and exports")));
+    items.push(el("li", {}, el("a", { href: announcementsUrl }, "Write an announcement")));
+  }
+  document.getElementById("work-list").replaceChildren(...items);
+  document.getElementById("work").hidden = items.length === 0;
+}
+
 // --- Loading -----------------------------------------------------------------
 
 async function load() {
@@ -363,6 +397,7 @@ async function load() {
   renderSuggestions(suggested.data?.suggestions || [], suggested.data?.second_mentor === true, suggested.data?.short_reason);
   await loadTrainings(registrations);
   await renderAvailability();
+  await renderWork();
   return true;
 }
 

@@ -4,6 +4,7 @@
 // with training-credit hours and a say on the other side's entries (PUT
 // .../meetings/{meeting}/dispute), and ending it (POST .../end) after a second "yes".
 import { get, here, post, put, showSignIn } from "./api.js";
+import { showNextMeeting } from "./next-meeting.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import {
   addField, badge, contactDetails, count, formatDay, hoursText, minutesText, nameOf, pageLink, programDay, workLine,
@@ -189,7 +190,7 @@ function renderMeetings() {
     : "";
   meetingForm.hidden = !isActive();
   document.getElementById("quick-actions").hidden = !isActive();
-  window.dispatchEvent(new CustomEvent("mentorship-shown", { detail: { active: isActive() } }));
+  if (!isActive()) showNextMeeting(false);
   const date = meetingForm.elements.namedItem("date");
   date.max = programDay();
   if (m.started_at) date.min = programDay(m.started_at);
@@ -336,6 +337,7 @@ async function start() {
   if (!response.ok) return showPanelProblem(document.getElementById("load-error"), response.problem);
   fillAgreementForm();
   meetingForm.elements.namedItem("minutes").value = "60";
+  await showNextMeeting(isActive());
   document.getElementById("mentorship").hidden = false;
 }
 

@@ -1,7 +1,8 @@
 // The pair's next meeting on /mentorships/?id=ID (GET /api/mentorships/{id}/
 // next-meeting): propose a time (PUT), accept the other side's, cancel
 // it, add it to a calendar from its file, and log it in one click once it
-// has started. Shown while the mentorship is active (mentorship.js tells).
+// has started. Shown while the mentorship is active: mentorship.js calls
+// showNextMeeting before it shows the page, so nothing moves.
 import { get, here, post, put, showSignIn } from "./api.js";
 import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import { formatDay } from "./mentoring.js";
@@ -116,12 +117,10 @@ form.addEventListener("submit", async (event) => {
   said(`Proposed. ${response.data.with} is asked by email.`);
 });
 
-/** Called by mentorship.js once the mentorship is shown. */
-async function showNextMeeting(active) {
+/** Shows the section for an active mentorship (loading the plan), or hides it. */
+export async function showNextMeeting(active) {
   section.hidden = !active || !id;
   if (section.hidden) return;
   const response = await load();
   if (!response.ok) section.hidden = true;
 }
-
-window.addEventListener("mentorship-shown", (event) => showNextMeeting(event.detail.active));

@@ -18,6 +18,11 @@ if (item && signedIn) {
     button.textContent = "Signing out…";
     const response = await post("/api/auth/signout");
     if (response.ok || response.status === 401) {
+      try {
+        localStorage.removeItem("moments_roles");
+      } catch {
+        // Nothing kept: nothing to forget.
+      }
       location.assign(document.querySelector(".brand")?.getAttribute("href") || "/");
       return;
     }
