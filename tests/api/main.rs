@@ -14,6 +14,7 @@ mod csrf;
 mod decisions;
 mod digest;
 mod faults;
+mod goals;
 mod helpers;
 mod identity;
 mod limits;

@@ -479,6 +479,13 @@ fn rows() -> Vec<Row> {
             403,
         ),
         row(
+            put.clone(),
+            "/api/mentorships/{mentorship}/goals/1",
+            json!({"version": 1, "status": "met"}),
+            &[(Applicant, 409), (Mentor, 409)],
+            403,
+        ),
+        row(
             post.clone(),
             "/api/mentorships/{mentorship}/meetings",
             json!({"date": "2000-01-01", "minutes": 60}),

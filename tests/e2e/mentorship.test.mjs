@@ -157,6 +157,23 @@ test("approve → search → select → accept → meet → end → survey", asy
   await alex.reload();
   await alex.getByRole("link", { name: "Add to my calendar" }).waitFor();
 
+  // Alex writes their goals, one a line, in the agreement; Maria marks
+  // the first met, with a note, and Alex sees where they stand.
+  await alex.locator("#f-goals").fill("- Lead a small project\n- Present to the division");
+  await alex.locator("#save-agreement").click();
+  await alex.locator("#goals-summary").getByText("0 of 2 goals met").waitFor();
+  await maria.reload();
+  const first = maria.locator("#goal-list li").first();
+  await first.getByText("Update this goal").click();
+  await first.getByLabel("Met", { exact: true }).check();
+  await first.getByLabel(/^Note/).fill("Led the records clean-up from start to finish.");
+  await first.getByRole("button", { name: "Save this goal" }).click();
+  await maria.locator("#goals-summary").getByText("1 of 2 goals met").waitFor();
+  assert.deepEqual(await axeViolations(maria), [], "the goals with their marks are accessible");
+  await alex.reload();
+  await alex.locator("#goal-list li").first().getByText("Led the records clean-up from start to finish.").waitFor();
+  assert.match(await alex.locator("#goal-list li").first().innerText(), /Met[\s\S]*marked by Maria Okafor/);
+
   // Alex ends it; both are invited to the survey.
   await alex.locator("#f-outcome-completed").check();
   await alex.locator("#f-reason").fill("We met the goals we set.");

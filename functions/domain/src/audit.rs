@@ -22,6 +22,8 @@ pub enum Action {
     RequestClosed,
     AgreementSaved,
     AgreementConfirmed,
+    /// One side marked a goal of the agreement (the note says which and how).
+    GoalMarked,
     MentorshipEnded,
     MeetingDisputed,
     MeetingDisputeWithdrawn,

@@ -13,6 +13,7 @@ pub mod digest;
 pub mod fields;
 pub mod fit;
 pub mod form;
+pub mod goals;
 pub(crate) mod ids;
 pub mod mail;
 pub mod matching;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::application::{Application, ApplicationId, Role, Status};
 use crate::calendar::CalendarId;
 use crate::fields::{DepartmentId, EmailAddress, LongText, Note};
+use crate::goals::{GoalProgress, GoalTally};
 use crate::ids::hex_id;
 
 /// Most active mentorships a mentee, or a mentor, can have at once.
@@ -97,6 +98,11 @@ pub struct Counted {
     /// survey answers count with the mentee's group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_group: Option<CalendarId>,
+    /// How the agreement's goals stood when the mentorship ended (none
+    /// while active, or without an agreement); kept here so that the
+    /// figures stay as counted even if the agreement is later erased.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goals: Option<GoalTally>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,6 +233,7 @@ pub fn select(
             mentor_department: mentor.details.department.clone(),
             mentee_approved_at,
             match_group: mentee.match_group.clone(),
+            goals: None,
         },
     })
 }
@@ -327,6 +334,7 @@ pub fn match_by_hand(
             mentor_department: mentor.details.department.clone(),
             mentee_approved_at,
             match_group: mentee.match_group.clone(),
+            goals: None,
         },
     };
     let mentorship = request.started(mentorship_id, now);
@@ -496,6 +504,10 @@ pub struct Agreement {
     pub confirmed_by_mentor: bool,
     pub updated_by: EmailAddress,
     pub updated_at: Timestamp,
+    /// The last mark on each goal (see [`crate::goals`]); marking a goal
+    /// changes neither the version nor the confirmations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub progress: Vec<GoalProgress>,
 }
 
 /// What a person writes in the agreement form.
@@ -609,6 +621,11 @@ impl Mentorship {
     ) -> Result<Mentorship, MentorshipRefused> {
         let role = self.active_member(actor)?;
         let version = self.agreement.as_ref().map_or(1, |a| a.version + 1);
+        let progress = self
+            .agreement
+            .as_ref()
+            .map(|a| a.progress_kept(draft.goals.as_str()))
+            .unwrap_or_default();
         Ok(Mentorship {
             agreement: Some(Agreement {
                 goals: draft.goals,
@@ -621,6 +638,7 @@ impl Mentorship {
                 confirmed_by_mentor: role == Role::Mentor,
                 updated_by: actor.clone(),
                 updated_at: now,
+                progress,
             }),
             version: self.version + 1,
             ..self.clone()
@@ -740,16 +758,14 @@ impl Mentorship {
         if self.status != MentorshipStatus::Active {
             return Err(MentorshipRefused::Ended);
         }
-        Ok(Mentorship {
-            status: MentorshipStatus::Discontinued,
-            ended: Some(Ending {
+        Ok(self.ended(
+            MentorshipStatus::Discontinued,
+            Ending {
                 at: now,
                 by: admin.email.clone(),
                 reason,
-            }),
-            version: self.version + 1,
-            ..self.clone()
-        })
+            },
+        ))
     }
 
     /// Either side ends the mentorship, completed or discontinued.
@@ -766,16 +782,26 @@ impl Mentorship {
         } else {
             outcome
         };
-        Ok(Mentorship {
+        Ok(self.ended(
             status,
-            ended: Some(Ending {
+            Ending {
                 at: now,
                 by: actor.clone(),
                 reason,
-            }),
+            },
+        ))
+    }
+
+    /// The mentorship ended, with how its goals stood kept for the figures.
+    fn ended(&self, status: MentorshipStatus, ending: Ending) -> Mentorship {
+        let mut m = self.clone();
+        m.counted.goals = self.agreement.as_ref().map(Agreement::goal_tally);
+        Mentorship {
+            status,
+            ended: Some(ending),
             version: self.version + 1,
-            ..self.clone()
-        })
+            ..m
+        }
     }
 }
 

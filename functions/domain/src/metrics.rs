@@ -131,6 +131,11 @@ pub mod counter {
     pub fn match_days(days: i64) -> String {
         format!("match_days_{days}")
     }
+    /// The agreement goals of ended mentorships, set, progressing and met
+    /// when the pair ended, in the mentee's department.
+    pub const GOALS_SET: &str = "goals_set";
+    pub const GOALS_PROGRESSING: &str = "goals_progressing";
+    pub const GOALS_MET: &str = "goals_met";
     /// Meetings and their minutes, in the mentee's department...
     pub const MEETINGS: &str = "meetings";
     pub const MINUTES: &str = "minutes";
@@ -267,11 +272,20 @@ fn sides(m: &Mentorship) -> (Bucket, Bucket) {
     )
 }
 
-/// A mentorship counts by status on each side, and the mentee's wait from
-/// approval to this match.
+/// A mentorship counts by status on each side, the mentee's wait from
+/// approval to this match, and, once ended, how its goals stood.
 pub fn mentorship(m: &Mentorship) -> Tally {
     let (mentee, mentor) = sides(m);
     let mut t = Tally::default();
+    if let Some(goals) = m.counted.goals {
+        t.add(&mentee, counter::GOALS_SET, i64::from(goals.set));
+        t.add(
+            &mentee,
+            counter::GOALS_PROGRESSING,
+            i64::from(goals.progressing),
+        );
+        t.add(&mentee, counter::GOALS_MET, i64::from(goals.met));
+    }
     t.add(&mentee, counter::pairs(m.status), 1);
     t.add(&mentor, counter::mentoring(m.status), 1);
     t.add(
@@ -370,6 +384,17 @@ pub struct SurveySide {
     pub goals_not_met: i64,
 }
 
+/// The agreement goals of the slice's ended mentorships, where they stood
+/// when each pair ended.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Goals {
+    pub set: i64,
+    pub progressing: i64,
+    pub met: i64,
+    /// Met among set.
+    pub met_share: Option<f64>,
+}
+
 /// Both versions of the survey.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Surveys {
@@ -398,6 +423,7 @@ pub struct Measures {
     pub hours: f64,
     /// Meeting hours of this slice's mentors' mentorships.
     pub mentor_hours: f64,
+    pub goals: Goals,
     pub surveys: Surveys,
 }
 
@@ -514,6 +540,12 @@ impl Measures {
             meetings: get(counter::MEETINGS),
             hours: round2(get(counter::MINUTES) as f64 / 60.0),
             mentor_hours: round2(get(counter::MENTOR_MINUTES) as f64 / 60.0),
+            goals: Goals {
+                set: get(counter::GOALS_SET),
+                progressing: get(counter::GOALS_PROGRESSING),
+                met: get(counter::GOALS_MET),
+                met_share: ratio(get(counter::GOALS_MET), get(counter::GOALS_SET)),
+            },
             surveys: Surveys {
                 response_rate: ratio(mentee.responses + mentor.responses, invited),
                 mentee,

@@ -8,9 +8,10 @@ use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
 use moments_domain::calendar::CalendarId;
 use moments_domain::fields::{DepartmentId, EmailAddress, LongText, ProgramDomains};
+use moments_domain::goals::{GoalMark, GoalStatus};
 use moments_domain::mentorship::{
-    Capacity, MeetingDraft, MeetingId, Mentorship, MentorshipId, MentorshipStatus, RequestId,
-    Sides, select,
+    AgreementDraft, Capacity, MeetingDraft, MeetingId, Mentorship, MentorshipId, MentorshipStatus,
+    RequestId, Sides, select,
 };
 use moments_domain::metrics::{self, Bucket, Counters, Measures, Quarter, Report, Tally, counter};
 use moments_domain::survey::{SurveyAnswers, SurveyResponse};
@@ -357,6 +358,70 @@ fn a_pair_its_meetings_and_answers_count_with_the_mentees_match_group() {
     assert_eq!(second.mentor_profiles.approved, 1);
     assert_eq!(second.pairs.connections + second.mentoring.connections, 0);
     assert!(report.by_group.iter().all(|g| g.group.is_some()));
+}
+
+#[test]
+fn goals_count_once_a_pair_ends_as_they_stood_by_department_and_share_met() {
+    let day = at("2026-10-05T15:00:00Z");
+    let ended = |mentee_dept: &str, goals: &str, met: &[usize]| {
+        let m = matched(mentee_dept, "revenue", day, day);
+        let mut m = m
+            .set_agreement(
+                &m.mentee.clone(),
+                AgreementDraft {
+                    goals: LongText::parse(goals).expect("goals"),
+                    steps: None,
+                    schedule: None,
+                    end_date: None,
+                    off_limits: None,
+                },
+                day,
+            )
+            .expect("agreement");
+        for n in met {
+            let version = m.agreement.as_ref().expect("agreement").version;
+            let mark = GoalMark {
+                version,
+                number: *n,
+                status: GoalStatus::Met,
+                note: None,
+            };
+            m = m.mark_goal(&m.mentor.clone(), mark, day).expect("marked");
+        }
+        // While active, nothing about the goals counts.
+        assert_eq!(metrics::mentorship(&m), {
+            let mut before = m.clone();
+            before.agreement = None;
+            metrics::mentorship(&before)
+        });
+        let reason = LongText::parse("We got there.").expect("reason");
+        let after = m
+            .end(&m.mentee.clone(), MentorshipStatus::Completed, reason, day)
+            .expect("ended");
+        Tally::change(Some(&metrics::mentorship(&m)), &metrics::mentorship(&after))
+            .plus(&metrics::mentorship(&m))
+    };
+    let report = Report::build(&stored(&[
+        ended(
+            "revenue",
+            "- Lead a project\n- Learn budgeting\n- Speak up",
+            &[1, 3],
+        ),
+        ended("mental-health", "Write a plan", &[]),
+    ]));
+    assert_eq!(report.total.goals.set, 4);
+    assert_eq!(report.total.goals.met, 2);
+    assert_eq!(report.total.goals.met_share, Some(0.5));
+    let department = |id: &str| {
+        report
+            .by_department
+            .iter()
+            .find(|d| d.department == dept(id))
+            .map(|d| d.measures.goals.clone())
+            .expect("the department has figures")
+    };
+    assert_eq!(department("revenue").met_share, Some(0.67));
+    assert_eq!(department("mental-health").met_share, Some(0.0));
 }
 
 #[test]

@@ -35,6 +35,7 @@ moments_adapters::http_api! {
     pairs::read;
     pairs::save_agreement;
     pairs::confirm_agreement;
+    pairs::mark_goal;
     meetings::log_meeting;
     meetings::dispute;
     next_meeting::read, next_meeting::propose;

@@ -6,9 +6,10 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::views::{MeetingView, MentorshipView, hours};
 use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt};
 use moments_adapters::store::{MentorshipRecord, RequestSides};
-use moments_domain::audit::Action;
-use moments_domain::fields::{EmailAddress, LongText, parse_date};
+use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::fields::{EmailAddress, LongText, Note, parse_date};
 use moments_domain::form::{Count, FieldErrors, FormReader, Text};
+use moments_domain::goals::{GoalMark, GoalRefused, GoalStatus};
 use moments_domain::mentorship::{
     AgreementDraft, Mentorship, MentorshipId, MentorshipRefused, MentorshipStatus,
 };
@@ -85,6 +86,20 @@ pub struct ConfirmForm {
     /// The agreement version being confirmed.
     #[schema(value_type = u32)]
     version: Count,
+}
+
+/// Where one goal of the agreement stands.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct GoalForm {
+    /// The agreement version read: goal numbers belong to one version.
+    #[schema(value_type = u32)]
+    version: Count,
+    /// `not_started`, `progressing` or `met`.
+    #[schema(value_type = String)]
+    status: Text,
+    /// What moved, or what is in the way (optional, up to 500 characters).
+    #[schema(value_type = String, required = false)]
+    note: Text,
 }
 
 /// How and why the mentorship ends.
@@ -170,14 +185,10 @@ async fn save(
     actor: &EmailAddress,
     before: &MentorshipRecord,
     after: Mentorship,
-    action: Action,
+    entry: AuditEntry,
 ) -> Result<Json<MentorshipView>, ApiError> {
     deps.store
-        .save_mentorship(
-            before.mentorship.version,
-            &after,
-            &entry(actor, deps.now(), action),
-        )
+        .save_mentorship(before.mentorship.version, &after, &entry)
         .await
         .on_changed(|| {
             ApiError::Conflict(
@@ -220,7 +231,7 @@ pub async fn save_agreement(
         &actor.email,
         &before,
         after.clone(),
-        Action::AgreementSaved,
+        entry(&actor.email, deps.now(), Action::AgreementSaved),
     )
     .await?;
     ask_to_confirm(&deps, &after, &actor.email, changed).await?;
@@ -296,9 +307,62 @@ pub async fn confirm_agreement(
         &actor.email,
         &before,
         after,
-        Action::AgreementConfirmed,
+        entry(&actor.email, deps.now(), Action::AgreementConfirmed),
     )
     .await
+}
+
+/// Mark one goal of the agreement not started, progressing or met.
+#[utoipa::path(put, path = "/api/mentorships/{id}/goals/{n}", operation_id = "mark_goal", tag = "mentorships",
+    request_body = GoalForm, security(("session" = [])),
+    params(
+        ("id" = String, Path, description = "Mentorship id"),
+        ("n" = String, Path, description = "The goal's number, from 1"),
+    ),
+    responses(
+        (status = 200, description = "Marked", body = MentorshipView),
+        (status = 403, description = "Not one of its two people"),
+        (status = 404, description = "No such mentorship or goal"),
+        (status = 409, description = "Ended, no agreement, or the agreement changed since"),
+        (status = 422, description = "Fields need attention"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn mark_goal(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path((id, n)): Path<(String, String)>,
+    Form(body): Form<GoalForm>,
+) -> Result<Json<MentorshipView>, ApiError> {
+    let before = load(&deps, &actor.email, &id).await?;
+    let number = n.parse::<usize>().map_err(|_| ApiError::NotFound("goal"))?;
+    let mut f = FormReader::new();
+    let version = f.count(
+        "version",
+        &body.version,
+        0..=u64::from(u32::MAX),
+        "Say which version of the agreement you read.",
+    );
+    let status = f.parsed("status", &body.status, GoalStatus::parse);
+    let note = f.optional("note", &body.note, Note::parse);
+    let (version, status) = f.finish(version.zip(status))?;
+    let mark = GoalMark {
+        version: u32::try_from(version).unwrap_or(u32::MAX),
+        number,
+        status,
+        note,
+    };
+    let audit = AuditEntry {
+        note: Some(format!("goal {number}: {}", status.as_str())),
+        ..entry(&actor.email, deps.now(), Action::GoalMarked)
+    };
+    let after = before
+        .mentorship
+        .mark_goal(&actor.email, mark, deps.now())
+        .map_err(|e| match e {
+            GoalRefused::Mentorship(e) => e.into(),
+            GoalRefused::NoSuchGoal(_) => ApiError::NotFound("goal"),
+        })?;
+    save(&deps, &actor.email, &before, after, audit).await
 }
 
 /// End the mentorship; both are invited to the survey.

@@ -81,6 +81,12 @@ const TABLES = [
   { title: "Mentees’ goals met", groups: [
     { title: "Mentees’ answers", measures: goals("mentee") },
     { title: "Mentors’ answers", measures: goals("mentor") },
+    { title: "Agreement goals, as marked when the pair ended", measures: [
+      n("Goals set", (m) => m.goals.set),
+      n("Met", (m) => m.goals.met),
+      n("Progressing", (m) => m.goals.progressing),
+      { label: "Share met", pick: (m) => m.goals.met_share, format: rate },
+    ] },
   ] },
 ];
 

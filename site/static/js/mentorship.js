@@ -1,9 +1,10 @@
 // /mentorships/?id=ID: one mentorship (GET /api/mentorships/{id}): the pair
 // and their contact details, the optional agreement (PUT .../agreement, POST
-// .../agreement/confirm) and its printout, the meeting log (POST .../meetings)
+// .../agreement/confirm) and its printout, its goals (goals.js), the meeting log (POST .../meetings)
 // with training-credit hours and a say on the other side's entries (PUT
 // .../meetings/{meeting}/dispute), and ending it (POST .../end) after a second "yes".
 import { get, here, post, put, showSignIn } from "./api.js";
+import { renderGoals } from "./goals.js";
 import { showNextMeeting } from "./next-meeting.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import {
@@ -310,6 +311,10 @@ function render() {
   renderPair();
   renderEnded();
   renderAgreement();
+  renderGoals(m, who, (next) => {
+    m = { ...next, meetings: next?.meetings ?? m.meetings };
+    render();
+  });
   renderMeetings();
 }
 

@@ -153,10 +153,27 @@ impl From<&Meeting> for MeetingView {
     }
 }
 
+/// One goal of the agreement and its last mark.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct GoalView {
+    /// From 1, in the agreement's order: the `{n}` to mark it with.
+    pub number: usize,
+    pub goal: String,
+    /// `not_started`, `progressing` or `met`.
+    #[schema(value_type = String)]
+    pub status: &'static str,
+    pub note: Option<String>,
+    /// Who marked it last, and when; none if never marked.
+    pub marked_by: Option<String>,
+    pub marked_at: Option<String>,
+}
+
 /// A mentorship agreement.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgreementView {
     pub goals: String,
+    /// The goals one a line (at most 12), each with where it stands.
+    pub goal_list: Vec<GoalView>,
     pub steps: Option<String>,
     pub schedule: Option<String>,
     /// `YYYY-MM-DD`.
@@ -176,6 +193,21 @@ impl From<&Agreement> for AgreementView {
         };
         AgreementView {
             goals: a.goals.as_str().to_string(),
+            goal_list: a
+                .goals()
+                .into_iter()
+                .map(|g| GoalView {
+                    number: g.number,
+                    goal: g.text.to_string(),
+                    status: g.status().as_str(),
+                    note: g
+                        .progress
+                        .and_then(|p| p.note.as_ref())
+                        .map(|n| n.to_string()),
+                    marked_by: g.progress.map(|p| p.by.to_string()),
+                    marked_at: g.progress.map(|p| p.at.to_string()),
+                })
+                .collect(),
             steps: text(&a.steps),
             schedule: text(&a.schedule),
             end_date: a.end_date.map(|d| d.to_string()),
