@@ -463,6 +463,7 @@ test("the header shows each person only the links they can use, from the first p
   // header follows their roles.
   for (const [email, expected, work] of [
     ["alex.nguyen@mo.gov", { "Review applications": false, "Program admin": false, "My dashboard": true }, null],
+    ["maria.okafor@mo.gov", { "Review applications": false, "Program admin": false, "My dashboard": true }, null],
     ["sam.rivera@mo.gov", { "Review applications": true, "Program admin": false, "My dashboard": true }, /applications? (is|are) waiting for your decision as supervisor/],
     ["admin@mo.gov", { "Review applications": false, "Program admin": true, "My dashboard": true }, /Program administration/],
   ]) {
@@ -477,6 +478,11 @@ test("the header shows each person only the links they can use, from the first p
       assert.match(await first.innerText(), work);
     } else {
       assert.equal(await board.locator("#work").isVisible(), false, `${email} has no reviews or administration`);
+      // A mentor's requests to answer, a mentee's suggestions and requests, come before their records.
+      const first = await board.locator("#board > section:visible").first().getAttribute("id");
+      const own = email.startsWith("maria") ? "incoming-section" : "outgoing-section";
+      assert.match(first, /^(incoming|suggestions|outgoing)-section$/, `${email}: their requests come first`);
+      assert.ok(await board.locator(`#${own}`).isVisible(), `${email}: ${own} is shown`);
     }
     await board.close();
     assert.deepEqual(await links(context), expected, email);
