@@ -174,10 +174,10 @@ impl Mentorship {
         if agreement.version != mark.version {
             return Err(MentorshipRefused::AgreementChanged.into());
         }
-        let goal = agreement
-            .goals()
-            .get(mark.number.wrapping_sub(1))
-            .map(|g| g.text.to_string())
+        let goal = mark
+            .number
+            .checked_sub(1)
+            .and_then(|i| agreement.goals().get(i).map(|g| g.text.to_string()))
             .ok_or(GoalRefused::NoSuchGoal(mark.number))?;
         agreement.progress.retain(|p| p.goal != goal);
         agreement.progress.push(GoalProgress {
@@ -261,6 +261,17 @@ mod tests {
         )
     }
 
+    fn ended_by(m: &Mentorship, who: &EmailAddress) -> Mentorship {
+        let reason = LongText::parse("Done").expect("reason");
+        m.end(
+            who,
+            MentorshipStatus::Completed,
+            reason,
+            Timestamp::UNIX_EPOCH,
+        )
+        .expect("allowed")
+    }
+
     #[test]
     fn each_line_is_a_goal_without_its_list_marker() {
         let text = "- Lead a project\n\n* Speak at a meeting\n2) Learn budgeting\n10. Write a plan\n• Mentor someone\nPlain goal";
@@ -332,14 +343,7 @@ mod tests {
         assert_eq!(stale, Err(MentorshipRefused::AgreementChanged.into()));
         let none = mark(&active_mentorship(), &m.mentee.clone(), 1, GoalStatus::Met);
         assert_eq!(none, Err(MentorshipRefused::NoAgreement.into()));
-        let ended = m
-            .end(
-                &m.mentee,
-                MentorshipStatus::Completed,
-                LongText::parse("Done").expect("reason"),
-                Timestamp::UNIX_EPOCH,
-            )
-            .expect("allowed");
+        let ended = ended_by(&m, &m.mentee);
         assert_eq!(
             mark(&ended, &m.mentee.clone(), 1, GoalStatus::Met),
             Err(MentorshipRefused::Ended.into())
@@ -350,14 +354,7 @@ mod tests {
     fn an_ended_mentorship_keeps_how_its_goals_stood() {
         let m = with_goals(&active_mentorship(), "One\nTwo\nThree");
         let m = mark(&m, &m.mentee.clone(), 1, GoalStatus::Met).expect("allowed");
-        let ended = m
-            .end(
-                &m.mentor,
-                MentorshipStatus::Completed,
-                LongText::parse("Done").expect("reason"),
-                Timestamp::UNIX_EPOCH,
-            )
-            .expect("allowed");
+        let ended = ended_by(&m, &m.mentor);
         assert_eq!(
             ended.counted.goals,
             Some(GoalTally {
@@ -366,14 +363,7 @@ mod tests {
                 met: 1
             })
         );
-        let no_agreement = active_mentorship()
-            .end(
-                &m.mentor,
-                MentorshipStatus::Completed,
-                LongText::parse("Done").expect("reason"),
-                Timestamp::UNIX_EPOCH,
-            )
-            .expect("allowed");
+        let no_agreement = ended_by(&active_mentorship(), &m.mentor);
         assert_eq!(no_agreement.counted.goals, None);
     }
 }

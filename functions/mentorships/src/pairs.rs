@@ -9,7 +9,7 @@ use moments_adapters::store::{MentorshipRecord, RequestSides};
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::{EmailAddress, LongText, Note, parse_date};
 use moments_domain::form::{Count, FieldErrors, FormReader, Text};
-use moments_domain::goals::{GoalMark, GoalRefused, GoalStatus};
+use moments_domain::goals::{GoalMark, GoalStatus};
 use moments_domain::mentorship::{
     AgreementDraft, Mentorship, MentorshipId, MentorshipRefused, MentorshipStatus,
 };
@@ -357,11 +357,7 @@ pub async fn mark_goal(
     };
     let after = before
         .mentorship
-        .mark_goal(&actor.email, mark, deps.now())
-        .map_err(|e| match e {
-            GoalRefused::Mentorship(e) => e.into(),
-            GoalRefused::NoSuchGoal(_) => ApiError::NotFound("goal"),
-        })?;
+        .mark_goal(&actor.email, mark, deps.now())?;
     save(&deps, &actor.email, &before, after, audit).await
 }
 

@@ -1,7 +1,7 @@
 // The start of a program administrators' page: who is signed in (GET
 // /api/me), and the panel for everyone else: sign in, sign in again with
 // the state's sign-in page, or "this page is for program administrators".
-import { get, here, showSignIn } from "./api.js";
+import { here, showSignIn, whoAmI } from "./api.js";
 import { announce, showPanelProblem } from "./ui.js";
 
 /** Shows why the page's console cannot be shown (a failed response). */
@@ -27,7 +27,7 @@ export const anyAdministrator = () => administrator(["program_admin", "departmen
 
 async function administrator(roles) {
   announce("Loading…");
-  const who = await get("/api/me");
+  const who = await whoAmI();
   if (!who.ok) {
     gateFailed(who);
     return null;

@@ -3,7 +3,7 @@
 // administrators also the tools in admin-tools.js. Department administrators
 // get the same page for their departments: the API decides the scope and
 // the page says what it is.
-import { get, here, showSignIn } from "./api.js";
+import { get, here, showSignIn, whoAmI } from "./api.js";
 import { announce, el, showPanelProblem } from "./ui.js";
 import { chartWithTable, count, dataTable, decimal, quarterLabel, quarterLong, rate } from "./admin-figures.js";
 import { startTools } from "./admin-tools.js";
@@ -260,7 +260,7 @@ function failed(response) {
 
 async function start() {
   announce("Loading the program’s figures…");
-  const who = await get("/api/me");
+  const who = await whoAmI();
   if (!who.ok) return failed(who);
   const me = who.data;
   for (const node of document.querySelectorAll("[data-me-email]")) node.textContent = me.email;

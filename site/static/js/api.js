@@ -41,11 +41,14 @@ export async function call(method, path, body) {
   return { ok: false, status: response.status, data, problem };
 }
 
-export const get = async (path) => {
-  const response = await call("GET", path);
-  if (path === "/api/me" && response.ok) rememberRoles(response.data.roles || []);
+export const get = (path) => call("GET", path);
+
+/** GET /api/me: who is signed in; their roles are kept for the header's links. */
+export async function whoAmI() {
+  const response = await get("/api/me");
+  if (response.ok) rememberRoles(response.data.roles || []);
   return response;
-};
+}
 
 /** The roles the header's links follow (see roles.js), kept for the next page. */
 function rememberRoles(roles) {

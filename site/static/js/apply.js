@@ -1,7 +1,7 @@
 // The mentee and mentor application forms (/apply/mentee/, /apply/mentor/).
 // Creates the application, or edits the one the person already has for this
 // role.
-import { applicationPath, get, post, put, showSignIn } from "./api.js";
+import { applicationPath, get, post, put, showSignIn, whoAmI } from "./api.js";
 import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 import { skillsPicker } from "./skills.js";
 
@@ -112,7 +112,7 @@ function loadFailed(problem) {
 
 async function start() {
   announce("Loading your details…");
-  const me = await get("/api/me");
+  const me = await whoAmI();
   if (me.status === 401) {
     announce("");
     showSignIn(location.pathname);

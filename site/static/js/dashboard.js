@@ -5,7 +5,7 @@
 // Calls GET /api/me, /api/applications, /api/requests, /api/mentorships, /api/suggestions,
 // /api/registrations; POST /api/requests/{id}/accept|decline|withdraw; GET and PUT
 // /api/availability; DELETE /api/calendar/events/{id}/registration.
-import { get, here, post, put, showSignIn } from "./api.js";
+import { get, here, post, put, showSignIn, whoAmI } from "./api.js";
 import {
   announce, busy, clearErrors, el, formatDate, isBusy, roleLabel, showPanelProblem, showProblem,
   statusBadge, uniqueIds,
@@ -344,14 +344,15 @@ async function loadTrainings(response) {
 
 // --- Their own work (supervisors and administrators) ---------------------------
 
-/** The first section for people who decide or administer: what waits for them. */
-async function renderWork() {
+const decides = () => (me.roles || []).some((role) => role === "supervisor" || role === "department_admin");
+
+/** The first section for people who decide or administer: what waits for them (`reviews`: GET /api/reviews, for those who decide). */
+function renderWork(reviews) {
   const roles = me.roles || [];
   const { reviewUrl, adminUrl, announcementsUrl } = document.getElementById("dashboard").dataset;
   const items = [];
-  if (roles.includes("supervisor") || roles.includes("department_admin")) {
-    const reviews = await get("/api/reviews");
-    if (reviews.ok) {
+  if (decides()) {
+    if (reviews?.ok) {
       const own = reviews.data.supervisor?.pending?.length || 0;
       const departments = reviews.data.department_admin || [];
       const inDepartments = departments.reduce((n, d) => n + (d.pending?.length || 0), 0);
@@ -380,8 +381,9 @@ async function renderWork() {
 
 async function load() {
   document.getElementById("load-error").hidden = true;
-  const [mine, requests, pairs, suggested, registrations] = await Promise.all([
+  const [mine, requests, pairs, suggested, registrations, reviews] = await Promise.all([
     get("/api/applications"), get("/api/requests"), get("/api/mentorships"), get("/api/suggestions"), get("/api/registrations"),
+    decides() ? get("/api/reviews") : null,
   ]);
   for (const response of [mine, requests, pairs, suggested]) {
     if (!response.ok) {
@@ -397,13 +399,13 @@ async function load() {
   renderSuggestions(suggested.data?.suggestions || [], suggested.data?.second_mentor === true, suggested.data?.short_reason);
   await loadTrainings(registrations);
   await renderAvailability();
-  await renderWork();
+  renderWork(reviews);
   return true;
 }
 
 async function start() {
   announce("Loading your dashboard…");
-  const who = await get("/api/me");
+  const who = await whoAmI();
   if (!who.ok) return failed(who);
   me = who.data;
   document.getElementById("me-email").textContent = me.email;

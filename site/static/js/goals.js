@@ -4,6 +4,7 @@
 // /api/mentorships/{id}/goals/{n}, with the agreement version read).
 import { here, put, showSignIn } from "./api.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showProblem, uniqueIds } from "./ui.js";
+import { count } from "./mentoring.js";
 
 const STANDING = { not_started: "Not started", progressing: "Progressing", met: "Met" };
 const TONE = { not_started: "neutral", progressing: "pending", met: "approved" };
@@ -20,7 +21,7 @@ export function renderGoals(m, who, saved) {
   const met = goals.filter((g) => g.status === "met").length;
   const moving = goals.filter((g) => g.status === "progressing").length;
   document.getElementById("goals-summary").textContent =
-    `${met} of ${goals.length} ${goals.length === 1 ? "goal" : "goals"} met, ${moving} progressing.`;
+    `${met} of ${count(goals.length, "goal", "goals")} met, ${moving} progressing.`;
   const template = document.getElementById("goal-template");
   document.getElementById("goal-list").replaceChildren(...goals.map((goal) => {
     const item = uniqueIds(template.content.cloneNode(true), `g${goal.number}`).querySelector("li");

@@ -136,8 +136,7 @@ agreementForm.addEventListener("submit", async (event) => {
   done();
   if (response.status === 401) return showSignIn(here());
   if (!response.ok) return showProblem(agreementForm, response.problem);
-  m = { ...response.data, meetings: response.data?.meetings ?? m.meetings };
-  render();
+  show(response.data);
   document.getElementById("agreement-edit").open = false;
   announce(`Agreement saved and confirmed by you. We have asked ${firstName(partner())} to confirm it too.`);
   document.getElementById("agreement-heading").focus();
@@ -160,8 +159,7 @@ document.getElementById("confirm-form").addEventListener("submit", async (event)
     problem.focus();
     return;
   }
-  m = { ...response.data, meetings: response.data?.meetings ?? m.meetings };
-  render();
+  show(response.data);
   announce("You confirmed the agreement.");
   document.getElementById("agreement-heading").focus();
 });
@@ -299,22 +297,24 @@ document.getElementById("end-yes").addEventListener("click", async (event) => {
     showProblem(endForm, response.problem);
     return;
   }
-  m = { ...response.data, meetings: response.data?.meetings ?? m.meetings };
-  render();
+  show(response.data);
   announce("The mentorship has ended.");
   document.getElementById("ended-title").focus();
 });
 
 // --- Loading -----------------------------------------------------------------
 
+/** Shows the mentorship an answer brings; a change's answer leaves out the meetings, which stay. */
+function show(next) {
+  m = { ...next, meetings: next?.meetings ?? m.meetings };
+  render();
+}
+
 function render() {
   renderPair();
   renderEnded();
   renderAgreement();
-  renderGoals(m, who, (next) => {
-    m = { ...next, meetings: next?.meetings ?? m.meetings };
-    render();
-  });
+  renderGoals(m, who, show);
   renderMeetings();
 }
 

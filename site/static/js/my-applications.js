@@ -3,7 +3,7 @@
 // pause of their search for a mentor (PUT /api/applications/{id}/pause),
 // withdrawing an application (POST /api/applications/{id}/withdraw), and
 // sign-out.
-import { applicationPath, get, post, put, showSignIn } from "./api.js";
+import { applicationPath, get, post, put, showSignIn, whoAmI } from "./api.js";
 import {
   announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy,
   roleLabel, showPanelProblem, showProblem, statusBadge, uniqueIds,
@@ -185,7 +185,7 @@ function render() {
 
 async function start() {
   announce("Loading your applications…");
-  const who = await get("/api/me");
+  const who = await whoAmI();
   if (who.status === 401) {
     announce("");
     showSignIn(location.pathname);

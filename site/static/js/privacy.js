@@ -1,6 +1,6 @@
 // The privacy notice's request to remove one's data: GET tells whether the
 // signed-in person has already asked, POST asks (docs/api.md, Reports).
-import { get, here, post, showSignIn } from "./api.js";
+import { get, here, post, showSignIn, whoAmI } from "./api.js";
 import { announce, busy, clearErrors, formatDate, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 
 const form = document.getElementById("removal-form");
@@ -15,7 +15,7 @@ function showAsked(text) {
 
 async function start() {
   announce("Checking whether you have asked already…");
-  const [me, waiting] = await Promise.all([get("/api/me"), get("/api/privacy/erasure")]);
+  const [me, waiting] = await Promise.all([whoAmI(), get("/api/privacy/erasure")]);
   announce("");
   if (me.status === 401 || waiting.status === 401) {
     showSignIn(here());

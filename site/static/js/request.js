@@ -1,7 +1,7 @@
 // /requests/?id=ID: one mentorship request (GET /api/requests/{id}). The
 // email a mentor receives links here: the mentor reads the mentee's
 // application and accepts or declines; the mentee can follow or withdraw it.
-import { get, here, post, showSignIn } from "./api.js";
+import { get, here, post, showSignIn, whoAmI } from "./api.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import { addField, badge, contactDetails, nameOf, pageLink, reasonLabel, skillList, workLine } from "./mentoring.js";
 
@@ -109,7 +109,7 @@ async function start() {
     return;
   }
   announce("Loading the request…");
-  const [who, response] = await Promise.all([get("/api/me"), get(path)]);
+  const [who, response] = await Promise.all([whoAmI(), get(path)]);
   announce("");
   if (who.status === 401 || response.status === 401) {
     showSignIn(here());

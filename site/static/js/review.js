@@ -1,6 +1,6 @@
 // /review/: the review queue of supervisors and department administrators,
 // and, with ?application=ID, one application in full with Approve and Deny.
-import { applicationPath, get, here, post, showSignIn } from "./api.js";
+import { applicationPath, get, here, post, showSignIn, whoAmI } from "./api.js";
 import {
   announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy,
   roleLabel, showPanelProblem, showProblem, statusBadge,
@@ -181,7 +181,7 @@ function failed(response) {
 
 async function start() {
   announce(applicationId ? "Loading the application…" : "Loading applications to review…");
-  const who = await get("/api/me");
+  const who = await whoAmI();
   if (!who.ok) return failed(who);
   me = who.data;
   for (const node of document.querySelectorAll("[data-me-email]")) node.textContent = me.email;

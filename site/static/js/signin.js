@@ -2,7 +2,7 @@
 // state's identity provider where one is configured (GET /api/auth/options).
 // The provider's callback comes back here with ?problem= when it did not
 // sign the person in; each problem is told in words below.
-import { get, post, safeNext } from "./api.js";
+import { get, post, safeNext, whoAmI } from "./api.js";
 import { busy, clearErrors, isBusy, showProblem } from "./ui.js";
 
 const form = document.getElementById("signin-form");
@@ -78,7 +78,7 @@ document.getElementById("send-another").addEventListener("click", () => {
 // Someone already signed in may still want another address; tell them. The
 // form appears with that notice and the provider's offer, not before them,
 // so that nothing moves.
-Promise.all([get("/api/auth/options"), get("/api/me")]).then(([options, me]) => {
+Promise.all([get("/api/auth/options"), whoAmI()]).then(([options, me]) => {
   offerProvider(options);
   if (me.ok && me.data?.email) {
     document.getElementById("already-email").textContent = me.data.email;

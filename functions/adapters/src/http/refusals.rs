@@ -6,6 +6,7 @@ use moments_domain::application::{
     ChangeRefused, CorrectionRefused, DecisionRefused, RevokeRefused,
 };
 use moments_domain::form::FieldErrors;
+use moments_domain::goals::GoalRefused;
 use moments_domain::mentorship::{
     DisputeRefused, MatchRefused, MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
 };
@@ -63,6 +64,15 @@ impl From<MentorshipRefused> for ApiError {
                 ApiError::Forbidden(e.to_string())
             }
             _ => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl From<GoalRefused> for ApiError {
+    fn from(e: GoalRefused) -> Self {
+        match e {
+            GoalRefused::Mentorship(m) => m.into(),
+            GoalRefused::NoSuchGoal(_) => ApiError::NotFound("goal"),
         }
     }
 }
