@@ -106,6 +106,11 @@ done
 MOMENTS_TEST_OIDC_ISSUER="$(sed -n 's/^issuer=//p' target/oidc.log)"
 export MOMENTS_TEST_OIDC_ISSUER
 
+# One build for the tests and the local platform: built apart, the local
+# platform's dependencies resolve to other features (dev-dependencies are
+# left out) and about seventy crates would compile twice.
+say "Building every crate, its tests and the local platform, with one feature set (cargo build --bins --tests)"
+cargo build --workspace --bins --tests --locked
 say "Running every test (cargo nextest run --workspace)"
 if command -v cargo-nextest >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
@@ -120,8 +125,6 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
-say "Building the local platform for the fuzzing and the browser journeys"
-cargo build -p moments-local --locked
 say "Smoke-checking the local platform as a deployment is checked (infra/smoke.sh)"
 smoke_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 smoke_data=$(mktemp -d)

@@ -30,7 +30,7 @@ async fn either_side_marks_goals_and_the_figures_show_the_share_met_once_the_pai
     let saved = json_of(
         ada.put(
             &agreement,
-            json!({"goals": "- Lead a project\n- Learn budgeting\n\n3. Speak at a staff meeting"}),
+            json!({"kind": "committed", "goals": "- Lead a project\n- Learn budgeting\n\n3. Speak at a staff meeting"}),
         )
         .await,
     )
@@ -72,7 +72,7 @@ async fn either_side_marks_goals_and_the_figures_show_the_share_met_once_the_pai
     let changed = json_of(
         ada.put(
             &agreement,
-            json!({"goals": "- Learn budgeting\n- Lead a project\n- Write a policy"}),
+            json!({"kind": "committed", "goals": "- Learn budgeting\n- Lead a project\n- Write a policy"}),
         )
         .await,
     )
@@ -130,7 +130,7 @@ async fn bad_marks_are_refused_by_name_and_change_nothing() {
     );
     ada.put(
         &format!("/api/mentorships/{id}/agreement"),
-        json!({"goals": "One\nTwo"}),
+        json!({"kind": "flash", "goals": "One\nTwo"}),
     )
     .await;
     let read = || async { json_of(ada.get(&format!("/api/mentorships/{id}")).await).await };

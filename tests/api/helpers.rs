@@ -578,6 +578,19 @@ impl TestApp {
         skills: &[&str],
         hours: &str,
     ) -> ApplicationId {
+        self.approved_wanting(email, role, skills, hours, "").await
+    }
+
+    /// `approved`, asking for a kind of mentorship (`committed`, `flash`,
+    /// `either`, or empty for none stated).
+    pub async fn approved_wanting(
+        &self,
+        email: &str,
+        role: Role,
+        skills: &[&str],
+        hours: &str,
+        kind: &str,
+    ) -> ApplicationId {
         let n = self
             .seeded
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -594,6 +607,7 @@ impl TestApp {
         form["last_name"] = json!(capitalised(last));
         form["skills"] = json!(skills);
         form["working_hours"] = json!(hours);
+        form["mentorship_kind"] = json!(kind);
         let applicant = EmailAddress::parse(email).expect("email");
         let domains = ProgramDomains::parse("mo.gov").expect("domains");
         let details = Details::parse(

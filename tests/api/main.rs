@@ -17,6 +17,7 @@ mod faults;
 mod goals;
 mod helpers;
 mod identity;
+mod kinds;
 mod limits;
 mod mail_retry;
 mod matching;

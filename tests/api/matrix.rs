@@ -467,7 +467,7 @@ fn rows() -> Vec<Row> {
         row(
             put.clone(),
             "/api/mentorships/{mentorship}/agreement",
-            json!({"goals": "Grow."}),
+            json!({"kind": "committed", "goals": "Grow."}),
             &[(Applicant, 200), (Mentor, 200)],
             403,
         ),

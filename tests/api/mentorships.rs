@@ -288,15 +288,29 @@ async fn the_whole_pairing_journey_over_the_api() {
     let bad = problem(
         ada.put(
             &format!("{path}/agreement"),
-            json!({"goals": "", "end_date": "next year"}),
+            json!({"goals": "", "end_date": "next year", "kind": "monthly"}),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert!(bad["errors"]["goals"].is_string() && bad["errors"]["end_date"].is_string());
+    assert_eq!(bad["errors"]["kind"], "Choose committed or flash.");
+    let no_kind = problem(
+        ada.put(
+            &format!("{path}/agreement"),
+            json!({"goals": "Run a project."}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(
+        no_kind["errors"]["kind"],
+        "Choose whether this is a committed or a flash mentorship."
+    );
     let mail_to_max = app.mail_to("max.mentor@mo.gov").await.len();
-    let saved = json_of(ada.put(&format!("{path}/agreement"), json!({"goals": "Run a project.", "schedule": "Monthly, one hour", "end_date": "2027-11-01"})).await).await;
+    let saved = json_of(ada.put(&format!("{path}/agreement"), json!({"kind": "committed", "goals": "Run a project.", "schedule": "Monthly, one hour", "end_date": "2027-11-01"})).await).await;
     // Max is emailed a link that signs him in on the pair's page to confirm it.
     let asked = app.mail_to("max.mentor@mo.gov").await;
     assert_eq!(asked.len(), mail_to_max + 1, "one email to the other side");
@@ -352,7 +366,7 @@ async fn the_whole_pairing_journey_over_the_api() {
     let changed = json_of(
         max.put(
             &format!("{path}/agreement"),
-            json!({"goals": "Run a project and present it."}),
+            json!({"kind": "committed", "goals": "Run a project and present it."}),
         )
         .await,
     )

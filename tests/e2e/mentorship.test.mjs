@@ -40,6 +40,15 @@ test("approve → search → select → accept → meet → end → survey", asy
   await signInFromHere(alex, platform, "alex.nguyen@mo.gov");
   await alex.locator("#results").getByRole("link", { name: /Maria Okafor/ }).first().waitFor();
   assert.deepEqual(await axeViolations(alex), [], "find a mentor is accessible");
+  // Alex asked for a flash mentorship: the filter keeps Maria (either
+  // suits her) and leaves out James, who asked for committed.
+  await alex.locator("#results").getByRole("link", { name: "James Whitfield", exact: true }).waitFor();
+  await alex.locator("#f-kind-flash").check();
+  await alex.getByRole("button", { name: /^Search/ }).click();
+  await alex.waitForURL(/kind=flash/);
+  await alex.locator("#results").getByRole("link", { name: /Maria Okafor/ }).first().waitFor();
+  assert.equal(await alex.locator("#results").getByRole("link", { name: "James Whitfield", exact: true }).count(), 0, "committed-only mentors are filtered out");
+  assert.match(await alex.locator("#results").innerText(), /Kind of mentorship: Committed or flash/);
   await alex.locator("#results").getByRole("link", { name: /Maria Okafor/ }).first().click();
   await alex.locator("#select-mentor").waitFor();
   assert.equal(await alex.locator("#contact").isVisible(), false, "no contact details before the match");
@@ -159,9 +168,14 @@ test("approve → search → select → accept → meet → end → survey", asy
 
   // Alex writes their goals, one a line, in the agreement; Maria marks
   // the first met, with a note, and Alex sees where they stand.
+  // The form starts from flash, since Alex asked for it and Maria said
+  // either suits her.
+  assert.equal(await alex.locator("#f-kind-flash").isChecked(), true);
+  assert.match(await alex.locator("#kind-wishes").innerText(), /You asked for a flash mentorship\. Maria said either kind suits them\./);
   await alex.locator("#f-goals").fill("- Lead a small project\n- Present to the division");
   await alex.locator("#save-agreement").click();
   await alex.locator("#goals-summary").getByText("0 of 2 goals met").waitFor();
+  assert.match(await alex.locator("#agreement-fields").innerText(), /Kind of mentorship\s+Flash: a few meetings about one thing/);
   await maria.reload();
   const first = maria.locator("#goal-list li").first();
   await first.getByText("Update this goal").click();

@@ -98,6 +98,7 @@ async function prepare() {
   });
   const active = await accept("maria.okafor@mo.gov", await request("alex.nguyen@mo.gov", "Maria"));
   await as("alex.nguyen@mo.gov").put(`/api/mentorships/${active.id}/agreement`, {
+    kind: "committed",
     goals: "Lead a project team by the summer.",
     steps: "Shadow Maria's team meeting; run one meeting myself.",
     schedule: "First Tuesday of the month, 10 a.m., an hour, by video.",

@@ -13,6 +13,7 @@ use crate::fields::{
     Problem, ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
 };
 use crate::form::{FieldErrors, Flag, FormReader, Text, Texts};
+use crate::kind::KindPreference;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -84,6 +85,10 @@ pub struct ApplicationForm {
     /// Mentors only: people already mentored outside the platform.
     #[schema(value_type = Vec<String>, required = false)]
     pub prior_mentees: Texts,
+    /// The kind of mentorship wanted: `committed`, `flash` or `either`;
+    /// empty for no stated preference (taken as either).
+    #[schema(value_type = String, required = false)]
+    pub mentorship_kind: Text,
     #[schema(value_type = bool)]
     pub full_time: Flag,
     #[schema(value_type = bool)]
@@ -189,6 +194,10 @@ pub struct Details {
     /// publicly; counted in the program's metrics.
     #[serde(default)]
     pub prior_mentees: Vec<EmailAddress>,
+    /// The kind of mentorship wanted; none on applications sent before
+    /// it was asked, and taken as either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentorship_kind: Option<KindPreference>,
 }
 
 /// How many earlier mentees a mentor can list.
@@ -229,6 +238,11 @@ impl Details {
             Role::Mentor => read_prior_mentees(&mut f, &form.prior_mentees, applicant),
             Role::Mentee => Some(Vec::new()),
         };
+        let mentorship_kind = f.optional(
+            "mentorship_kind",
+            &form.mentorship_kind,
+            KindPreference::parse,
+        );
         f.confirmed(
             "full_time",
             &form.full_time,
@@ -263,6 +277,7 @@ impl Details {
                 skills: skills?,
                 goals: goals?,
                 prior_mentees: prior_mentees?,
+                mentorship_kind,
             })
         })();
         f.finish(details)

@@ -226,12 +226,14 @@ mod tests {
                 mentee_approved_at: Timestamp::UNIX_EPOCH,
                 match_group: None,
                 goals: None,
+                kind: None,
             },
         }
     }
 
     fn with_goals(m: &Mentorship, goals: &str) -> Mentorship {
         let draft = AgreementDraft {
+            kind: crate::kind::MentorshipKind::Committed,
             goals: LongText::parse(goals).expect("goals"),
             steps: None,
             schedule: None,

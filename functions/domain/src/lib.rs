@@ -15,6 +15,7 @@ pub mod fit;
 pub mod form;
 pub mod goals;
 pub(crate) mod ids;
+pub mod kind;
 pub mod mail;
 pub mod matching;
 pub mod mentorship;

@@ -10,6 +10,7 @@ use crate::calendar::CalendarId;
 use crate::fields::{DepartmentId, EmailAddress, LongText, Note};
 use crate::goals::{GoalProgress, GoalTally};
 use crate::ids::hex_id;
+use crate::kind::MentorshipKind;
 
 /// Most active mentorships a mentee, or a mentor, can have at once.
 pub const MAX_ACTIVE: u32 = 2;
@@ -103,6 +104,11 @@ pub struct Counted {
     /// figures stay as counted even if the agreement is later erased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goals: Option<GoalTally>,
+    /// The kind the agreement records (none before an agreement, or for
+    /// agreements written before the kind was asked); kept here, as the
+    /// goals are, so that the figures outlive the agreement's erasure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<MentorshipKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,6 +240,7 @@ pub fn select(
             mentee_approved_at,
             match_group: mentee.match_group.clone(),
             goals: None,
+            kind: None,
         },
     })
 }
@@ -335,6 +342,7 @@ pub fn match_by_hand(
             mentee_approved_at,
             match_group: mentee.match_group.clone(),
             goals: None,
+            kind: None,
         },
     };
     let mentorship = request.started(mentorship_id, now);
@@ -494,6 +502,9 @@ pub struct Ending {
 /// the one who saved; the other confirms the same version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreement {
+    /// Committed or flash; none on agreements written before it was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<MentorshipKind>,
     pub goals: LongText,
     pub steps: Option<LongText>,
     pub schedule: Option<LongText>,
@@ -513,6 +524,7 @@ pub struct Agreement {
 /// What a person writes in the agreement form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgreementDraft {
+    pub kind: MentorshipKind,
     pub goals: LongText,
     pub steps: Option<LongText>,
     pub schedule: Option<LongText>,
@@ -626,8 +638,11 @@ impl Mentorship {
             .as_ref()
             .map(|a| a.progress_kept(draft.goals.as_str()))
             .unwrap_or_default();
+        let mut counted = self.counted.clone();
+        counted.kind = Some(draft.kind);
         Ok(Mentorship {
             agreement: Some(Agreement {
+                kind: Some(draft.kind),
                 goals: draft.goals,
                 steps: draft.steps,
                 schedule: draft.schedule,
@@ -640,6 +655,7 @@ impl Mentorship {
                 updated_at: now,
                 progress,
             }),
+            counted,
             version: self.version + 1,
             ..self.clone()
         })

@@ -28,6 +28,7 @@ use crate::application::{Application, Outcome, Role, Status};
 use crate::calendar::CalendarId;
 use crate::catalogue::Entry;
 use crate::fields::DepartmentId;
+use crate::kind::{KindPreference, MentorshipKind};
 use crate::mentorship::{Meeting, Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus};
 use crate::survey::{GoalsMet, SurveyResponse};
 
@@ -102,6 +103,7 @@ pub const MAX_DAYS: i64 = 365;
 /// The counters' names, in one place.
 pub mod counter {
     use crate::application::{Role, Status};
+    use crate::kind::{KindPreference, MentorshipKind};
     use crate::mentorship::{MentorshipStatus, RequestStatus};
     use crate::survey::GoalsMet;
 
@@ -126,6 +128,16 @@ pub mod counter {
     /// Mentorships by status, counted in the mentor's department.
     pub fn mentoring(status: MentorshipStatus) -> String {
         format!("mentoring_{}", status.as_str())
+    }
+    /// Mentorships by the kind their agreement records and status, in the
+    /// mentee's department: `pairs_flash_active`, ...
+    pub fn pairs_of_kind(kind: MentorshipKind, status: MentorshipStatus) -> String {
+        format!("pairs_{}_{}", kind.id(), status.as_str())
+    }
+    /// Approved applications by the kind of mentorship they would like:
+    /// `mentee_prefers_flash`, `mentor_prefers_either`, ...
+    pub fn prefers(role: Role, preference: KindPreference) -> String {
+        format!("{}_prefers_{}", role.as_str(), preference.id())
     }
     /// Mentorships by whole days from the mentee's approval to the match.
     pub fn match_days(days: i64) -> String {
@@ -223,6 +235,9 @@ pub fn application(app: &Application) -> Tally {
     let bucket = Bucket::new(app.submitted_at, &app.details.department, &app.match_group);
     let mut t = Tally::default();
     t.add(&bucket, counter::profiles(app.role, app.status), 1);
+    if let (Status::Approved, Some(preference)) = (app.status, app.details.mentorship_kind) {
+        t.add(&bucket, counter::prefers(app.role, preference), 1);
+    }
     if app.role == Role::Mentor {
         t.add(
             &bucket,
@@ -287,6 +302,9 @@ pub fn mentorship(m: &Mentorship) -> Tally {
         t.add(&mentee, counter::GOALS_MET, i64::from(goals.met));
     }
     t.add(&mentee, counter::pairs(m.status), 1);
+    if let Some(kind) = m.counted.kind {
+        t.add(&mentee, counter::pairs_of_kind(kind, m.status), 1);
+    }
     t.add(&mentor, counter::mentoring(m.status), 1);
     t.add(
         &mentee,
@@ -395,6 +413,30 @@ pub struct Goals {
     pub met_share: Option<f64>,
 }
 
+/// How many approved applicants of one role would like each kind of
+/// mentorship (applications sent before the question are not counted).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Preferences {
+    pub committed: i64,
+    pub flash: i64,
+    pub either: i64,
+}
+
+/// Mentorships by the kind their agreement records, and what approved
+/// applicants would like.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Kinds {
+    /// This slice's mentees' mentorships whose agreement says committed.
+    pub committed: Pairs,
+    /// ...and flash.
+    pub flash: Pairs,
+    /// Mentorships with no kind recorded: no agreement yet, or one
+    /// written before the kind was asked.
+    pub not_recorded: i64,
+    pub mentees_prefer: Preferences,
+    pub mentors_prefer: Preferences,
+}
+
 /// Both versions of the survey.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Surveys {
@@ -424,6 +466,7 @@ pub struct Measures {
     /// Meeting hours of this slice's mentors' mentorships.
     pub mentor_hours: f64,
     pub goals: Goals,
+    pub kinds: Kinds,
     pub surveys: Surveys,
 }
 
@@ -491,7 +534,7 @@ impl Measures {
             RequestStatus::Closed,
         ]
         .map(|s| get(&counter::requests(s)));
-        let pairs = |name: fn(MentorshipStatus) -> String| {
+        let by_status = |name: &dyn Fn(MentorshipStatus) -> String| {
             let [active, completed, discontinued] = [
                 MentorshipStatus::Active,
                 MentorshipStatus::Completed,
@@ -518,7 +561,18 @@ impl Measures {
                 goals_not_met: get(&counter::survey_goals(role, GoalsMet::No)),
             }
         };
-        let (pairs, mentoring) = (pairs(counter::pairs), pairs(counter::mentoring));
+        let (pairs, mentoring) = (by_status(&counter::pairs), by_status(&counter::mentoring));
+        let [committed, flash] =
+            MentorshipKind::ALL.map(|kind| by_status(&|s| counter::pairs_of_kind(kind, s)));
+        let preferences = |role| {
+            let [committed, flash, either] =
+                KindPreference::ALL.map(|p| get(&counter::prefers(role, p)));
+            Preferences {
+                committed,
+                flash,
+                either,
+            }
+        };
         let (mentee, mentor) = (survey(Role::Mentee), survey(Role::Mentor));
         let invited =
             pairs.completed + pairs.discontinued + mentoring.completed + mentoring.discontinued;
@@ -545,6 +599,13 @@ impl Measures {
                 progressing: get(counter::GOALS_PROGRESSING),
                 met: get(counter::GOALS_MET),
                 met_share: ratio(get(counter::GOALS_MET), get(counter::GOALS_SET)),
+            },
+            kinds: Kinds {
+                not_recorded: pairs.connections - committed.connections - flash.connections,
+                committed,
+                flash,
+                mentees_prefer: preferences(Role::Mentee),
+                mentors_prefer: preferences(Role::Mentor),
             },
             surveys: Surveys {
                 response_rate: ratio(mentee.responses + mentor.responses, invited),

@@ -95,6 +95,7 @@ pub fn applications(apps: &[Application], scope: &Scope) -> Table {
         "job_title",
         "work_location",
         "working_hours",
+        "mentorship_kind",
         "supervisor_name",
         "supervisor_email",
         "skills_ranked",
@@ -133,6 +134,9 @@ pub fn applications(apps: &[Application], scope: &Scope) -> Table {
                 d.job_title.to_string(),
                 d.work_location.to_string(),
                 d.working_hours.name().to_string(),
+                d.mentorship_kind
+                    .map(|k| k.id().to_string())
+                    .unwrap_or_default(),
                 d.supervisor.full_name(),
                 d.supervisor.email.to_string(),
                 d.skills
@@ -183,6 +187,9 @@ pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope)
         "meetings",
         "hours",
         "agreement_confirmed",
+        "kind",
+        "goals_set",
+        "goals_met",
     ];
     if program {
         header.push("end_reason");
@@ -196,6 +203,11 @@ pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope)
                 .agreement
                 .as_ref()
                 .is_some_and(|a| a.confirmed_by_mentee && a.confirmed_by_mentor);
+            // How the goals stood when the pair ended, or stand now.
+            let goals = m
+                .counted
+                .goals
+                .or_else(|| m.agreement.as_ref().map(|a| a.goal_tally()));
             let mut row = vec![
                 m.id.to_string(),
                 Quarter::of(m.started_at).to_string(),
@@ -212,6 +224,12 @@ pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope)
                 p.meetings.to_string(),
                 hours(p.minutes),
                 if confirmed { "yes" } else { "no" }.to_string(),
+                m.counted
+                    .kind
+                    .map(|k| k.id().to_string())
+                    .unwrap_or_default(),
+                goals.map(|g| g.set.to_string()).unwrap_or_default(),
+                goals.map(|g| g.met.to_string()).unwrap_or_default(),
             ];
             if program {
                 row.push(

@@ -9,6 +9,7 @@ use moments_domain::application::{Application, ApplicationId, Details, Outcome, 
 use moments_domain::calendar::CalendarId;
 use moments_domain::fields::{DepartmentId, EmailAddress, LongText, ProgramDomains};
 use moments_domain::goals::{GoalMark, GoalStatus};
+use moments_domain::kind::{KindPreference, MentorshipKind};
 use moments_domain::mentorship::{
     AgreementDraft, Capacity, MeetingDraft, MeetingId, Mentorship, MentorshipId, MentorshipStatus,
     RequestId, Sides, select,
@@ -369,6 +370,7 @@ fn goals_count_once_a_pair_ends_as_they_stood_by_department_and_share_met() {
             .set_agreement(
                 &m.mentee.clone(),
                 AgreementDraft {
+                    kind: MentorshipKind::Committed,
                     goals: LongText::parse(goals).expect("goals"),
                     steps: None,
                     schedule: None,
@@ -422,6 +424,116 @@ fn goals_count_once_a_pair_ends_as_they_stood_by_department_and_share_met() {
     };
     assert_eq!(department("revenue").met_share, Some(0.67));
     assert_eq!(department("mental-health").met_share, Some(0.0));
+}
+
+#[test]
+fn pairs_count_by_the_kind_their_agreement_records_and_approved_applicants_by_what_they_would_like()
+{
+    let day = at("2026-10-05T15:00:00Z");
+    let agreed = |kind: MentorshipKind| {
+        let m = matched("revenue", "revenue", day, day);
+        let draft = AgreementDraft {
+            kind,
+            goals: LongText::parse("Learn SQL").expect("goals"),
+            steps: None,
+            schedule: None,
+            end_date: None,
+            off_limits: None,
+        };
+        let mentee = m.mentee.clone();
+        let first = m.set_agreement(&mentee, draft.clone(), day).expect("saved");
+        // Changing the kind moves the pair from one count to the other.
+        let changed = first
+            .set_agreement(&mentee, AgreementDraft { kind, ..draft }, day)
+            .expect("saved again");
+        [
+            metrics::mentorship(&m),
+            Tally::change(Some(&metrics::mentorship(&m)), &metrics::mentorship(&first)),
+            Tally::change(
+                Some(&metrics::mentorship(&first)),
+                &metrics::mentorship(&changed),
+            ),
+        ]
+        .iter()
+        .fold(Tally::default(), |acc, t| acc.plus(t))
+    };
+    let flash_then_ended = {
+        let m = matched("revenue", "revenue", day, day);
+        let draft = AgreementDraft {
+            kind: MentorshipKind::Committed,
+            goals: LongText::parse("Learn SQL").expect("goals"),
+            steps: None,
+            schedule: None,
+            end_date: None,
+            off_limits: None,
+        };
+        let mentee = m.mentee.clone();
+        let committed = m.set_agreement(&mentee, draft.clone(), day).expect("saved");
+        let flash = committed
+            .set_agreement(
+                &mentee,
+                AgreementDraft {
+                    kind: MentorshipKind::Flash,
+                    ..draft
+                },
+                day,
+            )
+            .expect("changed to flash");
+        let reason = LongText::parse("Done.").expect("reason");
+        let ended = flash
+            .end(&mentee, MentorshipStatus::Completed, reason, day)
+            .expect("ended");
+        [
+            metrics::mentorship(&committed),
+            Tally::change(
+                Some(&metrics::mentorship(&committed)),
+                &metrics::mentorship(&flash),
+            ),
+            Tally::change(
+                Some(&metrics::mentorship(&flash)),
+                &metrics::mentorship(&ended),
+            ),
+        ]
+        .iter()
+        .fold(Tally::default(), |acc, t| acc.plus(t))
+    };
+    let no_agreement = metrics::mentorship(&matched("revenue", "revenue", day, day));
+    let approved_wanting = |who: &str, role: Role, kind: Option<KindPreference>| {
+        let mut app = application(who, role, "revenue", day);
+        app.details.mentorship_kind = kind;
+        metrics::application(&decide(&app, Outcome::Approved, day))
+    };
+    let pending_flash = {
+        let mut app = application("pat@mo.gov", Role::Mentee, "revenue", day);
+        app.details.mentorship_kind = Some(KindPreference::Flash);
+        metrics::application(&app)
+    };
+    let report = Report::build(&stored(&[
+        agreed(MentorshipKind::Committed),
+        agreed(MentorshipKind::Flash),
+        flash_then_ended,
+        no_agreement,
+        approved_wanting("a@mo.gov", Role::Mentee, Some(KindPreference::Flash)),
+        approved_wanting("b@mo.gov", Role::Mentee, Some(KindPreference::Either)),
+        approved_wanting("c@mo.gov", Role::Mentee, None),
+        approved_wanting("d@mo.gov", Role::Mentor, Some(KindPreference::Committed)),
+        pending_flash,
+    ]));
+    let kinds = &report.total.kinds;
+    assert_eq!(kinds.committed.connections, 1);
+    assert_eq!(kinds.committed.active, 1);
+    assert_eq!(kinds.flash.connections, 2);
+    assert_eq!(kinds.flash.active, 1);
+    assert_eq!(kinds.flash.completed, 1);
+    assert_eq!(kinds.not_recorded, 1);
+    assert_eq!(report.total.pairs.connections, 4);
+    assert_eq!(
+        (kinds.mentees_prefer.flash, kinds.mentees_prefer.either),
+        (1, 1),
+        "the pending application and the one with no stated preference are not counted"
+    );
+    assert_eq!(kinds.mentees_prefer.committed, 0);
+    assert_eq!(kinds.mentors_prefer.committed, 1);
 }
 
 #[test]

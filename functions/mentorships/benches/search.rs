@@ -113,6 +113,7 @@ fn params(department: &str, skills: &str, hours: &str, name: &str) -> SearchPara
         department: department.into(),
         skills: skills.into(),
         hours: hours.into(),
+        kind: String::new(),
         name: name.into(),
         page: String::new(),
     }

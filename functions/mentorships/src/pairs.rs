@@ -10,6 +10,7 @@ use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::{EmailAddress, LongText, Note, parse_date};
 use moments_domain::form::{Count, FieldErrors, FormReader, Text};
 use moments_domain::goals::{GoalMark, GoalStatus};
+use moments_domain::kind::MentorshipKind;
 use moments_domain::mentorship::{
     AgreementDraft, Mentorship, MentorshipId, MentorshipRefused, MentorshipStatus,
 };
@@ -67,6 +68,9 @@ pub struct Mentorships {
 /// The mentorship agreement as written.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct AgreementForm {
+    /// `committed` or `flash`.
+    #[schema(value_type = String)]
+    kind: Text,
     #[schema(value_type = String)]
     goals: Text,
     #[schema(value_type = String, required = false)]
@@ -163,12 +167,14 @@ pub async fn read(
 
 fn agreement_draft(form: &AgreementForm) -> Result<AgreementDraft, FieldErrors> {
     let mut f = FormReader::new();
+    let kind = f.parsed("kind", &form.kind, MentorshipKind::parse);
     let goals = f.parsed("goals", &form.goals, LongText::parse);
     let steps = f.optional("steps", &form.steps, LongText::parse);
     let schedule = f.optional("schedule", &form.schedule, LongText::parse);
     let end_date = f.optional("end_date", &form.end_date, parse_date);
     let off_limits = f.optional("off_limits", &form.off_limits, LongText::parse);
-    let draft = goals.map(|goals| AgreementDraft {
+    let draft = kind.zip(goals).map(|(kind, goals)| AgreementDraft {
+        kind,
         goals,
         steps,
         schedule,
@@ -188,7 +194,7 @@ async fn save(
     entry: AuditEntry,
 ) -> Result<Json<MentorshipView>, ApiError> {
     deps.store
-        .save_mentorship(before.mentorship.version, &after, &entry)
+        .save_mentorship(&before.mentorship, &after, &entry)
         .await
         .on_changed(|| {
             ApiError::Conflict(

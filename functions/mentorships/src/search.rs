@@ -12,6 +12,7 @@ use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{DepartmentId, SkillRanking, WorkingHours};
 use moments_domain::fit::{Fit, fit, score};
 use moments_domain::form::{FieldErrors, Flag, FormReader};
+use moments_domain::kind::{KindPreference, MentorshipKind};
 use moments_domain::mentorship::{MentorshipStatus, Sides, is_listed, may_select};
 use moments_domain::suggestions::Suggested;
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,10 @@ pub struct SearchParams {
     /// `daytime`, `evening` or `overnight`.
     #[param(required = false)]
     pub hours: String,
+    /// `committed` or `flash`: mentors open to that kind of mentorship
+    /// (those who would like it, or either, or did not say).
+    #[param(required = false)]
+    pub kind: String,
     /// Part of the mentor's name.
     #[param(required = false)]
     pub name: String,
@@ -53,6 +58,8 @@ pub struct MentorCard {
     job_title: String,
     department: Named,
     working_hours: Named,
+    /// The kind of mentorship the mentor would like, if they said.
+    mentorship_kind: Option<Named>,
     skills: Vec<Skill>,
     bio: String,
     /// Fit to the caller's mentee application, if they have one.
@@ -69,6 +76,7 @@ impl MentorCard {
             job_title: l.job_title.clone(),
             department: Named::from(&l.department),
             working_hours: Named::from(l.working_hours),
+            mentorship_kind: l.mentorship_kind.map(Named::from),
             skills: l.skills.skills(),
             bio: l.bio.clone(),
             fit: fit.as_ref().map(|f| f.score),
@@ -102,6 +110,7 @@ pub struct MentorProfile {
     job_title: String,
     department: Named,
     working_hours: Named,
+    mentorship_kind: Option<Named>,
     work_location: String,
     skills: Vec<Skill>,
     bio: String,
@@ -175,6 +184,7 @@ pub struct Filters {
     pub department: Option<DepartmentId>,
     pub skills: Vec<String>,
     pub hours: Option<WorkingHours>,
+    pub kind: Option<MentorshipKind>,
     pub name: Option<String>,
     pub page: usize,
 }
@@ -210,6 +220,12 @@ impl Filters {
                 .map_err(|e| errors.add("hours", e))
                 .ok(),
         };
+        let kind = match p.kind.trim() {
+            "" => None,
+            k => MentorshipKind::parse(k)
+                .map_err(|e| errors.add("kind", e))
+                .ok(),
+        };
         let name = p.name.trim();
         if name.chars().count() > 100 {
             errors.add("name", "Search for a name of at most 100 characters.");
@@ -231,6 +247,7 @@ impl Filters {
             department,
             skills,
             hours,
+            kind,
             name: (!name.is_empty()).then(|| name.to_lowercase()),
             page,
         })
@@ -239,6 +256,9 @@ impl Filters {
     fn matches(&self, l: &Listing) -> bool {
         self.department.as_ref().is_none_or(|d| &l.department == d)
             && (self.skills.is_empty() || l.skills.ids().iter().any(|s| self.skills.contains(s)))
+            && self
+                .kind
+                .is_none_or(|k| KindPreference::open_to(l.mentorship_kind, k))
             && self.name.as_ref().is_none_or(|n| {
                 format!("{} {}", l.first_name, l.last_name)
                     .to_lowercase()
@@ -412,6 +432,7 @@ pub async fn profile(
         job_title: view.job_title,
         department: view.department,
         working_hours: view.working_hours,
+        mentorship_kind: view.mentorship_kind,
         work_location: view.work_location,
         skills: view.skills,
         bio: view.bio,

@@ -32,6 +32,8 @@ struct Person {
     skills: &'static [&'static str],
     approved: bool,
     bio: &'static str,
+    /// The kind of mentorship they would like.
+    kind: &'static str,
 }
 
 const PEOPLE: &[Person] = &[
@@ -49,6 +51,7 @@ const PEOPLE: &[Person] = &[
         ],
         approved: true,
         bio: "Twenty years in state service, the last eight leading a policy team. I enjoy helping new supervisors find their footing.",
+        kind: "either",
     },
     Person {
         first: "James",
@@ -59,6 +62,7 @@ const PEOPLE: &[Person] = &[
         skills: &["project-management", "data-analysis", "problem-solving"],
         approved: true,
         bio: "Civil engineer who has run highway projects across the state. Happy to talk planning, budgets and keeping a team moving.",
+        kind: "committed",
     },
     Person {
         first: "Priya",
@@ -74,6 +78,7 @@ const PEOPLE: &[Person] = &[
         ],
         approved: true,
         bio: "I design onboarding for clinical staff and love seeing people grow into their roles.",
+        kind: "flash",
     },
     Person {
         first: "Alex",
@@ -84,6 +89,7 @@ const PEOPLE: &[Person] = &[
         skills: &["data-analysis", "leadership", "public-speaking"],
         approved: false,
         bio: "Three years at the Department of Revenue, working on collections reporting. I want to grow toward leading a team.",
+        kind: "flash",
     },
     Person {
         first: "Jordan",
@@ -99,6 +105,7 @@ const PEOPLE: &[Person] = &[
         ],
         approved: false,
         bio: "I help taxpayers on the phone every day and want to plan my next step in state service.",
+        kind: "either",
     },
 ];
 
@@ -229,7 +236,7 @@ fn application_body(n: usize, p: &Person) -> serde_json::Value {
         "department": p.department, "job_title": p.title, "work_location": "Jefferson City",
         "supervisor_first_name": "Sam", "supervisor_last_name": "Rivera",
         "supervisor_email": SUPERVISOR, "working_hours": "daytime",
-        "bio": p.bio, "skills": p.skills,
+        "bio": p.bio, "skills": p.skills, "mentorship_kind": p.kind,
         "full_time": true, "not_at_risk": true, "no_disciplinary_action": true, "agreement": true,
     });
     if p.role == Role::Mentee {

@@ -23,11 +23,20 @@ const profiles = (key) => [
   n("Denied", (m) => m[key].denied),
   n("All", (m) => m[key].total),
 ];
-const pairs = (key) => [
-  n("Connections", (m) => m[key].connections),
-  n("Active", (m) => m[key].active),
-  n("Completed", (m) => m[key].completed),
-  n("Discontinued", (m) => m[key].discontinued),
+/** The Pairs of the report at `path` (a key, or keys into nested objects). */
+const pairs = (path) => {
+  const at = (m) => [path].flat().reduce((o, key) => o[key], m);
+  return [
+    n("Connections", (m) => at(m).connections),
+    n("Active", (m) => at(m).active),
+    n("Completed", (m) => at(m).completed),
+    n("Discontinued", (m) => at(m).discontinued),
+  ];
+};
+const wishes = (key) => [
+  n("Committed", (m) => m.kinds[key].committed),
+  n("Flash", (m) => m.kinds[key].flash),
+  n("Either", (m) => m.kinds[key].either),
 ];
 const answers = (side) => [
   n("Responses", (m) => m.surveys[side].responses),
@@ -61,6 +70,15 @@ const TABLES = [
   { title: "Mentorships", groups: [
     { title: "Counted for the mentee", measures: pairs("pairs") },
     { title: "Counted for the mentor", measures: pairs("mentoring") },
+  ] },
+  { title: "Kinds of mentorship", groups: [
+    { title: "Committed, as agreed", measures: pairs(["kinds", "committed"]) },
+    { title: "Flash, as agreed", measures: pairs(["kinds", "flash"]) },
+    { measures: [n("No kind agreed yet", (m) => m.kinds.not_recorded)] },
+  ] },
+  { title: "Kind of mentorship wanted", groups: [
+    { title: "Approved mentees would like", measures: wishes("mentees_prefer") },
+    { title: "Approved mentors would like", measures: wishes("mentors_prefer") },
   ] },
   { title: "Time and meetings", groups: [
     { title: "Median days", measures: [

@@ -34,6 +34,10 @@ function fill(app) {
   for (const radio of form.querySelectorAll('input[name="working_hours"]')) {
     radio.checked = radio.value === app.working_hours?.id;
   }
+  // Applications sent before the question have no answer: either.
+  for (const radio of form.querySelectorAll('input[name="mentorship_kind"]')) {
+    radio.checked = radio.value === (app.mentorship_kind?.id ?? "either");
+  }
   const ranks = form.querySelectorAll('select[name="skills"]');
   ranks.forEach((select, i) => {
     select.value = app.skills?.[i]?.id ?? "";
@@ -60,6 +64,7 @@ function body() {
     supervisor_last_name: text("supervisor_last_name"),
     supervisor_email: text("supervisor_email"),
     working_hours: text("working_hours"),
+    mentorship_kind: text("mentorship_kind"),
     bio: text("bio"),
     // Ranked slots in order; empty slots left out.
     skills: data.getAll("skills").map(String).filter(Boolean),

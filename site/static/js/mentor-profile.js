@@ -2,7 +2,7 @@
 // "Select as Mentor" (POST /api/requests) when the API says the caller may.
 import { get, here, post, showSignIn } from "./api.js";
 import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
-import { addField, contactDetails, nameOf, skillList } from "./mentoring.js";
+import { addField, contactDetails, kindWords, nameOf, skillList } from "./mentoring.js";
 
 const root = document.getElementById("mentor-profile");
 const id = new URLSearchParams(location.search).get("id");
@@ -41,6 +41,7 @@ function render() {
   fields.replaceChildren();
   addField(fields, "Work location", mentor.work_location ?? "");
   addField(fields, "Working hours", mentor.working_hours?.name ?? "");
+  if (mentor.mentorship_kind) addField(fields, "Kind of mentorship", kindWords(mentor.mentorship_kind));
   addField(fields, "Skills they can help with, strongest first", skillList(mentor.skills));
   addField(fields, "About them", mentor.bio ?? "");
 

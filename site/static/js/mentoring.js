@@ -106,6 +106,15 @@ export function pageLink(base, key, value) {
 /** How to introduce a request's `reason`: the mentor's own words, or the program's. */
 export const reasonLabel = (status) => (status === "declined" ? "Reason for declining" : "Why it closed");
 
+/** A stated kind of mentorship (`{id, name}`) in words. */
+export function kindWords(kind) {
+  return {
+    committed: "Committed: regular meetings over several months",
+    flash: "Flash: a few meetings about one thing",
+    either: "Committed or flash",
+  }[kind?.id] ?? kind?.name ?? "";
+}
+
 /** Adds "term: value" to a description list. */
 export function addField(list, term, ...value) {
   list.append(el("dt", {}, term), el("dd", {}, ...value));

@@ -3,7 +3,7 @@
 // asks GET /api/mentors and shows the cards and the pages.
 import { get, here, showSignIn } from "./api.js";
 import { announce, el, showPanelProblem } from "./ui.js";
-import { count, excerpt, nameOf, pageLink, skillList } from "./mentoring.js";
+import { count, excerpt, kindWords, nameOf, pageLink, skillList } from "./mentoring.js";
 
 const root = document.getElementById("find-mentor");
 const form = document.getElementById("mentor-filters");
@@ -16,6 +16,7 @@ function searchFromAddress() {
     name: (query.get("name") || "").trim(),
     department: query.get("department") || "",
     hours: query.get("hours") || "",
+    kind: query.get("kind") || "",
     skills: [...new Set(query.getAll("skills").flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean))],
     page: Number.isFinite(page) && page > 0 ? page : 1,
   };
@@ -26,15 +27,21 @@ function fillForm(search) {
   const department = form.elements.namedItem("department");
   department.value = search.department;
   if (department.value !== search.department) department.value = "";
-  let hoursChecked = false;
-  for (const radio of form.querySelectorAll('input[name="hours"]')) {
-    radio.checked = radio.value === search.hours;
-    hoursChecked ||= radio.checked;
-  }
-  if (!hoursChecked) document.getElementById("f-hours-any").checked = true;
+  checkRadio("hours", search.hours);
+  checkRadio("kind", search.kind);
   for (const box of form.querySelectorAll('input[name="skills"]')) box.checked = search.skills.includes(box.value);
   showSkillCount();
   if (search.skills.length) document.getElementById("skill-filter").open = true;
+}
+
+/** Checks the radio of `name` with `value`, or "Any" when none has it. */
+function checkRadio(name, value) {
+  let checked = false;
+  for (const radio of form.querySelectorAll(`input[name="${name}"]`)) {
+    radio.checked = radio.value === value;
+    checked ||= radio.checked;
+  }
+  if (!checked) document.getElementById(`f-${name}-any`).checked = true;
 }
 
 function showSkillCount() {
@@ -48,6 +55,7 @@ function addressFor(search, page) {
   if (search.name) params.set("name", search.name);
   if (search.department) params.set("department", search.department);
   if (search.hours) params.set("hours", search.hours);
+  if (search.kind) params.set("kind", search.kind);
   for (const skill of search.skills) params.append("skills", skill);
   if (page > 1) params.set("page", String(page));
   const text = params.toString();
@@ -59,6 +67,7 @@ function apiPath(search) {
   if (search.department) params.set("department", search.department);
   if (search.skills.length) params.set("skills", search.skills.join(","));
   if (search.hours) params.set("hours", search.hours);
+  if (search.kind) params.set("kind", search.kind);
   if (search.name) params.set("name", search.name);
   params.set("page", String(search.page));
   return `/api/mentors?${params}`;
@@ -71,6 +80,9 @@ function card(mentor) {
     el("p", { class: "card__meta" }, [mentor.job_title, mentor.department?.name].filter(Boolean).join(" · ")),
     el("p", {}, el("strong", {}, "Working hours: "), mentor.working_hours?.name ?? ""),
   );
+  if (mentor.mentorship_kind) {
+    item.append(el("p", {}, el("strong", {}, "Kind of mentorship: "), kindWords(mentor.mentorship_kind)));
+  }
   if (mentor.skills?.length) {
     item.append(el("p", { class: "mentor-card__label" }, "Skills, strongest first:"), skillList(mentor.skills, true));
   }
@@ -122,7 +134,7 @@ function menteeNote(applications) {
 
 async function start() {
   const search = searchFromAddress();
-  const searched = Boolean(search.name || search.department || search.hours || search.skills.length || search.page > 1);
+  const searched = Boolean(search.name || search.department || search.hours || search.kind || search.skills.length || search.page > 1);
   fillForm(search);
   announce("Looking for mentors…");
   const [mentors, mine] = await Promise.all([get(apiPath(search)), get("/api/applications")]);
@@ -147,7 +159,7 @@ async function start() {
   let summary;
   if (!total) {
     summary = searched
-      ? "No mentors match this search. Try fewer skills, any department or any working hours."
+      ? "No mentors match this search. Try fewer skills, any department, any working hours or any kind of mentorship."
       : "No mentors are taking new mentees right now. New mentors join every quarter; look again soon.";
   } else if (!list.length) {
     summary = `There is no page ${page} of this search.`;
@@ -173,6 +185,7 @@ form.addEventListener("submit", (event) => {
     name: String(data.get("name") ?? "").trim(),
     department: String(data.get("department") ?? ""),
     hours: String(data.get("hours") ?? ""),
+    kind: String(data.get("kind") ?? ""),
     skills: data.getAll("skills").map(String),
   }, 1));
 });

@@ -8,7 +8,8 @@ import { renderGoals } from "./goals.js";
 import { showNextMeeting } from "./next-meeting.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import {
-  addField, badge, contactDetails, count, formatDay, hoursText, minutesText, nameOf, pageLink, programDay, workLine,
+  addField, badge, contactDetails, count, formatDay, hoursText, kindWords, minutesText, nameOf, pageLink, programDay,
+  workLine,
 } from "./mentoring.js";
 
 const root = document.getElementById("mentorship-page");
@@ -96,6 +97,7 @@ function renderAgreement() {
   const fields = document.getElementById("agreement-fields");
   fields.replaceChildren();
   const none = el("span", { class: "empty" }, "Not set");
+  addField(fields, "Kind of mentorship", a.kind ? kindWords(a.kind) : none.cloneNode(true));
   addField(fields, "Goals", a.goals || none.cloneNode(true));
   addField(fields, "Steps toward the goals", a.steps || none.cloneNode(true));
   addField(fields, "Meeting schedule", a.schedule || none.cloneNode(true));
@@ -120,6 +122,19 @@ function fillAgreementForm() {
   for (const name of ["goals", "steps", "schedule", "end_date", "off_limits"]) {
     agreementForm.elements.namedItem(name).value = a[name] ?? "";
   }
+  const kind = a.kind?.id ?? m.proposed_kind?.id;
+  for (const radio of agreementForm.querySelectorAll('input[name="kind"]')) radio.checked = radio.value === kind;
+  // What each side said on their application, the caller first.
+  const wish = (person, me) => {
+    const kind = person.mentorship_kind?.id;
+    if (!kind) return "";
+    const who = me ? "You" : firstName(person);
+    return kind === "either"
+      ? `${who} said either kind suits ${me ? "you" : "them"}.`
+      : `${who} asked for a ${kind} mentorship.`;
+  };
+  const sides = m.my_role === "mentor" ? [[m.mentor, true], [m.mentee, false]] : [[m.mentee, true], [m.mentor, false]];
+  document.getElementById("kind-wishes").textContent = sides.map(([person, me]) => wish(person, me)).filter(Boolean).join(" ");
 }
 
 agreementForm.addEventListener("submit", async (event) => {
@@ -131,7 +146,7 @@ agreementForm.addEventListener("submit", async (event) => {
   const text = (name) => String(data.get(name) ?? "").trim();
   const done = busy(button, "Saving…");
   const response = await put(`${path}/agreement`, {
-    goals: text("goals"), steps: text("steps"), schedule: text("schedule"), end_date: text("end_date"), off_limits: text("off_limits"),
+    kind: text("kind"), goals: text("goals"), steps: text("steps"), schedule: text("schedule"), end_date: text("end_date"), off_limits: text("off_limits"),
   });
   done();
   if (response.status === 401) return showSignIn(here());

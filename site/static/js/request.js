@@ -3,7 +3,7 @@
 // application and accepts or declines; the mentee can follow or withdraw it.
 import { get, here, post, showSignIn, whoAmI } from "./api.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
-import { addField, badge, contactDetails, nameOf, pageLink, reasonLabel, skillList, workLine } from "./mentoring.js";
+import { addField, badge, contactDetails, kindWords, nameOf, pageLink, reasonLabel, skillList, workLine } from "./mentoring.js";
 
 const root = document.getElementById("request-page");
 const id = new URLSearchParams(location.search).get("id");
@@ -26,6 +26,7 @@ function renderApplication(app) {
   addField(fields, "Job title", app.job_title ?? "");
   addField(fields, "Department", app.department?.name ?? "");
   addField(fields, "Working hours", app.working_hours?.name ?? "");
+  if (app.mentorship_kind) addField(fields, "Kind of mentorship", kindWords(app.mentorship_kind));
   addField(fields, "What they hope to achieve", app.goals ?? "");
   addField(fields, "Skills they want to build, most important first", skillList(app.skills));
   addField(fields, "About them", app.bio ?? "");

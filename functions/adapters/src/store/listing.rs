@@ -10,6 +10,7 @@
 
 use moments_domain::application::{Application, ApplicationId, Role};
 use moments_domain::fields::{DepartmentId, EmailAddress, SkillRanking, WorkingHours};
+use moments_domain::kind::KindPreference;
 use moments_domain::mentorship::{Capacity, MAX_ACTIVE, is_listed};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -39,6 +40,9 @@ pub struct Listing {
     pub working_hours: WorkingHours,
     pub skills: SkillRanking,
     pub bio: String,
+    /// The kind of mentorship the mentor would like; none if not stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentorship_kind: Option<KindPreference>,
     /// How many more mentees the mentor can take now.
     pub open_places: u32,
 }
@@ -98,6 +102,7 @@ fn listing_of(app: &Application, capacity: Capacity) -> Option<Listing> {
         working_hours: d.working_hours,
         skills: d.skills.clone(),
         bio: d.bio.as_str().chars().take(BIO_EXCERPT_CHARS).collect(),
+        mentorship_kind: d.mentorship_kind,
         open_places: MAX_ACTIVE.saturating_sub(capacity.active),
     })
 }

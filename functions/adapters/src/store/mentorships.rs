@@ -474,22 +474,27 @@ impl Store {
         Ok(out)
     }
 
-    /// Save an active mentorship read at `read_version` in its next state.
+    /// Save an active mentorship, read as `before`, in its next state.
     pub async fn save_mentorship(
         &self,
-        read_version: u64,
+        before: &Mentorship,
         m: &Mentorship,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let writes = vec![
+        let mut writes = vec![
             update(
                 keys::mentorship(m.id.as_str()),
                 mentorship_attributes(m)?,
                 vec![],
-                Cond::Eq("version".into(), json!(read_version)),
+                Cond::Eq("version".into(), json!(before.version)),
             ),
             mentorship_audit(m, entry)?,
         ];
+        // The agreement's kind counts in the figures.
+        writes.extend(counters::writes(&Tally::change(
+            Some(&metrics::mentorship(before)),
+            &metrics::mentorship(m),
+        )));
         self.table.write(writes).await.map_err(StoreError::from)
     }
 

@@ -25,6 +25,9 @@ pub struct ApplicationView {
     pub work_location: String,
     pub supervisor: SupervisorView,
     pub working_hours: Entry,
+    /// The kind of mentorship wanted (committed, flash or either); none
+    /// if not stated.
+    pub mentorship_kind: Option<Entry>,
     pub bio: String,
     pub goals: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,6 +123,7 @@ impl ApplicationView {
             work_location: d.work_location.to_string(),
             supervisor: SupervisorView::from(&d.supervisor),
             working_hours: Entry::from(d.working_hours),
+            mentorship_kind: d.mentorship_kind.map(Entry::from),
             bio: d.bio.to_string(),
             goals: d.goals.as_ref().map(ToString::to_string),
             prior_mentees: app

@@ -3,6 +3,7 @@
 use moments_domain::application::Application;
 use moments_domain::catalogue::{Entry, Skill};
 use moments_domain::fields::EmailAddress;
+use moments_domain::kind::MentorshipKind;
 use moments_domain::mentorship::{Agreement, Meeting, MentorshipRequest, MentorshipStatus};
 use serde::Serialize;
 
@@ -40,6 +41,8 @@ pub struct MatchedPersonView {
     #[serde(flatten)]
     pub person: PersonView,
     pub phone: Option<String>,
+    /// The kind of mentorship they said they would like, if they did.
+    pub mentorship_kind: Option<Entry>,
 }
 
 impl MatchedPersonView {
@@ -52,6 +55,7 @@ impl MatchedPersonView {
                 .as_ref()
                 .filter(|_| active)
                 .map(|p| p.as_str().to_string()),
+            mentorship_kind: app.details.mentorship_kind.map(Entry::from),
         }
     }
 }
@@ -66,6 +70,8 @@ pub struct MenteeCard {
     pub job_title: String,
     pub department: Entry,
     pub working_hours: Entry,
+    /// The kind of mentorship the mentee would like, if they said.
+    pub mentorship_kind: Option<Entry>,
     pub skills: Vec<Skill>,
     pub bio: String,
     pub goals: Option<String>,
@@ -80,6 +86,7 @@ impl From<&Application> for MenteeCard {
             job_title: d.job_title.to_string(),
             department: Entry::from(&d.department),
             working_hours: Entry::from(d.working_hours),
+            mentorship_kind: d.mentorship_kind.map(Entry::from),
             skills: d.skills.skills(),
             bio: d.bio.to_string(),
             goals: d.goals.as_ref().map(ToString::to_string),
@@ -171,6 +178,8 @@ pub struct GoalView {
 /// A mentorship agreement.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgreementView {
+    /// `committed` or `flash`; none on agreements written before it was asked.
+    pub kind: Option<Entry>,
     pub goals: String,
     /// The goals one a line (at most 12), each with where it stands.
     pub goal_list: Vec<GoalView>,
@@ -192,6 +201,7 @@ impl From<&Agreement> for AgreementView {
             t.as_ref().map(|t| t.as_str().to_string())
         };
         AgreementView {
+            kind: a.kind.map(Entry::from),
             goals: a.goals.as_str().to_string(),
             goal_list: a
                 .goals()
@@ -241,6 +251,9 @@ pub struct MentorshipView {
     pub outcome: Option<&'static str>,
     pub end_reason: Option<String>,
     pub agreement: Option<AgreementView>,
+    /// The kind a new agreement form starts from: flash when one side
+    /// would like flash and neither committed, otherwise committed.
+    pub proposed_kind: Entry,
     pub meeting_count: u32,
     pub minutes: u32,
     pub hours: f64,
@@ -275,6 +288,10 @@ impl MentorshipView {
             outcome: (m.status != MentorshipStatus::Active).then(|| m.status.as_str()),
             end_reason: m.ended.as_ref().map(|e| e.reason.as_str().to_string()),
             agreement: m.agreement.as_ref().map(AgreementView::from),
+            proposed_kind: Entry::from(MentorshipKind::proposed(
+                mentee.details.mentorship_kind,
+                mentor.details.mentorship_kind,
+            )),
             meeting_count: record.meeting_count,
             minutes: record.minutes,
             hours: hours(record.minutes),
