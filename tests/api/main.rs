@@ -3,6 +3,7 @@
 
 mod announcements;
 mod applications;
+mod attention;
 mod auth;
 mod aws_side;
 mod calendar;

@@ -589,6 +589,13 @@ fn rows() -> Vec<Row> {
         ),
         row(
             get.clone(),
+            "/api/admin/attention",
+            json!(null),
+            REPORT_READERS,
+            403,
+        ),
+        row(
+            get.clone(),
             "/api/admin/exports/applications.csv",
             json!(null),
             REPORT_READERS,

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod announcement;
 pub mod application;
+pub mod attention;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;

@@ -45,7 +45,7 @@ impl From<&StoredSettings> for SettingsView {
 /// An active pair asked how it is going and not heard from since.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct QuietPair {
-    mentorship: String,
+    pub(crate) mentorship: String,
     mentee: String,
     mentee_email: String,
     mentor: String,
@@ -54,7 +54,7 @@ pub struct QuietPair {
     quiet_since: String,
     checked_in_at: String,
     /// `need_help`, or null while unanswered.
-    answer: Option<String>,
+    pub(crate) answer: Option<String>,
     answer_label: Option<String>,
     /// `mentee` or `mentor`.
     answered_by: Option<String>,
@@ -83,6 +83,15 @@ pub async fn quiet_pairs(
 ) -> Result<Json<QuietPairs>, ApiError> {
     program_admin(&actor, "see which pairs have gone quiet")?;
     let settings = deps.store.program_settings().await?;
+    Ok(Json(QuietPairs {
+        settings: SettingsView::from(&settings),
+        pairs: still_quiet_pairs(&deps).await?,
+    }))
+}
+
+/// The pairs asked how it is going and not heard from since, those asking
+/// for help first, then the longest quiet.
+pub(crate) async fn still_quiet_pairs(deps: &Deps) -> Result<Vec<QuietPair>, ApiError> {
     // The latest check-in of each pair.
     let mut latest = BTreeMap::new();
     for c in deps.store.check_ins_since(deps.now() - LISTED_FOR).await? {
@@ -90,17 +99,14 @@ pub async fn quiet_pairs(
     }
     let mut pairs = Vec::new();
     for c in latest.into_values() {
-        if let Some(pair) = still_quiet(&deps, &c).await? {
+        if let Some(pair) = still_quiet(deps, &c).await? {
             pairs.push(pair);
         }
     }
     pairs.sort_by(|a, b| {
         (a.answer.is_none(), &a.quiet_since).cmp(&(b.answer.is_none(), &b.quiet_since))
     });
-    Ok(Json(QuietPairs {
-        settings: SettingsView::from(&settings),
-        pairs,
-    }))
+    Ok(pairs)
 }
 
 /// The pair of check-in `c`, if it is still active and still quiet.

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 mod admins;
 mod announcements;
+mod attention;
 mod calendar;
 mod check_ins;
 mod contacts;
@@ -36,6 +37,7 @@ moments_adapters::http_api! {
     matching::change_list;
     matching::publish;
     metrics::report;
+    attention::attention;
     exports::export;
     admins::audit;
     admins::person;

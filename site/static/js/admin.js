@@ -7,6 +7,7 @@ import { get, here, showSignIn, whoAmI } from "./api.js";
 import { announce, el, showPanelProblem } from "./ui.js";
 import { chartWithTable, count, dataTable, decimal, quarterLabel, quarterLong, rate } from "./admin-figures.js";
 import { startTools } from "./admin-tools.js";
+import { attentionList } from "./attention.js";
 
 const quarterSelect = document.getElementById("f-quarter");
 const groupSelect = document.getElementById("f-group");
@@ -276,6 +277,15 @@ function failed(response) {
   }
 }
 
+/** What has waited too long, first on the page; the figures do not wait for it. */
+async function showAttention() {
+  const section = document.getElementById("attention");
+  const answer = await get("/api/admin/attention");
+  document.getElementById("attention-summary").replaceChildren(answer.ok
+    ? attentionList(answer.data, section.dataset)
+    : el("p", { class: "empty" }, "What needs attention could not be read just now; reload the page to try again."));
+}
+
 async function start() {
   announce("Loading the program’s figures…");
   const who = await whoAmI();
@@ -320,6 +330,7 @@ async function start() {
     for (const node of document.querySelectorAll("[data-program-only]")) node.hidden = false;
     startTools();
   }
+  showAttention();
   announce("");
   document.getElementById("console").hidden = false;
 }

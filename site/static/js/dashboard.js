@@ -12,6 +12,7 @@ import {
 } from "./ui.js";
 import { badge, contactDetails, count, hoursText, nameOf, pageLink, reasonLabel, workLine } from "./mentoring.js";
 import { addToCalendar, cancelControl, eventTimes, hasStarted, programNow, standing } from "./registration.js";
+import { attentionLines } from "./attention.js";
 
 const root = document.getElementById("dashboard");
 const urls = root.dataset;
@@ -345,12 +346,22 @@ async function loadTrainings(response) {
 // --- Their own work (supervisors and administrators) ---------------------------
 
 const decides = () => (me.roles || []).some((role) => role === "supervisor" || role === "department_admin");
+const administers = () => (me.roles || []).some((role) => role === "program_admin" || role === "department_admin");
 
-/** The first section for people who decide or administer: what waits for them (`reviews`: GET /api/reviews, for those who decide). */
-function renderWork(reviews) {
+/**
+ * The first section for people who decide or administer: what waits for
+ * them (`reviews`: GET /api/reviews, for those who decide; `attention`:
+ * GET /api/admin/attention, for administrators, whose lines that wait lead).
+ */
+function renderWork(reviews, attention) {
   const roles = me.roles || [];
-  const { reviewUrl, adminUrl, announcementsUrl } = document.getElementById("dashboard").dataset;
+  const { reviewUrl, adminUrl, announcementsUrl, listUrl, quietUrl } = document.getElementById("dashboard").dataset;
   const items = [];
+  if (attention?.ok) {
+    const due = attentionLines(attention.data, { listUrl, quietUrl }).filter(([n]) => n > 0);
+    items.push(...due.map(([, words, href]) => el("li", {}, el("a", { href }, `Needs attention: ${words}`))));
+    if (!due.length) items.push(el("li", {}, "Nothing in your care has waited too long."));
+  }
   if (decides()) {
     if (reviews?.ok) {
       const own = reviews.data.supervisor?.pending?.length || 0;
@@ -381,9 +392,9 @@ function renderWork(reviews) {
 
 async function load() {
   document.getElementById("load-error").hidden = true;
-  const [mine, requests, pairs, suggested, registrations, reviews] = await Promise.all([
+  const [mine, requests, pairs, suggested, registrations, reviews, attention] = await Promise.all([
     get("/api/applications"), get("/api/requests"), get("/api/mentorships"), get("/api/suggestions"), get("/api/registrations"),
-    decides() ? get("/api/reviews") : null,
+    decides() ? get("/api/reviews") : null, administers() ? get("/api/admin/attention") : null,
   ]);
   for (const response of [mine, requests, pairs, suggested]) {
     if (!response.ok) {
@@ -399,7 +410,7 @@ async function load() {
   renderSuggestions(suggested.data?.suggestions || [], suggested.data?.second_mentor === true, suggested.data?.short_reason);
   await loadTrainings(registrations);
   await renderAvailability();
-  renderWork(reviews);
+  renderWork(reviews, attention);
   return true;
 }
 

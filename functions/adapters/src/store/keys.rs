@@ -30,6 +30,7 @@
 //! | minutes logged for a date | `MS#{id}` | `DAY#{date}` | | |
 //! | survey response | `MS#{id}` | `SURVEY#{email}` | | |
 //! | check-in with a quiet pair (gsi3: `CHECKINS` / `{sent, ns, 20 digits}#{id}`) | `MS#{id}` | `CHECKIN#{quiet since}` | | |
+//! | a survey not answered yet (gsi3: `SURVEYS#OPEN` / `{ended, ms, 13 digits}#{id}#{role}`; 180 days, TTL) | `MS#{id}` | `SURVEYOPEN#{mentee\|mentor}` | | |
 //! | notice sent (reminder, digest) | `NOTICE#{name}` | `NOTICE` | | |
 //! | a mentee's suggested mentors | `PERSON#{email}` | `SUGGESTIONS` | | |
 //! | a matching run (state, figures; kept 14 days) | `MATCHRUN` | `{started, UTC, YYYYMMDDTHHMMSS}-{random}` | | |
@@ -192,6 +193,15 @@ pub const MATCHING_RUNS: &str = "MATCHRUN";
 
 pub const CHECKINS: &str = "CHECKINS";
 pub const CHECKIN_PREFIX: &str = "CHECKIN#";
+
+/// The partition of gsi3 listing the surveys not answered yet, by when
+/// their mentorship ended.
+pub const SURVEYS_OPEN: &str = "SURVEYS#OPEN";
+
+/// The mark that `role`'s survey about a mentorship waits for an answer.
+pub fn survey_open(mentorship_id: &str, role: &str) -> Key {
+    Key::new(mentorship(mentorship_id).pk, format!("SURVEYOPEN#{role}"))
+}
 
 /// The check-in with a pair quiet since `since` (`YYYY-MM-DD`).
 pub fn check_in(mentorship_id: &str, since: &str) -> Key {

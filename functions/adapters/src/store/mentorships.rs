@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use jiff::civil::Date;
-use moments_domain::application::Application;
+use moments_domain::application::{Application, Role};
 use moments_domain::audit::AuditEntry;
 use moments_domain::fields::{EmailAddress, WorkingHours};
 use moments_domain::mentorship::{
@@ -653,6 +653,9 @@ impl Store {
             cond: Some(Cond::NotExists),
         }];
         writes.extend(counters::writes(&metrics::survey(m, response)));
+        // The survey is no longer open (a Put, which the function may
+        // already make under the mentorship, rather than a Delete there).
+        writes.push(super::attention::survey_answered(m, response.version));
         match self.table.write(writes).await {
             Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
             other => other.map_err(StoreError::from),
@@ -842,7 +845,8 @@ fn ended_writes(
     entry: &AuditEntry,
 ) -> Result<Vec<Write>, StoreError> {
     debug_assert_eq!(sides.mentor.applicant, before.mentor);
-    Ok(vec![
+    let ended_at = after.ended.as_ref().map_or(before.started_at, |e| e.at);
+    let mut writes = vec![
         update(
             keys::mentorship(before.id.as_str()),
             mentorship_attributes(after)?,
@@ -857,7 +861,12 @@ fn ended_writes(
             cond: Some(Cond::Eq("mentorship_id".into(), json!(before.id.as_str()))),
         },
         mentorship_audit(after, entry)?,
-    ])
+    ];
+    writes.extend(
+        [Role::Mentee, Role::Mentor]
+            .map(|role| super::attention::survey_open(after, role, ended_at)),
+    );
+    Ok(writes)
 }
 
 /// A meeting's item: its record, and its place among its quarter's records.

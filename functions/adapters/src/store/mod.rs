@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::table::{Cond, Item, Key, Query, Table, TableError, Write};
 
 pub mod announcements;
+mod attention;
 mod calendar;
 mod checkins;
 mod contact;
@@ -36,6 +37,7 @@ mod retention;
 mod security_log;
 mod sessions;
 
+pub use attention::{OpenSurvey, SURVEY_OPEN_LISTED};
 pub use job_queue::QueuedJob;
 pub use limits::{LimitRefused, Window};
 pub use listing::{Listing, ListingCopy};
