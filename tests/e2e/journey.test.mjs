@@ -98,8 +98,19 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   assert.ok(lowest <= 844, `the decision buttons end ${lowest} px down a 844 px phone screen`);
   await phone.close();
   const message = "Let's talk after the busy season <3 — ask me again in March.";
+  const mailsToAda = await mailCount("ada.lovelace@mo.gov");
   await grace.locator("#f-message").fill(message);
   await grace.getByRole("button", { name: "Deny application" }).click();
+  // The page asks first, restating the decision and the message to be sent.
+  await grace.locator("#decision-confirm-title").getByText("Deny Ada Lovelace’s mentee application?").waitFor();
+  assert.equal(await grace.locator("#decision-confirm-title").evaluate((h) => h === document.activeElement), true, "the question has focus");
+  assert.ok((await grace.locator("#decision-confirm-text").innerText()).includes(message), "the message is restated");
+  assert.deepEqual(await axeViolations(grace), [], "the confirmation is accessible");
+  await grace.getByRole("button", { name: "Go back" }).click();
+  assert.equal(await grace.locator("#decision-confirm").isVisible(), false, "going back asks nothing more");
+  assert.equal(await mailCount("ada.lovelace@mo.gov"), mailsToAda, "nothing is sent before the decision is confirmed");
+  await grace.getByRole("button", { name: "Deny application" }).click();
+  await grace.getByRole("button", { name: "Yes, deny it" }).click();
   await grace.locator("#decision-record").waitFor();
 
   const told = await lastMailTo(platform, "ada.lovelace@mo.gov");
@@ -132,6 +143,7 @@ test("supervisor approves, and a second decision is refused with a clear message
   await second.locator("#decision-form").waitFor();
 
   await lin.getByRole("button", { name: "Approve application" }).click();
+  await lin.getByRole("button", { name: "Yes, approve it" }).click();
   await lin.locator("#decision-record").waitFor();
   assert.equal(await mailCount("lin.boss@mo.gov"), mailsToLin, "no second email to the supervisor");
   assert.match((await lastMailTo(platform, "sam.okafor@mo.gov")).subject, /approved/);
@@ -141,6 +153,7 @@ test("supervisor approves, and a second decision is refused with a clear message
   await again.locator("#confirm-expired").waitFor();
 
   await second.getByRole("button", { name: "Deny application" }).click();
+  await second.getByRole("button", { name: "Yes, deny it" }).click();
   await second.locator("#decision-errors, #detail-problem").first().waitFor();
   assert.match(await second.locator("main").innerText(), /already been approved/);
 });
@@ -202,6 +215,7 @@ test("someone applies as a mentor with the keyboard alone and as a mentee; the s
   for (const mail of mails) {
     await followTaskLink(lee, mail, /review (Kim Keys's mentor|Ada Lovelace's mentee) application/);
     await lee.getByRole("button", { name: "Approve application" }).click();
+    await lee.getByRole("button", { name: "Yes, approve it" }).click();
     await lee.locator("#decision-record").waitFor();
   }
 

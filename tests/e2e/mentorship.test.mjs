@@ -32,6 +32,7 @@ test("approve → search → select → accept → meet → end → survey", asy
   await signInFromHere(sam, platform, "sam.rivera@mo.gov");
   await sam.getByRole("link", { name: /Alex Nguyen/ }).first().click();
   await sam.getByRole("button", { name: "Approve application" }).click();
+  await sam.getByRole("button", { name: "Yes, approve it" }).click();
   await sam.locator("#decision-record").waitFor();
 
   // Alex searches, opens Maria's profile and selects her.
@@ -225,4 +226,33 @@ test("approve → search → select → accept → meet → end → survey", asy
   await maria.goto(`${platform.url}/survey/`);
   await maria.locator("#no-open-surveys").waitFor({ state: "visible" });
   assert.equal(await maria.locator("#open-survey-list li").count(), 0);
+});
+
+test("withdrawing a request asks first, and the mentor hears of it only once it is confirmed", async () => {
+  const context = await browser.newContext();
+  await signIn(context, platform, "alex.nguyen@mo.gov");
+  const alex = apiOf(context, platform);
+  const { mentors } = await alex.get("/api/mentors?name=priya");
+  await alex.post("/api/requests", { mentor: mentors[0].id, message: "Could we talk about onboarding?" });
+  const toPriya = async () => (await (await fetch(`${platform.url}/_local/outbox.json`)).json()).filter((m) => m.to === "priya.shah@mo.gov");
+  const before = (await toPriya()).length;
+
+  const page = await context.newPage();
+  await page.goto(`${platform.url}/dashboard/`);
+  const card = page.locator("#outgoing-list li").filter({ hasText: "Priya Shah" });
+  await card.getByRole("button", { name: "Withdraw request to Priya Shah" }).click();
+  const question = card.getByText("Withdraw your request to Priya Shah? We will email Priya Shah that you withdrew it.");
+  await question.waitFor();
+  assert.equal(await question.evaluate((p) => p === document.activeElement), true, "the question has focus");
+  assert.deepEqual(await axeViolations(page), [], "the question is accessible");
+  await card.getByRole("button", { name: "Keep the request" }).click();
+  assert.equal(await card.getByText("Waiting for an answer").isVisible(), true, "kept");
+  assert.equal((await toPriya()).length, before, "nothing is sent while asking");
+
+  await card.getByRole("button", { name: "Withdraw request to Priya Shah" }).click();
+  await card.getByRole("button", { name: "Yes, withdraw it" }).click();
+  await page.locator("#outgoing-list li").filter({ hasText: "Priya Shah" }).getByText("Withdrawn").waitFor();
+  const sent = await toPriya();
+  assert.equal(sent.length, before + 1);
+  assert.ok(sent.some((m) => m.subject === "A MOments request to you was withdrawn"), "Priya is told");
 });

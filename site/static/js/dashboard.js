@@ -197,10 +197,25 @@ function showAccepted(mentorship, name) {
   document.getElementById("accepted-title").focus();
 }
 
+/** "Withdraw request" asks first: the mentor is emailed that it was withdrawn. */
 function withdrawForm(request, name) {
-  const button = el("button", { class: "button button--secondary button--small", type: "submit" },
+  const ask = el("button", { class: "button button--secondary button--small", type: "button" },
     "Withdraw request", el("span", { class: "visually-hidden" }, ` to ${name}`));
-  const form = el("form", { class: "answer", novalidate: true }, button);
+  const button = el("button", { class: "button button--small", type: "submit" }, "Yes, withdraw it");
+  const keep = el("button", { class: "button button--secondary button--small", type: "button" }, "Keep the request");
+  const question = el("p", { tabindex: "-1" }, `Withdraw your request to ${name}? We will email ${name} that you withdrew it.`);
+  const confirm = el("div", { hidden: true }, question, el("div", { class: "actions" }, button, keep));
+  const form = el("form", { class: "answer", novalidate: true }, ask, confirm);
+  ask.addEventListener("click", () => {
+    ask.hidden = true;
+    confirm.hidden = false;
+    question.focus();
+  });
+  keep.addEventListener("click", () => {
+    confirm.hidden = true;
+    ask.hidden = false;
+    ask.focus();
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (isBusy(button)) return;

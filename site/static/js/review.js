@@ -137,16 +137,50 @@ async function showApplication(id) {
       outcome = button.value;
     });
   }
-  form.addEventListener("submit", async (event) => {
+  const actions = document.getElementById("decision-actions");
+  const confirm = document.getElementById("decision-confirm");
+  const yes = document.getElementById("decision-yes");
+  const messageBox = form.elements.namedItem("message");
+  const asking = (on) => {
+    confirm.hidden = !on;
+    actions.hidden = on;
+    messageBox.readOnly = on;
+  };
+  // Approve or Deny first asks, restating the decision and the message.
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     const button = event.submitter || form.querySelector(`button[value="${outcome}"]`);
-    if (!button || isBusy(button)) return;
+    if (!button) return;
     clearErrors(form);
     document.getElementById("detail-problem").hidden = true;
+    const approve = button.value === "approve";
+    const message = String(new FormData(form).get("message") ?? "").trim();
+    const first = app.first_name || fullName(app);
+    document.getElementById("decision-confirm-title").textContent =
+      `${approve ? "Approve" : "Deny"} ${fullName(app)}’s ${app.role} application?`;
+    const sent = message ? `, with your message: “${message}”` : approve ? "" : ", without a message (you can add one above to say why)";
+    const next = approve
+      ? (app.role === "mentor" ? "Their profile is then listed for mentees to find." : "They can then look for a mentor.")
+      : "They can change the application and send it for review again.";
+    document.getElementById("decision-confirm-text").textContent =
+      `We will email ${first} that you ${approve ? "approved" : "denied"} it${sent}. ${next}`;
+    yes.textContent = approve ? "Yes, approve it" : "Yes, deny it";
+    yes.value = button.value;
+    asking(true);
+    document.getElementById("decision-confirm-title").focus();
+  });
+  document.getElementById("decision-back").addEventListener("click", () => {
+    asking(false);
+    form.querySelector(`button[value="${yes.value}"]`)?.focus();
+  });
+  yes.addEventListener("click", async () => {
+    const button = yes;
+    if (isBusy(button)) return;
     const message = String(new FormData(form).get("message") ?? "").trim();
     const done = busy(button, button.value === "approve" ? "Approving…" : "Denying…");
     const result = await post(`${applicationPath(app.id)}/decision`, { outcome: button.value, message });
     done();
+    asking(false);
     if (result.ok) {
       app = result.data;
       renderApplication(app);
