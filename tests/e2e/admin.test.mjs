@@ -42,6 +42,19 @@ async function adminPage(email) {
 async function photograph(page, name) {
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 900 });
+    if (width === 360) {
+      // Figures and records read down the page on a phone, never sideways.
+      const { shown, sideways } = await page.evaluate(() => {
+        const tables = [...document.querySelectorAll(".table-wrap")]
+          .filter((w) => w.querySelector(".data--records, .data--totals") && w.offsetParent);
+        return {
+          shown: tables.length,
+          sideways: tables.filter((w) => w.scrollWidth > w.clientWidth + 1).map((w) => w.querySelector("caption")?.textContent),
+        };
+      });
+      assert.deepEqual(sideways, [], `no table scrolls sideways at 360 px (${name})`);
+      if (name === "program" || name === "department") assert.ok(shown >= 10, `the figures' tables were measured (${shown})`);
+    }
     await page.screenshot({ path: join(shots, `admin-${name}-${width}.png`), fullPage: true });
   }
 }

@@ -43,6 +43,9 @@ let tables = 0;
  * (with no header row when the title is empty). Each cell carries its
  * column's name in `data-label`, which `.data--records` shows on a phone.
  */
+/** A cell's column as a phone shows it beside the value: with its group, which says whose it is. */
+const cellLabel = (column) => (column?.group ? `${column.group}, ${column.label.toLowerCase()}` : column?.label);
+
 export function dataTable({ caption, columns, rows, className = "" }) {
   const id = `table-${++tables}`;
   const grouped = columns.some((c) => c.group);
@@ -85,7 +88,7 @@ export function dataTable({ caption, columns, rows, className = "" }) {
     }
     body.append(el("tr", {},
       el("th", { scope: "row" }, row.header),
-      ...row.cells.map((cell, i) => el("td", { class: columns[i + 1]?.numeric ? "num" : null, "data-label": columns[i + 1]?.label }, cell)),
+      ...row.cells.map((cell, i) => el("td", { class: columns[i + 1]?.numeric ? "num" : null, "data-label": cellLabel(columns[i + 1]) }, cell)),
     ));
   }
   table.append(body);

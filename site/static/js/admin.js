@@ -55,7 +55,7 @@ const TABLES = [
   { title: "Profiles", groups: [
     { title: "Mentee profiles", measures: profiles("mentee_profiles") },
     { title: "Mentor profiles", measures: profiles("mentor_profiles") },
-    { measures: [n("Earlier mentees", (m) => m.prior_mentees)] },
+    { measures: [n("Mentored before MOments", (m) => m.prior_mentees)] },
   ] },
   { title: "Requests", groups: [
     { title: "Requests to mentors", measures: [
@@ -131,7 +131,8 @@ function sliceTables(slices, rowHeader, by) {
     const measures = table.groups.flatMap((g) => g.measures);
     return dataTable({
       caption: `${table.title} ${by}`,
-      className: `data--${rowHeader.toLowerCase()}`,
+      // On a phone each row reads as a short list rather than scrolling sideways.
+      className: `data--records data--${rowHeader.toLowerCase().replaceAll(" ", "-")}`,
       columns,
       rows: slices.map((slice) => ({ header: slice.label, cells: measures.map((m) => m.format(m.pick(slice.measures))) })),
     });
