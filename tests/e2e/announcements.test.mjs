@@ -3,11 +3,12 @@
 // Markdown message to approved mentors with room for a mentee (the email
 // as it arrives, and how many it reaches), sends it and watches it go; a
 // mentor stops announcements from the link in hers, and the next
-// announcement to the same group passes her by.
+// announcement to the same group passes her by. A scheduled one waits for
+// its time; cancelled, it reaches nobody.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, signIn, axeViolations, sidewaysOverflow, linkIn } from "./support.mjs";
+import { startPlatform, launch, signIn, axeViolations, sidewaysOverflow, linkIn, addDays, programToday } from "./support.mjs";
 
 const ADMIN = "admin@mo.gov";
 const PHONE = { width: 390, height: 844 };
@@ -99,4 +100,45 @@ test("an announcement to mentors with room is previewed, sent and followed; a me
   await sendFromThePage(admin, next, "Bring your questions about taking on a mentee.");
   const now = await recipients(next);
   assert.deepEqual(now, reached.slice(1), "everyone but her");
+});
+
+test("a scheduled announcement waits; one cancelled reaches nobody, the other goes when its time comes", async () => {
+  const admin = await (await browser.newContext({ viewport: PHONE })).newPage();
+  await signIn(admin.context(), platform, ADMIN);
+  await admin.goto(`${platform.url}/admin/announcements/`);
+  const form = admin.locator("#announcement-form");
+  await form.waitFor();
+  const tomorrow = addDays(programToday(), 1);
+
+  async function schedule(subject) {
+    await form.getByLabel("Approved mentors with room for a mentee").check();
+    await form.getByLabel("Subject").fill(subject);
+    await form.getByLabel("Message").fill("The training moves to the Truman Building, room 490.");
+    await form.getByLabel("At a date and time (Central time)").check();
+    await form.locator("#f-send_at").fill(`${tomorrow}T09:30`);
+    await form.getByRole("button", { name: "Preview" }).click();
+    await admin.locator("#preview").waitFor();
+    await admin.locator("#send-announcement").click();
+    await admin.locator("#announcement-done").getByText(`“${subject}” is scheduled for`).waitFor();
+    const item = admin.locator("#announcement-list li", { hasText: subject });
+    await item.getByText(/^Scheduled for /).waitFor();
+    return item;
+  }
+
+  // Cancelled before its time: nobody gets it, even once every job has run.
+  const cancelled = "Room change (first try)";
+  const first = await schedule(cancelled);
+  assert.deepEqual(await axeViolations(admin), [], "a scheduled announcement is accessible");
+  await first.getByRole("button", { name: `Cancel “${cancelled}”` }).click();
+  await first.getByText("Cancelled before it was sent; nobody got it.").waitFor();
+
+  const kept = "Room change for the training";
+  await schedule(kept);
+  assert.deepEqual(await recipients(kept), [], "nothing goes before its time");
+  const ran = await fetch(`${platform.url}/_local/jobs/run-all`, { method: "POST" });
+  assert.ok(ran.ok, await ran.text());
+  await admin.reload();
+  await admin.locator("#announcement-list li", { hasText: kept }).getByText(/^Sent: /).waitFor({ timeout: 20_000 });
+  assert.ok((await recipients(kept)).length >= 1, "it went when its time came");
+  assert.deepEqual(await recipients(cancelled), [], "the cancelled one never went");
 });
