@@ -64,7 +64,15 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   await ada.goto(`${platform.url}/apply/mentee/`);
   await signInFromHere(ada, platform, "ada.lovelace@mo.gov");
 
+  // Limits show before sending, and count down as she types: the numbers
+  // the API enforces (site/data/limits.toml).
+  assert.equal(await ada.locator("#c-bio").innerText(), "You have 1,500 characters left");
+  await ada.locator("#f-bio").fill("x".repeat(1501));
+  assert.equal(await ada.locator("#c-bio").innerText(), "You have 1 character too many");
+  assert.match(await ada.locator("#c-bio").getAttribute("class"), /field__count--over/);
+  assert.match(await ada.locator("#f-bio").getAttribute("aria-describedby"), /c-bio/);
   await fillMenteeApplication(ada, "grace.hopper@mo.gov");
+  assert.equal(await ada.locator("#c-first_name").innerText(), "You have 57 characters left");
   // Two skills are not enough: the API's message appears next to the field.
   await ada.locator("#submit-application").click();
   await ada.locator("#e-skills").waitFor();

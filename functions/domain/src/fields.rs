@@ -522,6 +522,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_limits_the_forms_count_down_to_are_the_ones_the_api_enforces() {
+        let site: std::collections::BTreeMap<String, usize> =
+            toml::from_str(include_str!("../../../site/data/limits.toml")).expect("limits.toml");
+        let ours = std::collections::BTreeMap::from([
+            ("name".to_string(), PersonName::MAX_CHARS),
+            ("job_title".to_string(), JobTitle::MAX_CHARS),
+            ("work_location".to_string(), WorkLocation::MAX_CHARS),
+            ("bio".to_string(), Bio::MAX_CHARS),
+            ("goals".to_string(), Goals::MAX_CHARS),
+            ("note".to_string(), Note::MAX_CHARS),
+            ("long_text".to_string(), LongText::MAX_CHARS),
+            ("decision_message".to_string(), DecisionMessage::MAX_CHARS),
+        ]);
+        assert_eq!(site, ours, "site/data/limits.toml and the text types agree");
+    }
+
+    #[test]
     fn emails_are_lowercased_and_checked() {
         assert_eq!(
             EmailAddress::parse(" Ada.Lovelace@MO.gov ").map(String::from),

@@ -4,12 +4,14 @@
 import { applicationPath, get, post, put, showSignIn, whoAmI } from "./api.js";
 import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 import { skillsPicker } from "./skills.js";
+import { countCharacters } from "./counts.js";
 
 const form = document.getElementById("application-form");
 const role = form.dataset.role;
 const submitButton = document.getElementById("submit-application");
 const submitted = document.getElementById("submitted");
 const skillsChanged = skillsPicker(form);
+const refreshCounts = countCharacters(form);
 let current = null; // the person's application for this role, once there is one
 
 const TEXT_FIELDS = ["first_name", "last_name", "phone", "job_title", "work_location", "bio", "goals"];
@@ -43,6 +45,7 @@ function fill(app) {
     select.value = app.skills?.[i]?.id ?? "";
   });
   skillsChanged();
+  refreshCounts();
   if (field("prior_mentees")) setValue("prior_mentees", (app.prior_mentees || []).join("\n"));
   // Eligibility is confirmed afresh on every save.
   for (const name of CONFIRMATIONS) field(name).checked = false;

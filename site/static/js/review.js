@@ -5,10 +5,12 @@ import {
   announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy,
   roleLabel, showPanelProblem, showProblem, statusBadge,
 } from "./ui.js";
+import { countCharacters } from "./counts.js";
 
 const reviewUrl = document.getElementById("review").dataset.reviewUrl;
 const applicationId = new URLSearchParams(location.search).get("application");
 let me = null;
+countCharacters(document.getElementById("decision-form"));
 
 const reviewLink = (app) => `${reviewUrl}?application=${encodeURIComponent(app.id)}`;
 
