@@ -3,6 +3,9 @@
 import { get, here, post, showSignIn } from "./api.js";
 import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 import { addField, contactDetails, kindWords, nameOf, skillList } from "./mentoring.js";
+import { countCharacters } from "./counts.js";
+
+countCharacters();
 
 const root = document.getElementById("mentor-profile");
 const id = new URLSearchParams(location.search).get("id");

@@ -5,6 +5,7 @@
 // .../meetings/{meeting}/dispute), and ending it (POST .../end) after a second "yes".
 import { get, here, post, put, showSignIn } from "./api.js";
 import { renderGoals } from "./goals.js";
+import { countCharacters } from "./counts.js";
 import { showNextMeeting } from "./next-meeting.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import {
@@ -18,6 +19,7 @@ const path = `/api/mentorships/${encodeURIComponent(id || "")}`;
 const agreementForm = document.getElementById("agreement-form");
 const meetingForm = document.getElementById("meeting-form");
 const endForm = document.getElementById("end-form");
+const refreshCounts = countCharacters();
 let m = null; // the mentorship as last loaded
 
 const mine = () => (m.my_role === "mentor" ? m.mentor : m.mentee);
@@ -134,6 +136,7 @@ function fillAgreementForm() {
       : `${who} asked for a ${kind} mentorship.`;
   };
   const sides = m.my_role === "mentor" ? [[m.mentor, true], [m.mentee, false]] : [[m.mentee, true], [m.mentor, false]];
+  refreshCounts();
   document.getElementById("kind-wishes").textContent = sides.map(([person, me]) => wish(person, me)).filter(Boolean).join(" ");
 }
 
@@ -262,6 +265,7 @@ meetingForm.addEventListener("submit", async (event) => {
   if (!response.ok) return showProblem(meetingForm, response.problem);
   meetingForm.reset();
   meetingForm.elements.namedItem("minutes").value = "60";
+  refreshCounts();
   await reload();
   announce(`Meeting of ${formatDay(body.date)} logged. ${document.getElementById("meetings-total").textContent}`);
   document.getElementById("meetings-heading").focus();

@@ -5,6 +5,9 @@
 import { get, here, post, showSignIn } from "./api.js";
 import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
 import { count, nameOf } from "./mentoring.js";
+import { countCharacters } from "./counts.js";
+
+countCharacters();
 
 const id = new URLSearchParams(location.search).get("mentorship");
 const path = `/api/surveys/${encodeURIComponent(id || "")}`;
