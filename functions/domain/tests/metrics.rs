@@ -426,76 +426,56 @@ fn goals_count_once_a_pair_ends_as_they_stood_by_department_and_share_met() {
     assert_eq!(department("mental-health").met_share, Some(0.0));
 }
 
+/// An agreement of `kind` with one goal.
+fn draft(kind: MentorshipKind) -> AgreementDraft {
+    AgreementDraft {
+        kind,
+        goals: LongText::parse("Learn SQL").expect("goals"),
+        steps: None,
+        schedule: None,
+        end_date: None,
+        off_limits: None,
+    }
+}
+
+/// What the counters hold after a mentorship went through `states`, each
+/// written as a change from the one before.
+fn written(states: &[Mentorship]) -> Tally {
+    let first = metrics::mentorship(&states[0]);
+    states.windows(2).fold(first, |acc, w| {
+        acc.plus(&Tally::change(
+            Some(&metrics::mentorship(&w[0])),
+            &metrics::mentorship(&w[1]),
+        ))
+    })
+}
+
 #[test]
 fn pairs_count_by_the_kind_their_agreement_records_and_approved_applicants_by_what_they_would_like()
 {
     let day = at("2026-10-05T15:00:00Z");
     let agreed = |kind: MentorshipKind| {
         let m = matched("revenue", "revenue", day, day);
-        let draft = AgreementDraft {
-            kind,
-            goals: LongText::parse("Learn SQL").expect("goals"),
-            steps: None,
-            schedule: None,
-            end_date: None,
-            off_limits: None,
-        };
-        let mentee = m.mentee.clone();
-        let first = m.set_agreement(&mentee, draft.clone(), day).expect("saved");
-        // Changing the kind moves the pair from one count to the other.
-        let changed = first
-            .set_agreement(&mentee, AgreementDraft { kind, ..draft }, day)
-            .expect("saved again");
-        [
-            metrics::mentorship(&m),
-            Tally::change(Some(&metrics::mentorship(&m)), &metrics::mentorship(&first)),
-            Tally::change(
-                Some(&metrics::mentorship(&first)),
-                &metrics::mentorship(&changed),
-            ),
-        ]
-        .iter()
-        .fold(Tally::default(), |acc, t| acc.plus(t))
+        let saved = m
+            .set_agreement(&m.mentee.clone(), draft(kind), day)
+            .expect("saved");
+        written(&[m, saved])
     };
+    // Changed from committed to flash, then ended: it counts once, as flash.
     let flash_then_ended = {
         let m = matched("revenue", "revenue", day, day);
-        let draft = AgreementDraft {
-            kind: MentorshipKind::Committed,
-            goals: LongText::parse("Learn SQL").expect("goals"),
-            steps: None,
-            schedule: None,
-            end_date: None,
-            off_limits: None,
-        };
         let mentee = m.mentee.clone();
-        let committed = m.set_agreement(&mentee, draft.clone(), day).expect("saved");
+        let committed = m
+            .set_agreement(&mentee, draft(MentorshipKind::Committed), day)
+            .expect("saved");
         let flash = committed
-            .set_agreement(
-                &mentee,
-                AgreementDraft {
-                    kind: MentorshipKind::Flash,
-                    ..draft
-                },
-                day,
-            )
+            .set_agreement(&mentee, draft(MentorshipKind::Flash), day)
             .expect("changed to flash");
         let reason = LongText::parse("Done.").expect("reason");
         let ended = flash
             .end(&mentee, MentorshipStatus::Completed, reason, day)
             .expect("ended");
-        [
-            metrics::mentorship(&committed),
-            Tally::change(
-                Some(&metrics::mentorship(&committed)),
-                &metrics::mentorship(&flash),
-            ),
-            Tally::change(
-                Some(&metrics::mentorship(&flash)),
-                &metrics::mentorship(&ended),
-            ),
-        ]
-        .iter()
-        .fold(Tally::default(), |acc, t| acc.plus(t))
+        written(&[m, committed, flash, ended])
     };
     let no_agreement = metrics::mentorship(&matched("revenue", "revenue", day, day));
     let approved_wanting = |who: &str, role: Role, kind: Option<KindPreference>| {
