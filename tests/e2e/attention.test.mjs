@@ -6,7 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, signIn, apiOf, axeViolations, sidewaysOverflow, addDays, programToday } from "./support.mjs";
+import { startPlatform, launch, signIn, apiOf, axeViolations, sidewaysOverflow, addDays, programToday, countSteps, stepsLine } from "./support.mjs";
 
 const ADMIN = "admin@mo.gov";
 const PHONE = { width: 390, height: 844 };
@@ -29,7 +29,7 @@ async function signedIn(email, viewport = { width: 1280, height: 900 }) {
   return context;
 }
 
-test("an event filling up is counted on the admin page and listed a click away", async () => {
+test("an event filling up is counted on the admin page and listed a click away", async (t) => {
   const team = await signedIn(ADMIN);
   const added = await apiOf(team, platform).post("/api/admin/calendar/events", {
     group: "", kind: "training", audience: "mentors-and-mentees",
@@ -41,7 +41,22 @@ test("an event filling up is counted on the admin page and listed a click away",
     await apiOf(await signedIn(email), platform).post(`/api/calendar/events/${added.id}/registration`);
   }
 
+  // From the home page, signed in, by her dashboard, which opens with
+  // it: the steps are counted.
+  const finding = await countSteps(team);
   const page = await team.newPage();
+  await page.goto(`${platform.url}/`);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My dashboard" }).click();
+  await page.locator("#work-list").getByRole("link", { name: "Needs attention: 1 event filling up" }).click();
+  await page.waitForURL(/\/admin\/attention\/\?show=events$/);
+  const list = page.locator("#attention-list");
+  await list.getByText("First meetings that work").waitFor();
+  t.diagnostic(stepsLine("an administrator finds what needs attention, from the home page", finding));
+  assert.match(await list.innerText(), /2 of 2 places taken, 0 waiting/);
+  assert.equal(await page.locator("#list-title").evaluate((h) => h === document.activeElement), true, "the list's title has focus");
+  assert.deepEqual(await axeViolations(page), [], "the list is accessible");
+
+  // The admin page opens with the same summary, each count a link.
   await page.goto(`${platform.url}/admin/`);
   const summary = page.locator("#attention-summary");
   const filling = summary.getByRole("link", { name: "1 event filling up" });
@@ -50,22 +65,12 @@ test("an event filling up is counted on the admin page and listed a click away",
   assert.deepEqual(await axeViolations(page), [], "the admin page with its summary is accessible");
   await filling.click();
   await page.waitForURL(/\/admin\/attention\/\?show=events$/);
-  const list = page.locator("#attention-list");
-  await list.getByText("First meetings that work").waitFor();
-  assert.match(await list.innerText(), /2 of 2 places taken, 0 waiting/);
-  assert.equal(await page.locator("#list-title").evaluate((h) => h === document.activeElement), true, "the list's title has focus");
-  assert.deepEqual(await axeViolations(page), [], "the list is accessible");
 
   // On a phone the same list reads without scrolling sideways.
   const phone = await (await signedIn(ADMIN, PHONE)).newPage();
   await phone.goto(`${platform.url}/admin/attention/?show=events`);
   await phone.locator("#attention-list").getByText("First meetings that work").waitFor();
   assert.equal(await sidewaysOverflow(phone), 0, "nothing scrolls sideways on a phone");
-
-  // Her dashboard opens with it.
-  await page.goto(`${platform.url}/dashboard/`);
-  const work = page.locator("#work-list");
-  await work.getByRole("link", { name: "Needs attention: 1 event filling up" }).waitFor();
 });
 
 test("a department administrator sees her department's share, without the program's lines", async () => {

@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations, tabTo, arrowUntil } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations, tabTo, arrowUntil, countSteps, stepsLine } from "./support.mjs";
 
 let platform;
 let browser;
@@ -130,14 +130,20 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   await ada.getByText(message).waitFor();
 });
 
-test("supervisor approves, and a second decision is refused with a clear message", async () => {
-  const sam = await (await browser.newContext()).newPage();
-  await sam.goto(`${platform.url}/apply/mentee/`);
+test("supervisor approves, and a second decision is refused with a clear message", async (t) => {
+  // Sam applies from the home page, signed out: the steps are counted.
+  const samContext = await browser.newContext();
+  const applying = await countSteps(samContext);
+  const sam = await samContext.newPage();
+  await sam.goto(`${platform.url}/`);
+  await sam.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apply" }).click();
+  await sam.getByRole("link", { name: "Start the mentee application" }).click();
   await signInFromHere(sam, platform, "sam.okafor@mo.gov");
   await fillMenteeApplication(sam, "lin.boss@mo.gov");
   await sam.locator("#f-skills-3").selectOption("teamwork");
   await sam.locator("#submit-application").click();
   await sam.locator("#submitted").waitFor();
+  t.diagnostic(stepsLine("apply as a mentee, from the home page, signed out", applying));
 
   // Click 1 opens the emailed link, click 2 signs in and opens the
   // application, click 3 approves; no second email is needed.
@@ -166,7 +172,7 @@ test("supervisor approves, and a second decision is refused with a clear message
   assert.match(await second.locator("main").innerText(), /already been approved/);
 });
 
-test("someone applies as a mentor with the keyboard alone and as a mentee; the supervisor approves both from the emailed links", async () => {
+test("someone applies as a mentor with the keyboard alone and as a mentee; the supervisor approves both from the emailed links", async (t) => {
   const kim = await (await browser.newContext()).newPage();
   await kim.goto(`${platform.url}/apply/mentor/`);
   await signInFromHere(kim, platform, "kim.keys@mo.gov");
@@ -219,12 +225,15 @@ test("someone applies as a mentor with the keyboard alone and as a mentee; the s
   // Two review emails reach the supervisor; each link opens its application.
   const mails = (await (await fetch(`${platform.url}/_local/outbox.json`)).json()).filter((m) => m.to === "lee.park@mo.gov");
   assert.equal(mails.length, 2, "one review email per application");
-  const lee = await (await browser.newContext()).newPage();
-  for (const mail of mails) {
+  const leeContext = await browser.newContext();
+  const approving = await countSteps(leeContext);
+  const lee = await leeContext.newPage();
+  for (const [n, mail] of mails.entries()) {
     await followTaskLink(lee, mail, /review (Kim Keys's mentor|Ada Lovelace's mentee) application/);
     await lee.getByRole("button", { name: "Approve application" }).click();
     await lee.getByRole("button", { name: "Yes, approve it" }).click();
     await lee.locator("#decision-record").waitFor();
+    if (n === 0) t.diagnostic(stepsLine("a supervisor approves, from the review email", approving));
   }
 
   // Both applications are approved, and the mentor profile is live.

@@ -6,7 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday, publishMatching, addDays } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday, publishMatching, addDays, countSteps, stepsLine } from "./support.mjs";
 
 let platform;
 let browser;
@@ -25,7 +25,7 @@ async function newPage() {
   return (await browser.newContext()).newPage();
 }
 
-test("approve → search → select → accept → meet → end → survey", async () => {
+test("approve → search → select → accept → meet → end → survey", async (t) => {
   // The supervisor approves Alex's pending mentee application.
   const sam = await newPage();
   await sam.goto(`${platform.url}/review/`);
@@ -36,7 +36,9 @@ test("approve → search → select → accept → meet → end → survey", asy
   await sam.locator("#decision-record").waitFor();
 
   // Alex searches, opens Maria's profile and selects her.
-  const alex = await newPage();
+  const alexContext = await browser.newContext();
+  const alexSteps = await countSteps(alexContext);
+  const alex = await alexContext.newPage();
   await alex.goto(`${platform.url}/mentors/`);
   await signInFromHere(alex, platform, "alex.nguyen@mo.gov");
   await alex.locator("#results").getByRole("link", { name: /Maria Okafor/ }).first().waitFor();
@@ -59,7 +61,9 @@ test("approve → search → select → accept → meet → end → survey", asy
 
   // Maria opens the emailed link, which signs her in for the request with one press; she reads and accepts.
   const asked = await lastMailTo(platform, "maria.okafor@mo.gov");
-  const maria = await newPage();
+  const mariaContext = await browser.newContext();
+  const accepting = await countSteps(mariaContext);
+  const maria = await mariaContext.newPage();
   await maria.goto(linkIn(asked, "/signin/confirm/"));
   // The page asks what the link is for, then shows it.
   await maria.locator("#confirm-task").waitFor();
@@ -69,6 +73,7 @@ test("approve → search → select → accept → meet → end → survey", asy
   assert.deepEqual(await axeViolations(maria), [], "the request page is accessible");
   await maria.locator("#accept-button").click();
   await maria.locator("#matched").waitFor();
+  t.diagnostic(stepsLine("a mentor accepts, from the request email", accepting));
   assert.match(await maria.locator("#matched").innerText(), /alex\.nguyen@mo\.gov/);
 
   // Alex follows the match email to the mentorship page and sees Maria's details.
@@ -94,6 +99,7 @@ test("approve → search → select → accept → meet → end → survey", asy
 
   // On a phone, logging a meeting is one tap from the top of the page.
   await alex.setViewportSize({ width: 390, height: 844 });
+  const opening = { ...alexSteps };
   await alex.reload();
   const shortcut = alex.getByRole("link", { name: "Log a meeting" });
   await shortcut.waitFor();
@@ -102,6 +108,7 @@ test("approve → search → select → accept → meet → end → survey", asy
   const nextBox = await alex.getByRole("link", { name: "Next meeting" }).boundingBox();
   assert.ok(nextBox.y + nextBox.height <= 844, `so is the next meeting's (${nextBox.y} px)`);
   await shortcut.click();
+  const reached = { pages: alexSteps.pages - opening.pages, presses: alexSteps.presses - opening.presses };
   await alex.waitForURL(/#log-meeting-title$/);
   await alex.waitForFunction(() => {
     const box = document.getElementById("f-date").getBoundingClientRect();
@@ -119,11 +126,16 @@ test("approve → search → select → accept → meet → end → survey", asy
   assert.equal(await alex.locator("#e-date").isVisible(), true, "the date's error shows beside the length's");
 
   // A meeting is logged and counted as training credit.
+  const logging = { ...alexSteps };
   await alex.locator("#f-date").fill(programToday());
   await alex.locator("#f-minutes").fill("60");
   await alex.locator("#f-topic").fill("Getting to know each other");
   await alex.locator("#log-meeting").click();
   await alex.locator("#meeting-rows").getByText("Getting to know each other").waitFor();
+  t.diagnostic(stepsLine("log a meeting, from the mentorship page on a phone (the refused try left out)", {
+    pages: reached.pages + alexSteps.pages - logging.pages,
+    presses: reached.presses + alexSteps.presses - logging.presses,
+  }));
   assert.match(await alex.locator("#meetings-total").innerText(), /1(\.0+)? hour/);
   assert.deepEqual(await axeViolations(alex), [], "the mentorship page is accessible");
   assert.equal(await alex.getByRole("button", { name: /^Dispute/ }).count(), 0, "no say on your own entry");

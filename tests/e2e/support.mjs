@@ -244,3 +244,24 @@ export async function sidewaysOverflow(page) {
   await page.setViewportSize(size);
   return over;
 }
+
+/**
+ * What a person does in `context` from now on, for the table of steps per
+ * task: pages loaded (each full load, in any of its tabs, the first one
+ * too) and presses (clicks, by mouse or keyboard). Typing and choosing
+ * from a menu are not counted. Call it before the context opens a page.
+ */
+export async function countSteps(context) {
+  const tally = { pages: 0, presses: 0 };
+  await context.exposeBinding("__momentsPressed", () => { tally.presses += 1; });
+  await context.addInitScript(() => {
+    document.addEventListener("click", (event) => { if (event.isTrusted) window.__momentsPressed?.(); }, true);
+  });
+  const watch = (page) => page.on("domcontentloaded", () => { tally.pages += 1; });
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  return tally;
+}
+
+/** "apply as a mentee: 4 pages, 12 presses", for the suite's output. */
+export const stepsLine = (task, tally) => `steps ${task}: ${tally.pages} pages, ${tally.presses} presses`;
