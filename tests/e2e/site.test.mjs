@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startPlatform, launch, signIn, apiOf, sitePages, axeViolations, programToday, lastMailTo, publishMatching } from "./support.mjs";
+import { startPlatform, launch, signIn, apiOf, sitePages, axeViolations, programToday, lastMailTo, linkIn, publishMatching } from "./support.mjs";
 
 const PHONE = 360;
 const DESKTOP = 1280;
@@ -443,6 +443,20 @@ test("on a phone the header is one row and Menu opens every link; wider screens 
   assert.ok(await wideNav.getByRole("link", { name: "Find a mentor" }).isVisible());
   assert.equal(await wideNav.locator("summary").isVisible(), false, "no Menu on a wide screen");
   await desktop.close();
+});
+
+test("signed in through the pages, an administrator's header shows her links on the very next page", async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(`${platform.url}/signin/?next=%2Fhow-it-works%2F`);
+  await page.locator("#f-email").fill("admin@mo.gov");
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await page.locator("#link-sent").waitFor();
+  await page.goto(linkIn(await lastMailTo(platform, "admin@mo.gov"), "/signin/confirm/"));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/how-it-works\/$/);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  assert.equal(await nav.getByRole("link", { name: "Program admin" }).isVisible(), true, "no page had to ask first");
+  await page.context().close();
 });
 
 test("the header shows each person only the links they can use, from the first paint; their dashboard starts with their own work", async () => {

@@ -4,7 +4,7 @@
 // on opening the link, because mail scanners open links. The token rides in
 // the fragment, which browsers never send to a server; it is taken out of
 // the address bar at once, so it stays out of history too.
-import { post, safeNext, signInUrl } from "./api.js";
+import { post, safeNext, signInUrl, whoAmI } from "./api.js";
 import { busy, clearErrors, isBusy, showProblem } from "./ui.js";
 
 const query = new URLSearchParams(location.search);
@@ -36,6 +36,8 @@ if (!token) {
     const stay_signed_in = form.querySelector('input[name="stay_signed_in"]').checked;
     const response = await post("/api/auth/session", { token, stay_signed_in });
     if (response.ok) {
+      // The header of the next page shows this person's links from its first paint.
+      await whoAmI();
       location.assign(next || safeNext(response.data?.next, afterSignIn));
       return;
     }
