@@ -73,6 +73,19 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   assert.match(await ada.locator("#f-bio").getAttribute("aria-describedby"), /c-bio/);
   await fillMenteeApplication(ada, "grace.hopper@mo.gov");
   assert.equal(await ada.locator("#c-first_name").innerText(), "You have 57 characters left");
+  // She leaves and comes back on the same device: what she typed is kept,
+  // the eligibility statements apart, which she confirms again.
+  await ada.reload();
+  await ada.locator("#draft-notice").waitFor();
+  assert.equal(await ada.locator("#f-first_name").inputValue(), "Ada");
+  assert.equal(await ada.locator("#f-skills-2").inputValue(), "leadership");
+  assert.equal(await ada.getByLabel("Daytime").isChecked(), true);
+  assert.equal(await ada.locator("#c-first_name").innerText(), "You have 57 characters left");
+  assert.equal(await ada.locator("#f-full_time").isChecked(), false);
+  assert.deepEqual(await axeViolations(ada), [], "the kept application is accessible");
+  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
+    await ada.locator(`#f-${name}`).check();
+  }
   // Two skills are not enough: the API's message appears next to the field.
   await ada.locator("#submit-application").click();
   await ada.locator("#e-skills").waitFor();
@@ -83,6 +96,8 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   await ada.locator("#f-skills-3").selectOption("public-speaking");
   await ada.locator("#submit-application").click();
   await ada.locator("#submitted").waitFor();
+  assert.equal(await ada.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("moments_draft_")).length), 0,
+    "once sent, nothing is kept on the device");
 
   // The supervisor opens the review link from the outbox, signed out: the
   // link signs her in for this review.

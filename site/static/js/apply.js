@@ -1,6 +1,8 @@
 // The mentee and mentor application forms (/apply/mentee/, /apply/mentor/).
 // Creates the application, or edits the one the person already has for this
-// role.
+// role. A new application is kept on this device as it is typed (every
+// answer but the eligibility statements, under the person's address), put
+// back if they leave and come back, and forgotten once sent or at sign-out.
 import { applicationPath, get, post, put, showSignIn, whoAmI } from "./api.js";
 import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 import { skillsPicker } from "./skills.js";
@@ -16,6 +18,70 @@ let current = null; // the person's application for this role, once there is one
 
 const TEXT_FIELDS = ["first_name", "last_name", "phone", "job_title", "work_location", "bio", "goals"];
 const CONFIRMATIONS = ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"];
+
+/** Where this person's unsent application for this role is kept on this device. */
+let draftKey = null;
+
+function keepDraft() {
+  if (current || !draftKey) return;
+  const fields = {};
+  for (const [name, value] of new FormData(form)) {
+    if (!CONFIRMATIONS.includes(name)) (fields[name] ||= []).push(String(value));
+  }
+  try {
+    localStorage.setItem(draftKey, JSON.stringify({ at: new Date().toISOString(), fields }));
+  } catch {
+    // Storage refused (private browsing, full): the form still works.
+  }
+}
+
+function forgetDraft() {
+  try {
+    if (draftKey) localStorage.removeItem(draftKey);
+  } catch {
+    // Nothing kept.
+  }
+}
+
+/** Puts a kept draft back into the form; false if there is none. */
+function restoreDraft() {
+  let draft = null;
+  try {
+    draft = JSON.parse(localStorage.getItem(draftKey) || "null");
+  } catch {
+    draft = null;
+  }
+  if (!draft?.fields) return false;
+  const seen = {};
+  for (const control of form.elements) {
+    const values = draft.fields[control.name];
+    if (!values || CONFIRMATIONS.includes(control.name)) continue;
+    if (control.type === "radio") {
+      control.checked = values.includes(control.value);
+    } else if ("value" in control && control.type !== "submit" && control.type !== "button") {
+      const i = seen[control.name] ?? 0;
+      seen[control.name] = i + 1;
+      control.value = values[i] ?? "";
+    }
+  }
+  skillsChanged();
+  refreshCounts();
+  document.getElementById("draft-when").textContent =
+    `We kept what you typed on this device (${formatDate(draft.at)}). Check it, tick the eligibility statements and send it when you are ready.`;
+  document.getElementById("draft-notice").hidden = false;
+  return true;
+}
+
+form.addEventListener("input", keepDraft);
+form.addEventListener("change", keepDraft);
+document.getElementById("draft-clear").addEventListener("click", () => {
+  forgetDraft();
+  form.reset();
+  skillsChanged();
+  refreshCounts();
+  document.getElementById("draft-notice").hidden = true;
+  field("first_name").focus();
+});
 
 function field(name) {
   return form.elements.namedItem(name);
@@ -132,7 +198,9 @@ async function start() {
   const mine = await get("/api/applications");
   if (!mine.ok) return loadFailed(mine.problem);
   current = (mine.data?.applications || []).find((app) => app.role === role) || null;
+  draftKey = `moments_draft_${role}_${me.data.email}`;
   if (current) fill(current);
+  else restoreDraft();
   describeEditing();
   announce("");
   form.hidden = false;
@@ -149,6 +217,7 @@ form.addEventListener("submit", async (event) => {
     : await put(applicationPath(current.id), body());
   done();
   if (response.ok) {
+    forgetDraft();
     current = response.data;
     fill(current);
     describeEditing();

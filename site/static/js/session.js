@@ -20,6 +20,10 @@ if (item && signedIn) {
     if (response.ok || response.status === 401) {
       try {
         localStorage.removeItem("moments_roles");
+        // Applications typed and not sent go with the session.
+        for (const key of Object.keys(localStorage)) {
+          if (key.startsWith("moments_draft_")) localStorage.removeItem(key);
+        }
       } catch {
         // Nothing kept: nothing to forget.
       }
