@@ -81,6 +81,14 @@ impl Catalogue {
         self.departments.iter().find(|d| d.id == id)
     }
 
+    /// Every department, as ids (the unit test below checks each parses).
+    pub fn department_ids(&self) -> Vec<crate::fields::DepartmentId> {
+        self.departments
+            .iter()
+            .filter_map(|d| crate::fields::DepartmentId::parse(&d.id).ok())
+            .collect()
+    }
+
     pub fn working_hours(&self, id: &str) -> Option<&Entry> {
         self.working_hours.iter().find(|d| d.id == id)
     }
@@ -106,6 +114,11 @@ mod tests {
         assert_eq!(skills.len(), c.career_skills.len() + c.soft_skills.len());
         let depts: HashSet<_> = c.departments.iter().map(|d| &d.id).collect();
         assert_eq!(depts.len(), c.departments.len());
+        assert_eq!(
+            c.department_ids().len(),
+            c.departments.len(),
+            "every id parses"
+        );
         let hours: Vec<_> = c.working_hours.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(hours, ["daytime", "evening", "overnight"]);
     }

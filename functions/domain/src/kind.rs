@@ -5,8 +5,6 @@
 //! records which theirs is; search filters mentors on what they would
 //! like, and the figures count pairs of each kind.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Entry;
@@ -59,12 +57,6 @@ impl MentorshipKind {
         } else {
             MentorshipKind::Committed
         }
-    }
-}
-
-impl fmt::Display for MentorshipKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
     }
 }
 

@@ -223,9 +223,7 @@ impl Tally {
 }
 
 fn whole_days(from: Timestamp, to: Timestamp) -> i64 {
-    (to.as_second() - from.as_second())
-        .div_euclid(86_400)
-        .clamp(0, MAX_DAYS)
+    crate::attention::days_waiting(from, to).min(MAX_DAYS)
 }
 
 /// What an application counts: its profile by status in the department and

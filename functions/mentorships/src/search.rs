@@ -189,15 +189,28 @@ pub struct Filters {
     pub page: usize,
 }
 
+/// A filter left empty is none; a bad one is named under its field.
+fn optional<T>(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    match raw.trim() {
+        "" => None,
+        given => parse(given).map_err(|e| errors.add(field, e)).ok(),
+    }
+}
+
 impl Filters {
     pub fn parse(p: &SearchParams) -> Result<Filters, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let department = match p.department.trim() {
-            "" => None,
-            d => DepartmentId::parse(d)
-                .map_err(|e| errors.add("department", e))
-                .ok(),
-        };
+        let department = optional(
+            &mut errors,
+            "department",
+            &p.department,
+            DepartmentId::parse,
+        );
         let skills: Vec<String> = p
             .skills
             .split(',')
@@ -214,18 +227,8 @@ impl Filters {
                 ),
             );
         }
-        let hours = match p.hours.trim() {
-            "" => None,
-            h => WorkingHours::parse(h)
-                .map_err(|e| errors.add("hours", e))
-                .ok(),
-        };
-        let kind = match p.kind.trim() {
-            "" => None,
-            k => MentorshipKind::parse(k)
-                .map_err(|e| errors.add("kind", e))
-                .ok(),
-        };
+        let hours = optional(&mut errors, "hours", &p.hours, WorkingHours::parse);
+        let kind = optional(&mut errors, "kind", &p.kind, MentorshipKind::parse);
         let name = p.name.trim();
         if name.chars().count() > 100 {
             errors.add("name", "Search for a name of at most 100 characters.");

@@ -5,6 +5,8 @@
 //! for program administrators. Each is a count with its list, the longest
 //! waiting first.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::extract::State;
 use futures_util::future::try_join_all;
@@ -20,7 +22,7 @@ use moments_domain::attention::{
 use moments_domain::calendar::program_today;
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::DepartmentId;
-use moments_domain::mentorship::RequestStatus;
+use moments_domain::mentorship::{Mentorship, MentorshipId, RequestStatus};
 use moments_domain::reports::Scope;
 use serde::Serialize;
 
@@ -186,11 +188,7 @@ pub async fn attention(
 /// The departments the caller looks after.
 fn departments(scope: &Scope) -> Vec<DepartmentId> {
     match scope {
-        Scope::Program => Catalogue::get()
-            .departments
-            .iter()
-            .filter_map(|d| DepartmentId::parse(&d.id).ok())
-            .collect(),
+        Scope::Program => Catalogue::get().department_ids(),
         Scope::Departments(mine) => mine.clone(),
     }
 }
@@ -293,12 +291,20 @@ async fn unanswered_surveys(
     // The longest open first (they are read in the order the pairs
     // ended); only the mentorships shown are read, for their people.
     open.truncate(MOST_SHOWN);
-    let pairs = try_join_all(open.iter().map(|s| deps.store.mentorship(&s.mentorship))).await?;
+    // Each mentorship once, though both its sides' surveys may be open.
+    let mut ids: Vec<&MentorshipId> = open.iter().map(|s| &s.mentorship).collect();
+    ids.sort();
+    ids.dedup();
+    let read = try_join_all(ids.iter().map(|id| deps.store.mentorship(id))).await?;
+    let pairs: HashMap<MentorshipId, Mentorship> = read
+        .into_iter()
+        .flatten()
+        .map(|r| (r.mentorship.id.clone(), r.mentorship))
+        .collect();
     let items = open
         .iter()
-        .zip(pairs)
-        .filter_map(|(s, record)| {
-            let m = record?.mentorship;
+        .filter_map(|s| {
+            let m = pairs.get(&s.mentorship)?;
             let (email, partner) = match s.role {
                 Role::Mentee => (&m.mentee, &m.mentor),
                 Role::Mentor => (&m.mentor, &m.mentee),

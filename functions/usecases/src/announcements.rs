@@ -84,11 +84,7 @@ pub async fn recipients(deps: &Deps, audience: &Audience) -> Result<Vec<String>,
         _ => {
             let departments: Vec<DepartmentId> = match &audience.department {
                 Some(d) => vec![d.clone()],
-                None => Catalogue::get()
-                    .departments
-                    .iter()
-                    .filter_map(|d| DepartmentId::parse(&d.id).ok())
-                    .collect(),
+                None => Catalogue::get().department_ids(),
             };
             let reads: Vec<_> = departments
                 .iter()

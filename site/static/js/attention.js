@@ -3,6 +3,8 @@
 // attention page and an administrator's dashboard show it.
 import { el } from "./ui.js";
 
+// Not mentoring.js's `count`: the admin page loads nothing else of that
+// module, and has little weight to spare.
 const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 /** The lines of the summary, as [how many, words, link]. */
