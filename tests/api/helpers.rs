@@ -615,6 +615,7 @@ impl TestApp {
             role,
             &applicant,
             &domains,
+            &self.store.skills().await.expect("skills"),
         )
         .expect("valid form");
         let mut bytes = [0u8; 16];

@@ -35,5 +35,6 @@ mod reports;
 mod resources;
 mod retention;
 mod security_log;
+mod skills;
 mod taking_part;
 mod task_links;

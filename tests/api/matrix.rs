@@ -674,6 +674,27 @@ fn rows() -> Vec<Row> {
         ),
         row(
             get.clone(),
+            "/api/admin/skills",
+            json!(null),
+            &[(ProgramAdmin, 200)],
+            403,
+        ),
+        row(
+            post.clone(),
+            "/api/admin/skills",
+            json!({"kind": "career", "name": "Records management"}),
+            &[(ProgramAdmin, 201)],
+            403,
+        ),
+        row(
+            put.clone(),
+            "/api/admin/skills/juggling",
+            json!({"name": "Juggling"}),
+            &[(ProgramAdmin, 404)],
+            403,
+        ),
+        row(
+            get.clone(),
             "/api/admin/check-ins",
             json!(null),
             &[(ProgramAdmin, 200)],

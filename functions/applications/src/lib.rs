@@ -17,10 +17,11 @@ use moments_domain::application::{
 };
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::calendar::{CalendarId, group_applying, program_today};
-use moments_domain::catalogue::Catalogue;
+use moments_domain::catalogue::{Catalogue, Entry, SkillKind};
 use moments_domain::fields::LongText;
 use moments_domain::form::{FieldErrors, FormReader};
 use moments_domain::notify;
+use moments_domain::skills::StoredSkills;
 use serde::Serialize;
 
 moments_adapters::http_api! {
@@ -47,11 +48,30 @@ pub struct Applications {
     applications: Vec<ApplicationView>,
 }
 
-/// The skills, departments and working hours the forms offer.
+/// The skills, departments and working hours the forms offer: the skills
+/// as the program team keeps them now, retired ones left out.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CatalogueView {
+    career_skills: Vec<Entry>,
+    soft_skills: Vec<Entry>,
+    departments: Vec<Entry>,
+    working_hours: Vec<Entry>,
+    /// The skills' version: 0 while they are still the seed.
+    skills_version: u64,
+}
+
 #[utoipa::path(get, path = "/api/catalogue", tag = "applications",
-    responses((status = 200, description = "The catalogue", body = Catalogue)))]
-async fn read_catalogue() -> Json<&'static Catalogue> {
-    Json(Catalogue::get())
+    responses((status = 200, description = "The catalogue", body = CatalogueView)))]
+async fn read_catalogue(State(deps): State<Deps>) -> Result<Json<CatalogueView>, ApiError> {
+    let skills = deps.store.skills().await?;
+    let seed = Catalogue::get();
+    Ok(Json(CatalogueView {
+        career_skills: skills.open(SkillKind::Career),
+        soft_skills: skills.open(SkillKind::Soft),
+        departments: seed.departments.clone(),
+        working_hours: seed.working_hours.clone(),
+        skills_version: skills.version(),
+    }))
 }
 
 /// Load an application the caller may see; others' are refused without
@@ -110,11 +130,13 @@ async fn submit(
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
     let mut form = FormReader::new();
     let role = form.parsed("role", &body.role, Role::parse);
+    let skills = deps.store.skills().await?;
     let details = Details::parse(
         &body,
         role.unwrap_or(Role::Mentee),
         &actor.email,
         &deps.config.domains,
+        &skills,
     );
     let (role, details) = match (role, details) {
         (Some(role), Ok(details)) if form.errors.is_empty() => (role, details),
@@ -153,7 +175,10 @@ async fn submit(
     deps.notify(notify::application_received(&app, &deps.config.base_url))
         .await;
     review_requested(&deps, &app).await;
-    Ok((StatusCode::CREATED, Json(ApplicationView::of(&app, &actor))))
+    Ok((
+        StatusCode::CREATED,
+        Json(ApplicationView::of(&app, &actor, &skills)),
+    ))
 }
 
 /// The signed-in person's applications.
@@ -167,11 +192,12 @@ async fn mine(
         .store
         .applications_with_capacity_of(&actor.email)
         .await?;
+    let skills = deps.store.skills().await?;
     let applications = apps
         .iter()
         .map(|(app, capacity)| ApplicationView {
             paused: Some(!capacity.available),
-            ..ApplicationView::of(app, &actor)
+            ..ApplicationView::of(app, &actor, &skills)
         })
         .collect();
     Ok(Json(Applications { applications }))
@@ -192,7 +218,8 @@ async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let app = load_visible(&deps, &actor, &id).await?;
-    Ok(Json(ApplicationView::of(&app, &actor)))
+    let skills = deps.store.skills().await?;
+    Ok(Json(ApplicationView::of(&app, &actor, &skills)))
 }
 
 /// Count a change by the applicant against their daily limits; one that
@@ -218,6 +245,7 @@ async fn save_change(
     after: Application,
     effect: EditEffect,
     require_pending: bool,
+    skills: &StoredSkills,
 ) -> Result<Json<ApplicationView>, ApiError> {
     counted(deps, actor, &effect).await?;
     let (action, note) = match &effect {
@@ -242,7 +270,7 @@ async fn save_change(
             review_requested(deps, &after).await;
         }
     }
-    Ok(Json(ApplicationView::of(&after, actor)))
+    Ok(Json(ApplicationView::of(&after, actor, skills)))
 }
 
 /// Edit one's own application; a denied one goes back to review.
@@ -274,11 +302,12 @@ async fn edit(
         )
         .into());
     }
-    let details = Details::parse(&body, app.role, &actor.email, &deps.config.domains)?;
+    let skills = deps.store.skills().await?;
+    let details = Details::parse(&body, app.role, &actor.email, &deps.config.domains, &skills)?;
     let (after, effect) = app.edit(&actor.email, details, deps.now())?;
     // A pending application must still be pending when the edit lands, or a
     // decision made meanwhile would be overwritten; the version check covers it.
-    save_change(&deps, &actor, &app, after, effect, false).await
+    save_change(&deps, &actor, &app, after, effect, false, &skills).await
 }
 
 /// Name another supervisor for a pending application (reroutes its review).
@@ -305,7 +334,8 @@ async fn reroute(
     let supervisor = Supervisor::read(&mut form, &body, &actor.email, &deps.config.domains);
     let supervisor = form.finish(supervisor)?;
     let (after, effect) = app.reroute(&actor.email, supervisor, deps.now())?;
-    save_change(&deps, &actor, &app, after, effect, true).await
+    let skills = deps.store.skills().await?;
+    save_change(&deps, &actor, &app, after, effect, true, &skills).await
 }
 
 /// `PUT /api/admin/applications/{id}`: an administrator corrects the facts
@@ -397,7 +427,8 @@ async fn correct(
     if reviewed_again {
         review_requested(&deps, &after).await;
     }
-    Ok(Json(ApplicationView::of(&after, &actor)))
+    let skills = deps.store.skills().await?;
+    Ok(Json(ApplicationView::of(&after, &actor, &skills)))
 }
 
 /// Ask the supervisor to review: the email's link signs them in and opens

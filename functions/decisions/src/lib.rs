@@ -58,12 +58,15 @@ pub struct DecisionForm {
     responses((status = 200, description = "What the caller may decide", body = Reviews)))]
 #[tracing::instrument(skip_all)]
 async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Reviews>, ApiError> {
-    let mine = deps.store.applications_for_supervisor(&actor.email).await?;
+    let (mine, skills) = tokio::try_join!(
+        deps.store.applications_for_supervisor(&actor.email),
+        deps.store.skills()
+    )?;
     let (pending, decided): (Vec<&Application>, Vec<&Application>) =
         mine.iter().partition(|a| a.status == Status::Pending);
     let view = |apps: Vec<&Application>| -> Vec<ApplicationView> {
         apps.into_iter()
-            .map(|a| ApplicationView::of(a, &actor))
+            .map(|a| ApplicationView::of(a, &actor, &skills))
             .collect()
     };
     let mut departments = Vec::new();
@@ -154,5 +157,6 @@ async fn decide(
     if let Some(message) = notify::decided(&decided, &deps.config.base_url, &links) {
         deps.notify(message).await;
     }
-    Ok(Json(ApplicationView::of(&decided, &actor)))
+    let skills = deps.store.skills().await?;
+    Ok(Json(ApplicationView::of(&decided, &actor, &skills)))
 }

@@ -20,6 +20,7 @@ use moments_domain::fields::{SkillRanking, WorkingHours};
 use moments_domain::matching::{
     LISTS_PER_OPEN_PLACE, Mentee, Mentor, Stats, Suggestion, greedy, suggest_with_stats,
 };
+use moments_domain::skills::StoredSkills;
 
 const MENTEES: usize = 10_000;
 const MENTORS: usize = 3_000;
@@ -72,7 +73,7 @@ fn ranking(rng: &mut StdRng, skills: &[String], cumulative: &[f64]) -> SkillRank
             chosen.push(&skills[k]);
         }
     }
-    SkillRanking::parse(&chosen).expect("catalogue skills")
+    SkillRanking::parse(&chosen, &StoredSkills::seed()).expect("catalogue skills")
 }
 
 fn hours(rng: &mut StdRng) -> WorkingHours {

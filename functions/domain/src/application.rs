@@ -14,6 +14,7 @@ use crate::fields::{
 };
 use crate::form::{FieldErrors, Flag, FormReader, Text, Texts};
 use crate::kind::KindPreference;
+use crate::skills::StoredSkills;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -211,6 +212,7 @@ impl Details {
         role: Role,
         applicant: &EmailAddress,
         domains: &ProgramDomains,
+        skills_list: &StoredSkills,
     ) -> Result<Details, FieldErrors> {
         let mut f = FormReader::new();
         let first_name = f.parsed("first_name", &form.first_name, PersonName::parse);
@@ -226,7 +228,7 @@ impl Details {
         let skills = if f.errors.has("skills") {
             None
         } else {
-            SkillRanking::parse(&raw_skills)
+            SkillRanking::parse(&raw_skills, skills_list)
                 .map_err(|p| f.errors.add("skills", p))
                 .ok()
         };

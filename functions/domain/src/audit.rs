@@ -65,6 +65,10 @@ pub enum Action {
     LinkAdded,
     /// ... or removed one.
     LinkRemoved,
+    /// A program administrator added a skill to the list people rank.
+    SkillAdded,
+    /// ... renamed, retired, restored or moved one (the note says which).
+    SkillChanged,
     /// An administrator wrote an announcement, to send now or later (the
     /// note names the audience and the time).
     AnnouncementWritten,

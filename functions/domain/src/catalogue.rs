@@ -1,5 +1,7 @@
 //! The program's catalogue: skills, departments and working hours. One data
-//! file (`site/data/catalogue.toml`) feeds both the site and the API.
+//! file (`site/data/catalogue.toml`) feeds both the site and the API; the
+//! skills in it are only the seed of the list the program team keeps in the
+//! table (see [`crate::skills`]).
 
 use std::sync::LazyLock;
 
@@ -65,18 +67,6 @@ impl Catalogue {
         &CATALOGUE
     }
 
-    pub fn skill(&self, id: &str) -> Option<Skill> {
-        let find = |list: &[Entry], kind| {
-            list.iter().find(|e| e.id == id).map(|e| Skill {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                kind,
-            })
-        };
-        find(&self.career_skills, SkillKind::Career)
-            .or_else(|| find(&self.soft_skills, SkillKind::Soft))
-    }
-
     pub fn department(&self, id: &str) -> Option<&Entry> {
         self.departments.iter().find(|d| d.id == id)
     }
@@ -121,16 +111,5 @@ mod tests {
         );
         let hours: Vec<_> = c.working_hours.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(hours, ["daytime", "evening", "overnight"]);
-    }
-
-    #[test]
-    fn skills_know_their_kind() {
-        let c = Catalogue::get();
-        assert_eq!(c.skill("leadership").map(|s| s.kind), Some(SkillKind::Soft));
-        assert_eq!(
-            c.skill("budgeting").map(|s| s.kind),
-            Some(SkillKind::Career)
-        );
-        assert_eq!(c.skill("juggling"), None);
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use crate::catalogue::{Catalogue, Entry, Skill};
+use crate::skills::{StoredSkills, is_skill_id};
 
 /// Why a value was refused, in words a person filling the form understands.
 pub type Problem = String;
@@ -458,27 +459,30 @@ impl SkillRanking {
     pub const MIN: usize = 3;
     pub const MAX: usize = 6;
 
-    pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, Problem> {
+    /// Parse the skills a form sends, against the program's list as it is
+    /// now: each must be one people can choose.
+    pub fn parse<S: AsRef<str>>(raw: &[S], list: &StoredSkills) -> Result<Self, Problem> {
         // Empty rank slots of the form arrive as empty strings.
         let ids: Vec<&str> = raw
             .iter()
             .map(|s| s.as_ref().trim())
             .filter(|s| !s.is_empty())
             .collect();
-        let catalogue = Catalogue::get();
-        if let Some(unknown) = ids.iter().find(|id| catalogue.skill(id).is_none()) {
-            return Err(format!(
-                "\"{}\" is not a skill in the program's list; choose from the list.",
-                unknown.chars().take(40).collect::<String>()
-            ));
+        if let Some(problem) = ids.iter().find_map(|id| list.choosable(id).err()) {
+            return Err(problem);
         }
         let mut seen = HashSet::new();
         if let Some(dup) = ids.iter().find(|id| !seen.insert(**id)) {
-            let name = catalogue.skill(dup).map(|s| s.name).unwrap_or_default();
+            let name = list.skill(dup).map(|s| s.name).unwrap_or_default();
             return Err(format!(
                 "{name} is chosen twice; each skill can appear once."
             ));
         }
+        Self::counted(&ids)?;
+        Ok(SkillRanking(ids.into_iter().map(str::to_string).collect()))
+    }
+
+    fn counted(ids: &[&str]) -> Result<(), Problem> {
         if ids.len() < Self::MIN {
             return Err(format!(
                 "Choose at least {} skills (you chose {}).",
@@ -493,22 +497,35 @@ impl SkillRanking {
                 ids.len()
             ));
         }
-        Ok(SkillRanking(ids.into_iter().map(str::to_string).collect()))
+        Ok(())
+    }
+
+    /// A ranking read back from storage: its shape is checked (3 to 6
+    /// different, well-formed ids), not the list, whose skills may have
+    /// been retired since.
+    fn stored(raw: Vec<String>) -> Result<Self, Problem> {
+        let ids: Vec<&str> = raw.iter().map(String::as_str).collect();
+        Self::counted(&ids)?;
+        let mut seen = HashSet::new();
+        match ids.iter().find(|id| !is_skill_id(id) || !seen.insert(**id)) {
+            Some(bad) => Err(format!("\"{bad}\" cannot be a skill here")),
+            None => Ok(SkillRanking(raw)),
+        }
     }
 
     pub fn ids(&self) -> &[String] {
         &self.0
     }
 
-    pub fn skills(&self) -> Vec<Skill> {
-        let catalogue = Catalogue::get();
-        self.0.iter().filter_map(|id| catalogue.skill(id)).collect()
+    /// The skills with their names in `list`, in rank order.
+    pub fn skills(&self, list: &StoredSkills) -> Vec<Skill> {
+        self.0.iter().filter_map(|id| list.skill(id)).collect()
     }
 }
 impl TryFrom<Vec<String>> for SkillRanking {
     type Error = Problem;
     fn try_from(v: Vec<String>) -> Result<Self, Problem> {
-        SkillRanking::parse(&v)
+        SkillRanking::stored(v)
     }
 }
 impl From<SkillRanking> for Vec<String> {
@@ -534,6 +551,10 @@ mod tests {
             ("note".to_string(), Note::MAX_CHARS),
             ("long_text".to_string(), LongText::MAX_CHARS),
             ("decision_message".to_string(), DecisionMessage::MAX_CHARS),
+            (
+                "skill_name".to_string(),
+                crate::skills::SkillName::MAX_CHARS,
+            ),
         ]);
         assert_eq!(site, ours, "site/data/limits.toml and the text types agree");
     }
@@ -650,12 +671,32 @@ mod tests {
 
     #[test]
     fn skill_ranking_needs_three_to_six_distinct_known_skills() {
-        let ok = SkillRanking::parse(&["leadership", "budgeting", "", "teamwork"]).expect("valid");
+        let list = StoredSkills::seed();
+        let parse = |ids: &[&str]| SkillRanking::parse(ids, &list);
+        let ok = parse(&["leadership", "budgeting", "", "teamwork"]).expect("valid");
         assert_eq!(ok.ids(), ["leadership", "budgeting", "teamwork"]);
-        assert!(SkillRanking::parse(&["leadership", "budgeting"]).is_err());
-        assert!(SkillRanking::parse(&["leadership", "budgeting", "leadership"]).is_err());
-        assert!(SkillRanking::parse(&["leadership", "budgeting", "juggling"]).is_err());
-        let seven: Vec<&str> = Catalogue::get().skill_ids().take(7).collect();
-        assert!(SkillRanking::parse(&seven).is_err());
+        assert!(parse(&["leadership", "budgeting"]).is_err());
+        assert!(parse(&["leadership", "budgeting", "leadership"]).is_err());
+        assert!(parse(&["leadership", "budgeting", "juggling"]).is_err());
+        let seven: Vec<&str> = list.open_ids().take(7).collect();
+        assert!(parse(&seven).is_err());
+    }
+
+    #[test]
+    fn a_stored_ranking_keeps_a_skill_retired_since_but_a_form_cannot_choose_it() {
+        let mut list = StoredSkills::seed();
+        list.change("budgeting", None, Some(true), None)
+            .expect("retired");
+        let chosen = ["budgeting", "leadership", "teamwork"];
+        let refused = SkillRanking::parse(&chosen, &list).expect_err("retired");
+        assert!(refused.contains("no longer"), "{refused}");
+        let stored: SkillRanking =
+            serde_json::from_value(serde_json::json!(chosen)).expect("read back");
+        assert_eq!(
+            stored.skills(&list)[0].name,
+            "Budgeting and fiscal management"
+        );
+        let bad = serde_json::from_value::<SkillRanking>(serde_json::json!(["a", "b", "B c"]));
+        assert!(bad.is_err());
     }
 }

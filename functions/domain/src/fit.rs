@@ -3,8 +3,8 @@
 //! working hours. Used to order search results and, later, to choose
 //! suggested matches. Every score comes with its reason in plain words.
 
-use crate::catalogue::Catalogue;
 use crate::fields::{SkillRanking, WorkingHours};
+use crate::skills::StoredSkills;
 
 /// Points a skill at 1-based `rank` is worth: 6 for the first, 1 for the sixth.
 fn weight(rank: usize) -> u32 {
@@ -68,13 +68,11 @@ pub fn explained(
     mentee_hours: WorkingHours,
     mentor_skills: &SkillRanking,
     mentor_hours: WorkingHours,
+    list: &StoredSkills,
 ) -> String {
-    let catalogue = Catalogue::get();
     let mut parts: Vec<String> = shared(mentee_skills, mentor_skills)
         .map(|(i, j, id)| {
-            let name = catalogue
-                .skill(id)
-                .map_or_else(|| id.to_string(), |s| s.name);
+            let name = list.skill(id).map_or_else(|| id.to_string(), |s| s.name);
             format!(
                 "{name} {} × {} = {}",
                 weight(i),
@@ -99,13 +97,11 @@ pub fn fit(
     mentee_hours: WorkingHours,
     mentor_skills: &SkillRanking,
     mentor_hours: WorkingHours,
+    list: &StoredSkills,
 ) -> Fit {
-    let catalogue = Catalogue::get();
     let shared: Vec<String> = shared(mentee_skills, mentor_skills)
         .map(|(i, j, id)| {
-            let name = catalogue
-                .skill(id)
-                .map_or_else(|| id.to_string(), |s| s.name);
+            let name = list.skill(id).map_or_else(|| id.to_string(), |s| s.name);
             format!("{name} (your #{i}, their #{j})")
         })
         .collect();
@@ -131,7 +127,7 @@ mod tests {
     use super::*;
 
     fn ranking(ids: &[&str]) -> SkillRanking {
-        SkillRanking::parse(ids).expect("ranking")
+        SkillRanking::parse(ids, &StoredSkills::seed()).expect("ranking")
     }
 
     const SIX: [&str; 6] = [
@@ -151,12 +147,14 @@ mod tests {
             WorkingHours::Daytime,
             &ranking(&["leadership", "grant-writing", "procurement"]),
             WorkingHours::Evening,
+            &StoredSkills::seed(),
         );
         let last = fit(
             &mentee,
             WorkingHours::Daytime,
             &ranking(&["listening", "grant-writing", "procurement"]),
             WorkingHours::Evening,
+            &StoredSkills::seed(),
         );
         assert!(top.score > last.score, "{top:?} vs {last:?}");
         assert_eq!(
@@ -174,7 +172,8 @@ mod tests {
                 &mentee,
                 WorkingHours::Daytime,
                 &mentor,
-                WorkingHours::Daytime
+                WorkingHours::Daytime,
+                &StoredSkills::seed()
             ),
             "Leadership 6 × 6 = 36 + Budgeting and fiscal management 5 × 4 = 20 + same hours 9 = 65"
         );
@@ -189,7 +188,13 @@ mod tests {
         );
         let one = ranking(&["listening", "grant-writing", "procurement"]);
         assert_eq!(
-            explained(&mentee, WorkingHours::Daytime, &one, WorkingHours::Evening),
+            explained(
+                &mentee,
+                WorkingHours::Daytime,
+                &one,
+                WorkingHours::Evening,
+                &StoredSkills::seed()
+            ),
             "Active listening 1 × 6 = 6"
         );
     }
@@ -207,7 +212,7 @@ mod tests {
                 for (x, y) in [(hours[0], hours[0]), (hours[0], hours[1])] {
                     assert_eq!(
                         score(&mentee, x, &mentor, y),
-                        fit(&mentee, x, &mentor, y).score,
+                        fit(&mentee, x, &mentor, y, &StoredSkills::seed()).score,
                         "{mentee:?} and {mentor:?}"
                     );
                 }
@@ -219,7 +224,13 @@ mod tests {
     fn same_hours_count_and_are_explained() {
         let a = ranking(&["leadership", "budgeting", "teamwork"]);
         let b = ranking(&["hiring", "networking", "listening"]);
-        let f = fit(&a, WorkingHours::Overnight, &b, WorkingHours::Overnight);
+        let f = fit(
+            &a,
+            WorkingHours::Overnight,
+            &b,
+            WorkingHours::Overnight,
+            &StoredSkills::seed(),
+        );
         assert_eq!(f.score, SAME_HOURS);
         assert_eq!(
             f.reason,

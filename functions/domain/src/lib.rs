@@ -28,5 +28,6 @@ pub mod reports;
 pub mod resources;
 pub mod retention;
 pub mod signin;
+pub mod skills;
 pub mod suggestions;
 pub mod survey;

@@ -32,7 +32,7 @@
 //! to the objective, and a list of strangers helps nobody.
 
 use crate::fields::{SkillRanking, WorkingHours};
-use crate::fit::{SAME_HOURS, fit};
+use crate::fit::SAME_HOURS;
 
 #[cfg(test)]
 mod tests;
@@ -80,8 +80,8 @@ impl Mentor {
 pub struct Suggestion {
     /// Index into the mentors given to [`suggest`].
     pub mentor: usize,
+    /// The fit's score; [`fit`] with the skills list gives its reason.
     pub score: u32,
-    pub reason: String,
 }
 
 /// How the solve went, for logs and the benchmark.
@@ -120,7 +120,7 @@ pub fn suggest_with_stats(
     let (lists, stats) = with_instance(mentees, mentors, excluded, |instance| {
         assign(instance, CANDIDATES_PER_MENTEE)
     });
-    (explain(mentees, mentors, lists), stats)
+    (finished(lists), stats)
 }
 
 /// [`suggest`], with, per mentee, how many mentors could be suggested to
@@ -146,7 +146,7 @@ pub fn suggest_with_eligible(
             .collect();
         (lists, eligible)
     });
-    (explain(mentees, mentors, lists), eligible)
+    (finished(lists), eligible)
 }
 
 /// The baseline the assignment is measured against: mentees one at a time
@@ -159,7 +159,7 @@ pub fn greedy(
     excluded: &dyn Fn(usize, usize) -> bool,
 ) -> Vec<Vec<Suggestion>> {
     let lists = with_instance(mentees, mentors, excluded, greedy_lists);
-    explain(mentees, mentors, lists)
+    finished(lists)
 }
 
 /// Per mentee, how many mentors could be suggested to them at all: not
@@ -272,12 +272,12 @@ impl SkillTable {
             .map(|mentee| {
                 mentee
                     .skills
-                    .skills()
+                    .ids()
                     .iter()
                     .enumerate()
-                    .filter_map(|(rank, skill)| {
+                    .filter_map(|(rank, id)| {
                         columns
-                            .get(skill.id.as_str())
+                            .get(id.as_str())
                             .map(|&s| (s, rank_weight(rank + 1)))
                     })
                     .collect()
@@ -621,24 +621,15 @@ fn greedy_lists(inst: &Instance) -> Lists {
     lists
 }
 
-/// Applies the fit-0 rule, orders each list best first, and explains each
-/// suggestion with [`fit`].
-fn explain(mentees: &[Mentee], mentors: &[Mentor], lists: Lists) -> Vec<Vec<Suggestion>> {
+/// Applies the fit-0 rule, orders each list best first, and scores each
+/// suggestion as [`fit`] does.
+fn finished(lists: Lists) -> Vec<Vec<Suggestion>> {
     lists
         .into_iter()
-        .zip(mentees)
-        .map(|(list, mentee)| {
+        .map(|list| {
             finish(list)
                 .into_iter()
-                .map(|(j, _)| {
-                    let mentor = &mentors[j];
-                    let f = fit(&mentee.skills, mentee.hours, &mentor.skills, mentor.hours);
-                    Suggestion {
-                        mentor: j,
-                        score: f.score,
-                        reason: f.reason,
-                    }
-                })
+                .map(|(mentor, score)| Suggestion { mentor, score })
                 .collect()
         })
         .collect()

@@ -139,6 +139,10 @@ pub mod counter {
     pub fn prefers(role: Role, preference: KindPreference) -> String {
         format!("{}_prefers_{}", role.as_str(), preference.id())
     }
+    /// Approved applications ranking a skill: `mentee_ranks_budgeting`, ...
+    pub fn ranks(role: Role, skill: &str) -> String {
+        format!("{}_ranks_{skill}", role.as_str())
+    }
     /// Mentorships by whole days from the mentee's approval to the match.
     pub fn match_days(days: i64) -> String {
         format!("match_days_{days}")
@@ -228,13 +232,18 @@ fn whole_days(from: Timestamp, to: Timestamp) -> i64 {
 
 /// What an application counts: its profile by status in the department and
 /// quarter it was submitted, a mentor's earlier mentees, and, once
-/// approved, the days its review took.
+/// approved, the days its review took and each skill it ranks.
 pub fn application(app: &Application) -> Tally {
     let bucket = Bucket::new(app.submitted_at, &app.details.department, &app.match_group);
     let mut t = Tally::default();
     t.add(&bucket, counter::profiles(app.role, app.status), 1);
     if let (Status::Approved, Some(preference)) = (app.status, app.details.mentorship_kind) {
         t.add(&bucket, counter::prefers(app.role, preference), 1);
+    }
+    if app.status == Status::Approved {
+        for skill in app.details.skills.ids() {
+            t.add(&bucket, counter::ranks(app.role, skill), 1);
+        }
     }
     if app.role == Role::Mentor {
         t.add(

@@ -11,6 +11,7 @@ use crate::calendar::CalendarId;
 use crate::fields::DepartmentId;
 use crate::mentorship::{Meeting, Mentorship};
 use crate::metrics::Quarter;
+use crate::skills::StoredSkills;
 use crate::survey::{Cadence, GoalsMet, SurveyResponse};
 
 /// The slice of the program a reader may see.
@@ -75,8 +76,8 @@ fn name_of(people: &People<'_>, id: &ApplicationId) -> String {
         .unwrap_or_default()
 }
 
-/// Every application in scope, one row each.
-pub fn applications(apps: &[Application], scope: &Scope) -> Table {
+/// Every application in scope, one row each; skills by their names in `list`.
+pub fn applications(apps: &[Application], scope: &Scope, list: &StoredSkills) -> Table {
     let header = vec![
         "application_id",
         "role",
@@ -140,7 +141,7 @@ pub fn applications(apps: &[Application], scope: &Scope) -> Table {
                 d.supervisor.full_name(),
                 d.supervisor.email.to_string(),
                 d.skills
-                    .skills()
+                    .skills(list)
                     .iter()
                     .map(|s| s.name.as_str())
                     .collect::<Vec<_>>()

@@ -11,6 +11,7 @@ use moments_domain::fields::{
     Bio, DecisionMessage, DepartmentId, EmailAddress, JobTitle, PersonName, ProgramDomains,
     SkillRanking, WorkLocation,
 };
+use moments_domain::skills::StoredSkills;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -44,7 +45,14 @@ fn as_form(body: &Map<String, Value>) -> ApplicationForm {
 }
 
 fn details(role: Role) -> Details {
-    Details::parse(&as_form(&form()), role, &email(ADA), &domains()).expect("valid form")
+    Details::parse(
+        &as_form(&form()),
+        role,
+        &email(ADA),
+        &domains(),
+        &StoredSkills::seed(),
+    )
+    .expect("valid form")
 }
 
 fn t0() -> Timestamp {
@@ -88,8 +96,14 @@ fn role_specific_fields_are_kept_only_for_their_role() {
 fn a_mentor_cannot_list_themself_as_a_prior_mentee() {
     let mut f = form();
     f.insert("prior_mentees".into(), json!([ADA]));
-    let errors =
-        Details::parse(&as_form(&f), Role::Mentor, &email(ADA), &domains()).expect_err("refused");
+    let errors = Details::parse(
+        &as_form(&f),
+        Role::Mentor,
+        &email(ADA),
+        &domains(),
+        &StoredSkills::seed(),
+    )
+    .expect_err("refused");
     assert_eq!(errors.fields().collect::<Vec<_>>(), ["prior_mentees"]);
 }
 
@@ -341,10 +355,11 @@ proptest! {
     #[test]
     fn skill_ranking_accepts_exactly_three_to_six_distinct_catalogue_skills(raw in skill_list()) {
         let chosen: Vec<&String> = raw.iter().filter(|s| !s.is_empty()).collect();
-        let all_known = chosen.iter().all(|s| Catalogue::get().skill(s).is_some());
+        let list = StoredSkills::seed();
+        let all_known = chosen.iter().all(|s| list.skill(s).is_some());
         let distinct = chosen.iter().collect::<std::collections::HashSet<_>>().len() == chosen.len();
         let ok = all_known && distinct && (3..=6).contains(&chosen.len());
-        match SkillRanking::parse(&raw) {
+        match SkillRanking::parse(&raw, &list) {
             Ok(ranking) => {
                 prop_assert!(ok);
                 let expected: Vec<String> = chosen.into_iter().cloned().collect();
@@ -386,7 +401,7 @@ proptest! {
         let mut f = form();
         for k in &drop { f.remove(k); }
         f.insert("skills".into(), json!(skills));
-        match Details::parse(&as_form(&f), role, &email(ADA), &domains()) {
+        match Details::parse(&as_form(&f), role, &email(ADA), &domains(), &StoredSkills::seed()) {
             Ok(d) => prop_assert!(d.skills.ids().len() >= 3),
             Err(errors) => {
                 prop_assert!(!errors.is_empty());
@@ -445,8 +460,14 @@ proptest! {
 fn a_supervisor_alias_of_the_applicant_is_refused_and_says_why() {
     let mut f = form();
     f.insert("supervisor_email".into(), json!("Ada+Boss@mo.gov"));
-    let errors = Details::parse(&as_form(&f), Role::Mentee, &email(ADA), &domains())
-        .expect_err("her own mailbox");
+    let errors = Details::parse(
+        &as_form(&f),
+        Role::Mentee,
+        &email(ADA),
+        &domains(),
+        &StoredSkills::seed(),
+    )
+    .expect_err("her own mailbox");
     let said = errors
         .0
         .get("supervisor_email")
@@ -455,8 +476,14 @@ fn a_supervisor_alias_of_the_applicant_is_refused_and_says_why() {
     assert!(said.contains("your own mailbox (ada@mo.gov)"), "{said}");
     f.insert("prior_mentees".into(), json!(["ada+old@mo.gov"]));
     f.insert("supervisor_email".into(), json!(GRACE));
-    let errors =
-        Details::parse(&as_form(&f), Role::Mentor, &email(ADA), &domains()).expect_err("herself");
+    let errors = Details::parse(
+        &as_form(&f),
+        Role::Mentor,
+        &email(ADA),
+        &domains(),
+        &StoredSkills::seed(),
+    )
+    .expect_err("herself");
     assert!(errors.has("prior_mentees"));
 }
 
@@ -466,8 +493,14 @@ fn a_supervisor_alias_of_the_applicant_is_refused_and_says_why() {
 fn a_supervisor_outside_the_program_is_asked_for_as_the_supervisors_address() {
     let mut f = form();
     f.insert("supervisor_email".into(), json!("grace@gmail.com"));
-    let errors = Details::parse(&as_form(&f), Role::Mentee, &email(ADA), &domains())
-        .expect_err("outside the program");
+    let errors = Details::parse(
+        &as_form(&f),
+        Role::Mentee,
+        &email(ADA),
+        &domains(),
+        &StoredSkills::seed(),
+    )
+    .expect_err("outside the program");
     let said = errors
         .0
         .get("supervisor_email")
@@ -489,8 +522,14 @@ fn subjects_carry_no_applicant_words_and_bodies_label_them() {
     f.insert("last_name".into(), json!("Quill"));
     f.insert("job_title".into(), json!("Urgent Security Notice"));
     let mut app = submitted(Role::Mentee);
-    app.details =
-        Details::parse(&as_form(&f), Role::Mentee, &email(ADA), &domains()).expect("valid");
+    app.details = Details::parse(
+        &as_form(&f),
+        Role::Mentee,
+        &email(ADA),
+        &domains(),
+        &StoredSkills::seed(),
+    )
+    .expect("valid");
     let approved = app
         .decide(&Actor::new(email(GRACE)), Outcome::Approved, None, t0())
         .expect("decided");

@@ -15,6 +15,7 @@ use moments_domain::mentorship::{
     RequestId, Sides, select,
 };
 use moments_domain::metrics::{self, Bucket, Counters, Measures, Quarter, Report, Tally, counter};
+use moments_domain::skills::StoredSkills;
 use moments_domain::survey::{SurveyAnswers, SurveyResponse};
 use proptest::prelude::*;
 use serde_json::json;
@@ -46,6 +47,7 @@ fn application(who: &str, role: Role, department: &str, now: Timestamp) -> Appli
         role,
         &email(who),
         &ProgramDomains::parse("mo.gov").expect("domains"),
+        &StoredSkills::seed(),
     )
     .expect("valid form");
     let id = ApplicationId::from_random([who.len() as u8 + role as u8; 16]);

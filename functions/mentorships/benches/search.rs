@@ -61,7 +61,14 @@ fn details(role: Role, email: &EmailAddress, rng: &mut StdRng) -> Details {
     });
     let domains = ProgramDomains::parse("mo.gov").expect("domains");
     let form = serde_json::from_value(body).expect("a form reads any object");
-    Details::parse(&form, role, email, &domains).expect("valid")
+    Details::parse(
+        &form,
+        role,
+        email,
+        &domains,
+        &moments_domain::skills::StoredSkills::seed(),
+    )
+    .expect("valid")
 }
 
 async fn seed(store: &Store, n: usize, role: Role, rng: &mut StdRng) -> Vec<EmailAddress> {

@@ -271,7 +271,8 @@ pub async fn read(
     let deciding = matches!(r.status, RequestStatus::Pending | RequestStatus::Accepted);
     if actor.email == r.mentor && deciding {
         let mentee = apps.get(&r.mentee_application).await?;
-        view.mentee_card = Some(MenteeCard::from(&mentee));
+        let list = deps.store.skills().await?;
+        view.mentee_card = Some(MenteeCard::of(&mentee, &list));
     }
     Ok(Json(view))
 }

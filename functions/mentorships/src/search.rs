@@ -8,12 +8,12 @@ use moments_adapters::http::{ApiError, Caller, Form, Path, Query};
 use moments_adapters::store::Listing;
 use moments_domain::application::{ApplicationId, Role, Status};
 use moments_domain::audit::Action;
-use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{DepartmentId, SkillRanking, WorkingHours};
 use moments_domain::fit::{Fit, fit, score};
 use moments_domain::form::{FieldErrors, Flag, FormReader};
 use moments_domain::kind::{KindPreference, MentorshipKind};
 use moments_domain::mentorship::{MentorshipStatus, Sides, is_listed, may_select};
+use moments_domain::skills::StoredSkills;
 use moments_domain::suggestions::Suggested;
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +68,7 @@ pub struct MentorCard {
 }
 
 impl MentorCard {
-    fn of(l: &Listing, fit: Option<Fit>) -> Self {
+    fn of(l: &Listing, fit: Option<Fit>, list: &StoredSkills) -> Self {
         MentorCard {
             id: l.application_id.to_string(),
             first_name: l.first_name.clone(),
@@ -77,7 +77,7 @@ impl MentorCard {
             department: Named::from(&l.department),
             working_hours: Named::from(l.working_hours),
             mentorship_kind: l.mentorship_kind.map(Named::from),
-            skills: l.skills.skills(),
+            skills: l.skills.skills(list),
             bio: l.bio.clone(),
             fit: fit.as_ref().map(|f| f.score),
             reason: fit.map(|f| f.reason),
@@ -203,7 +203,9 @@ fn optional<T>(
 }
 
 impl Filters {
-    pub fn parse(p: &SearchParams) -> Result<Filters, FieldErrors> {
+    /// `list` is the program's skills now; a retired one still finds the
+    /// mentors who have it.
+    pub fn parse(p: &SearchParams, list: &StoredSkills) -> Result<Filters, FieldErrors> {
         let mut errors = FieldErrors::default();
         let department = optional(
             &mut errors,
@@ -218,7 +220,7 @@ impl Filters {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect();
-        if let Some(unknown) = skills.iter().find(|s| Catalogue::get().skill(s).is_none()) {
+        if let Some(unknown) = skills.iter().find(|s| list.skill(s).is_none()) {
             errors.add(
                 "skills",
                 format!(
@@ -331,12 +333,14 @@ pub async fn search(
     Caller(actor): Caller,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchPage>, ApiError> {
-    let filters = Filters::parse(&params)?;
-    // The searcher's own application and the copy's catch-up, side by side.
-    let (mentee, read) = tokio::try_join!(
+    // The searcher's own application, the skills' names and the copy's
+    // catch-up, side by side.
+    let (mentee, read, list) = tokio::try_join!(
         deps.store.application_for_role(&actor.email, Role::Mentee),
         deps.store.update_listing_copy(),
+        deps.store.skills(),
     )?;
+    let filters = Filters::parse(&params, &list)?;
     let mentee = mentee
         .as_ref()
         .map(|m| (&m.details.skills, m.details.working_hours));
@@ -364,8 +368,9 @@ pub async fn search(
     let mentors = page
         .iter()
         .map(|l| {
-            let fit = mentee.map(|(skills, hours)| fit(skills, hours, &l.skills, l.working_hours));
-            MentorCard::of(l, fit)
+            let fit =
+                mentee.map(|(skills, hours)| fit(skills, hours, &l.skills, l.working_hours, &list));
+            MentorCard::of(l, fit, &list)
         })
         .collect();
     Ok(Json(SearchPage {
@@ -419,15 +424,17 @@ pub async fn profile(
                     && r.mentorship.mentor == mentor.applicant
             });
     let d = &mentor.details;
+    let list = deps.store.skills().await?;
     let fit = mine.as_ref().map(|(m, _)| {
         fit(
             &m.details.skills,
             m.details.working_hours,
             &d.skills,
             d.working_hours,
+            &list,
         )
     });
-    let view = ApplicationView::of(&mentor, &actor);
+    let view = ApplicationView::of(&mentor, &actor, &list);
     Ok(Json(MentorProfile {
         id: view.id,
         first_name: view.first_name,

@@ -80,7 +80,14 @@ fn details(role: Role, who: &EmailAddress, rng: &mut StdRng) -> Details {
     });
     let domains = ProgramDomains::parse("mo.gov").expect("domains");
     let form = serde_json::from_value(body).expect("a form reads any object");
-    Details::parse(&form, role, who, &domains).expect("valid")
+    Details::parse(
+        &form,
+        role,
+        who,
+        &domains,
+        &moments_domain::skills::StoredSkills::seed(),
+    )
+    .expect("valid")
 }
 
 /// Applications spread over two years (eight quarters), most approved a few

@@ -374,11 +374,12 @@ pub async fn person(
     ))
     .await;
     let store = &deps.store;
+    let skills = store.skills().await?;
     let applications = store
         .applications_of(&email)
         .await?
         .iter()
-        .map(|a| ApplicationView::of(a, &actor))
+        .map(|a| ApplicationView::of(a, &actor, &skills))
         .collect();
     let mut requests: Vec<PersonRequest> = store
         .requests_from(&email)

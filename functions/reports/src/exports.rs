@@ -85,7 +85,7 @@ async fn table(
             apps.extend(store.applications_in_quarter(*q).await?);
         }
         apps.retain(|a| slice.in_group(a.match_group.as_ref()));
-        return Ok(reports::applications(&apps, scope));
+        return Ok(reports::applications(&apps, scope, &store.skills().await?));
     }
     // Meetings and survey answers sit in their mentorship's quarter.
     let mut pairs = Vec::new();

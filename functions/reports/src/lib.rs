@@ -29,6 +29,7 @@ mod registrations;
 mod resources;
 mod security;
 mod sessions;
+mod skills;
 
 moments_adapters::http_api! {
     matching::list, matching::start;
@@ -64,6 +65,8 @@ moments_adapters::http_api! {
     resources::links;
     resources::add;
     resources::remove;
+    skills::list, skills::add;
+    skills::change;
     calendar::public_feed;
     calendar::admin_calendar;
     calendar::add_group;

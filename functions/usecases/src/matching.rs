@@ -46,6 +46,7 @@ use moments_domain::metrics::Quarter;
 use moments_domain::notify::{self, Who};
 use moments_domain::reminders::Job;
 use moments_domain::retention::is_stand_in;
+use moments_domain::skills::StoredSkills;
 use moments_domain::suggestions::{PublishedList, StoredSuggestion, Suggested};
 use serde::{Deserialize, Serialize};
 
@@ -318,8 +319,11 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Computed, MatchingEr
     // What each mentee was suggested last time, a batch read per hundred;
     // everyone's partners and requests, by quarter.
     let emails: Vec<&EmailAddress> = mentees.iter().map(|(app, _)| &app.applicant).collect();
-    let (previous, histories) =
-        tokio::try_join!(deps.store.suggestions_of_many(&emails), histories(deps))?;
+    let (previous, histories, skills) = tokio::try_join!(
+        deps.store.suggestions_of_many(&emails),
+        histories(deps),
+        deps.store.skills()
+    )?;
     let mut excluded: HashSet<(usize, usize)> = HashSet::new();
     let mut inputs = Vec::with_capacity(mentees.len());
     for (i, (app, _)) in mentees.iter().enumerate() {
@@ -352,7 +356,7 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Computed, MatchingEr
         .collect();
     let (lists, eligible) =
         suggest_with_eligible(&inputs, &mentors, &|i, j| excluded.contains(&(i, j)));
-    let mut computed = computed(now, &listings, &mentees, &inputs, &eligible, lists);
+    let mut computed = computed(now, &listings, &mentees, &inputs, &eligible, lists, &skills);
     computed.figures.group = group;
     Ok(computed)
 }
@@ -389,6 +393,7 @@ fn computed(
     inputs: &[Mentee],
     eligible: &[usize],
     lists: Vec<Vec<Suggestion>>,
+    skills: &StoredSkills,
 ) -> Computed {
     let mut per_mentor = vec![0usize; listings.len()];
     let mut total_fit = 0u64;
@@ -407,10 +412,18 @@ fn computed(
                 .map(|s| {
                     per_mentor[s.mentor] += 1;
                     total_fit += u64::from(s.score);
+                    let mentor = &listings[s.mentor];
+                    let fit = fit::fit(
+                        &input.skills,
+                        input.hours,
+                        &mentor.skills,
+                        mentor.working_hours,
+                        skills,
+                    );
                     StoredSuggestion {
-                        mentor_application_id: listings[s.mentor].application_id.to_string(),
+                        mentor_application_id: mentor.application_id.to_string(),
                         score: s.score,
-                        reason: s.reason.clone(),
+                        reason: fit.reason,
                     }
                 })
                 .collect(),
@@ -879,7 +892,8 @@ async fn shown_lists(deps: &Deps, lists: Vec<KeptList>) -> Result<Vec<MenteeList
         .filter_map(|id| ApplicationId::parse(id).ok())
         .collect();
     let refs: Vec<&ApplicationId> = ids.iter().collect();
-    let apps = deps.store.applications_by_id(&refs).await?;
+    let (apps, skills) =
+        tokio::try_join!(deps.store.applications_by_id(&refs), deps.store.skills())?;
     Ok(lists
         .into_iter()
         .filter_map(|list| {
@@ -898,6 +912,7 @@ async fn shown_lists(deps: &Deps, lists: Vec<KeptList>) -> Result<Vec<MenteeList
                                 mentee.details.working_hours,
                                 &m.skills,
                                 m.working_hours,
+                                &skills,
                             ),
                         })
                     })

@@ -50,7 +50,14 @@ pub async fn seed(store: &Store, role: Role, n: usize, rng: &mut StdRng) {
     });
     let domains = ProgramDomains::parse("mo.gov").expect("domains");
     let form = serde_json::from_value(body).expect("a form reads any object");
-    let details = Details::parse(&form, role, &email, &domains).expect("valid form");
+    let details = Details::parse(
+        &form,
+        role,
+        &email,
+        &domains,
+        &moments_domain::skills::StoredSkills::seed(),
+    )
+    .expect("valid form");
     let mut id = [0u8; 16];
     id[..8].copy_from_slice(&(n as u64).to_be_bytes());
     id[8] = role as u8 + 1;

@@ -11,6 +11,7 @@ use moments_domain::mentorship::{
     DisputeRefused, MatchRefused, MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
 };
 use moments_domain::retention::ErasureRefused;
+use moments_domain::skills::SkillRefusal;
 
 use super::ApiError;
 
@@ -144,6 +145,18 @@ impl From<CorrectionRefused> for ApiError {
                 ApiError::Forbidden(e.to_string())
             }
             CorrectionRefused::NothingChanged => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
+/// A name in use is the name field's problem; too few skills left, or a
+/// full list, is the list's state.
+impl From<SkillRefusal> for ApiError {
+    fn from(e: SkillRefusal) -> Self {
+        match e {
+            SkillRefusal::Unknown => ApiError::NotFound("skill"),
+            SkillRefusal::Name(problem) => ApiError::Invalid(FieldErrors::single("name", problem)),
+            SkillRefusal::Full | SkillRefusal::LastOpen => ApiError::Conflict(e.to_string()),
         }
     }
 }

@@ -16,6 +16,8 @@
 //! | program settings (weeks before a check-in) | `SETTINGS` | `PROGRAM` | | |
 //! | the links kept for mentees, mentors and supervisors | `RESOURCES` | `LINKS` | | |
 //! | their audit entries | `RESOURCES` | `AUDIT#{version, 10 digits}` | | |
+//! | the skills people rank (absent until first changed: the seed) | `CATALOGUE` | `SKILLS` | | |
+//! | their audit entries | `CATALOGUE` | `AUDIT#{version, 10 digits}` | | |
 //! | their audit entries | `SETTINGS` | `AUDIT#{version, 10 digits}` | | |
 //! | sign-in token (by the hash of the token) | `SIGNIN#{sha256 hex}` | `SIGNIN` | `SIGNINS#{email}` / `{sha256 hex}` | |
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
@@ -185,6 +187,13 @@ pub const RESOURCES: &str = "RESOURCES";
 
 pub fn resource_links() -> Key {
     Key::new(RESOURCES, "LINKS")
+}
+
+/// The skills the program team keeps, and their audit trail.
+pub const CATALOGUE: &str = "CATALOGUE";
+
+pub fn skills() -> Key {
+    Key::new(CATALOGUE, "SKILLS")
 }
 
 /// The partition of gsi3 listing check-ins by when they were sent.

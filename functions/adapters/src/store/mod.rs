@@ -36,6 +36,7 @@ mod resources;
 mod retention;
 mod security_log;
 mod sessions;
+mod skills;
 
 pub use attention::{OpenSurvey, SURVEY_OPEN_LISTED};
 pub use job_queue::QueuedJob;

@@ -3,6 +3,7 @@
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, Decision, Outcome, Supervisor};
 use moments_domain::catalogue::{Entry, Skill};
+use moments_domain::skills::StoredSkills;
 use serde::Serialize;
 
 /// An application as `viewer` may see it (`prior_mentees` only for the
@@ -107,8 +108,9 @@ impl From<&Decision> for DecisionView {
 }
 
 impl ApplicationView {
-    /// The application as `viewer` may see it.
-    pub fn of(app: &Application, viewer: &Actor) -> ApplicationView {
+    /// The application as `viewer` may see it, its skills named as `list`
+    /// names them now.
+    pub fn of(app: &Application, viewer: &Actor, list: &StoredSkills) -> ApplicationView {
         let d = &app.details;
         ApplicationView {
             id: app.id.to_string(),
@@ -129,7 +131,7 @@ impl ApplicationView {
             prior_mentees: app
                 .private_fields_visible_to(viewer)
                 .then(|| d.prior_mentees.iter().map(ToString::to_string).collect()),
-            skills: d.skills.skills(),
+            skills: d.skills.skills(list),
             submitted_at: app.submitted_at.to_string(),
             updated_at: app.updated_at.to_string(),
             version: app.version,

@@ -5,6 +5,7 @@ use moments_domain::catalogue::{Entry, Skill};
 use moments_domain::fields::EmailAddress;
 use moments_domain::kind::MentorshipKind;
 use moments_domain::mentorship::{Agreement, Meeting, MentorshipRequest, MentorshipStatus};
+use moments_domain::skills::StoredSkills;
 use serde::Serialize;
 
 use crate::store::MentorshipRecord;
@@ -77,8 +78,9 @@ pub struct MenteeCard {
     pub goals: Option<String>,
 }
 
-impl From<&Application> for MenteeCard {
-    fn from(app: &Application) -> Self {
+impl MenteeCard {
+    /// The card of `app`, its skills named as `list` names them now.
+    pub fn of(app: &Application, list: &StoredSkills) -> Self {
         let d = &app.details;
         MenteeCard {
             first_name: d.first_name.to_string(),
@@ -87,7 +89,7 @@ impl From<&Application> for MenteeCard {
             department: Entry::from(&d.department),
             working_hours: Entry::from(d.working_hours),
             mentorship_kind: d.mentorship_kind.map(Entry::from),
-            skills: d.skills.skills(),
+            skills: d.skills.skills(list),
             bio: d.bio.to_string(),
             goals: d.goals.as_ref().map(ToString::to_string),
         }
