@@ -11,6 +11,7 @@ use moments_domain::fields::{
     Bio, DecisionMessage, DepartmentId, EmailAddress, JobTitle, PersonName, ProgramDomains,
     SkillRanking, WorkLocation,
 };
+use moments_domain::form::FieldErrors;
 use moments_domain::skills::StoredSkills;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -44,15 +45,19 @@ fn as_form(body: &Map<String, Value>) -> ApplicationForm {
     serde_json::from_value(Value::Object(body.clone())).expect("a form reads any object")
 }
 
-fn details(role: Role) -> Details {
+/// The form read as `role`, by Ada, against the seed's skills.
+fn parsed(body: &Map<String, Value>, role: Role) -> Result<Details, FieldErrors> {
     Details::parse(
-        &as_form(&form()),
+        &as_form(body),
         role,
         &email(ADA),
         &domains(),
         &StoredSkills::seed(),
     )
-    .expect("valid form")
+}
+
+fn details(role: Role) -> Details {
+    parsed(&form(), role).expect("valid form")
 }
 
 fn t0() -> Timestamp {
@@ -96,14 +101,7 @@ fn role_specific_fields_are_kept_only_for_their_role() {
 fn a_mentor_cannot_list_themself_as_a_prior_mentee() {
     let mut f = form();
     f.insert("prior_mentees".into(), json!([ADA]));
-    let errors = Details::parse(
-        &as_form(&f),
-        Role::Mentor,
-        &email(ADA),
-        &domains(),
-        &StoredSkills::seed(),
-    )
-    .expect_err("refused");
+    let errors = parsed(&f, Role::Mentor).expect_err("refused");
     assert_eq!(errors.fields().collect::<Vec<_>>(), ["prior_mentees"]);
 }
 
@@ -401,7 +399,7 @@ proptest! {
         let mut f = form();
         for k in &drop { f.remove(k); }
         f.insert("skills".into(), json!(skills));
-        match Details::parse(&as_form(&f), role, &email(ADA), &domains(), &StoredSkills::seed()) {
+        match parsed(&f, role) {
             Ok(d) => prop_assert!(d.skills.ids().len() >= 3),
             Err(errors) => {
                 prop_assert!(!errors.is_empty());
@@ -460,14 +458,7 @@ proptest! {
 fn a_supervisor_alias_of_the_applicant_is_refused_and_says_why() {
     let mut f = form();
     f.insert("supervisor_email".into(), json!("Ada+Boss@mo.gov"));
-    let errors = Details::parse(
-        &as_form(&f),
-        Role::Mentee,
-        &email(ADA),
-        &domains(),
-        &StoredSkills::seed(),
-    )
-    .expect_err("her own mailbox");
+    let errors = parsed(&f, Role::Mentee).expect_err("her own mailbox");
     let said = errors
         .0
         .get("supervisor_email")
@@ -476,14 +467,7 @@ fn a_supervisor_alias_of_the_applicant_is_refused_and_says_why() {
     assert!(said.contains("your own mailbox (ada@mo.gov)"), "{said}");
     f.insert("prior_mentees".into(), json!(["ada+old@mo.gov"]));
     f.insert("supervisor_email".into(), json!(GRACE));
-    let errors = Details::parse(
-        &as_form(&f),
-        Role::Mentor,
-        &email(ADA),
-        &domains(),
-        &StoredSkills::seed(),
-    )
-    .expect_err("herself");
+    let errors = parsed(&f, Role::Mentor).expect_err("herself");
     assert!(errors.has("prior_mentees"));
 }
 
@@ -493,14 +477,7 @@ fn a_supervisor_alias_of_the_applicant_is_refused_and_says_why() {
 fn a_supervisor_outside_the_program_is_asked_for_as_the_supervisors_address() {
     let mut f = form();
     f.insert("supervisor_email".into(), json!("grace@gmail.com"));
-    let errors = Details::parse(
-        &as_form(&f),
-        Role::Mentee,
-        &email(ADA),
-        &domains(),
-        &StoredSkills::seed(),
-    )
-    .expect_err("outside the program");
+    let errors = parsed(&f, Role::Mentee).expect_err("outside the program");
     let said = errors
         .0
         .get("supervisor_email")
@@ -522,14 +499,7 @@ fn subjects_carry_no_applicant_words_and_bodies_label_them() {
     f.insert("last_name".into(), json!("Quill"));
     f.insert("job_title".into(), json!("Urgent Security Notice"));
     let mut app = submitted(Role::Mentee);
-    app.details = Details::parse(
-        &as_form(&f),
-        Role::Mentee,
-        &email(ADA),
-        &domains(),
-        &StoredSkills::seed(),
-    )
-    .expect("valid");
+    app.details = parsed(&f, Role::Mentee).expect("valid");
     let approved = app
         .decide(&Actor::new(email(GRACE)), Outcome::Approved, None, t0())
         .expect("decided");

@@ -8,7 +8,10 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
 pub(crate) use moments_adapters::http::program_admin;
 use moments_domain::access::Actor;
+use moments_domain::audit::{Action, AuditEntry};
+use moments_domain::calendar::Revision;
 use moments_domain::calendar::{CalendarId, MatchGroup};
+use moments_domain::fields::EmailAddress;
 use moments_domain::form::FieldErrors;
 use moments_domain::metrics::Quarter;
 use moments_domain::reports::Scope;
@@ -80,6 +83,48 @@ moments_adapters::http_api! {
     registrations::roster;
     registrations::roster_csv;
     registrations::attendance;
+}
+
+/// A change to one of the program's versioned records (the links, the
+/// skills): `attempt` reads, changes and saves, and gives `None` when the
+/// save lost a race to another change, which is then made again on what
+/// that one saved.
+pub(crate) async fn retried<T, F: Future<Output = Result<Option<T>, ApiError>>>(
+    what: &str,
+    mut attempt: impl FnMut() -> F,
+) -> Result<T, ApiError> {
+    for _ in 0..4 {
+        if let Some(done) = attempt().await? {
+            return Ok(done);
+        }
+    }
+    Err(ApiError::Conflict(format!(
+        "Others are changing {what} at the same moment. Please try again."
+    )))
+}
+
+/// The revision a change by `actor` at `now` saves, one above `version`,
+/// and its audit entry.
+pub(crate) fn revised(
+    version: u64,
+    actor: &EmailAddress,
+    action: Action,
+    note: String,
+    now: jiff::Timestamp,
+) -> (Revision, AuditEntry) {
+    let revision = Revision {
+        version: version + 1,
+        updated_at: now,
+        updated_by: actor.to_string(),
+    };
+    let entry = AuditEntry {
+        at: now,
+        actor: actor.clone(),
+        action,
+        on_behalf_of: None,
+        note: Some(note),
+    };
+    (revision, entry)
 }
 
 /// The program's name, as its calendar and emails give it.

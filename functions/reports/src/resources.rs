@@ -9,8 +9,7 @@ use axum::response::Response;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Form, Path};
 use moments_adapters::store::StoreError;
-use moments_domain::audit::{Action, AuditEntry};
-use moments_domain::calendar::Revision;
+use moments_domain::audit::Action;
 use moments_domain::fields::EmailAddress;
 use moments_domain::form::{FieldErrors, FormReader, Text};
 use moments_domain::resources::{
@@ -19,7 +18,7 @@ use moments_domain::resources::{
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::public;
-use crate::program_admin;
+use crate::{program_admin, retried, revised};
 
 const WHAT: &str = "keep the program's links";
 
@@ -117,35 +116,22 @@ async fn update(
     action: Action,
     change: impl Fn(&mut Vec<ResourceLink>) -> Result<String, ApiError>,
 ) -> Result<StoredLinks, ApiError> {
-    for _ in 0..4 {
+    retried("the links", || async {
         let before = deps.store.resource_links().await?;
         let mut links = before.links.clone();
         let note = change(&mut links)?;
-        let now = deps.now();
+        let (revision, entry) = revised(before.version(), actor, action, note, deps.now());
         let stored = StoredLinks {
             links,
-            revision: Some(Revision {
-                version: before.version() + 1,
-                updated_at: now,
-                updated_by: actor.to_string(),
-            }),
-        };
-        let entry = AuditEntry {
-            at: now,
-            actor: actor.clone(),
-            action,
-            on_behalf_of: None,
-            note: Some(note),
+            revision: Some(revision),
         };
         match deps.store.save_resource_links(&stored, &entry).await {
-            Ok(()) => return Ok(stored),
-            Err(StoreError::Changed) => continue,
-            Err(e) => return Err(e.into()),
+            Ok(()) => Ok(Some(stored)),
+            Err(StoreError::Changed) => Ok(None),
+            Err(e) => Err(e.into()),
         }
-    }
-    Err(ApiError::Conflict(
-        "Others are changing the links at the same moment. Please try again.".into(),
-    ))
+    })
+    .await
 }
 
 /// `POST /api/admin/resources`: add a link; audited.

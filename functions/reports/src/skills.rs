@@ -9,8 +9,7 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Form, Path};
 use moments_adapters::store::StoreError;
 use moments_domain::application::Role;
-use moments_domain::audit::{Action, AuditEntry};
-use moments_domain::calendar::Revision;
+use moments_domain::audit::Action;
 use moments_domain::catalogue::SkillKind;
 use moments_domain::fields::EmailAddress;
 use moments_domain::form::{Count, Field, Flag, FormReader, Text};
@@ -20,7 +19,7 @@ use moments_domain::skills::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::program_admin;
+use crate::{program_admin, retried, revised};
 
 const WHAT: &str = "keep the program's skills";
 
@@ -101,34 +100,20 @@ async fn update(
     action: Action,
     change: impl Fn(&mut StoredSkills) -> Result<Option<String>, SkillRefusal>,
 ) -> Result<StoredSkills, ApiError> {
-    for _ in 0..4 {
+    retried("the skills", || async {
         let mut stored = deps.store.skills().await?;
-        let before = stored.version();
         let Some(note) = change(&mut stored)? else {
-            return Ok(stored);
+            return Ok(Some(stored));
         };
-        let now = deps.now();
-        stored.revision = Some(Revision {
-            version: before + 1,
-            updated_at: now,
-            updated_by: actor.to_string(),
-        });
-        let entry = AuditEntry {
-            at: now,
-            actor: actor.clone(),
-            action,
-            on_behalf_of: None,
-            note: Some(note),
-        };
+        let (revision, entry) = revised(stored.version(), actor, action, note, deps.now());
+        stored.revision = Some(revision);
         match deps.store.save_skills(&stored, &entry).await {
-            Ok(()) => return Ok(stored),
-            Err(StoreError::Changed) => continue,
-            Err(e) => return Err(e.into()),
+            Ok(()) => Ok(Some(stored)),
+            Err(StoreError::Changed) => Ok(None),
+            Err(e) => Err(e.into()),
         }
-    }
-    Err(ApiError::Conflict(
-        "Others are changing the skills at the same moment. Please try again.".into(),
-    ))
+    })
+    .await
 }
 
 /// A skill as a program administrator adds it.

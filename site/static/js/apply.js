@@ -7,6 +7,7 @@ import { applicationPath, get, post, put, showSignIn, whoAmI } from "./api.js";
 import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 import { skillsPicker } from "./skills.js";
 import { countCharacters } from "./counts.js";
+import { liveSkills, offerSkills } from "./catalogue.js";
 
 const form = document.getElementById("application-form");
 const role = form.dataset.role;
@@ -15,6 +16,7 @@ const submitted = document.getElementById("submitted");
 const skillsChanged = skillsPicker(form);
 const refreshCounts = countCharacters(form);
 let current = null; // the person's application for this role, once there is one
+const live = liveSkills(); // the skills offered now, asked while the page starts
 
 const TEXT_FIELDS = ["first_name", "last_name", "phone", "job_title", "work_location", "bio", "goals"];
 const CONFIRMATIONS = ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"];
@@ -62,6 +64,8 @@ function restoreDraft() {
       const i = seen[control.name] ?? 0;
       seen[control.name] = i + 1;
       control.value = values[i] ?? "";
+      // A choice no longer offered (a retired skill) leaves its menu unchosen.
+      if (control.tagName === "SELECT" && control.selectedIndex < 0) control.value = "";
     }
   }
   skillsChanged();
@@ -109,6 +113,7 @@ function fill(app) {
   const ranks = form.querySelectorAll('select[name="skills"]');
   ranks.forEach((select, i) => {
     select.value = app.skills?.[i]?.id ?? "";
+    if (select.selectedIndex < 0) select.value = "";
   });
   skillsChanged();
   refreshCounts();
@@ -195,9 +200,10 @@ async function start() {
   if (!me.ok) return loadFailed(me.problem);
   document.getElementById("applicant-email").textContent = me.data.email;
 
-  const mine = await get("/api/applications");
+  const [mine, skills] = await Promise.all([get("/api/applications"), live]);
   if (!mine.ok) return loadFailed(mine.problem);
   current = (mine.data?.applications || []).find((app) => app.role === role) || null;
+  if (skills) offerSkills(form, skills, current?.skills);
   draftKey = `moments_draft_${role}_${me.data.email}`;
   if (current) fill(current);
   else restoreDraft();
@@ -219,6 +225,8 @@ form.addEventListener("submit", async (event) => {
   if (response.ok) {
     forgetDraft();
     current = response.data;
+    const skills = await live;
+    if (skills) offerSkills(form, skills, current.skills);
     fill(current);
     describeEditing();
     showSubmitted(current, created);

@@ -4,6 +4,7 @@
 import { get, here, showSignIn } from "./api.js";
 import { announce, el, showPanelProblem } from "./ui.js";
 import { count, excerpt, kindWords, nameOf, pageLink, skillList } from "./mentoring.js";
+import { liveSkills } from "./catalogue.js";
 
 const root = document.getElementById("find-mentor");
 const form = document.getElementById("mentor-filters");
@@ -42,6 +43,36 @@ function checkRadio(name, value) {
     checked ||= radio.checked;
   }
   if (!checked) document.getElementById(`f-${name}-any`).checked = true;
+}
+
+/** One skill's box in the filter. */
+function skillBox(id, name) {
+  return el("div", { class: "choice" },
+    el("input", { class: "choice__input", type: "checkbox", id: `f-skill-${id}`, name: "skills", value: id }),
+    el("label", { class: "choice__label", for: `f-skill-${id}` }, name));
+}
+
+/**
+ * The filter offers the skills offered now; a skill in the address that is
+ * no longer offered stays, ticked, in a group of its own (the search still
+ * finds the mentors who ranked it).
+ */
+function offerFilters(live, wanted) {
+  const known = new Map([...form.querySelectorAll('input[name="skills"]')].map((box) => [box.value, box.labels[0]?.textContent]));
+  const offered = new Set();
+  for (const [kind, skills] of Object.entries(live)) {
+    const group = form.querySelector(`[data-skills="${kind}"]`);
+    group.replaceChildren(group.querySelector("legend"), ...skills.map((skill) => {
+      offered.add(skill.id);
+      return skillBox(skill.id, skill.name);
+    }));
+  }
+  const gone = wanted.filter((id) => !offered.has(id));
+  if (!gone.length) return;
+  const words = (id) => id.charAt(0).toUpperCase() + id.slice(1).replace(/-/g, " ");
+  document.getElementById("skill-groups").append(el("fieldset", { class: "fieldset" },
+    el("legend", { class: "skill-filter__legend" }, "No longer offered"),
+    ...gone.map((id) => skillBox(id, known.get(id) || words(id)))));
 }
 
 function showSkillCount() {
@@ -135,9 +166,10 @@ function menteeNote(applications) {
 async function start() {
   const search = searchFromAddress();
   const searched = Boolean(search.name || search.department || search.hours || search.kind || search.skills.length || search.page > 1);
-  fillForm(search);
   announce("Looking for mentors…");
-  const [mentors, mine] = await Promise.all([get(apiPath(search)), get("/api/applications")]);
+  const [mentors, mine, live] = await Promise.all([get(apiPath(search)), get("/api/applications"), liveSkills()]);
+  if (live) offerFilters(live, search.skills);
+  fillForm(search);
   if (mentors.status === 401 || mine.status === 401) {
     announce("");
     showSignIn(here());
@@ -175,7 +207,9 @@ async function start() {
   if (searched) document.getElementById("results-title").focus();
 }
 
-for (const box of form.querySelectorAll('input[name="skills"]')) box.addEventListener("change", showSkillCount);
+form.addEventListener("change", (event) => {
+  if (event.target.name === "skills") showSkillCount();
+});
 
 // Still a GET of this page, only without the empty filters in the address.
 form.addEventListener("submit", (event) => {

@@ -25,6 +25,7 @@ function card(app) {
     el("dt", {}, "Sent"), el("dd", {}, formatDate(app.submitted_at)),
     el("dt", {}, "Last changed"), el("dd", {}, formatDate(app.updated_at)),
     el("dt", {}, "Supervisor"), el("dd", {}, `${fullName(app.supervisor)} (${app.supervisor?.email ?? ""})`),
+    el("dt", {}, "Skills, in your order"), el("dd", {}, el("ol", {}, ...(app.skills || []).map((skill) => el("li", {}, skill.name)))),
   );
   if (app.decision) {
     fields.append(el("dt", {}, "Decision"), el("dd", {}, decisionSummary(app.decision, me.email)));
