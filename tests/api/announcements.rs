@@ -258,6 +258,96 @@ async fn someone_who_opts_out_after_a_copy_was_queued_is_skipped_when_it_is_sent
     assert_eq!(seen["status"], "sent");
 }
 
+/// A mail client's own Unsubscribe button, as RFC 8058 has it: a POST from
+/// the mail provider's servers, with no origin of ours and a fixed body, to
+/// the address in the `List-Unsubscribe` header.
+async fn one_click(url: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("posted")
+}
+
+async fn a_mail_clients_unsubscribe_button_stops_announcements_in_one_press(app: TestApp) {
+    for who in [ANN, BEN] {
+        app.approved_mentee(who).await;
+    }
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+    let r = pat
+        .post("/api/admin/announcements", waiting_mentees())
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    app.run_due_jobs().await;
+    app.run_due_jobs().await;
+    let to_ben = app.mail_to(BEN).await;
+    let copy = to_ben.first().expect("Ben got it");
+    let url = copy
+        .unsubscribe
+        .clone()
+        .expect("a List-Unsubscribe address");
+    let (id, _, token) = stop_link(&copy.text);
+    assert_eq!(
+        url,
+        app.url(&format!(
+            "/api/announcements/{id}/unsubscribe/{BEN}/{token}"
+        ))
+    );
+    // Mail about one's own application carries none.
+    assert!(
+        app.mail_to(SUPERVISOR)
+            .await
+            .iter()
+            .all(|m| m.unsubscribe.is_none())
+    );
+
+    // Opening it changes nothing: it leads to the page that asks first.
+    let path = url.strip_prefix(&app.url("")).expect("on the site");
+    let r = app.stepwise().get(path).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&r),
+        app.url(&format!("/announcements/#a={id}&to={BEN}&t={token}"))
+    );
+
+    // Another address, or another token, stops nothing.
+    let ann = url.replace(BEN, ANN);
+    assert_eq!(one_click(&ann).await.status(), StatusCode::NOT_FOUND);
+    let forged = format!("{}x", url);
+    assert_eq!(one_click(&forged).await.status(), StatusCode::NOT_FOUND);
+
+    let r = one_click(&url).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(json_of(r).await, json!({"email": BEN, "receive": false}));
+    let r = pat
+        .post(
+            "/api/admin/announcements",
+            json!({"subject": "Reminder", "body": "Still waiting? Search now.", "group": "mentees_without_mentor"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    app.run_due_jobs().await;
+    app.run_due_jobs().await;
+    assert!(announcements_to(&app.mail_to(BEN).await, "Reminder").is_empty());
+    assert_eq!(announcements_to(&app.mail_to(ANN).await, "Reminder"), [ANN]);
+}
+
+#[tokio::test]
+async fn a_mail_clients_unsubscribe_button_stops_announcements_in_one_press_on_the_embedded_store()
+{
+    a_mail_clients_unsubscribe_button_stops_announcements_in_one_press(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_mail_clients_unsubscribe_button_stops_announcements_in_one_press_on_dynamodb() {
+    a_mail_clients_unsubscribe_button_stops_announcements_in_one_press(
+        spawn_app_on_dynamodb("one-click").await,
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_scheduled_announcement_waits_for_its_time_and_can_be_cancelled_until_then() {
     let app = spawn_app().await;

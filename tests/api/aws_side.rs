@@ -46,6 +46,7 @@ impl Mailer for Recorded {
             to: message.to.clone(),
             subject: message.subject.clone(),
             text: message.text.clone(),
+            unsubscribe: message.unsubscribe.clone(),
         });
         Ok(())
     }

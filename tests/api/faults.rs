@@ -564,6 +564,7 @@ async fn a_message_from_a_function_without_email_is_queued_not_lost() {
         to: "alex.nguyen@mo.gov".into(),
         subject: "Your survey".into(),
         text: "Thank you.".into(),
+        unsubscribe: None,
     };
 
     assert!(deps.send(&message).await.is_err());

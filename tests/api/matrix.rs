@@ -834,6 +834,16 @@ fn rows() -> Vec<Row> {
                 404,
             )
         },
+        Row {
+            open: true,
+            ..row(
+                post.clone(),
+                "/api/announcements/20260101T000000-0123456789abcdef/unsubscribe/ada@mo.gov/x",
+                json!(null),
+                &[],
+                404,
+            )
+        },
         row(get.clone(), "/api/privacy/erasure", json!(null), &[], 200),
         row(
             post.clone(),

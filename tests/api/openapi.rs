@@ -94,6 +94,7 @@ async fn every_error_answer_is_a_problem_and_signed_in_operations_say_so() {
         "/api/contacts",
         "/api/resources",
         "/api/announcements/preference",
+        "/api/announcements/{id}/unsubscribe/{to}/{token}",
         "/api/mentorships/{id}/next-meeting.ics",
     ];
     for (method, path, op) in operations(&doc) {

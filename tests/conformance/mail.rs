@@ -17,6 +17,7 @@ fn message(to: &str, subject: &str, text: &str) -> Message {
         to: to.into(),
         subject: subject.into(),
         text: text.into(),
+        unsubscribe: None,
     }
 }
 

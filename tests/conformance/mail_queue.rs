@@ -22,6 +22,7 @@ fn message(to: &str) -> Message {
         to: to.into(),
         subject: format!("For {to}"),
         text: "Hello".into(),
+        unsubscribe: None,
     }
 }
 

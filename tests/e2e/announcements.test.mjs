@@ -100,6 +100,22 @@ test("an announcement to mentors with room is previewed, sent and followed; a me
   await sendFromThePage(admin, next, "Bring your questions about taking on a mentee.");
   const now = await recipients(next);
   assert.deepEqual(now, reached.slice(1), "everyone but her");
+
+  // Another presses his mail client's own Unsubscribe: the outbox shows the
+  // List-Unsubscribe address his copy carries and presses it as the client
+  // would, with one POST and no page of ours.
+  const his = (await outbox()).find((m) => m.subject === next && m.to === now[0]);
+  assert.match(his.unsubscribe, /\/api\/announcements\/[^/]+\/unsubscribe\/[^/]+\/[\w-]+$/);
+  const box = await (await browser.newContext()).newPage();
+  await box.goto(`${platform.url}/_local/outbox`);
+  const copy = box.locator("article", { hasText: next }).filter({ hasText: now[0] });
+  await copy.getByText("List-Unsubscribe=One-Click").waitFor();
+  await copy.getByRole("button", { name: "Unsubscribe, as a mail client's own button would" }).click();
+  await box.waitForLoadState();
+  assert.match(await box.locator("body").innerText(), /"receive":\s*false/);
+  const last = "Mentor lunch next month";
+  await sendFromThePage(admin, last, "Meet the other mentors over lunch.");
+  assert.deepEqual(await recipients(last), reached.slice(2), "everyone but the two who stopped them");
 });
 
 test("a scheduled announcement waits; one cancelled reaches nobody, the other goes when its time comes", async () => {

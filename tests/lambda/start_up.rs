@@ -89,6 +89,7 @@ async fn play_the_function() {
         to: "ada@mo.gov".into(),
         subject: "Start-up check".into(),
         text: "Sent by the function's SES client.".into(),
+        unsubscribe: None,
     };
     deps.send(&message).await.expect("SES accepts the message");
     let now = deps.now();

@@ -315,8 +315,9 @@ pub struct Announcement {
 }
 
 /// One person's copy: the announcement as it arrives, with why they get it
-/// and the link that stops announcements.
-pub fn message(a: &Announcement, to: &str, stop_link: &str) -> Message {
+/// and the link that stops announcements; `one_click` is what a mail
+/// client's own "Unsubscribe" posts to.
+pub fn message(a: &Announcement, to: &str, stop_link: &str, one_click: &str) -> Message {
     Message {
         to: to.to_string(),
         subject: a.subject.to_string(),
@@ -327,6 +328,7 @@ pub fn message(a: &Announcement, to: &str, stop_link: &str) -> Message {
             text = a.body.plain_text(),
             reason = a.audience.group.reason(),
         ),
+        unsubscribe: Some(one_click.to_string()),
     }
 }
 

@@ -69,6 +69,7 @@ pub fn supervisor_digest(
              MOments — to teach, to learn, to connect.\n",
             lines(apps, now, base_url)
         ),
+        unsubscribe: None,
     }
 }
 
@@ -99,6 +100,7 @@ pub fn admin_digest(
              extended leave; otherwise their supervisor will. These are waiting for a decision:\n\n{body}\
              Your review page: {base_url}/review/\n\nMOments — to teach, to learn, to connect.\n"
         ),
+        unsubscribe: None,
     }
 }
 

@@ -9,6 +9,11 @@ pub struct Message {
     pub to: String,
     pub subject: String,
     pub text: String,
+    /// Mail that people can stop (announcements): the address a mail
+    /// client's own "Unsubscribe" button posts to (RFC 8058 one-click), sent
+    /// as `List-Unsubscribe` with `List-Unsubscribe-Post`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe: Option<String>,
 }
 
 /// Mail that could not be sent after a committed change is kept and sent

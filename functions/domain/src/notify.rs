@@ -32,6 +32,7 @@ pub fn sign_in_link(to: &str, link: &str) -> Message {
              The link works once and expires in 10 minutes. If you did not ask for it, \
              you can ignore this email; nobody can sign in without it.\n\n{SIGNATURE}\n"
         ),
+        unsubscribe: None,
     }
 }
 
@@ -53,6 +54,7 @@ pub fn application_received(app: &Application, base_url: &str) -> Message {
             role = role_phrase(app.role),
             sup = d.supervisor.full_name(),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -133,6 +135,7 @@ pub fn review_requested(
             role = role_phrase(app.role),
             first = d.first_name,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -206,6 +209,7 @@ pub fn decided(
         to: app.applicant.to_string(),
         subject: subject.to_string(),
         text: format!("Hello {},\n\n{body}\n{SIGNATURE}\n", d.first_name),
+        unsubscribe: None,
     })
 }
 
@@ -265,6 +269,7 @@ pub fn request_received(
             link_note = link.note(mentor.email, "request"),
             written = as_written(d),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -292,6 +297,7 @@ pub fn request_not_accepted(
              Search for another mentor here:\n\n{base_url}/mentors/\n\n{SIGNATURE}\n",
             first = mentee.first_name,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -305,6 +311,7 @@ pub fn request_withdrawn(mentor: &Who<'_>, mentee_name: &str, base_url: &str) ->
              nothing for you to answer. Your dashboard shows any other requests:\n\n{base_url}/dashboard/\n\n{SIGNATURE}\n",
             first = mentor.first_name,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -363,6 +370,7 @@ pub fn matched(
             name = partner.full_name,
             email = partner.email,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -390,6 +398,7 @@ pub fn mentorship_ended(
             url = link.url,
             link_note = link.note(to.email, "survey"),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -410,6 +419,7 @@ pub fn request_reminder(
              closes by itself.\n\n{SIGNATURE}\n",
             first = mentor.first_name,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -439,6 +449,7 @@ pub fn connect_nudge(
              {base_url}/mentorships/?id={mentorship_id}\n\n{SIGNATURE}\n",
             first = to.first_name,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -467,6 +478,7 @@ pub fn suggestions_ready(to: &Who<'_>, count: usize, second: bool, base_url: &st
             first = to.first_name,
             s = if count == 1 { "" } else { "s" },
         ),
+        unsubscribe: None,
     }
 }
 
@@ -481,6 +493,7 @@ pub fn erasure_requested(admin: &str, person: &str, base_url: &str) -> Message {
              (an active mentorship, a request waiting for an answer) has to end first:\n\n\
              {base_url}/admin/#erasures\n\n{SIGNATURE}\n"
         ),
+        unsubscribe: None,
     }
 }
 
@@ -497,6 +510,7 @@ pub fn erasure_done(person: &str) -> Message {
             .to_string()
             + SIGNATURE
             + "\n",
+        unsubscribe: None,
     }
 }
 
@@ -516,6 +530,7 @@ pub fn revoked(to: &Who<'_>, role: Role, reason: &str, base_url: &str) -> Messag
             role = role_phrase(role),
             reason = quote(reason),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -531,6 +546,7 @@ pub fn request_closed_by_program(to: &Who<'_>, other_name: &str, base_url: &str)
              mentorships:\n\n{base_url}/dashboard/\n\n{SIGNATURE}\n",
             first = to.first_name,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -550,6 +566,7 @@ pub fn mentorship_ended_by_program(to: &Who<'_>, partner_name: &str, link: &Task
             url = link.url,
             link_note = link.note(to.email, "survey"),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -585,6 +602,7 @@ pub fn corrected(
             fields = changed.join(", "),
             note = quote(note),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -636,6 +654,7 @@ pub fn check_in(
                 "check-in with that answer chosen; nothing is sent until you press its button"
             ),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -658,6 +677,7 @@ pub fn pair_needs_help(
              here:\n\n{base_url}/admin/quiet/\n\n{SIGNATURE}\n",
             who = role_phrase(answered_by),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -675,6 +695,7 @@ pub fn survey_reminder(to: &Who<'_>, partner_name: &str, link: &TaskLink) -> Mes
             url = link.url,
             link_note = link.note(to.email, "survey"),
         ),
+        unsubscribe: None,
     }
 }
 
@@ -708,5 +729,6 @@ pub fn agreement_to_confirm(
             url = link.url,
             link_note = link.note(to.email, "mentorship page"),
         ),
+        unsubscribe: None,
     }
 }

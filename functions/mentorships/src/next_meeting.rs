@@ -220,6 +220,7 @@ fn mail(to: &Application, subject: String, text: String) -> Message {
             "Hello {},\n\n{text}\n\n{SIGNATURE}\n",
             to.details.first_name
         ),
+        unsubscribe: None,
     }
 }
 

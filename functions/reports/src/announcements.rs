@@ -7,6 +7,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Form, Path};
@@ -199,7 +200,7 @@ pub async fn preview(
         "{}/announcements/#(each person's own link)",
         deps.config.base_url
     );
-    let message = announcement::message(&sample, "", &link);
+    let message = announcement::message(&sample, "", &link, "");
     Ok(Json(AnnouncementPreview {
         reach,
         audience: checked.audience_name,
@@ -438,4 +439,70 @@ pub async fn preference(
         email: email.to_string(),
         receive,
     }))
+}
+
+/// A mail client's one-click "Unsubscribe" (RFC 8058): it posts
+/// `List-Unsubscribe=One-Click` to the address in the announcement's
+/// `List-Unsubscribe` header, from its own servers, so this is the one
+/// change taken without our pages' origin (the token in the address is the
+/// proof). The body is not read.
+#[utoipa::path(post, path = "/api/announcements/{id}/unsubscribe/{to}/{token}", operation_id = "unsubscribe_one_click", tag = "reports",
+    params(
+        ("id" = String, Path, description = "The announcement"),
+        ("to" = String, Path, description = "The address it was sent to"),
+        ("token" = String, Path, description = "The token sent with that copy"),
+    ),
+    responses(
+        (status = 200, description = "No more announcements go to that address", body = Preference),
+        (status = 404, description = "The address does not match an announcement sent to that address"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn one_click(
+    State(deps): State<Deps>,
+    Path((id, to, token)): Path<(String, String, String)>,
+) -> Result<Json<Preference>, ApiError> {
+    let unknown = || ApiError::NotFound("announcement sent to that address");
+    let email = EmailAddress::parse(&to).map_err(|_| unknown())?;
+    let matched = is_run_id(&id)
+        && !token.is_empty()
+        && usecase::set_preference(&deps, &id, &email, &token, true).await?;
+    if !matched {
+        return Err(unknown());
+    }
+    Ok(Json(Preference {
+        email: email.to_string(),
+        receive: false,
+    }))
+}
+
+/// The same address opened in a browser (a mail client without one-click
+/// support, or a person pasting it): nothing changes on a GET, which mail
+/// scanners follow; it leads to the page that asks first.
+#[utoipa::path(get, path = "/api/announcements/{id}/unsubscribe/{to}/{token}", operation_id = "unsubscribe_page", tag = "reports",
+    params(
+        ("id" = String, Path, description = "The announcement"),
+        ("to" = String, Path, description = "The address it was sent to"),
+        ("token" = String, Path, description = "The token sent with that copy"),
+    ),
+    responses((status = 303, description = "To the page that stops announcements, with the link's details")))]
+#[tracing::instrument(skip_all)]
+pub async fn unsubscribe_page(
+    State(deps): State<Deps>,
+    Path((id, to, token)): Path<(String, String, String)>,
+) -> Response {
+    // An id and a token are letters, digits, `-` and `_`: anything else
+    // in them is not carried into the page's address.
+    let keep = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || "-_".contains(*c))
+            .collect()
+    };
+    let page = format!(
+        "{}/announcements/#a={}&to={}&t={}",
+        deps.config.base_url,
+        keep(&id),
+        usecase::urlencode(&to),
+        keep(&token)
+    );
+    Redirect::to(&page).into_response()
 }

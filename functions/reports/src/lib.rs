@@ -65,6 +65,7 @@ moments_adapters::http_api! {
     announcements::one;
     announcements::cancel;
     announcements::preference;
+    announcements::unsubscribe_page, announcements::one_click;
     resources::links;
     resources::add;
     resources::remove;

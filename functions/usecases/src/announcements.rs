@@ -266,15 +266,12 @@ pub async fn queue(
         let mut copies = Vec::with_capacity(batch.len());
         for email in batch.iter().filter(|e| !out.contains(*e)) {
             let token = URL_SAFE_NO_PAD.encode(random_token()?);
-            let link = format!(
-                "{}/announcements/#a={}&to={}&t={token}",
-                deps.config.base_url,
-                a.id,
-                urlencode(email)
-            );
+            let (base, to) = (&deps.config.base_url, urlencode(email));
+            let link = format!("{base}/announcements/#a={}&to={to}&t={token}", a.id);
+            let one_click = format!("{base}/api/announcements/{}/unsubscribe/{to}/{token}", a.id);
             copies.push(Recipient {
                 email: email.clone(),
-                message: announcement::message(&a, email, &link),
+                message: announcement::message(&a, email, &link, &one_click),
                 token_hash: token_hash(&token),
             });
         }
@@ -294,8 +291,8 @@ fn random_token() -> Result<[u8; 32], AnnouncementError> {
     moments_adapters::http::random_bytes::<32>().map_err(|_| AnnouncementError::NoRandomness)
 }
 
-/// An address as it may stand in a link's fragment.
-fn urlencode(s: &str) -> String {
+/// An address as it may stand in a link's fragment or a path segment.
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'@' => {

@@ -36,6 +36,11 @@ a:focus { outline: 3px solid #ffbf47; outline-offset: 2px; }
 <h2 id="m{{ loop.index }}">{{ m.subject }}</h2>
 <p class="meta">To <strong class="to">{{ m.to }}</strong> · <time datetime="{{ m.sent_at }}">{{ m.sent_at }}</time></p>
 <pre>{% for part in m.parts %}{% if part.link %}<a href="{{ part.text }}">{{ part.text }}</a>{% else %}{{ part.text }}{% endif %}{% endfor %}</pre>
+{% if m.unsubscribe %}<form method="post" action="{{ m.unsubscribe }}" class="meta">
+<p>Sent with <code>List-Unsubscribe: &lt;{{ m.unsubscribe }}&gt;</code> and <code>List-Unsubscribe-Post: List-Unsubscribe=One-Click</code>.
+<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button>Unsubscribe, as a mail client's own button would</button></p>
+</form>{% endif %}
 </article>
 {% endfor %}
 </main>
@@ -55,6 +60,7 @@ struct Shown<'a> {
     subject: &'a str,
     sent_at: &'a str,
     parts: Vec<Part<'a>>,
+    unsubscribe: Option<&'a str>,
 }
 
 /// Split text into plain runs and http(s) links (a link ends at whitespace).
@@ -100,6 +106,7 @@ pub fn render(messages: &[OutboxEntry]) -> Result<String, tera::Error> {
             subject: &m.subject,
             sent_at: &m.sent_at,
             parts: parts(&m.text),
+            unsubscribe: m.unsubscribe.as_deref(),
         })
         .collect();
     let mut context = Context::new();
@@ -120,6 +127,7 @@ mod tests {
             subject: "Hi <b>".into(),
             text: "Open http://127.0.0.1:8080/signin/confirm/?token=abc now\n<script>x</script>"
                 .into(),
+            unsubscribe: None,
         }])
         .expect("renders");
         // Tera escapes "/" as an entity, which the browser decodes in href.

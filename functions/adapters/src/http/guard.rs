@@ -31,11 +31,13 @@ pub(super) async fn guard(State(deps): State<Deps>, request: Request, next: Next
         ))
         .into_response();
     }
-    if let Err(detail) = same_origin(
-        request.method(),
-        request.headers(),
-        &origin_of(&deps.config.base_url),
-    ) {
+    if !is_one_click(request.method(), request.uri().path())
+        && let Err(detail) = same_origin(
+            request.method(),
+            request.headers(),
+            &origin_of(&deps.config.base_url),
+        )
+    {
         tracing::warn!(method = %request.method(), path = %request.uri().path(), %detail, "cross-origin request refused");
         return ApiError::CrossOrigin(detail).into_response();
     }
@@ -58,6 +60,20 @@ pub fn origin_of(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     format!("{scheme}://{authority}").to_ascii_lowercase()
+}
+
+/// A mail client's one-click unsubscribe (RFC 8058): posted from the mail
+/// provider's servers, never from our pages, so it cannot show our origin.
+/// The token in its address is the proof, and all it can do is stop
+/// announcements to the address it was sent to.
+pub fn is_one_click(method: &Method, path: &str) -> bool {
+    *method == Method::POST
+        && path
+            .strip_prefix("/api/announcements/")
+            .is_some_and(|rest| {
+                let parts: Vec<&str> = rest.split('/').collect();
+                parts.len() == 4 && parts[1] == "unsubscribe" && parts.iter().all(|p| !p.is_empty())
+            })
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -132,6 +148,29 @@ mod tests {
             origin_of("http://127.0.0.1:8080/review/?x=1"),
             "http://127.0.0.1:8080"
         );
+    }
+
+    #[test]
+    fn only_the_one_click_unsubscribe_address_goes_without_our_origin() {
+        let post = Method::POST;
+        assert!(is_one_click(
+            &post,
+            "/api/announcements/a1/unsubscribe/ada@mo.gov/t0k"
+        ));
+        for other in [
+            "/api/announcements/preference",
+            "/api/announcements/a1/unsubscribe/ada@mo.gov",
+            "/api/announcements/a1/unsubscribe//t0k",
+            "/api/announcements/a1/cancel/ada@mo.gov/t0k",
+            "/api/admin/announcements/a1/unsubscribe/ada@mo.gov/t0k",
+            "/api/announcements/a1/unsubscribe/ada@mo.gov/t0k/more",
+        ] {
+            assert!(!is_one_click(&post, other), "{other}");
+        }
+        assert!(!is_one_click(
+            &Method::PUT,
+            "/api/announcements/a1/unsubscribe/ada@mo.gov/t0k"
+        ));
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct OutboxEntry {
     pub to: String,
     pub subject: String,
     pub text: String,
+    /// The one-click unsubscribe address SES would send as the
+    /// `List-Unsubscribe` header, for mail people can stop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsubscribe: Option<String>,
 }
 
 pub struct Outbox {
@@ -94,6 +98,9 @@ impl Mailer for Outbox {
         item.insert("to".into(), message.to.clone().into());
         item.insert("subject".into(), message.subject.clone().into());
         item.insert("text".into(), message.text.clone().into());
+        if let Some(url) = &message.unsubscribe {
+            item.insert("unsubscribe".into(), url.clone().into());
+        }
         self.table
             .write(vec![Write::Put {
                 item,
@@ -117,5 +124,6 @@ fn entry(item: &Item) -> Result<OutboxEntry, TableError> {
         to: text("to")?,
         subject: text("subject")?,
         text: text("text")?,
+        unsubscribe: text("unsubscribe").ok(),
     })
 }

@@ -151,6 +151,7 @@ pub fn registered(to: &Registration, event: &Event, base_url: &str) -> Message {
             invite(event, base_url),
             crate::notify::SIGNATURE,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -167,6 +168,7 @@ pub fn waitlisted(to: &Registration, event: &Event, position: usize, base_url: &
             when(event),
             crate::notify::SIGNATURE,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -185,6 +187,7 @@ pub fn promoted(to: &Registration, event: &Event, base_url: &str) -> Message {
             invite(event, base_url),
             crate::notify::SIGNATURE,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -207,6 +210,7 @@ pub fn changed(to: &Registration, event: &Event, base_url: &str) -> Message {
             invite(event, base_url),
             crate::notify::SIGNATURE,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -224,6 +228,7 @@ pub fn called_off(to: &Registration, event: &Event, base_url: &str) -> Message {
             invite(event, base_url),
             crate::notify::SIGNATURE,
         ),
+        unsubscribe: None,
     }
 }
 
@@ -241,6 +246,7 @@ pub fn reminder(to: &Registration, event: &Event, base_url: &str) -> Message {
             place(event),
             crate::notify::SIGNATURE,
         ),
+        unsubscribe: None,
     }
 }
 
