@@ -82,6 +82,17 @@ pub async fn ses_mailer_sends_and_moto_records_the_message() {
         "Hello Zoë,\nyour mentor accepted.",
     );
     mailer.send(&sent).await.expect("SES accepts the message");
+    // An announcement's copy goes with its one-click unsubscribe headers.
+    let stoppable = Message {
+        unsubscribe: Some(
+            "https://moments.example/api/announcements/a1/unsubscribe/m%40e.gov/t0k".into(),
+        ),
+        ..message("mentee@example.gov", &unique("News"), "Hello")
+    };
+    mailer
+        .send(&stoppable)
+        .await
+        .expect("SES accepts a message with List-Unsubscribe headers");
 
     let recorded: Vec<Value> = moto_sent_messages()
         .await

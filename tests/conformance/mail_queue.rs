@@ -22,7 +22,11 @@ fn message(to: &str) -> Message {
         to: to.into(),
         subject: format!("For {to}"),
         text: "Hello".into(),
-        unsubscribe: None,
+        // Kept through the queue, so a retried announcement still carries
+        // its one-click unsubscribe header.
+        unsubscribe: Some(format!(
+            "https://moments.example/api/announcements/a1/unsubscribe/{to}/t0k"
+        )),
     }
 }
 
