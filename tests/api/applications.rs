@@ -427,7 +427,17 @@ async fn edits_keep_an_approved_application_approved() {
         )
         .await;
 
+    // The eligibility statements made when she applied stand: an edit
+    // need not make them again.
     let mut form = mentee_form(GRACE);
+    for statement in [
+        "full_time",
+        "not_at_risk",
+        "no_disciplinary_action",
+        "agreement",
+    ] {
+        form.as_object_mut().expect("form").remove(statement);
+    }
     form["job_title"] = json!("Senior Revenue Analyst");
     form["skills"] = json!(["leadership", "data-analysis", "budgeting", "teamwork"]);
     let edited = json_of(
@@ -480,6 +490,16 @@ async fn editing_a_denied_application_sends_it_for_review_again() {
         .iter()
         .filter(|m| m.subject.contains("review"))
         .count();
+
+    // A new review asks for the eligibility statements again.
+    let mut unstated = mentee_form(GRACE);
+    unstated.as_object_mut().expect("form").remove("full_time");
+    let body = problem(
+        ada.put(&format!("/api/applications/{id}"), unstated).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(body["errors"]["full_time"].is_string(), "{body}");
 
     let again = json_of(
         ada.put(&format!("/api/applications/{id}"), mentee_form(GRACE))

@@ -187,7 +187,9 @@ test("the program team adds, renames, moves and retires a skill, and the forms f
   assert.equal(await robin.locator("#f-skills-1 option:checked").innerText(),
     "Records and information management (no longer offered)");
   assert.equal(await robin.locator('#f-skills-2 option[value="records-management"]').isDisabled(), true, "still ranked once only");
-  await tickEligibility(robin);
+  // Approved, her eligibility statements stand: she is asked only for what she changes.
+  assert.equal(await robin.locator("#eligibility").isHidden(), true);
+  assert.match(await robin.locator("#edit-notice-statements").innerText(), /still stand/);
   await robin.locator("#submit-application").click();
   await robin.locator("#e-skills").waitFor();
   assert.match(await robin.locator("#e-skills").innerText(), /no longer in the program's list/);

@@ -13,7 +13,7 @@ use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt, random_byt
 use moments_domain::access::Actor;
 use moments_domain::application::{
     Application, ApplicationForm, ApplicationId, ChangeRefused, CorrectionForm, Details,
-    EditEffect, Role, Supervisor, SupervisorForm, corrected_fields,
+    EditEffect, Role, Statements, Supervisor, SupervisorForm, corrected_fields,
 };
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::calendar::{CalendarId, group_applying, program_today};
@@ -303,7 +303,16 @@ async fn edit(
         .into());
     }
     let skills = deps.store.skills().await?;
-    let details = Details::parse(&body, app.role, &actor.email, &deps.config.domains, &skills)?;
+    // Edits of a pending or approved application leave the eligibility
+    // statements made when it was sent standing.
+    let details = Details::parse_with(
+        &body,
+        app.role,
+        &actor.email,
+        &deps.config.domains,
+        &skills,
+        Statements::for_edit(app.status),
+    )?;
     let (after, effect) = app.edit(&actor.email, details, deps.now())?;
     // A pending application must still be pending when the edit lands, or a
     // decision made meanwhile would be overwritten; the version check covers it.

@@ -204,15 +204,57 @@ pub struct Details {
 /// How many earlier mentees a mentor can list.
 pub const MAX_PRIOR_MENTEES: usize = 20;
 
+/// Whether a form must make the eligibility statements and agree to the
+/// program's expectations again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statements {
+    /// A new application, or one sent for a new review after a denial.
+    Asked,
+    /// An edit of a pending or approved application: the statements made
+    /// when it was sent stand (someone no longer eligible withdraws), so
+    /// the person is asked only for what they change.
+    Standing,
+}
+
+impl Statements {
+    /// What an edit of an application in `status` asks.
+    pub fn for_edit(status: Status) -> Statements {
+        match status {
+            Status::Pending | Status::Approved => Statements::Standing,
+            _ => Statements::Asked,
+        }
+    }
+}
+
 impl Details {
-    /// Parse an application form for `role`. Every problem is reported, each
-    /// under its field's name.
+    /// Parse a new application's form for `role`. Every problem is
+    /// reported, each under its field's name.
     pub fn parse(
         form: &ApplicationForm,
         role: Role,
         applicant: &EmailAddress,
         domains: &ProgramDomains,
         skills_list: &StoredSkills,
+    ) -> Result<Details, FieldErrors> {
+        Self::parse_with(
+            form,
+            role,
+            applicant,
+            domains,
+            skills_list,
+            Statements::Asked,
+        )
+    }
+
+    /// [`Details::parse`], asking for the eligibility statements only when
+    /// `statements` says so.
+    pub fn parse_with(
+        form: &ApplicationForm,
+        role: Role,
+        applicant: &EmailAddress,
+        domains: &ProgramDomains,
+        skills_list: &StoredSkills,
+        statements: Statements,
     ) -> Result<Details, FieldErrors> {
         let mut f = FormReader::new();
         let first_name = f.parsed("first_name", &form.first_name, PersonName::parse);
@@ -245,26 +287,28 @@ impl Details {
             &form.mentorship_kind,
             KindPreference::parse,
         );
-        f.confirmed(
-            "full_time",
-            &form.full_time,
-            "Only full-time team members can take part; confirm that you are.",
-        );
-        f.confirmed(
-            "not_at_risk",
-            &form.not_at_risk,
-            "Confirm that your most recent ENGAGE evaluation did not rate you at risk.",
-        );
-        f.confirmed(
-            "no_disciplinary_action",
-            &form.no_disciplinary_action,
-            "Confirm that you are not on a performance improvement plan or other disciplinary action.",
-        );
-        f.confirmed(
-            "agreement",
-            &form.agreement,
-            "Tick the box to agree to the program's guidelines and expectations.",
-        );
+        if statements == Statements::Asked {
+            f.confirmed(
+                "full_time",
+                &form.full_time,
+                "Only full-time team members can take part; confirm that you are.",
+            );
+            f.confirmed(
+                "not_at_risk",
+                &form.not_at_risk,
+                "Confirm that your most recent ENGAGE evaluation did not rate you at risk.",
+            );
+            f.confirmed(
+                "no_disciplinary_action",
+                &form.no_disciplinary_action,
+                "Confirm that you are not on a performance improvement plan or other disciplinary action.",
+            );
+            f.confirmed(
+                "agreement",
+                &form.agreement,
+                "Tick the box to agree to the program's guidelines and expectations.",
+            );
+        }
         let details = (|| {
             Some(Details {
                 first_name: first_name?,

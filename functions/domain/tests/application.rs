@@ -4,7 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use moments_domain::access::Actor;
 use moments_domain::application::{
     Application, ApplicationForm, ApplicationId, ChangeRefused, DecisionRefused, Details,
-    EditEffect, Outcome, Role, Status, Supervisor,
+    EditEffect, Outcome, Role, Statements, Status, Supervisor,
 };
 use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{
@@ -576,4 +576,46 @@ fn a_task_link_says_whom_it_signs_in_and_a_plain_link_says_nothing() {
         notify::review_task(&app),
         format!("review {}'s mentee application", app.details.full_name())
     );
+}
+
+#[test]
+fn an_edit_of_a_pending_or_approved_application_asks_only_for_what_changes() {
+    let mut f = form();
+    for statement in [
+        "full_time",
+        "not_at_risk",
+        "no_disciplinary_action",
+        "agreement",
+    ] {
+        f.remove(statement);
+    }
+    f.insert("bio".into(), json!("I now lead the audit team."));
+    let edit = |status| {
+        Details::parse_with(
+            &as_form(&f),
+            Role::Mentee,
+            &email(ADA),
+            &domains(),
+            &StoredSkills::seed(),
+            Statements::for_edit(status),
+        )
+    };
+    for standing in [Status::Pending, Status::Approved] {
+        let details = edit(standing).expect("the statements made when sent stand");
+        assert_eq!(details.bio.to_string(), "I now lead the audit team.");
+    }
+    // A denied application goes for a new review: asked again, each named.
+    let errors = edit(Status::Denied).expect_err("asked again");
+    let named: Vec<&str> = errors.fields().collect();
+    assert_eq!(
+        named,
+        [
+            "agreement",
+            "full_time",
+            "no_disciplinary_action",
+            "not_at_risk"
+        ]
+    );
+    // A new application always asks.
+    assert!(parsed(&f, Role::Mentee).is_err());
 }

@@ -12,6 +12,7 @@ import { liveSkills, offerSkills } from "./catalogue.js";
 const form = document.getElementById("application-form");
 const role = form.dataset.role;
 const submitButton = document.getElementById("submit-application");
+const eligibility = document.getElementById("eligibility");
 const submitted = document.getElementById("submitted");
 const skillsChanged = skillsPicker(form);
 const refreshCounts = countCharacters(form);
@@ -145,12 +146,19 @@ function body() {
   };
   if (role === "mentee") request.goals = text("goals");
   if (role === "mentor") request.prior_mentees = text("prior_mentees").split(/[\s,;]+/).filter(Boolean);
-  for (const name of CONFIRMATIONS) request[name] = data.has(name);
+  // An edit of a pending or approved application keeps the statements
+  // made when it was sent; the section is hidden and none are sent.
+  if (!eligibility.hidden) for (const name of CONFIRMATIONS) request[name] = data.has(name);
   return request;
 }
 
 function describeEditing() {
   const notice = document.getElementById("edit-notice");
+  const standing = current?.status === "pending" || current?.status === "approved";
+  eligibility.hidden = standing;
+  document.getElementById("edit-notice-statements").textContent = standing
+    ? "The eligibility statements you made when you applied still stand, so they are not asked again. If one is no longer true, withdraw your application from My applications."
+    : "Tick the eligibility statements again: they go to your supervisor with the new review.";
   if (!current) {
     notice.hidden = true;
     submitButton.textContent = "Submit application";
