@@ -1,8 +1,9 @@
 //! The whole platform in one process: every function's Router, the built
 //! site, the embedded store and the outbox, on one port.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use axum::Router;
 use axum::body::Body;
@@ -141,6 +142,23 @@ pub struct Adapters {
     pub scheduler: Arc<dyn Scheduler>,
 }
 
+/// The site in `dir`, rendered once per process. The local platform builds
+/// one platform, but the tests build hundreds on the same site, and a
+/// render takes a few hundred milliseconds in a debug build; the rendered
+/// pages never change once made.
+fn rendered(dir: &Path) -> Result<Arc<Site>, LocalError> {
+    static RENDERED: LazyLock<Mutex<HashMap<PathBuf, Arc<Site>>>> = LazyLock::new(Default::default);
+    let mut sites = RENDERED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(site) = sites.get(dir) {
+        return Ok(site.clone());
+    }
+    let site = Arc::new(Site::render(dir)?);
+    sites.insert(dir.to_path_buf(), site.clone());
+    Ok(site)
+}
+
 pub async fn build_with(
     config: &LocalConfig,
     clock: Clock,
@@ -172,7 +190,7 @@ pub async fn build_with(
         scheduler,
         deps: deps.clone(),
     };
-    let site = Arc::new(Site::render(&config.site_dir)?);
+    let site = rendered(&config.site_dir)?;
 
     let api = moments_api::routes();
     let local = Router::new()
