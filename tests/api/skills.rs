@@ -187,6 +187,10 @@ async fn a_skill_added_can_be_chosen_at_once_and_a_retired_one_stays_where_it_wa
     assert_eq!(r.status(), StatusCode::OK);
     let now = catalogue(&app).await;
     assert!(!ids(&now["career_skills"]).contains(&"records-management"));
+    assert_eq!(
+        now["retired_skills"],
+        json!([{"id": "records-management", "name": "Records and archives"}])
+    );
     let read = json_of(ada.get(&format!("/api/applications/{id}")).await).await;
     assert_eq!(names(&read["skills"])[0], "Records and archives");
     let found = json_of(ada.get("/api/mentors?skills=records-management").await).await;

@@ -205,6 +205,8 @@ test("the program team adds, renames, moves and retires a skill, and the forms f
   await robin.locator("#search").waitFor();
   const box = robin.locator("#f-skill-records-management");
   assert.equal(await box.isChecked(), true);
+  assert.equal(await robin.locator('label[for="f-skill-records-management"]').innerText(),
+    "Records and information management", "named as it is called now");
   assert.equal(await robin.locator('[data-skills="career"] #f-skill-records-management').count(), 0);
   assert.equal(await robin.locator("#skill-count").innerText(), "(1 chosen)");
   assert.deepEqual(await axeViolations(robin), [], "the search with a skill no longer offered is accessible");

@@ -56,6 +56,9 @@ pub struct CatalogueView {
     soft_skills: Vec<Entry>,
     departments: Vec<Entry>,
     working_hours: Vec<Entry>,
+    /// Skills no longer offered, by their names now: a search filter or an
+    /// application may still name them.
+    retired_skills: Vec<Entry>,
     /// The skills' version: 0 while they are still the seed.
     skills_version: u64,
 }
@@ -70,6 +73,7 @@ async fn read_catalogue(State(deps): State<Deps>) -> Result<Json<CatalogueView>,
         soft_skills: skills.open(SkillKind::Soft),
         departments: seed.departments.clone(),
         working_hours: seed.working_hours.clone(),
+        retired_skills: skills.retired(),
         skills_version: skills.version(),
     }))
 }

@@ -151,6 +151,19 @@ impl StoredSkills {
             .collect()
     }
 
+    /// The retired skills, by their names now: what a search named in an
+    /// old address or a kept application still shows.
+    pub fn retired(&self) -> Vec<Entry> {
+        self.skills
+            .iter()
+            .filter(|s| s.retired)
+            .map(|s| Entry {
+                id: s.id.clone(),
+                name: s.name.to_string(),
+            })
+            .collect()
+    }
+
     /// Every open skill's id, career first.
     pub fn open_ids(&self) -> impl Iterator<Item = &str> {
         self.skills

@@ -9,14 +9,15 @@ let asked = null;
 
 /**
  * The skills offered now, `{career: [{id, name}], soft: [...]}`, in the
- * forms' order; null when the API cannot say (the page keeps its own list).
- * Asked once per page.
+ * forms' order, and those no longer offered (`retired`, by their names now);
+ * null when the API cannot say (the page keeps its own list). Asked once per
+ * page.
  */
 export function liveSkills() {
   asked ??= get("/api/catalogue").then((response) => {
     const data = response.ok ? response.data : null;
     return Array.isArray(data?.career_skills) && Array.isArray(data?.soft_skills)
-      ? { career: data.career_skills, soft: data.soft_skills }
+      ? { career: data.career_skills, soft: data.soft_skills, retired: data.retired_skills || [] }
       : null;
   });
   return asked;

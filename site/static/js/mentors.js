@@ -60,7 +60,8 @@ function skillBox(id, name) {
 function offerFilters(live, wanted) {
   const known = new Map([...form.querySelectorAll('input[name="skills"]')].map((box) => [box.value, box.labels[0]?.textContent]));
   const offered = new Set();
-  for (const [kind, skills] of Object.entries(live)) {
+  for (const kind of ["career", "soft"]) {
+    const skills = live[kind];
     const group = form.querySelector(`[data-skills="${kind}"]`);
     group.replaceChildren(group.querySelector("legend"), ...skills.map((skill) => {
       offered.add(skill.id);
@@ -69,10 +70,11 @@ function offerFilters(live, wanted) {
   }
   const gone = wanted.filter((id) => !offered.has(id));
   if (!gone.length) return;
+  const retired = new Map(live.retired.map((skill) => [skill.id, skill.name]));
   const words = (id) => id.charAt(0).toUpperCase() + id.slice(1).replace(/-/g, " ");
   document.getElementById("skill-groups").append(el("fieldset", { class: "fieldset" },
     el("legend", { class: "skill-filter__legend" }, "No longer offered"),
-    ...gone.map((id) => skillBox(id, known.get(id) || words(id)))));
+    ...gone.map((id) => skillBox(id, retired.get(id) || known.get(id) || words(id)))));
 }
 
 function showSkillCount() {
