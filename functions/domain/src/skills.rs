@@ -6,7 +6,6 @@
 //! A skill is never deleted: applications keep its id, so a retired skill
 //! still has its name wherever it was chosen, but nobody can choose it again.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -116,14 +115,6 @@ impl StoredSkills {
         })
     }
 
-    /// The name of each skill by id, for reading many applications.
-    pub fn names(&self) -> HashMap<&str, &str> {
-        self.skills
-            .iter()
-            .map(|s| (s.id.as_str(), s.name.as_str()))
-            .collect()
-    }
-
     /// Whether `id` can be put on an application now; the problem says why not.
     pub fn choosable(&self, id: &str) -> Result<(), Problem> {
         match self.find(id) {
@@ -139,11 +130,11 @@ impl StoredSkills {
         }
     }
 
-    /// The skills of `kind` people can choose, in the list's order.
-    pub fn open(&self, kind: SkillKind) -> Vec<Entry> {
+    /// `{id, name}` of the skills `keep` keeps, in the list's order.
+    fn entries(&self, keep: impl Fn(&KeptSkill) -> bool) -> Vec<Entry> {
         self.skills
             .iter()
-            .filter(|s| s.kind == kind && !s.retired)
+            .filter(|s| keep(s))
             .map(|s| Entry {
                 id: s.id.clone(),
                 name: s.name.to_string(),
@@ -151,17 +142,15 @@ impl StoredSkills {
             .collect()
     }
 
+    /// The skills of `kind` people can choose, in the list's order.
+    pub fn open(&self, kind: SkillKind) -> Vec<Entry> {
+        self.entries(|s| s.kind == kind && !s.retired)
+    }
+
     /// The retired skills, by their names now: what a search named in an
     /// old address or a kept application still shows.
     pub fn retired(&self) -> Vec<Entry> {
-        self.skills
-            .iter()
-            .filter(|s| s.retired)
-            .map(|s| Entry {
-                id: s.id.clone(),
-                name: s.name.to_string(),
-            })
-            .collect()
+        self.entries(|s| s.retired)
     }
 
     /// Every open skill's id, career first.
