@@ -615,7 +615,7 @@ impl TestApp {
             role,
             &applicant,
             &domains,
-            &self.store.skills().await.expect("skills"),
+            &self.store.lists().await.expect("lists"),
         )
         .expect("valid form");
         let mut bytes = [0u8; 16];

@@ -13,6 +13,7 @@ mod contacts;
 mod credit;
 mod csrf;
 mod decisions;
+mod departments;
 mod digest;
 mod faults;
 mod goals;

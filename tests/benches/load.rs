@@ -92,7 +92,7 @@ async fn approved(
         role,
         &applicant,
         &domains,
-        &moments_domain::skills::StoredSkills::seed(),
+        &moments_domain::catalogue::Lists::seed(),
     )
     .expect("valid form");
     let mut id = [0u8; 16];

@@ -38,7 +38,7 @@ fn details(role: Role, supervisor: &str, dept: &str) -> Details {
         role,
         &email("ada@mo.gov"),
         &domains,
-        &moments_domain::skills::StoredSkills::seed(),
+        &moments_domain::catalogue::Lists::seed(),
     )
     .expect("valid")
 }

@@ -17,11 +17,11 @@ use moments_domain::application::{
 };
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::calendar::{CalendarId, group_applying, program_today};
-use moments_domain::catalogue::{Catalogue, Entry, SkillKind};
+use moments_domain::catalogue::{Catalogue, Entry, Lists, SkillKind};
+use moments_domain::departments::{DepartmentEntry, StoredDepartments};
 use moments_domain::fields::LongText;
 use moments_domain::form::{FieldErrors, FormReader};
 use moments_domain::notify;
-use moments_domain::skills::StoredSkills;
 use serde::Serialize;
 
 moments_adapters::http_api! {
@@ -48,33 +48,43 @@ pub struct Applications {
     applications: Vec<ApplicationView>,
 }
 
-/// The skills, departments and working hours the forms offer: the skills
-/// as the program team keeps them now, retired ones left out.
+/// The skills, departments and working hours the forms offer: the skills,
+/// departments and divisions as the program team keeps them now, retired
+/// ones left out.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CatalogueView {
     career_skills: Vec<Entry>,
     soft_skills: Vec<Entry>,
-    departments: Vec<Entry>,
+    /// Each with its divisions, empty where it has none.
+    departments: Vec<DepartmentEntry>,
     working_hours: Vec<Entry>,
     /// Skills no longer offered, by their names now: a search filter or an
     /// application may still name them.
     retired_skills: Vec<Entry>,
+    /// Departments no longer offered, by their names now.
+    retired_departments: Vec<Entry>,
     /// The skills' version: 0 while they are still the seed.
     skills_version: u64,
+    /// The departments' version: 0 while they are still the seed.
+    departments_version: u64,
 }
 
 #[utoipa::path(get, path = "/api/catalogue", tag = "applications",
     responses((status = 200, description = "The catalogue", body = CatalogueView)))]
 async fn read_catalogue(State(deps): State<Deps>) -> Result<Json<CatalogueView>, ApiError> {
-    let skills = deps.store.skills().await?;
-    let seed = Catalogue::get();
+    let Lists {
+        skills,
+        departments,
+    } = deps.store.lists().await?;
     Ok(Json(CatalogueView {
         career_skills: skills.open(SkillKind::Career),
         soft_skills: skills.open(SkillKind::Soft),
-        departments: seed.departments.clone(),
-        working_hours: seed.working_hours.clone(),
+        departments: departments.open(),
+        working_hours: Catalogue::get().working_hours.clone(),
         retired_skills: skills.retired(),
+        retired_departments: departments.retired(),
         skills_version: skills.version(),
+        departments_version: departments.version(),
     }))
 }
 
@@ -134,13 +144,13 @@ async fn submit(
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
     let mut form = FormReader::new();
     let role = form.parsed("role", &body.role, Role::parse);
-    let skills = deps.store.skills().await?;
+    let lists = deps.store.lists().await?;
     let details = Details::parse(
         &body,
         role.unwrap_or(Role::Mentee),
         &actor.email,
         &deps.config.domains,
-        &skills,
+        &lists,
     );
     let (role, details) = match (role, details) {
         (Some(role), Ok(details)) if form.errors.is_empty() => (role, details),
@@ -181,7 +191,7 @@ async fn submit(
     review_requested(&deps, &app).await;
     Ok((
         StatusCode::CREATED,
-        Json(ApplicationView::of(&app, &actor, &skills)),
+        Json(ApplicationView::of(&app, &actor, &lists)),
     ))
 }
 
@@ -196,12 +206,12 @@ async fn mine(
         .store
         .applications_with_capacity_of(&actor.email)
         .await?;
-    let skills = deps.store.skills().await?;
+    let lists = deps.store.lists().await?;
     let applications = apps
         .iter()
         .map(|(app, capacity)| ApplicationView {
             paused: Some(!capacity.available),
-            ..ApplicationView::of(app, &actor, &skills)
+            ..ApplicationView::of(app, &actor, &lists)
         })
         .collect();
     Ok(Json(Applications { applications }))
@@ -222,8 +232,8 @@ async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     let app = load_visible(&deps, &actor, &id).await?;
-    let skills = deps.store.skills().await?;
-    Ok(Json(ApplicationView::of(&app, &actor, &skills)))
+    let lists = deps.store.lists().await?;
+    Ok(Json(ApplicationView::of(&app, &actor, &lists)))
 }
 
 /// Count a change by the applicant against their daily limits; one that
@@ -249,7 +259,7 @@ async fn save_change(
     after: Application,
     effect: EditEffect,
     require_pending: bool,
-    skills: &StoredSkills,
+    lists: &Lists,
 ) -> Result<Json<ApplicationView>, ApiError> {
     counted(deps, actor, &effect).await?;
     let (action, note) = match &effect {
@@ -274,7 +284,7 @@ async fn save_change(
             review_requested(deps, &after).await;
         }
     }
-    Ok(Json(ApplicationView::of(&after, actor, skills)))
+    Ok(Json(ApplicationView::of(&after, actor, lists)))
 }
 
 /// Edit one's own application; a denied one goes back to review.
@@ -306,7 +316,7 @@ async fn edit(
         )
         .into());
     }
-    let skills = deps.store.skills().await?;
+    let lists = deps.store.lists().await?;
     // Edits of a pending or approved application leave the eligibility
     // statements made when it was sent standing.
     let details = Details::parse_with(
@@ -314,13 +324,13 @@ async fn edit(
         app.role,
         &actor.email,
         &deps.config.domains,
-        &skills,
+        &lists,
         Statements::for_edit(app.status),
     )?;
     let (after, effect) = app.edit(&actor.email, details, deps.now())?;
     // A pending application must still be pending when the edit lands, or a
     // decision made meanwhile would be overwritten; the version check covers it.
-    save_change(&deps, &actor, &app, after, effect, false, &skills).await
+    save_change(&deps, &actor, &app, after, effect, false, &lists).await
 }
 
 /// Name another supervisor for a pending application (reroutes its review).
@@ -347,8 +357,8 @@ async fn reroute(
     let supervisor = Supervisor::read(&mut form, &body, &actor.email, &deps.config.domains);
     let supervisor = form.finish(supervisor)?;
     let (after, effect) = app.reroute(&actor.email, supervisor, deps.now())?;
-    let skills = deps.store.skills().await?;
-    save_change(&deps, &actor, &app, after, effect, true, &skills).await
+    let lists = deps.store.lists().await?;
+    save_change(&deps, &actor, &app, after, effect, true, &lists).await
 }
 
 /// `PUT /api/admin/applications/{id}`: an administrator corrects the facts
@@ -392,7 +402,13 @@ async fn correct(
         0..=u64::MAX,
         "Say which version of the application you corrected.",
     );
-    let details = body.details(&before.details, &before.applicant, &deps.config.domains);
+    let departments = deps.store.departments().await?;
+    let details = body.details(
+        &before.details,
+        &before.applicant,
+        &deps.config.domains,
+        &departments,
+    );
     let (note, version, details) = match (note, version, details) {
         (Some(note), Some(version), Ok(details)) if form.errors.is_empty() => {
             (note, version, details)
@@ -440,8 +456,8 @@ async fn correct(
     if reviewed_again {
         review_requested(&deps, &after).await;
     }
-    let skills = deps.store.skills().await?;
-    Ok(Json(ApplicationView::of(&after, &actor, &skills)))
+    let lists = deps.store.lists().await?;
+    Ok(Json(ApplicationView::of(&after, &actor, &lists)))
 }
 
 /// Ask the supervisor to review: the email's link signs them in and opens
@@ -455,6 +471,10 @@ async fn review_requested(deps: &Deps, app: &Application) {
         tracing::error!(error = %e, "links not read; the review email goes without them");
         Default::default()
     });
-    deps.notify(notify::review_requested(app, &link, &links))
+    let departments = deps.store.departments().await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "departments not read; the review email names them as first listed");
+        StoredDepartments::seed()
+    });
+    deps.notify(notify::review_requested(app, &link, &links, &departments))
         .await;
 }

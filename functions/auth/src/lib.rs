@@ -338,10 +338,17 @@ async fn me(State(deps): State<Deps>, signed_in: SignedIn) -> Result<Json<Me>, A
     if actor.program_admin {
         roles.push(RoleName::ProgramAdmin);
     }
+    // Named as the list names them now; read only for department administrators.
+    let departments = if actor.departments.is_empty() {
+        Vec::new()
+    } else {
+        let list = deps.store.departments().await?;
+        actor.departments.iter().map(|d| list.entry(d)).collect()
+    };
     Ok(Json(Me {
         email: actor.email.to_string(),
         roles,
-        departments: actor.departments.iter().map(Named::from).collect(),
+        departments,
         signed_in_with: via,
         administration_needs_provider: administration_withheld,
     }))

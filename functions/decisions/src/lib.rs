@@ -58,22 +58,22 @@ pub struct DecisionForm {
     responses((status = 200, description = "What the caller may decide", body = Reviews)))]
 #[tracing::instrument(skip_all)]
 async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<Reviews>, ApiError> {
-    let (mine, skills) = tokio::try_join!(
+    let (mine, lists) = tokio::try_join!(
         deps.store.applications_for_supervisor(&actor.email),
-        deps.store.skills()
+        deps.store.lists()
     )?;
     let (pending, decided): (Vec<&Application>, Vec<&Application>) =
         mine.iter().partition(|a| a.status == Status::Pending);
     let view = |apps: Vec<&Application>| -> Vec<ApplicationView> {
         apps.into_iter()
-            .map(|a| ApplicationView::of(a, &actor, &skills))
+            .map(|a| ApplicationView::of(a, &actor, &lists))
             .collect()
     };
     let mut departments = Vec::new();
     for dept in &actor.departments {
         let pending = deps.store.pending_in_department(dept).await?;
         departments.push(DepartmentQueue {
-            department: Named::from(dept),
+            department: lists.departments.entry(dept),
             pending: view(pending.iter().collect()),
         });
     }
@@ -154,9 +154,11 @@ async fn decide(
         tracing::error!(error = %e, "links not read; the decision email goes without them");
         Default::default()
     });
-    if let Some(message) = notify::decided(&decided, &deps.config.base_url, &links) {
+    let lists = deps.store.lists().await?;
+    if let Some(message) =
+        notify::decided(&decided, &deps.config.base_url, &links, &lists.departments)
+    {
         deps.notify(message).await;
     }
-    let skills = deps.store.skills().await?;
-    Ok(Json(ApplicationView::of(&decided, &actor, &skills)))
+    Ok(Json(ApplicationView::of(&decided, &actor, &lists)))
 }

@@ -11,7 +11,6 @@ use jiff::{SignedDuration, Timestamp};
 use moments_adapters::deps::Deps;
 use moments_adapters::store::StoreError;
 use moments_domain::application::Application;
-use moments_domain::catalogue::Catalogue;
 use moments_domain::digest::{admin_digest, supervisor_digest, week_of};
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::mail::Message;
@@ -40,10 +39,9 @@ pub async fn run(deps: &Deps, now: Timestamp) -> Result<Summary, DigestError> {
     // (a bounded set of Queries, no Scan).
     let mut pending: Vec<(DepartmentId, Vec<Application>)> = Vec::new();
     let mut admins: BTreeMap<EmailAddress, Vec<DepartmentId>> = BTreeMap::new();
-    for entry in &Catalogue::get().departments {
-        let Ok(dept) = DepartmentId::parse(&entry.id) else {
-            continue;
-        };
+    // Retired departments too: their applications still wait.
+    let list = deps.store.departments().await?;
+    for dept in list.all() {
         let apps = deps.store.pending_in_department(&dept).await?;
         if apps.is_empty() {
             continue;
@@ -65,7 +63,7 @@ pub async fn run(deps: &Deps, now: Timestamp) -> Result<Summary, DigestError> {
     for (supervisor, apps) in &by_supervisor {
         outgoing.push((
             format!("digest-{week}-supervisor-{supervisor}"),
-            supervisor_digest(supervisor.as_str(), apps, now, base),
+            supervisor_digest(supervisor.as_str(), apps, &list, now, base),
         ));
     }
     for (admin, depts) in &admins {
@@ -76,7 +74,7 @@ pub async fn run(deps: &Deps, now: Timestamp) -> Result<Summary, DigestError> {
             .collect();
         outgoing.push((
             format!("digest-{week}-admin-{admin}"),
-            admin_digest(admin.as_str(), &sections, now, base),
+            admin_digest(admin.as_str(), &sections, &list, now, base),
         ));
     }
 

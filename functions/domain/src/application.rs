@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
 use crate::calendar::CalendarId;
+use crate::catalogue::Lists;
+use crate::departments::StoredDepartments;
 use crate::fields::{
-    Bio, DecisionMessage, DepartmentId, EmailAddress, Goals, JobTitle, LongText, PersonName, Phone,
-    Problem, ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
+    Bio, DecisionMessage, DepartmentId, DivisionId, EmailAddress, Goals, JobTitle, LongText,
+    PersonName, Phone, Problem, ProgramDomains, SkillRanking, WorkLocation, WorkingHours,
 };
 use crate::form::{FieldErrors, Flag, FormReader, Text, Texts};
 use crate::kind::KindPreference;
-use crate::skills::StoredSkills;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -62,6 +63,10 @@ pub struct ApplicationForm {
     /// A department id from the catalogue.
     #[schema(value_type = String)]
     pub department: Text,
+    /// A division id of that department: required when it has divisions,
+    /// left out when it has none.
+    #[schema(value_type = String, required = false)]
+    pub division: Text,
     #[schema(value_type = String)]
     pub job_title: Text,
     #[schema(value_type = String)]
@@ -183,6 +188,9 @@ pub struct Details {
     pub last_name: PersonName,
     pub phone: Option<Phone>,
     pub department: DepartmentId,
+    /// Where the department has divisions, the one the applicant is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division: Option<DivisionId>,
     pub job_title: JobTitle,
     pub work_location: WorkLocation,
     pub supervisor: Supervisor,
@@ -234,16 +242,9 @@ impl Details {
         role: Role,
         applicant: &EmailAddress,
         domains: &ProgramDomains,
-        skills_list: &StoredSkills,
+        lists: &Lists,
     ) -> Result<Details, FieldErrors> {
-        Self::parse_with(
-            form,
-            role,
-            applicant,
-            domains,
-            skills_list,
-            Statements::Asked,
-        )
+        Self::parse_with(form, role, applicant, domains, lists, Statements::Asked)
     }
 
     /// [`Details::parse`], asking for the eligibility statements only when
@@ -253,14 +254,15 @@ impl Details {
         role: Role,
         applicant: &EmailAddress,
         domains: &ProgramDomains,
-        skills_list: &StoredSkills,
+        lists: &Lists,
         statements: Statements,
     ) -> Result<Details, FieldErrors> {
         let mut f = FormReader::new();
         let first_name = f.parsed("first_name", &form.first_name, PersonName::parse);
         let last_name = f.parsed("last_name", &form.last_name, PersonName::parse);
         let phone = f.optional("phone", &form.phone, Phone::parse);
-        let department = f.parsed("department", &form.department, DepartmentId::parse);
+        let (department, division) =
+            read_department(&mut f, &form.department, &form.division, &lists.departments);
         let job_title = f.parsed("job_title", &form.job_title, JobTitle::parse);
         let work_location = f.parsed("work_location", &form.work_location, WorkLocation::parse);
         let supervisor = Supervisor::read(&mut f, &form.supervisor(), applicant, domains);
@@ -270,7 +272,7 @@ impl Details {
         let skills = if f.errors.has("skills") {
             None
         } else {
-            SkillRanking::parse(&raw_skills, skills_list)
+            SkillRanking::parse(&raw_skills, &lists.skills)
                 .map_err(|p| f.errors.add("skills", p))
                 .ok()
         };
@@ -315,6 +317,7 @@ impl Details {
                 last_name: last_name?,
                 phone,
                 department: department?,
+                division: division?,
                 job_title: job_title?,
                 work_location: work_location?,
                 supervisor: supervisor?,
@@ -520,6 +523,9 @@ pub struct CorrectionForm {
     /// A department id from the catalogue.
     #[schema(value_type = String)]
     pub department: Text,
+    /// A division id of that department, as on an application.
+    #[schema(value_type = String, required = false)]
+    pub division: Text,
     #[schema(value_type = String)]
     pub job_title: Text,
     #[schema(value_type = String)]
@@ -550,12 +556,26 @@ impl CorrectionForm {
         current: &Details,
         applicant: &EmailAddress,
         domains: &ProgramDomains,
+        departments: &StoredDepartments,
     ) -> Result<Details, FieldErrors> {
         let mut f = FormReader::new();
         let first_name = f.parsed("first_name", &self.first_name, PersonName::parse);
         let last_name = f.parsed("last_name", &self.last_name, PersonName::parse);
         let phone = f.optional("phone", &self.phone, Phone::parse);
-        let department = f.parsed("department", &self.department, DepartmentId::parse);
+        // A record keeps the department and division it has, even retired
+        // since: a correction of another field must not force a move.
+        let unchanged = self.department.given().map(|d| d.trim())
+            == Some(current.department.as_str())
+            && self.division.given().map_or("", |d| d.trim())
+                == current.division.as_ref().map_or("", |d| d.as_str());
+        let (department, division) = if unchanged {
+            (
+                Some(current.department.clone()),
+                Some(current.division.clone()),
+            )
+        } else {
+            read_department(&mut f, &self.department, &self.division, departments)
+        };
         let job_title = f.parsed("job_title", &self.job_title, JobTitle::parse);
         let work_location = f.parsed("work_location", &self.work_location, WorkLocation::parse);
         let supervisor = Supervisor::read(
@@ -575,6 +595,7 @@ impl CorrectionForm {
                 last_name: last_name?,
                 phone,
                 department: department?,
+                division: division?,
                 job_title: job_title?,
                 work_location: work_location?,
                 supervisor: supervisor?,
@@ -584,6 +605,21 @@ impl CorrectionForm {
         })();
         f.finish(details)
     }
+}
+
+/// A department people can choose now and, where it has divisions, one of
+/// them: each problem under its own field.
+fn read_department(
+    f: &mut FormReader,
+    department: &Text,
+    division: &Text,
+    list: &StoredDepartments,
+) -> (Option<DepartmentId>, Option<Option<DivisionId>>) {
+    let department = f.parsed("department", department, |raw| list.choosable(raw));
+    let division = department
+        .as_ref()
+        .and_then(|d| f.parsed("division", division, |raw| list.choosable_division(d, raw)));
+    (department, division)
 }
 
 /// The fields of a correction that differ, in the words the email uses.
@@ -599,7 +635,10 @@ pub fn corrected_fields(before: &Details, after: &Details) -> Vec<&'static str> 
         "name",
     );
     differs(before.phone != after.phone, "phone");
-    differs(before.department != after.department, "department");
+    differs(
+        before.department != after.department || before.division != after.division,
+        "department",
+    );
     differs(before.job_title != after.job_title, "job title");
     differs(before.work_location != after.work_location, "work location");
     differs(before.supervisor != after.supervisor, "supervisor");

@@ -69,6 +69,11 @@ pub enum Action {
     SkillAdded,
     /// ... renamed, retired, restored or moved one (the note says which).
     SkillChanged,
+    /// A program administrator added a department to the list.
+    DepartmentAdded,
+    /// ... renamed, retired, restored or moved one, or added or changed one
+    /// of its divisions (the note says which).
+    DepartmentChanged,
     /// An administrator wrote an announcement, to send now or later (the
     /// note names the audience and the time).
     AnnouncementWritten,

@@ -1,11 +1,15 @@
 //! The program's catalogue: skills, departments and working hours. One data
 //! file (`site/data/catalogue.toml`) feeds both the site and the API; the
 //! skills in it are only the seed of the list the program team keeps in the
-//! table (see [`crate::skills`]).
+//! table (see [`crate::skills`]), and so are its departments (see
+//! [`crate::departments`]).
 
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
+
+use crate::departments::StoredDepartments;
+use crate::skills::StoredSkills;
 
 const SOURCE: &str = include_str!("../../../site/data/catalogue.toml");
 
@@ -42,6 +46,24 @@ pub struct Catalogue {
     pub working_hours: Vec<Entry>,
 }
 
+/// The lists the program team keeps in the table, as one request reads
+/// them: what forms offer, and the names records show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lists {
+    pub skills: StoredSkills,
+    pub departments: StoredDepartments,
+}
+
+impl Lists {
+    /// The lists of a new installation, before the team changes them.
+    pub fn seed() -> Lists {
+        Lists {
+            skills: StoredSkills::seed(),
+            departments: StoredDepartments::seed(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Raw {
     career_skills: Vec<Entry>,
@@ -65,18 +87,6 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
 impl Catalogue {
     pub fn get() -> &'static Catalogue {
         &CATALOGUE
-    }
-
-    pub fn department(&self, id: &str) -> Option<&Entry> {
-        self.departments.iter().find(|d| d.id == id)
-    }
-
-    /// Every department, as ids (the unit test below checks each parses).
-    pub fn department_ids(&self) -> Vec<crate::fields::DepartmentId> {
-        self.departments
-            .iter()
-            .filter_map(|d| crate::fields::DepartmentId::parse(&d.id).ok())
-            .collect()
     }
 
     pub fn working_hours(&self, id: &str) -> Option<&Entry> {
@@ -104,11 +114,6 @@ mod tests {
         assert_eq!(skills.len(), c.career_skills.len() + c.soft_skills.len());
         let depts: HashSet<_> = c.departments.iter().map(|d| &d.id).collect();
         assert_eq!(depts.len(), c.departments.len());
-        assert_eq!(
-            c.department_ids().len(),
-            c.departments.len(),
-            "every id parses"
-        );
         let hours: Vec<_> = c.working_hours.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(hours, ["daytime", "evening", "overnight"]);
     }

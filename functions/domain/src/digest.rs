@@ -5,6 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use crate::application::Application;
+use crate::departments::StoredDepartments;
 use crate::fields::DepartmentId;
 use crate::mail::Message;
 
@@ -20,7 +21,12 @@ pub fn week_of(now: Timestamp) -> String {
     format!("{}-W{:02}", week.year(), week.week())
 }
 
-fn lines(apps: &[&Application], now: Timestamp, base_url: &str) -> String {
+fn lines(
+    apps: &[&Application],
+    departments: &StoredDepartments,
+    now: Timestamp,
+    base_url: &str,
+) -> String {
     let (new, old): (Vec<&&Application>, Vec<&&Application>) = apps
         .iter()
         .partition(|a| now.duration_since(a.submitted_at) < NEW_WITHIN);
@@ -36,7 +42,7 @@ fn lines(apps: &[&Application], now: Timestamp, base_url: &str) -> String {
                 "- {} ({}, {}), {} application, submitted {}\n  {base_url}/review/?application={}\n",
                 d.full_name(),
                 d.job_title,
-                d.department.name(),
+                departments.name(&d.department),
                 a.role,
                 jiff::tz::TimeZone::UTC.to_datetime(a.submitted_at).date(),
                 a.id,
@@ -51,6 +57,7 @@ fn lines(apps: &[&Application], now: Timestamp, base_url: &str) -> String {
 pub fn supervisor_digest(
     to: &str,
     apps: &[&Application],
+    departments: &StoredDepartments,
     now: Timestamp,
     base_url: &str,
 ) -> Message {
@@ -67,7 +74,7 @@ pub fn supervisor_digest(
              at risk in their most recent ENGAGE evaluation, not on a performance improvement plan or other \
              disciplinary action — and approve or deny:\n\n{}All of them: {base_url}/review/\n\n\
              MOments — to teach, to learn, to connect.\n",
-            lines(apps, now, base_url)
+            lines(apps, departments, now, base_url)
         ),
         unsubscribe: None,
     }
@@ -77,6 +84,7 @@ pub fn supervisor_digest(
 pub fn admin_digest(
     to: &str,
     by_department: &[(DepartmentId, Vec<&Application>)],
+    departments: &StoredDepartments,
     now: Timestamp,
     base_url: &str,
 ) -> Message {
@@ -85,8 +93,8 @@ pub fn admin_digest(
     for (dept, apps) in by_department {
         body.push_str(&format!(
             "{}\n\n{}",
-            dept.name(),
-            lines(apps, now, base_url)
+            departments.name(dept),
+            lines(apps, departments, now, base_url)
         ));
     }
     Message {

@@ -9,8 +9,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-use crate::catalogue::{Catalogue, Entry, Skill};
-use crate::skills::{StoredSkills, is_skill_id};
+use crate::catalogue::{Entry, Skill};
+use crate::kept::is_list_id;
+use crate::skills::StoredSkills;
 
 /// Why a value was refused, in words a person filling the form understands.
 pub type Problem = String;
@@ -252,8 +253,8 @@ macro_rules! text_type {
                 v.0
             }
         }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
@@ -359,15 +360,6 @@ impl From<Phone> for String {
     }
 }
 
-impl From<&DepartmentId> for Entry {
-    fn from(d: &DepartmentId) -> Entry {
-        Entry {
-            id: d.as_str().to_string(),
-            name: d.name().to_string(),
-        }
-    }
-}
-
 impl From<WorkingHours> for Entry {
     fn from(h: WorkingHours) -> Entry {
         Entry {
@@ -377,7 +369,9 @@ impl From<WorkingHours> for Entry {
     }
 }
 
-/// A department from the catalogue.
+/// A department's id. Checked for its shape only: whether it is in the
+/// program's list, and open, is the list's to say
+/// ([`crate::departments::StoredDepartments`]), since the list changes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DepartmentId(String);
@@ -388,19 +382,14 @@ impl DepartmentId {
         if id.is_empty() {
             return Err("Choose your department.".into());
         }
-        Catalogue::get()
-            .department(id)
-            .map(|d| DepartmentId(d.id.clone()))
-            .ok_or_else(|| "Choose a department from the list.".to_string())
+        if is_list_id(id) {
+            Ok(DepartmentId(id.to_string()))
+        } else {
+            Err("Choose a department from the list.".into())
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-    pub fn name(&self) -> &'static str {
-        Catalogue::get()
-            .department(&self.0)
-            .map(|d| d.name.as_str())
-            .unwrap_or_default()
     }
 }
 impl TryFrom<String> for DepartmentId {
@@ -411,6 +400,36 @@ impl TryFrom<String> for DepartmentId {
 }
 impl From<DepartmentId> for String {
     fn from(v: DepartmentId) -> String {
+        v.0
+    }
+}
+
+/// A division's id within its department, checked for its shape only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DivisionId(String);
+
+impl DivisionId {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let id = raw.trim();
+        if is_list_id(id) {
+            Ok(DivisionId(id.to_string()))
+        } else {
+            Err("Choose a division from the list.".into())
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl TryFrom<String> for DivisionId {
+    type Error = Problem;
+    fn try_from(s: String) -> Result<Self, Problem> {
+        DivisionId::parse(&s)
+    }
+}
+impl From<DivisionId> for String {
+    fn from(v: DivisionId) -> String {
         v.0
     }
 }
@@ -507,7 +526,7 @@ impl SkillRanking {
         let ids: Vec<&str> = raw.iter().map(String::as_str).collect();
         Self::counted(&ids)?;
         let mut seen = HashSet::new();
-        match ids.iter().find(|id| !is_skill_id(id) || !seen.insert(**id)) {
+        match ids.iter().find(|id| !is_list_id(id) || !seen.insert(**id)) {
             Some(bad) => Err(format!("\"{bad}\" cannot be a skill here")),
             None => Ok(SkillRanking(raw)),
         }

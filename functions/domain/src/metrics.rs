@@ -27,6 +27,7 @@ use serde::Serialize;
 use crate::application::{Application, Outcome, Role, Status};
 use crate::calendar::CalendarId;
 use crate::catalogue::Entry;
+use crate::departments::StoredDepartments;
 use crate::fields::DepartmentId;
 use crate::kind::{KindPreference, MentorshipKind};
 use crate::mentorship::{Meeting, Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus};
@@ -648,15 +649,9 @@ pub struct QuarterMeasures {
 /// The measures of one department.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DepartmentMeasures {
-    #[serde(serialize_with = "as_entry")]
-    #[schema(value_type = Entry)]
-    pub department: DepartmentId,
+    /// `{id, name}`, named as the program's list names it now.
+    pub department: Entry,
     pub measures: Measures,
-}
-
-/// A department as the figures show it: `{id, name}`.
-fn as_entry<S: serde::Serializer>(d: &DepartmentId, s: S) -> Result<S::Ok, S::Error> {
-    Entry::from(d).serialize(s)
 }
 
 /// The measures of one match group.
@@ -686,7 +681,7 @@ pub struct Report {
 impl Report {
     /// The report over the stored counter buckets; the caller has already
     /// kept only the buckets the reader may see.
-    pub fn build(buckets: &[(Bucket, Counters)]) -> Report {
+    pub fn build(buckets: &[(Bucket, Counters)], list: &StoredDepartments) -> Report {
         let mut quarters: BTreeMap<Quarter, Vec<&Counters>> = BTreeMap::new();
         let mut groups: BTreeMap<&Option<CalendarId>, Vec<&Counters>> = BTreeMap::new();
         let mut departments: BTreeMap<&DepartmentId, Vec<&Counters>> = BTreeMap::new();
@@ -718,7 +713,7 @@ impl Report {
             by_department: departments
                 .into_iter()
                 .map(|(department, c)| DepartmentMeasures {
-                    department: department.clone(),
+                    department: list.entry(department),
                     measures: Measures::from_counters(&merge(c)),
                 })
                 .collect(),

@@ -10,6 +10,7 @@
 //! and places cannot hold web or email addresses (`fields`).
 
 use crate::application::{Application, Outcome, Role};
+use crate::departments::StoredDepartments;
 use crate::mail::Message;
 
 pub const SIGNATURE: &str =
@@ -109,6 +110,7 @@ pub fn review_requested(
     app: &Application,
     link: &TaskLink,
     links: &crate::resources::StoredLinks,
+    departments: &StoredDepartments,
 ) -> Message {
     let d = &app.details;
     Message {
@@ -131,7 +133,7 @@ pub fn review_requested(
             to = app.supervisor(),
             url = link.url,
             link_note = link.note(app.supervisor().as_str(), "application"),
-            written = as_written(d),
+            written = as_written(d, departments),
             role = role_phrase(app.role),
             first = d.first_name,
         ),
@@ -145,6 +147,7 @@ pub fn decided(
     app: &Application,
     base_url: &str,
     links: &crate::resources::StoredLinks,
+    departments: &StoredDepartments,
 ) -> Option<Message> {
     use crate::resources::{Audience, email_block};
     let decision = app.decision.as_ref()?;
@@ -153,7 +156,7 @@ pub fn decided(
         None => format!("your supervisor, {},", d.supervisor.full_name()),
         Some(_) => format!(
             "a MOments administrator for the {} (on behalf of {})",
-            d.department.name(),
+            departments.name(&d.department),
             d.supervisor.full_name()
         ),
     };
@@ -251,6 +254,7 @@ pub fn request_received(
     mentee: &Application,
     message: Option<&str>,
     link: &TaskLink,
+    departments: &StoredDepartments,
 ) -> Message {
     let note = message
         .map(|m| format!("\nTheir note to you, in their words:\n\n{}\n", quote(m)))
@@ -267,7 +271,7 @@ pub fn request_received(
             first = mentor.first_name,
             url = link.url,
             link_note = link.note(mentor.email, "request"),
-            written = as_written(d),
+            written = as_written(d, departments),
         ),
         unsubscribe: None,
     }
@@ -316,13 +320,21 @@ pub fn request_withdrawn(mentor: &Who<'_>, mentee_name: &str, base_url: &str) ->
 }
 
 /// What an applicant wrote about themself, set apart and labelled.
-fn as_written(d: &crate::application::Details) -> String {
+fn as_written(d: &crate::application::Details, departments: &StoredDepartments) -> String {
+    let dept = match &d.division {
+        Some(v) => format!(
+            "{}, {}",
+            departments.division_name(&d.department, v),
+            departments.name(&d.department)
+        ),
+        None => departments.name(&d.department),
+    };
     format!(
         "As written on their application (not checked by MOments):\n  \
          Name: {name}\n  Job title: {title}\n  Department: {dept}\n  Work location: {place}\n",
         name = d.full_name(),
         title = d.job_title,
-        dept = d.department.name(),
+        dept = dept,
         place = d.work_location,
     )
 }

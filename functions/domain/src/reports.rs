@@ -8,10 +8,11 @@ use std::collections::HashMap;
 use crate::access::Actor;
 use crate::application::{Application, ApplicationId, Role};
 use crate::calendar::CalendarId;
+use crate::catalogue::Lists;
+use crate::departments::StoredDepartments;
 use crate::fields::DepartmentId;
 use crate::mentorship::{Meeting, Mentorship};
 use crate::metrics::Quarter;
-use crate::skills::StoredSkills;
 use crate::survey::{Cadence, GoalsMet, SurveyResponse};
 
 /// The slice of the program a reader may see.
@@ -76,8 +77,8 @@ fn name_of(people: &People<'_>, id: &ApplicationId) -> String {
         .unwrap_or_default()
 }
 
-/// Every application in scope, one row each; skills by their names in `list`.
-pub fn applications(apps: &[Application], scope: &Scope, list: &StoredSkills) -> Table {
+/// Every application in scope, one row each; skills by their names in `lists`.
+pub fn applications(apps: &[Application], scope: &Scope, lists: &Lists) -> Table {
     let header = vec![
         "application_id",
         "role",
@@ -93,6 +94,7 @@ pub fn applications(apps: &[Application], scope: &Scope, list: &StoredSkills) ->
         "email",
         "phone",
         "department",
+        "division",
         "job_title",
         "work_location",
         "working_hours",
@@ -131,7 +133,11 @@ pub fn applications(apps: &[Application], scope: &Scope, list: &StoredSkills) ->
                     .as_ref()
                     .map(|p| p.as_str().to_string())
                     .unwrap_or_default(),
-                d.department.name().to_string(),
+                lists.departments.name(&d.department),
+                d.division
+                    .as_ref()
+                    .map(|v| lists.departments.division_name(&d.department, v))
+                    .unwrap_or_default(),
                 d.job_title.to_string(),
                 d.work_location.to_string(),
                 d.working_hours.name().to_string(),
@@ -141,7 +147,7 @@ pub fn applications(apps: &[Application], scope: &Scope, list: &StoredSkills) ->
                 d.supervisor.full_name(),
                 d.supervisor.email.to_string(),
                 d.skills
-                    .skills(list)
+                    .skills(&lists.skills)
                     .iter()
                     .map(|s| s.name.as_str())
                     .collect::<Vec<_>>()
@@ -170,7 +176,12 @@ pub struct PairTotals<'a> {
 
 /// Every mentorship with a side in scope. Why a pair ended is for the
 /// program team only.
-pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope) -> Table {
+pub fn mentorships(
+    pairs: &[PairTotals<'_>],
+    people: &People<'_>,
+    scope: &Scope,
+    departments: &StoredDepartments,
+) -> Table {
     let program = *scope == Scope::Program;
     let mut header = vec![
         "mentorship_id",
@@ -218,10 +229,10 @@ pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope)
                 m.ended.as_ref().map(|e| day(e.at)).unwrap_or_default(),
                 name_of(people, &m.mentee_application),
                 m.mentee.to_string(),
-                m.counted.mentee_department.name().to_string(),
+                departments.name(&m.counted.mentee_department),
                 name_of(people, &m.mentor_application),
                 m.mentor.to_string(),
-                m.counted.mentor_department.name().to_string(),
+                departments.name(&m.counted.mentor_department),
                 p.meetings.to_string(),
                 hours(p.minutes),
                 if confirmed { "yes" } else { "no" }.to_string(),
@@ -250,7 +261,12 @@ pub fn mentorships(pairs: &[PairTotals<'_>], people: &People<'_>, scope: &Scope)
 /// since each enters their own hours in the state training portal. What a
 /// pair talked about stays with the pair. An entry the other side disputes
 /// is kept and marked, so whoever grants the credit can ask.
-pub fn meetings(logged: &[(&Mentorship, &Meeting)], people: &People<'_>, scope: &Scope) -> Table {
+pub fn meetings(
+    logged: &[(&Mentorship, &Meeting)],
+    people: &People<'_>,
+    scope: &Scope,
+    departments: &StoredDepartments,
+) -> Table {
     let header = vec![
         "date",
         "name",
@@ -289,7 +305,7 @@ pub fn meetings(logged: &[(&Mentorship, &Meeting)], people: &People<'_>, scope: 
                 meeting.date.to_string(),
                 name_of(people, app),
                 email.to_string(),
-                department.name().to_string(),
+                departments.name(department),
                 role.to_string(),
                 meeting.minutes.to_string(),
                 hours(meeting.minutes),
@@ -329,7 +345,11 @@ fn cadence(c: Cadence) -> &'static str {
 
 /// Survey answers of respondents in scope. Department administrators get
 /// the ratings only: no names, and no comments, which can name people.
-pub fn surveys(answers: &[(&Mentorship, &SurveyResponse)], scope: &Scope) -> Table {
+pub fn surveys(
+    answers: &[(&Mentorship, &SurveyResponse)],
+    scope: &Scope,
+    departments: &StoredDepartments,
+) -> Table {
     let program = *scope == Scope::Program;
     let mut header = vec![
         "quarter",
@@ -370,7 +390,7 @@ pub fn surveys(answers: &[(&Mentorship, &SurveyResponse)], scope: &Scope) -> Tab
                 Quarter::of(m.started_at).to_string(),
                 group(&m.counted.match_group),
                 r.version.to_string(),
-                department.name().to_string(),
+                departments.name(department),
                 day(r.submitted_at),
                 a.satisfaction.to_string(),
                 goals(a.goals_met).to_string(),

@@ -3,8 +3,6 @@
 //! Leadership Development Rule, Talent Development), shown on the resources
 //! pages and in the emails that start each role's part, without a deploy.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Revision;

@@ -6,13 +6,12 @@
 //! A skill is never deleted: applications keep its id, so a retired skill
 //! still has its name wherever it was chosen, but nobody can choose it again.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Revision;
 use crate::catalogue::{Catalogue, Entry, Skill, SkillKind};
 use crate::fields::{Lines, Problem, text_type};
+use crate::kept::{Kept, ListRefusal, Position, move_within, name_free, new_id};
 
 text_type!(
     /// A skill's name as the forms show it: "Grant writing".
@@ -32,6 +31,18 @@ pub struct KeptSkill {
     pub retired: bool,
 }
 
+impl Kept for KeptSkill {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        self.name.as_str()
+    }
+    fn retired(&self) -> bool {
+        self.retired
+    }
+}
+
 /// Most skills the list holds, retired ones included: the forms' lists stay
 /// usable and the item stays far below DynamoDB's 400 KB.
 pub const MOST_SKILLS: usize = 200;
@@ -46,33 +57,6 @@ pub const FEWEST_OPEN: usize = 3;
 pub struct StoredSkills {
     pub skills: Vec<KeptSkill>,
     pub revision: Option<Revision>,
-}
-
-/// Whether an id could name a skill: lowercase letters, digits and single
-/// dashes, at most 60 characters. Applications read back from storage are
-/// checked against this, not against the list, which changes.
-pub fn is_skill_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 60
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-')
-        && !id.contains("--")
-}
-
-/// Where a skill moves to among those of its kind: 1 is first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position(usize);
-
-impl Position {
-    pub fn parse(raw: &str) -> Result<Position, Problem> {
-        match raw.trim().parse::<usize>() {
-            Ok(n) if n >= 1 => Ok(Position(n)),
-            _ => Err("Enter the place in the list as a whole number, 1 for first.".into()),
-        }
-    }
 }
 
 impl StoredSkills {
@@ -161,30 +145,16 @@ impl StoredSkills {
             .map(|s| s.id.as_str())
     }
 
-    fn name_taken(&self, name: &SkillName, except: Option<&str>) -> Result<(), Problem> {
-        let wanted = name.as_str().to_lowercase();
-        match self
-            .skills
-            .iter()
-            .find(|s| Some(s.id.as_str()) != except && s.name.as_str().to_lowercase() == wanted)
-        {
-            Some(s) if s.retired => Err(format!(
-                "{} is already in the list, retired; restore it instead.",
-                s.name
-            )),
-            Some(s) => Err(format!("{} is already in the list.", s.name)),
-            None => Ok(()),
-        }
-    }
-
     /// Add a skill at the end of its kind's list; its id, made from the
     /// name, is returned.
-    pub fn add(&mut self, kind: SkillKind, name: SkillName) -> Result<String, SkillRefusal> {
+    pub fn add(&mut self, kind: SkillKind, name: SkillName) -> Result<String, ListRefusal> {
         if self.skills.len() >= MOST_SKILLS {
-            return Err(SkillRefusal::Full);
+            return Err(ListRefusal::Full(format!(
+                "The list holds {MOST_SKILLS} skills; retired ones count too."
+            )));
         }
-        self.name_taken(&name, None).map_err(SkillRefusal::Name)?;
-        let id = self.new_id(&name);
+        name_free(&self.skills, name.as_str(), None).map_err(ListRefusal::Name)?;
+        let id = new_id(name.as_str(), "skill", |id| self.find(id).is_some());
         let at = self
             .skills
             .iter()
@@ -202,27 +172,6 @@ impl StoredSkills {
         Ok(id)
     }
 
-    fn new_id(&self, name: &SkillName) -> String {
-        let mut base = String::new();
-        for c in name.as_str().chars().flat_map(char::to_lowercase) {
-            if c.is_ascii_alphanumeric() {
-                base.push(c);
-            } else if !base.is_empty() && !base.ends_with('-') {
-                base.push('-');
-            }
-        }
-        base.truncate(40);
-        let base = base.trim_end_matches('-');
-        let base = if base.is_empty() { "skill" } else { base };
-        (1..)
-            .map(|n| match n {
-                1 => base.to_string(),
-                n => format!("{base}-{n}"),
-            })
-            .find(|id| self.find(id).is_none())
-            .unwrap_or_default()
-    }
-
     /// Change a skill: its name, whether it is retired, its place among
     /// those of its kind. Returns what changed, in words, for the audit;
     /// none when nothing did.
@@ -232,83 +181,38 @@ impl StoredSkills {
         name: Option<SkillName>,
         retired: Option<bool>,
         position: Option<Position>,
-    ) -> Result<Option<String>, SkillRefusal> {
+    ) -> Result<Option<String>, ListRefusal> {
         let at = self
             .skills
             .iter()
             .position(|s| s.id == id)
-            .ok_or(SkillRefusal::Unknown)?;
+            .ok_or(ListRefusal::Unknown("skill"))?;
         let kind = self.skills[at].kind;
         let mut said = Vec::new();
         if let Some(name) = name.filter(|n| *n != self.skills[at].name) {
-            self.name_taken(&name, Some(id))
-                .map_err(SkillRefusal::Name)?;
+            name_free(&self.skills, name.as_str(), Some(id)).map_err(ListRefusal::Name)?;
             said.push(format!("renamed from {} to {name}", self.skills[at].name));
             self.skills[at].name = name;
         }
         if let Some(retired) = retired.filter(|r| *r != self.skills[at].retired) {
             if retired && self.open(kind).len() <= FEWEST_OPEN {
-                return Err(SkillRefusal::LastOpen);
+                return Err(ListRefusal::LastOpen(format!(
+                    "Each list keeps at least {FEWEST_OPEN} skills people can choose; add another before retiring this one."
+                )));
             }
             self.skills[at].retired = retired;
             said.push(if retired { "retired" } else { "restored" }.to_string());
         }
-        if let Some(Position(to)) = position {
-            let same_kind: Vec<usize> = (0..self.skills.len())
-                .filter(|&i| self.skills[i].kind == kind)
-                .collect();
-            let from = same_kind.iter().position(|&i| i == at).unwrap_or_default();
-            let to = to.min(same_kind.len()) - 1;
-            if to != from {
-                let skill = self.skills.remove(at);
-                // The index the skill now at place `to` of its kind has,
-                // counted without the one moved.
-                let others: Vec<usize> = (0..self.skills.len())
-                    .filter(|&i| self.skills[i].kind == kind)
-                    .collect();
-                let index = match others.get(to) {
-                    Some(&i) => i,
-                    None => others.last().map_or(self.skills.len(), |&i| i + 1),
-                };
-                self.skills.insert(index, skill);
-                said.push(format!("moved to place {}", to + 1));
-            }
+        if let Some(to) = position
+            && let Some(place) = move_within(&mut self.skills, at, to, |s| s.kind == kind)
+        {
+            said.push(format!("moved to place {place}"));
         }
         let name = self
             .find(id)
             .map(|s| s.name.to_string())
             .unwrap_or_default();
         Ok((!said.is_empty()).then(|| format!("{name} ({id}): {}", said.join(", "))))
-    }
-}
-
-/// Why a change to the list was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkillRefusal {
-    /// No skill has that id.
-    Unknown,
-    /// The list holds [`MOST_SKILLS`] already.
-    Full,
-    /// Another skill has that name (the problem says which).
-    Name(Problem),
-    /// Retiring it would leave fewer than [`FEWEST_OPEN`] of its kind.
-    LastOpen,
-}
-
-impl fmt::Display for SkillRefusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SkillRefusal::Unknown => f.write_str("There is no such skill."),
-            SkillRefusal::Full => write!(
-                f,
-                "The list holds {MOST_SKILLS} skills; retired ones count too."
-            ),
-            SkillRefusal::Name(p) => f.write_str(p),
-            SkillRefusal::LastOpen => write!(
-                f,
-                "Each list keeps at least {FEWEST_OPEN} skills people can choose; add another before retiring this one."
-            ),
-        }
     }
 }
 
@@ -324,6 +228,7 @@ pub fn parse_kind(raw: &str) -> Result<SkillKind, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kept::is_list_id;
 
     fn name(s: &str) -> SkillName {
         SkillName::parse(s).expect("name")
@@ -341,7 +246,7 @@ mod tests {
             seed.skills.len(),
             c.career_skills.len() + c.soft_skills.len()
         );
-        assert!(seed.skills.iter().all(|s| is_skill_id(&s.id)), "ids");
+        assert!(seed.skills.iter().all(|s| is_list_id(&s.id)), "ids");
         assert_eq!(seed.version(), 0);
         assert_eq!(seed.open(SkillKind::Career)[0].id, c.career_skills[0].id);
     }
@@ -356,7 +261,7 @@ mod tests {
             )
             .expect("added");
         assert_eq!(id, "geographic-information-systems-gis");
-        assert!(is_skill_id(&id));
+        assert!(is_list_id(&id));
         assert_eq!(list.choosable(&id), Ok(()));
         assert_eq!(order(&list, SkillKind::Career).last(), Some(&id));
         assert!(order(&list, SkillKind::Soft).iter().all(|s| *s != id));
@@ -364,7 +269,7 @@ mod tests {
             SkillKind::Soft,
             name("geographic information systems (gis)"),
         );
-        assert!(matches!(again, Err(SkillRefusal::Name(_))), "{again:?}");
+        assert!(matches!(again, Err(ListRefusal::Name(_))), "{again:?}");
         let odd = list
             .add(SkillKind::Soft, name("Gestión ***"))
             .expect("added");
@@ -402,10 +307,10 @@ mod tests {
             list.change(id, None, Some(true), None).expect("retired");
         }
         let last = &soft[soft.len() - 1];
-        assert_eq!(
+        assert!(matches!(
             list.change(last, None, Some(true), None),
-            Err(SkillRefusal::LastOpen)
-        );
+            Err(ListRefusal::LastOpen(_))
+        ));
         assert_eq!(list.open(SkillKind::Soft).len(), FEWEST_OPEN);
     }
 
@@ -444,20 +349,10 @@ mod tests {
             Some("Recruiting".into())
         );
         let taken = list.change("hiring", Some(name("leadership")), None, None);
-        assert!(matches!(taken, Err(SkillRefusal::Name(_))), "{taken:?}");
-        assert_eq!(
+        assert!(matches!(taken, Err(ListRefusal::Name(_))), "{taken:?}");
+        assert!(matches!(
             list.change("juggling", None, Some(true), None),
-            Err(SkillRefusal::Unknown)
-        );
-    }
-
-    #[test]
-    fn ids_are_checked_for_shape() {
-        for good in ["budgeting", "c-2", "a"] {
-            assert!(is_skill_id(good), "{good}");
-        }
-        for bad in ["", "-a", "a-", "a--b", "Budgeting", "a b", &"a".repeat(61)] {
-            assert!(!is_skill_id(bad), "{bad}");
-        }
+            Err(ListRefusal::Unknown(_))
+        ));
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::application::Application;
 use crate::catalogue::Entry;
+use crate::departments::StoredDepartments;
 use crate::retention::is_stand_in;
 
 /// A suggested mentor, with the plain-language reason they were suggested.
@@ -46,7 +47,11 @@ impl StoredSuggestion {
     /// The suggestion as shown, from the mentor's application as it is
     /// now; `None` when that application no longer identifies anyone (the
     /// mentor's data was removed), so nothing of them is shown.
-    pub fn shown(&self, mentor: &Application) -> Option<Suggested> {
+    pub fn shown(
+        &self,
+        mentor: &Application,
+        departments: &StoredDepartments,
+    ) -> Option<Suggested> {
         if is_stand_in(&mentor.applicant) || mentor.id.as_str() != self.mentor_application_id {
             return None;
         }
@@ -56,7 +61,7 @@ impl StoredSuggestion {
             first_name: d.first_name.to_string(),
             last_name: d.last_name.to_string(),
             job_title: d.job_title.to_string(),
-            department: Entry::from(&d.department),
+            department: departments.entry(&d.department),
             working_hours: Entry::from(d.working_hours),
             score: self.score,
             reason: self.reason.clone(),

@@ -7,6 +7,8 @@ use moments_domain::application::{
     EditEffect, Outcome, Role, Statements, Status, Supervisor,
 };
 use moments_domain::catalogue::Catalogue;
+use moments_domain::catalogue::Lists;
+use moments_domain::departments::StoredDepartments;
 use moments_domain::fields::{
     Bio, DecisionMessage, DepartmentId, EmailAddress, JobTitle, PersonName, ProgramDomains,
     SkillRanking, WorkLocation,
@@ -52,7 +54,7 @@ fn parsed(body: &Map<String, Value>, role: Role) -> Result<Details, FieldErrors>
         role,
         &email(ADA),
         &domains(),
-        &StoredSkills::seed(),
+        &Lists::seed(),
     )
 }
 
@@ -510,10 +512,22 @@ fn subjects_carry_no_applicant_words_and_bodies_label_them() {
         signs_in: true,
     };
     let messages = [
-        notify::review_requested(&app, &link, &Default::default()),
+        notify::review_requested(&app, &link, &Default::default(), &StoredDepartments::seed()),
         notify::application_received(&app, base),
-        notify::decided(&approved, base, &Default::default()).expect("told"),
-        notify::request_received(&who, &app, Some("Please log in"), &link),
+        notify::decided(
+            &approved,
+            base,
+            &Default::default(),
+            &StoredDepartments::seed(),
+        )
+        .expect("told"),
+        notify::request_received(
+            &who,
+            &app,
+            Some("Please log in"),
+            &link,
+            &StoredDepartments::seed(),
+        ),
         notify::request_not_accepted(&who, &app.details.full_name(), Some("busy"), false, base),
         notify::request_withdrawn(&who, &app.details.full_name(), base),
         notify::matched(&who, &who, None, true, "m1", base),
@@ -560,7 +574,8 @@ fn a_task_link_says_whom_it_signs_in_and_a_plain_link_says_nothing() {
         url: format!("https://moments.mo.gov/review/?application={}", app.id),
         signs_in: false,
     };
-    let with_task = notify::review_requested(&app, &task, &Default::default());
+    let with_task =
+        notify::review_requested(&app, &task, &Default::default(), &StoredDepartments::seed());
     assert!(with_task.text.contains(&task.url));
     assert!(
         with_task
@@ -569,7 +584,12 @@ fn a_task_link_says_whom_it_signs_in_and_a_plain_link_says_nothing() {
         "{}",
         with_task.text
     );
-    let without = notify::review_requested(&app, &plain, &Default::default());
+    let without = notify::review_requested(
+        &app,
+        &plain,
+        &Default::default(),
+        &StoredDepartments::seed(),
+    );
     assert!(without.text.contains(&plain.url));
     assert!(!without.text.contains("signs you in"), "{}", without.text);
     assert_eq!(
@@ -596,7 +616,7 @@ fn an_edit_of_a_pending_or_approved_application_asks_only_for_what_changes() {
             Role::Mentee,
             &email(ADA),
             &domains(),
-            &StoredSkills::seed(),
+            &Lists::seed(),
             Statements::for_edit(status),
         )
     };

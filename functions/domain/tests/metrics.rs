@@ -7,6 +7,8 @@ use jiff::{SignedDuration, Timestamp};
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, ApplicationId, Details, Outcome, Role};
 use moments_domain::calendar::CalendarId;
+use moments_domain::catalogue::Lists;
+use moments_domain::departments::StoredDepartments;
 use moments_domain::fields::{DepartmentId, EmailAddress, LongText, ProgramDomains};
 use moments_domain::goals::{GoalMark, GoalStatus};
 use moments_domain::kind::{KindPreference, MentorshipKind};
@@ -15,7 +17,6 @@ use moments_domain::mentorship::{
     RequestId, Sides, select,
 };
 use moments_domain::metrics::{self, Bucket, Counters, Measures, Quarter, Report, Tally, counter};
-use moments_domain::skills::StoredSkills;
 use moments_domain::survey::{SurveyAnswers, SurveyResponse};
 use proptest::prelude::*;
 use serde_json::json;
@@ -47,7 +48,7 @@ fn application(who: &str, role: Role, department: &str, now: Timestamp) -> Appli
         role,
         &email(who),
         &ProgramDomains::parse("mo.gov").expect("domains"),
-        &StoredSkills::seed(),
+        &Lists::seed(),
     )
     .expect("valid form");
     let id = ApplicationId::from_random([who.len() as u8 + role as u8; 16]);
@@ -179,14 +180,14 @@ fn an_application_moves_from_pending_to_approved_with_its_review_time() {
             &metrics::application(&approved),
         ),
     ];
-    let report = Report::build(&stored(&changes));
+    let report = Report::build(&stored(&changes), &StoredDepartments::seed());
     let m = &report.total;
     assert_eq!(m.mentee_profiles.pending, 0);
     assert_eq!(m.mentee_profiles.approved, 1);
     assert_eq!(m.mentee_profiles.total, 1);
     assert_eq!(m.median_days_to_approval, Some(3.0));
     assert_eq!(report.by_quarter[0].quarter.to_string(), "2026-Q3");
-    assert_eq!(report.by_department[0].department, dept("revenue"));
+    assert_eq!(report.by_department[0].department.id, "revenue");
 }
 
 #[test]
@@ -194,7 +195,11 @@ fn a_denied_application_counts_no_review_time_and_a_mentor_counts_earlier_mentee
     let t = at("2026-01-10T12:00:00Z");
     let mentor = application("max@mo.gov", Role::Mentor, "revenue", t);
     let denied = decide(&mentor, Outcome::Denied, t);
-    let m = Report::build(&stored(&[metrics::application(&denied)])).total;
+    let m = Report::build(
+        &stored(&[metrics::application(&denied)]),
+        &StoredDepartments::seed(),
+    )
+    .total;
     assert_eq!(m.mentor_profiles.denied, 1);
     assert_eq!(m.prior_mentees, 2);
     assert_eq!(m.median_days_to_approval, None);
@@ -237,7 +242,7 @@ fn a_pair_across_departments_counts_once_for_the_program_and_on_each_side() {
         Tally::change(Some(&metrics::mentorship(&m)), &metrics::mentorship(&ended)),
         metrics::survey(&ended, &survey(&ended, Role::Mentee, 5, true)),
     ];
-    let report = Report::build(&stored(&changes));
+    let report = Report::build(&stored(&changes), &StoredDepartments::seed());
     let total = &report.total;
     assert_eq!(total.pairs.connections, 1, "one pair for the program");
     assert_eq!(total.pairs.completed, 1);
@@ -252,7 +257,7 @@ fn a_pair_across_departments_counts_once_for_the_program_and_on_each_side() {
         &report
             .by_department
             .iter()
-            .find(|d| d.department == dept(id))
+            .find(|d| d.department.id == id)
             .expect("department row")
             .measures
     };
@@ -278,7 +283,9 @@ fn acceptance_rate_leaves_out_withdrawn_and_waiting_requests() {
     ] {
         t.add(&bucket, counter::requests(status), n);
     }
-    let r = Report::build(&stored(&[t])).total.requests;
+    let r = Report::build(&stored(&[t]), &StoredDepartments::seed())
+        .total
+        .requests;
     assert_eq!(r.total, 15);
     assert_eq!(r.acceptance_rate, Some(0.5));
 }
@@ -335,13 +342,16 @@ fn a_pair_its_meetings_and_answers_count_with_the_mentees_match_group() {
             jiff::civil::date(2026, 10, 5),
         )
         .expect("meeting");
-    let report = Report::build(&stored(&[
-        metrics::application(&mentee),
-        metrics::application(&mentor),
-        metrics::mentorship(&m),
-        metrics::meeting(&m, &logged),
-        metrics::survey(&m, &survey(&m, Role::Mentor, 4, true)),
-    ]));
+    let report = Report::build(
+        &stored(&[
+            metrics::application(&mentee),
+            metrics::application(&mentor),
+            metrics::mentorship(&m),
+            metrics::meeting(&m, &logged),
+            metrics::survey(&m, &survey(&m, Role::Mentor, 4, true)),
+        ]),
+        &StoredDepartments::seed(),
+    );
     let group = |id: &Option<CalendarId>| {
         report
             .by_group
@@ -405,14 +415,17 @@ fn goals_count_once_a_pair_ends_as_they_stood_by_department_and_share_met() {
         Tally::change(Some(&metrics::mentorship(&m)), &metrics::mentorship(&after))
             .plus(&metrics::mentorship(&m))
     };
-    let report = Report::build(&stored(&[
-        ended(
-            "revenue",
-            "- Lead a project\n- Learn budgeting\n- Speak up",
-            &[1, 3],
-        ),
-        ended("mental-health", "Write a plan", &[]),
-    ]));
+    let report = Report::build(
+        &stored(&[
+            ended(
+                "revenue",
+                "- Lead a project\n- Learn budgeting\n- Speak up",
+                &[1, 3],
+            ),
+            ended("mental-health", "Write a plan", &[]),
+        ]),
+        &StoredDepartments::seed(),
+    );
     assert_eq!(report.total.goals.set, 4);
     assert_eq!(report.total.goals.met, 2);
     assert_eq!(report.total.goals.met_share, Some(0.5));
@@ -420,7 +433,7 @@ fn goals_count_once_a_pair_ends_as_they_stood_by_department_and_share_met() {
         report
             .by_department
             .iter()
-            .find(|d| d.department == dept(id))
+            .find(|d| d.department.id == id)
             .map(|d| d.measures.goals.clone())
             .expect("the department has figures")
     };
@@ -490,17 +503,20 @@ fn pairs_count_by_the_kind_their_agreement_records_and_approved_applicants_by_wh
         app.details.mentorship_kind = Some(KindPreference::Flash);
         metrics::application(&app)
     };
-    let report = Report::build(&stored(&[
-        agreed(MentorshipKind::Committed),
-        agreed(MentorshipKind::Flash),
-        flash_then_ended,
-        no_agreement,
-        approved_wanting("a@mo.gov", Role::Mentee, Some(KindPreference::Flash)),
-        approved_wanting("b@mo.gov", Role::Mentee, Some(KindPreference::Either)),
-        approved_wanting("c@mo.gov", Role::Mentee, None),
-        approved_wanting("d@mo.gov", Role::Mentor, Some(KindPreference::Committed)),
-        pending_flash,
-    ]));
+    let report = Report::build(
+        &stored(&[
+            agreed(MentorshipKind::Committed),
+            agreed(MentorshipKind::Flash),
+            flash_then_ended,
+            no_agreement,
+            approved_wanting("a@mo.gov", Role::Mentee, Some(KindPreference::Flash)),
+            approved_wanting("b@mo.gov", Role::Mentee, Some(KindPreference::Either)),
+            approved_wanting("c@mo.gov", Role::Mentee, None),
+            approved_wanting("d@mo.gov", Role::Mentor, Some(KindPreference::Committed)),
+            pending_flash,
+        ]),
+        &StoredDepartments::seed(),
+    );
     let kinds = &report.total.kinds;
     assert_eq!(kinds.committed.connections, 1);
     assert_eq!(kinds.committed.active, 1);
@@ -522,7 +538,11 @@ fn pairs_count_by_the_kind_their_agreement_records_and_approved_applicants_by_wh
 fn a_wait_longer_than_a_year_counts_as_a_year() {
     let approved = at("2024-01-01T00:00:00Z");
     let m = matched("revenue", "revenue", approved, at("2026-01-01T00:00:00Z"));
-    let total = Report::build(&stored(&[metrics::mentorship(&m)])).total;
+    let total = Report::build(
+        &stored(&[metrics::mentorship(&m)]),
+        &StoredDepartments::seed(),
+    )
+    .total;
     assert_eq!(total.median_days_to_match, Some(metrics::MAX_DAYS as f64));
 }
 

@@ -66,7 +66,7 @@ fn details(role: Role, email: &EmailAddress, rng: &mut StdRng) -> Details {
         role,
         email,
         &domains,
-        &moments_domain::skills::StoredSkills::seed(),
+        &moments_domain::catalogue::Lists::seed(),
     )
     .expect("valid")
 }
@@ -120,9 +120,8 @@ fn params(department: &str, skills: &str, hours: &str, name: &str) -> SearchPara
         department: department.into(),
         skills: skills.into(),
         hours: hours.into(),
-        kind: String::new(),
         name: name.into(),
-        page: String::new(),
+        ..SearchParams::default()
     }
 }
 

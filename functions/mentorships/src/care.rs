@@ -628,7 +628,7 @@ pub async fn revoke(
         m = plural(mentorships_ended, "mentorship", "mentorships"),
     );
     Ok(Json(Revoked {
-        application: ApplicationView::of(&after, &actor, &deps.store.skills().await?),
+        application: ApplicationView::of(&after, &actor, &deps.store.lists().await?),
         requests_closed,
         mentorships_ended,
         message,

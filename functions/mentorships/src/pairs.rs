@@ -45,7 +45,8 @@ pub async fn view(
 ) -> Result<MentorshipView, ApiError> {
     let m = &record.mentorship;
     let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
-    let mut v = MentorshipView::of(record, viewer, &both.mentee, &both.mentor);
+    let departments = deps.store.departments().await?;
+    let mut v = MentorshipView::of(record, viewer, &both.mentee, &both.mentor, &departments);
     v.survey_answered = Some(deps.store.survey_of(&m.id, viewer).await?.is_some());
     Ok(v)
 }

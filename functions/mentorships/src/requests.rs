@@ -24,6 +24,8 @@ use moments_domain::notify::{self, Who};
 use moments_domain::reminders::request_jobs;
 use serde::{Deserialize, Serialize};
 
+use moments_domain::departments::StoredDepartments;
+
 use crate::{entry, landed, own, sides, until_written};
 
 /// A request that is no longer pending needs no reminder nor expiry.
@@ -33,10 +35,12 @@ pub(crate) async fn cancel_request_jobs(deps: &Deps, r: &MentorshipRequest) {
     }
 }
 
-/// Applications by id, each read once, for showing requests.
+/// Applications by id, each read once, and the departments' names, for
+/// showing requests.
 pub(crate) struct Apps<'a> {
     deps: &'a Deps,
     seen: HashMap<ApplicationId, Application>,
+    departments: Option<StoredDepartments>,
 }
 
 impl<'a> Apps<'a> {
@@ -44,6 +48,7 @@ impl<'a> Apps<'a> {
         Apps {
             deps,
             seen: HashMap::new(),
+            departments: None,
         }
     }
     pub(crate) async fn get(&mut self, id: &ApplicationId) -> Result<Application, ApiError> {
@@ -59,7 +64,13 @@ impl<'a> Apps<'a> {
     async fn view(&mut self, r: &MentorshipRequest) -> Result<RequestView, ApiError> {
         let mentee = self.get(&r.mentee_application).await?;
         let mentor = self.get(&r.mentor_application).await?;
-        Ok(RequestView::of(r, &mentee, &mentor))
+        let departments = match self.departments.take() {
+            Some(d) => d,
+            None => self.deps.store.departments().await?,
+        };
+        let view = RequestView::of(r, &mentee, &mentor, &departments);
+        self.departments = Some(departments);
+        Ok(view)
     }
 }
 
@@ -159,16 +170,23 @@ pub async fn create(
             notify::request_task(&both.mentee),
         )
         .await;
+    let departments = deps.store.departments().await?;
     deps.notify(notify::request_received(
         &Who::of(&both.mentor),
         &both.mentee,
         request.message.as_ref().map(|m| m.as_str()),
         &link,
+        &departments,
     ))
     .await;
     Ok((
         StatusCode::CREATED,
-        Json(RequestView::of(&request, &both.mentee, &both.mentor)),
+        Json(RequestView::of(
+            &request,
+            &both.mentee,
+            &both.mentor,
+            &departments,
+        )),
     ))
 }
 
@@ -271,8 +289,8 @@ pub async fn read(
     let deciding = matches!(r.status, RequestStatus::Pending | RequestStatus::Accepted);
     if actor.email == r.mentor && deciding {
         let mentee = apps.get(&r.mentee_application).await?;
-        let list = deps.store.skills().await?;
-        view.mentee_card = Some(MenteeCard::of(&mentee, &list));
+        let lists = deps.store.lists().await?;
+        view.mentee_card = Some(MenteeCard::of(&mentee, &lists));
     }
     Ok(Json(view))
 }
@@ -327,9 +345,16 @@ pub async fn accept(
         meeting_count: 0,
         minutes: 0,
     };
+    let departments = deps.store.departments().await?;
     Ok(Json(Accepted {
-        request: RequestView::of(&after, &both.mentee, &both.mentor),
-        mentorship: MentorshipView::of(&record, &actor.email, &both.mentee, &both.mentor),
+        request: RequestView::of(&after, &both.mentee, &both.mentor, &departments),
+        mentorship: MentorshipView::of(
+            &record,
+            &actor.email,
+            &both.mentee,
+            &both.mentor,
+            &departments,
+        ),
     }))
 }
 
@@ -502,7 +527,13 @@ pub async fn decline(
         &deps.config.base_url,
     ))
     .await;
-    Ok(Json(RequestView::of(&after, &mentee, &mentor)))
+    let departments = deps.store.departments().await?;
+    Ok(Json(RequestView::of(
+        &after,
+        &mentee,
+        &mentor,
+        &departments,
+    )))
 }
 
 /// The mentee withdraws.
@@ -535,5 +566,11 @@ pub async fn withdraw(
         &deps.config.base_url,
     ))
     .await;
-    Ok(Json(RequestView::of(&after, &mentee, &mentor)))
+    let departments = deps.store.departments().await?;
+    Ok(Json(RequestView::of(
+        &after,
+        &mentee,
+        &mentor,
+        &departments,
+    )))
 }

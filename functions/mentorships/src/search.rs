@@ -8,12 +8,12 @@ use moments_adapters::http::{ApiError, Caller, Form, Path, Query};
 use moments_adapters::store::Listing;
 use moments_domain::application::{ApplicationId, Role, Status};
 use moments_domain::audit::Action;
-use moments_domain::fields::{DepartmentId, SkillRanking, WorkingHours};
+use moments_domain::catalogue::Lists;
+use moments_domain::fields::{DepartmentId, DivisionId, SkillRanking, WorkingHours};
 use moments_domain::fit::{Fit, fit, score};
 use moments_domain::form::{FieldErrors, Flag, FormReader};
 use moments_domain::kind::{KindPreference, MentorshipKind};
 use moments_domain::mentorship::{MentorshipStatus, Sides, is_listed, may_select};
-use moments_domain::skills::StoredSkills;
 use moments_domain::suggestions::Suggested;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,9 @@ pub struct SearchParams {
     /// A department id.
     #[param(required = false)]
     pub department: String,
+    /// A division id of that department (with `department` only).
+    #[param(required = false)]
+    pub division: String,
     /// Skill ids, comma-separated; a mentor matches with any of them.
     #[param(required = false)]
     pub skills: String,
@@ -57,6 +60,8 @@ pub struct MentorCard {
     last_name: String,
     job_title: String,
     department: Named,
+    /// The division within the department, where it has divisions.
+    division: Option<Named>,
     working_hours: Named,
     /// The kind of mentorship the mentor would like, if they said.
     mentorship_kind: Option<Named>,
@@ -68,16 +73,20 @@ pub struct MentorCard {
 }
 
 impl MentorCard {
-    fn of(l: &Listing, fit: Option<Fit>, list: &StoredSkills) -> Self {
+    fn of(l: &Listing, fit: Option<Fit>, lists: &Lists) -> Self {
         MentorCard {
             id: l.application_id.to_string(),
             first_name: l.first_name.clone(),
             last_name: l.last_name.clone(),
             job_title: l.job_title.clone(),
-            department: Named::from(&l.department),
+            department: lists.departments.entry(&l.department),
+            division: l
+                .division
+                .as_ref()
+                .map(|v| lists.departments.division_entry(&l.department, v)),
             working_hours: Named::from(l.working_hours),
             mentorship_kind: l.mentorship_kind.map(Named::from),
-            skills: l.skills.skills(list),
+            skills: l.skills.skills(&lists.skills),
             bio: l.bio.clone(),
             fit: fit.as_ref().map(|f| f.score),
             reason: fit.map(|f| f.reason),
@@ -109,6 +118,7 @@ pub struct MentorProfile {
     last_name: String,
     job_title: String,
     department: Named,
+    division: Option<Named>,
     working_hours: Named,
     mentorship_kind: Option<Named>,
     work_location: String,
@@ -182,6 +192,7 @@ pub struct AvailabilityForm {
 #[derive(Debug, Default)]
 pub struct Filters {
     pub department: Option<DepartmentId>,
+    pub division: Option<DivisionId>,
     pub skills: Vec<String>,
     pub hours: Option<WorkingHours>,
     pub kind: Option<MentorshipKind>,
@@ -203,16 +214,24 @@ fn optional<T>(
 }
 
 impl Filters {
-    /// `list` is the program's skills now; a retired one still finds the
-    /// mentors who have it.
-    pub fn parse(p: &SearchParams, list: &StoredSkills) -> Result<Filters, FieldErrors> {
+    /// `lists` are the program's skills and departments now; a retired
+    /// one still finds the mentors who have it.
+    pub fn parse(p: &SearchParams, lists: &Lists) -> Result<Filters, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let department = optional(
-            &mut errors,
-            "department",
-            &p.department,
-            DepartmentId::parse,
-        );
+        let list = &lists.skills;
+        let department = optional(&mut errors, "department", &p.department, |raw| {
+            lists.departments.known(raw)
+        });
+        let division = match &department {
+            Some(d) => optional(&mut errors, "division", &p.division, |raw| {
+                lists.departments.known_division(d, raw)
+            }),
+            None if !p.division.trim().is_empty() && !errors.has("department") => {
+                errors.add("division", "Choose a department before a division.");
+                None
+            }
+            None => None,
+        };
         let skills: Vec<String> = p
             .skills
             .split(',')
@@ -250,6 +269,7 @@ impl Filters {
         }
         Ok(Filters {
             department,
+            division,
             skills,
             hours,
             kind,
@@ -260,6 +280,10 @@ impl Filters {
 
     fn matches(&self, l: &Listing) -> bool {
         self.department.as_ref().is_none_or(|d| &l.department == d)
+            && self
+                .division
+                .as_ref()
+                .is_none_or(|v| l.division.as_ref() == Some(v))
             && (self.skills.is_empty() || l.skills.ids().iter().any(|s| self.skills.contains(s)))
             && self
                 .kind
@@ -335,12 +359,12 @@ pub async fn search(
 ) -> Result<Json<SearchPage>, ApiError> {
     // The searcher's own application, the skills' names and the copy's
     // catch-up, side by side.
-    let (mentee, read, list) = tokio::try_join!(
+    let (mentee, read, lists) = tokio::try_join!(
         deps.store.application_for_role(&actor.email, Role::Mentee),
         deps.store.update_listing_copy(),
-        deps.store.skills(),
+        deps.store.lists(),
     )?;
-    let filters = Filters::parse(&params, &list)?;
+    let filters = Filters::parse(&params, &lists)?;
     let mentee = mentee
         .as_ref()
         .map(|m| (&m.details.skills, m.details.working_hours));
@@ -368,9 +392,10 @@ pub async fn search(
     let mentors = page
         .iter()
         .map(|l| {
-            let fit =
-                mentee.map(|(skills, hours)| fit(skills, hours, &l.skills, l.working_hours, &list));
-            MentorCard::of(l, fit, &list)
+            let fit = mentee.map(|(skills, hours)| {
+                fit(skills, hours, &l.skills, l.working_hours, &lists.skills)
+            });
+            MentorCard::of(l, fit, &lists)
         })
         .collect();
     Ok(Json(SearchPage {
@@ -424,23 +449,24 @@ pub async fn profile(
                     && r.mentorship.mentor == mentor.applicant
             });
     let d = &mentor.details;
-    let list = deps.store.skills().await?;
+    let lists = deps.store.lists().await?;
     let fit = mine.as_ref().map(|(m, _)| {
         fit(
             &m.details.skills,
             m.details.working_hours,
             &d.skills,
             d.working_hours,
-            &list,
+            &lists.skills,
         )
     });
-    let view = ApplicationView::of(&mentor, &actor, &list);
+    let view = ApplicationView::of(&mentor, &actor, &lists);
     Ok(Json(MentorProfile {
         id: view.id,
         first_name: view.first_name,
         last_name: view.last_name,
         job_title: view.job_title,
         department: view.department,
+        division: view.division,
         working_hours: view.working_hours,
         mentorship_kind: view.mentorship_kind,
         work_location: view.work_location,
@@ -489,6 +515,7 @@ pub async fn suggestions(
     };
     // Each mentor as their application is now: a mentor whose data was
     // removed, or whose application is gone, is left out.
+    let departments = deps.store.departments().await?;
     let mut suggestions = Vec::with_capacity(stored.suggestions.len());
     for stored in stored.suggestions.iter() {
         let Ok(id) = ApplicationId::parse(&stored.mentor_application_id) else {
@@ -497,7 +524,7 @@ pub async fn suggestions(
         let Some((app, capacity)) = deps.store.application_with_capacity(&id).await? else {
             continue;
         };
-        if let Some(suggested) = stored.shown(&app) {
+        if let Some(suggested) = stored.shown(&app, &departments) {
             let listed = is_listed(&app, capacity);
             suggestions.push(Suggestion { suggested, listed });
         }

@@ -113,7 +113,7 @@ pub async fn pause(
             &entry(&actor.email, deps.now(), action),
         )
         .await?;
-    let mut application = ApplicationView::of(&app, &actor, &deps.store.skills().await?);
+    let mut application = ApplicationView::of(&app, &actor, &deps.store.lists().await?);
     application.paused = Some(!after.available);
     let message = match (app.role, paused) {
         (Role::Mentee, true) => {
@@ -224,7 +224,7 @@ pub async fn withdraw(
         },
     );
     Ok(Json(TakingPart {
-        application: ApplicationView::of(&after, &actor, &deps.store.skills().await?),
+        application: ApplicationView::of(&after, &actor, &deps.store.lists().await?),
         requests_closed,
         mentorships_ended,
         message,

@@ -85,7 +85,7 @@ fn details(role: Role, who: &EmailAddress, rng: &mut StdRng) -> Details {
         role,
         who,
         &domains,
-        &moments_domain::skills::StoredSkills::seed(),
+        &moments_domain::catalogue::Lists::seed(),
     )
     .expect("valid")
 }

@@ -11,7 +11,6 @@ use moments_adapters::security::{SecurityEvent, SecurityKind};
 use moments_adapters::store::MentorshipRecord;
 use moments_domain::application::{ApplicationId, Role};
 use moments_domain::audit::{Action, AuditEntry};
-use moments_domain::catalogue::Catalogue;
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::form::{FieldErrors, FormReader, Text};
 use moments_domain::mentorship::{MentorshipId, MentorshipRequest, RequestId};
@@ -374,12 +373,12 @@ pub async fn person(
     ))
     .await;
     let store = &deps.store;
-    let skills = store.skills().await?;
+    let lists = store.lists().await?;
     let applications = store
         .applications_of(&email)
         .await?
         .iter()
-        .map(|a| ApplicationView::of(a, &actor, &skills))
+        .map(|a| ApplicationView::of(a, &actor, &lists))
         .collect();
     let mut requests: Vec<PersonRequest> = store
         .requests_from(&email)
@@ -397,7 +396,7 @@ pub async fn person(
         .departments_administered(&email)
         .await?
         .iter()
-        .map(Named::from)
+        .map(|d| lists.departments.entry(d))
         .collect();
     Ok(Json(PersonRecords {
         program_admin: deps.is_program_admin(&email).await?,
@@ -464,10 +463,10 @@ pub async fn list(
     Caller(actor): Caller,
 ) -> Result<Json<EveryDepartment>, ApiError> {
     program_admin(&actor, MANAGE)?;
+    let list = deps.store.departments().await?;
     let mut departments = Vec::new();
-    for entry in &Catalogue::get().departments {
-        let dept = DepartmentId::parse(&entry.id)
-            .map_err(|e| ApiError::Internal(format!("catalogue department: {e}").into()))?;
+    // Retired departments too: their administrators can still be removed.
+    for dept in list.all() {
         let admins = deps
             .store
             .department_admin_records(&dept)
@@ -480,7 +479,7 @@ pub async fn list(
             })
             .collect();
         departments.push(DepartmentAdmins {
-            department: Named::from(&dept),
+            department: list.entry(&dept),
             admins,
         });
     }
@@ -513,28 +512,29 @@ pub async fn add(
             )
         })
     });
+    let list = deps.store.departments().await?;
     let dept = form.parsed("department", &body.department, |raw| {
-        DepartmentId::parse(raw).map_err(|_| "Choose the department they will administer.".into())
+        list.choosable(raw)
+            .map_err(|_| "Choose the department they will administer.".into())
     });
     let pair = email.zip(dept);
     let (email, dept) = form.finish(pair)?;
+    let name = list.name(&dept);
     deps.store
         .add_department_admin(&email, &dept, &actor.email, deps.now())
         .await
-        .on_exists(|| {
-            ApiError::Conflict(format!("{email} already administers the {}.", dept.name()))
-        })?;
+        .on_exists(|| ApiError::Conflict(format!("{email} already administers the {name}.")))?;
     deps.security(SecurityEvent::by(
         SecurityKind::AdministratorChange,
         &actor.email,
-        format!("made {email} an administrator of the {}", dept.name()),
+        format!("made {email} an administrator of the {name}"),
     ))
     .await;
     Ok((
         StatusCode::CREATED,
         Json(Appointed {
             email: email.to_string(),
-            department: Named::from(&dept),
+            department: list.entry(&dept),
         }),
     ))
 }
@@ -568,7 +568,10 @@ pub async fn remove(
     deps.security(SecurityEvent::by(
         SecurityKind::AdministratorChange,
         &actor.email,
-        format!("{email} no longer administers the {}", dept.name()),
+        format!(
+            "{email} no longer administers the {}",
+            deps.store.departments().await?.name(&dept)
+        ),
     ))
     .await;
     Ok(StatusCode::NO_CONTENT)

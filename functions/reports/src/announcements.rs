@@ -16,7 +16,7 @@ use moments_domain::access::Actor;
 use moments_domain::announcement::{self, Audience, Body, Group, Subject};
 use moments_domain::audit::Action;
 use moments_domain::calendar::CalendarId;
-use moments_domain::fields::{DepartmentId, EmailAddress};
+use moments_domain::fields::EmailAddress;
 use moments_domain::form::{FieldErrors, Flag, FormReader, Text};
 use moments_usecases::announcements::{self as usecase, AnnouncementView, Draft};
 use serde::{Deserialize, Serialize};
@@ -76,7 +76,8 @@ async fn check(
     let subject = f.parsed("subject", &form.subject, Subject::parse);
     let body = f.parsed("body", &form.body, Body::parse);
     let group = f.parsed("group", &form.group, Group::parse);
-    let department = f.optional("department", &form.department, DepartmentId::parse);
+    let list = deps.store.departments().await?;
+    let department = f.optional("department", &form.department, |raw| list.known(raw));
     let of = f.optional("of", &form.of, CalendarId::parse);
     let send_at = f.optional("send_at", &form.send_at, |raw| {
         announcement::send_time(raw, now)
@@ -138,7 +139,7 @@ async fn check(
         department,
         of,
     };
-    let audience_name = usecase::audience_name(&audience, of_name.as_deref());
+    let audience_name = usecase::audience_name(&audience, of_name.as_deref(), &list);
     Ok(Checked {
         draft: Draft {
             subject,

@@ -20,7 +20,7 @@ use moments_domain::attention::{
     APPLICATION_DAYS, MOST_SHOWN, REQUEST_DAYS, SURVEY_DAYS, days_waiting, filling_up,
 };
 use moments_domain::calendar::program_today;
-use moments_domain::catalogue::Catalogue;
+use moments_domain::departments::StoredDepartments;
 use moments_domain::fields::DepartmentId;
 use moments_domain::mentorship::{Mentorship, MentorshipId, RequestStatus};
 use moments_domain::reports::Scope;
@@ -141,9 +141,10 @@ pub async fn attention(
     let scope = scope(&actor)?;
     let now = deps.now();
     let program = scope == Scope::Program;
+    let list = deps.store.departments().await?;
     let (applications, requests, surveys) = tokio::try_join!(
-        waiting_applications(&deps, &scope, now),
-        unanswered_requests(&deps, &scope, now),
+        waiting_applications(&deps, &scope, &list, now),
+        unanswered_requests(&deps, &scope, &list, now),
         unanswered_surveys(&deps, &scope, now),
     )?;
     let (quiet_pairs, events) = if program {
@@ -185,10 +186,11 @@ pub async fn attention(
     }))
 }
 
-/// The departments the caller looks after.
-fn departments(scope: &Scope) -> Vec<DepartmentId> {
+/// The departments the caller looks after: for the program, every one,
+/// retired ones too (their applications still wait).
+fn departments(scope: &Scope, list: &StoredDepartments) -> Vec<DepartmentId> {
     match scope {
-        Scope::Program => Catalogue::get().department_ids(),
+        Scope::Program => list.all(),
         Scope::Departments(mine) => mine.clone(),
     }
 }
@@ -196,10 +198,11 @@ fn departments(scope: &Scope) -> Vec<DepartmentId> {
 async fn waiting_applications(
     deps: &Deps,
     scope: &Scope,
+    list: &StoredDepartments,
     now: Timestamp,
 ) -> Result<Waiting<WaitingApplication>, ApiError> {
     let per_department = try_join_all(
-        departments(scope)
+        departments(scope, list)
             .iter()
             .map(|d| deps.store.pending_in_department(d)),
     )
@@ -218,7 +221,7 @@ async fn waiting_applications(
                         role: app.role.as_str(),
                         name: d.full_name(),
                         email: app.applicant.to_string(),
-                        department: Named::from(&d.department),
+                        department: list.entry(&d.department),
                         supervisor_name: d.supervisor.full_name(),
                         supervisor_email: d.supervisor.email.to_string(),
                         submitted_at: app.submitted_at.to_string(),
@@ -238,6 +241,7 @@ const REQUESTS_LOOK_BACK: SignedDuration = SignedDuration::from_hours(21 * 24);
 async fn unanswered_requests(
     deps: &Deps,
     scope: &Scope,
+    list: &StoredDepartments,
     now: Timestamp,
 ) -> Result<Waiting<UnansweredRequest>, ApiError> {
     let sent = deps
@@ -260,8 +264,8 @@ async fn unanswered_requests(
                         id: r.id.to_string(),
                         mentee_email: r.mentee.to_string(),
                         mentor_email: r.mentor.to_string(),
-                        mentee_department: Named::from(&r.counted.mentee_department),
-                        mentor_department: Named::from(&r.counted.mentor_department),
+                        mentee_department: list.entry(&r.counted.mentee_department),
+                        mentor_department: list.entry(&r.counted.mentor_department),
                         sent_at: r.created_at.to_string(),
                         days,
                     },

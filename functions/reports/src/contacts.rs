@@ -11,9 +11,8 @@ use moments_adapters::http::{ApiError, Caller, Form};
 use moments_adapters::store::StoreError;
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::calendar::Revision;
-use moments_domain::catalogue::Catalogue;
 use moments_domain::contact::{ProgramContact, StoredContact};
-use moments_domain::fields::{EmailAddress, Phone};
+use moments_domain::fields::{DepartmentId, EmailAddress, Phone};
 use moments_domain::form::{Count, FormReader, Text};
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +70,13 @@ pub struct Contacts {
     responses((status = 200, description = "The program team and each department's administrators", body = Contacts)))]
 #[tracing::instrument(skip_all)]
 pub async fn contacts(State(deps): State<Deps>) -> Result<Response, ApiError> {
-    let departments = Catalogue::get().department_ids();
+    let list = deps.store.departments().await?;
+    // The departments people can choose now; a retired one is not listed.
+    let departments: Vec<DepartmentId> = list
+        .open()
+        .iter()
+        .filter_map(|d| DepartmentId::parse(&d.id).ok())
+        .collect();
     // The departments' queries run at once, not one after another.
     let mut reads = tokio::task::JoinSet::new();
     for (n, dept) in departments.iter().enumerate() {
@@ -90,7 +95,7 @@ pub async fn contacts(State(deps): State<Deps>) -> Result<Response, ApiError> {
         .map(|(dept, mut admins)| {
             admins.sort();
             DepartmentContacts {
-                department: Named::from(dept),
+                department: list.entry(dept),
                 admins: admins.iter().map(ToString::to_string).collect(),
             }
         })

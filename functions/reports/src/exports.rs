@@ -85,8 +85,9 @@ async fn table(
             apps.extend(store.applications_in_quarter(*q).await?);
         }
         apps.retain(|a| slice.in_group(a.match_group.as_ref()));
-        return Ok(reports::applications(&apps, scope, &store.skills().await?));
+        return Ok(reports::applications(&apps, scope, &store.lists().await?));
     }
+    let departments = store.departments().await?;
     // Meetings and survey answers sit in their mentorship's quarter.
     let mut pairs = Vec::new();
     let mut meetings = Vec::new();
@@ -111,7 +112,7 @@ async fn table(
                 .iter()
                 .filter_map(|s| Some((*by_id.get(&s.mentorship)?, s)))
                 .collect();
-            reports::surveys(&answers, scope)
+            reports::surveys(&answers, scope, &departments)
         }
         Export::Meetings => {
             let found = people(deps, &pairs).await?;
@@ -120,7 +121,7 @@ async fn table(
                 .iter()
                 .filter_map(|(id, m)| Some((*by_id.get(id)?, m)))
                 .collect();
-            reports::meetings(&logged, &names, scope)
+            reports::meetings(&logged, &names, scope, &departments)
         }
         _ => {
             let found = people(deps, &pairs).await?;
@@ -133,7 +134,7 @@ async fn table(
                     minutes: r.minutes,
                 })
                 .collect();
-            reports::mentorships(&totals, &names, scope)
+            reports::mentorships(&totals, &names, scope, &departments)
         }
     })
 }

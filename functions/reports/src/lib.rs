@@ -7,12 +7,14 @@
 use moments_adapters::deps::Deps;
 use moments_adapters::http::ApiError;
 pub(crate) use moments_adapters::http::program_admin;
+use moments_adapters::store::{KeptList, StoreError};
 use moments_domain::access::Actor;
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::calendar::Revision;
 use moments_domain::calendar::{CalendarId, MatchGroup};
 use moments_domain::fields::EmailAddress;
-use moments_domain::form::FieldErrors;
+use moments_domain::form::{Count, Field, FieldErrors, Flag, FormReader, Text};
+use moments_domain::kept::{ListRefusal, Position};
 use moments_domain::metrics::Quarter;
 use moments_domain::reports::Scope;
 use serde::Deserialize;
@@ -23,6 +25,7 @@ mod attention;
 mod calendar;
 mod check_ins;
 mod contacts;
+mod departments;
 mod exports;
 mod matching;
 pub mod metrics;
@@ -71,6 +74,10 @@ moments_adapters::http_api! {
     resources::remove;
     skills::list, skills::add;
     skills::change;
+    departments::list, departments::add;
+    departments::change;
+    departments::add_division;
+    departments::change_division;
     calendar::public_feed;
     calendar::admin_calendar;
     calendar::add_group;
@@ -126,6 +133,62 @@ pub(crate) fn revised(
         note: Some(note),
     };
     (revision, entry)
+}
+
+/// Change a kept list from a fresh read, as `change` says, saved with an
+/// audit entry noting what it returns (nothing is saved when it says
+/// nothing changed); a change that lost a race to another is made again on
+/// what that one saved. `what` names the list in the refusal of a change
+/// that keeps losing.
+pub(crate) async fn update_kept<T: KeptList>(
+    deps: &Deps,
+    what: &str,
+    actor: &EmailAddress,
+    action: Action,
+    change: impl Fn(&mut T) -> Result<Option<String>, ListRefusal>,
+) -> Result<T, ApiError> {
+    retried(what, || async {
+        let mut stored: T = deps.store.kept().await?;
+        let Some(note) = change(&mut stored)? else {
+            return Ok(Some(stored));
+        };
+        let (revision, entry) = revised(stored.version(), actor, action, note, deps.now());
+        stored.set_revision(revision);
+        match deps.store.save_kept(&stored, &entry).await {
+            Ok(()) => Ok(Some(stored)),
+            Err(StoreError::Changed) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+}
+
+/// Reads a change's optional fields shared by every kept list: a name (by
+/// `parse`), whether it is retired, its place. Problems go into `f`.
+pub(crate) fn list_change<N>(
+    f: &mut FormReader,
+    name: &Text,
+    retired: &Flag,
+    position: &Count,
+    parse: impl FnOnce(&str) -> Result<N, String>,
+) -> (Option<N>, Option<bool>, Option<Position>) {
+    let name = f.optional("name", name, parse);
+    let retired = match retired {
+        Field::Absent => None,
+        given => Some(f.flag("retired", given)),
+    };
+    let position = match position {
+        Field::Absent => None,
+        Field::Given(n) => f.parsed("position", &Field::Given(n.to_string()), Position::parse),
+        Field::Wrong(_) => {
+            f.errors.add(
+                "position",
+                "Enter the place in the list as a whole number, 1 for first.",
+            );
+            None
+        }
+    };
+    (name, retired, position)
 }
 
 /// The program's name, as its calendar and emails give it.

@@ -7,6 +7,7 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::views::Named;
 use moments_adapters::http::{ApiError, Caller, Query};
 use moments_domain::calendar::MatchGroup;
+use moments_domain::departments::StoredDepartments;
 use moments_domain::metrics::{DepartmentMeasures, GroupMeasures, Measures, Report};
 use moments_domain::reports::Scope;
 use serde::Serialize;
@@ -22,8 +23,8 @@ pub struct ScopeView {
     departments: Vec<Named>,
 }
 
-impl From<&Scope> for ScopeView {
-    fn from(scope: &Scope) -> Self {
+impl ScopeView {
+    fn of(scope: &Scope, list: &StoredDepartments) -> Self {
         match scope {
             Scope::Program => ScopeView {
                 program: true,
@@ -31,7 +32,7 @@ impl From<&Scope> for ScopeView {
             },
             Scope::Departments(ids) => ScopeView {
                 program: false,
-                departments: ids.iter().map(Named::from).collect(),
+                departments: ids.iter().map(|d| list.entry(d)).collect(),
             },
         }
     }
@@ -99,25 +100,30 @@ pub async fn report(
             scope.covers(&bucket.department) && slice.holds(bucket.quarter, bucket.group.as_ref())
         })
         .collect();
-    let mut report = Report::build(&visible);
+    let list = deps.store.departments().await?;
+    let mut report = Report::build(&visible, &list);
     // A department administrator sees each of their departments, quiet ones too.
     if let Scope::Departments(mine) = &scope {
         for dept in mine {
-            if !report.by_department.iter().any(|d| &d.department == dept) {
+            if !report
+                .by_department
+                .iter()
+                .any(|d| d.department.id == dept.as_str())
+            {
                 report.by_department.push(DepartmentMeasures {
-                    department: dept.clone(),
+                    department: list.entry(dept),
                     measures: Measures::default(),
                 });
             }
         }
         report
             .by_department
-            .sort_by(|a, b| a.department.cmp(&b.department));
+            .sort_by(|a, b| a.department.id.cmp(&b.department.id));
     }
     name_groups(&deps, &mut report.by_group, slice.group.as_ref()).await?;
     tracing::info!(items_read = read, "metrics");
     Ok(Json(MetricsView {
-        scope: ScopeView::from(&scope),
+        scope: ScopeView::of(&scope, &list),
         quarter: slice.quarter.map(|q| q.to_string()),
         group: slice.group.map(|g| g.id.to_string()),
         report,

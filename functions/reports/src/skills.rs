@@ -7,21 +7,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::{ApiError, Caller, Form, Path};
-use moments_adapters::store::StoreError;
 use moments_domain::application::Role;
 use moments_domain::audit::Action;
 use moments_domain::catalogue::SkillKind;
-use moments_domain::fields::EmailAddress;
-use moments_domain::form::{Count, Field, Flag, FormReader, Text};
+use moments_domain::form::{Count, Flag, FormReader, Text};
 use moments_domain::metrics::counter;
-use moments_domain::skills::{
-    KeptSkill, Position, SkillName, SkillRefusal, StoredSkills, parse_kind,
-};
+use moments_domain::skills::{KeptSkill, SkillName, StoredSkills, parse_kind};
 use serde::{Deserialize, Serialize};
 
-use crate::{program_admin, retried, revised};
+use crate::{list_change, program_admin, update_kept};
 
 const WHAT: &str = "keep the program's skills";
+const WHICH: &str = "the skills";
 
 /// One skill of the list.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -90,32 +87,6 @@ pub async fn list(
     Ok(Json(SkillList::of(&deps, &stored).await?))
 }
 
-/// Change the list from a fresh read, as `change` says, saved with an audit
-/// entry noting what it returns (nothing is saved when it says nothing
-/// changed); a change that lost a race to another is
-/// made again on what that one saved.
-async fn update(
-    deps: &Deps,
-    actor: &EmailAddress,
-    action: Action,
-    change: impl Fn(&mut StoredSkills) -> Result<Option<String>, SkillRefusal>,
-) -> Result<StoredSkills, ApiError> {
-    retried("the skills", || async {
-        let mut stored = deps.store.skills().await?;
-        let Some(note) = change(&mut stored)? else {
-            return Ok(Some(stored));
-        };
-        let (revision, entry) = revised(stored.version(), actor, action, note, deps.now());
-        stored.revision = Some(revision);
-        match deps.store.save_skills(&stored, &entry).await {
-            Ok(()) => Ok(Some(stored)),
-            Err(StoreError::Changed) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    })
-    .await
-}
-
 /// A skill as a program administrator adds it.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewSkill {
@@ -148,10 +119,16 @@ pub async fn add(
     let kind = f.parsed("kind", &body.kind, parse_kind);
     let name = f.parsed("name", &body.name, SkillName::parse);
     let (kind, name) = f.finish(kind.zip(name))?;
-    let stored = update(&deps, &actor.email, Action::SkillAdded, |list| {
-        let id = list.add(kind, name.clone())?;
-        Ok(Some(format!("{name} ({id}), a {} skill", kind_word(kind))))
-    })
+    let stored = update_kept(
+        &deps,
+        WHICH,
+        &actor.email,
+        Action::SkillAdded,
+        |list: &mut StoredSkills| {
+            let id = list.add(kind, name.clone())?;
+            Ok(Some(format!("{name} ({id}), a {} skill", kind_word(kind))))
+        },
+    )
     .await?;
     Ok((
         StatusCode::CREATED,
@@ -203,26 +180,21 @@ pub async fn change(
 ) -> Result<Json<SkillList>, ApiError> {
     program_admin(&actor, WHAT)?;
     let mut f = FormReader::new();
-    let name = f.optional("name", &body.name, SkillName::parse);
-    let retired = match &body.retired {
-        Field::Absent => None,
-        given => Some(f.flag("retired", given)),
-    };
-    let position = match &body.position {
-        Field::Absent => None,
-        Field::Given(n) => f.parsed("position", &Field::Given(n.to_string()), Position::parse),
-        Field::Wrong(_) => {
-            f.errors.add(
-                "position",
-                "Enter the place in the list as a whole number, 1 for first.",
-            );
-            None
-        }
-    };
+    let (name, retired, position) = list_change(
+        &mut f,
+        &body.name,
+        &body.retired,
+        &body.position,
+        SkillName::parse,
+    );
     f.finish(Some(()))?;
-    let stored = update(&deps, &actor.email, Action::SkillChanged, |list| {
-        list.change(&id, name.clone(), retired, position)
-    })
+    let stored = update_kept(
+        &deps,
+        WHICH,
+        &actor.email,
+        Action::SkillChanged,
+        |list: &mut StoredSkills| list.change(&id, name.clone(), retired, position),
+    )
     .await?;
     Ok(Json(SkillList::of(&deps, &stored).await?))
 }

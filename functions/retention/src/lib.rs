@@ -10,8 +10,6 @@
 use jiff::Timestamp;
 use moments_adapters::deps::Deps;
 use moments_adapters::store::StoreError;
-use moments_domain::catalogue::Catalogue;
-use moments_domain::fields::DepartmentId;
 use moments_domain::metrics::Quarter;
 use moments_domain::retention::{
     ENDED_MENTORSHIP_KEPT, UNMATCHED_REQUEST_KEPT, application_expired, mentorship_expired,
@@ -45,10 +43,7 @@ fn removed(result: Result<(), StoreError>) -> Result<bool, StoreError> {
 pub async fn run(deps: &Deps, now: Timestamp) -> Result<Summary, RetentionError> {
     let store = &deps.store;
     let mut summary = Summary::default();
-    for entry in &Catalogue::get().departments {
-        let Ok(dept) = DepartmentId::parse(&entry.id) else {
-            continue;
-        };
+    for dept in store.departments().await?.all() {
         for app in store.denied_in_department(&dept).await? {
             if application_expired(&app, now) && removed(store.remove_application(&app).await)? {
                 summary.applications += 1;

@@ -79,7 +79,14 @@ async fn mentorship_view(
         .application(&m.mentor_application)
         .await?
         .ok_or_else(missing)?;
-    Ok(MentorshipView::of(record, viewer, &mentee, &mentor))
+    let departments = deps.store.departments().await?;
+    Ok(MentorshipView::of(
+        record,
+        viewer,
+        &mentee,
+        &mentor,
+        &departments,
+    ))
 }
 
 /// The survey of an ended mentorship, for its two people.

@@ -20,7 +20,7 @@ use moments_domain::announcement::{
     self, Announcement, Audience, Body, Group, MOST_RECIPIENTS, Stage, Subject,
 };
 use moments_domain::audit::{Action, AuditEntry};
-use moments_domain::catalogue::Catalogue;
+use moments_domain::departments::StoredDepartments;
 use moments_domain::fields::{DepartmentId, EmailAddress};
 use moments_domain::form::FieldErrors;
 use moments_domain::reminders::Job;
@@ -84,7 +84,7 @@ pub async fn recipients(deps: &Deps, audience: &Audience) -> Result<Vec<String>,
         _ => {
             let departments: Vec<DepartmentId> = match &audience.department {
                 Some(d) => vec![d.clone()],
-                None => Catalogue::get().department_ids(),
+                None => deps.store.departments().await?.all(),
             };
             let reads: Vec<_> = departments
                 .iter()
@@ -109,15 +109,17 @@ pub async fn recipients(deps: &Deps, audience: &Audience) -> Result<Vec<String>,
 
 /// "Approved mentees without a mentor, in Revenue" / "… for the event
 /// Mentor training".
-pub fn audience_name(audience: &Audience, of_name: Option<&str>) -> String {
+pub fn audience_name(
+    audience: &Audience,
+    of_name: Option<&str>,
+    departments: &StoredDepartments,
+) -> String {
     let mut name = audience.group.to_string();
     if let Some(of) = of_name {
         name.push_str(&format!(": {of}"));
     }
     if let Some(d) = &audience.department {
-        let dept = Catalogue::get()
-            .department(d.as_str())
-            .map_or(d.as_str(), |e| e.name.as_str());
+        let dept = departments.name(d);
         name.push_str(&format!(", in {dept}"));
     }
     name

@@ -35,8 +35,7 @@ use moments_adapters::store::matching_runs::new_run_id;
 use moments_adapters::store::{Listing, MentorshipRecord, StoreError};
 use moments_domain::application::{Application, ApplicationId, Role, Status};
 use moments_domain::calendar::{next_matching, program_today};
-use moments_domain::catalogue::Catalogue;
-use moments_domain::fields::{DepartmentId, EmailAddress};
+use moments_domain::fields::EmailAddress;
 use moments_domain::fit;
 use moments_domain::matching::{
     Mentee, Mentor, SUGGESTIONS_PER_MENTEE, Suggestion, suggest_with_eligible,
@@ -366,10 +365,8 @@ pub async fn compute(deps: &Deps, now: Timestamp) -> Result<Computed, MatchingEr
 /// mentors they have; those who applied first first.
 async fn needing_a_mentor(deps: &Deps) -> Result<Vec<(Application, u32)>, StoreError> {
     let mut mentees: Vec<(Application, u32)> = Vec::new();
-    for entry in &Catalogue::get().departments {
-        let Ok(dept) = DepartmentId::parse(&entry.id) else {
-            continue;
-        };
+    // Retired departments too: their people's applications stand.
+    for dept in deps.store.departments().await?.all() {
         for (app, capacity) in deps.store.approved_in_department(&dept).await? {
             // A mentee who paused their search, or has two mentors, is left out.
             if app.role == Role::Mentee && capacity.has_room() && capacity.available {
@@ -892,8 +889,7 @@ async fn shown_lists(deps: &Deps, lists: Vec<KeptList>) -> Result<Vec<MenteeList
         .filter_map(|id| ApplicationId::parse(id).ok())
         .collect();
     let refs: Vec<&ApplicationId> = ids.iter().collect();
-    let (apps, skills) =
-        tokio::try_join!(deps.store.applications_by_id(&refs), deps.store.skills())?;
+    let (apps, kept) = tokio::try_join!(deps.store.applications_by_id(&refs), deps.store.lists())?;
     Ok(lists
         .into_iter()
         .filter_map(|list| {
@@ -906,13 +902,13 @@ async fn shown_lists(deps: &Deps, lists: Vec<KeptList>) -> Result<Vec<MenteeList
                         let (mentor, _) = apps.get(&s.mentor_application_id)?;
                         let m = &mentor.details;
                         Some(Checked {
-                            suggested: s.shown(mentor)?,
+                            suggested: s.shown(mentor, &kept.departments)?,
                             fit_explained: fit::explained(
                                 &mentee.details.skills,
                                 mentee.details.working_hours,
                                 &m.skills,
                                 m.working_hours,
-                                &skills,
+                                &kept.skills,
                             ),
                         })
                     })

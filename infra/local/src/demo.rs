@@ -182,8 +182,8 @@ async fn seed_person(
     }
     let form = serde_json::from_value(application_body(n, p))
         .map_err(|e| DemoError::Invalid(p.first, e.to_string()))?;
-    let skills = store.skills().await?;
-    let details = Details::parse(&form, p.role, &email, &program.domains, &skills)
+    let lists = store.lists().await?;
+    let details = Details::parse(&form, p.role, &email, &program.domains, &lists)
         .map_err(|e| DemoError::Invalid(p.first, format!("{:?}", e.0)))?;
     let mut id = [0u8; 16];
     id[0] = 0xde;

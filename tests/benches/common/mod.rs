@@ -55,7 +55,7 @@ pub async fn seed(store: &Store, role: Role, n: usize, rng: &mut StdRng) {
         role,
         &email,
         &domains,
-        &moments_domain::skills::StoredSkills::seed(),
+        &moments_domain::catalogue::Lists::seed(),
     )
     .expect("valid form");
     let mut id = [0u8; 16];

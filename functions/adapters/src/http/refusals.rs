@@ -7,11 +7,11 @@ use moments_domain::application::{
 };
 use moments_domain::form::FieldErrors;
 use moments_domain::goals::GoalRefused;
+use moments_domain::kept::ListRefusal;
 use moments_domain::mentorship::{
     DisputeRefused, MatchRefused, MeetingRefused, MentorshipRefused, RespondRefused, SelectRefused,
 };
 use moments_domain::retention::ErasureRefused;
-use moments_domain::skills::SkillRefusal;
 
 use super::ApiError;
 
@@ -151,12 +151,12 @@ impl From<CorrectionRefused> for ApiError {
 
 /// A name in use is the name field's problem; too few skills left, or a
 /// full list, is the list's state.
-impl From<SkillRefusal> for ApiError {
-    fn from(e: SkillRefusal) -> Self {
+impl From<ListRefusal> for ApiError {
+    fn from(e: ListRefusal) -> Self {
         match e {
-            SkillRefusal::Unknown => ApiError::NotFound("skill"),
-            SkillRefusal::Name(problem) => ApiError::Invalid(FieldErrors::single("name", problem)),
-            SkillRefusal::Full | SkillRefusal::LastOpen => ApiError::Conflict(e.to_string()),
+            ListRefusal::Unknown(what) => ApiError::NotFound(what),
+            ListRefusal::Name(problem) => ApiError::Invalid(FieldErrors::single("name", problem)),
+            ListRefusal::Full(_) | ListRefusal::LastOpen(_) => ApiError::Conflict(e.to_string()),
         }
     }
 }

@@ -18,6 +18,8 @@
 //! | their audit entries | `RESOURCES` | `AUDIT#{version, 10 digits}` | | |
 //! | the skills people rank (absent until first changed: the seed) | `CATALOGUE` | `SKILLS` | | |
 //! | their audit entries | `CATALOGUE` | `AUDIT#{version, 10 digits}` | | |
+//! | the departments and their divisions (absent until first changed: the seed) | `DEPARTMENTS` | `LIST` | | |
+//! | their audit entries | `DEPARTMENTS` | `AUDIT#{version, 10 digits}` | | |
 //! | their audit entries | `SETTINGS` | `AUDIT#{version, 10 digits}` | | |
 //! | sign-in token (by the hash of the token) | `SIGNIN#{sha256 hex}` | `SIGNIN` | `SIGNINS#{email}` / `{sha256 hex}` | |
 //! | session (by the hash of its id) | `SESSION#{sha256 hex}` | `SESSION` | `SESSIONS#{email}` / `{sha256 hex}` | |
@@ -194,6 +196,14 @@ pub const CATALOGUE: &str = "CATALOGUE";
 
 pub fn skills() -> Key {
     Key::new(CATALOGUE, "SKILLS")
+}
+
+/// The departments and divisions the program team keeps, and their audit
+/// trail (a partition of its own: each list numbers its versions).
+pub const DEPARTMENTS: &str = "DEPARTMENTS";
+
+pub fn departments() -> Key {
+    Key::new(DEPARTMENTS, "LIST")
 }
 
 /// The partition of gsi3 listing check-ins by when they were sent.

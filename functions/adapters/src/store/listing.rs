@@ -9,7 +9,7 @@
 //! [`ListingCopy`]) learns what changed without reading the whole listing.
 
 use moments_domain::application::{Application, ApplicationId, Role};
-use moments_domain::fields::{DepartmentId, EmailAddress, SkillRanking, WorkingHours};
+use moments_domain::fields::{DepartmentId, DivisionId, EmailAddress, SkillRanking, WorkingHours};
 use moments_domain::kind::KindPreference;
 use moments_domain::mentorship::{Capacity, MAX_ACTIVE, is_listed};
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,9 @@ pub struct Listing {
     pub last_name: String,
     pub job_title: String,
     pub department: DepartmentId,
+    /// Where the department has divisions, the mentor's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division: Option<DivisionId>,
     pub working_hours: WorkingHours,
     pub skills: SkillRanking,
     pub bio: String,
@@ -99,6 +102,7 @@ fn listing_of(app: &Application, capacity: Capacity) -> Option<Listing> {
         last_name: d.last_name.to_string(),
         job_title: d.job_title.to_string(),
         department: d.department.clone(),
+        division: d.division.clone(),
         working_hours: d.working_hours,
         skills: d.skills.clone(),
         bio: d.bio.as_str().chars().take(BIO_EXCERPT_CHARS).collect(),

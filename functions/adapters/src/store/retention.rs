@@ -270,9 +270,9 @@ impl Store {
         person: &EmailAddress,
         stand_in: &EmailAddress,
     ) -> Result<(), StoreError> {
-        for dept in &moments_domain::catalogue::Catalogue::get().departments {
+        for dept in self.departments().await?.all() {
             let items = self
-                .items_under(&keys::department_records(&dept.id), keys::AUDIT_PREFIX)
+                .items_under(&keys::department_records(dept.as_str()), keys::AUDIT_PREFIX)
                 .await?;
             let named: Vec<Item> = items
                 .into_iter()

@@ -2,8 +2,9 @@
 
 use moments_domain::access::Actor;
 use moments_domain::application::{Application, Decision, Outcome, Supervisor};
+use moments_domain::catalogue::Lists;
 use moments_domain::catalogue::{Entry, Skill};
-use moments_domain::skills::StoredSkills;
+
 use serde::Serialize;
 
 /// An application as `viewer` may see it (`prior_mentees` only for the
@@ -22,6 +23,8 @@ pub struct ApplicationView {
     pub last_name: String,
     pub phone: Option<String>,
     pub department: Entry,
+    /// The division within the department, where it has divisions.
+    pub division: Option<Entry>,
     pub job_title: String,
     pub work_location: String,
     pub supervisor: SupervisorView,
@@ -108,9 +111,9 @@ impl From<&Decision> for DecisionView {
 }
 
 impl ApplicationView {
-    /// The application as `viewer` may see it, its skills named as `list`
-    /// names them now.
-    pub fn of(app: &Application, viewer: &Actor, list: &StoredSkills) -> ApplicationView {
+    /// The application as `viewer` may see it, its skills and department
+    /// named as `lists` name them now.
+    pub fn of(app: &Application, viewer: &Actor, lists: &Lists) -> ApplicationView {
         let d = &app.details;
         ApplicationView {
             id: app.id.to_string(),
@@ -120,7 +123,11 @@ impl ApplicationView {
             first_name: d.first_name.to_string(),
             last_name: d.last_name.to_string(),
             phone: d.phone.as_ref().map(|p| p.as_str().to_string()),
-            department: Entry::from(&d.department),
+            department: lists.departments.entry(&d.department),
+            division: d
+                .division
+                .as_ref()
+                .map(|v| lists.departments.division_entry(&d.department, v)),
             job_title: d.job_title.to_string(),
             work_location: d.work_location.to_string(),
             supervisor: SupervisorView::from(&d.supervisor),
@@ -131,7 +138,7 @@ impl ApplicationView {
             prior_mentees: app
                 .private_fields_visible_to(viewer)
                 .then(|| d.prior_mentees.iter().map(ToString::to_string).collect()),
-            skills: d.skills.skills(list),
+            skills: d.skills.skills(&lists.skills),
             submitted_at: app.submitted_at.to_string(),
             updated_at: app.updated_at.to_string(),
             version: app.version,

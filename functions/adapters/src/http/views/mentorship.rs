@@ -1,11 +1,11 @@
 //! Requests and mentorships as their two people see them.
 
 use moments_domain::application::Application;
-use moments_domain::catalogue::{Entry, Skill};
+use moments_domain::catalogue::{Entry, Lists, Skill};
+use moments_domain::departments::StoredDepartments;
 use moments_domain::fields::EmailAddress;
 use moments_domain::kind::MentorshipKind;
 use moments_domain::mentorship::{Agreement, Meeting, MentorshipRequest, MentorshipStatus};
-use moments_domain::skills::StoredSkills;
 use serde::Serialize;
 
 use crate::store::MentorshipRecord;
@@ -21,8 +21,9 @@ pub struct PersonView {
     pub department: Entry,
 }
 
-impl From<&Application> for PersonView {
-    fn from(app: &Application) -> Self {
+impl PersonView {
+    /// `app`'s person, their department named as `departments` names it now.
+    pub fn of(app: &Application, departments: &StoredDepartments) -> Self {
         let d = &app.details;
         PersonView {
             application_id: app.id.to_string(),
@@ -30,7 +31,7 @@ impl From<&Application> for PersonView {
             first_name: d.first_name.to_string(),
             last_name: d.last_name.to_string(),
             job_title: d.job_title.to_string(),
-            department: Entry::from(&d.department),
+            department: departments.entry(&d.department),
         }
     }
 }
@@ -47,9 +48,9 @@ pub struct MatchedPersonView {
 }
 
 impl MatchedPersonView {
-    fn of(app: &Application, active: bool) -> Self {
+    fn of(app: &Application, active: bool, departments: &StoredDepartments) -> Self {
         MatchedPersonView {
-            person: PersonView::from(app),
+            person: PersonView::of(app, departments),
             phone: app
                 .details
                 .phone
@@ -70,6 +71,8 @@ pub struct MenteeCard {
     pub last_name: String,
     pub job_title: String,
     pub department: Entry,
+    /// The division within the department, where it has divisions.
+    pub division: Option<Entry>,
     pub working_hours: Entry,
     /// The kind of mentorship the mentee would like, if they said.
     pub mentorship_kind: Option<Entry>,
@@ -79,17 +82,22 @@ pub struct MenteeCard {
 }
 
 impl MenteeCard {
-    /// The card of `app`, its skills named as `list` names them now.
-    pub fn of(app: &Application, list: &StoredSkills) -> Self {
+    /// The card of `app`, its skills and department named as `lists` name
+    /// them now.
+    pub fn of(app: &Application, lists: &Lists) -> Self {
         let d = &app.details;
         MenteeCard {
             first_name: d.first_name.to_string(),
             last_name: d.last_name.to_string(),
             job_title: d.job_title.to_string(),
-            department: Entry::from(&d.department),
+            department: lists.departments.entry(&d.department),
+            division: d
+                .division
+                .as_ref()
+                .map(|v| lists.departments.division_entry(&d.department, v)),
             working_hours: Entry::from(d.working_hours),
             mentorship_kind: d.mentorship_kind.map(Entry::from),
-            skills: d.skills.skills(list),
+            skills: d.skills.skills(&lists.skills),
             bio: d.bio.to_string(),
             goals: d.goals.as_ref().map(ToString::to_string),
         }
@@ -119,12 +127,17 @@ pub struct RequestView {
 }
 
 impl RequestView {
-    pub fn of(r: &MentorshipRequest, mentee: &Application, mentor: &Application) -> RequestView {
+    pub fn of(
+        r: &MentorshipRequest,
+        mentee: &Application,
+        mentor: &Application,
+        departments: &StoredDepartments,
+    ) -> RequestView {
         RequestView {
             id: r.id.to_string(),
             status: r.status.as_str(),
-            mentee: PersonView::from(mentee),
-            mentor: PersonView::from(mentor),
+            mentee: PersonView::of(mentee, departments),
+            mentor: PersonView::of(mentor, departments),
             message: r.message.as_ref().map(|m| m.as_str().to_string()),
             reason: r.reason.clone(),
             created_at: r.created_at.to_string(),
@@ -275,14 +288,15 @@ impl MentorshipView {
         viewer: &EmailAddress,
         mentee: &Application,
         mentor: &Application,
+        departments: &StoredDepartments,
     ) -> MentorshipView {
         let m = &record.mentorship;
         let active = m.status == MentorshipStatus::Active;
         MentorshipView {
             id: m.id.to_string(),
             status: m.status.as_str(),
-            mentee: MatchedPersonView::of(mentee, active),
-            mentor: MatchedPersonView::of(mentor, active),
+            mentee: MatchedPersonView::of(mentee, active, departments),
+            mentor: MatchedPersonView::of(mentor, active, departments),
             my_role: m.role_of(viewer).map(|r| r.as_str()),
             started_at: m.started_at.to_string(),
             ended_at: m.ended.as_ref().map(|e| e.at.to_string()),
