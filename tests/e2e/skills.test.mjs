@@ -228,7 +228,7 @@ test("each list keeps three skills to choose from: retiring one more is refused 
   await admin.goto(`${platform.url}/admin/skills/`);
   await admin.locator("#soft-list > li").first().waitFor();
   await admin.getByRole("button", { name: `Retire ${last.name}` }).click();
-  const item = admin.locator(`#soft-list > li[data-skill="${last.id}"]`);
+  const item = admin.locator(`#soft-list > li[data-key="${last.id}"]`);
   const refusal = item.getByRole("alert");
   await refusal.waitFor();
   assert.match(await refusal.innerText(), /at least 3/);

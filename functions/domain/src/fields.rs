@@ -574,7 +574,16 @@ mod tests {
                 "skill_name".to_string(),
                 crate::skills::SkillName::MAX_CHARS,
             ),
+            (
+                "department_name".to_string(),
+                crate::departments::DepartmentName::MAX_CHARS,
+            ),
         ]);
+        assert_eq!(
+            crate::departments::DivisionName::MAX_CHARS,
+            crate::departments::DepartmentName::MAX_CHARS,
+            "one limit serves both forms"
+        );
         assert_eq!(site, ours, "site/data/limits.toml and the text types agree");
     }
 

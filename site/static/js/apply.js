@@ -7,7 +7,7 @@ import { applicationPath, get, post, put, showSignIn, whoAmI } from "./api.js";
 import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
 import { skillsPicker } from "./skills.js";
 import { countCharacters } from "./counts.js";
-import { liveSkills, offerSkills } from "./catalogue.js";
+import { liveDepartments, liveSkills, offerDepartments, offerSkills } from "./catalogue.js";
 
 const form = document.getElementById("application-form");
 const role = form.dataset.role;
@@ -18,6 +18,9 @@ const skillsChanged = skillsPicker(form);
 const refreshCounts = countCharacters(form);
 let current = null; // the person's application for this role, once there is one
 const live = liveSkills(); // the skills offered now, asked while the page starts
+const departments = liveDepartments();
+/** Shows the chosen department's divisions, once the live list is in. */
+let showDivisions = () => {};
 
 const TEXT_FIELDS = ["first_name", "last_name", "phone", "job_title", "work_location", "bio", "goals"];
 const CONFIRMATIONS = ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"];
@@ -68,6 +71,7 @@ function restoreDraft() {
       // A choice no longer offered (a retired skill) leaves its menu unchosen.
       if (control.tagName === "SELECT" && control.selectedIndex < 0) control.value = "";
     }
+    if (control.name === "department") showDivisions(draft.fields.division?.[0] ?? "");
   }
   skillsChanged();
   refreshCounts();
@@ -104,6 +108,7 @@ function fill(app) {
   setValue("supervisor_last_name", app.supervisor?.last_name);
   setValue("supervisor_email", app.supervisor?.email);
   setValue("department", app.department?.id);
+  showDivisions(app.division?.id ?? "");
   for (const radio of form.querySelectorAll('input[name="working_hours"]')) {
     radio.checked = radio.value === app.working_hours?.id;
   }
@@ -133,6 +138,7 @@ function body() {
     last_name: text("last_name"),
     phone: text("phone"),
     department: text("department"),
+    division: text("division"),
     job_title: text("job_title"),
     work_location: text("work_location"),
     supervisor_first_name: text("supervisor_first_name"),
@@ -208,10 +214,14 @@ async function start() {
   if (!me.ok) return loadFailed(me.problem);
   document.getElementById("applicant-email").textContent = me.data.email;
 
-  const [mine, skills] = await Promise.all([get("/api/applications"), live]);
+  const [mine, skills, offered] = await Promise.all([get("/api/applications"), live, departments]);
   if (!mine.ok) return loadFailed(mine.problem);
   current = (mine.data?.applications || []).find((app) => app.role === role) || null;
   if (skills) offerSkills(form, skills, current?.skills);
+  if (offered) {
+    const kept = current ? { department: current.department, division: current.division } : {};
+    showDivisions = offerDepartments(form, offered, { kept });
+  }
   draftKey = `moments_draft_${role}_${me.data.email}`;
   if (current) fill(current);
   else restoreDraft();

@@ -1,7 +1,7 @@
 // /mentors/profile/?id=ID: one mentor's profile (GET /api/mentors/{id}) and
 // "Select as Mentor" (POST /api/requests) when the API says the caller may.
 import { get, here, post, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
+import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showFormFailure, workplace } from "./ui.js";
 import { addField, contactDetails, kindWords, nameOf, skillList } from "./mentoring.js";
 import { countCharacters } from "./counts.js";
 
@@ -28,7 +28,7 @@ function render() {
   document.getElementById("profile-name").textContent = name;
   document.title = `${name}, mentor | ${document.title.split(" | ").pop()}`;
   for (const node of document.querySelectorAll("[data-first-name]")) node.textContent = mentor.first_name || name;
-  document.getElementById("profile-work").textContent = [mentor.job_title, mentor.department?.name].filter(Boolean).join(" · ");
+  document.getElementById("profile-work").textContent = [mentor.job_title, workplace(mentor)].filter(Boolean).join(" · ");
   document.getElementById("profile-listed").replaceChildren(
     mentor.listed
       ? el("span", { class: "badge badge--approved" }, "Taking new mentees")

@@ -2,13 +2,15 @@
 // address holds the search (shareable, and Back works); this module reads it,
 // asks GET /api/mentors and shows the cards and the pages.
 import { get, here, showSignIn } from "./api.js";
-import { announce, el, showPanelProblem } from "./ui.js";
+import { announce, el, showPanelProblem, workplace } from "./ui.js";
 import { count, excerpt, kindWords, nameOf, pageLink, skillList } from "./mentoring.js";
-import { liveSkills } from "./catalogue.js";
+import { liveDepartments, liveSkills, offerDepartments } from "./catalogue.js";
 
 const root = document.getElementById("find-mentor");
 const form = document.getElementById("mentor-filters");
 const query = new URLSearchParams(location.search);
+/** Shows the chosen department's divisions, once the live list is in. */
+let showDivisions = () => {};
 
 /** The search as the address holds it, tidied: skills may come as `a,b` or repeated. */
 function searchFromAddress() {
@@ -16,6 +18,7 @@ function searchFromAddress() {
   return {
     name: (query.get("name") || "").trim(),
     department: query.get("department") || "",
+    division: query.get("division") || "",
     hours: query.get("hours") || "",
     kind: query.get("kind") || "",
     skills: [...new Set(query.getAll("skills").flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean))],
@@ -28,6 +31,7 @@ function fillForm(search) {
   const department = form.elements.namedItem("department");
   department.value = search.department;
   if (department.value !== search.department) department.value = "";
+  showDivisions(search.division);
   checkRadio("hours", search.hours);
   checkRadio("kind", search.kind);
   for (const box of form.querySelectorAll('input[name="skills"]')) box.checked = search.skills.includes(box.value);
@@ -87,6 +91,7 @@ function addressFor(search, page) {
   const params = new URLSearchParams();
   if (search.name) params.set("name", search.name);
   if (search.department) params.set("department", search.department);
+  if (search.department && search.division) params.set("division", search.division);
   if (search.hours) params.set("hours", search.hours);
   if (search.kind) params.set("kind", search.kind);
   for (const skill of search.skills) params.append("skills", skill);
@@ -98,6 +103,7 @@ function addressFor(search, page) {
 function apiPath(search) {
   const params = new URLSearchParams();
   if (search.department) params.set("department", search.department);
+  if (search.department && search.division) params.set("division", search.division);
   if (search.skills.length) params.set("skills", search.skills.join(","));
   if (search.hours) params.set("hours", search.hours);
   if (search.kind) params.set("kind", search.kind);
@@ -110,7 +116,7 @@ function card(mentor) {
   const name = nameOf(mentor);
   const item = el("li", { class: "card mentor-card" },
     el("h3", {}, el("a", { href: pageLink(root.dataset.profileUrl, "id", mentor.id) }, name)),
-    el("p", { class: "card__meta" }, [mentor.job_title, mentor.department?.name].filter(Boolean).join(" · ")),
+    el("p", { class: "card__meta" }, [mentor.job_title, workplace(mentor)].filter(Boolean).join(" · ")),
     el("p", {}, el("strong", {}, "Working hours: "), mentor.working_hours?.name ?? ""),
   );
   if (mentor.mentorship_kind) {
@@ -169,8 +175,14 @@ async function start() {
   const search = searchFromAddress();
   const searched = Boolean(search.name || search.department || search.hours || search.kind || search.skills.length || search.page > 1);
   announce("Looking for mentors…");
-  const [mentors, mine, live] = await Promise.all([get(apiPath(search)), get("/api/applications"), liveSkills()]);
+  const [mentors, mine, live, departments] = await Promise.all([
+    get(apiPath(search)), get("/api/applications"), liveSkills(), liveDepartments(),
+  ]);
   if (live) offerFilters(live, search.skills);
+  if (departments) {
+    const gone = departments.retired.find((d) => d.id === search.department);
+    showDivisions = offerDepartments(form, departments, { kept: { department: gone }, any: "Any division" });
+  }
   fillForm(search);
   if (mentors.status === 401 || mine.status === 401) {
     announce("");
@@ -220,6 +232,7 @@ form.addEventListener("submit", (event) => {
   location.assign(addressFor({
     name: String(data.get("name") ?? "").trim(),
     department: String(data.get("department") ?? ""),
+    division: String(data.get("division") ?? ""),
     hours: String(data.get("hours") ?? ""),
     kind: String(data.get("kind") ?? ""),
     skills: data.getAll("skills").map(String),

@@ -2,7 +2,7 @@
 // email a mentor receives links here: the mentor reads the mentee's
 // application and accepts or declines; the mentee can follow or withdraw it.
 import { get, here, post, showSignIn, whoAmI } from "./api.js";
-import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem, workplace } from "./ui.js";
 import { addField, badge, contactDetails, kindWords, nameOf, pageLink, reasonLabel, skillList, workLine } from "./mentoring.js";
 
 const root = document.getElementById("request-page");
@@ -24,7 +24,7 @@ function renderApplication(app) {
   const fields = document.getElementById("application-fields");
   fields.replaceChildren();
   addField(fields, "Job title", app.job_title ?? "");
-  addField(fields, "Department", app.department?.name ?? "");
+  addField(fields, "Department", workplace(app));
   addField(fields, "Working hours", app.working_hours?.name ?? "");
   if (app.mentorship_kind) addField(fields, "Kind of mentorship", kindWords(app.mentorship_kind));
   addField(fields, "What they hope to achieve", app.goals ?? "");

@@ -2,7 +2,7 @@
 // and, with ?application=ID, one application in full with Approve and Deny.
 import { applicationPath, get, here, post, showSignIn, whoAmI } from "./api.js";
 import {
-  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy,
+  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, workplace, isBusy,
   roleLabel, showPanelProblem, showProblem, statusBadge,
 } from "./ui.js";
 import { countCharacters } from "./counts.js";
@@ -17,7 +17,7 @@ const reviewLink = (app) => `${reviewUrl}?application=${encodeURIComponent(app.i
 function summaryCard(app, { showSupervisor = false } = {}) {
   const name = fullName(app);
   const role = roleLabel(app.role);
-  const meta = [`${role} application`, app.department?.name, `sent ${formatDate(app.submitted_at)}`]
+  const meta = [`${role} application`, workplace(app), `sent ${formatDate(app.submitted_at)}`]
     .filter(Boolean)
     .join(" · ");
   const item = el("li", { class: "card" },
@@ -79,7 +79,7 @@ function renderApplication(app) {
 
   // The summary, with the decision under it; then the application in full.
   document.getElementById("detail-summary").textContent =
-    [app.job_title, app.department?.name, `sent ${formatDate(app.submitted_at)}`].filter(Boolean).join(" · ");
+    [app.job_title, workplace(app), `sent ${formatDate(app.submitted_at)}`].filter(Boolean).join(" · ");
   const fields = document.getElementById("detail-fields");
   fields.replaceChildren();
   addField(fields, "Work email", app.email);

@@ -44,6 +44,11 @@ export function fullName(person) {
   return [person?.first_name, person?.last_name].filter(Boolean).join(" ");
 }
 
+/** "Taxation, Department of Revenue": where someone works, their division first when they have one. */
+export function workplace(person) {
+  return [person?.division?.name, person?.department?.name].filter(Boolean).join(", ");
+}
+
 /** "Approved on ... by you, on behalf of ..." from a decision record. */
 export function decisionSummary(decision, myEmail) {
   const who = (email) => (email === myEmail ? "you" : email);
