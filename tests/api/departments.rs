@@ -137,6 +137,28 @@ async fn a_department_added_can_be_chosen_and_its_divisions_are_asked_and_search
         .await;
     assert_eq!(r.status(), StatusCode::OK);
 
+    // The figures count him in his department and in his division.
+    let figures = json_of(pat.get("/api/admin/metrics").await).await;
+    let divisions = figures["report"]["by_division"]
+        .as_array()
+        .expect("by_division");
+    assert_eq!(divisions.len(), 1, "{figures}");
+    assert_eq!(
+        (&divisions[0]["department"]["id"], &divisions[0]["division"]),
+        (
+            &json!("revenue"),
+            &json!({"id": MOTOR, "name": "Motor Vehicle and Driver Licensing"})
+        )
+    );
+    assert_eq!(divisions[0]["measures"]["mentor_profiles"]["approved"], 1);
+    let revenue = figures["report"]["by_department"]
+        .as_array()
+        .expect("by_department")
+        .iter()
+        .find(|d| d["department"]["id"] == "revenue")
+        .expect("revenue");
+    assert_eq!(revenue["measures"]["mentor_profiles"]["approved"], 1);
+
     // A department without divisions takes none.
     let ada = app.sign_in(ADA).await;
     let mut form = mentee_form(SUPERVISOR);

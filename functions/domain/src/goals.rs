@@ -223,6 +223,8 @@ mod tests {
             counted: Counted {
                 mentee_department: department.clone(),
                 mentor_department: department,
+                mentee_division: None,
+                mentor_division: None,
                 mentee_approved_at: Timestamp::UNIX_EPOCH,
                 match_group: None,
                 goals: None,

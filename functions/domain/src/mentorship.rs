@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::application::{Application, ApplicationId, Role, Status};
 use crate::calendar::CalendarId;
-use crate::fields::{DepartmentId, EmailAddress, LongText, Note};
+use crate::fields::{DepartmentId, DivisionId, EmailAddress, LongText, Note};
 use crate::goals::{GoalProgress, GoalTally};
 use crate::ids::hex_id;
 use crate::kind::MentorshipKind;
@@ -94,6 +94,11 @@ impl RequestStatus {
 pub struct Counted {
     pub mentee_department: DepartmentId,
     pub mentor_department: DepartmentId,
+    /// Each side's division, where they had one when the pair was counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentee_division: Option<DivisionId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentor_division: Option<DivisionId>,
     pub mentee_approved_at: Timestamp,
     /// The mentee application's match group: a pair, its meetings and its
     /// survey answers count with the mentee's group.
@@ -237,6 +242,8 @@ pub fn select(
         counted: Counted {
             mentee_department: mentee.details.department.clone(),
             mentor_department: mentor.details.department.clone(),
+            mentee_division: mentee.details.division.clone(),
+            mentor_division: mentor.details.division.clone(),
             mentee_approved_at,
             match_group: mentee.match_group.clone(),
             goals: None,
@@ -339,6 +346,8 @@ pub fn match_by_hand(
         counted: Counted {
             mentee_department: mentee.details.department.clone(),
             mentor_department: mentor.details.department.clone(),
+            mentee_division: mentee.details.division.clone(),
+            mentor_division: mentor.details.division.clone(),
             mentee_approved_at,
             match_group: mentee.match_group.clone(),
             goals: None,

@@ -28,7 +28,7 @@ use crate::application::{Application, Outcome, Role, Status};
 use crate::calendar::CalendarId;
 use crate::catalogue::Entry;
 use crate::departments::StoredDepartments;
-use crate::fields::DepartmentId;
+use crate::fields::{DepartmentId, DivisionId};
 use crate::kind::{KindPreference, MentorshipKind};
 use crate::mentorship::{Meeting, Mentorship, MentorshipRequest, MentorshipStatus, RequestStatus};
 use crate::survey::{GoalsMet, SurveyResponse};
@@ -78,20 +78,27 @@ impl Serialize for Quarter {
     }
 }
 
-/// Where a count belongs: one department in one quarter, and the match
-/// group it counts with (`None` for records of no group).
+/// Where a count belongs: one department (and division, where the record
+/// has one) in one quarter, and the match group it counts with (`None` for
+/// records of no group).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Bucket {
     pub quarter: Quarter,
     pub department: DepartmentId,
+    pub division: Option<DivisionId>,
     pub group: Option<CalendarId>,
 }
 
 impl Bucket {
-    pub fn new(at: Timestamp, department: &DepartmentId, group: &Option<CalendarId>) -> Bucket {
+    pub fn new(
+        at: Timestamp,
+        (department, division): (&DepartmentId, &Option<DivisionId>),
+        group: &Option<CalendarId>,
+    ) -> Bucket {
         Bucket {
             quarter: Quarter::of(at),
             department: department.clone(),
+            division: division.clone(),
             group: group.clone(),
         }
     }
@@ -235,7 +242,12 @@ fn whole_days(from: Timestamp, to: Timestamp) -> i64 {
 /// quarter it was submitted, a mentor's earlier mentees, and, once
 /// approved, the days its review took and each skill it ranks.
 pub fn application(app: &Application) -> Tally {
-    let bucket = Bucket::new(app.submitted_at, &app.details.department, &app.match_group);
+    let d = &app.details;
+    let bucket = Bucket::new(
+        app.submitted_at,
+        (&d.department, &d.division),
+        &app.match_group,
+    );
     let mut t = Tally::default();
     t.add(&bucket, counter::profiles(app.role, app.status), 1);
     if let (Status::Approved, Some(preference)) = (app.status, app.details.mentorship_kind) {
@@ -272,7 +284,7 @@ pub fn application(app: &Application) -> Tally {
 pub fn request(r: &MentorshipRequest) -> Tally {
     let bucket = Bucket::new(
         r.created_at,
-        &r.counted.mentee_department,
+        (&r.counted.mentee_department, &r.counted.mentee_division),
         &r.counted.match_group,
     );
     let mut t = Tally::default();
@@ -284,12 +296,12 @@ fn sides(m: &Mentorship) -> (Bucket, Bucket) {
     (
         Bucket::new(
             m.started_at,
-            &m.counted.mentee_department,
+            (&m.counted.mentee_department, &m.counted.mentee_division),
             &m.counted.match_group,
         ),
         Bucket::new(
             m.started_at,
-            &m.counted.mentor_department,
+            (&m.counted.mentor_department, &m.counted.mentor_division),
             &m.counted.match_group,
         ),
     )
@@ -654,6 +666,17 @@ pub struct DepartmentMeasures {
     pub measures: Measures,
 }
 
+/// The measures of one division of a department: the records made by
+/// people who named it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DivisionMeasures {
+    /// `{id, name}` of its department, named as the list names it now.
+    pub department: Entry,
+    /// `{id, name}` of the division.
+    pub division: Entry,
+    pub measures: Measures,
+}
+
 /// The measures of one match group.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GroupMeasures {
@@ -676,6 +699,10 @@ pub struct Report {
     /// day and names them, records of no group last.
     pub by_group: Vec<GroupMeasures>,
     pub by_department: Vec<DepartmentMeasures>,
+    /// Each division that records name, under its department, in the
+    /// departments' order; records without a division count in their
+    /// department only.
+    pub by_division: Vec<DivisionMeasures>,
 }
 
 impl Report {
@@ -685,7 +712,14 @@ impl Report {
         let mut quarters: BTreeMap<Quarter, Vec<&Counters>> = BTreeMap::new();
         let mut groups: BTreeMap<&Option<CalendarId>, Vec<&Counters>> = BTreeMap::new();
         let mut departments: BTreeMap<&DepartmentId, Vec<&Counters>> = BTreeMap::new();
+        let mut divisions: BTreeMap<(&DepartmentId, &DivisionId), Vec<&Counters>> = BTreeMap::new();
         for (bucket, counters) in buckets {
+            if let Some(division) = &bucket.division {
+                divisions
+                    .entry((&bucket.department, division))
+                    .or_default()
+                    .push(counters);
+            }
             quarters.entry(bucket.quarter).or_default().push(counters);
             groups.entry(&bucket.group).or_default().push(counters);
             departments
@@ -714,6 +748,14 @@ impl Report {
                 .into_iter()
                 .map(|(department, c)| DepartmentMeasures {
                     department: list.entry(department),
+                    measures: Measures::from_counters(&merge(c)),
+                })
+                .collect(),
+            by_division: divisions
+                .into_iter()
+                .map(|((department, division), c)| DivisionMeasures {
+                    department: list.entry(department),
+                    division: list.division_entry(department, division),
                     measures: Measures::from_counters(&merge(c)),
                 })
                 .collect(),

@@ -9,7 +9,7 @@ use moments_domain::application::{Application, ApplicationId, Details, Outcome, 
 use moments_domain::calendar::CalendarId;
 use moments_domain::catalogue::Lists;
 use moments_domain::departments::StoredDepartments;
-use moments_domain::fields::{DepartmentId, EmailAddress, LongText, ProgramDomains};
+use moments_domain::fields::{DepartmentId, DivisionId, EmailAddress, LongText, ProgramDomains};
 use moments_domain::goals::{GoalMark, GoalStatus};
 use moments_domain::kind::{KindPreference, MentorshipKind};
 use moments_domain::mentorship::{
@@ -271,7 +271,7 @@ fn a_pair_across_departments_counts_once_for_the_program_and_on_each_side() {
 
 #[test]
 fn acceptance_rate_leaves_out_withdrawn_and_waiting_requests() {
-    let bucket = Bucket::new(at("2026-07-01T00:00:00Z"), &dept("revenue"), &None);
+    let bucket = Bucket::new(at("2026-07-01T00:00:00Z"), (&dept("revenue"), &None), &None);
     let mut t = Tally::default();
     use moments_domain::mentorship::RequestStatus::*;
     for (status, n) in [
@@ -551,10 +551,12 @@ fn bucket() -> impl Strategy<Value = Bucket> {
         prop::sample::select(vec!["2026-Q1", "2026-Q2", "2027-Q1"]),
         prop::sample::select(vec!["revenue", "transportation", "corrections"]),
         prop::sample::select(vec![None, Some("fourteen"), Some("fifteen")]),
+        prop::sample::select(vec![None, Some("taxation")]),
     )
-        .prop_map(|(q, d, g)| Bucket {
+        .prop_map(|(q, d, g, v)| Bucket {
             quarter: Quarter::parse(q).expect("quarter"),
             department: dept(d),
+            division: v.map(|v| DivisionId::parse(v).expect("division")),
             group: g.map(|g| CalendarId::parse(g).expect("group")),
         })
 }

@@ -193,6 +193,9 @@ function renderReport(report) {
     }),
   );
   document.getElementById("by-department").replaceChildren(...sliceTables(departments, "Department", "by department"));
+  const divisions = (report.by_division || []).map((d) => ({ label: `${d.division.name}, ${shortName(d.department.name)}`, measures: d.measures }));
+  document.getElementById("divisions").hidden = !divisions.length;
+  document.getElementById("by-division").replaceChildren(...sliceTables(divisions, "Division", "by division"));
 }
 
 // --- Scope, quarter and exports --------------------------------------------------

@@ -5,7 +5,7 @@
 //! counted) have no `group` attribute.
 
 use moments_domain::calendar::CalendarId;
-use moments_domain::fields::DepartmentId;
+use moments_domain::fields::{DepartmentId, DivisionId};
 use moments_domain::metrics::{Bucket, Counters, Quarter, Tally};
 use serde_json::{Value, json};
 
@@ -31,6 +31,12 @@ pub(super) fn writes(tally: &Tally) -> Vec<Write> {
             .into_iter()
             .chain(
                 bucket
+                    .division
+                    .as_ref()
+                    .map(|d| ("division".into(), json!(d.as_str()))),
+            )
+            .chain(
+                bucket
                     .group
                     .as_ref()
                     .map(|g| ("group".into(), json!(g.as_str()))),
@@ -52,6 +58,10 @@ fn bucket_of(item: &Item) -> Result<(Bucket, Counters), StoreError> {
     let bucket = Bucket {
         quarter: Quarter::parse(text("quarter")).map_err(corrupt)?,
         department: DepartmentId::parse(text("department")).map_err(corrupt)?,
+        division: match item.get("division") {
+            None => None,
+            Some(_) => Some(DivisionId::parse(text("division")).map_err(corrupt)?),
+        },
         group: match item.get("group") {
             None => None,
             Some(_) => Some(CalendarId::parse(text("group")).map_err(corrupt)?),

@@ -48,7 +48,7 @@
 //! | announcements, their recipients and opt-outs | see `announcements.rs` | | | |
 //! | reminder job to create again | `JOBQ` | `{job name}` | | |
 //! | abuse-limit counter | `LIMIT#{limit}#{subject}` | `{window start, epoch s}` | | |
-//! | metrics counters | `METRICS` | `{quarter}#{dept}` or `{quarter}#{dept}#{group}` | | |
+//! | metrics counters | `METRICS` | `{quarter}#{dept}`, with `/{division}` after the department for records that name one, and `#{group}` at the end for records of a group | | |
 //! | a request to remove someone's data | `ERASURE` | `{email}` | | |
 //! | a security event (sign-in, export, look-up, ...) | `SECLOG#{date}` | `EV#{µs since epoch, 16 digits}#{random}` | | |
 //! | refusals (401, 403, cross-origin) in an hour | `SECLOG#{date}` | `COUNT#{hour}#{kind}` | | |
@@ -119,7 +119,16 @@ pub fn erasure(email: &str) -> Key {
 }
 
 pub fn metrics(bucket: &moments_domain::metrics::Bucket) -> Key {
-    let sk = format!("{}#{}", bucket.quarter, bucket.department.as_str());
+    // A division follows its department after a slash (ids never hold one).
+    let sk = match &bucket.division {
+        None => format!("{}#{}", bucket.quarter, bucket.department.as_str()),
+        Some(division) => format!(
+            "{}#{}/{}",
+            bucket.quarter,
+            bucket.department.as_str(),
+            division.as_str()
+        ),
+    };
     match &bucket.group {
         None => Key::new(METRICS, sk),
         Some(group) => Key::new(METRICS, format!("{sk}#{group}")),
