@@ -282,6 +282,47 @@ async fn a_department_added_can_be_chosen_and_its_divisions_are_asked_and_search
     );
     assert!(before == app.embedded_items(), "nothing stored");
 
+    // A correction of another fact keeps the retired department; a move
+    // to Revenue asks for a division of Revenue's.
+    let read = json_of(ada.get(&format!("/api/applications/{ada_id}")).await).await;
+    let correction = |change: Value| {
+        let mut form = json!({
+            "first_name": read["first_name"], "last_name": read["last_name"], "phone": read["phone"],
+            "department": read["department"]["id"], "job_title": read["job_title"],
+            "work_location": read["work_location"],
+            "supervisor_first_name": read["supervisor"]["first_name"],
+            "supervisor_last_name": read["supervisor"]["last_name"],
+            "supervisor_email": read["supervisor"]["email"],
+            "working_hours": read["working_hours"]["id"],
+            "note": "Corrected at their supervisor's request.",
+            "version": read["version"],
+        });
+        for (k, v) in change.as_object().expect("object") {
+            form[k] = v.clone();
+        }
+        form
+    };
+    let path = format!("/api/admin/applications/{ada_id}");
+    let asked = problem(
+        pat.put(&path, correction(json!({"department": "revenue"})))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(asked["errors"]["division"].is_string(), "{asked}");
+    let r = pat
+        .put(&path, correction(json!({"job_title": "Security Analyst"})))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let corrected = json_of(r).await;
+    assert_eq!(
+        (&corrected["department"]["id"], &corrected["job_title"]),
+        (
+            &json!("office-of-cybersecurity"),
+            &json!("Security Analyst")
+        )
+    );
+
     // An unknown department or division is not found.
     problem(
         pat.put("/api/admin/departments/nowhere", json!({"retired": true}))

@@ -117,6 +117,20 @@ test("the program team adds a division and a department, and the forms and searc
   await sam.goto(`${platform.url}/review/`);
   await sam.getByText("Motor Vehicles, Department of Revenue").first().waitFor();
 
+  // The People page's correction form holds her division, and moves her within Revenue.
+  const desk = await signedIn(ADMIN);
+  await desk.goto(`${platform.url}/admin/people/?email=${encodeURIComponent(APPLICANT)}`);
+  await desk.getByText("Correct the details of their mentee application").click();
+  const correction = desk.locator("form", { has: desk.getByRole("button", { name: "Save the correction" }) });
+  const division = correction.getByLabel("Division");
+  await division.waitFor();
+  assert.equal(await division.inputValue(), "motor-vehicles", "the form holds her division");
+  await correction.getByLabel("Job title").fill("Senior Licensing Clerk");
+  await correction.getByLabel("Note to them").fill("Your title changed with the reorganisation.");
+  assert.deepEqual(await axeViolations(desk), [], "the correction form with a division is accessible");
+  await correction.getByRole("button", { name: "Save the correction" }).click();
+  await desk.locator("#person-done").getByText("is corrected").waitFor();
+
   // Mentor search offers Revenue's divisions once Revenue is chosen.
   await lee.goto(`${platform.url}/mentors/?department=revenue&division=motor-vehicles`);
   await lee.locator("#search").waitFor();

@@ -17,6 +17,7 @@ import {
 import { gateFailed, programAdmin } from "./admin-gate.js";
 import { badge } from "./mentoring.js";
 import { count, dataTable } from "./admin-figures.js";
+import { liveDepartments, offerDepartments } from "./catalogue.js";
 
 const consoleBox = document.getElementById("console");
 const lookupForm = document.getElementById("lookup-form");
@@ -222,6 +223,11 @@ function correctBlock(app) {
     supervisor_email: app.supervisor?.email, working_hours: app.working_hours?.id,
   };
   for (const [name, value] of Object.entries(values)) form.elements[name].value = value ?? "";
+  values.division = app.division?.id;
+  // The live departments, with the division menu where theirs has divisions.
+  liveDepartments().then((live) => {
+    if (live) offerDepartments(form, live, { kept: { department: app.department, division: app.division } });
+  });
   const submit = fragment.querySelector("[data-submit]");
   form.addEventListener("submit", (event) => {
     event.preventDefault();
