@@ -137,6 +137,11 @@ test("approve → search → select → accept → meet → end → survey", asy
     presses: reached.presses + alexSteps.presses - logging.presses,
   }));
   assert.match(await alex.locator("#meetings-total").innerText(), /1(\.0+)? hour/);
+  // One success banner, under the meetings' heading, with the focus.
+  const banner = alex.locator("#page-notice");
+  assert.match(await banner.innerText(), /^Meeting of .* logged\. /);
+  assert.equal(await banner.evaluate((b) => b === document.activeElement), true, "the banner has the focus");
+  assert.equal(await alex.locator("#meetings-heading + #page-notice").count(), 1, "it sits under the meetings' heading");
   assert.deepEqual(await axeViolations(alex), [], "the mentorship page is accessible");
   assert.equal(await alex.getByRole("button", { name: /^Dispute/ }).count(), 0, "no say on your own entry");
 
@@ -264,6 +269,9 @@ test("withdrawing a request asks first, and the mentor hears of it only once it 
   await card.getByRole("button", { name: "Withdraw request to Priya Shah" }).click();
   await card.getByRole("button", { name: "Yes, withdraw it" }).click();
   await page.locator("#outgoing-list li").filter({ hasText: "Priya Shah" }).getByText("Withdrawn").waitFor();
+  const banner = page.locator("#page-notice");
+  assert.equal(await banner.innerText(), "You withdrew your request to Priya Shah. We have told them.");
+  assert.equal(await banner.evaluate((b) => b === document.activeElement), true, "the banner has the focus");
   const sent = await toPriya();
   assert.equal(sent.length, before + 1);
   assert.ok(sent.some((m) => m.subject === "A MOments request to you was withdrawn"), "Priya is told");

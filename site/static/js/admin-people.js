@@ -17,7 +17,6 @@ import {
 import { gateFailed, programAdmin } from "./admin-gate.js";
 import { badge } from "./mentoring.js";
 import { count, dataTable } from "./admin-figures.js";
-import { liveDepartments, offerDepartments } from "./catalogue.js";
 
 const consoleBox = document.getElementById("console");
 const lookupForm = document.getElementById("lookup-form");
@@ -224,10 +223,13 @@ function correctBlock(app) {
   };
   for (const [name, value] of Object.entries(values)) form.elements[name].value = value ?? "";
   values.division = app.division?.id;
-  // The live departments, with the division menu where theirs has divisions.
-  liveDepartments().then((live) => {
+  // The live departments, with the division menu where theirs has divisions,
+  // loaded when the form is first opened: most visits correct nothing.
+  fragment.querySelector("details").addEventListener("toggle", async () => {
+    const { liveDepartments, offerDepartments } = await import("./catalogue.js");
+    const live = await liveDepartments();
     if (live) offerDepartments(form, live, { kept: { department: app.department, division: app.division } });
-  });
+  }, { once: true });
   const submit = fragment.querySelector("[data-submit]");
   form.addEventListener("submit", (event) => {
     event.preventDefault();

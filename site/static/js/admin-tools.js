@@ -6,7 +6,9 @@
 // security log (admin-security.js). A person's records, and acting on them,
 // are on /admin/people/ (admin-people.js).
 import { call, get, here, post, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem, when } from "./ui.js";
+import {
+  announce, busy, clearErrors, el, formatDate, isBusy, notice, showPanelProblem, showProblem, when,
+} from "./ui.js";
 import { loadSecurityLog } from "./admin-security.js";
 
 const { peopleUrl } = document.getElementById("admin").dataset;
@@ -233,7 +235,7 @@ contactForm.addEventListener("submit", async (event) => {
   if (response.status === 409) await loadContact();
   if (!response.ok) return showProblem(contactForm, response.problem);
   contactSaved(response.data);
-  announce("The contact details are saved. The contact page shows them within a minute.");
+  notice("The contact details are saved. The contact page shows them within a minute.", document.getElementById("contact-title"));
   document.getElementById("contact-status").textContent = "Saved. The contact page shows the change within a minute.";
 });
 

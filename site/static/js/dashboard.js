@@ -7,8 +7,7 @@
 // /api/availability; DELETE /api/calendar/events/{id}/registration.
 import { get, here, post, put, showSignIn, whoAmI } from "./api.js";
 import {
-  announce, busy, clearErrors, el, formatDate, isBusy, roleLabel, showPanelProblem, showProblem,
-  statusBadge, uniqueIds,
+  announce, busy, clearErrors, el, formatDate, isBusy, notice, roleLabel, showPanelProblem, showProblem, statusBadge, uniqueIds,
 } from "./ui.js";
 import { badge, contactDetails, count, hoursText, nameOf, pageLink, reasonLabel, workLine } from "./mentoring.js";
 import { addToCalendar, cancelControl, eventTimes, hasStarted, programNow, standing } from "./registration.js";
@@ -180,8 +179,7 @@ function answerForms(request, name) {
     if (response.status === 422) return showProblem(decline, response.problem);
     if (!response.ok) return refused(response);
     await load();
-    announce(`You declined ${name}’s request. We will let them know.`);
-    document.getElementById("incoming-title").focus();
+    notice(`You declined ${name}’s request. We will let them know.`, document.getElementById("incoming-title"));
   });
   return fragment;
 }
@@ -224,8 +222,7 @@ function withdrawForm(request, name) {
     done();
     if (!response.ok) return refused(response);
     await load();
-    announce(`You withdrew your request to ${name}.`);
-    document.getElementById("outgoing-title").focus();
+    notice(`You withdrew your request to ${name}. We have told them.`, document.getElementById("outgoing-title"));
   });
   return form;
 }
@@ -289,7 +286,7 @@ availabilityForm.addEventListener("submit", async (event) => {
   const mentorApp = applications.find((app) => app.role === "mentor");
   const text = listedText(Boolean(response.data?.available), Boolean(response.data?.listed), mentorApp);
   document.getElementById("listed-now").textContent = text;
-  announce(`Saved. ${text}`);
+  notice(`Saved. ${text}`, document.getElementById("availability-title"));
 });
 
 // --- Trainings and sessions ------------------------------------------------------

@@ -3,7 +3,7 @@
 // mentorship is active) a small form to mark it (PUT
 // /api/mentorships/{id}/goals/{n}, with the agreement version read).
 import { here, put, showSignIn } from "./api.js";
-import { announce, busy, clearErrors, el, formatDate, isBusy, showProblem, uniqueIds } from "./ui.js";
+import { busy, clearErrors, el, formatDate, isBusy, notice, showProblem, uniqueIds } from "./ui.js";
 import { count } from "./mentoring.js";
 
 const STANDING = { not_started: "Not started", progressing: "Progressing", met: "Met" };
@@ -62,7 +62,6 @@ function wire(form, m, goal, saved) {
     if (!response.ok) return showProblem(form, response.problem);
     saved(response.data);
     const now = response.data.agreement?.goal_list?.[goal.number - 1];
-    announce(`Goal ${goal.number} marked ${(STANDING[now?.status] || "").toLowerCase()}.`);
-    document.getElementById("goals-heading").focus();
+    notice(`Goal ${goal.number} marked ${(STANDING[now?.status] || "").toLowerCase()}.`, document.getElementById("goals-heading"));
   });
 }

@@ -7,7 +7,7 @@ import { get, here, post, put, showSignIn } from "./api.js";
 import { renderGoals } from "./goals.js";
 import { countCharacters } from "./counts.js";
 import { showNextMeeting } from "./next-meeting.js";
-import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, el, formatDate, isBusy, notice, showPanelProblem, showProblem } from "./ui.js";
 import {
   addField, badge, contactDetails, count, formatDay, hoursText, kindWords, minutesText, nameOf, pageLink, programDay,
   workLine,
@@ -156,8 +156,8 @@ agreementForm.addEventListener("submit", async (event) => {
   if (!response.ok) return showProblem(agreementForm, response.problem);
   show(response.data);
   document.getElementById("agreement-edit").open = false;
-  announce(`Agreement saved and confirmed by you. We have asked ${firstName(partner())} to confirm it too.`);
-  document.getElementById("agreement-heading").focus();
+  notice(`Agreement saved and confirmed by you. We have asked ${firstName(partner())} to confirm it too.`,
+    document.getElementById("agreement-heading"));
 });
 
 document.getElementById("confirm-form").addEventListener("submit", async (event) => {
@@ -178,8 +178,7 @@ document.getElementById("confirm-form").addEventListener("submit", async (event)
     return;
   }
   show(response.data);
-  announce("You confirmed the agreement.");
-  document.getElementById("agreement-heading").focus();
+  notice("You confirmed the agreement.", document.getElementById("agreement-heading"));
 });
 
 document.getElementById("print-agreement").addEventListener("click", () => {
@@ -267,8 +266,8 @@ meetingForm.addEventListener("submit", async (event) => {
   meetingForm.elements.namedItem("minutes").value = "60";
   refreshCounts();
   await reload();
-  announce(`Meeting of ${formatDay(body.date)} logged. ${document.getElementById("meetings-total").textContent}`);
-  document.getElementById("meetings-heading").focus();
+  notice(`Meeting of ${formatDay(body.date)} logged. ${document.getElementById("meetings-total").textContent}`,
+    document.getElementById("meetings-heading"));
 });
 
 // --- Ending ------------------------------------------------------------------
@@ -317,8 +316,7 @@ document.getElementById("end-yes").addEventListener("click", async (event) => {
     return;
   }
   show(response.data);
-  announce("The mentorship has ended.");
-  document.getElementById("ended-title").focus();
+  notice("The mentorship has ended. We have asked you both to answer the survey.", document.getElementById("ended-title"));
 });
 
 // --- Loading -----------------------------------------------------------------

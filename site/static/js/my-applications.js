@@ -5,8 +5,7 @@
 // sign-out.
 import { applicationPath, get, post, put, showSignIn, whoAmI } from "./api.js";
 import {
-  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy,
-  roleLabel, showPanelProblem, showProblem, statusBadge, uniqueIds,
+  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, notice, roleLabel, showPanelProblem, showProblem, statusBadge, uniqueIds,
 } from "./ui.js";
 
 const page = document.getElementById("my-applications");
@@ -154,8 +153,8 @@ function rerouteForm(app) {
     if (response.ok) {
       applications = applications.map((a) => (a.id === app.id ? response.data : a));
       render();
-      announce(`Your ${app.role} application now goes to ${fullName(response.data.supervisor)} for review.`);
-      document.getElementById(`app-${app.role}-title`)?.focus();
+      notice(`Your ${app.role} application now goes to ${fullName(response.data.supervisor)} for review. We have emailed them.`,
+        document.getElementById(`app-${app.role}-title`));
     } else if (response.status === 401) {
       showSignIn(location.pathname);
     } else {

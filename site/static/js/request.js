@@ -2,7 +2,9 @@
 // email a mentor receives links here: the mentor reads the mentee's
 // application and accepts or declines; the mentee can follow or withdraw it.
 import { get, here, post, showSignIn, whoAmI } from "./api.js";
-import { announce, busy, clearErrors, el, formatDate, isBusy, showPanelProblem, showProblem, workplace } from "./ui.js";
+import {
+  announce, busy, clearErrors, el, formatDate, isBusy, notice, showPanelProblem, showProblem, workplace,
+} from "./ui.js";
 import { addField, badge, contactDetails, kindWords, nameOf, pageLink, reasonLabel, skillList, workLine } from "./mentoring.js";
 
 const root = document.getElementById("request-page");
@@ -158,8 +160,7 @@ document.getElementById("decline-form").addEventListener("submit", async (event)
   if (!response.ok) return refused(response, form);
   request = response.data;
   render();
-  announce(`You declined ${nameOf(request.mentee)}’s request. They can see your answer.`);
-  document.getElementById("request-title").focus();
+  notice(`You declined ${nameOf(request.mentee)}’s request. They can see your answer.`, document.getElementById("request-title"));
 });
 
 document.getElementById("withdraw-form").addEventListener("submit", async (event) => {
@@ -173,8 +174,7 @@ document.getElementById("withdraw-form").addEventListener("submit", async (event
   if (!response.ok) return refused(response);
   request = response.data;
   render();
-  announce("You withdrew this request. You can ask another mentor from Find a mentor.");
-  document.getElementById("request-title").focus();
+  notice("You withdrew this request. You can ask another mentor from Find a mentor.", document.getElementById("request-title"));
 });
 
 start();

@@ -2,8 +2,7 @@
 // and, with ?application=ID, one application in full with Approve and Deny.
 import { applicationPath, get, here, post, showSignIn, whoAmI } from "./api.js";
 import {
-  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, workplace, isBusy,
-  roleLabel, showPanelProblem, showProblem, statusBadge,
+  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, notice, roleLabel, showPanelProblem, showProblem, statusBadge, workplace,
 } from "./ui.js";
 import { countCharacters } from "./counts.js";
 
@@ -187,8 +186,8 @@ async function showApplication(id) {
       app = result.data;
       renderApplication(app);
       const verb = app.status === "approved" ? "approved" : "denied";
-      announce(`You ${verb} ${fullName(app)}’s application. We will let them know by email.`);
-      document.getElementById("decision-record-title").focus();
+      notice(`You ${verb} ${fullName(app)}’s application. We will let them know by email.`,
+        document.getElementById("decision-record-title"));
     } else if (result.status === 401) {
       showSignIn(here());
     } else if (result.status === 422) {

@@ -60,6 +60,9 @@ export function decisionSummary(decision, myEmail) {
 
 /** Marks a button busy while a request runs; returns the function that undoes it. */
 export function busy(button, label) {
+  // A new change under way: the last one's banner has had its say.
+  const banner = document.getElementById("page-notice");
+  if (banner) banner.hidden = true;
   const original = button.textContent;
   button.setAttribute("aria-disabled", "true");
   button.dataset.busy = "true";
@@ -77,6 +80,20 @@ export const isBusy = (button) => button?.dataset.busy === "true";
 export function announce(text) {
   const status = document.getElementById("page-status");
   if (status) status.textContent = text;
+}
+
+/**
+ * The page's one success banner: says `text` in the green panel, placed just
+ * after `heading` (the title of the section that changed), and takes the
+ * focus, so it is in view and read out. The next change moves it.
+ */
+export function notice(text, heading) {
+  const banner = document.getElementById("page-notice")
+    || el("div", { class: "panel panel--success", id: "page-notice", role: "status", tabindex: "-1" });
+  banner.textContent = text;
+  banner.hidden = false;
+  (heading || document.querySelector("main h1"))?.after(banner);
+  banner.focus();
 }
 
 /** Fills a panel with a problem's title and detail and shows it. */
