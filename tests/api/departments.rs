@@ -10,20 +10,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-async fn catalogue(app: &TestApp) -> Value {
-    let r = app.anonymous().get("/api/catalogue").await;
-    assert_eq!(r.status(), StatusCode::OK);
-    json_of(r).await
-}
-
-fn ids(list: &Value) -> Vec<&str> {
-    list.as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|e| e["id"].as_str())
-        .collect()
-}
-
 fn offered<'a>(catalogue: &'a Value, id: &str) -> &'a Value {
     catalogue["departments"]
         .as_array()

@@ -761,6 +761,22 @@ pub fn mentor_form(supervisor: &str) -> Value {
     form
 }
 
+/// `GET /api/catalogue`, as anyone reads it.
+pub async fn catalogue(app: &TestApp) -> Value {
+    let r = app.anonymous().get("/api/catalogue").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    json_of(r).await
+}
+
+/// The ids of a list of `{id, ...}` entries, in order.
+pub fn ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["id"].as_str())
+        .collect()
+}
+
 pub async fn json_of(r: Response) -> Value {
     r.json().await.expect("JSON body")
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Revision;
 use crate::catalogue::{Catalogue, Entry};
 use crate::fields::{DepartmentId, DivisionId, Lines, Problem, text_type};
-use crate::kept::{Kept, ListRefusal, Position, move_within, name_free, new_id};
+use crate::kept::{ListRefusal, Position, kept_entry, move_within, name_free, new_id};
 
 text_type!(
     /// A department's name as the forms show it: "Department of Revenue".
@@ -45,29 +45,7 @@ pub struct KeptDivision {
     pub retired: bool,
 }
 
-impl Kept for KeptDepartment {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn name(&self) -> &str {
-        self.name.as_str()
-    }
-    fn retired(&self) -> bool {
-        self.retired
-    }
-}
-
-impl Kept for KeptDivision {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn name(&self) -> &str {
-        self.name.as_str()
-    }
-    fn retired(&self) -> bool {
-        self.retired
-    }
-}
+kept_entry!(KeptDepartment, KeptDivision);
 
 /// Most departments the list holds, retired ones included.
 pub const MOST_DEPARTMENTS: usize = 100;

@@ -39,6 +39,25 @@ pub trait Kept {
     fn retired(&self) -> bool;
 }
 
+/// [`Kept`] for entries with `id: String`, `name` (a text type) and
+/// `retired: bool` fields.
+macro_rules! kept_entry {
+    ($($entry:ty),+) => {$(
+        impl $crate::kept::Kept for $entry {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn name(&self) -> &str {
+                self.name.as_str()
+            }
+            fn retired(&self) -> bool {
+                self.retired
+            }
+        }
+    )+};
+}
+pub(crate) use kept_entry;
+
 /// A new id made from `name` ("Records management" → `records-management`),
 /// `fallback` when the name has no ASCII letter or digit, with `-2`, `-3`…
 /// added while `taken` says the id is in use.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Revision;
 use crate::catalogue::{Catalogue, Entry, Skill, SkillKind};
 use crate::fields::{Lines, Problem, text_type};
-use crate::kept::{Kept, ListRefusal, Position, move_within, name_free, new_id};
+use crate::kept::{ListRefusal, Position, kept_entry, move_within, name_free, new_id};
 
 text_type!(
     /// A skill's name as the forms show it: "Grant writing".
@@ -31,17 +31,7 @@ pub struct KeptSkill {
     pub retired: bool,
 }
 
-impl Kept for KeptSkill {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn name(&self) -> &str {
-        self.name.as_str()
-    }
-    fn retired(&self) -> bool {
-        self.retired
-    }
-}
+kept_entry!(KeptSkill);
 
 /// Most skills the list holds, retired ones included: the forms' lists stay
 /// usable and the item stays far below DynamoDB's 400 KB.
