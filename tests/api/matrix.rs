@@ -879,6 +879,18 @@ fn rows() -> Vec<Row> {
                 404,
             )
         },
+        // A mail client's GET of the same link changes nothing: it is sent
+        // on to the page that asks before stopping, whoever follows it.
+        Row {
+            open: true,
+            ..row(
+                get.clone(),
+                "/api/announcements/20260101T000000-0123456789abcdef/unsubscribe/ada@mo.gov/x",
+                json!(null),
+                &[],
+                303,
+            )
+        },
         row(get.clone(), "/api/privacy/erasure", json!(null), &[], 200),
         row(
             post.clone(),

@@ -135,6 +135,19 @@ impl StoredDepartments {
             .map_or_else(|| division.as_str().to_string(), |d| d.name.to_string())
     }
 
+    /// Where someone works, in words: "Taxation, Department of Revenue",
+    /// or the department alone.
+    pub fn workplace(&self, department: &DepartmentId, division: &Option<DivisionId>) -> String {
+        match division {
+            Some(v) => format!(
+                "{}, {}",
+                self.division_name(department, v),
+                self.name(department)
+            ),
+            None => self.name(department),
+        }
+    }
+
     /// `{id, name}` of a division, for views and reports.
     pub fn division_entry(&self, department: &DepartmentId, division: &DivisionId) -> Entry {
         Entry {

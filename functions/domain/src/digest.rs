@@ -42,7 +42,7 @@ fn lines(
                 "- {} ({}, {}), {} application, submitted {}\n  {base_url}/review/?application={}\n",
                 d.full_name(),
                 d.job_title,
-                departments.name(&d.department),
+                departments.workplace(&d.department, &d.division),
                 a.role,
                 jiff::tz::TimeZone::UTC.to_datetime(a.submitted_at).date(),
                 a.id,

@@ -321,14 +321,7 @@ pub fn request_withdrawn(mentor: &Who<'_>, mentee_name: &str, base_url: &str) ->
 
 /// What an applicant wrote about themself, set apart and labelled.
 fn as_written(d: &crate::application::Details, departments: &StoredDepartments) -> String {
-    let dept = match &d.division {
-        Some(v) => format!(
-            "{}, {}",
-            departments.division_name(&d.department, v),
-            departments.name(&d.department)
-        ),
-        None => departments.name(&d.department),
-    };
+    let dept = departments.workplace(&d.department, &d.division);
     format!(
         "As written on their application (not checked by MOments):\n  \
          Name: {name}\n  Job title: {title}\n  Department: {dept}\n  Work location: {place}\n",

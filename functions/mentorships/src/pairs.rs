@@ -44,8 +44,10 @@ pub async fn view(
     viewer: &EmailAddress,
 ) -> Result<MentorshipView, ApiError> {
     let m = &record.mentorship;
-    let both = sides(deps, &m.mentee_application, &m.mentor_application).await?;
-    let departments = deps.store.departments().await?;
+    let (both, departments) = tokio::try_join!(
+        sides(deps, &m.mentee_application, &m.mentor_application),
+        async { Ok(deps.store.departments().await?) },
+    )?;
     let mut v = MentorshipView::of(record, viewer, &both.mentee, &both.mentor, &departments);
     v.survey_answered = Some(deps.store.survey_of(&m.id, viewer).await?.is_some());
     Ok(v)
