@@ -188,7 +188,7 @@ async fn submit(
         .on_exists(|| already(role))?;
     deps.notify(notify::application_received(&app, &deps.config.base_url))
         .await;
-    review_requested(&deps, &app).await;
+    review_requested(&deps, &app, &lists.departments).await;
     Ok((
         StatusCode::CREATED,
         Json(ApplicationView::of(&app, &actor, &lists)),
@@ -281,7 +281,7 @@ async fn save_change(
     match effect {
         EditEffect::Updated => {}
         EditEffect::Rerouted { .. } | EditEffect::Resubmitted => {
-            review_requested(deps, &after).await;
+            review_requested(deps, &after, &lists.departments).await;
         }
     }
     Ok(Json(ApplicationView::of(&after, actor, lists)))
@@ -402,12 +402,12 @@ async fn correct(
         0..=u64::MAX,
         "Say which version of the application you corrected.",
     );
-    let departments = deps.store.departments().await?;
+    let lists = deps.store.lists().await?;
     let details = body.details(
         &before.details,
         &before.applicant,
         &deps.config.domains,
-        &departments,
+        &lists.departments,
     );
     let (note, version, details) = match (note, version, details) {
         (Some(note), Some(version), Ok(details)) if form.errors.is_empty() => {
@@ -454,15 +454,15 @@ async fn correct(
     ))
     .await;
     if reviewed_again {
-        review_requested(&deps, &after).await;
+        review_requested(&deps, &after, &lists.departments).await;
     }
-    let lists = deps.store.lists().await?;
     Ok(Json(ApplicationView::of(&after, &actor, &lists)))
 }
 
 /// Ask the supervisor to review: the email's link signs them in and opens
 /// the application, so approving takes the link, "Sign in", "Approve".
-async fn review_requested(deps: &Deps, app: &Application) {
+/// `departments` is the list the request already read.
+async fn review_requested(deps: &Deps, app: &Application, departments: &StoredDepartments) {
     let page = format!("/review/?application={}", app.id);
     let link = deps
         .task_link(app.supervisor(), &page, notify::review_task(app))
@@ -471,10 +471,6 @@ async fn review_requested(deps: &Deps, app: &Application) {
         tracing::error!(error = %e, "links not read; the review email goes without them");
         Default::default()
     });
-    let departments = deps.store.departments().await.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "departments not read; the review email names them as first listed");
-        StoredDepartments::seed()
-    });
-    deps.notify(notify::review_requested(app, &link, &links, &departments))
+    deps.notify(notify::review_requested(app, &link, &links, departments))
         .await;
 }

@@ -180,13 +180,8 @@ pub(crate) fn list_change<N>(
     let position = match position {
         Field::Absent => None,
         Field::Given(n) => f.parsed("position", &Field::Given(n.to_string()), Position::parse),
-        Field::Wrong(_) => {
-            f.errors.add(
-                "position",
-                "Enter the place in the list as a whole number, 1 for first.",
-            );
-            None
-        }
+        // Not a number: the same words as a number out of range.
+        Field::Wrong(_) => f.parsed("position", &Field::Given(String::new()), Position::parse),
     };
     (name, retired, position)
 }

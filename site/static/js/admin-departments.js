@@ -4,11 +4,11 @@
 // .../{id}/divisions), and renamed, moved, retired or restored (PUT
 // .../{id} and .../{id}/divisions/{division}). Every answer is the whole
 // list, shown afresh.
-import { get, post, put } from "./api.js";
-import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showProblem } from "./ui.js";
-import { gateFailed, programAdmin } from "./admin-gate.js";
+import { post } from "./api.js";
+import { busy, clearErrors, el, isBusy, showProblem } from "./ui.js";
+import { gateFailed } from "./admin-gate.js";
 import { countCharacters } from "./counts.js";
-import { actions, clearRefused, hold, refocus, refused, renamer, said } from "./admin-kept.js";
+import { actions, change, clearRefused, refocus, renamer, said, start } from "./admin-kept.js";
 
 const list = document.getElementById("department-list");
 const done = document.getElementById("departments-done");
@@ -72,48 +72,32 @@ function show(data) {
 }
 
 const rename = renamer(refreshCounts, {
-  save: async (key, _entry, name) => {
-    const response = await put(entries().get(key).path, { name });
-    if (response.status !== 401 && response.status !== 403) return response;
-    gateFailed(response);
-    return null;
-  },
+  done,
+  pathOf: (key) => entries().get(key).path,
   saved: (key, entry, response) => {
     show(response.data);
     const now = entries().get(key)?.entry.name;
     said(done, `Renamed “${entry.name}” to “${now}”. The forms and the records that have it show the new name.`);
     refocus(key, "rename");
   },
-  refused: (key, problem) => refused(done, key, problem),
 });
 
-async function change(key, button, body, label, message) {
-  if (isBusy(button)) return;
-  clearRefused();
-  const act = button.dataset.act;
-  const { path } = entries().get(key);
-  const undo = hold(button, label);
-  const response = await put(path, body);
-  undo();
-  if (response.status === 401 || response.status === 403) return gateFailed(response);
-  if (!response.ok) return refused(done, key, response.problem);
-  show(response.data);
-  said(done, message(entries().get(key)));
-  refocus(key, act);
+function changeEntry(key, button, body, label, message) {
+  change({ done, show, key, path: entries().get(key).path, button, body, label, message });
 }
 
 function move(key, button) {
   const { entry, place, among, what } = entries().get(key);
   const up = button.dataset.act === "up";
   const to = place + (up ? 0 : 2);
-  change(key, button, { position: to }, "Moving…",
+  changeEntry(key, button, { position: to }, "Moving…",
     () => `Moved “${entry.name}” ${up ? "up" : "down"}: it is now ${to} of ${among} ${what}.`);
 }
 
 function retire(key, button) {
   const { entry } = entries().get(key);
   const retiring = !entry.retired;
-  change(key, button, { retired: retiring }, retiring ? "Retiring…" : "Restoring…", () => (retiring
+  changeEntry(key, button, { retired: retiring }, retiring ? "Retiring…" : "Restoring…", () => (retiring
     ? `Retired “${entry.name}”. The forms no longer offer it; the records that have it keep it.`
     : `Restored “${entry.name}”. The forms offer it again.`));
 }
@@ -175,14 +159,4 @@ divisionForm.addEventListener("submit", (event) => {
     `Added “${name}” to the ${department.name}. Its applicants choose their division from now on.`);
 });
 
-async function start() {
-  if (!(await programAdmin())) return;
-  const response = await get("/api/admin/departments");
-  if (response.status === 401 || response.status === 403) return gateFailed(response);
-  if (!response.ok) return showPanelProblem(document.getElementById("load-error"), response.problem);
-  show(response.data);
-  announce("");
-  document.getElementById("console").hidden = false;
-}
-
-start();
+start("/api/admin/departments", show);

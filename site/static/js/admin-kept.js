@@ -2,7 +2,9 @@
 // and their divisions) share: each entry is a list item with buttons named
 // for it, one rename form that moves into the entry being renamed, a refusal
 // shown under its entry, and a success banner read out.
-import { announce, busy, clearErrors, el, isBusy, showProblem } from "./ui.js";
+import { get, put } from "./api.js";
+import { gateFailed, programAdmin } from "./admin-gate.js";
+import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showProblem } from "./ui.js";
 
 const escaped = (key) => CSS.escape(key);
 
@@ -61,15 +63,53 @@ export function clearRefused() {
   for (const note of document.querySelectorAll("[data-refused]")) note.remove();
 }
 
+/** PUTs `body` to an entry; null when the caller is signed out or not an administrator (the page then says so). */
+async function sent(path, body) {
+  const response = await put(path, body);
+  if (response.status !== 401 && response.status !== 403) return response;
+  gateFailed(response);
+  return null;
+}
+
+/**
+ * Changes the entry `key` (PUT `body` to `path`) from its `button`, busy as
+ * `label`: the whole list the answer gives goes to `show`, `message()` to
+ * the banner, and the focus back to the entry's button; a refusal shows
+ * under the entry.
+ */
+export async function change({ done, show, key, path, button, body, label, message }) {
+  if (isBusy(button)) return;
+  clearRefused();
+  const act = button.dataset.act;
+  const undo = hold(button, label);
+  const response = await sent(path, body);
+  undo();
+  if (!response) return;
+  if (!response.ok) return refused(done, key, response.problem);
+  show(response.data);
+  said(done, message());
+  refocus(key, act);
+}
+
+/** Shows the list at `path` once the caller is known to be a program administrator. */
+export async function start(path, show) {
+  if (!(await programAdmin())) return;
+  const response = await get(path);
+  if (response.status === 401 || response.status === 403) return gateFailed(response);
+  if (!response.ok) return showPanelProblem(document.getElementById("load-error"), response.problem);
+  show(response.data);
+  announce("");
+  document.getElementById("console").hidden = false;
+}
+
 /**
  * The one rename form (#rename-form, its input #f-rename, label
  * #rename-label, hidden button text #rename-of, home #rename-home), opened
- * inside the entry being renamed. `save(key, entry, name)` sends the new name
- * and gives the response (none when the page handled it: signed out);
- * `saved(key, entry, response)` shows a saved one, `refused(key, problem)`
- * one refused for another reason than the name.
+ * inside the entry being renamed. The new name is PUT to `pathOf(key)`;
+ * `saved(key, entry, response)` shows a saved one; one refused for another
+ * reason than the name shows under its entry, `done` hidden.
  */
-export function renamer(refreshCounts, { save, saved, refused: refuse }) {
+export function renamer(refreshCounts, { done, pathOf, saved }) {
   const form = document.getElementById("rename-form");
   const input = document.getElementById("f-rename");
   let renaming = null;
@@ -117,12 +157,12 @@ export function renamer(refreshCounts, { save, saved, refused: refuse }) {
     const { key, entry } = renaming;
     clearErrors(form);
     const undo = hold(button, "Saving…");
-    const response = await save(key, entry, input.value.trim());
+    const response = await sent(pathOf(key), { name: input.value.trim() });
     undo();
     if (!response) return;
     if (!response.ok) {
       const { errors } = response.problem;
-      if (!errors.name) return refuse(key, response.problem);
+      if (!errors.name) return refused(done, key, response.problem);
       showProblem(form, { ...response.problem, errors: { rename: errors.name } });
       return input.focus();
     }

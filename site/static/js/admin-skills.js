@@ -2,11 +2,11 @@
 // applicants rank, in the forms' order (GET /api/admin/skills), added (POST
 // /api/admin/skills), and renamed, moved, retired or restored (PUT
 // /api/admin/skills/{id}). Every answer is the whole list, shown afresh.
-import { get, post, put } from "./api.js";
-import { announce, busy, clearErrors, el, isBusy, showPanelProblem, showProblem } from "./ui.js";
-import { gateFailed, programAdmin } from "./admin-gate.js";
+import { post } from "./api.js";
+import { busy, clearErrors, el, isBusy, showProblem } from "./ui.js";
+import { gateFailed } from "./admin-gate.js";
 import { countCharacters } from "./counts.js";
-import { actions, clearRefused, hold, refocus, refused, renamer, said } from "./admin-kept.js";
+import { actions, change, clearRefused, refocus, renamer, said, start } from "./admin-kept.js";
 
 const lists = { career: document.getElementById("career-list"), soft: document.getElementById("soft-list") };
 const KINDS = { career: "career skills", soft: "soft skills" };
@@ -16,7 +16,7 @@ const refreshCounts = countCharacters(document);
 let skills = [];
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-const skillPath = (skill) => `/api/admin/skills/${encodeURIComponent(skill.id)}`;
+const skillPath = (id) => `/api/admin/skills/${encodeURIComponent(id)}`;
 
 function item(skill, place, of) {
   const counted = Number.isInteger(skill.mentees) && Number.isInteger(skill.mentors)
@@ -32,19 +32,14 @@ function item(skill, place, of) {
 }
 
 const rename = renamer(refreshCounts, {
-  save: async (_id, skill, name) => {
-    const response = await put(skillPath(skill), { name });
-    if (response.status !== 401 && response.status !== 403) return response;
-    gateFailed(response);
-    return null;
-  },
+  done,
+  pathOf: skillPath,
   saved: (id, skill, response) => {
     show(response.data);
     const now = skills.find((s) => s.id === id)?.name;
     said(done, `Renamed “${skill.name}” to “${now}”. The forms and the applications that have it show the new name.`);
     refocus(id, "rename");
   },
-  refused: (id, problem) => refused(done, id, problem),
 });
 
 function show(data) {
@@ -56,31 +51,21 @@ function show(data) {
   }
 }
 
-async function change(skill, button, body, label, message) {
-  if (isBusy(button)) return;
-  clearRefused();
-  const act = button.dataset.act;
-  const undo = hold(button, label);
-  const response = await put(skillPath(skill), body);
-  undo();
-  if (response.status === 401 || response.status === 403) return gateFailed(response);
-  if (!response.ok) return refused(done, skill.id, response.problem);
-  show(response.data);
-  said(done, message(skills.find((s) => s.id === skill.id) || skill));
-  refocus(skill.id, act);
+function changeSkill(skill, button, body, label, message) {
+  change({ done, show, key: skill.id, path: skillPath(skill.id), button, body, label, message });
 }
 
 function move(skill, button) {
   const theirs = skills.filter((s) => s.kind === skill.kind);
   const up = button.dataset.act === "up";
   const to = theirs.indexOf(skill) + (up ? 0 : 2);
-  change(skill, button, { position: to }, "Moving…",
+  changeSkill(skill, button, { position: to }, "Moving…",
     () => `Moved “${skill.name}” ${up ? "up" : "down"}: it is now ${to} of ${theirs.length} ${KINDS[skill.kind]}.`);
 }
 
 function retire(skill, button) {
   const retiring = !skill.retired;
-  change(skill, button, { retired: retiring }, retiring ? "Retiring…" : "Restoring…", () => (retiring
+  changeSkill(skill, button, { retired: retiring }, retiring ? "Retiring…" : "Restoring…", () => (retiring
     ? `Retired “${skill.name}”. The forms no longer offer it; the applications that have it keep it.`
     : `Restored “${skill.name}”. The forms offer it again.`));
 }
@@ -113,14 +98,4 @@ form.addEventListener("submit", async (event) => {
   done.focus();
 });
 
-async function start() {
-  if (!(await programAdmin())) return;
-  const response = await get("/api/admin/skills");
-  if (response.status === 401 || response.status === 403) return gateFailed(response);
-  if (!response.ok) return showPanelProblem(document.getElementById("load-error"), response.problem);
-  show(response.data);
-  announce("");
-  document.getElementById("console").hidden = false;
-}
-
-start();
+start("/api/admin/skills", show);
