@@ -443,6 +443,29 @@ impl TestApp {
         }
     }
 
+    /// Let the seconds to undo a decision pass, and run what is due then
+    /// (the decision's email among it).
+    pub async fn after_undo_window(&self) -> Vec<Ran> {
+        self.advance(moments_domain::application::UNDO_WITHIN);
+        self.run_due_jobs().await
+    }
+
+    /// An undo tried by `who` (DELETE `path`) once its seconds have passed:
+    /// refused as too late, and nothing stored changes.
+    pub async fn undo_refused_as_too_late(&self, who: &Person, path: &str) {
+        self.advance(moments_domain::application::UNDO_WITHIN + SignedDuration::from_millis(1));
+        let items = self.table_items();
+        let body = problem(who.delete(path).await, reqwest::StatusCode::CONFLICT).await;
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("10 seconds"),
+            "{body}"
+        );
+        assert_eq!(self.table_items(), items, "a refusal changes nothing");
+    }
+
     /// Run the timed jobs due now, as EventBridge Scheduler (or the local
     /// stand-in) would invoke the reminders function.
     pub async fn run_due_jobs(&self) -> Vec<Ran> {

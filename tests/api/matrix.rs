@@ -403,6 +403,15 @@ fn rows() -> Vec<Row> {
             &[(Supervisor, 200), (DepartmentAdmin, 200)],
             403,
         ),
+        // Ada's application has no decision: those who may decide are told
+        // there is none to undo; nobody else learns that.
+        row(
+            Method::DELETE,
+            "/api/applications/{application}/decision",
+            json!(null),
+            &[(Supervisor, 409), (DepartmentAdmin, 409)],
+            403,
+        ),
         row(get.clone(), "/api/mentors", json!(null), &[], 200),
         row(get.clone(), "/api/mentors/{mentor}", json!(null), &[], 200),
         row(get.clone(), "/api/suggestions", json!(null), &[], 200),
@@ -454,6 +463,15 @@ fn rows() -> Vec<Row> {
             "/api/requests/{request}/withdraw",
             json!({}),
             &[(OtherApplicant, 200)],
+            403,
+        ),
+        // Bea's request is pending: she is told there is no withdrawal to
+        // undo; the mentor and everyone else may not undo one.
+        row(
+            Method::DELETE,
+            "/api/requests/{request}/withdrawal",
+            json!(null),
+            &[(OtherApplicant, 409)],
             403,
         ),
         row(get.clone(), "/api/mentorships", json!(null), &[], 200),
@@ -550,6 +568,15 @@ fn rows() -> Vec<Row> {
             "/api/mentorships/{mentorship}/end",
             json!({"outcome": "completed", "reason": "Done."}),
             &[(Applicant, 200), (Mentor, 200)],
+            403,
+        ),
+        // Ada and Max's mentorship is active: they are told there is no
+        // ending to undo; nobody else may undo one.
+        row(
+            Method::DELETE,
+            "/api/mentorships/{mentorship}/ending",
+            json!(null),
+            &[(Applicant, 409), (Mentor, 409)],
             403,
         ),
         row(

@@ -489,7 +489,9 @@ async fn the_whole_pairing_journey_over_the_api() {
     for side in ["mentee", "mentor"] {
         assert_eq!(ended[side]["phone"], json!(null), "no phone once ended");
     }
-    // Each invitation signs its reader in for their survey.
+    // Each invitation, sent once the ending can no longer be undone, signs
+    // its reader in for their survey.
+    app.after_undo_window().await;
     for to in [ADA, "max.mentor@mo.gov"] {
         let m = app.mail_to(to).await.pop().expect("survey invitation");
         let token = token_in(&m.text).expect("a task link");
@@ -883,6 +885,7 @@ async fn decline_and_withdraw_tell_the_other_side_and_allow_asking_again() {
         .await["status"],
         "withdrawn"
     );
+    app.after_undo_window().await;
     assert!(
         app.mail_to("max.mentor@mo.gov")
             .await
@@ -892,6 +895,106 @@ async fn decline_and_withdraw_tell_the_other_side_and_allow_asking_again() {
             .contains("withdrawn")
     );
     select(&ada, &mentor).await;
+}
+
+/// Max's mail whose subject says a request was withdrawn.
+async fn withdrawals_told(app: &TestApp) -> usize {
+    app.mail_to("max.mentor@mo.gov")
+        .await
+        .iter()
+        .filter(|m| m.subject.contains("withdrawn"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_withdrawal_undone_within_seconds_leaves_the_request_as_it_was_and_the_mentor_untold() {
+    let app = spawn_app().await;
+    let mentor = app.approved_mentor("max.mentor@mo.gov").await;
+    app.approved_mentee(ADA).await;
+    let ada = app.sign_in(ADA).await;
+    let max = app.sign_in("max.mentor@mo.gov").await;
+    let id = select(&ada, &mentor).await;
+    let jobs = app.job_names().await;
+    let withdrawn = json_of(
+        ada.post(&format!("/api/requests/{id}/withdraw"), json!({}))
+            .await,
+    )
+    .await;
+    assert_eq!(withdrawn["status"], "withdrawn");
+    assert!(withdrawn["undo_until"].is_string(), "{withdrawn}");
+    let path = format!("/api/requests/{id}/withdrawal");
+    problem(max.delete(&path).await, StatusCode::FORBIDDEN).await;
+
+    app.advance(SignedDuration::from_secs(5));
+    let restored = json_of(ada.delete(&path).await).await;
+    assert_eq!(restored["status"], "pending");
+    assert_eq!(restored["reason"], json!(null));
+    assert_eq!(
+        app.job_names().await,
+        jobs,
+        "the reminder and expiry are back, and nothing else waits"
+    );
+    let read = json_of(max.get(&format!("/api/requests/{id}")).await).await;
+    assert_eq!(read["status"], "pending");
+    assert!(
+        read.get("mentee_card").is_some(),
+        "the mentor sees the mentee again"
+    );
+    app.advance(SignedDuration::from_secs(60));
+    app.run_due_jobs().await;
+    assert_eq!(
+        withdrawals_told(&app).await,
+        0,
+        "the mentor never hears of it"
+    );
+    problem(
+        ada.post("/api/requests", json!({"mentor": mentor.as_str()}))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    accept(&max, &id).await;
+    app.assert_invariants();
+}
+
+#[tokio::test]
+async fn a_withdrawal_stands_after_ten_seconds_once_told_or_once_asked_again() {
+    let app = spawn_app().await;
+    let mentor = app.approved_mentor("max.mentor@mo.gov").await;
+    app.approved_mentee(ADA).await;
+    let ada = app.sign_in(ADA).await;
+
+    // Too late.
+    let id = select(&ada, &mentor).await;
+    ada.post(&format!("/api/requests/{id}/withdraw"), json!({}))
+        .await;
+    app.undo_refused_as_too_late(&ada, &format!("/api/requests/{id}/withdrawal"))
+        .await;
+    app.run_due_jobs().await;
+    assert_eq!(withdrawals_told(&app).await, 1);
+
+    // Asked again at once: the old request cannot come back beside the new.
+    let again = select(&ada, &mentor).await;
+    ada.post(&format!("/api/requests/{again}/withdraw"), json!({}))
+        .await;
+    let third = select(&ada, &mentor).await;
+    let items = app.table_items();
+    problem(
+        ada.delete(&format!("/api/requests/{again}/withdrawal"))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(app.table_items(), items, "a refusal changes nothing");
+    let pending: Vec<String> = json_of(ada.get("/api/requests").await).await["outgoing"]
+        .as_array()
+        .expect("outgoing")
+        .iter()
+        .filter(|r| r["status"] == "pending")
+        .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(pending, [third]);
+    app.assert_invariants();
 }
 
 #[tokio::test]
@@ -1156,4 +1259,140 @@ async fn fifty_simultaneous_accepts_for_one_mentee_match_exactly_two_on_the_embe
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_simultaneous_accepts_for_one_mentee_match_exactly_two_on_dynamodb() {
     fifty_accepts_for_one_mentee(spawn_app_on_dynamodb("fifty-for-mentee").await).await;
+}
+
+/// Mail to Ada or Max saying a mentorship ended.
+async fn endings_told(app: &TestApp) -> usize {
+    let mut n = 0;
+    for to in [ADA, "max.mentor@mo.gov"] {
+        n += app
+            .mail_to(to)
+            .await
+            .iter()
+            .filter(|m| m.subject.contains("has ended"))
+            .count();
+    }
+    n
+}
+
+#[tokio::test]
+async fn an_ending_undone_within_seconds_leaves_the_pair_as_it_was_and_untold() {
+    let app = spawn_app().await;
+    let (ada, max, id) = matched(&app).await;
+    let path = format!("/api/mentorships/{id}");
+    let before = json_of(ada.get(&path).await).await;
+    let ended = json_of(
+        max.post(
+            &format!("{path}/end"),
+            json!({"outcome": "discontinued", "reason": "Pressed by mistake."}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(ended["status"], "discontinued");
+    assert!(ended["undo_until"].is_string(), "{ended}");
+    problem(
+        ada.delete(&format!("{path}/ending")).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+
+    app.advance(SignedDuration::from_secs(8));
+    let resumed = json_of(max.delete(&format!("{path}/ending")).await).await;
+    assert_eq!(resumed["status"], "active");
+    assert_eq!(resumed["ended_at"], json!(null));
+    let again = json_of(ada.get(&path).await).await;
+    for field in ["status", "mentee", "mentor", "meeting_count", "agreement"] {
+        assert_eq!(again[field], before[field], "{field} is as it was");
+    }
+    let pat = app.sign_in(PROGRAM_ADMIN).await;
+    let attention = json_of(pat.get("/api/admin/attention").await).await;
+    assert_eq!(attention["surveys"]["count"], 0, "no survey is open");
+    app.advance(SignedDuration::from_secs(60));
+    app.run_due_jobs().await;
+    assert_eq!(endings_told(&app).await, 0, "neither hears of it");
+    problem(
+        ada.delete(&format!("{path}/ending")).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    // It goes on, and can end again, for real.
+    json_of(
+        ada.post(
+            &format!("{path}/end"),
+            json!({"outcome": "completed", "reason": "Goals met."}),
+        )
+        .await,
+    )
+    .await;
+    app.after_undo_window().await;
+    assert_eq!(
+        endings_told(&app).await,
+        2,
+        "both hear of the ending that stands"
+    );
+    app.assert_invariants();
+}
+
+#[tokio::test]
+async fn an_ending_stands_once_a_survey_is_answered_or_after_ten_seconds() {
+    let app = spawn_app().await;
+    let (ada, max, id) = matched(&app).await;
+    let path = format!("/api/mentorships/{id}");
+    ada.post(
+        &format!("{path}/end"),
+        json!({"outcome": "completed", "reason": "Goals met."}),
+    )
+    .await;
+    let r = max
+        .post(
+            &format!("/api/surveys/{id}"),
+            json!({"satisfaction": 5, "goals_met": "yes", "meetings": 4, "cadence": "monthly",
+                   "would_recommend": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let items = app.table_items();
+    let body = problem(
+        ada.delete(&format!("{path}/ending")).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("survey"),
+        "{body}"
+    );
+    assert_eq!(app.table_items(), items, "a refusal changes nothing");
+
+    let (bea, _, other) = {
+        let mentor = app.approved_mentor("mia.mentor@mo.gov").await;
+        app.approved_mentee("bea.baker@mo.gov").await;
+        let bea = app.sign_in("bea.baker@mo.gov").await;
+        let mia = app.sign_in("mia.mentor@mo.gov").await;
+        let request = json_of(
+            bea.post("/api/requests", json!({"mentor": mentor.as_str()}))
+                .await,
+        )
+        .await["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let accepted = accept(&mia, &request).await;
+        let other = accepted["mentorship"]["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        (bea, mia, other)
+    };
+    bea.post(
+        &format!("/api/mentorships/{other}/end"),
+        json!({"outcome": "completed", "reason": "Goals met."}),
+    )
+    .await;
+    app.undo_refused_as_too_late(&bea, &format!("/api/mentorships/{other}/ending"))
+        .await;
+    app.assert_invariants();
 }

@@ -164,5 +164,9 @@ fn email_and_reminder_jobs_need_their_grants() {
     );
     let pass = pass.with("iam:PassedToService", "scheduler.amazonaws.com");
     assert!(p.check("moments-mentorships", &pass).is_ok());
-    assert!(p.check("moments-decisions", &pass).is_err());
+    assert!(
+        p.check("moments-decisions", &pass).is_ok(),
+        "a decision's email is a job"
+    );
+    assert!(p.check("moments-surveys", &pass).is_err());
 }

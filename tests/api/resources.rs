@@ -98,6 +98,7 @@ async fn the_program_team_keeps_links_per_audience_and_approved_applicants_get_t
             )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
+        app.after_undo_window().await;
         let approved = app.mail_to(email).await.pop().expect("approval email");
         assert!(
             approved.subject.contains("is approved"),

@@ -959,7 +959,10 @@ const CLIENTS: [Client; 2] = [
             "deps.try_schedule(",
             "deps.cancel(",
         ],
-        start_ups: &["deps_with_scheduler_from_env"],
+        start_ups: &[
+            "deps_with_scheduler_from_env",
+            "deps_with_scheduler_without_mail_from_env",
+        ],
         action: "scheduler:CreateSchedule",
     },
 ];

@@ -189,6 +189,11 @@ async fn start_up_in_child_process() {
         "deps_without_mail_from_env" => moments_adapters::lambda::deps_without_mail_from_env()
             .await
             .map(drop),
+        "deps_with_scheduler_without_mail_from_env" => {
+            moments_adapters::lambda::deps_with_scheduler_without_mail_from_env()
+                .await
+                .map(drop)
+        }
         other => panic!("{other}: a start-up tests/deploy does not know yet; add it here"),
     };
     if let Err(e) = started {

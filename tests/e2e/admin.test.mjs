@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, decisionMail, linkIn, signInFromHere, axeViolations } from "./support.mjs";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 let platform;
@@ -121,6 +121,7 @@ test("a department administrator sees her department's figures and exports, with
   const alex = reviews.department_admin[0].pending.find((app) => app.email === "alex.nguyen@mo.gov");
   const decided = await dana.request.post(`${platform.url}/api/applications/${alex.id}/decision`, { data: { outcome: "approve", message: "" }, headers: { origin: platform.url } });
   assert.equal(decided.status(), 200);
+  await decisionMail(platform, "alex.nguyen@mo.gov");
 });
 
 test("the program administrator reads the figures, exports, manages department administrators, audits and previews matches", async () => {

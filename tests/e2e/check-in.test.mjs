@@ -9,7 +9,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, signIn, apiOf, axeViolations, sidewaysOverflow, tokenIn } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, decisionMail, signIn, apiOf, axeViolations, sidewaysOverflow, tokenIn } from "./support.mjs";
 
 const ADMIN = "admin@mo.gov";
 const SUPERVISOR = "sam.rivera@mo.gov";
@@ -62,6 +62,7 @@ test("a quiet pair is asked after four weeks; 'we need help' reaches the team an
   const queue = await sam.get("/api/reviews");
   const casey = queue.supervisor.pending.find((app) => app.email === MENTEE);
   await sam.post(`/api/applications/${casey.id}/decision`, { outcome: "approve" });
+  await decisionMail(platform, MENTEE);
   const { mentors } = await mentee.get("/api/mentors");
   const asked = await mentee.post("/api/requests", { mentor: mentors.find((m) => m.first_name === "Priya").id });
   const { mentorship } = await (await api(MENTOR)).post(`/api/requests/${asked.id}/accept`);

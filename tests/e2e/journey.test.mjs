@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signInFromHere, axeViolations, tabTo, arrowUntil, countSteps, stepsLine } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, mailArriving, linkIn, signInFromHere, axeViolations, tabTo, arrowUntil, countSteps, stepsLine } from "./support.mjs";
 
 let platform;
 let browser;
@@ -135,9 +135,26 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   await grace.getByRole("button", { name: "Deny application" }).click();
   await grace.getByRole("button", { name: "Yes, deny it" }).click();
   await grace.locator("#decision-record").waitFor();
+  // For a few seconds the decision can be taken back, and nothing is sent.
+  const banner = grace.locator("#page-notice");
+  assert.match(await banner.innerText(), /You denied Ada Lovelace’s application\. We email Ada in 10 seconds; until then you can undo it\./);
+  assert.equal(await banner.evaluate((b) => b === document.activeElement), true, "the banner has focus");
+  assert.deepEqual(await axeViolations(grace), [], "the banner with Undo is accessible");
+  await banner.getByRole("button", { name: "Undo" }).click();
+  await banner.getByText("Undone: Ada Lovelace’s application waits for your decision again, and no email was sent.").waitFor();
+  await grace.getByRole("button", { name: "Deny application" }).waitFor();
+  assert.equal(await grace.locator("#decision-record").isVisible(), false, "no decision is shown");
+  assert.equal(await grace.locator("#f-message").inputValue(), message, "the message is still there");
+  await grace.getByRole("button", { name: "Deny application" }).click();
+  await grace.getByRole("button", { name: "Yes, deny it" }).click();
+  await grace.locator("#decision-record").waitFor();
+  assert.equal(await mailCount("ada.lovelace@mo.gov"), mailsToAda, "nothing is sent while it can be undone");
+  // Once the seconds pass the Undo button goes, and the email leaves.
+  await banner.getByText("Ada gets an email saying so.").waitFor({ timeout: 15000 });
+  assert.equal(await banner.getByRole("button", { name: "Undo" }).count(), 0);
 
-  const told = await lastMailTo(platform, "ada.lovelace@mo.gov");
-  assert.match(told.subject, /not approved/);
+  const told = await mailArriving(platform, "ada.lovelace@mo.gov", /not approved/);
+  assert.equal(await mailCount("ada.lovelace@mo.gov"), mailsToAda + 1, "one email, for the decision that stands");
   assert.ok(told.text.includes(message), "the supervisor's message reaches the applicant");
 
   // The applicant sees the decision and the message on My applications.
@@ -175,7 +192,7 @@ test("supervisor approves, and a second decision is refused with a clear message
   await lin.getByRole("button", { name: "Yes, approve it" }).click();
   await lin.locator("#decision-record").waitFor();
   assert.equal(await mailCount("lin.boss@mo.gov"), mailsToLin, "no second email to the supervisor");
-  assert.match((await lastMailTo(platform, "sam.okafor@mo.gov")).subject, /approved/);
+  await mailArriving(platform, "sam.okafor@mo.gov", /is approved/);
   // The link worked once: opened again, it says so before anyone presses.
   const again = await (await browser.newContext()).newPage();
   await again.goto(linkIn(await lastMailTo(platform, "lin.boss@mo.gov"), "/signin/confirm/"));

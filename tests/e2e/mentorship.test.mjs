@@ -6,7 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday, publishMatching, addDays, countSteps, stepsLine } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, decisionMail, mailArriving, linkIn, signIn, signInFromHere, apiOf, axeViolations, programToday, publishMatching, addDays, countSteps, stepsLine } from "./support.mjs";
 
 let platform;
 let browser;
@@ -34,6 +34,7 @@ test("approve → search → select → accept → meet → end → survey", asy
   await sam.getByRole("button", { name: "Approve application" }).click();
   await sam.getByRole("button", { name: "Yes, approve it" }).click();
   await sam.locator("#decision-record").waitFor();
+  await decisionMail(platform, "alex.nguyen@mo.gov");
 
   // Alex searches, opens Maria's profile and selects her.
   const alexContext = await browser.newContext();
@@ -206,12 +207,29 @@ test("approve → search → select → accept → meet → end → survey", asy
   await alex.locator("#goal-list li").first().getByText("Led the records clean-up from start to finish.").waitFor();
   assert.match(await alex.locator("#goal-list li").first().innerText(), /Met[\s\S]*marked by Maria Okafor/);
 
-  // Alex ends it; both are invited to the survey.
+  // Alex ends it, undoes that within the seconds it allows, and ends it
+  // again; both are invited to the survey once, when the seconds pass.
+  const endedMail = async () => (await (await fetch(`${platform.url}/_local/outbox.json`)).json())
+    .filter((m) => /has ended/.test(m.subject)).length;
+  const endedBefore = await endedMail();
   await alex.locator("#f-outcome-completed").check();
   await alex.locator("#f-reason").fill("We met the goals we set.");
   await alex.locator("#end-button").click();
   await alex.locator("#end-yes").click();
   await alex.locator("#ended").waitFor();
+  assert.match(await banner.innerText(), /The mentorship has ended\. We email you both in 10 seconds to ask for the survey; until then you can undo it\./);
+  assert.deepEqual(await axeViolations(alex), [], "the banner with Undo is accessible");
+  await banner.getByRole("button", { name: "Undo" }).click();
+  await banner.getByText("Undone: your mentorship with Maria Okafor goes on, and nobody was told it had ended.").waitFor();
+  assert.equal(await alex.locator("#ended").isVisible(), false, "it is active again");
+  await alex.locator("#end-button").click();
+  await alex.locator("#end-yes").click();
+  await alex.locator("#ended").waitFor();
+  assert.equal(await endedMail(), endedBefore, "nothing is sent while it can be undone");
+  await banner.getByText("The mentorship has ended. We are asking you both to answer the survey.").waitFor({ timeout: 15000 });
+  await mailArriving(platform, "maria.okafor@mo.gov", /has ended/);
+  await mailArriving(platform, "alex.nguyen@mo.gov", /has ended/);
+  assert.equal(await endedMail(), endedBefore + 2, "one email each, for the ending that stands");
 
   // The survey page alone lists the surveys waiting for Maria.
   await maria.goto(`${platform.url}/survey/`);
@@ -245,7 +263,7 @@ test("approve → search → select → accept → meet → end → survey", asy
   assert.equal(await maria.locator("#open-survey-list li").count(), 0);
 });
 
-test("withdrawing a request asks first, and the mentor hears of it only once it is confirmed", async () => {
+test("withdrawing a request asks first, can be undone for 10 seconds, and the mentor hears of it only once it stands", async () => {
   const context = await browser.newContext();
   await signIn(context, platform, "alex.nguyen@mo.gov");
   const alex = apiOf(context, platform);
@@ -268,11 +286,26 @@ test("withdrawing a request asks first, and the mentor hears of it only once it 
 
   await card.getByRole("button", { name: "Withdraw request to Priya Shah" }).click();
   await card.getByRole("button", { name: "Yes, withdraw it" }).click();
-  await page.locator("#outgoing-list li").filter({ hasText: "Priya Shah" }).getByText("Withdrawn").waitFor();
+  const withdrawn = page.locator("#outgoing-list li").filter({ hasText: "Priya Shah" }).getByText("Withdrawn");
+  await withdrawn.waitFor();
+  // For a few seconds it can be taken back, and Priya hears nothing.
   const banner = page.locator("#page-notice");
-  assert.equal(await banner.innerText(), "You withdrew your request to Priya Shah. We have told them.");
+  assert.equal(await banner.innerText(),
+    "You withdrew your request to Priya Shah. We email them in 10 seconds; until then you can undo it. Undo");
   assert.equal(await banner.evaluate((b) => b === document.activeElement), true, "the banner has the focus");
+  assert.deepEqual(await axeViolations(page), [], "the banner with Undo is accessible");
+  await banner.getByRole("button", { name: "Undo" }).click();
+  await banner.getByText("Undone: your request to Priya Shah waits for their answer again, and no email was sent.").waitFor();
+  await card.getByText("Waiting for an answer").waitFor();
+
+  // Withdrawn again, and left: the email goes once the seconds pass.
+  await card.getByRole("button", { name: "Withdraw request to Priya Shah" }).click();
+  await card.getByRole("button", { name: "Yes, withdraw it" }).click();
+  await withdrawn.waitFor();
+  assert.equal((await toPriya()).length, before, "nothing is sent while it can be undone");
+  await banner.getByText("You withdrew your request to Priya Shah. They get an email saying so.").waitFor({ timeout: 15000 });
+  assert.equal(await banner.getByRole("button", { name: "Undo" }).count(), 0, "the Undo button is gone");
+  await mailArriving(platform, "priya.shah@mo.gov", /^A MOments request to you was withdrawn$/);
   const sent = await toPriya();
-  assert.equal(sent.length, before + 1);
-  assert.ok(sent.some((m) => m.subject === "A MOments request to you was withdrawn"), "Priya is told");
+  assert.equal(sent.length, before + 1, "one email, for the withdrawal that stands");
 });

@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startPlatform, launch, lastMailTo, signIn, apiOf, axeViolations } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, decisionMail, signIn, apiOf, axeViolations } from "./support.mjs";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 let platform;
@@ -141,6 +141,7 @@ test("a mentor who left state service: her part ends in one step, her mentee is 
   for (const app of queue.supervisor.pending) {
     await sam.post(`/api/applications/${app.id}/decision`, { outcome: "approve" });
   }
+  await Promise.all(queue.supervisor.pending.map((app) => decisionMail(platform, app.email)));
   const { mentors } = await mentee.get("/api/mentors");
   const mentor = (first) => mentors.find((m) => m.first_name === first).id;
   const asked = await mentee.post("/api/requests", { mentor: mentor("Priya"), message: "I would like to learn to lead a team." });

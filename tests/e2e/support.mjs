@@ -69,6 +69,40 @@ export async function lastMailTo(platform, to) {
   return mail;
 }
 
+/**
+ * The newest email to `to` whose subject matches `subject`, waiting for it
+ * up to `seconds` (a decision's email leaves once it can no longer be
+ * undone, from a timed job).
+ */
+export async function mailArriving(platform, to, subject, seconds = 30) {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    const all = await (await fetch(`${platform.url}/_local/outbox.json`)).json();
+    const mail = all.find((m) => m.to === to && subject.test(m.subject));
+    if (mail) return mail;
+    if (Date.now() > until) throw new Error(`no email to ${to} matching ${subject} within ${seconds} s`);
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+/**
+ * The decision email to `to`, once it has left (10 seconds after the
+ * decision): waited for where a scenario reads that person's mail later.
+ */
+export const decisionMail = (platform, to) =>
+  mailArriving(platform, to, /^Your MOments (mentee|mentor) application (is|was not) approved$/);
+
+/**
+ * The newest sign-in email to `to`: another (a decision's, sent by a timed
+ * job) may have arrived since.
+ */
+export async function signInMail(platform, to) {
+  const all = await (await fetch(`${platform.url}/_local/outbox.json`)).json();
+  const mail = all.find((m) => m.to === to && m.text.includes("/signin/confirm/"));
+  if (!mail) throw new Error(`no sign-in email to ${to}`);
+  return mail;
+}
+
 /** The first link in an email whose path starts with `path`. */
 export function linkIn(mail, path) {
   const link = mail.text.split(/\s+/).find((w) => w.startsWith("http") && new URL(w).pathname.startsWith(path));
@@ -103,7 +137,7 @@ export async function signInFromHere(page, platform, email) {
   await page.locator("#f-email").fill(email);
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
   await page.locator("#link-sent").waitFor();
-  const link = linkIn(await lastMailTo(platform, email), "/signin/confirm/");
+  const link = linkIn(await signInMail(platform, email), "/signin/confirm/");
   await page.goto(link);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((u) => u.pathname === back.pathname && u.search === back.search);
@@ -122,7 +156,7 @@ export async function signIn(context, platform, email) {
     body: JSON.stringify({ email }),
   });
   if (!asked.ok) throw new Error(`sign-in link for ${email}: ${asked.status}`);
-  const token = tokenIn(linkIn(await lastMailTo(platform, email), "/signin/confirm/"));
+  const token = tokenIn(linkIn(await signInMail(platform, email), "/signin/confirm/"));
   await apiOf(context, platform).post("/api/auth/session", { token });
 }
 

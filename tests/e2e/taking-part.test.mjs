@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startPlatform, launch, lastMailTo, signIn, apiOf, axeViolations } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, decisionMail, signIn, apiOf, axeViolations } from "./support.mjs";
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), "screenshots");
 let platform;
@@ -72,6 +72,7 @@ test("a mentee pauses her search and resumes it; her mentor withdraws, confirmin
   const queue = await sam.get("/api/reviews");
   const mine = queue.supervisor.pending.find((app) => app.email === MENTEE);
   await sam.post(`/api/applications/${mine.id}/decision`, { outcome: "approve" });
+  await decisionMail(platform, MENTEE);
 
   // She pauses her search from My applications.
   const page = await menteeContext.newPage();

@@ -93,6 +93,20 @@ pub async fn deps_with_scheduler_from_env() -> Result<Deps, ConfigError> {
         .with_mail_rate(rate))
 }
 
+/// DynamoDB and EventBridge Scheduler, for a function that sends no email
+/// itself but leaves it to a reminder job (the `decisions` function: the
+/// applicant's email waits until the decision can no longer be undone).
+pub async fn deps_with_scheduler_without_mail_from_env() -> Result<Deps, ConfigError> {
+    let sdk = crate::aws::lambda_config()?;
+    let target = crate::config::job_target_from_env()?;
+    let scheduler = BuiltAside::new({
+        let sdk = sdk.clone();
+        move || EventBridgeScheduler::new(aws_sdk_scheduler::Client::new(&sdk), target)
+    });
+    build_aside(vec![scheduler.build_job()]);
+    Ok(deps(&sdk, None)?.with_scheduler(Arc::new(scheduler)))
+}
+
 /// DynamoDB only, for functions that send no email: the function holds no
 /// email client it may not use, and starts no thread to build one.
 pub async fn deps_without_mail_from_env() -> Result<Deps, ConfigError> {

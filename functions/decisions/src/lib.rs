@@ -7,16 +7,19 @@ use moments_adapters::deps::Deps;
 use moments_adapters::http::views::{ApplicationView, Named};
 use moments_adapters::http::{ApiError, Caller, Form, Path};
 use moments_adapters::store::StoreError;
-use moments_domain::application::{Application, ApplicationId, DecisionRefused, Outcome, Status};
+use moments_domain::application::{
+    Application, ApplicationId, DecisionRefused, Outcome, Status, UNDO_WITHIN, UndoRefused,
+};
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::DecisionMessage;
 use moments_domain::form::{FormReader, Text};
-use moments_domain::notify;
+use moments_domain::reminders;
 use serde::{Deserialize, Serialize};
 
 moments_adapters::http_api! {
     queue;
     decide;
+    undo;
 }
 
 /// Applications naming the caller as supervisor.
@@ -86,6 +89,15 @@ async fn queue(State(deps): State<Deps>, Caller(actor): Caller) -> Result<Json<R
     }))
 }
 
+/// The application under `id`, or 404.
+async fn load(deps: &Deps, id: &str) -> Result<Application, ApiError> {
+    let id = ApplicationId::parse(id).map_err(|_| ApiError::NotFound("application"))?;
+    deps.store
+        .application(&id)
+        .await?
+        .ok_or(ApiError::NotFound("application"))
+}
+
 /// Approve or deny a pending application, as its supervisor or an
 /// administrator of its department.
 #[utoipa::path(post, path = "/api/applications/{id}/decision", tag = "decisions",
@@ -110,12 +122,7 @@ async fn decide(
     let message = form.optional("message", &body.message, DecisionMessage::parse);
     let outcome = form.finish(outcome)?;
 
-    let id = ApplicationId::parse(&id).map_err(|_| ApiError::NotFound("application"))?;
-    let app = deps
-        .store
-        .application(&id)
-        .await?
-        .ok_or(ApiError::NotFound("application"))?;
+    let app = load(&deps, &id).await?;
     let decided = app.decide(&actor, outcome, message, deps.now())?;
     let decision = decided
         .decision
@@ -138,7 +145,7 @@ async fn decide(
     if let Err(StoreError::Changed) = saved {
         // Someone decided (or the applicant rerouted) in the meantime: say
         // what the application is now, not a generic conflict.
-        return Err(match deps.store.application(&id).await? {
+        return Err(match deps.store.application(&app.id).await? {
             Some(a) if a.status != Status::Pending => {
                 DecisionRefused::AlreadyDecided(a.status.as_str()).into()
             }
@@ -149,16 +156,69 @@ async fn decide(
         });
     }
     saved?;
-    // The decision is made; without the links, the email still goes.
-    let links = deps.store.resource_links().await.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "links not read; the decision email goes without them");
-        Default::default()
-    });
-    let lists = deps.store.lists().await?;
-    if let Some(message) =
-        notify::decided(&decided, &deps.config.base_url, &links, &lists.departments)
-    {
-        deps.notify(message).await;
+    // The applicant hears of it once it can no longer be undone.
+    if let Some((job, at)) = reminders::decision_job(&decided) {
+        deps.schedule_job(&job, at).await;
     }
-    Ok(Json(ApplicationView::of(&decided, &actor, &lists)))
+    let lists = deps.store.lists().await?;
+    let mut view = ApplicationView::of(&decided, &actor, &lists);
+    if let Some(d) = view.decision.as_mut() {
+        d.undo_until = Some((decision.decided_at + UNDO_WITHIN).to_string());
+    }
+    Ok(Json(view))
+}
+
+/// Take back a decision just made, before the applicant is told: only the
+/// person who made it, within 10 seconds (`undo_until` in the decision's
+/// answer). The application waits for a decision again.
+#[utoipa::path(delete, path = "/api/applications/{id}/decision", operation_id = "undo_decision", tag = "decisions",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    responses(
+        (status = 200, description = "Undone: the application is pending again", body = ApplicationView),
+        (status = 403, description = "Someone else made the decision"),
+        (status = 404, description = "No such application"),
+        (status = 409, description = "No decision, too late, or a request names it already"),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn undo(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    let app = load(&deps, &id).await?;
+    let undone = app.undo_decision(&actor, deps.now())?;
+    let decided_at = app
+        .decision
+        .as_ref()
+        .map(|d| d.decided_at)
+        .ok_or_else(|| ApiError::Internal("decision missing".into()))?;
+    let entry = AuditEntry {
+        at: undone.updated_at,
+        actor: actor.email.clone(),
+        action: Action::DecisionUndone,
+        on_behalf_of: app.decision.as_ref().and_then(|d| d.on_behalf_of.clone()),
+        note: None,
+    };
+    let notice = reminders::decision_notice(&app.id, decided_at);
+    match deps
+        .store
+        .undo_decision(&app, &undone, &notice, &entry)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::AlreadyExists) => return Err(UndoRefused::TooLate.into()),
+        Err(StoreError::Changed) => {
+            return Err(ApiError::Conflict(
+                "The application changed after your decision (a request names it, or it was edited), so the decision can no longer be undone."
+                    .into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    if let Some((job, _)) = reminders::decision_job(&app) {
+        deps.cancel(&job.name()).await;
+    }
+    let lists = deps.store.lists().await?;
+    Ok(Json(ApplicationView::of(&undone, &actor, &lists)))
 }

@@ -490,6 +490,23 @@ pub enum DecisionRefused {
     AlreadyDecided(&'static str),
 }
 
+/// How long the person who decided has to take it back: the applicant's
+/// email waits this long.
+pub const UNDO_WITHIN: jiff::SignedDuration = jiff::SignedDuration::from_secs(10);
+
+/// Why a decision cannot be taken back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UndoRefused {
+    #[error("Only the person who recorded the decision can undo it.")]
+    NotTheDecider,
+    #[error("This application has no decision to undo; it is {0}.")]
+    NothingToUndo(&'static str),
+    #[error(
+        "A decision can be undone for 10 seconds after it is recorded; the applicant has been told of this one. To change it now, ask a program administrator."
+    )]
+    TooLate,
+}
+
 /// Why an applicant's change was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChangeRefused {
@@ -769,6 +786,35 @@ impl Application {
                 message,
                 decided_at: now,
             }),
+            updated_at: now,
+            version: self.version + 1,
+            ..self.clone()
+        })
+    }
+
+    /// The person who decided takes the decision back within
+    /// [`UNDO_WITHIN`]: the application waits for a decision again, as if
+    /// none had been made (the audit trail keeps both).
+    pub fn undo_decision(&self, actor: &Actor, now: Timestamp) -> Result<Application, UndoRefused> {
+        let decision = match (&self.status, &self.decision) {
+            (Status::Approved | Status::Denied, Some(d)) => d,
+            // Only those who could decide learn that there is nothing to undo.
+            _ if &actor.email == self.supervisor()
+                || actor.administers(&self.details.department) =>
+            {
+                return Err(UndoRefused::NothingToUndo(self.status.as_str()));
+            }
+            _ => return Err(UndoRefused::NotTheDecider),
+        };
+        if decision.decided_by != actor.email {
+            return Err(UndoRefused::NotTheDecider);
+        }
+        if now > decision.decided_at + UNDO_WITHIN {
+            return Err(UndoRefused::TooLate);
+        }
+        Ok(Application {
+            status: Status::Pending,
+            decision: None,
             updated_at: now,
             version: self.version + 1,
             ..self.clone()

@@ -14,17 +14,26 @@ pub enum Action {
     Rerouted,
     Approved,
     Denied,
+    /// The person who decided took the decision back within seconds,
+    /// before the applicant was told.
+    DecisionUndone,
     AvailabilityChanged,
     RequestSent,
     RequestAccepted,
     RequestDeclined,
     RequestWithdrawn,
+    /// The mentee took a withdrawal back within seconds, before the mentor
+    /// was told.
+    WithdrawalUndone,
     RequestClosed,
     AgreementSaved,
     AgreementConfirmed,
     /// One side marked a goal of the agreement (the note says which and how).
     GoalMarked,
     MentorshipEnded,
+    /// The side who ended a mentorship took that back within seconds,
+    /// before either was told.
+    EndingUndone,
     MeetingDisputed,
     MeetingDisputeWithdrawn,
     DepartmentAdminAdded,

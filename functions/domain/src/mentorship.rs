@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{Application, ApplicationId, Role, Status};
+use crate::application::{Application, ApplicationId, Role, Status, UNDO_WITHIN};
 use crate::calendar::CalendarId;
 use crate::fields::{DepartmentId, DivisionId, EmailAddress, LongText, Note};
 use crate::goals::{GoalProgress, GoalTally};
@@ -371,6 +371,13 @@ pub enum RespondRefused {
     MentorFull,
     #[error("This mentee already has two active mentors, the most the program allows at once.")]
     MenteeFull,
+    /// Only a withdrawal can be undone.
+    #[error("This request was not withdrawn: it is {0}.")]
+    NotWithdrawn(&'static str),
+    #[error(
+        "A withdrawal can be undone for 10 seconds after it is made; the mentor has been told of this one. Send the mentor a new request instead."
+    )]
+    TooLateToUndo,
 }
 
 pub const CLOSED_MENTOR_FULL: &str =
@@ -466,6 +473,25 @@ impl MentorshipRequest {
         }
         self.pending()?;
         Ok(self.with(RequestStatus::Withdrawn, None, now))
+    }
+
+    /// The mentee takes back a withdrawal within [`UNDO_WITHIN`], before the
+    /// mentor is told: the request waits for an answer again.
+    pub fn undo_withdraw(
+        &self,
+        actor: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<MentorshipRequest, RespondRefused> {
+        if actor != &self.mentee {
+            return Err(RespondRefused::NotTheMentee);
+        }
+        if self.status != RequestStatus::Withdrawn {
+            return Err(RespondRefused::NotWithdrawn(self.status.as_str()));
+        }
+        if now > self.updated_at + UNDO_WITHIN {
+            return Err(RespondRefused::TooLateToUndo);
+        }
+        Ok(self.with(RequestStatus::Pending, None, now))
     }
 
     /// The program closes a pending request one side no longer has room for.
@@ -570,6 +596,14 @@ pub enum MentorshipRefused {
     NoAgreement,
     #[error("The agreement changed since you read it; read the new version before confirming.")]
     AgreementChanged,
+    #[error("Only the person who ended this mentorship can undo that.")]
+    NotTheEnder,
+    #[error("This mentorship is active; there is no ending to undo.")]
+    NotEnded,
+    #[error(
+        "An ending can be undone for 10 seconds after it is made; you have both been told of this one. Ask a program administrator to pair you again."
+    )]
+    TooLateToUndo,
 }
 
 /// Longest meeting that can be logged at once: a working day.
@@ -815,6 +849,39 @@ impl Mentorship {
                 reason,
             },
         ))
+    }
+
+    /// The side who ended the mentorship takes it back within
+    /// [`UNDO_WITHIN`], before either is told: it goes on as before.
+    pub fn undo_end(
+        &self,
+        actor: &EmailAddress,
+        now: Timestamp,
+    ) -> Result<Mentorship, MentorshipRefused> {
+        if actor != &self.mentee && actor != &self.mentor {
+            return Err(MentorshipRefused::NotInIt);
+        }
+        let Some(ending) = self
+            .ended
+            .as_ref()
+            .filter(|_| self.status != MentorshipStatus::Active)
+        else {
+            return Err(MentorshipRefused::NotEnded);
+        };
+        if &ending.by != actor {
+            return Err(MentorshipRefused::NotTheEnder);
+        }
+        if now > ending.at + UNDO_WITHIN {
+            return Err(MentorshipRefused::TooLateToUndo);
+        }
+        let mut m = self.clone();
+        m.counted.goals = None;
+        Ok(Mentorship {
+            status: MentorshipStatus::Active,
+            ended: None,
+            version: self.version + 1,
+            ..m
+        })
     }
 
     /// The mentorship ended, with how its goals stood kept for the figures.

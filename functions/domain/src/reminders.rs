@@ -8,6 +8,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::application::{Application, ApplicationId, UNDO_WITHIN};
 use crate::mentorship::{Mentorship, MentorshipId, MentorshipRequest, RequestId};
 
 pub const REMIND_AFTER: SignedDuration = SignedDuration::from_hours(7 * 24);
@@ -76,6 +77,25 @@ pub enum Job {
         id: String,
         round: u32,
     },
+    /// Send the applicant the decision on their application, once the
+    /// person who decided can no longer undo it. The decision's time is in
+    /// the job, so one left from an undone decision does nothing.
+    DecisionMail {
+        application: ApplicationId,
+        decided_at: Timestamp,
+    },
+    /// Tell the mentor a request was withdrawn, once the mentee can no
+    /// longer undo it; one left from an undone withdrawal does nothing.
+    WithdrawalMail {
+        request: RequestId,
+        withdrawn_at: Timestamp,
+    },
+    /// Tell both sides a mentorship ended, once the side who ended it can
+    /// no longer undo that; one left from an undone ending does nothing.
+    EndedMail {
+        mentorship: MentorshipId,
+        ended_at: Timestamp,
+    },
     /// Send the mail that failed after a committed change and is now due
     /// again (a recurring schedule, not a one-time job).
     RetryMail,
@@ -97,9 +117,68 @@ impl Job {
             Job::MatchingPublish { run, page } => format!("matching-publish-{run}-{page}"),
             Job::Announcement { id } => format!("announce-{id}"),
             Job::AnnouncementMail { id, round } => format!("announce-{id}-send-{round}"),
+            Job::DecisionMail { application, .. } => format!("decision-{application}"),
+            Job::WithdrawalMail { request, .. } => format!("withdrawal-{request}"),
+            Job::EndedMail { mentorship, .. } => format!("ended-{mentorship}"),
             Job::RetryMail => "retry-mail".into(),
         }
     }
+}
+
+/// The job that tells the applicant of a decision, and when: as soon as it
+/// can no longer be undone.
+pub fn decision_job(app: &Application) -> Option<(Job, Timestamp)> {
+    let decided_at = app.decision.as_ref()?.decided_at;
+    Some((
+        Job::DecisionMail {
+            application: app.id.clone(),
+            decided_at,
+        },
+        decided_at + UNDO_WITHIN,
+    ))
+}
+
+/// The notice claimed when a decision's email goes: one per decision, so
+/// undoing it (which checks the claim is not there) and sending it never
+/// both happen.
+pub fn decision_notice(app: &ApplicationId, decided_at: Timestamp) -> String {
+    format!("decision-{app}-{}", decided_at.as_nanosecond())
+}
+
+/// The job that tells the mentor of a withdrawn request, and when: as soon
+/// as the mentee can no longer undo it.
+pub fn withdrawal_job(r: &MentorshipRequest) -> (Job, Timestamp) {
+    (
+        Job::WithdrawalMail {
+            request: r.id.clone(),
+            withdrawn_at: r.updated_at,
+        },
+        r.updated_at + UNDO_WITHIN,
+    )
+}
+
+/// The notice claimed when a withdrawal's email goes (see
+/// [`decision_notice`]).
+pub fn withdrawal_notice(request: &RequestId, withdrawn_at: Timestamp) -> String {
+    format!("withdrawal-{request}-{}", withdrawn_at.as_nanosecond())
+}
+
+/// The job that tells both sides of a mentorship a side ended, and when:
+/// as soon as it can no longer be undone.
+pub fn ended_job(m: &Mentorship) -> Option<(Job, Timestamp)> {
+    let ended_at = m.ended.as_ref()?.at;
+    Some((
+        Job::EndedMail {
+            mentorship: m.id.clone(),
+            ended_at,
+        },
+        ended_at + UNDO_WITHIN,
+    ))
+}
+
+/// The notice claimed when an ending's emails go (see [`decision_notice`]).
+pub fn ended_notice(mentorship: &MentorshipId, ended_at: Timestamp) -> String {
+    format!("ended-{mentorship}-{}", ended_at.as_nanosecond())
 }
 
 /// The jobs a new request starts, with their times.

@@ -4,7 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use moments_domain::access::Actor;
 use moments_domain::application::{
     Application, ApplicationForm, ApplicationId, ChangeRefused, DecisionRefused, Details,
-    EditEffect, Outcome, Role, Statements, Status, Supervisor,
+    EditEffect, Outcome, Role, Statements, Status, Supervisor, UNDO_WITHIN, UndoRefused,
 };
 use moments_domain::catalogue::Catalogue;
 use moments_domain::catalogue::Lists;
@@ -186,6 +186,48 @@ fn nobody_else_decides_and_nobody_decides_twice() {
         done.decide(&Actor::new(email(GRACE)), Outcome::Denied, None, t0()),
         Err(DecisionRefused::AlreadyDecided("approved"))
     );
+}
+
+#[test]
+fn only_the_decider_undoes_and_only_within_the_window() {
+    let app = submitted(Role::Mentor);
+    let grace = Actor::new(email(GRACE));
+    let dana = admin_of("revenue", "dana@mo.gov");
+    assert_eq!(
+        app.undo_decision(&grace, t0()),
+        Err(UndoRefused::NothingToUndo("pending"))
+    );
+    assert_eq!(
+        app.undo_decision(&Actor::new(email("eve@mo.gov")), t0()),
+        Err(UndoRefused::NotTheDecider),
+        "a stranger learns nothing of its state"
+    );
+    let done = app
+        .decide(&dana, Outcome::Approved, None, t0())
+        .expect("decided");
+    assert_eq!(
+        done.undo_decision(&grace, t0()),
+        Err(UndoRefused::NotTheDecider),
+        "the supervisor did not decide, their administrator did"
+    );
+    assert_eq!(
+        done.undo_decision(&dana, t0() + UNDO_WITHIN + SignedDuration::from_millis(1)),
+        Err(UndoRefused::TooLate)
+    );
+    let undone = done
+        .undo_decision(&dana, t0() + UNDO_WITHIN)
+        .expect("undone at the last moment");
+    assert_eq!(undone.status, Status::Pending);
+    assert_eq!(undone.decision, None);
+    assert_eq!(undone.version, done.version + 1);
+    assert_eq!(
+        undone.undo_decision(&dana, t0()),
+        Err(UndoRefused::NothingToUndo("pending"))
+    );
+    let again = undone
+        .decide(&grace, Outcome::Denied, None, t0())
+        .expect("decided again");
+    assert_eq!(again.status, Status::Denied);
 }
 
 #[test]

@@ -31,6 +31,7 @@ moments_adapters::http_api! {
     requests::accept;
     requests::decline;
     requests::withdraw;
+    requests::undo_withdraw;
     pairs::list;
     pairs::read;
     pairs::save_agreement;
@@ -44,6 +45,7 @@ moments_adapters::http_api! {
     next_meeting::log;
     next_meeting::invitation;
     pairs::end;
+    pairs::undo_end;
     check_ins::read, check_ins::answer;
     care::create;
     care::end;

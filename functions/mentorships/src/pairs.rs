@@ -5,6 +5,7 @@ use axum::extract::State;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::views::{MeetingView, MentorshipView, hours};
 use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt};
+use moments_adapters::store::StoreError;
 use moments_adapters::store::{MentorshipRecord, RequestSides};
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::{EmailAddress, LongText, Note, parse_date};
@@ -15,6 +16,7 @@ use moments_domain::mentorship::{
     AgreementDraft, Mentorship, MentorshipId, MentorshipRefused, MentorshipStatus,
 };
 use moments_domain::notify::{self, Who};
+use moments_domain::reminders::{connect_job, ended_job, ended_notice, survey_job};
 use serde::{Deserialize, Serialize};
 
 use crate::{end_mentorship, entry, sides};
@@ -394,14 +396,88 @@ pub async fn end(
     let (outcome, reason) = f.finish(outcome.zip(reason))?;
     let id = MentorshipId::parse(&id).map_err(|_| ApiError::NotFound("mentorship"))?;
     let (caller, now) = (&actor.email, deps.now());
-    let (before, after, both) = end_mentorship(
+    let (before, after, _) = end_mentorship(
         &deps,
         &id,
         |m| m.end(caller, outcome, reason.clone(), now),
         &entry(caller, now, Action::MentorshipEnded),
     )
     .await?;
-    tell_ended(&deps, &after, &both).await;
+    // Both hear of it once it can no longer be undone.
+    let held = ended_job(&after);
+    if let Some((job, at)) = &held {
+        deps.schedule_job(job, *at).await;
+    }
+    let record = MentorshipRecord {
+        mentorship: after,
+        ..before
+    };
+    let mut answer = view(&deps, &record, &actor.email).await?;
+    answer.undo_until = held.map(|(_, at)| at.to_string());
+    Ok(Json(answer))
+}
+
+/// The side who ended the mentorship takes that back within 10 seconds
+/// (`undo_until` in the ending's answer), before either is told: it goes on
+/// as before, if both still have room and neither answered the survey.
+#[utoipa::path(delete, path = "/api/mentorships/{id}/ending", operation_id = "undo_end_mentorship", tag = "mentorships",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses(
+        (status = 200, description = "Undone: the mentorship is active again", body = MentorshipView),
+        (status = 403, description = "Not the side who ended it"),
+        (status = 404, description = "No such mentorship"),
+        (status = 409, description = "Not ended, too late, or a side changed since"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn undo_end(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<MentorshipView>, ApiError> {
+    let id = MentorshipId::parse(&id).map_err(|_| ApiError::NotFound("mentorship"))?;
+    let before = deps
+        .store
+        .mentorship(&id)
+        .await?
+        .ok_or(ApiError::NotFound("mentorship"))?;
+    let m = &before.mentorship;
+    let after = m.undo_end(&actor.email, deps.now())?;
+    let Some((job, _)) = ended_job(m) else {
+        return Err(MentorshipRefused::NotEnded.into());
+    };
+    let notice = ended_notice(&m.id, m.ended.as_ref().map_or(m.started_at, |e| e.at));
+    let both = sides(&deps, &m.mentee_application, &m.mentor_application).await?;
+    match deps
+        .store
+        .resume_mentorship(
+            m,
+            &after,
+            &both,
+            &notice,
+            &entry(&actor.email, deps.now(), Action::EndingUndone),
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::AlreadyExists) => return Err(MentorshipRefused::TooLateToUndo.into()),
+        Err(StoreError::Changed) => {
+            return Err(ApiError::Conflict(
+                "The mentorship can no longer go on: one of you has answered the survey, or taken another mentorship or request in its place since. Ask a program administrator to pair you again."
+                    .into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    deps.cancel(&job.name()).await;
+    if let Some((survey, _)) = survey_job(m) {
+        deps.cancel(&survey.name()).await;
+    }
+    // The nudge to connect, if its time has not come.
+    let (connect, at) = connect_job(&after);
+    if at > deps.now() {
+        deps.schedule_job(&connect, at).await;
+    }
     let record = MentorshipRecord {
         mentorship: after,
         ..before
@@ -409,20 +485,8 @@ pub async fn end(
     Ok(Json(view(&deps, &record, &actor.email).await?))
 }
 
-/// Both are told, and invited to the survey by a link that signs them in
-/// for it.
+/// Both are told, and invited to the survey (see
+/// [`moments_usecases::ended::tell`]).
 pub(crate) async fn tell_ended(deps: &Deps, after: &Mentorship, both: &RequestSides) {
-    let completed = after.status == MentorshipStatus::Completed;
-    let page = format!("/survey/?mentorship={}", after.id);
-    let (mentee, mentor) = (Who::of(&both.mentee), Who::of(&both.mentor));
-    for (to, email, partner) in [
-        (&mentee, &both.mentee.applicant, &mentor.full_name),
-        (&mentor, &both.mentor.applicant, &mentee.full_name),
-    ] {
-        let link = deps
-            .task_link(email, &page, notify::survey_task(partner))
-            .await;
-        deps.notify(notify::mentorship_ended(to, partner, completed, &link))
-            .await;
-    }
+    moments_usecases::ended::tell(deps, after, &both.mentee, &both.mentor).await;
 }

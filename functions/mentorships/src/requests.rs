@@ -21,7 +21,7 @@ use moments_domain::mentorship::{
     MentorshipRequest, RequestId, RequestStatus, RespondRefused, SelectRefused, Sides, select,
 };
 use moments_domain::notify::{self, Who};
-use moments_domain::reminders::request_jobs;
+use moments_domain::reminders::{request_jobs, withdrawal_job, withdrawal_notice};
 use serde::{Deserialize, Serialize};
 
 use moments_domain::departments::StoredDepartments;
@@ -560,12 +560,64 @@ pub async fn withdraw(
         Action::RequestWithdrawn,
     )
     .await?;
-    deps.notify(notify::request_withdrawn(
-        &Who::of(&mentor),
-        &mentee.details.full_name(),
-        &deps.config.base_url,
-    ))
-    .await;
+    // The mentor hears of it once it can no longer be undone.
+    let (job, at) = withdrawal_job(&after);
+    deps.schedule_job(&job, at).await;
+    let departments = deps.store.departments().await?;
+    let mut view = RequestView::of(&after, &mentee, &mentor, &departments);
+    view.undo_until = Some(at.to_string());
+    Ok(Json(view))
+}
+
+/// The mentee takes back a withdrawal within 10 seconds (`undo_until` in
+/// the withdrawal's answer), before the mentor is told: the request waits
+/// for an answer again, with its reminder and expiry as before.
+#[utoipa::path(delete, path = "/api/requests/{id}/withdrawal", operation_id = "undo_withdraw_request", tag = "mentorships",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses(
+        (status = 200, description = "Undone: the request is pending again", body = RequestView),
+        (status = 403, description = "Not the mentee"),
+        (status = 404, description = "No such request"),
+        (status = 409, description = "Not withdrawn, too late, or the pair or a side changed since"),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn undo_withdraw(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<RequestView>, ApiError> {
+    let before = load(&deps, &id).await?;
+    only_the_two(&before, &actor.email)?;
+    let after = before.undo_withdraw(&actor.email, deps.now())?;
+    let notice = withdrawal_notice(&before.id, before.updated_at);
+    match deps
+        .store
+        .restore_request(
+            &before,
+            &after,
+            &notice,
+            &entry(&actor.email, after.updated_at, Action::WithdrawalUndone),
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::AlreadyExists) => return Err(RespondRefused::TooLateToUndo.into()),
+        Err(StoreError::Changed) => {
+            return Err(ApiError::Conflict(
+                "The request can no longer be restored: you or the mentor changed since (a new request, a new mentorship, or an application no longer approved). Send a new request instead."
+                    .into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    deps.cancel(&withdrawal_job(&before).0.name()).await;
+    for (job, at) in request_jobs(&after) {
+        deps.schedule_job(&job, at).await;
+    }
+    let mut apps = Apps::new(&deps);
+    let mentee = apps.get(&after.mentee_application).await?;
+    let mentor = apps.get(&after.mentor_application).await?;
     let departments = deps.store.departments().await?;
     Ok(Json(RequestView::of(
         &after,

@@ -15,10 +15,10 @@ use moments_domain::calendar::registration::{self, RegistrationStatus};
 use moments_domain::checkin::{CheckIn, last_sign_of_life, quiet_on, utc_date};
 use moments_domain::mail;
 use moments_domain::mentorship::{
-    MentorshipId, MentorshipRequest, MentorshipStatus, RequestStatus,
+    MentorshipId, MentorshipRequest, MentorshipStatus, RequestId, RequestStatus,
 };
 use moments_domain::notify::{self, CheckInLinks, Who};
-use moments_domain::reminders::{EXPIRED, Job, quiet_job};
+use moments_domain::reminders::{self, EXPIRED, Job, quiet_job};
 use std::collections::HashSet;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
@@ -384,6 +384,107 @@ async fn send_once(
     Ok(Outcome::Sent(n))
 }
 
+/// Tell the applicant of the decision made at `decided_at`, unless it was
+/// undone. The notice is claimed before the application is read, so an
+/// undo either lands first (and this finds no such decision) or finds the
+/// claim and is refused.
+async fn decision_mail(
+    deps: &Deps,
+    id: &ApplicationId,
+    decided_at: jiff::Timestamp,
+) -> Result<Outcome, ReminderError> {
+    let notice = reminders::decision_notice(id, decided_at);
+    if !claim(deps, &notice).await? {
+        return Ok(Outcome::NothingToDo("already sent"));
+    }
+    let app = application(deps, id).await?;
+    if app.decision.as_ref().map(|d| d.decided_at) != Some(decided_at) {
+        return Ok(Outcome::NothingToDo("the decision was undone"));
+    }
+    // The decision stands; without the links, the email still goes.
+    let links = deps.store.resource_links().await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "links not read; the decision email goes without them");
+        Default::default()
+    });
+    let lists = deps.store.lists().await?;
+    let Some(message) = notify::decided(&app, &deps.config.base_url, &links, &lists.departments)
+    else {
+        return Ok(Outcome::NothingToDo("no decision to tell"));
+    };
+    if let Err(e) = deps.send(&message).await {
+        deps.store.release_notice(&notice).await?;
+        return Err(e.into());
+    }
+    Ok(Outcome::Sent(1))
+}
+
+/// Tell the mentor that the request withdrawn at `withdrawn_at` was
+/// withdrawn, unless the mentee undid it (claimed first, as a decision's).
+async fn withdrawal_mail(
+    deps: &Deps,
+    id: &RequestId,
+    withdrawn_at: jiff::Timestamp,
+) -> Result<Outcome, ReminderError> {
+    let notice = reminders::withdrawal_notice(id, withdrawn_at);
+    if !claim(deps, &notice).await? {
+        return Ok(Outcome::NothingToDo("already sent"));
+    }
+    let r = deps
+        .store
+        .request(id)
+        .await?
+        .ok_or_else(|| ReminderError::Missing(format!("request {id}")))?;
+    if r.status != RequestStatus::Withdrawn || r.updated_at != withdrawn_at {
+        return Ok(Outcome::NothingToDo("the withdrawal was undone"));
+    }
+    let mentee = application(deps, &r.mentee_application).await?;
+    let mentor = application(deps, &r.mentor_application).await?;
+    let message = notify::request_withdrawn(
+        &Who::of(&mentor),
+        &mentee.details.full_name(),
+        &deps.config.base_url,
+    );
+    deps.notify(message).await;
+    Ok(Outcome::Sent(1))
+}
+
+/// Tell both sides that the mentorship ended at `ended_at` ended, unless
+/// the side who ended it undid that (claimed first, as a decision's).
+async fn ended_mail(
+    deps: &Deps,
+    id: &MentorshipId,
+    ended_at: jiff::Timestamp,
+) -> Result<Outcome, ReminderError> {
+    let notice = reminders::ended_notice(id, ended_at);
+    if !claim(deps, &notice).await? {
+        return Ok(Outcome::NothingToDo("already sent"));
+    }
+    let m = deps
+        .store
+        .mentorship(id)
+        .await?
+        .ok_or_else(|| ReminderError::Missing(format!("mentorship {id}")))?
+        .mentorship;
+    if m.ended.as_ref().map(|e| e.at) != Some(ended_at) {
+        return Ok(Outcome::NothingToDo("the ending was undone"));
+    }
+    let mentee = application(deps, &m.mentee_application).await?;
+    let mentor = application(deps, &m.mentor_application).await?;
+    moments_usecases::ended::tell(deps, &m, &mentee, &mentor).await;
+    Ok(Outcome::Sent(2))
+}
+
+/// Claim a notice before the record it is about is read: an undo, which
+/// checks that the claim is not there, then either lands first or fails.
+/// Once claimed, the mail goes through `Deps::notify`, queued if it
+/// fails, so it is neither lost nor sent twice.
+async fn claim(deps: &Deps, notice: &str) -> Result<bool, ReminderError> {
+    Ok(deps
+        .store
+        .claim_notice(notice, deps.now(), KEEP_CLAIMS)
+        .await?)
+}
+
 async fn pending_request(
     deps: &Deps,
     job: &Job,
@@ -533,6 +634,18 @@ async fn one_time(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
         }
         Job::Announcement { id } => queue_announcement(deps, id).await?,
         Job::AnnouncementMail { id, round } => send_announcement(deps, id, *round).await?,
+        Job::DecisionMail {
+            application,
+            decided_at,
+        } => decision_mail(deps, application, *decided_at).await?,
+        Job::WithdrawalMail {
+            request,
+            withdrawn_at,
+        } => withdrawal_mail(deps, request, *withdrawn_at).await?,
+        Job::EndedMail {
+            mentorship,
+            ended_at,
+        } => ended_mail(deps, mentorship, *ended_at).await?,
         Job::RetryMail => Outcome::NothingToDo("the retry run has a schedule of its own"),
     })
 }

@@ -4,4 +4,5 @@
 
 pub mod announcements;
 pub mod calendar;
+pub mod ended;
 pub mod matching;

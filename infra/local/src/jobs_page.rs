@@ -102,6 +102,15 @@ fn what(payload: &serde_json::Value) -> &'static str {
         Ok(Job::MatchingPublish { .. }) => "Publish the next pages of a matching run's lists",
         Ok(Job::Announcement { .. }) => "Find an announcement's audience and queue its emails",
         Ok(Job::AnnouncementMail { .. }) => "Send the mail queue after an announcement",
+        Ok(Job::DecisionMail { .. }) => {
+            "Tell an applicant of a decision, once it can no longer be undone"
+        }
+        Ok(Job::WithdrawalMail { .. }) => {
+            "Tell a mentor a request was withdrawn, once it can no longer be undone"
+        }
+        Ok(Job::EndedMail { .. }) => {
+            "Tell both sides a mentorship ended, once it can no longer be undone"
+        }
         Ok(Job::RetryMail) => "Send emails and create reminder jobs that failed earlier",
         Err(_) => "Unknown job",
     }
@@ -123,13 +132,20 @@ async fn run_jobs(deps: &Deps, due: Vec<DueJob>) -> Vec<Ran> {
     ran
 }
 
-/// The jobs of matching runs and announcements begin with these: an
-/// administrator waits for them.
-const WATCHED_JOBS: [&str; 2] = ["matching-", "announce-"];
+/// The jobs of matching runs, announcements, and the emails held while a
+/// decision, a withdrawal or an ending can be undone begin with these:
+/// an administrator, an applicant, a mentor or a mentee waits for them.
+const WATCHED_JOBS: [&str; 5] = [
+    "matching-",
+    "announce-",
+    "decision-",
+    "withdrawal-",
+    "ended-",
+];
 
 impl Jobs {
-    /// Run the jobs of matching runs and announcements as soon as they are
-    /// due, as EventBridge Scheduler would within its minute: an
+    /// Run the watched jobs (matching runs, announcements, held emails) as
+    /// soon as they are due, as EventBridge Scheduler would within its minute: an
     /// administrator who starts or publishes a run, or sends an
     /// announcement, waits for them. Other jobs wait for the jobs page, so
     /// whoever tries the platform decides when reminders go.

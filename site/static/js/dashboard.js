@@ -5,9 +5,9 @@
 // Calls GET /api/me, /api/applications, /api/requests, /api/mentorships, /api/suggestions,
 // /api/registrations; POST /api/requests/{id}/accept|decline|withdraw; GET and PUT
 // /api/availability; DELETE /api/calendar/events/{id}/registration.
-import { get, here, post, put, showSignIn, whoAmI } from "./api.js";
+import { del, get, here, post, put, showSignIn, whoAmI } from "./api.js";
 import {
-  announce, busy, clearErrors, el, formatDate, isBusy, notice, roleLabel, showPanelProblem, showProblem, statusBadge, uniqueIds,
+  announce, busy, clearErrors, el, formatDate, isBusy, notice, noticeWithUndo, roleLabel, showPanelProblem, showProblem, statusBadge, uniqueIds,
 } from "./ui.js";
 import { badge, contactDetails, count, hoursText, nameOf, pageLink, reasonLabel, workLine } from "./mentoring.js";
 import { addToCalendar, cancelControl, eventTimes, hasStarted, programNow, standing } from "./registration.js";
@@ -222,7 +222,20 @@ function withdrawForm(request, name) {
     done();
     if (!response.ok) return refused(response);
     await load();
-    notice(`You withdrew your request to ${name}. We have told them.`, document.getElementById("outgoing-title"));
+    const heading = document.getElementById("outgoing-title");
+    noticeWithUndo({
+      heading,
+      waiting: (seconds) => `You withdrew your request to ${name}. We email them in ${seconds} seconds; until then you can undo it.`,
+      told: `You withdrew your request to ${name}. They get an email saying so.`,
+      since: response.data.updated_at,
+      until: response.data.undo_until,
+      undo: () => del(`${requestPath(request.id)}/withdrawal`),
+      undone: async () => {
+        await load();
+        notice(`Undone: your request to ${name} waits for their answer again, and no email was sent.`, heading);
+      },
+      failed: refused,
+    });
   });
   return form;
 }

@@ -3,11 +3,11 @@
 // .../agreement/confirm) and its printout, its goals (goals.js), the meeting log (POST .../meetings)
 // with training-credit hours and a say on the other side's entries (PUT
 // .../meetings/{meeting}/dispute), and ending it (POST .../end) after a second "yes".
-import { get, here, post, put, showSignIn } from "./api.js";
+import { del, get, here, post, put, showSignIn } from "./api.js";
 import { renderGoals } from "./goals.js";
 import { countCharacters } from "./counts.js";
 import { showNextMeeting } from "./next-meeting.js";
-import { announce, busy, clearErrors, el, formatDate, isBusy, notice, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, el, formatDate, isBusy, notice, noticeWithUndo, showPanelProblem, showProblem } from "./ui.js";
 import {
   addField, badge, contactDetails, count, formatDay, hoursText, kindWords, minutesText, nameOf, pageLink, programDay,
   workLine,
@@ -292,7 +292,7 @@ endForm.addEventListener("submit", (event) => {
     return;
   }
   document.getElementById("end-confirm-text").textContent =
-    `This ends your mentorship with ${nameOf(partner())} for both of you, and cannot be undone. You will no longer be able to log meetings or change the agreement, and we will ask you both to answer the post-mentorship survey.`;
+    `This ends your mentorship with ${nameOf(partner())} for both of you. You can undo it for 10 seconds; after that it cannot be undone. You will no longer be able to log meetings or change the agreement, and we will ask you both to answer the post-mentorship survey.`;
   endConfirm.hidden = false;
   document.getElementById("end-confirm-title").focus();
 });
@@ -316,7 +316,23 @@ document.getElementById("end-yes").addEventListener("click", async (event) => {
     return;
   }
   show(response.data);
-  notice("The mentorship has ended. We have asked you both to answer the survey.", document.getElementById("ended-title"));
+  noticeWithUndo({
+    heading: document.getElementById("ended-title"),
+    waiting: (seconds) => `The mentorship has ended. We email you both in ${seconds} seconds to ask for the survey; until then you can undo it.`,
+    told: "The mentorship has ended. We are asking you both to answer the survey.",
+    since: response.data.ended_at,
+    until: response.data.undo_until,
+    undo: () => del(`${path}/ending`),
+    undone: (active) => {
+      show(active);
+      notice(`Undone: your mentorship with ${nameOf(partner())} goes on, and nobody was told it had ended.`);
+    },
+    failed: (response) => {
+      if (response.status === 401) return showSignIn(here());
+      showPanelProblem(document.getElementById("ended-problem"), response.problem);
+      document.getElementById("ended-problem").focus();
+    },
+  });
 });
 
 // --- Loading -----------------------------------------------------------------

@@ -1,8 +1,8 @@
 // /review/: the review queue of supervisors and department administrators,
 // and, with ?application=ID, one application in full with Approve and Deny.
-import { applicationPath, get, here, post, showSignIn, whoAmI } from "./api.js";
+import { applicationPath, del, get, here, post, showSignIn, whoAmI } from "./api.js";
 import {
-  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, notice, roleLabel, showPanelProblem, showProblem, statusBadge, workplace,
+  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, notice, noticeWithUndo, roleLabel, showPanelProblem, showProblem, statusBadge, workplace,
 } from "./ui.js";
 import { countCharacters } from "./counts.js";
 
@@ -185,9 +185,9 @@ async function showApplication(id) {
     if (result.ok) {
       app = result.data;
       renderApplication(app);
-      const verb = app.status === "approved" ? "approved" : "denied";
-      notice(`You ${verb} ${fullName(app)}’s application. We will let them know by email.`,
-        document.getElementById("decision-record-title"));
+      offerUndo(app, (undone) => {
+        app = undone;
+      });
     } else if (result.status === 401) {
       showSignIn(here());
     } else if (result.status === 422) {
@@ -202,6 +202,35 @@ async function showApplication(id) {
       }
       document.getElementById("detail-problem").focus();
     }
+  });
+}
+
+/**
+ * The banner after a decision, with an Undo button for as long as the
+ * answer's `undo_until` allows (the applicant's email waits until then).
+ * `replaced` gets the application after an undo.
+ */
+function offerUndo(app, replaced) {
+  const verb = app.status === "approved" ? "approved" : "denied";
+  const what = `You ${verb} ${fullName(app)}’s application.`;
+  noticeWithUndo({
+    heading: document.getElementById("decision-record-title"),
+    waiting: (seconds) => `${what} We email ${app.first_name} in ${seconds} seconds; until then you can undo it.`,
+    told: `${what} ${app.first_name} gets an email saying so.`,
+    since: app.decision?.decided_at,
+    until: app.decision?.undo_until,
+    undo: () => del(`${applicationPath(app.id)}/decision`),
+    undone: (pending) => {
+      replaced(pending);
+      renderApplication(pending);
+      notice(`Undone: ${fullName(app)}’s application waits for your decision again, and no email was sent.`,
+        document.getElementById("decision-form-title"));
+    },
+    failed: (response) => {
+      if (response.status === 401) return showSignIn(here());
+      showPanelProblem(document.getElementById("detail-problem"), response.problem);
+      document.getElementById("detail-problem").focus();
+    },
   });
 }
 

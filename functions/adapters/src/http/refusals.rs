@@ -3,7 +3,7 @@
 //! Each refusal's text is the domain's, written for the person.
 
 use moments_domain::application::{
-    ChangeRefused, CorrectionRefused, DecisionRefused, RevokeRefused,
+    ChangeRefused, CorrectionRefused, DecisionRefused, RevokeRefused, UndoRefused,
 };
 use moments_domain::form::FieldErrors;
 use moments_domain::goals::GoalRefused;
@@ -40,6 +40,17 @@ impl From<DecisionRefused> for ApiError {
     }
 }
 
+impl From<UndoRefused> for ApiError {
+    fn from(e: UndoRefused) -> Self {
+        match e {
+            UndoRefused::NotTheDecider => ApiError::Forbidden(e.to_string()),
+            UndoRefused::NothingToUndo(_) | UndoRefused::TooLate => {
+                ApiError::Conflict(e.to_string())
+            }
+        }
+    }
+}
+
 /// Every reason not to send a request is about the people's state.
 impl From<SelectRefused> for ApiError {
     fn from(e: SelectRefused) -> Self {
@@ -61,9 +72,9 @@ impl From<RespondRefused> for ApiError {
 impl From<MentorshipRefused> for ApiError {
     fn from(e: MentorshipRefused) -> Self {
         match e {
-            MentorshipRefused::NotInIt | MentorshipRefused::NotProgramAdmin => {
-                ApiError::Forbidden(e.to_string())
-            }
+            MentorshipRefused::NotInIt
+            | MentorshipRefused::NotProgramAdmin
+            | MentorshipRefused::NotTheEnder => ApiError::Forbidden(e.to_string()),
             _ => ApiError::Conflict(e.to_string()),
         }
     }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use jiff::civil::Date;
-use moments_domain::application::{Application, Role};
+use moments_domain::application::{Application, Role, Status};
 use moments_domain::audit::AuditEntry;
 use moments_domain::fields::{EmailAddress, WorkingHours};
 use moments_domain::mentorship::{
@@ -222,7 +222,6 @@ impl Store {
         sides: &RequestSides,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let pair = keys::pair(r.mentee.as_str(), r.mentor.as_str());
         let key = keys::request(r.id.as_str());
         let mut item = item_of(json!({"pk": key.pk, "sk": key.sk}));
         item.extend(request_attributes(r)?);
@@ -234,25 +233,13 @@ impl Store {
             ])
         };
         let mut writes = vec![
-            Write::Put {
-                item: item_of(json!({
-                    "pk": pair.pk, "sk": pair.sk, "kind": "pair",
-                    "request_id": r.id.as_str(),
-                })),
-                cond: Some(Cond::NotExists),
-            },
+            new_pair(&r.mentee, &r.mentor, ("request_id", r.id.as_str())),
             Write::Put {
                 item,
                 cond: Some(Cond::NotExists),
             },
-            Write::Check {
-                key: keys::application(sides.mentee.id.as_str()),
-                cond: room(sides.mentee_capacity, &sides.mentee),
-            },
-            Write::Check {
-                key: keys::application(sides.mentor.id.as_str()),
-                cond: room(sides.mentor_capacity, &sides.mentor),
-            },
+            requested(&sides.mentee, room(sides.mentee_capacity, &sides.mentee)),
+            requested(&sides.mentor, room(sides.mentor_capacity, &sides.mentor)),
             request_audit(r, entry)?,
         ];
         writes.extend(counters::writes(&metrics::request(r)));
@@ -446,6 +433,59 @@ impl Store {
         self.table.write(writes).await.map_err(StoreError::from)
     }
 
+    /// Undo a withdrawal: the request (`before`, withdrawn) waits for an
+    /// answer again (`after`), only while the mentor's email about it has
+    /// not gone (its notice `notice` is not claimed), no other request
+    /// holds the pair, and both sides are still approved and below two
+    /// active. `AlreadyExists` when the email has gone; `Changed` when
+    /// anything else moved.
+    pub async fn restore_request(
+        &self,
+        before: &MentorshipRequest,
+        after: &MentorshipRequest,
+        notice: &str,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let open = Cond::And(vec![
+            Cond::Eq("status".into(), json!(Status::Approved.as_str())),
+            Cond::Lt("active".into(), json!(MAX_ACTIVE)),
+        ]);
+        let mut writes = vec![
+            Write::Check {
+                key: keys::notice(notice),
+                cond: Cond::NotExists,
+            },
+            update(
+                keys::request(before.id.as_str()),
+                request_attributes(after)?,
+                vec![],
+                Cond::Eq("status".into(), json!(before.status.as_str())),
+            ),
+            new_pair(
+                &after.mentee,
+                &after.mentor,
+                ("request_id", after.id.as_str()),
+            ),
+            Write::Check {
+                key: keys::application(after.mentee_application.as_str()),
+                cond: open.clone(),
+            },
+            Write::Check {
+                key: keys::application(after.mentor_application.as_str()),
+                cond: open,
+            },
+            request_audit(after, entry)?,
+        ];
+        writes.extend(counters::writes(&Tally::change(
+            Some(&metrics::request(before)),
+            &metrics::request(after),
+        )));
+        match self.table.write(writes).await {
+            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
+    }
+
     pub async fn mentorship(
         &self,
         id: &MentorshipId,
@@ -629,6 +669,62 @@ impl Store {
             &metrics::mentorship(after),
         )));
         self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// Undo an ending: the mentorship (`before`, ended) goes on (`after`,
+    /// active), only while neither side has been told (the notice `notice`
+    /// is not claimed), neither has answered the survey, the pair has no
+    /// other request or mentorship, and both sides still have room. Their
+    /// surveys are no longer open. `AlreadyExists` when they have been
+    /// told; `Changed` when anything else moved.
+    pub async fn resume_mentorship(
+        &self,
+        before: &Mentorship,
+        after: &Mentorship,
+        sides: &RequestSides,
+        notice: &str,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![
+            Write::Check {
+                key: keys::notice(notice),
+                cond: Cond::NotExists,
+            },
+            update(
+                keys::mentorship(before.id.as_str()),
+                mentorship_attributes(after)?,
+                vec![],
+                Cond::And(vec![
+                    Cond::Eq("version".into(), json!(before.version)),
+                    Cond::Eq("status".into(), json!(before.status.as_str())),
+                ]),
+            ),
+            new_pair(
+                &after.mentee,
+                &after.mentor,
+                ("mentorship_id", after.id.as_str()),
+            ),
+            mentorship_audit(after, entry)?,
+        ];
+        for who in [&after.mentee, &after.mentor] {
+            writes.push(Write::Check {
+                key: keys::survey(after.id.as_str(), who.as_str()),
+                cond: Cond::NotExists,
+            });
+        }
+        writes.extend(
+            [Role::Mentee, Role::Mentor]
+                .map(|role| super::attention::survey_answered(before, role)),
+        );
+        writes.extend(room_taken(sides, true));
+        writes.extend(counters::writes(&Tally::change(
+            Some(&metrics::mentorship(before)),
+            &metrics::mentorship(after),
+        )));
+        match self.table.write(writes).await {
+            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
     }
 
     /// Record a survey answer about `m`; `AlreadyExists` if this person
@@ -934,4 +1030,28 @@ fn next_meeting_write(plan: &NextMeeting) -> Result<Write, StoreError> {
             Cond::Eq("version".into(), json!(plan.version - 1))
         }),
     })
+}
+
+/// A side of a new request, checked with `cond` and marked as requested
+/// (see [`super::REQUESTED`]).
+fn requested(app: &Application, cond: Cond) -> Write {
+    Write::Update {
+        key: keys::application(app.id.as_str()),
+        set: vec![(super::REQUESTED.into(), json!(true))],
+        add: vec![],
+        remove: vec![],
+        cond: Some(cond),
+    }
+}
+
+/// The guard that lets a pair have one request or mentorship at a time,
+/// made only if there is none: `holder` names what holds it.
+fn new_pair(mentee: &EmailAddress, mentor: &EmailAddress, holder: (&str, &str)) -> Write {
+    let pair = keys::pair(mentee.as_str(), mentor.as_str());
+    let mut item = item_of(json!({"pk": pair.pk, "sk": pair.sk, "kind": "pair"}));
+    item.insert(holder.0.into(), json!(holder.1));
+    Write::Put {
+        item,
+        cond: Some(Cond::NotExists),
+    }
 }

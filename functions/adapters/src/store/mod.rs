@@ -166,6 +166,11 @@ fn grant_of(
 /// Most applications a supervisor or department queue lists at once.
 const QUEUE_LIMIT: usize = 500;
 
+/// Set on an application once a request names it (either side): a decision
+/// on it can no longer be undone, as the request would be left with an
+/// application waiting for review.
+pub(crate) const REQUESTED: &str = "requested";
+
 #[derive(Clone)]
 pub struct Store {
     table: Arc<dyn Table>,
@@ -379,18 +384,65 @@ impl Store {
         app: &Application,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
+        let status =
+            require_pending.then(|| Cond::Eq("status".into(), json!(Status::Pending.as_str())));
+        let writes = self
+            .application_writes(read_version, status.into_iter().collect(), app, entry)
+            .await?;
+        self.table.write(writes).await.map_err(StoreError::from)
+    }
+
+    /// Take back the decision on `before` (`undone` is the application
+    /// after): only while its email has not gone (its notice `notice` is
+    /// not claimed) and nobody has sent a request with it or to it.
+    /// `AlreadyExists` when the email has gone; `Changed` when anything
+    /// else moved.
+    pub async fn undo_decision(
+        &self,
+        before: &Application,
+        undone: &Application,
+        notice: &str,
+        entry: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![Write::Check {
+            key: keys::notice(notice),
+            cond: Cond::NotExists,
+        }];
+        writes.extend(
+            self.application_writes(
+                before.version,
+                vec![
+                    Cond::Eq("status".into(), json!(before.status.as_str())),
+                    Cond::Ne(REQUESTED.into(), json!(true)),
+                ],
+                undone,
+                entry,
+            )
+            .await?,
+        );
+        match self.table.write(writes).await {
+            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
+            other => other.map_err(StoreError::from),
+        }
+    }
+
+    /// The writes that change an application from what is stored (version
+    /// `read_version`, and `conds`) to `app`, with everything kept beside
+    /// it: its audit entry, listing, prior mentees, names and counters.
+    async fn application_writes(
+        &self,
+        read_version: u64,
+        mut conds: Vec<Cond>,
+        app: &Application,
+        entry: &AuditEntry,
+    ) -> Result<Vec<Write>, StoreError> {
         // The listing depends on the capacity too: read it, and write only if
         // it is still what was read.
         let Some((before, capacity)) = self.application_with_capacity(&app.id).await? else {
             return Err(StoreError::Changed);
         };
-        let mut conds = vec![
-            Cond::Eq("version".into(), json!(read_version)),
-            capacity_unchanged(capacity),
-        ];
-        if require_pending {
-            conds.push(Cond::Eq("status".into(), json!(Status::Pending.as_str())));
-        }
+        conds.push(Cond::Eq("version".into(), json!(read_version)));
+        conds.push(capacity_unchanged(capacity));
         let mut writes = vec![
             Write::Update {
                 key: keys::application(app.id.as_str()),
@@ -408,7 +460,7 @@ impl Store {
             Some(&metrics::application(&before)),
             &metrics::application(app),
         )));
-        self.table.write(writes).await.map_err(StoreError::from)
+        Ok(writes)
     }
 
     /// An application and the capacity kept beside it.

@@ -93,6 +93,11 @@ pub struct DecisionView {
     pub on_behalf_of: Option<String>,
     pub message: Option<String>,
     pub decided_at: String,
+    /// In the answer to the person who just decided: until when they may
+    /// undo it (the applicant is told after).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub undo_until: Option<String>,
 }
 
 impl From<&Decision> for DecisionView {
@@ -106,6 +111,7 @@ impl From<&Decision> for DecisionView {
             on_behalf_of: d.on_behalf_of.as_ref().map(ToString::to_string),
             message: d.message.as_ref().map(ToString::to_string),
             decided_at: d.decided_at.to_string(),
+            undo_until: None,
         }
     }
 }

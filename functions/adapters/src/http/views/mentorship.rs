@@ -124,6 +124,11 @@ pub struct RequestView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     pub mentee_card: Option<MenteeCard>,
+    /// In the answer to the mentee who just withdrew it: until when they
+    /// may undo that (the mentor is told after).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub undo_until: Option<String>,
 }
 
 impl RequestView {
@@ -144,6 +149,7 @@ impl RequestView {
             updated_at: r.updated_at.to_string(),
             mentorship_id: r.mentorship.as_ref().map(ToString::to_string),
             mentee_card: None,
+            undo_until: None,
         }
     }
 }
@@ -280,6 +286,11 @@ pub struct MentorshipView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     pub survey_answered: Option<bool>,
+    /// In the answer to the side who just ended it: until when they may
+    /// undo that (both are told after).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub undo_until: Option<String>,
 }
 
 impl MentorshipView {
@@ -313,6 +324,7 @@ impl MentorshipView {
             hours: hours(record.minutes),
             meetings: None,
             survey_answered: None,
+            undo_until: None,
         }
     }
 }
