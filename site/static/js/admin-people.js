@@ -68,7 +68,7 @@ async function lookUp(email) {
 const ACTIONS = {
   submitted: "Sent the application",
   edited: "Changed the application",
-  resubmitted: "Sent the application again after a denial",
+  resubmitted: "Sent the application for a new review",
   rerouted: "Changed the supervisor",
   approved: "Approved the application",
   denied: "Denied the application",
@@ -84,6 +84,8 @@ const ACTIONS = {
   agreement_saved: "Saved the agreement",
   agreement_confirmed: "Confirmed the agreement",
   mentorship_ended: "Ended the mentorship",
+  ending_undone: "Undid the ending within seconds, before either side was told",
+  goal_marked: "Marked a goal of the agreement",
   matched_by_admin: "Matched by an administrator",
   ended_by_admin: "Ended by an administrator",
   left_service: "Marked as having left state service",

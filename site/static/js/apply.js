@@ -173,12 +173,14 @@ function describeEditing() {
   const since = formatDate(current.submitted_at);
   const texts = {
     pending: `You sent this application on ${since}. It is waiting for your supervisor’s review; if you name a different supervisor, the review moves to them.`,
-    approved: `You sent this application on ${since} and it is approved. Saving changes keeps it approved.`,
+    approved: `You sent this application on ${since} and it is approved. Saving changes keeps it approved, unless you change your department or supervisor: then it goes to your supervisor for a new review.`,
     denied: `You sent this application on ${since} and it was denied. Saving it sends it to your supervisor again for a new review.`,
+    revoked: `The program team revoked the approval of this application. Saving it sends it to your supervisor for a new review.`,
+    withdrawn: `You withdrew this application. Saving it sends it to your supervisor for a new review.`,
   };
   document.getElementById("edit-notice-status").textContent = texts[current.status] || "";
   notice.hidden = false;
-  submitButton.textContent = current.status === "denied" ? "Send for review again" : "Save changes";
+  submitButton.textContent = current.status === "pending" || current.status === "approved" ? "Save changes" : "Send for review again";
 }
 
 function showSubmitted(app, created) {
