@@ -308,4 +308,15 @@ test("withdrawing a request asks first, can be undone for 10 seconds, and the me
   await mailArriving(platform, "priya.shah@mo.gov", /^A MOments request to you was withdrawn$/);
   const sent = await toPriya();
   assert.equal(sent.length, before + 1, "one email, for the withdrawal that stands");
+
+  // The request's own page offers the same Undo.
+  const again = await alex.post("/api/requests", { mentor: mentors[0].id, message: "Could we try again?" });
+  const asked = (await toPriya()).length;
+  await page.goto(`${platform.url}/requests/?id=${again.id}`);
+  await page.getByRole("button", { name: "Withdraw request" }).click();
+  assert.match(await banner.innerText(), /You withdrew this request\. We email Priya Shah in 10 seconds; until then you can undo it\./);
+  await banner.getByRole("button", { name: "Undo" }).click();
+  await banner.getByText("Undone: your request waits for Priya Shah’s answer again, and no email was sent.").waitFor();
+  assert.equal((await alex.get(`/api/requests/${again.id}`)).status, "pending");
+  assert.equal((await toPriya()).length, asked, "nothing more was sent");
 });

@@ -7,8 +7,9 @@
 // /api/availability; DELETE /api/calendar/events/{id}/registration.
 import { del, get, here, post, put, showSignIn, whoAmI } from "./api.js";
 import {
-  announce, busy, clearErrors, el, formatDate, isBusy, notice, noticeWithUndo, roleLabel, showPanelProblem, showProblem, statusBadge, uniqueIds,
+  announce, busy, clearErrors, el, formatDate, isBusy, notice, roleLabel, showPanelProblem, showProblem, statusBadge, uniqueIds,
 } from "./ui.js";
+import { noticeWithUndo } from "./undo.js";
 import { badge, contactDetails, count, hoursText, nameOf, pageLink, reasonLabel, workLine } from "./mentoring.js";
 import { addToCalendar, cancelControl, eventTimes, hasStarted, programNow, standing } from "./registration.js";
 import { attentionLines } from "./attention.js";

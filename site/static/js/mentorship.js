@@ -7,7 +7,8 @@ import { del, get, here, post, put, showSignIn } from "./api.js";
 import { renderGoals } from "./goals.js";
 import { countCharacters } from "./counts.js";
 import { showNextMeeting } from "./next-meeting.js";
-import { announce, busy, clearErrors, el, formatDate, isBusy, notice, noticeWithUndo, showPanelProblem, showProblem } from "./ui.js";
+import { announce, busy, clearErrors, el, formatDate, isBusy, notice, showPanelProblem, showProblem } from "./ui.js";
+import { noticeWithUndo } from "./undo.js";
 import {
   addField, badge, contactDetails, count, formatDay, hoursText, kindWords, minutesText, nameOf, pageLink, programDay,
   workLine,

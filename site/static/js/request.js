@@ -1,10 +1,11 @@
 // /requests/?id=ID: one mentorship request (GET /api/requests/{id}). The
 // email a mentor receives links here: the mentor reads the mentee's
 // application and accepts or declines; the mentee can follow or withdraw it.
-import { get, here, post, showSignIn, whoAmI } from "./api.js";
+import { del, get, here, post, showSignIn, whoAmI } from "./api.js";
 import {
   announce, busy, clearErrors, el, formatDate, isBusy, notice, showPanelProblem, showProblem, workplace,
 } from "./ui.js";
+import { noticeWithUndo } from "./undo.js";
 import { addField, badge, contactDetails, kindWords, nameOf, pageLink, reasonLabel, skillList, workLine } from "./mentoring.js";
 
 const root = document.getElementById("request-page");
@@ -174,7 +175,22 @@ document.getElementById("withdraw-form").addEventListener("submit", async (event
   if (!response.ok) return refused(response);
   request = response.data;
   render();
-  notice("You withdrew this request. You can ask another mentor from Find a mentor.", document.getElementById("request-title"));
+  const heading = document.getElementById("request-title");
+  const mentor = nameOf(request.mentor);
+  noticeWithUndo({
+    heading,
+    waiting: (seconds) => `You withdrew this request. We email ${mentor} in ${seconds} seconds; until then you can undo it.`,
+    told: `You withdrew this request, and ${mentor} gets an email saying so. You can ask another mentor from Find a mentor.`,
+    since: request.updated_at,
+    until: request.undo_until,
+    undo: () => del(`${path}/withdrawal`),
+    undone: (pending) => {
+      request = pending;
+      render();
+      notice(`Undone: your request waits for ${mentor}’s answer again, and no email was sent.`, heading);
+    },
+    failed: (response) => refused(response),
+  });
 });
 
 start();

@@ -2,8 +2,9 @@
 // and, with ?application=ID, one application in full with Approve and Deny.
 import { applicationPath, del, get, here, post, showSignIn, whoAmI } from "./api.js";
 import {
-  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, notice, noticeWithUndo, roleLabel, showPanelProblem, showProblem, statusBadge, workplace,
+  announce, busy, clearErrors, decisionSummary, el, formatDate, fullName, isBusy, notice, roleLabel, showPanelProblem, showProblem, statusBadge, workplace,
 } from "./ui.js";
+import { noticeWithUndo } from "./undo.js";
 import { countCharacters } from "./counts.js";
 
 const reviewUrl = document.getElementById("review").dataset.reviewUrl;
