@@ -532,3 +532,51 @@ async fn undoing_an_approval_takes_the_mentor_out_of_search_and_the_figures() {
     assert_eq!(kept(&app.table_items()), kept(&before));
     app.assert_invariants();
 }
+
+#[tokio::test]
+async fn a_job_the_scheduler_starts_early_waits_out_the_seconds_so_an_undo_still_lands() {
+    let app = spawn_app().await;
+    let id = applied(&app).await;
+    let grace = app.sign_in(GRACE).await;
+    let decided = decide(&grace, &id, "approve").await;
+    let decided_at: jiff::Timestamp = decided["decision"]["decided_at"]
+        .as_str()
+        .expect("decided_at")
+        .parse()
+        .expect("time");
+    // EventBridge Scheduler starts it within the minute of its time: here
+    // 2 seconds early, with 2 seconds still to undo.
+    app.advance(jiff::SignedDuration::from_secs(8));
+    let job = moments_domain::reminders::Job::DecisionMail {
+        application: ApplicationId::parse(&id).expect("id"),
+        decided_at,
+    };
+    let deps = app.jobs.deps.clone();
+    let early = tokio::spawn(async move {
+        moments_adapters::deps::as_function(
+            "moments-reminders",
+            moments_reminders::run(&deps, &job),
+        )
+        .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let r = grace
+        .delete(&format!("/api/applications/{id}/decision"))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the undo lands while the job waits"
+    );
+    let outcome = early.await.expect("job").expect("ran");
+    assert_eq!(
+        outcome,
+        moments_reminders::Outcome::NothingToDo("the decision was undone")
+    );
+    assert!(
+        app.mail_to(ADA)
+            .await
+            .iter()
+            .all(|m| !m.subject.contains("approved"))
+    );
+}

@@ -9,7 +9,7 @@
 use jiff::SignedDuration;
 use moments_adapters::deps::Deps;
 use moments_adapters::store::StoreError;
-use moments_domain::application::{Application, ApplicationId};
+use moments_domain::application::{Application, ApplicationId, UNDO_WITHIN};
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::calendar::registration::{self, RegistrationStatus};
 use moments_domain::checkin::{CheckIn, last_sign_of_life, quiet_on, utc_date};
@@ -394,7 +394,7 @@ async fn decision_mail(
     decided_at: jiff::Timestamp,
 ) -> Result<Outcome, ReminderError> {
     let notice = reminders::decision_notice(id, decided_at);
-    if !claim(deps, &notice).await? {
+    if !claim(deps, &notice, decided_at).await? {
         return Ok(Outcome::NothingToDo("already sent"));
     }
     let app = application(deps, id).await?;
@@ -426,7 +426,7 @@ async fn withdrawal_mail(
     withdrawn_at: jiff::Timestamp,
 ) -> Result<Outcome, ReminderError> {
     let notice = reminders::withdrawal_notice(id, withdrawn_at);
-    if !claim(deps, &notice).await? {
+    if !claim(deps, &notice, withdrawn_at).await? {
         return Ok(Outcome::NothingToDo("already sent"));
     }
     let r = deps
@@ -456,7 +456,7 @@ async fn ended_mail(
     ended_at: jiff::Timestamp,
 ) -> Result<Outcome, ReminderError> {
     let notice = reminders::ended_notice(id, ended_at);
-    if !claim(deps, &notice).await? {
+    if !claim(deps, &notice, ended_at).await? {
         return Ok(Outcome::NothingToDo("already sent"));
     }
     let m = deps
@@ -474,11 +474,32 @@ async fn ended_mail(
     Ok(Outcome::Sent(2))
 }
 
-/// Claim a notice before the record it is about is read: an undo, which
-/// checks that the claim is not there, then either lands first or fails.
-/// Once claimed, the mail goes through `Deps::notify`, queued if it
-/// fails, so it is neither lost nor sent twice.
-async fn claim(deps: &Deps, notice: &str) -> Result<bool, ReminderError> {
+/// Claim the notice of a change made at `changed_at`, before the record it
+/// is about is read: an undo, which checks that the claim is not there,
+/// then either lands first or fails. Once claimed, the mail goes through
+/// `Deps::notify`, queued if it fails, so it is neither lost nor sent
+/// twice.
+///
+/// EventBridge Scheduler starts a job within the minute of its time, so
+/// possibly a few seconds before it (never before the job was made, at the
+/// change): a job that starts before the seconds to undo have passed waits
+/// them out first, at most those 10 seconds, so no email leaves while the
+/// Undo button still shows.
+async fn claim(
+    deps: &Deps,
+    notice: &str,
+    changed_at: jiff::Timestamp,
+) -> Result<bool, ReminderError> {
+    let early = (changed_at + UNDO_WITHIN).duration_since(deps.now());
+    if early.is_positive() {
+        let wait = early.min(UNDO_WITHIN).unsigned_abs();
+        tracing::info!(
+            notice,
+            ?wait,
+            "started before the undo seconds passed; waiting"
+        );
+        tokio::time::sleep(wait).await;
+    }
     Ok(deps
         .store
         .claim_notice(notice, deps.now(), KEEP_CLAIMS)
