@@ -436,7 +436,11 @@ async fn a_decision_the_email_job_has_claimed_cannot_be_undone_even_within_the_s
         .parse()
         .expect("time");
     let app_id = ApplicationId::parse(&id).expect("id");
-    let notice = moments_domain::reminders::decision_notice(&app_id, at);
+    let job = moments_domain::reminders::Job::DecisionMail {
+        application: app_id,
+        decided_at: at,
+    };
+    let notice = moments_domain::reminders::held_notice(&job, at);
     assert!(
         app.store
             .claim_notice(&notice, app.now(), jiff::SignedDuration::from_hours(1))

@@ -157,8 +157,8 @@ async fn decide(
     }
     saved?;
     // The applicant hears of it once it can no longer be undone.
-    if let Some((job, at)) = reminders::decision_job(&decided) {
-        deps.schedule_job(&job, at).await;
+    if let Some(held) = reminders::decision_job(&decided) {
+        deps.schedule_job(&held.job, held.due).await;
     }
     let lists = deps.store.lists().await?;
     let mut view = ApplicationView::of(&decided, &actor, &lists);
@@ -188,11 +188,9 @@ async fn undo(
 ) -> Result<Json<ApplicationView>, ApiError> {
     let app = load(&deps, &id).await?;
     let undone = app.undo_decision(&actor, deps.now())?;
-    let decided_at = app
-        .decision
-        .as_ref()
-        .map(|d| d.decided_at)
-        .ok_or_else(|| ApiError::Internal("decision missing".into()))?;
+    let Some(held) = reminders::decision_job(&app) else {
+        return Err(UndoRefused::NothingToUndo(app.status.as_str()).into());
+    };
     let entry = AuditEntry {
         at: undone.updated_at,
         actor: actor.email.clone(),
@@ -200,10 +198,9 @@ async fn undo(
         on_behalf_of: app.decision.as_ref().and_then(|d| d.on_behalf_of.clone()),
         note: None,
     };
-    let notice = reminders::decision_notice(&app.id, decided_at);
     match deps
         .store
-        .undo_decision(&app, &undone, &notice, &entry)
+        .undo_decision(&app, &undone, &held.notice, &entry)
         .await
     {
         Ok(()) => {}
@@ -216,9 +213,7 @@ async fn undo(
         }
         Err(e) => return Err(e.into()),
     }
-    if let Some((job, _)) = reminders::decision_job(&app) {
-        deps.cancel(&job.name()).await;
-    }
+    deps.cancel(&held.job.name()).await;
     let lists = deps.store.lists().await?;
     Ok(Json(ApplicationView::of(&undone, &actor, &lists)))
 }

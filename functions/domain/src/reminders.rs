@@ -125,60 +125,61 @@ impl Job {
     }
 }
 
-/// The job that tells the applicant of a decision, and when: as soon as it
-/// can no longer be undone.
-pub fn decision_job(app: &Application) -> Option<(Job, Timestamp)> {
+/// An email held back while its change can still be undone: the job that
+/// sends it, when it is due, and the notice the job claims before it reads
+/// the record (the undo checks that claim is not there, so the undo and the
+/// email never both happen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldMail {
+    pub job: Job,
+    pub due: Timestamp,
+    pub notice: String,
+}
+
+impl HeldMail {
+    fn new(job: Job, changed_at: Timestamp) -> Self {
+        HeldMail {
+            notice: held_notice(&job, changed_at),
+            due: changed_at + UNDO_WITHIN,
+            job,
+        }
+    }
+}
+
+/// The notice a held email's job claims: one per change, named after the
+/// job and the time of the change, so a job left from an undone change
+/// claims a notice nobody else looks at.
+pub fn held_notice(job: &Job, changed_at: Timestamp) -> String {
+    format!("{}-{}", job.name(), changed_at.as_nanosecond())
+}
+
+/// The email telling the applicant of a decision.
+pub fn decision_job(app: &Application) -> Option<HeldMail> {
     let decided_at = app.decision.as_ref()?.decided_at;
-    Some((
-        Job::DecisionMail {
-            application: app.id.clone(),
-            decided_at,
-        },
-        decided_at + UNDO_WITHIN,
-    ))
+    let job = Job::DecisionMail {
+        application: app.id.clone(),
+        decided_at,
+    };
+    Some(HeldMail::new(job, decided_at))
 }
 
-/// The notice claimed when a decision's email goes: one per decision, so
-/// undoing it (which checks the claim is not there) and sending it never
-/// both happen.
-pub fn decision_notice(app: &ApplicationId, decided_at: Timestamp) -> String {
-    format!("decision-{app}-{}", decided_at.as_nanosecond())
+/// The email telling the mentor of a withdrawn request.
+pub fn withdrawal_job(r: &MentorshipRequest) -> HeldMail {
+    let job = Job::WithdrawalMail {
+        request: r.id.clone(),
+        withdrawn_at: r.updated_at,
+    };
+    HeldMail::new(job, r.updated_at)
 }
 
-/// The job that tells the mentor of a withdrawn request, and when: as soon
-/// as the mentee can no longer undo it.
-pub fn withdrawal_job(r: &MentorshipRequest) -> (Job, Timestamp) {
-    (
-        Job::WithdrawalMail {
-            request: r.id.clone(),
-            withdrawn_at: r.updated_at,
-        },
-        r.updated_at + UNDO_WITHIN,
-    )
-}
-
-/// The notice claimed when a withdrawal's email goes (see
-/// [`decision_notice`]).
-pub fn withdrawal_notice(request: &RequestId, withdrawn_at: Timestamp) -> String {
-    format!("withdrawal-{request}-{}", withdrawn_at.as_nanosecond())
-}
-
-/// The job that tells both sides of a mentorship a side ended, and when:
-/// as soon as it can no longer be undone.
-pub fn ended_job(m: &Mentorship) -> Option<(Job, Timestamp)> {
+/// The emails telling both sides of a mentorship that a side ended it.
+pub fn ended_job(m: &Mentorship) -> Option<HeldMail> {
     let ended_at = m.ended.as_ref()?.at;
-    Some((
-        Job::EndedMail {
-            mentorship: m.id.clone(),
-            ended_at,
-        },
-        ended_at + UNDO_WITHIN,
-    ))
-}
-
-/// The notice claimed when an ending's emails go (see [`decision_notice`]).
-pub fn ended_notice(mentorship: &MentorshipId, ended_at: Timestamp) -> String {
-    format!("ended-{mentorship}-{}", ended_at.as_nanosecond())
+    let job = Job::EndedMail {
+        mentorship: m.id.clone(),
+        ended_at,
+    };
+    Some(HeldMail::new(job, ended_at))
 }
 
 /// The jobs a new request starts, with their times.

@@ -16,7 +16,7 @@ use moments_domain::mentorship::{
     AgreementDraft, Mentorship, MentorshipId, MentorshipRefused, MentorshipStatus,
 };
 use moments_domain::notify::{self, Who};
-use moments_domain::reminders::{connect_job, ended_job, ended_notice, survey_job};
+use moments_domain::reminders::{connect_job, ended_job, survey_job};
 use serde::{Deserialize, Serialize};
 
 use crate::{end_mentorship, entry, sides};
@@ -405,15 +405,15 @@ pub async fn end(
     .await?;
     // Both hear of it once it can no longer be undone.
     let held = ended_job(&after);
-    if let Some((job, at)) = &held {
-        deps.schedule_job(job, *at).await;
+    if let Some(held) = &held {
+        deps.schedule_job(&held.job, held.due).await;
     }
     let record = MentorshipRecord {
         mentorship: after,
         ..before
     };
     let mut answer = view(&deps, &record, &actor.email).await?;
-    answer.undo_until = held.map(|(_, at)| at.to_string());
+    answer.undo_until = held.map(|h| h.due.to_string());
     Ok(Json(answer))
 }
 
@@ -443,10 +443,9 @@ pub async fn undo_end(
         .ok_or(ApiError::NotFound("mentorship"))?;
     let m = &before.mentorship;
     let after = m.undo_end(&actor.email, deps.now())?;
-    let Some((job, _)) = ended_job(m) else {
+    let Some(held) = ended_job(m) else {
         return Err(MentorshipRefused::NotEnded.into());
     };
-    let notice = ended_notice(&m.id, m.ended.as_ref().map_or(m.started_at, |e| e.at));
     let both = sides(&deps, &m.mentee_application, &m.mentor_application).await?;
     match deps
         .store
@@ -454,7 +453,7 @@ pub async fn undo_end(
             m,
             &after,
             &both,
-            &notice,
+            &held.notice,
             &entry(&actor.email, deps.now(), Action::EndingUndone),
         )
         .await
@@ -469,7 +468,7 @@ pub async fn undo_end(
         }
         Err(e) => return Err(e.into()),
     }
-    deps.cancel(&job.name()).await;
+    deps.cancel(&held.job.name()).await;
     if let Some((survey, _)) = survey_job(m) {
         deps.cancel(&survey.name()).await;
     }

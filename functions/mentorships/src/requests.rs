@@ -21,7 +21,7 @@ use moments_domain::mentorship::{
     MentorshipRequest, RequestId, RequestStatus, RespondRefused, SelectRefused, Sides, select,
 };
 use moments_domain::notify::{self, Who};
-use moments_domain::reminders::{request_jobs, withdrawal_job, withdrawal_notice};
+use moments_domain::reminders::{request_jobs, withdrawal_job};
 use serde::{Deserialize, Serialize};
 
 use moments_domain::departments::StoredDepartments;
@@ -561,11 +561,11 @@ pub async fn withdraw(
     )
     .await?;
     // The mentor hears of it once it can no longer be undone.
-    let (job, at) = withdrawal_job(&after);
-    deps.schedule_job(&job, at).await;
+    let held = withdrawal_job(&after);
+    deps.schedule_job(&held.job, held.due).await;
     let departments = deps.store.departments().await?;
     let mut view = RequestView::of(&after, &mentee, &mentor, &departments);
-    view.undo_until = Some(at.to_string());
+    view.undo_until = Some(held.due.to_string());
     Ok(Json(view))
 }
 
@@ -590,13 +590,13 @@ pub async fn undo_withdraw(
     let before = load(&deps, &id).await?;
     only_the_two(&before, &actor.email)?;
     let after = before.undo_withdraw(&actor.email, deps.now())?;
-    let notice = withdrawal_notice(&before.id, before.updated_at);
+    let held = withdrawal_job(&before);
     match deps
         .store
         .restore_request(
             &before,
             &after,
-            &notice,
+            &held.notice,
             &entry(&actor.email, after.updated_at, Action::WithdrawalUndone),
         )
         .await
@@ -611,7 +611,7 @@ pub async fn undo_withdraw(
         }
         Err(e) => return Err(e.into()),
     }
-    deps.cancel(&withdrawal_job(&before).0.name()).await;
+    deps.cancel(&held.job.name()).await;
     for (job, at) in request_jobs(&after) {
         deps.schedule_job(&job, at).await;
     }

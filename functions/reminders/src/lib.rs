@@ -390,10 +390,11 @@ async fn send_once(
 /// claim and is refused.
 async fn decision_mail(
     deps: &Deps,
+    job: &Job,
     id: &ApplicationId,
     decided_at: jiff::Timestamp,
 ) -> Result<Outcome, ReminderError> {
-    let notice = reminders::decision_notice(id, decided_at);
+    let notice = reminders::held_notice(job, decided_at);
     if !claim(deps, &notice, decided_at).await? {
         return Ok(Outcome::NothingToDo("already sent"));
     }
@@ -422,10 +423,11 @@ async fn decision_mail(
 /// withdrawn, unless the mentee undid it (claimed first, as a decision's).
 async fn withdrawal_mail(
     deps: &Deps,
+    job: &Job,
     id: &RequestId,
     withdrawn_at: jiff::Timestamp,
 ) -> Result<Outcome, ReminderError> {
-    let notice = reminders::withdrawal_notice(id, withdrawn_at);
+    let notice = reminders::held_notice(job, withdrawn_at);
     if !claim(deps, &notice, withdrawn_at).await? {
         return Ok(Outcome::NothingToDo("already sent"));
     }
@@ -452,10 +454,11 @@ async fn withdrawal_mail(
 /// the side who ended it undid that (claimed first, as a decision's).
 async fn ended_mail(
     deps: &Deps,
+    job: &Job,
     id: &MentorshipId,
     ended_at: jiff::Timestamp,
 ) -> Result<Outcome, ReminderError> {
-    let notice = reminders::ended_notice(id, ended_at);
+    let notice = reminders::held_notice(job, ended_at);
     if !claim(deps, &notice, ended_at).await? {
         return Ok(Outcome::NothingToDo("already sent"));
     }
@@ -658,15 +661,15 @@ async fn one_time(deps: &Deps, job: &Job) -> Result<Outcome, ReminderError> {
         Job::DecisionMail {
             application,
             decided_at,
-        } => decision_mail(deps, application, *decided_at).await?,
+        } => decision_mail(deps, job, application, *decided_at).await?,
         Job::WithdrawalMail {
             request,
             withdrawn_at,
-        } => withdrawal_mail(deps, request, *withdrawn_at).await?,
+        } => withdrawal_mail(deps, job, request, *withdrawn_at).await?,
         Job::EndedMail {
             mentorship,
             ended_at,
-        } => ended_mail(deps, mentorship, *ended_at).await?,
+        } => ended_mail(deps, job, mentorship, *ended_at).await?,
         Job::RetryMail => Outcome::NothingToDo("the retry run has a schedule of its own"),
     })
 }

@@ -451,10 +451,6 @@ impl Store {
             Cond::Lt("active".into(), json!(MAX_ACTIVE)),
         ]);
         let mut writes = vec![
-            Write::Check {
-                key: keys::notice(notice),
-                cond: Cond::NotExists,
-            },
             update(
                 keys::request(before.id.as_str()),
                 request_attributes(after)?,
@@ -480,10 +476,7 @@ impl Store {
             Some(&metrics::request(before)),
             &metrics::request(after),
         )));
-        match self.table.write(writes).await {
-            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
-            other => other.map_err(StoreError::from),
-        }
+        self.write_unless_told(notice, writes).await
     }
 
     pub async fn mentorship(
@@ -686,10 +679,6 @@ impl Store {
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut writes = vec![
-            Write::Check {
-                key: keys::notice(notice),
-                cond: Cond::NotExists,
-            },
             update(
                 keys::mentorship(before.id.as_str()),
                 mentorship_attributes(after)?,
@@ -721,10 +710,7 @@ impl Store {
             Some(&metrics::mentorship(before)),
             &metrics::mentorship(after),
         )));
-        match self.table.write(writes).await {
-            Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
-            other => other.map_err(StoreError::from),
-        }
+        self.write_unless_told(notice, writes).await
     }
 
     /// Record a survey answer about `m`; `AlreadyExists` if this person

@@ -404,12 +404,8 @@ impl Store {
         notice: &str,
         entry: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let mut writes = vec![Write::Check {
-            key: keys::notice(notice),
-            cond: Cond::NotExists,
-        }];
-        writes.extend(
-            self.application_writes(
+        let writes = self
+            .application_writes(
                 before.version,
                 vec![
                     Cond::Eq("status".into(), json!(before.status.as_str())),
@@ -418,9 +414,24 @@ impl Store {
                 undone,
                 entry,
             )
-            .await?,
-        );
-        match self.table.write(writes).await {
+            .await?;
+        self.write_unless_told(notice, writes).await
+    }
+
+    /// Apply `writes` (an undo) only while the held email's notice `notice`
+    /// is not claimed, checked in the same transaction: `AlreadyExists`
+    /// when the email's job claimed it first, `Changed` when any other
+    /// condition failed.
+    pub(super) async fn write_unless_told(
+        &self,
+        notice: &str,
+        writes: Vec<Write>,
+    ) -> Result<(), StoreError> {
+        let told = Write::Check {
+            key: keys::notice(notice),
+            cond: Cond::NotExists,
+        };
+        match self.table.write([vec![told], writes].concat()).await {
             Err(TableError::ConditionFailed { index: 0 }) => Err(StoreError::AlreadyExists),
             other => other.map_err(StoreError::from),
         }
