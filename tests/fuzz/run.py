@@ -7,7 +7,8 @@ administrators required to sign in through that provider. Signs each role
 in the way a person does: participants ask for a link, read it from the
 local outbox and post its token; administrators go through the provider's
 redirects. Then runs schemathesis over every operation of
-/api/openapi.json with that role's session cookie. Checks: no
+/api/openapi.json with that role's session cookie, in two lanes side by
+side, each with a platform of its own. Checks: no
 5xx, every answer's status, content type and body as the document says.
 Prints the cases run per role and exits non-zero on any failure.
 
@@ -26,6 +27,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,7 +191,7 @@ def config_file(parameters, directory):
     return path
 
 
-def run_role(base, role, cookie, max_examples, report_dir, config):
+def run_role(base, role, cookie, max_examples, report_dir, work_dir, config):
     command = [
         str(SCHEMATHESIS), "--config-file", str(config), "run", f"{base}/api/openapi.json",
         "--checks", CHECKS,
@@ -208,21 +210,25 @@ def run_role(base, role, cookie, max_examples, report_dir, config):
         # case of the run into a 401; it is fuzzed in the anonymous run.
         command += ["--header", f"Cookie: {cookie}", "--exclude-path", "/api/auth/signout"]
     started = time.time()
-    # In target/: schemathesis keeps a cache in its working directory.
-    result = subprocess.run(command, capture_output=True, text=True, cwd=report_dir)
+    # In target/, one directory per lane: schemathesis keeps a cache in its
+    # working directory.
+    result = subprocess.run(command, capture_output=True, text=True, cwd=work_dir)
     output = result.stdout + result.stderr
     cases = sum(int(n) for n in re.findall(r"(\d+) generated", output)) or None
     return result.returncode, output, cases, time.time() - started
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--max-examples", type=int, default=25)
-    args = parser.parse_args()
-    report_dir = ROOT / "target" / "schemathesis"
-    report_dir.mkdir(parents=True, exist_ok=True)
+# Roles fuzzed side by side, each lane on a platform of its own; within a
+# lane in this order (the program administrator's run, which ends and
+# revokes records, comes last in its lane).
+LANES = [["anonymous", "applicant", "mentor"], ["supervisor", "department_admin", "program_admin"]]
+
+
+def run_lane(roles, issuer, max_examples, report_dir):
+    """Fuzzes `roles` in turn on a platform of their own; returns those that failed."""
     data_dir = tempfile.mkdtemp(prefix="moments-fuzz-")
-    provider, issuer = start_provider()
+    lane_dir = report_dir / roles[0]
+    lane_dir.mkdir(parents=True, exist_ok=True)
     child, base = start_platform(data_dir, issuer)
     failed = []
     try:
@@ -234,27 +240,43 @@ def main():
             else sign_in(base, email)
             for role, email in ROLES.items()
         }
-        config = config_file(records(base, cookies), report_dir)
-        for role, email in ROLES.items():
-            cookie = cookies[role]
+        config = config_file(records(base, cookies), lane_dir)
+        for role in roles:
+            email, cookie = ROLES[role], cookies[role]
             if cookie:
                 # Sessions end when unused (administrators' after 30
                 # minutes): one request now keeps this one alive.
                 call(base, "GET", "/api/me", cookie)
-            code, output, cases, seconds = run_role(base, role, cookie, args.max_examples, report_dir, config)
+            code, output, cases, seconds = run_role(base, role, cookie, max_examples, report_dir, lane_dir, config)
             (report_dir / f"{role}.log").write_text(output)
             how = " (provider)" if role in THROUGH_PROVIDER else ""
             print(f"{role:17} {(email or '(no session)') + how:33} cases: {cases}  {seconds:5.0f} s  "
                   f"{'ok' if code == 0 else 'FAILED'}", flush=True)
             if code != 0:
                 failed.append(role)
-                print(output[-6000:])
+                print(output[-6000:], flush=True)
     finally:
         child.terminate()
         child.wait()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return failed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--max-examples", type=int, default=25)
+    args = parser.parse_args()
+    report_dir = ROOT / "target" / "schemathesis"
+    report_dir.mkdir(parents=True, exist_ok=True)
+    assert sorted(r for lane in LANES for r in lane) == sorted(ROLES), "every role in one lane"
+    provider, issuer = start_provider()
+    try:
+        with ThreadPoolExecutor(max_workers=len(LANES)) as pool:
+            lanes = [pool.submit(run_lane, roles, issuer, args.max_examples, report_dir) for roles in LANES]
+            failed = [role for lane in lanes for role in lane.result()]
+    finally:
         provider.terminate()
         provider.wait()
-        shutil.rmtree(data_dir, ignore_errors=True)
     if failed:
         sys.exit(f"schemathesis found failures as: {', '.join(failed)} (logs in target/schemathesis/)")
 
