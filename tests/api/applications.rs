@@ -198,6 +198,54 @@ async fn bad_input_is_refused_naming_each_field_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn checking_answers_names_the_same_fields_as_applying_and_changes_nothing() {
+    let app = spawn_app().await;
+    let ada = app.sign_in("ada.lovelace@mo.gov").await;
+    let mails_before = app.mail_count().await;
+    for (case, form, _) in bad_forms() {
+        let checked = problem(
+            ada.post("/api/applications/check", form.clone()).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        let applied = problem(ada.apply(form).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(checked["errors"], applied["errors"], "{case}: one voice");
+    }
+    // Checked more often than a day's changes allow: checks are not counted,
+    // and the application still goes.
+    let limit = moments_adapters::http::limits::APPLICATION_CHANGES_PER_PERSON
+        .window
+        .max;
+    for _ in 0..=limit {
+        let r = ada
+            .post("/api/applications/check", mentee_form(GRACE))
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    assert_eq!(
+        json_of(ada.get("/api/applications").await).await["applications"],
+        json!([]),
+        "a check stores nothing"
+    );
+    assert_eq!(
+        app.mail_count().await,
+        mails_before,
+        "a check sends nothing"
+    );
+    assert_eq!(
+        ada.apply(mentee_form(GRACE)).await.status(),
+        StatusCode::CREATED
+    );
+    problem(
+        app.anonymous()
+            .post("/api/applications/check", mentee_form(GRACE))
+            .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn a_body_that_is_not_a_json_object_is_a_clear_400() {
     let app = spawn_app().await;
     let ada = app.sign_in("ada.lovelace@mo.gov").await;

@@ -374,6 +374,15 @@ fn rows() -> Vec<Row> {
             ],
             409,
         ),
+        // Checking answers stores nothing, so anyone signed in may, even
+        // with an application for the role already.
+        row(
+            post.clone(),
+            "/api/applications/check",
+            mentee_form("grace.hopper@mo.gov"),
+            &[],
+            204,
+        ),
         row(
             get.clone(),
             "/api/applications/{application}",

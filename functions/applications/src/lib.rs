@@ -27,6 +27,7 @@ use serde::Serialize;
 moments_adapters::http_api! {
     read_catalogue;
     mine, submit;
+    check;
     read, edit;
     reroute;
     correct;
@@ -142,26 +143,8 @@ async fn submit(
     Caller(actor): Caller,
     Form(body): Form<ApplicationForm>,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    let mut form = FormReader::new();
-    let role = form.parsed("role", &body.role, Role::parse);
     let lists = deps.store.lists().await?;
-    let details = Details::parse(
-        &body,
-        role.unwrap_or(Role::Mentee),
-        &actor.email,
-        &deps.config.domains,
-        &lists,
-    );
-    let (role, details) = match (role, details) {
-        (Some(role), Ok(details)) if form.errors.is_empty() => (role, details),
-        (_, result) => {
-            let mut errors = form.errors;
-            if let Err(more) = result {
-                errors.extend(more);
-            }
-            return Err(errors.into());
-        }
-    };
+    let (role, details) = parse_new(&deps, &actor, &body, &lists)?;
     // A second application for the role is refused before it counts
     // against the day's limits; the write below still settles a race.
     let already = |role: Role| {
@@ -193,6 +176,56 @@ async fn submit(
         StatusCode::CREATED,
         Json(ApplicationView::of(&app, &actor, &lists)),
     ))
+}
+
+/// A new application's role and answers, or every field that needs
+/// attention.
+fn parse_new(
+    deps: &Deps,
+    actor: &Actor,
+    body: &ApplicationForm,
+    lists: &Lists,
+) -> Result<(Role, Details), FieldErrors> {
+    let mut form = FormReader::new();
+    let role = form.parsed("role", &body.role, Role::parse);
+    let details = Details::parse(
+        body,
+        role.unwrap_or(Role::Mentee),
+        &actor.email,
+        &deps.config.domains,
+        lists,
+    );
+    match (role, details) {
+        (Some(role), Ok(details)) if form.errors.is_empty() => Ok((role, details)),
+        (_, result) => {
+            let mut errors = form.errors;
+            if let Err(more) = result {
+                errors.extend(more);
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// Check an application's answers as applying would, and do nothing else:
+/// nothing is stored, sent or counted. The guided application asks after
+/// each of its pages, so a page says what needs attention in the API's own
+/// words before the next one is shown.
+#[utoipa::path(post, path = "/api/applications/check", operation_id = "check_application", tag = "applications", request_body = ApplicationForm,
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Every answer could be sent as it is"),
+        (status = 422, description = "Fields need attention"),
+    ))]
+#[tracing::instrument(skip_all)]
+async fn check(
+    State(deps): State<Deps>,
+    Caller(actor): Caller,
+    Form(body): Form<ApplicationForm>,
+) -> Result<StatusCode, ApiError> {
+    let lists = deps.store.lists().await?;
+    parse_new(&deps, &actor, &body, &lists)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The signed-in person's applications.
