@@ -12,7 +12,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, signIn, axeViolations } from "./support.mjs";
+import { startPlatform, launch, signIn, axeViolations, continueTo } from "./support.mjs";
 
 const ADMIN = "admin@mo.gov";
 const APPLICANT = "lee.park@mo.gov";
@@ -83,33 +83,41 @@ test("the program team adds a division and a department, and the forms and searc
   // The applicant's form offers both at once; Revenue asks for the division.
   const lee = await signedIn(APPLICANT);
   await applyForm(lee);
+  await lee.locator("#f-first_name").fill("Lee");
+  await lee.locator("#f-last_name").fill("Park");
+  await continueTo(lee, "Your work");
   assert.equal((await values(lee, "#f-department")).at(-1), "office-of-cybersecurity");
   assert.equal(await lee.locator("#f-division").isVisible(), false, "no division until a department has some");
   await lee.locator("#f-department").selectOption("revenue");
   await lee.getByLabel("Division").waitFor();
   assert.deepEqual(await values(lee, "#f-division"), ["motor-vehicles"]);
-  await lee.locator("#f-first_name").fill("Lee");
-  await lee.locator("#f-last_name").fill("Park");
   await lee.locator("#f-job_title").fill("Licensing Clerk");
   await lee.locator("#f-work_location").fill("Jefferson City");
   await lee.getByLabel("Daytime").check();
-  await lee.locator("#f-supervisor_first_name").fill("Sam");
-  await lee.locator("#f-supervisor_last_name").fill("Rivera");
-  await lee.locator("#f-supervisor_email").fill(SUPERVISOR);
-  await lee.locator("#f-bio").fill("I license drivers and keep the queue moving.");
-  await lee.locator("#f-goals").fill("Lead a branch office.");
-  await lee.locator("#f-skills-1").selectOption("leadership");
-  await lee.locator("#f-skills-2").selectOption("customer-service");
-  await lee.locator("#f-skills-3").selectOption("teamwork");
-  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
-    await lee.locator(`#f-${name}`).check();
-  }
+  // The division is asked on this page, before any other.
   await lee.locator("#submit-application").click();
   await lee.locator("#e-division").waitFor();
   assert.match(await lee.locator("#e-division").innerText(), /Choose your division of the Department of Revenue/);
-  assert.deepEqual(await axeViolations(lee), [], "the form with the division's error is accessible");
+  assert.deepEqual(await axeViolations(lee), [], "the page with the division's error is accessible");
   await lee.locator("#f-division").selectOption("motor-vehicles");
-  await lee.locator("#submit-application").click();
+  await continueTo(lee, "Your supervisor");
+  await lee.locator("#f-supervisor_first_name").fill("Sam");
+  await lee.locator("#f-supervisor_last_name").fill("Rivera");
+  await lee.locator("#f-supervisor_email").fill(SUPERVISOR);
+  await continueTo(lee, "Your skills");
+  await lee.locator("#f-skills-1").selectOption("leadership");
+  await lee.locator("#f-skills-2").selectOption("customer-service");
+  await lee.locator("#f-skills-3").selectOption("teamwork");
+  await continueTo(lee, "Your goals");
+  await lee.locator("#f-bio").fill("I license drivers and keep the queue moving.");
+  await lee.locator("#f-goals").fill("Lead a branch office.");
+  await continueTo(lee, "Eligibility and agreement");
+  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
+    await lee.locator(`#f-${name}`).check();
+  }
+  await continueTo(lee, "Check your answers");
+  assert.match(await lee.locator("#answers").innerText(), /Division\s+Motor Vehicles/);
+  await lee.getByRole("button", { name: "Submit application" }).click();
   await lee.locator("#submitted").waitFor();
 
   // Her supervisor reads where she works, division first.

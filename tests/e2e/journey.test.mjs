@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, lastMailTo, mailArriving, linkIn, signInFromHere, axeViolations, tabTo, arrowUntil, countSteps, stepsLine } from "./support.mjs";
+import { startPlatform, launch, lastMailTo, mailArriving, linkIn, signInFromHere, axeViolations, tabTo, arrowUntil, countSteps, stepsLine, applicationPage, continueTo, applyThrough } from "./support.mjs";
 
 let platform;
 let browser;
@@ -40,23 +40,24 @@ async function followTaskLink(page, mail, task) {
   await page.waitForURL((u) => !u.pathname.startsWith("/signin/"));
 }
 
-async function fillMenteeApplication(page, supervisorEmail) {
-  await page.locator("#f-first_name").fill("Ada");
-  await page.locator("#f-last_name").fill("Lovelace");
-  await page.locator("#f-department").selectOption("revenue");
-  await page.locator("#f-job_title").fill("Revenue Analyst");
-  await page.locator("#f-work_location").fill("Jefferson City");
-  await page.getByLabel("Daytime").check();
-  await page.locator("#f-supervisor_first_name").fill("Grace");
-  await page.locator("#f-supervisor_last_name").fill("Hopper");
-  await page.locator("#f-supervisor_email").fill(supervisorEmail);
-  await page.locator("#f-bio").fill("Analyst in collections reporting & curious about leading a team (3 < 5 years in).");
-  await page.locator("#f-goals").fill("Lead my first project.");
-  await page.locator("#f-skills-1").selectOption("data-analysis");
-  await page.locator("#f-skills-2").selectOption("leadership");
-  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
-    await page.locator(`#f-${name}`).check();
-  }
+/** Ada's answers, with the supervisor's address and the skills given. */
+const adaAnswers = (supervisorEmail, skills = ["data-analysis", "leadership", "teamwork"]) => ({
+  first_name: "Ada",
+  last_name: "Lovelace",
+  department: "revenue",
+  job_title: "Revenue Analyst",
+  work_location: "Jefferson City",
+  supervisor: ["Grace", "Hopper", supervisorEmail],
+  skills,
+  bio: "Analyst in collections reporting & curious about leading a team (3 < 5 years in).",
+  goals: "Lead my first project.",
+});
+
+/** Answers every page of a mentee application, sends it, and waits for the panel that says so. */
+async function applyAsMentee(page, supervisorEmail) {
+  await applyThrough(page, adaAnswers(supervisorEmail));
+  await page.getByRole("button", { name: "Submit application" }).click();
+  await page.locator("#submitted").waitFor();
 }
 
 test("mentee applies; the supervisor denies from the emailed link with a message; the mentee is told", async () => {
@@ -64,21 +65,68 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   await ada.goto(`${platform.url}/apply/mentee/`);
   await signInFromHere(ada, platform, "ada.lovelace@mo.gov");
 
+  // One page at a time: the first asks about her, and says how many follow.
+  await applicationPage(ada, "About you").waitFor();
+  assert.equal(await ada.locator("#step-count").innerText(), "Step 1 of 6");
+  assert.equal(await ada.getByRole("link", { name: "Back" }).isVisible(), false, "nothing before the first page");
+  assert.deepEqual(await axeViolations(ada), [], "the first page is accessible");
+  // Continue with nothing typed: the API's messages for this page's fields
+  // only, all at once, with a summary; the other pages' turn comes later.
+  await ada.locator("#submit-application").click();
+  await ada.locator("#application-errors").waitFor();
+  assert.match(await ada.title(), /^Error: About you/);
+  assert.deepEqual((await ada.locator("#application-errors li").allInnerTexts()).map((t) => t.split(":")[0]), ["First name", "Last name"]);
+  assert.equal(await ada.evaluate(() => document.activeElement.id), "application-errors", "the summary takes the focus");
   // Limits show before sending, and count down as she types: the numbers
   // the API enforces (site/data/limits.toml).
+  assert.equal(await ada.locator("#c-first_name").innerText(), "You have 60 characters left");
+  await ada.locator("#f-first_name").fill("Ada");
+  assert.equal(await ada.locator("#c-first_name").innerText(), "You have 57 characters left");
+  await ada.locator("#f-last_name").fill("Lovelace");
+  await continueTo(ada, "Your work");
+  assert.equal(await ada.locator("#step-count").innerText(), "Step 2 of 6");
+  assert.match(await ada.title(), /^Your work/, "no error once put right");
+  // The browser's Back button goes back a page, and forward again.
+  await ada.goBack();
+  await applicationPage(ada, "About you").waitFor();
+  assert.equal(await ada.locator("#f-first_name").inputValue(), "Ada");
+  await ada.goForward();
+  await applicationPage(ada, "Your work").waitFor();
+  await ada.locator("#f-department").selectOption("revenue");
+  await ada.locator("#f-job_title").fill("Revenue Analyst");
+  await ada.locator("#f-work_location").fill("Jefferson City");
+  await ada.getByLabel("Daytime").check();
+  await continueTo(ada, "Your supervisor");
+  await ada.locator("#f-supervisor_first_name").fill("Grace");
+  await ada.locator("#f-supervisor_last_name").fill("Hopper");
+  await ada.locator("#f-supervisor_email").fill("grace.hopper@mo.gov");
+  await continueTo(ada, "Your skills");
+  // Two skills are not enough: the API's message appears next to the field.
+  await ada.locator("#f-skills-1").selectOption("data-analysis");
+  await ada.locator("#f-skills-2").selectOption("leadership");
+  await ada.locator("#submit-application").click();
+  await ada.locator("#e-skills").waitFor();
+  assert.match(await ada.locator("#e-skills").innerText(), /at least 3/);
+  assert.equal(await ada.locator("#f-skills-1").getAttribute("aria-invalid"), "true");
+  assert.deepEqual(await axeViolations(ada), [], "a page with errors is accessible");
+  await ada.locator("#f-skills-3").selectOption("public-speaking");
+  await continueTo(ada, "Your goals");
   assert.equal(await ada.locator("#c-bio").innerText(), "You have 1,500 characters left");
   await ada.locator("#f-bio").fill("x".repeat(1501));
   assert.equal(await ada.locator("#c-bio").innerText(), "You have 1 character too many");
   assert.match(await ada.locator("#c-bio").getAttribute("class"), /field__count--over/);
   assert.match(await ada.locator("#f-bio").getAttribute("aria-describedby"), /c-bio/);
-  await fillMenteeApplication(ada, "grace.hopper@mo.gov");
-  assert.equal(await ada.locator("#c-first_name").innerText(), "You have 57 characters left");
+  await ada.locator("#f-bio").fill(adaAnswers("").bio);
+  await ada.locator("#f-goals").fill("Lead my first project.");
+  await continueTo(ada, "Eligibility and agreement");
   // She leaves and comes back on the same device: what she typed is kept,
-  // the eligibility statements apart, which she confirms again.
+  // and she goes on from the page she reached; the eligibility statements
+  // she confirms again.
   await ada.reload();
+  await applicationPage(ada, "Eligibility and agreement").waitFor();
   await ada.locator("#draft-notice").waitFor();
   assert.equal(await ada.locator("#f-first_name").inputValue(), "Ada");
-  assert.equal(await ada.locator("#f-skills-2").inputValue(), "leadership");
+  assert.equal(await ada.locator("#f-skills-3").inputValue(), "public-speaking");
   assert.equal(await ada.getByLabel("Daytime").isChecked(), true);
   assert.equal(await ada.locator("#c-first_name").innerText(), "You have 57 characters left");
   assert.equal(await ada.locator("#f-full_time").isChecked(), false);
@@ -86,15 +134,21 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
     await ada.locator(`#f-${name}`).check();
   }
-  // Two skills are not enough: the API's message appears next to the field.
-  await ada.locator("#submit-application").click();
-  await ada.locator("#e-skills").waitFor();
-  assert.match(await ada.locator("#e-skills").innerText(), /at least 3/);
-  assert.equal(await ada.locator("#f-skills-1").getAttribute("aria-invalid"), "true");
-  assert.deepEqual(await axeViolations(ada), [], "form with errors is accessible");
-
-  await ada.locator("#f-skills-3").selectOption("public-speaking");
-  await ada.locator("#submit-application").click();
+  await continueTo(ada, "Check your answers");
+  // Every answer, each with a link to change it.
+  const answers = ada.locator("#answers");
+  assert.match(await answers.innerText(), /Job title\s+Revenue Analyst/);
+  assert.deepEqual(await answers.locator("ol li").allInnerTexts(), ["Data analysis and reporting", "Leadership", "Public speaking and presenting"]);
+  assert.match(await answers.innerText(), /Eligibility statements and agreement\s+All confirmed/);
+  assert.deepEqual(await axeViolations(ada), [], "the check page is accessible");
+  // A change opens its page with the field focused, and Continue comes straight back.
+  await answers.getByRole("link", { name: "Change Job title" }).click();
+  await applicationPage(ada, "Your work").waitFor();
+  assert.equal(await ada.evaluate(() => document.activeElement.id), "f-job_title");
+  await ada.locator("#f-job_title").fill("Senior Revenue Analyst");
+  await continueTo(ada, "Check your answers");
+  assert.match(await answers.innerText(), /Job title\s+Senior Revenue Analyst/);
+  await ada.getByRole("button", { name: "Submit application" }).click();
   await ada.locator("#submitted").waitFor();
   assert.equal(await ada.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("moments_draft_")).length), 0,
     "once sent, nothing is kept on the device");
@@ -171,10 +225,7 @@ test("supervisor approves, and a second decision is refused with a clear message
   await sam.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apply" }).click();
   await sam.getByRole("link", { name: "Start the mentee application" }).click();
   await signInFromHere(sam, platform, "sam.okafor@mo.gov");
-  await fillMenteeApplication(sam, "lin.boss@mo.gov");
-  await sam.locator("#f-skills-3").selectOption("teamwork");
-  await sam.locator("#submit-application").click();
-  await sam.locator("#submitted").waitFor();
+  await applyAsMentee(sam, "lin.boss@mo.gov");
   t.diagnostic(stepsLine("apply as a mentee, from the home page, signed out", applying));
 
   // Click 1 opens the emailed link, click 2 signs in and opens the
@@ -219,17 +270,25 @@ test("someone applies as a mentor with the keyboard alone and as a mentee; the s
     await tabTo(kim, selector);
     await arrowUntil(kim, "ArrowDown", `document.querySelector("${selector}").value === "${value}"`);
   };
+  // Enter on the Continue button moves to the next page.
+  const onward = async (heading) => {
+    await tabTo(kim, "#submit-application");
+    await kim.keyboard.press("Enter");
+    await applicationPage(kim, heading).waitFor();
+  };
   await type("first_name", "Kim");
   await type("last_name", "Keys");
+  await onward("Your work");
   await choose("#f-department", "transportation");
   await type("job_title", "Bridge Inspector");
   await type("work_location", "Kansas City");
   await tabTo(kim, 'input[name="working_hours"]');
   await arrowUntil(kim, "ArrowRight", `document.querySelector("#f-working_hours-evening").checked`);
+  await onward("Your supervisor");
   await type("supervisor_first_name", "Lee");
   await type("supervisor_last_name", "Park");
   await type("supervisor_email", "lee.park@mo.gov");
-  await type("bio", "Fifteen years inspecting bridges; I train every new inspector in our district.");
+  await onward("Your skills");
   await choose("#f-skills-1", "project-management");
   // A skill ranked once is not offered at the other ranks.
   assert.equal(await kim.locator('#f-skills-2 option[value="project-management"]').isDisabled(), true);
@@ -237,10 +296,14 @@ test("someone applies as a mentor with the keyboard alone and as a mentee; the s
   assert.match(await kim.locator("#skills-count").innerText(), /2 of 6 chosen: choose at least 1 more/);
   await choose("#f-skills-3", "training-design");
   assert.match(await kim.locator("#skills-count").innerText(), /3 of 6 chosen/);
+  await onward("What you offer");
+  await type("bio", "Fifteen years inspecting bridges; I train every new inspector in our district.");
+  await onward("Eligibility and agreement");
   for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
     await tabTo(kim, `#f-${name}`);
     await kim.keyboard.press("Space");
   }
+  await onward("Check your answers");
   await tabTo(kim, "#submit-application");
   await kim.keyboard.press("Enter");
   await kim.locator("#submitted").waitFor();
@@ -248,11 +311,7 @@ test("someone applies as a mentor with the keyboard alone and as a mentee; the s
 
   // The same person applies as a mentee too.
   await kim.goto(`${platform.url}/apply/mentee/`);
-  await kim.locator("#application-form").waitFor();
-  await fillMenteeApplication(kim, "lee.park@mo.gov");
-  await kim.locator("#f-skills-3").selectOption("teamwork");
-  await kim.locator("#submit-application").click();
-  await kim.locator("#submitted").waitFor();
+  await applyAsMentee(kim, "lee.park@mo.gov");
 
   // Two review emails reach the supervisor; each link opens its application.
   const mails = (await (await fetch(`${platform.url}/_local/outbox.json`)).json()).filter((m) => m.to === "lee.park@mo.gov");

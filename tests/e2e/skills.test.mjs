@@ -14,7 +14,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startPlatform, launch, signIn, apiOf, axeViolations } from "./support.mjs";
+import { startPlatform, launch, signIn, apiOf, axeViolations, applicationPage, applyThrough, continueTo } from "./support.mjs";
 
 const ADMIN = "admin@mo.gov";
 const MENTEE = "robin.case@mo.gov";
@@ -50,12 +50,6 @@ const offered = (page, group) =>
 async function applyForm(page) {
   await page.goto(`${platform.url}/apply/mentee/`);
   await page.locator("#application-form").waitFor();
-}
-
-async function tickEligibility(page) {
-  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
-    await page.locator(`#f-${name}`).check();
-  }
 }
 
 /** The skills on the mentee's application, as My applications lists them. */
@@ -107,22 +101,18 @@ test("the program team adds, renames, moves and retires a skill, and the forms f
   await applyForm(robin);
   assert.equal((await offered(robin, "Career skills")).at(-1), "records-management");
   assert.equal(await robin.locator('#f-skills-1 option[value="records-management"]').innerText(), "Records management");
-  await robin.locator("#f-first_name").fill("Robin");
-  await robin.locator("#f-last_name").fill("Case");
-  await robin.locator("#f-department").selectOption("revenue");
-  await robin.locator("#f-job_title").fill("Records Officer");
-  await robin.locator("#f-work_location").fill("Jefferson City");
-  await robin.getByLabel("Daytime").check();
-  await robin.locator("#f-supervisor_first_name").fill("Sam");
-  await robin.locator("#f-supervisor_last_name").fill("Rivera");
-  await robin.locator("#f-supervisor_email").fill(SUPERVISOR);
-  await robin.locator("#f-bio").fill("I keep the department's records schedules.");
-  await robin.locator("#f-goals").fill("Run the records program one day.");
-  await robin.locator("#f-skills-1").selectOption("records-management");
-  await robin.locator("#f-skills-2").selectOption("leadership");
-  await robin.locator("#f-skills-3").selectOption("data-analysis");
-  await tickEligibility(robin);
-  await robin.locator("#submit-application").click();
+  await applyThrough(robin, {
+    first_name: "Robin",
+    last_name: "Case",
+    department: "revenue",
+    job_title: "Records Officer",
+    work_location: "Jefferson City",
+    supervisor: ["Sam", "Rivera", SUPERVISOR],
+    skills: ["records-management", "leadership", "data-analysis"],
+    bio: "I keep the department's records schedules.",
+    goals: "Run the records program one day.",
+  });
+  await robin.getByRole("button", { name: "Submit application" }).click();
   await robin.locator("#submitted").waitFor();
   assert.deepEqual(await mySkills(robin), ["Records management", "Leadership", "Data analysis and reporting"]);
   // Mentor search can look for it too.
@@ -187,16 +177,22 @@ test("the program team adds, renames, moves and retires a skill, and the forms f
   assert.equal(await robin.locator("#f-skills-1 option:checked").innerText(),
     "Records and information management (no longer offered)");
   assert.equal(await robin.locator('#f-skills-2 option[value="records-management"]').isDisabled(), true, "still ranked once only");
-  // Approved, her eligibility statements stand: she is asked only for what she changes.
+  // Approved, her application opens on its answers, and her eligibility
+  // statements stand: she is asked only for what she changes.
+  await applicationPage(robin, "Check your answers").waitFor();
   assert.equal(await robin.locator("#eligibility").isHidden(), true);
+  assert.doesNotMatch(await robin.locator("#answers").innerText(), /Eligibility/);
   assert.match(await robin.locator("#edit-notice-statements").innerText(), /still stand/);
-  await robin.locator("#submit-application").click();
+  // Saving it as it is opens the skills' page, with the API's message there.
+  await robin.getByRole("button", { name: "Save changes" }).click();
   await robin.locator("#e-skills").waitFor();
+  await applicationPage(robin, "Your skills").waitFor();
   assert.match(await robin.locator("#e-skills").innerText(), /no longer in the program's list/);
   assert.deepEqual(await axeViolations(robin), [], "the form with a skill no longer offered is accessible");
-  // Choosing another skill puts it right.
+  // Choosing another skill puts it right, and Continue comes back to the answers.
   await robin.locator("#f-skills-1").selectOption("career-planning");
-  await robin.locator("#submit-application").click();
+  await continueTo(robin, "Check your answers");
+  await robin.getByRole("button", { name: "Save changes" }).click();
   await robin.locator("#submitted").waitFor();
   assert.deepEqual(await mySkills(robin), ["Career planning", "Leadership", "Data analysis and reporting"]);
 

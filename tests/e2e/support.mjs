@@ -299,3 +299,45 @@ export async function countSteps(context) {
 
 /** "apply as a mentee: 4 pages, 12 presses", for the suite's output. */
 export const stepsLine = (task, tally) => `steps ${task}: ${tally.pages} pages, ${tally.presses} presses`;
+
+/** A page of the guided application, by its heading. */
+export const applicationPage = (page, heading) => page.getByRole("heading", { level: 2, name: heading, exact: true });
+
+/** Presses Continue on a page of the guided application, and waits for the page `heading`. */
+export async function continueTo(page, heading) {
+  await page.locator("#submit-application").click();
+  await applicationPage(page, heading).waitFor();
+}
+
+/**
+ * Answers a new application page by page, from "About you" to "Check your
+ * answers" (not sent). `a` holds the answers: names, department (and
+ * division), job title, work location, working hours' label, the
+ * supervisor's names and address, skills' ids in rank order, bio, and
+ * goals for a mentee.
+ */
+export async function applyThrough(page, a) {
+  await applicationPage(page, "About you").waitFor();
+  await page.locator("#f-first_name").fill(a.first_name);
+  await page.locator("#f-last_name").fill(a.last_name);
+  await continueTo(page, "Your work");
+  await page.locator("#f-department").selectOption(a.department);
+  if (a.division) await page.locator("#f-division").selectOption(a.division);
+  await page.locator("#f-job_title").fill(a.job_title);
+  await page.locator("#f-work_location").fill(a.work_location);
+  await page.getByLabel(a.working_hours ?? "Daytime").check();
+  await continueTo(page, "Your supervisor");
+  await page.locator("#f-supervisor_first_name").fill(a.supervisor[0]);
+  await page.locator("#f-supervisor_last_name").fill(a.supervisor[1]);
+  await page.locator("#f-supervisor_email").fill(a.supervisor[2]);
+  await continueTo(page, "Your skills");
+  for (const [i, skill] of a.skills.entries()) await page.locator(`#f-skills-${i + 1}`).selectOption(skill);
+  await continueTo(page, a.goals === undefined ? "What you offer" : "Your goals");
+  await page.locator("#f-bio").fill(a.bio);
+  if (a.goals !== undefined) await page.locator("#f-goals").fill(a.goals);
+  await continueTo(page, "Eligibility and agreement");
+  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
+    await page.locator(`#f-${name}`).check();
+  }
+  await continueTo(page, "Check your answers");
+}

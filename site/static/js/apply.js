@@ -1,10 +1,15 @@
 // The mentee and mentor application forms (/apply/mentee/, /apply/mentor/).
 // Creates the application, or edits the one the person already has for this
-// role. A new application is kept on this device as it is typed (every
-// answer but the eligibility statements, under the person's address), put
-// back if they leave and come back, and forgotten once sent or at sign-out.
+// role. A new application is asked page by page (apply-steps.js), each
+// page's answers checked by the API before the next, and ends on a page to
+// check them all; an edit opens on that page, so only what changes is
+// asked again. A new application is kept on this device as it is typed
+// (every answer but the eligibility statements, and the page reached,
+// under the person's address), put back if they leave and come back, and
+// forgotten once sent or at sign-out.
 import { applicationPath, get, post, put, showSignIn, whoAmI } from "./api.js";
-import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showFormFailure } from "./ui.js";
+import { announce, busy, clearErrors, formatDate, fullName, isBusy, showPanelProblem, showFormFailure, showProblem } from "./ui.js";
+import { guide } from "./apply-steps.js";
 import { skillsPicker } from "./skills.js";
 import { countCharacters } from "./counts.js";
 import { liveDepartments, liveSkills, offerDepartments, offerSkills } from "./catalogue.js";
@@ -12,8 +17,9 @@ import { liveDepartments, liveSkills, offerDepartments, offerSkills } from "./ca
 const form = document.getElementById("application-form");
 const role = form.dataset.role;
 const submitButton = document.getElementById("submit-application");
-const eligibility = document.getElementById("eligibility");
 const submitted = document.getElementById("submitted");
+const editNotice = document.getElementById("edit-notice");
+const draftNotice = document.getElementById("draft-notice");
 const skillsChanged = skillsPicker(form);
 const refreshCounts = countCharacters(form);
 let current = null; // the person's application for this role, once there is one
@@ -27,6 +33,22 @@ const CONFIRMATIONS = ["full_time", "not_at_risk", "no_disciplinary_action", "ag
 
 /** Where this person's unsent application for this role is kept on this device. */
 let draftKey = null;
+/** The page the kept draft was put back on: its notice shows there only. */
+let draftStep = null;
+/** Whether anything was typed (or put back): only then is a draft kept. */
+let touched = false;
+
+const steps = guide(form, {
+  intro: document.getElementById("apply-intro"),
+  questions: [document.getElementById("required-note")],
+  ends: [document.getElementById("signed-in-as")],
+  onStep(name) {
+    submitButton.textContent = name === "check" ? submitLabel() : "Continue";
+    editNotice.hidden = !current || name !== "check";
+    if (name !== draftStep) draftNotice.hidden = true;
+    if (touched) keepDraft();
+  },
+});
 
 function keepDraft() {
   if (current || !draftKey) return;
@@ -35,7 +57,7 @@ function keepDraft() {
     if (!CONFIRMATIONS.includes(name)) (fields[name] ||= []).push(String(value));
   }
   try {
-    localStorage.setItem(draftKey, JSON.stringify({ at: new Date().toISOString(), fields }));
+    localStorage.setItem(draftKey, JSON.stringify({ at: new Date().toISOString(), step: steps.at(), fields }));
   } catch {
     // Storage refused (private browsing, full): the form still works.
   }
@@ -49,7 +71,7 @@ function forgetDraft() {
   }
 }
 
-/** Puts a kept draft back into the form; false if there is none. */
+/** Puts a kept draft back into the form; the page it reached, or null if there is none. */
 function restoreDraft() {
   let draft = null;
   try {
@@ -57,7 +79,7 @@ function restoreDraft() {
   } catch {
     draft = null;
   }
-  if (!draft?.fields) return false;
+  if (!draft?.fields) return null;
   const seen = {};
   for (const control of form.elements) {
     const values = draft.fields[control.name];
@@ -76,20 +98,28 @@ function restoreDraft() {
   skillsChanged();
   refreshCounts();
   document.getElementById("draft-when").textContent =
-    `We kept what you typed on this device (${formatDate(draft.at)}). Check it, tick the eligibility statements and send it when you are ready.`;
-  document.getElementById("draft-notice").hidden = false;
-  return true;
+    `We kept what you typed on this device (${formatDate(draft.at)}), and you go on from where you left off. The eligibility statements are asked again.`;
+  draftNotice.hidden = false;
+  draftStep = steps.steps().includes(draft.step) ? draft.step : "about";
+  touched = true;
+  return draftStep;
 }
 
-form.addEventListener("input", keepDraft);
-form.addEventListener("change", keepDraft);
+const typed = () => {
+  touched = true;
+  keepDraft();
+};
+form.addEventListener("input", typed);
+form.addEventListener("change", typed);
 document.getElementById("draft-clear").addEventListener("click", () => {
   forgetDraft();
   form.reset();
   skillsChanged();
   refreshCounts();
-  document.getElementById("draft-notice").hidden = true;
-  field("first_name").focus();
+  draftNotice.hidden = true;
+  draftStep = null;
+  touched = false;
+  steps.show("about");
 });
 
 function field(name) {
@@ -99,6 +129,12 @@ function field(name) {
 function setValue(name, value) {
   const control = field(name);
   if (control) control.value = value ?? "";
+}
+
+/** Without the live list, every rank offers the page's own, built into the first rank only. */
+function seedSkills() {
+  const [first, ...others] = form.querySelectorAll('select[name="skills"]');
+  for (const menu of others) menu.append(...[...first.querySelectorAll("optgroup")].map((group) => group.cloneNode(true)));
 }
 
 /** Puts a stored application back into the form. */
@@ -153,23 +189,61 @@ function body() {
   if (role === "mentee") request.goals = text("goals");
   if (role === "mentor") request.prior_mentees = text("prior_mentees").split(/[\s,;]+/).filter(Boolean);
   // An edit of a pending or approved application keeps the statements
-  // made when it was sent; the section is hidden and none are sent.
-  if (!eligibility.hidden) for (const name of CONFIRMATIONS) request[name] = data.has(name);
+  // made when it was sent; their page is not asked and none are sent.
+  if (asksStatements()) for (const name of CONFIRMATIONS) request[name] = data.has(name);
   return request;
 }
 
+/** Whether the statements are asked: always when applying, and when an edit sends it for a new review. */
+const asksStatements = () => !current || !(current.status === "pending" || current.status === "approved");
+
+/** What the check page's button does. */
+function submitLabel() {
+  if (!current) return "Submit application";
+  return asksStatements() ? "Send for review again" : "Save changes";
+}
+
+/** Only the errors about the fields on page `step`. */
+function errorsOn(step, errors = {}) {
+  const fields = steps.fieldsOf(step);
+  return Object.fromEntries(Object.entries(errors).filter(([name]) => fields.has(name)));
+}
+
+/**
+ * Continue from a question page: the API checks every answer so far, and
+ * the next page shows unless one on this page needs attention (the
+ * others' turn comes on their own pages).
+ */
+async function continueFrom(step) {
+  clearErrors(form);
+  const done = busy(submitButton, "Checking…");
+  const response = await post("/api/applications/check", body());
+  done();
+  if (!response.ok && response.status !== 422) return showFormFailure(form, response, location.pathname);
+  const errors = errorsOn(step, response.problem?.errors);
+  if (Object.keys(errors).length) showProblem(form, { ...response.problem, errors });
+  else steps.next();
+}
+
+/**
+ * Sending refused: a field's error opens the first page with one, its
+ * errors shown there, and Continue comes back to the check page; any
+ * other problem shows on the check page.
+ */
+function sendFailed(response) {
+  const errors = response.status === 422 ? response.problem?.errors || {} : {};
+  const step = steps.steps().find((name) => Object.keys(errorsOn(name, errors)).length);
+  if (!step) return showFormFailure(form, response, location.pathname);
+  steps.change(step);
+  showProblem(form, { ...response.problem, errors: errorsOn(step, errors) });
+}
+
 function describeEditing() {
-  const notice = document.getElementById("edit-notice");
-  const standing = current?.status === "pending" || current?.status === "approved";
-  eligibility.hidden = standing;
-  document.getElementById("edit-notice-statements").textContent = standing
-    ? "The eligibility statements you made when you applied still stand, so they are not asked again. If one is no longer true, withdraw your application from My applications."
-    : "Tick the eligibility statements again: they go to your supervisor with the new review.";
-  if (!current) {
-    notice.hidden = true;
-    submitButton.textContent = "Submit application";
-    return;
-  }
+  steps.use(["about", "work", "supervisor", "skills", "profile", ...(asksStatements() ? ["eligibility"] : []), "check"]);
+  document.getElementById("edit-notice-statements").textContent = asksStatements()
+    ? "Confirm the eligibility statements again: they go to your supervisor with the new review."
+    : "The eligibility statements you made when you applied still stand, so they are not asked again. If one is no longer true, withdraw your application from My applications.";
+  if (!current) return;
   const since = formatDate(current.submitted_at);
   const texts = {
     pending: `You sent this application on ${since}. It is waiting for your supervisor’s review; if you name a different supervisor, the review moves to them.`,
@@ -179,8 +253,6 @@ function describeEditing() {
     withdrawn: `You withdrew this application. Saving it sends it to your supervisor for a new review.`,
   };
   document.getElementById("edit-notice-status").textContent = texts[current.status] || "";
-  notice.hidden = false;
-  submitButton.textContent = current.status === "pending" || current.status === "approved" ? "Save changes" : "Send for review again";
 }
 
 function showSubmitted(app, created) {
@@ -220,21 +292,25 @@ async function start() {
   if (!mine.ok) return loadFailed(mine.problem);
   current = (mine.data?.applications || []).find((app) => app.role === role) || null;
   if (skills) offerSkills(form, skills, current?.skills);
+  else seedSkills();
   if (offered) {
     const kept = current ? { department: current.department, division: current.division } : {};
     showDivisions = offerDepartments(form, offered, { kept });
   }
   draftKey = `moments_draft_${role}_${me.data.email}`;
   if (current) fill(current);
-  else restoreDraft();
   describeEditing();
+  // An application already sent opens on its answers, to change only what changed.
+  const first = current ? "check" : restoreDraft() || "about";
   announce("");
   form.hidden = false;
+  steps.show(first, { push: false, focus: first !== "about" });
 }
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (isBusy(submitButton)) return;
+  if (steps.at() !== "check") return continueFrom(steps.at());
   clearErrors(form);
   const created = !current;
   const done = busy(submitButton, created ? "Submitting…" : "Saving…");
@@ -251,14 +327,14 @@ form.addEventListener("submit", async (event) => {
     describeEditing();
     showSubmitted(current, created);
   } else {
-    showFormFailure(form, response, location.pathname);
+    sendFailed(response);
   }
 });
 
 document.getElementById("edit-again").addEventListener("click", () => {
   submitted.hidden = true;
   form.hidden = false;
-  field("first_name").focus();
+  steps.show("check");
 });
 
 start();
