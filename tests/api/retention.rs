@@ -506,6 +506,65 @@ async fn removing_someones_data_takes_them_out_of_other_peoples_lists_audits_and
     )
     .await;
 
+    // Kim was a program administrator for a while too: she kept the
+    // program's lists, its contact and settings, wrote an announcement and
+    // added a training, each change in an audit trail under her address.
+    ok(
+        pat.post("/api/admin/program-admins", json!({"email": KIM}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let changes = [
+        (
+            "/api/admin/skills",
+            json!({"kind": "career", "name": "Records management"}),
+        ),
+        (
+            "/api/admin/departments",
+            json!({"name": "Department of Cybersecurity"}),
+        ),
+        (
+            "/api/admin/resources",
+            json!({"audience": "mentors", "title": "ESS portal", "url": "https://ess.mo.gov/"}),
+        ),
+        (
+            "/api/admin/calendar/events",
+            json!({"kind": "office-hours", "audience": "everyone", "date": "2031-04-08",
+                   "start": "10:00", "end": "10:30", "title": "Office hours",
+                   "details": "Questions about applying.", "place": "Online"}),
+        ),
+        (
+            "/api/admin/announcements",
+            json!({"subject": "Office hours", "body": "Come by.", "group": "everyone"}),
+        ),
+    ];
+    for (path, body) in changes {
+        let r = kim.post(path, body).await;
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+    }
+    for (path, body) in [
+        (
+            "/api/admin/contact",
+            json!({"email": "mentoring@mo.gov", "phone": "573-555-0100", "version": 0}),
+        ),
+        (
+            "/api/admin/settings",
+            json!({"quiet_weeks": 6, "version": 0}),
+        ),
+    ] {
+        let r = kim.put(path, body).await;
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+    }
+    app.run_due_jobs().await;
+    app.run_due_jobs().await;
+    ok(
+        pat.delete(&format!("/api/admin/program-admins/{KIM}"))
+            .await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+
     ok(
         kim.post("/api/privacy/erasure", json!({})).await,
         StatusCode::ACCEPTED,

@@ -27,7 +27,7 @@ use crate::table::{Cond, Index, Key, Query, TableError, Write};
 
 /// The partition of every announcement.
 pub const ANNOUNCEMENTS: &str = "ANNOUNCE";
-const ANNOUNCEMENT_PREFIX: &str = "A#";
+pub(super) const ANNOUNCEMENT_PREFIX: &str = "A#";
 const CLAIM_PREFIX: &str = "TO#";
 const OPT_OUT_SK: &str = "NOANNOUNCE";
 
@@ -41,7 +41,7 @@ pub fn announcement_key(id: &str) -> Key {
     Key::new(ANNOUNCEMENTS, format!("{ANNOUNCEMENT_PREFIX}{id}"))
 }
 
-fn records(id: &str) -> String {
+pub(super) fn records(id: &str) -> String {
     format!("{ANNOUNCEMENTS}#{id}")
 }
 

@@ -25,7 +25,7 @@ const BY_DATE: Index = Index::Gsi3;
 /// Most items one calendar read takes: far above a year of dates.
 const MOST: usize = 2_000;
 
-fn group_key(id: &CalendarId) -> Key {
+pub(super) fn group_key(id: &CalendarId) -> Key {
     Key::new(format!("CAL#GROUP#{id}"), SK)
 }
 

@@ -31,6 +31,60 @@ fn delete(key: Key) -> Write {
     Write::Delete { key, cond: None }
 }
 
+/// Who last changed a record of the program's own, or wrote it.
+const CHANGED_BY: [&str; 2] = ["updated_by", "written_by"];
+
+/// `item` with `stand_in` in `person`'s place, if it names them: an audit
+/// entry rewritten as every erased audit entry is, any other record's
+/// "changed by" replaced through an update of its data alone (counters kept
+/// beside it stay as they are), at the version read.
+fn erased_record(
+    item: &Item,
+    person: &EmailAddress,
+    stand_in: &EmailAddress,
+) -> Result<Option<Write>, StoreError> {
+    if item.get("kind").and_then(Value::as_str) == Some("audit") {
+        let entry: AuditEntry = data_of(item.clone())?;
+        let erased = entry.erased(person, stand_in);
+        if erased == entry {
+            return Ok(None);
+        }
+        let mut item = item.clone();
+        item.insert("data".into(), to_value(&erased)?);
+        return Ok(Some(Write::Put { item, cond: None }));
+    }
+    let Some(Value::Object(data)) = item.get("data") else {
+        return Ok(None);
+    };
+    let mut data = data.clone();
+    // On the record itself, or in its `revision` (the kept lists').
+    let mut named = false;
+    let mut swap = |record: &mut serde_json::Map<String, Value>| {
+        for field in CHANGED_BY {
+            if record.get(field).and_then(Value::as_str) == Some(person.as_str()) {
+                record.insert(field.into(), json!(stand_in.as_str()));
+                named = true;
+            }
+        }
+    };
+    swap(&mut data);
+    if let Some(Value::Object(revision)) = data.get_mut("revision") {
+        swap(revision);
+    }
+    if !named {
+        return Ok(None);
+    }
+    Ok(Some(Write::Update {
+        key: key_of(item),
+        set: vec![("data".into(), Value::Object(data))],
+        add: vec![],
+        remove: vec![],
+        cond: item
+            .get("version")
+            .map(|version| Cond::Eq("version".into(), version.clone())),
+    }))
+}
+
 /// A pending erasure: who asked, when, and the stand-in their records get.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErasureRequest {
@@ -196,6 +250,7 @@ impl Store {
         }
         self.erase_from_earlier_mentees(person, stand_in).await?;
         self.erase_from_department_audits(person, stand_in).await?;
+        self.erase_from_program_records(person, stand_in).await?;
         self.drop_mail_to(person).await?;
         let announcements = self.forget_announcements_to(person).await?;
         self.write_then(announcements, Vec::new()).await?;
@@ -283,6 +338,66 @@ impl Store {
                 .collect();
             self.write_then(Self::erased_audit(&named, person, stand_in)?, Vec::new())
                 .await?;
+        }
+        Ok(())
+    }
+
+    /// The program's own records name the administrators who changed them,
+    /// in their audit trails and as who changed them last (or wrote an
+    /// announcement): the kept lists, the contact, the settings, the
+    /// resource links, the program administrators, every match group and
+    /// event of the calendar, and every announcement. `stand_in` takes
+    /// their place there; nothing else on those records changes.
+    async fn erase_from_program_records(
+        &self,
+        person: &EmailAddress,
+        stand_in: &EmailAddress,
+    ) -> Result<(), StoreError> {
+        let mut partitions: Vec<String> = [
+            keys::CATALOGUE,
+            keys::DEPARTMENTS,
+            keys::CONTACT,
+            keys::SETTINGS,
+            keys::RESOURCES,
+            keys::PROGRAM_ADMINS,
+            super::announcements::ANNOUNCEMENTS,
+        ]
+        .map(String::from)
+        .into();
+        let (groups, events) = self.calendar_all().await?;
+        partitions.extend(
+            groups
+                .iter()
+                .map(|g| super::calendar::group_key(&g.group.id).pk),
+        );
+        partitions.extend(
+            events
+                .iter()
+                .map(|e| super::calendar::event_key(&e.event.id).pk),
+        );
+        let announcements = self
+            .query_all(
+                Query::new(Index::Primary, super::announcements::ANNOUNCEMENTS),
+                usize::MAX,
+            )
+            .await?;
+        partitions.extend(announcements.iter().filter_map(|item| {
+            let key = key_of(item);
+            key.sk
+                .strip_prefix(super::announcements::ANNOUNCEMENT_PREFIX)
+                .map(super::announcements::records)
+        }));
+        for pk in partitions {
+            let items = self
+                .query_all(Query::new(Index::Primary, pk), usize::MAX)
+                .await?;
+            let mut writes = Vec::new();
+            for item in &items {
+                if let Some(write) = erased_record(item, person, stand_in)? {
+                    writes.push(write);
+                }
+            }
+            self.write_then(writes, Vec::new()).await?;
         }
         Ok(())
     }
