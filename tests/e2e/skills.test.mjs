@@ -253,3 +253,14 @@ test("only program administrators get the skills page", async () => {
   await visitor.locator("#signin-needed").waitFor();
   assert.equal(await visitor.locator("#console").isVisible(), false);
 });
+
+test("when the live list cannot be read, every rank of the form offers the page's own", async () => {
+  const page = await signedIn("lou.seed@mo.gov");
+  await page.route("**/api/catalogue", (route) => route.fulfill({ status: 503, contentType: "application/problem+json", body: "{}" }));
+  await applyForm(page);
+  const ranks = await page.locator('select[name="skills"]').evaluateAll((menus) =>
+    menus.map((menu) => [...menu.options].map((o) => o.value).filter(Boolean)));
+  assert.equal(ranks.length, 6);
+  assert.ok(ranks[0].length > 10, "the first rank has the seed list");
+  for (const rank of ranks) assert.deepEqual(rank, ranks[0], "each rank offers the same");
+});

@@ -9,9 +9,11 @@ fn apply_forms_offer_every_catalogue_skill_department_and_working_hours() {
     let catalogue = catalogue();
     for path in ["/apply/mentee/", "/apply/mentor/"] {
         let page = html(&site, path);
+        // The seed list is built into the first rank only; the page's
+        // script gives every rank the live list (or copies the first's).
         for skill in catalogue.career_skills.iter().chain(&catalogue.soft_skills) {
             let option = format!("<option value=\"{}\">{}</option>", skill.id, skill.name);
-            assert_eq!(page.matches(&option).count(), 6, "{path}: {}", skill.id);
+            assert_eq!(page.matches(&option).count(), 1, "{path}: {}", skill.id);
         }
         for department in &catalogue.departments {
             let option = format!(
@@ -36,9 +38,9 @@ fn apply_forms_offer_every_catalogue_skill_department_and_working_hours() {
         }
         assert_eq!(
             page.matches("<optgroup label=\"Career skills\">").count(),
-            6
+            1
         );
-        assert_eq!(page.matches("<optgroup label=\"Soft skills\">").count(), 6);
+        assert_eq!(page.matches("<optgroup label=\"Soft skills\">").count(), 1);
     }
 }
 

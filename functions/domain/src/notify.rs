@@ -177,8 +177,9 @@ pub fn decided(
                 "Good news: {who} approved your application to be a mentee.\n{message}\n\
                  Next, find a mentor — you will not be assigned one. Search for mentors by department, \
                  skills and working hours, and press \"Select as Mentor\" on a profile to send a request. \
-                 You can have up to two active mentors. If you applied during a quarterly application \
-                 window, you will also receive a list of suggested mentors.\n\n{base_url}/my/applications/\n{}",
+                 You can have up to two active mentors. While you have room for one, the matching in the \
+                 first month of each quarter also emails you a list of suggested mentors.\n\n\
+                 {base_url}/my/applications/\n{}",
                 email_block(&links.for_audience(Audience::Mentees)),
             ),
         ),
