@@ -67,7 +67,7 @@ test("mentee applies; the supervisor denies from the emailed link with a message
 
   // One page at a time: the first asks about her, and says how many follow.
   await applicationPage(ada, "About you").waitFor();
-  assert.equal(await ada.locator("#step-count").innerText(), "Step 1 of 6");
+  assert.equal(await ada.locator("#step-count").innerText(), "Step 1 of 5");
   assert.equal(await ada.getByRole("link", { name: "Back" }).isVisible(), false, "nothing before the first page");
   assert.deepEqual(await axeViolations(ada), [], "the first page is accessible");
   // Continue with nothing typed: the API's messages for this page's fields
@@ -84,7 +84,7 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   assert.equal(await ada.locator("#c-first_name").innerText(), "You have 57 characters left");
   await ada.locator("#f-last_name").fill("Lovelace");
   await continueTo(ada, "Your work");
-  assert.equal(await ada.locator("#step-count").innerText(), "Step 2 of 6");
+  assert.equal(await ada.locator("#step-count").innerText(), "Step 2 of 5");
   assert.match(await ada.title(), /^Your work/, "no error once put right");
   // The browser's Back button goes back a page, and forward again.
   await ada.goBack();
@@ -97,6 +97,7 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   await ada.locator("#f-work_location").fill("Jefferson City");
   await ada.getByLabel("Daytime").check();
   await continueTo(ada, "Your supervisor");
+  assert.deepEqual(await axeViolations(ada), [], "the supervisor's page is accessible");
   await ada.locator("#f-supervisor_first_name").fill("Grace");
   await ada.locator("#f-supervisor_last_name").fill("Hopper");
   await ada.locator("#f-supervisor_email").fill("grace.hopper@mo.gov");
@@ -111,6 +112,7 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   assert.deepEqual(await axeViolations(ada), [], "a page with errors is accessible");
   await ada.locator("#f-skills-3").selectOption("public-speaking");
   await continueTo(ada, "Your goals");
+  assert.deepEqual(await axeViolations(ada), [], "the goals page is accessible");
   assert.equal(await ada.locator("#c-bio").innerText(), "You have 1,500 characters left");
   await ada.locator("#f-bio").fill("x".repeat(1501));
   assert.equal(await ada.locator("#c-bio").innerText(), "You have 1 character too many");
@@ -118,12 +120,12 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   assert.match(await ada.locator("#f-bio").getAttribute("aria-describedby"), /c-bio/);
   await ada.locator("#f-bio").fill(adaAnswers("").bio);
   await ada.locator("#f-goals").fill("Lead my first project.");
-  await continueTo(ada, "Eligibility and agreement");
+  await continueTo(ada, "Check your answers");
   // She leaves and comes back on the same device: what she typed is kept,
   // and she goes on from the page she reached; the eligibility statements
   // she confirms again.
   await ada.reload();
-  await applicationPage(ada, "Eligibility and agreement").waitFor();
+  await applicationPage(ada, "Check your answers").waitFor();
   await ada.locator("#draft-notice").waitFor();
   assert.equal(await ada.locator("#f-first_name").inputValue(), "Ada");
   assert.equal(await ada.locator("#f-skills-3").inputValue(), "public-speaking");
@@ -131,15 +133,11 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   assert.equal(await ada.locator("#c-first_name").innerText(), "You have 57 characters left");
   assert.equal(await ada.locator("#f-full_time").isChecked(), false);
   assert.deepEqual(await axeViolations(ada), [], "the kept application is accessible");
-  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
-    await ada.locator(`#f-${name}`).check();
-  }
-  await continueTo(ada, "Check your answers");
-  // Every answer, each with a link to change it.
+  // Every answer, each with a link to change it; below them, the statements
+  // she makes in sending it.
   const answers = ada.locator("#answers");
   assert.match(await answers.innerText(), /Job title\s+Revenue Analyst/);
   assert.deepEqual(await answers.locator("ol li").allInnerTexts(), ["Data analysis and reporting", "Leadership", "Public speaking and presenting"]);
-  assert.match(await answers.innerText(), /Eligibility statements and agreement\s+All confirmed/);
   assert.deepEqual(await axeViolations(ada), [], "the check page is accessible");
   // A change opens its page with the field focused, and Continue comes straight back.
   await answers.getByRole("link", { name: "Change Job title" }).click();
@@ -148,6 +146,14 @@ test("mentee applies; the supervisor denies from the emailed link with a message
   await ada.locator("#f-job_title").fill("Senior Revenue Analyst");
   await continueTo(ada, "Check your answers");
   assert.match(await answers.innerText(), /Job title\s+Senior Revenue Analyst/);
+  // Sent without the statements: each is asked for next to its box.
+  await ada.getByRole("button", { name: "Submit application" }).click();
+  await ada.locator("#e-full_time").waitFor();
+  assert.match(await ada.title(), /^Error: Check your answers/);
+  assert.deepEqual(await axeViolations(ada), [], "the check page with errors is accessible");
+  for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
+    await ada.locator(`#f-${name}`).check();
+  }
   await ada.getByRole("button", { name: "Submit application" }).click();
   await ada.locator("#submitted").waitFor();
   assert.equal(await ada.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("moments_draft_")).length), 0,
@@ -297,13 +303,13 @@ test("someone applies as a mentor with the keyboard alone and as a mentee; the s
   await choose("#f-skills-3", "training-design");
   assert.match(await kim.locator("#skills-count").innerText(), /3 of 6 chosen/);
   await onward("What you offer");
+  assert.deepEqual(await axeViolations(kim), [], "a mentor's page about what they offer is accessible");
   await type("bio", "Fifteen years inspecting bridges; I train every new inspector in our district.");
-  await onward("Eligibility and agreement");
+  await onward("Check your answers");
   for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
     await tabTo(kim, `#f-${name}`);
     await kim.keyboard.press("Space");
   }
-  await onward("Check your answers");
   await tabTo(kim, "#submit-application");
   await kim.keyboard.press("Enter");
   await kim.locator("#submitted").waitFor();

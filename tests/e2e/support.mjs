@@ -311,7 +311,7 @@ export async function continueTo(page, heading) {
 
 /**
  * Answers a new application page by page, from "About you" to "Check your
- * answers" (not sent). `a` holds the answers: names, department (and
+ * answers", and makes its statements there (not sent). `a` holds the answers: names, department (and
  * division), job title, work location, working hours' label, the
  * supervisor's names and address, skills' ids in rank order, bio, and
  * goals for a mentee.
@@ -335,9 +335,8 @@ export async function applyThrough(page, a) {
   await continueTo(page, a.goals === undefined ? "What you offer" : "Your goals");
   await page.locator("#f-bio").fill(a.bio);
   if (a.goals !== undefined) await page.locator("#f-goals").fill(a.goals);
-  await continueTo(page, "Eligibility and agreement");
+  await continueTo(page, "Check your answers");
   for (const name of ["full_time", "not_at_risk", "no_disciplinary_action", "agreement"]) {
     await page.locator(`#f-${name}`).check();
   }
-  await continueTo(page, "Check your answers");
 }

@@ -3,14 +3,15 @@
 // link to change each, after the GOV.UK Design System's "question pages"
 // and "check answers" patterns. The browser's Back button moves between
 // the pages too. The form stays one form: what each page asks is a section
-// with `data-step`, and the last is the check page (`data-step="check"`).
+// with `data-step`, and the last is the check page (`data-step="check"`),
+// which may hold fields of its own (a declaration), not listed as answers.
 import { el } from "./ui.js";
 
 const CHECK = "check";
 
 /** The label or legend a field is known by, without "(optional)". */
 function labelOf(container) {
-  const label = container.querySelector(":scope > .field__label, :scope > .fieldset__legend, .choice__label");
+  const label = container.querySelector(":scope > .field__label, :scope > .fieldset__legend");
   if (!label) return container.dataset.field;
   const copy = label.cloneNode(true);
   for (const optional of copy.querySelectorAll(".field__optional")) optional.remove();
@@ -41,8 +42,8 @@ function answerOf(container) {
  * Guides `form` through its steps. `pages` holds what shows on the first
  * page only (`intro`), on every question page (`questions`), on the first
  * and the check page (`ends`); `onStep(name)` runs after each change.
- * Returns the guide: `at()`, `show(name)`, `next()`, `use(names)` (the
- * steps asked, in order), `fieldsOf(name)` and `stepOf(field)`.
+ * Returns the guide: `at()`, `show(name)`, `change(name)`, `next()`,
+ * `steps()` (in order) and `fieldsOf(name)`.
  */
 export function guide(form, { intro, questions, ends, onStep }) {
   const sections = new Map([...form.querySelectorAll("[data-step]")].map((s) => [s.dataset.step, s]));
@@ -50,14 +51,13 @@ export function guide(form, { intro, questions, ends, onStep }) {
   const count = document.getElementById("step-count");
   const answers = document.getElementById("answers");
   const title = document.title;
-  let order = [...sections.keys()];
+  const order = [...sections.keys()];
   let at = order[0];
   // Came from the check page through a Change link: Continue goes back there.
   let returning = false;
 
   const heading = (name) => sections.get(name).querySelector("h2");
   const fieldsOf = (name) => new Set([...sections.get(name).querySelectorAll("[data-field]")].map((c) => c.dataset.field));
-  const stepOf = (field) => order.find((name) => name !== CHECK && fieldsOf(name).has(field));
   const previous = () => (returning ? CHECK : order[order.indexOf(at) - 1]);
 
   function changeLink(name, label, control) {
@@ -75,19 +75,10 @@ export function guide(form, { intro, questions, ends, onStep }) {
     const groups = [];
     for (const name of order.filter((n) => n !== CHECK)) {
       const rows = [];
-      if (name === "eligibility") {
-        const boxes = [...sections.get(name).querySelectorAll('input[type="checkbox"]')];
-        const confirmed = boxes.every((box) => box.checked);
-        rows.push(
-          el("dt", {}, "Eligibility statements and agreement"),
-          el("dd", {}, confirmed ? "All confirmed" : "Not all confirmed yet", changeLink(name, "the eligibility statements", boxes.find((b) => !b.checked) || boxes[0])),
-        );
-      } else {
-        for (const container of sections.get(name).querySelectorAll("[data-field]")) {
-          if (container.hidden) continue;
-          const label = labelOf(container);
-          rows.push(el("dt", {}, label), el("dd", {}, answerOf(container), changeLink(name, label, controlsOf(container)[0])));
-        }
+      for (const container of sections.get(name).querySelectorAll("[data-field]")) {
+        if (container.hidden) continue;
+        const label = labelOf(container);
+        rows.push(el("dt", {}, label), el("dd", {}, answerOf(container), changeLink(name, label, controlsOf(container)[0])));
       }
       groups.push(el("h3", {}, heading(name).textContent), el("dl", { class: "details answers" }, ...rows));
     }
@@ -145,11 +136,7 @@ export function guide(form, { intro, questions, ends, onStep }) {
     },
     /** The page after this one; the check page once a change is made. */
     next: () => show(returning ? CHECK : order[order.indexOf(at) + 1]),
-    use(names) {
-      order = [...sections.keys()].filter((name) => names.includes(name));
-    },
     steps: () => [...order],
     fieldsOf,
-    stepOf,
   };
 }

@@ -98,7 +98,7 @@ function restoreDraft() {
   skillsChanged();
   refreshCounts();
   document.getElementById("draft-when").textContent =
-    `We kept what you typed on this device (${formatDate(draft.at)}), and you go on from where you left off. The eligibility statements are asked again.`;
+    `We kept what you typed on this device (${formatDate(draft.at)}), and you go on from where you left off. The eligibility statements are asked again before you send it.`;
   draftNotice.hidden = false;
   draftStep = steps.steps().includes(draft.step) ? draft.step : "about";
   touched = true;
@@ -189,7 +189,7 @@ function body() {
   if (role === "mentee") request.goals = text("goals");
   if (role === "mentor") request.prior_mentees = text("prior_mentees").split(/[\s,;]+/).filter(Boolean);
   // An edit of a pending or approved application keeps the statements
-  // made when it was sent; their page is not asked and none are sent.
+  // made when it was sent; they are not asked and none are sent.
   if (asksStatements()) for (const name of CONFIRMATIONS) request[name] = data.has(name);
   return request;
 }
@@ -239,7 +239,8 @@ function sendFailed(response) {
 }
 
 function describeEditing() {
-  steps.use(["about", "work", "supervisor", "skills", "profile", ...(asksStatements() ? ["eligibility"] : []), "check"]);
+  // The statements are made on the check page, in sending it.
+  document.getElementById("eligibility").hidden = !asksStatements();
   document.getElementById("edit-notice-statements").textContent = asksStatements()
     ? "Confirm the eligibility statements again: they go to your supervisor with the new review."
     : "The eligibility statements you made when you applied still stand, so they are not asked again. If one is no longer true, withdraw your application from My applications.";
