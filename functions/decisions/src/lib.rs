@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::views::{ApplicationView, Named};
-use moments_adapters::http::{ApiError, Caller, Form, Path};
+use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt};
 use moments_adapters::store::StoreError;
 use moments_domain::application::{
     Application, ApplicationId, DecisionRefused, Outcome, Status, UNDO_WITHIN, UndoRefused,
@@ -198,21 +198,19 @@ async fn undo(
         on_behalf_of: app.decision.as_ref().and_then(|d| d.on_behalf_of.clone()),
         note: None,
     };
-    match deps
+    deps
         .store
         .undo_decision(&app, &undone, &held.notice, &entry)
         .await
-    {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists) => return Err(UndoRefused::TooLate.into()),
-        Err(StoreError::Changed) => {
-            return Err(ApiError::Conflict(
-                "The application changed after your decision (a request names it, or it was edited), so the decision can no longer be undone."
-                    .into(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    }
+        .on_exists_or_changed(
+            || UndoRefused::TooLate.into(),
+            || {
+                ApiError::Conflict(
+                    "The application changed after your decision (a request names it, or it was edited), so the decision can no longer be undone."
+                        .into(),
+                )
+            },
+        )?;
     deps.cancel(&held.job.name()).await;
     let lists = deps.store.lists().await?;
     Ok(Json(ApplicationView::of(&undone, &actor, &lists)))

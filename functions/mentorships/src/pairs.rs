@@ -5,7 +5,6 @@ use axum::extract::State;
 use moments_adapters::deps::Deps;
 use moments_adapters::http::views::{MeetingView, MentorshipView, hours};
 use moments_adapters::http::{ApiError, Caller, Form, Path, ResultExt};
-use moments_adapters::store::StoreError;
 use moments_adapters::store::{MentorshipRecord, RequestSides};
 use moments_domain::audit::{Action, AuditEntry};
 use moments_domain::fields::{EmailAddress, LongText, Note, parse_date};
@@ -447,7 +446,7 @@ pub async fn undo_end(
         return Err(MentorshipRefused::NotEnded.into());
     };
     let both = sides(&deps, &m.mentee_application, &m.mentor_application).await?;
-    match deps
+    deps
         .store
         .resume_mentorship(
             m,
@@ -457,17 +456,15 @@ pub async fn undo_end(
             &entry(&actor.email, deps.now(), Action::EndingUndone),
         )
         .await
-    {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists) => return Err(MentorshipRefused::TooLateToUndo.into()),
-        Err(StoreError::Changed) => {
-            return Err(ApiError::Conflict(
-                "The mentorship can no longer go on: one of you has answered the survey, or taken another mentorship or request in its place since. Ask a program administrator to pair you again."
-                    .into(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    }
+        .on_exists_or_changed(
+            || MentorshipRefused::TooLateToUndo.into(),
+            || {
+                ApiError::Conflict(
+                    "The mentorship can no longer go on: one of you has answered the survey, or taken another mentorship or request in its place since. Ask a program administrator to pair you again."
+                        .into(),
+                )
+            },
+        )?;
     deps.cancel(&held.job.name()).await;
     if let Some((survey, _)) = survey_job(m) {
         deps.cancel(&survey.name()).await;

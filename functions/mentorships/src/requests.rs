@@ -591,8 +591,7 @@ pub async fn undo_withdraw(
     only_the_two(&before, &actor.email)?;
     let after = before.undo_withdraw(&actor.email, deps.now())?;
     let held = withdrawal_job(&before);
-    match deps
-        .store
+    deps.store
         .restore_request(
             &before,
             &after,
@@ -600,17 +599,15 @@ pub async fn undo_withdraw(
             &entry(&actor.email, after.updated_at, Action::WithdrawalUndone),
         )
         .await
-    {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists) => return Err(RespondRefused::TooLateToUndo.into()),
-        Err(StoreError::Changed) => {
-            return Err(ApiError::Conflict(
-                "The request can no longer be restored: you or the mentor changed since (a new request, a new mentorship, or an application no longer approved). Send a new request instead."
-                    .into(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    }
+        .on_exists_or_changed(
+            || RespondRefused::TooLateToUndo.into(),
+            || {
+                ApiError::Conflict(
+                    "The request can no longer be restored: you or the mentor changed since (a new request, a new mentorship, or an application no longer approved). Send a new request instead."
+                        .into(),
+                )
+            },
+        )?;
     deps.cancel(&held.job.name()).await;
     for (job, at) in request_jobs(&after) {
         deps.schedule_job(&job, at).await;

@@ -161,6 +161,13 @@ pub trait ResultExt<T> {
     fn on_exists(self, answer: impl FnOnce() -> ApiError) -> Result<T, ApiError>;
     /// A record changed since it was read is answered with `answer()`.
     fn on_changed(self, answer: impl FnOnce() -> ApiError) -> Result<T, ApiError>;
+    /// Both at once: `exists()` for a record that already exists (an undo's
+    /// email already claimed), `changed()` for one changed since read.
+    fn on_exists_or_changed(
+        self,
+        exists: impl FnOnce() -> ApiError,
+        changed: impl FnOnce() -> ApiError,
+    ) -> Result<T, ApiError>;
 }
 
 impl<T> ResultExt<T> for Result<T, StoreError> {
@@ -174,6 +181,18 @@ impl<T> ResultExt<T> for Result<T, StoreError> {
     fn on_changed(self, answer: impl FnOnce() -> ApiError) -> Result<T, ApiError> {
         self.map_err(|e| match e {
             StoreError::Changed => answer(),
+            e => e.into(),
+        })
+    }
+
+    fn on_exists_or_changed(
+        self,
+        exists: impl FnOnce() -> ApiError,
+        changed: impl FnOnce() -> ApiError,
+    ) -> Result<T, ApiError> {
+        self.map_err(|e| match e {
+            StoreError::AlreadyExists => exists(),
+            StoreError::Changed => changed(),
             e => e.into(),
         })
     }

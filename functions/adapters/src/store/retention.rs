@@ -85,6 +85,19 @@ fn erased_record(
     }))
 }
 
+/// The writes that put `stand_in` in `person`'s place on those of `items`
+/// that name them (see [`erased_record`]).
+fn erased_records(
+    items: &[Item],
+    person: &EmailAddress,
+    stand_in: &EmailAddress,
+) -> Result<Vec<Write>, StoreError> {
+    items
+        .iter()
+        .filter_map(|item| erased_record(item, person, stand_in).transpose())
+        .collect()
+}
+
 /// A pending erasure: who asked, when, and the stand-in their records get.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErasureRequest {
@@ -329,14 +342,7 @@ impl Store {
             let items = self
                 .items_under(&keys::department_records(dept.as_str()), keys::AUDIT_PREFIX)
                 .await?;
-            let named: Vec<Item> = items
-                .into_iter()
-                .filter(|item| {
-                    data_of::<AuditEntry>(item.clone())
-                        .is_ok_and(|e| e.erased(person, stand_in) != e)
-                })
-                .collect();
-            self.write_then(Self::erased_audit(&named, person, stand_in)?, Vec::new())
+            self.write_then(erased_records(&items, person, stand_in)?, Vec::new())
                 .await?;
         }
         Ok(())
@@ -353,6 +359,17 @@ impl Store {
         person: &EmailAddress,
         stand_in: &EmailAddress,
     ) -> Result<(), StoreError> {
+        use super::announcements::{ANNOUNCEMENT_PREFIX, ANNOUNCEMENTS, records};
+        // The announcements themselves, read once: they also say where
+        // each one's audit trail is.
+        let announcements = self
+            .query_all(Query::new(Index::Primary, ANNOUNCEMENTS), usize::MAX)
+            .await?;
+        self.write_then(
+            erased_records(&announcements, person, stand_in)?,
+            Vec::new(),
+        )
+        .await?;
         let mut partitions: Vec<String> = [
             keys::CATALOGUE,
             keys::DEPARTMENTS,
@@ -360,10 +377,15 @@ impl Store {
             keys::SETTINGS,
             keys::RESOURCES,
             keys::PROGRAM_ADMINS,
-            super::announcements::ANNOUNCEMENTS,
         ]
         .map(String::from)
         .into();
+        partitions.extend(announcements.iter().filter_map(|item| {
+            key_of(item)
+                .sk
+                .strip_prefix(ANNOUNCEMENT_PREFIX)
+                .map(records)
+        }));
         let (groups, events) = self.calendar_all().await?;
         partitions.extend(
             groups
@@ -375,29 +397,12 @@ impl Store {
                 .iter()
                 .map(|e| super::calendar::event_key(&e.event.id).pk),
         );
-        let announcements = self
-            .query_all(
-                Query::new(Index::Primary, super::announcements::ANNOUNCEMENTS),
-                usize::MAX,
-            )
-            .await?;
-        partitions.extend(announcements.iter().filter_map(|item| {
-            let key = key_of(item);
-            key.sk
-                .strip_prefix(super::announcements::ANNOUNCEMENT_PREFIX)
-                .map(super::announcements::records)
-        }));
         for pk in partitions {
             let items = self
                 .query_all(Query::new(Index::Primary, pk), usize::MAX)
                 .await?;
-            let mut writes = Vec::new();
-            for item in &items {
-                if let Some(write) = erased_record(item, person, stand_in)? {
-                    writes.push(write);
-                }
-            }
-            self.write_then(writes, Vec::new()).await?;
+            self.write_then(erased_records(&items, person, stand_in)?, Vec::new())
+                .await?;
         }
         Ok(())
     }
